@@ -1,0 +1,162 @@
+# exwizard - build, test, lab and install.
+#
+#   make                 build ./exwizard
+#   make check           install missing packages, build, all tests against the lab
+#   make check-unit      unit tests only (no root, no network)
+#   make demo            lab domain up, then exwizard on the lab scenario
+#   make WERROR=1 SANITIZE=address,undefined V=1 ...
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+LAB_NS ?= exwiz
+CHECK_NS ?= exwizck
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+CFLAGS ?= -O2 -g
+HARDEN := -fstack-protector-strong -fPIE
+ifeq ($(SANITIZE),)
+HARDEN += -D_FORTIFY_SOURCE=2
+SANFLAGS :=
+else
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# Evaluated when used, so that a `make deps` earlier in the same run counts.
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null || echo $(2))
+CORE_PKGS := krb5 libcares jansson libsasl2
+CORE_CFLAGS = $(call pc_cflags,$(CORE_PKGS) ldap)
+CORE_LIBS = $(call pc_libs,$(CORE_PKGS)) $(call pc_libs,ldap,-lldap -llber) -lpthread
+TUI_CFLAGS = $(call pc_cflags,ncursesw formw menuw panelw)
+TUI_LIBS = $(call pc_libs,formw menuw panelw ncursesw,-lformw -lmenuw -lpanelw -lncursesw)
+TEST_CFLAGS = $(call pc_cflags,cmocka)
+TEST_LIBS = $(call pc_libs,cmocka,-lcmocka)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS) \
+	-Icore -I$(BUILD)/core
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(LDFLAGS)
+
+CORE_SRC := $(wildcard core/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/core/help_topics.o
+TUI_SRC := $(wildcard tui/*.c)
+TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
+HELP_TXT := $(sort $(wildcard help/*.txt))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+LIBCORE := $(BUILD)/libexwcore.a
+
+.PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
+	demo install uninstall clean lint-man FORCE
+
+all: exwizard
+
+# Rebuild everything when the flags change (e.g. SANITIZE switched on).
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(BUILD)/core/help_topics.c: $(HELP_TXT) help/embed.awk
+	@mkdir -p $(dir $@)
+	$(Q)awk -f help/embed.awk $(HELP_TXT) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/core/%.o: $(BUILD)/core/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/core/%.o: core/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tui/%.o: tui/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBCORE): $(CORE_OBJ)
+	@$(if $(Q),echo "  AR      $@";)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+exwizard: $(TUI_OBJ) $(LIBCORE)
+	@$(if $(Q),echo "  LD      $@";)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(TUI_LIBS) $(CORE_LIBS)
+
+# Tests link core without curses: a stray curses call in core fails here.
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBCORE) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TEST_CFLAGS) -Itests/unit -o $@ $< \
+		$(ALL_LDFLAGS) $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCORE) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TEST_CFLAGS) -Itests/unit -o $@ $< \
+		$(ALL_LDFLAGS) $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS)
+
+tests: exwizard $(UNIT_BIN) $(INTEG_BIN)
+
+deps:
+	$(Q)sh tests/lab/deps.sh
+
+# Unit tests: pure code, no root, no network.
+check-unit:
+	$(Q)sh tests/lab/deps.sh build >/dev/null 2>&1 || sh tests/lab/deps.sh build
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)sh tests/run.sh unit $(BUILD)
+
+# Everything: packages, build, unit tests, lab up, integration and lab smoke
+# tests, lab down (also when a test fails).
+check:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)LAB_NS=$(CHECK_NS) sh tests/run.sh all $(BUILD)
+
+lab-up:
+	$(Q)tests/lab/labctl -n $(LAB_NS) up
+
+lab-down:
+	$(Q)tests/lab/labctl -n $(LAB_NS) down
+
+lab-shell:
+	$(Q)tests/lab/labctl -n $(LAB_NS) exec bash -i
+
+demo:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/lab/labctl -n $(LAB_NS) up
+	$(Q)sh tests/lab/demo.sh $(LAB_NS)
+
+lint-man:
+	$(Q)mandoc -Tlint -W warning exwizard.1
+
+install: exwizard
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 exwizard $(DESTDIR)$(BINDIR)/exwizard
+	install -m 644 exwizard.1 $(DESTDIR)$(MANDIR)/man1/exwizard.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1
+
+clean:
+	rm -rf $(BUILD) exwizard
+
+-include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d)

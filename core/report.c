@@ -1,0 +1,374 @@
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "step.h"
+#include "text.h"
+
+struct ew_report *ew_report_new(const char *version, const char *host)
+{
+	struct ew_report *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->version = version ? strdup(version) : NULL;
+	r->host = host ? ew_text_cleanz(host) : NULL;
+	r->target = json_object();
+	if ((version && r->version == NULL) || (host && r->host == NULL) ||
+	    r->target == NULL)
+		ew_report_free(&r);
+	return r;
+}
+
+void ew_report_free(struct ew_report **rp)
+{
+	struct ew_report *r;
+	size_t i;
+
+	if (rp == NULL || *rp == NULL)
+		return;
+	r = *rp;
+	for (i = 0; i < r->nsteps; i++)
+		ew_step_result_free(&r->steps[i]);
+	free(r->steps);
+	for (i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	free(r->version);
+	free(r->started);
+	free(r->host);
+	free(r->transcript);
+	json_decref(r->target);
+	free(r);
+	*rp = NULL;
+}
+
+int ew_report_add_step(struct ew_report *r, struct ew_step_result *step)
+{
+	struct ew_step_result **v;
+
+	if (step == NULL)
+		return -1;
+	v = realloc(r->steps, (r->nsteps + 1) * sizeof(*v));
+	if (v == NULL) {
+		ew_step_result_free(&step);
+		return -1;
+	}
+	r->steps = v;
+	r->steps[r->nsteps++] = step;
+	return 0;
+}
+
+int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw, *s, **v;
+
+	va_start(ap, fmt);
+	raw = ew_vstrprintf(fmt, ap);
+	va_end(ap);
+	s = ew_text_cleanz(raw);
+	free(raw);
+	if (s == NULL)
+		return -1;
+	v = realloc(r->notes, (r->nnotes + 1) * sizeof(*v));
+	if (v == NULL) {
+		free(s);
+		return -1;
+	}
+	r->notes = v;
+	r->notes[r->nnotes++] = s;
+	return 0;
+}
+
+void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
+{
+	size_t i, j;
+
+	memset(counts, 0, EW_NSEVERITY * sizeof(counts[0]));
+	for (i = 0; i < r->nsteps; i++)
+		for (j = 0; j < r->steps[i]->nfindings; j++)
+			counts[r->steps[i]->findings[j]->severity]++;
+}
+
+int ew_report_exit_code(const struct ew_report *r)
+{
+	unsigned c[EW_NSEVERITY];
+
+	ew_report_summary(r, c);
+	if (c[EW_FAIL])
+		return EW_EXIT_FAIL;
+	if (c[EW_WARN])
+		return EW_EXIT_WARN;
+	if (c[EW_PASS] + c[EW_INFO] == 0)
+		return EW_EXIT_NOTHING;
+	return EW_EXIT_OK;
+}
+
+static json_t *summary_json(const struct ew_report *r)
+{
+	unsigned c[EW_NSEVERITY];
+
+	ew_report_summary(r, c);
+	return json_pack("{s:i, s:i, s:i, s:i, s:i}",
+			 "pass", (int)c[EW_PASS], "info", (int)c[EW_INFO],
+			 "warn", (int)c[EW_WARN], "fail", (int)c[EW_FAIL],
+			 "skip", (int)c[EW_SKIP]);
+}
+
+json_t *ew_report_to_json(const struct ew_report *r)
+{
+	json_t *steps, *notes, *o;
+	size_t i, j;
+
+	steps = json_array();
+	for (i = 0; steps && i < r->nsteps; i++) {
+		const struct ew_step_result *s = r->steps[i];
+		json_t *findings = json_array();
+
+		for (j = 0; findings && j < s->nfindings; j++)
+			json_array_append_new(findings, ew_finding_to_json(s->findings[j]));
+		json_array_append_new(steps,
+				      json_pack("{s:s, s:s, s:s, s:I, s:o, s:O}",
+						"id", s->id, "title", s->title,
+						"status", ew_status_name(s->status),
+						"duration_ms", (json_int_t)s->duration_ms,
+						"findings", findings ? findings : json_array(),
+						"data", s->data));
+	}
+	notes = json_array();
+	for (i = 0; notes && i < r->nnotes; i++)
+		json_array_append_new(notes, json_string(r->notes[i]));
+	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:s?, s:o}",
+		      "exwizard", r->version, "started", r->started, "host", r->host,
+		      "target", r->target, "steps", steps ? steps : json_array(),
+		      "summary", summary_json(r), "transcript", r->transcript,
+		      "notes", notes ? notes : json_array());
+	return o;
+}
+
+static char *opt_clean(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? ew_text_cleanz(s) : NULL;
+}
+
+struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen)
+{
+	struct ew_report *r;
+	json_t *steps, *st, *fs, *f, *target, *notes, *n;
+	size_t i, j;
+
+	if (!json_is_object(obj) || !json_is_string(json_object_get(obj, "exwizard"))) {
+		snprintf(err, errlen, "not an exwizard report");
+		return NULL;
+	}
+	r = ew_report_new(NULL, NULL);
+	if (r == NULL)
+		goto oom;
+	r->version = opt_clean(obj, "exwizard");
+	r->started = opt_clean(obj, "started");
+	r->host = opt_clean(obj, "host");
+	r->transcript = opt_clean(obj, "transcript");
+	target = json_object_get(obj, "target");
+	if (json_is_object(target)) {
+		json_decref(r->target);
+		r->target = json_incref(target);
+	}
+	steps = json_object_get(obj, "steps");
+	json_array_foreach(steps, i, st) {
+		const char *id = json_string_value(json_object_get(st, "id"));
+		const char *title = json_string_value(json_object_get(st, "title"));
+		struct ew_step_result *s;
+		enum ew_status status;
+		json_t *data;
+
+		if (id == NULL) {
+			snprintf(err, errlen, "step %zu has no id", i);
+			ew_report_free(&r);
+			return NULL;
+		}
+		s = ew_step_result_new(id, title ? title : id);
+		if (s == NULL || ew_report_add_step(r, s) != 0)
+			goto oom;
+		if (ew_status_parse(json_string_value(json_object_get(st, "status")),
+				    &status) == 0)
+			s->status = status;
+		s->duration_ms = (long)json_integer_value(json_object_get(st, "duration_ms"));
+		data = json_object_get(st, "data");
+		if (json_is_object(data)) {
+			json_decref(s->data);
+			s->data = json_incref(data);
+		}
+		fs = json_object_get(st, "findings");
+		json_array_foreach(fs, j, f) {
+			struct ew_finding *fd = ew_finding_from_json(f, err, errlen);
+
+			if (fd == NULL) {
+				ew_report_free(&r);
+				return NULL;
+			}
+			if (ew_step_result_add(s, fd) != 0)
+				goto oom;
+		}
+	}
+	notes = json_object_get(obj, "notes");
+	json_array_foreach(notes, i, n)
+		if (json_is_string(n))
+			ew_report_add_note(r, "%s", json_string_value(n));
+	return r;
+oom:
+	ew_report_free(&r);
+	snprintf(err, errlen, "out of memory");
+	return NULL;
+}
+
+/*
+ * Append text cleaned and word-wrapped: the first line continues at column
+ * col, later lines start with indent spaces; lines end before width.
+ */
+static void add_wrapped(struct ew_buf *b, const char *text, int col, int indent, int width)
+{
+	char *clean = ew_text_cleanz(text);
+	const char *p, *word;
+	size_t wlen;
+
+	if (clean == NULL) {
+		b->oom = 1;
+		return;
+	}
+	if (width < indent + 20)
+		width = indent + 20;
+	p = clean;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		word = p;
+		while (*p && *p != ' ')
+			p++;
+		wlen = (size_t)(p - word);
+		if (col > indent && col + 1 + (int)wlen > width) {
+			ew_buf_printf(b, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			ew_buf_addc(b, ' ');
+			col++;
+		}
+		ew_buf_add(b, word, wlen);
+		col += (int)wlen;	/* bytes, not columns: good enough for wrapping */
+	}
+	ew_buf_addc(b, '\n');
+	free(clean);
+}
+
+static void add_target_line(struct ew_buf *b, const char *label, const json_t *v)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_is_string(v)) {
+		ew_buf_printf(b, "  %-10s ", label);
+		ew_buf_add_clean(b, json_string_value(v));
+		ew_buf_addc(b, '\n');
+	} else if (json_is_array(v) && json_array_size(v) > 0) {
+		ew_buf_printf(b, "  %-10s ", label);
+		json_array_foreach(v, i, x) {
+			if (i)
+				ew_buf_adds(b, ", ");
+			ew_buf_add_clean(b, json_string_value(x));
+		}
+		ew_buf_addc(b, '\n');
+	}
+}
+
+static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int width)
+{
+	size_t i;
+
+	ew_buf_printf(b, "  [%s] ", ew_severity_tag(f->severity));
+	ew_buf_add_clean(b, f->check);
+	ew_buf_adds(b, ":");
+	add_wrapped(b, f->title, 10 + (int)strlen(f->check), 9, width);
+	if (f->detail) {
+		ew_buf_printf(b, "%9s", "");
+		add_wrapped(b, f->detail, 9, 9, width);
+	}
+	for (i = 0; i < f->nevidence; i++) {
+		ew_buf_printf(b, "%9s| ", "");
+		ew_buf_add_clean(b, f->evidence[i]);
+		ew_buf_addc(b, '\n');
+	}
+	if (f->remedy) {
+		ew_buf_printf(b, "%9sRemedy: ", "");
+		add_wrapped(b, f->remedy, 17, 17, width);
+	}
+	if (f->help && f->severity != EW_PASS) {
+		ew_buf_printf(b, "%9sHelp: exwizard help ", "");
+		ew_buf_add_clean(b, f->help);
+		ew_buf_addc(b, '\n');
+	}
+}
+
+char *ew_report_to_text(const struct ew_report *r, int width)
+{
+	static const char *const target_keys[][2] = {
+		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
+		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
+		{ "dns_servers", "DNS:" }, { "ccache", "Cache:" },
+	};
+	struct ew_buf b = {0};
+	unsigned c[EW_NSEVERITY];
+	size_t i, j;
+
+	ew_buf_adds(&b, "exwizard ");
+	ew_buf_add_clean(&b, r->version ? r->version : "?");
+	ew_buf_adds(&b, " report");
+	if (r->host) {
+		ew_buf_adds(&b, " from ");
+		ew_buf_add_clean(&b, r->host);
+	}
+	if (r->started) {
+		ew_buf_adds(&b, ", started ");
+		ew_buf_add_clean(&b, r->started);
+	}
+	ew_buf_addc(&b, '\n');
+	for (i = 0; i < sizeof(target_keys) / sizeof(target_keys[0]); i++)
+		add_target_line(&b, target_keys[i][1],
+				json_object_get(r->target, target_keys[i][0]));
+	for (i = 0; i < r->nsteps; i++) {
+		const struct ew_step_result *s = r->steps[i];
+		char st[24];
+		size_t k;
+
+		snprintf(st, sizeof(st), "%s", ew_status_name(s->status));
+		for (k = 0; st[k]; k++)
+			if (st[k] >= 'a' && st[k] <= 'z')
+				st[k] = (char)(st[k] - 'a' + 'A');
+		ew_buf_adds(&b, "\n== ");
+		ew_buf_add_clean(&b, s->id);
+		ew_buf_adds(&b, ": ");
+		ew_buf_add_clean(&b, s->title);
+		ew_buf_printf(&b, " [%s] (%ld ms)\n", st, s->duration_ms);
+		for (j = 0; j < s->nfindings; j++)
+			add_finding_text(&b, s->findings[j], width);
+	}
+	ew_report_summary(r, c);
+	ew_buf_printf(&b, "\nSummary: %u fail, %u warn, %u info, %u pass, %u skip\n",
+		      c[EW_FAIL], c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
+	for (i = 0; i < r->nnotes; i++) {
+		ew_buf_adds(&b, "Note: ");
+		add_wrapped(&b, r->notes[i], 6, 6, width);
+	}
+	if (r->transcript) {
+		ew_buf_adds(&b, "Transcript: ");
+		ew_buf_add_clean(&b, r->transcript);
+		ew_buf_addc(&b, '\n');
+	}
+	return ew_buf_take(&b);
+}

@@ -1,0 +1,53 @@
+/*
+ * report.h - the report of a session: target, steps with their findings and
+ * data, summary; as JSON (DESIGN.md's schema) and as ticket-ready text; and
+ * the exit status of `exwizard check`.
+ */
+#ifndef EW_REPORT_H
+#define EW_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "finding.h"
+
+struct ew_step_result;
+
+struct ew_report {
+	char *version;
+	char *started;		/* ISO 8601 */
+	char *host;
+	json_t *target;		/* object, owned */
+	struct ew_step_result **steps;
+	size_t nsteps;
+	char *transcript;	/* path, or NULL */
+	char **notes;		/* remarks about the report itself */
+	size_t nnotes;
+};
+
+/* Exit status of `exwizard check`. */
+enum {
+	EW_EXIT_OK = 0,		/* nothing above info */
+	EW_EXIT_WARN = 1,
+	EW_EXIT_FAIL = 2,
+	EW_EXIT_USAGE = 3,	/* usage or configuration error */
+	EW_EXIT_NOTHING = 4,	/* nothing could run */
+};
+
+struct ew_report *ew_report_new(const char *version, const char *host);
+void ew_report_free(struct ew_report **r);
+/* Takes ownership of step (also on failure). */
+int ew_report_add_step(struct ew_report *r, struct ew_step_result *step);
+int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* counts[sev] = number of findings of each severity. */
+void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY]);
+int ew_report_exit_code(const struct ew_report *r);
+
+json_t *ew_report_to_json(const struct ew_report *r);
+struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
+/* Text for a terminal or a ticket: every string escaped, lines wrapped at width. */
+char *ew_report_to_text(const struct ew_report *r, int width);
+
+#endif

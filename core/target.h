@@ -1,0 +1,64 @@
+/*
+ * target.h - what is being diagnosed: realm, AD DNS domain, user, Exchange
+ * servers, mover account, DC, extra DNS servers and credential cache, with
+ * where each value came from; the syntax checks for values typed by a person;
+ * and the "target" step that fills in the defaults the machine already knows
+ * (realm from krb5.conf, user from the credential cache, domain from the realm).
+ */
+#ifndef EW_TARGET_H
+#define EW_TARGET_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define EW_TARGET_MAX_LIST 16
+
+struct ew_target {
+	char *realm;
+	char *domain;
+	char *user;
+	char *mover;
+	char *dc;
+	char *ccache;		/* --ccache; NULL: KRB5CCNAME or the default */
+	char *exchange[EW_TARGET_MAX_LIST];
+	size_t nexchange;
+	char *dns_servers[EW_TARGET_MAX_LIST];	/* "IP" or "IP:PORT" */
+	size_t ndns_servers;
+	/* where the value came from: "option", "krb5.conf", "ccache", "realm" */
+	const char *realm_source;
+	const char *domain_source;
+	const char *user_source;
+};
+
+struct ew_target *ew_target_new(void);
+void ew_target_free(struct ew_target **t);
+
+/*
+ * Setters for values typed by a person. Each checks the syntax and returns 0,
+ * or -1 with a message in err (the value is not stored).
+ */
+int ew_target_set_realm(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_domain(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_user(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_mover(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_dc(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_ccache(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_add_exchange(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size_t errlen);
+
+/* Syntax checks (pure). 1 if valid, 0 if not; why says what is wrong. */
+int ew_valid_hostname(const char *s, const char **why);
+int ew_valid_realm(const char *s, const char **why);
+int ew_valid_account(const char *s, const char **why);
+/* "IPv4", "IPv4:PORT", "IPv6", "[IPv6]:PORT"; host (at least 46 bytes) and port filled in. */
+int ew_parse_server(const char *s, char *host, size_t hostlen, unsigned *port,
+		    const char **why);
+
+json_t *ew_target_to_json(const struct ew_target *t);
+
+struct ew_run;
+struct ew_step_result;
+/* The "target" step: fill in the defaults, say where each came from. */
+int ew_target_step(struct ew_run *run, struct ew_step_result *res);
+
+#endif

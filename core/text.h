@@ -1,0 +1,49 @@
+/*
+ * text.h - strings that came from the network or a file, made safe to keep and
+ * to show.
+ *
+ * Directory and DNS data may hold anything: terminal escape sequences, CR,
+ * NUL, invalid UTF-8, bidirectional overrides. ew_text_clean() turns such
+ * bytes into visible escapes (\x1b, \r, \0, \u202e) so that what is stored in
+ * a transcript, a JSON report or printed on a terminal is always valid UTF-8
+ * without control characters. A growable buffer for building text is here too.
+ */
+#ifndef EW_TEXT_H
+#define EW_TEXT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A clean copy of the first len bytes of s; NULL only when out of memory. */
+char *ew_text_clean(const char *s, size_t len);
+/* The same for a NUL-terminated string; s == NULL gives "". */
+char *ew_text_cleanz(const char *s);
+/* 1 if s needs no escaping (what ew_text_clean would return unchanged). */
+int ew_text_is_clean(const char *s, size_t len);
+
+struct ew_buf {
+	char *data;	/* always NUL-terminated once something was added */
+	size_t len;
+	size_t cap;
+	int oom;	/* an allocation failed; data holds what fitted */
+};
+
+void ew_buf_add(struct ew_buf *b, const char *s, size_t n);
+void ew_buf_adds(struct ew_buf *b, const char *s);
+void ew_buf_addc(struct ew_buf *b, char c);
+void ew_buf_printf(struct ew_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Append s cleaned (see ew_text_clean). */
+void ew_buf_add_clean(struct ew_buf *b, const char *s);
+/* The text, owned by the caller (an empty string if nothing was added);
+ * NULL if an allocation failed. The buffer is reset. */
+char *ew_buf_take(struct ew_buf *b);
+void ew_buf_reset(struct ew_buf *b);
+
+/* printf into a new string; NULL when out of memory. */
+char *ew_strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ew_vstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+#endif

@@ -1,0 +1,422 @@
+#include "transcript.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "step.h"
+#include "text.h"
+
+/* A line longer than this is not a transcript event. */
+#define EW_TRANSCRIPT_MAX_LINE (16u << 20)
+
+struct ew_transcript {
+	int fd;
+	char *path;
+	unsigned long seq;
+	int error;
+};
+
+void ew_time_iso(char *buf, size_t len)
+{
+	struct timeval tv;
+	struct tm tm;
+	char base[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03ldZ", base, (long)(tv.tv_usec / 1000));
+}
+
+static int sync_dir_of(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd, rc = 0;
+
+	if (dir == NULL)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	return rc;
+}
+
+int ew_transcript_open(const char *path, struct ew_transcript **out,
+		       char *err, size_t errlen)
+{
+	struct ew_transcript *t;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == EEXIST)
+			snprintf(err, errlen, "%s: already exists (a transcript is never "
+				 "overwritten)", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	/* umask can only take bits away; make sure no other bit was inherited. */
+	if (fchmod(fd, 0600) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL || (t->path = strdup(path)) == NULL) {
+		free(t);
+		close(fd);
+		unlink(path);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->fd = fd;
+	sync_dir_of(path);
+	*out = t;
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (w == 0)
+			return EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ew_transcript_event(struct ew_transcript *t, const char *event, json_t *fields)
+{
+	char now[40];
+	json_t *o;
+	char *line;
+	size_t n;
+	int e;
+
+	if (t == NULL) {
+		json_decref(fields);
+		return -1;
+	}
+	o = json_is_object(fields) ? fields : json_object();
+	if (o != fields)
+		json_decref(fields);
+	if (o == NULL || t->error) {
+		json_decref(o);
+		return -1;
+	}
+	ew_time_iso(now, sizeof(now));
+	json_object_set_new(o, "seq", json_integer((json_int_t)++t->seq));
+	json_object_set_new(o, "time", json_string(now));
+	json_object_set_new(o, "event", json_string(event));
+	/* Compact, one line; JSON escapes every control character (\u001b ...). */
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (line == NULL) {
+		t->error = ENOMEM;
+		return -1;
+	}
+	n = strlen(line);
+	line[n] = '\n';	/* json_dumps leaves room for the NUL; reuse it */
+	e = write_all(t->fd, line, n + 1);
+	free(line);
+	if (e) {
+		t->error = e;
+		return -1;
+	}
+	return 0;
+}
+
+int ew_transcript_sync(struct ew_transcript *t)
+{
+	if (t == NULL)
+		return -1;
+	if (fsync(t->fd) != 0 && errno != EINVAL && !t->error)
+		t->error = errno;
+	return t->error ? -1 : 0;
+}
+
+int ew_transcript_error(const struct ew_transcript *t)
+{
+	return t ? t->error : 0;
+}
+
+const char *ew_transcript_path(const struct ew_transcript *t)
+{
+	return t ? t->path : NULL;
+}
+
+int ew_transcript_close(struct ew_transcript **tp)
+{
+	struct ew_transcript *t;
+	int rc;
+
+	if (tp == NULL || *tp == NULL)
+		return 0;
+	t = *tp;
+	ew_transcript_sync(t);
+	rc = t->error;
+	if (close(t->fd) != 0 && rc == 0)
+		rc = errno;
+	free(t->path);
+	free(t);
+	*tp = NULL;
+	return rc;
+}
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	struct stat st;
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, mode) != 0 && errno != EEXIST)
+		return -1;
+	if (lstat(path, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+char *ew_transcript_default_path(char *err, size_t errlen)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char host[256] = "host", stamp[32];
+	struct passwd *pw;
+	struct tm tm;
+	time_t now;
+	char *dir, *path, *p;
+
+	if (state == NULL || state[0] != '/') {
+		if (home == NULL || home[0] != '/') {
+			pw = getpwuid(getuid());
+			home = pw ? pw->pw_dir : NULL;
+		}
+		if (home == NULL) {
+			snprintf(err, errlen, "no home directory for the transcript; use -o FILE");
+			return NULL;
+		}
+		dir = ew_strprintf("%s/.local/state/exwizard", home);
+	} else {
+		dir = ew_strprintf("%s/exwizard", state);
+	}
+	if (dir == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (mkdir_p(dir, 0700) != 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	for (p = host; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+			*p = '_';
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	path = ew_strprintf("%s/exwizard-%s-%s.jsonl", dir, host, stamp);
+	free(dir);
+	if (path == NULL)
+		snprintf(err, errlen, "out of memory");
+	return path;
+}
+
+/* ---- reading ---- */
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *dup_clean(const char *s)
+{
+	return s ? ew_text_cleanz(s) : NULL;
+}
+
+static struct ew_step_result *find_step(struct ew_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = r->nsteps; id && i > 0; i--)
+		if (strcmp(r->steps[i - 1]->id, id) == 0)
+			return r->steps[i - 1];
+	return NULL;
+}
+
+static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
+{
+	const char *id = jstr(ev, "id"), *phase = jstr(ev, "phase");
+	struct ew_step_result *s;
+	enum ew_status st;
+	json_t *data;
+
+	if (id == NULL || phase == NULL)
+		return;
+	if (strcmp(phase, "start") == 0) {
+		s = ew_step_result_new(id, jstr(ev, "title") ? jstr(ev, "title") : id);
+		if (s == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return;
+		}
+		s->status = EW_ST_INTERRUPTED;
+		ew_report_add_step(r, s);
+		return;
+	}
+	s = find_step(r, id);
+	if (s == NULL)
+		return;
+	if (ew_status_parse(jstr(ev, "status"), &st) == 0)
+		s->status = st;
+	s->duration_ms = (long)json_integer_value(json_object_get(ev, "duration_ms"));
+	data = json_object_get(ev, "data");
+	if (json_is_object(data)) {
+		json_decref(s->data);
+		s->data = json_incref(data);
+	}
+}
+
+static void take_session(struct ew_report *r, json_t *ev)
+{
+	json_t *target = json_object_get(ev, "target");
+
+	free(r->version);
+	r->version = dup_clean(jstr(ev, "version"));
+	free(r->host);
+	r->host = dup_clean(jstr(ev, "host"));
+	free(r->started);
+	r->started = dup_clean(jstr(ev, "time"));
+	if (json_is_object(target)) {
+		json_decref(r->target);
+		r->target = json_incref(target);
+	}
+}
+
+struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
+{
+	struct ew_report *r = NULL;
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int have_session = 0, ended = 0, cut = 0;
+
+	err[0] = '\0';
+	fp = fopen(path, "re");
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	r = ew_report_new(NULL, NULL);
+	if (r == NULL) {
+		fclose(fp);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		json_error_t jerr;
+		const char *event;
+		json_t *ev;
+
+		lineno++;
+		if ((size_t)n > EW_TRANSCRIPT_MAX_LINE || line[n - 1] != '\n') {
+			cut = 1;
+			break;
+		}
+		ev = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(ev)) {
+			json_decref(ev);
+			cut = 1;
+			break;
+		}
+		event = jstr(ev, "event");
+		if (event == NULL) {
+		} else if (strcmp(event, "session") == 0) {
+			take_session(r, ev);
+			have_session = 1;
+		} else if (strcmp(event, "step") == 0) {
+			take_step(r, ev, err, errlen);
+		} else if (strcmp(event, "finding") == 0) {
+			struct ew_step_result *s = find_step(r, jstr(ev, "step"));
+			char ferr[128];
+
+			if (s)
+				ew_step_result_add(s, ew_finding_from_json(ev, ferr, sizeof(ferr)));
+		} else if (strcmp(event, "action") == 0) {
+			ew_report_add_note(r, "action: %s", jstr(ev, "text") ? jstr(ev, "text") : "?");
+		} else if (strcmp(event, "end") == 0) {
+			ended = 1;
+		}
+		json_decref(ev);
+		if (err[0])
+			break;
+	}
+	if (ferror(fp) && !err[0])
+		snprintf(err, errlen, "%s: read error after line %zu", path, lineno);
+	free(line);
+	fclose(fp);
+	if (err[0] || !have_session) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: not an exwizard transcript (no session event)",
+				 path);
+		ew_report_free(&r);
+		return NULL;
+	}
+	r->transcript = strdup(path);
+	if (cut)
+		ew_report_add_note(r, "The transcript is cut short at line %zu (the session "
+				   "was killed while writing); shown up to the last complete "
+				   "event.", lineno);
+	else if (!ended)
+		ew_report_add_note(r, "The session did not end normally (no end event): it "
+				   "was killed or is still running.");
+	return r;
+}

@@ -1,0 +1,51 @@
+/*
+ * transcript.h - the session transcript: one JSON object a line (session,
+ * input, step, probe, finding, action, note, end), each with its time and
+ * sequence number, written as it happens and fsync'ed after every step so a
+ * killed session keeps what it had. Created 0600 with O_EXCL|O_NOFOLLOW.
+ * The reader turns a transcript, complete or cut short, back into a report.
+ */
+#ifndef EW_TRANSCRIPT_H
+#define EW_TRANSCRIPT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct ew_transcript;
+struct ew_report;
+
+/* Creates path (must not exist). 0, or -1 with a message in err. */
+int ew_transcript_open(const char *path, struct ew_transcript **out,
+		       char *err, size_t errlen);
+/*
+ * Append an event; fields (may be NULL) is an object and is taken over. The
+ * event gets "seq", "time" and "event". 0, or -1 once a write failed (the
+ * first error is kept; later events are dropped).
+ */
+int ew_transcript_event(struct ew_transcript *t, const char *event, json_t *fields);
+int ew_transcript_sync(struct ew_transcript *t);
+/* errno of the first failed write or sync, 0 if none. */
+int ew_transcript_error(const struct ew_transcript *t);
+const char *ew_transcript_path(const struct ew_transcript *t);
+/* Sync and close; returns ew_transcript_error() or the close error. */
+int ew_transcript_close(struct ew_transcript **t);
+
+/*
+ * The default file name $XDG_STATE_HOME/exwizard/exwizard-HOST-YYYYmmddTHHMMSS.jsonl
+ * (XDG_STATE_HOME defaults to ~/.local/state); its directory is created 0700.
+ * NULL with a message in err.
+ */
+char *ew_transcript_default_path(char *err, size_t errlen);
+
+/* ISO 8601 UTC with milliseconds, e.g. 2026-11-22T10:00:00.123Z. */
+void ew_time_iso(char *buf, size_t len);
+
+/*
+ * Read a transcript into a report. Incomplete or unreadable lines (a session
+ * killed mid-write) end the reading with a note in the report; steps started
+ * but never ended are "interrupted". NULL with a message in err when the file
+ * cannot be opened or holds no session.
+ */
+struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,522 @@
+#!/usr/bin/python3
+"""Generates the data of the exwizard lab domain (EXWIZ.TEST).
+
+  gen-ldif.py ldif OUTDIR PASSWORD_FILE
+      writes the LDIF files labctl loads with ldbadd/ldbmodify into a freshly
+      provisioned sam.ldb, in this order:
+        10-schema-attrs.ldif    Exchange attributes (attributeSchema)
+        11-schema-classes.ldif  Exchange classes (classSchema)
+        12-schema-modify.ldif   possSuperiors of the new classes and of
+                                addressBookContainer, mayContain on user
+        20-objects.ldif         OUs, Exchange configuration, DNS records,
+                                computers, users, contacts, groups
+        30-dup-spn.ldif         the duplicate SPN, written straight into the
+                                domain partition file (Samba refuses it)
+  gen-ldif.py acl SMB_CONF
+      gives operator and "Exchange Organization Administrators" Full Control
+      on the Exchange organization object (needs the SIDs, so it runs after
+      the load; the same operation as samba-tool dsacl set).
+
+Must run with /usr/bin/python3: it imports the samba module.
+The numbers below are what the lab promises (see smoke.sh).
+"""
+
+import base64
+import os
+import secrets
+import sys
+import uuid
+
+from samba.dcerpc import dnsp, security
+from samba.ndr import ndr_pack, ndr_unpack
+
+DOMAIN = "exwiz.test"
+REALM = "EXWIZ.TEST"
+BASE = "DC=exwiz,DC=test"
+CONFIG = "CN=Configuration," + BASE
+SCHEMA = "CN=Schema," + CONFIG
+REVZONE = "0.0.127.in-addr.arpa"
+
+# Hosts: name in exwiz.test -> address. All are on the namespace's loopback;
+# only the DC (127.0.0.10, created by provisioning) listens.
+HOSTS = [
+    ("exch1", "127.0.0.11"),
+    ("ex55", "127.0.0.12"),
+    ("fe1.region1", "127.0.0.13"),  # disjoint namespace: not a domain
+]
+PTRS = [
+    ("127.0.0.10", "dc1.exwiz.test"),
+    ("127.0.0.11", "exch1.exwiz.test"),
+    ("127.0.0.12", "ex55.exwiz.test"),
+    ("127.0.0.13", "fe1.region1.exwiz.test"),
+]
+
+# Exchange organization layout
+ORG_NAME = "EXWIZ"
+EXCH = "CN=Microsoft Exchange,CN=Services," + CONFIG
+ORG = "CN=%s,%s" % (ORG_NAME, EXCH)
+AGS = "CN=Administrative Groups," + ORG
+AG_NEW = "CN=First Administrative Group," + AGS
+AG_OLD = "CN=OLDSITE," + AGS
+LEG_ORG = "/o=" + ORG_NAME
+LEG_AG_NEW = LEG_ORG + "/ou=First Administrative Group"
+LEG_AG_OLD = LEG_ORG + "/ou=OLDSITE"
+
+
+def server_dn(name, ag):
+    return "CN=%s,CN=Servers,%s" % (name, ag)
+
+
+EXCH1 = server_dn("EXCH1", AG_NEW)
+EX55 = server_dn("EX55", AG_OLD)
+EXCH1_DB = "CN=Mailbox Store (EXCH1),CN=First Storage Group,CN=InformationStore," + EXCH1
+EX55_DB = "CN=Private Information Store (EX55),CN=InformationStore," + EX55
+EXCH1_MTA = "CN=Microsoft MTA," + EXCH1
+EX55_MTA = "CN=Microsoft MTA," + EX55
+LEG_EXCH1 = LEG_AG_NEW + "/cn=Configuration/cn=Servers/cn=EXCH1"
+LEG_EX55 = LEG_AG_OLD + "/cn=Configuration/cn=Servers/cn=EX55"
+GAL = ("CN=Default Global Address List,CN=All Global Address Lists,"
+       "CN=Address Lists Container," + ORG)
+ALL_USERS = "CN=All Users,CN=All Address Lists,CN=Address Lists Container," + ORG
+
+OU_STAFF = "OU=Staff," + BASE
+OU_GROUPS = "OU=Groups," + BASE
+OU_BOB = "OU=Bob Groups," + OU_GROUPS
+OU_ERIN = "OU=Erin Groups," + OU_GROUPS
+OU_CONTACTS = "OU=Contacts," + BASE
+OU_SVC = "OU=Service Accounts," + BASE
+USERS = "CN=Users," + BASE
+COMPUTERS = "CN=Computers," + BASE
+
+GT_GLOBAL = -2147483646       # 0x80000002
+GT_DOMAIN_LOCAL = -2147483644  # 0x80000004
+GT_UNIVERSAL = -2147483640    # 0x80000008
+GT_DIST_GLOBAL = 2
+GT_DIST_UNIVERSAL = 8
+
+# bob: 600 security groups in five levels (d = 300 domain local, s = 300)
+BOB_L1, BOB_L2, BOB_U, BOB_DL1, BOB_DL2 = 50, 150, 100, 200, 100
+# erin: 1028 security groups; with Domain Users and BUILTIN\Users her
+# tokenGroups holds 1030 SIDs.
+ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL = 100, 300, 228, 400
+BIGROUP_MEMBERS = 2000
+
+MAILBOX_SD_SDDL = "O:PSG:PSD:(A;CI;CCRC;;;PS)"
+
+# Exchange schema extension, OID arc reserved for examples.
+ARC = "1.3.6.1.4.1.32473.1"
+DN_SYNTAX = ("2.5.5.1", 127)
+STR_SYNTAX = ("2.5.5.12", 64)
+OCTET_SYNTAX = ("2.5.5.10", 4)
+SD_SYNTAX = ("2.5.5.15", 66)
+INT_SYNTAX = ("2.5.5.9", 2)
+# (ldapDisplayName, cn, syntax, single valued, in GC, indexed)
+ATTRS = [
+    ("homeMDB", "Home-MDB", DN_SYNTAX, True, True, True),
+    ("homeMTA", "Home-MTA", DN_SYNTAX, True, True, False),
+    ("msExchHomeServerName", "ms-Exch-Home-Server-Name", STR_SYNTAX, True, True, True),
+    ("mailNickname", "ms-Exch-Mail-Nickname", STR_SYNTAX, True, True, True),
+    ("msExchMailboxGuid", "ms-Exch-Mailbox-Guid", OCTET_SYNTAX, True, True, True),
+    ("msExchMailboxSecurityDescriptor", "ms-Exch-Mailbox-Security-Descriptor",
+     SD_SYNTAX, True, False, False),
+    ("msExchUserAccountControl", "ms-Exch-User-Account-Control", INT_SYNTAX, True, True, False),
+    ("targetAddress", "ms-Exch-Target-Address", STR_SYNTAX, True, True, True),
+    ("msExchOwningServer", "ms-Exch-Owning-Server", DN_SYNTAX, True, False, False),
+]
+USER_ATTRS = ["homeMDB", "homeMTA", "msExchHomeServerName", "mailNickname",
+              "msExchMailboxGuid", "msExchMailboxSecurityDescriptor",
+              "msExchUserAccountControl", "targetAddress"]
+CONFIG_ATTRS = ["legacyExchangeDN", "msExchOwningServer"]
+# (ldapDisplayName, cn, possSuperiors)
+# msExchConfigurationContainer (CN=Microsoft Exchange) is in the base schema.
+CLASSES = [
+    ("msExchOrganizationContainer", "ms-Exch-Organization-Container",
+     ["msExchConfigurationContainer"]),
+    ("msExchContainer", "ms-Exch-Container", ["msExchOrganizationContainer", "msExchContainer"]),
+    ("msExchAdminGroupContainer", "ms-Exch-Admin-Group-Container",
+     ["msExchOrganizationContainer"]),
+    ("msExchAdminGroup", "ms-Exch-Admin-Group", ["msExchAdminGroupContainer"]),
+    ("msExchServersContainer", "ms-Exch-Servers-Container", ["msExchAdminGroup"]),
+    ("msExchExchangeServer", "ms-Exch-Exchange-Server", ["msExchServersContainer"]),
+    ("msExchInformationStore", "ms-Exch-Information-Store", ["msExchExchangeServer"]),
+    ("msExchStorageGroup", "ms-Exch-Storage-Group", ["msExchInformationStore"]),
+    ("msExchPrivateMDB", "ms-Exch-Private-MDB",
+     ["msExchStorageGroup", "msExchInformationStore"]),
+    ("mTA", "MTA", ["msExchExchangeServer"]),
+]
+
+
+class Ldif:
+    def __init__(self, path):
+        self.f = open(path, "w", encoding="utf-8")
+
+    def entry(self, dn, attrs, changetype=None):
+        """attrs: list of (name, value); bytes values are written base64."""
+        out = ["dn: " + dn]
+        if changetype:
+            out.append("changetype: " + changetype)
+        for name, value in attrs:
+            if isinstance(value, bytes):
+                out.append("%s:: %s" % (name, base64.b64encode(value).decode()))
+            else:
+                value = str(value)
+                if value != value.strip() or not value.isascii() or value.startswith(":"):
+                    out.append("%s:: %s" % (name, base64.b64encode(value.encode()).decode()))
+                else:
+                    out.append("%s: %s" % (name, value))
+        self.f.write("\n".join(out) + "\n\n")
+
+    def raw(self, text):
+        self.f.write(text.rstrip("\n") + "\n\n")
+
+    def close(self):
+        self.f.close()
+
+
+def unicode_pwd(password):
+    return ('"%s"' % password).encode("utf-16-le")
+
+
+def stable_guid(name):
+    return uuid.uuid5(uuid.NAMESPACE_DNS, "exwizard-lab." + name)
+
+
+def write_schema(outdir):
+    a = Ldif(os.path.join(outdir, "10-schema-attrs.ldif"))
+    for i, (name, cn, (syntax, om), single, gc, indexed) in enumerate(ATTRS, 1):
+        attrs = [
+            ("objectClass", "top"), ("objectClass", "attributeSchema"),
+            ("cn", cn), ("lDAPDisplayName", name),
+            ("attributeID", "%s.1.%d" % (ARC, i)),
+            ("attributeSyntax", syntax), ("oMSyntax", om),
+            ("isSingleValued", "TRUE" if single else "FALSE"),
+            ("adminDisplayName", cn), ("adminDescription", cn),
+            ("schemaIDGUID", stable_guid("attr." + name).bytes_le),
+            ("searchFlags", 1 if indexed else 0),
+            ("showInAdvancedViewOnly", "TRUE"),
+        ]
+        if syntax == "2.5.5.1":
+            # object(DS-DN)
+            attrs.append(("oMObjectClass", bytes.fromhex("2b0c0287731c00854a")))
+        if gc:
+            attrs.append(("isMemberOfPartialAttributeSet", "TRUE"))
+        a.entry("CN=%s,%s" % (cn, SCHEMA), attrs, "add")
+    a.raw("dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-")
+    a.close()
+
+    c = Ldif(os.path.join(outdir, "11-schema-classes.ldif"))
+    for i, (name, cn, sups) in enumerate(CLASSES, 1):
+        attrs = [
+            ("objectClass", "top"), ("objectClass", "classSchema"),
+            ("cn", cn), ("lDAPDisplayName", name),
+            ("governsID", "%s.2.%d" % (ARC, i)),
+            ("subClassOf", "top"), ("objectClassCategory", 1),
+            ("adminDisplayName", cn), ("adminDescription", cn),
+            ("schemaIDGUID", stable_guid("class." + name).bytes_le),
+            ("showInAdvancedViewOnly", "TRUE"),
+            ("rDNAttID", "cn"),
+        ]
+        attrs += [("mayContain", m) for m in CONFIG_ATTRS]
+        c.entry("CN=%s,%s" % (cn, SCHEMA), attrs, "add")
+    c.raw("dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-")
+    c.close()
+
+    # A class added in the same ldb session is not yet valid as a value of
+    # possSuperiors, so superiors are set by a second run.
+    m = Ldif(os.path.join(outdir, "12-schema-modify.ldif"))
+    for name, cn, sups in CLASSES:
+        m.raw("dn: CN=%s,%s\nchangetype: modify\nadd: possSuperiors\n%s\n-"
+              % (cn, SCHEMA, "\n".join("possSuperiors: " + x for x in sups)))
+    m.raw("dn: CN=User,%s\nchangetype: modify\nadd: mayContain\n%s\n-"
+          % (SCHEMA, "\n".join("mayContain: " + x for x in USER_ATTRS)))
+    m.raw("dn: CN=Contact,%s\nchangetype: modify\nadd: mayContain\n"
+          "mayContain: targetAddress\nmayContain: mailNickname\n-" % SCHEMA)
+    m.raw("dn: CN=Address-Book-Container,%s\nchangetype: modify\n"
+          "add: possSuperiors\npossSuperiors: msExchContainer\n-" % SCHEMA)
+    m.raw("dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-")
+    m.close()
+
+
+def dns_record(wtype, data, ttl=900):
+    r = dnsp.DnssrvRpcRecord()
+    r.wType = wtype
+    r.rank = dnsp.DNS_RANK_ZONE
+    r.dwSerial = 1
+    r.dwTtlSeconds = ttl
+    r.data = data
+    return ndr_pack(r)
+
+
+def write_dns(out):
+    zone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (DOMAIN, BASE)
+    for name, ip in HOSTS:
+        out.entry("DC=%s,%s" % (name, zone), [
+            ("objectClass", "top"), ("objectClass", "dnsNode"),
+            ("dnsRecord", dns_record(dnsp.DNS_TYPE_A, ip))])
+
+    rzone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (REVZONE, BASE)
+    props = []
+    for prop_id, value in ((dnsp.DSPROPERTY_ZONE_TYPE, dnsp.DNS_ZONE_TYPE_PRIMARY),
+                           (dnsp.DSPROPERTY_ZONE_ALLOW_UPDATE, dnsp.DNS_ZONE_UPDATE_SECURE)):
+        p = dnsp.DnsProperty()
+        p.wDataLength = 1
+        p.version = 1
+        p.id = prop_id
+        p.data = value
+        props.append(ndr_pack(p))
+    out.entry(rzone, [("objectClass", "top"), ("objectClass", "dnsZone")] +
+              [("dNSProperty", p) for p in props])
+    soa = dnsp.soa()
+    soa.serial = 1
+    soa.refresh = 900
+    soa.retry = 600
+    soa.expire = 86400
+    soa.minimum = 3600
+    soa.mname = "dc1." + DOMAIN
+    soa.rname = "hostmaster." + DOMAIN
+    out.entry("DC=@," + rzone, [
+        ("objectClass", "top"), ("objectClass", "dnsNode"),
+        ("dnsRecord", dns_record(dnsp.DNS_TYPE_SOA, soa, ttl=3600)),
+        ("dnsRecord", dns_record(dnsp.DNS_TYPE_NS, "dc1." + DOMAIN))])
+    for ip, host in PTRS:
+        out.entry("DC=%s,%s" % (ip.split(".")[3], rzone), [
+            ("objectClass", "top"), ("objectClass", "dnsNode"),
+            ("dnsRecord", dns_record(dnsp.DNS_TYPE_PTR, host))])
+
+
+def container(out, dn, cls):
+    out.entry(dn, [("objectClass", "top"), ("objectClass", cls)])
+
+
+def write_exchange_config(out):
+    container(out, EXCH, "msExchConfigurationContainer")
+    out.entry(ORG, [("objectClass", "top"), ("objectClass", "msExchOrganizationContainer"),
+                    ("legacyExchangeDN", LEG_ORG)])
+    container(out, "CN=Address Lists Container," + ORG, "msExchContainer")
+    container(out, "CN=All Global Address Lists,CN=Address Lists Container," + ORG,
+              "msExchContainer")
+    container(out, "CN=All Address Lists,CN=Address Lists Container," + ORG,
+              "msExchContainer")
+    for dn in (GAL, ALL_USERS):
+        out.entry(dn, [("objectClass", "top"), ("objectClass", "addressBookContainer"),
+                       ("displayName", dn.split(",")[0][3:])])
+    container(out, AGS, "msExchAdminGroupContainer")
+    for ag, leg in ((AG_NEW, LEG_AG_NEW), (AG_OLD, LEG_AG_OLD)):
+        out.entry(ag, [("objectClass", "top"), ("objectClass", "msExchAdminGroup"),
+                       ("legacyExchangeDN", leg)])
+        container(out, "CN=Servers," + ag, "msExchServersContainer")
+
+    for srv, leg in ((EXCH1, LEG_EXCH1), (EX55, LEG_EX55)):
+        out.entry(srv, [("objectClass", "top"), ("objectClass", "msExchExchangeServer"),
+                        ("legacyExchangeDN", leg)])
+        container(out, "CN=InformationStore," + srv, "msExchInformationStore")
+        out.entry("CN=Microsoft MTA," + srv, [
+            ("objectClass", "top"), ("objectClass", "mTA"),
+            ("legacyExchangeDN", leg + "/cn=Microsoft MTA")])
+    container(out, "CN=First Storage Group,CN=InformationStore," + EXCH1, "msExchStorageGroup")
+    out.entry(EXCH1_DB, [("objectClass", "top"), ("objectClass", "msExchPrivateMDB"),
+                         ("legacyExchangeDN", LEG_EXCH1 + "/cn=Microsoft Private MDB"),
+                         ("msExchOwningServer", EXCH1)])
+    out.entry(EX55_DB, [("objectClass", "top"), ("objectClass", "msExchPrivateMDB"),
+                        ("legacyExchangeDN", LEG_EX55 + "/cn=Microsoft Private MDB"),
+                        ("msExchOwningServer", EX55)])
+
+
+def computer(out, name, fqdn, spns, os_name, sp):
+    out.entry("CN=%s,%s" % (name, COMPUTERS), [
+        ("objectClass", "top"), ("objectClass", "computer"),
+        ("sAMAccountName", name + "$"),
+        ("userAccountControl", 4096),
+        ("dNSHostName", fqdn),
+        ("operatingSystem", os_name),
+        ("operatingSystemServicePack", sp),
+        ("unicodePwd", unicode_pwd(secrets.token_urlsafe(24) + "aA1!")),
+    ] + [("servicePrincipalName", s) for s in spns])
+
+
+def user(out, sam, given, sn, password, ou=OU_STAFF, extra=()):
+    display = "%s %s" % (given, sn)
+    out.entry("CN=%s,%s" % (display, ou), [
+        ("objectClass", "top"), ("objectClass", "person"),
+        ("objectClass", "organizationalPerson"), ("objectClass", "user"),
+        ("sAMAccountName", sam),
+        ("userPrincipalName", "%s@%s" % (sam, DOMAIN)),
+        ("givenName", given), ("sn", sn), ("displayName", display),
+        ("userAccountControl", 512),
+        ("unicodePwd", unicode_pwd(password)),
+    ] + list(extra))
+    return "CN=%s,%s" % (display, ou)
+
+
+def mailbox(sam, homemdb, homemta, homeserver, legacy, with_sd=True):
+    attrs = [
+        ("mail", "%s@%s" % (sam, DOMAIN)),
+        ("mailNickname", sam),
+        ("proxyAddresses", "SMTP:%s@%s" % (sam, DOMAIN)),
+        ("proxyAddresses", "X400:c=US;a= ;p=%s;o=Exchange;s=%s;" % (ORG_NAME, sam)),
+        ("homeMDB", homemdb),
+        ("homeMTA", homemta),
+        ("msExchHomeServerName", homeserver),
+        ("legacyExchangeDN", legacy),
+        ("msExchMailboxGuid", stable_guid("mailbox." + sam).bytes_le),
+        ("msExchUserAccountControl", 0),
+        ("showInAddressBook", GAL),
+        ("showInAddressBook", ALL_USERS),
+    ]
+    if with_sd:
+        sd = security.descriptor.from_sddl(MAILBOX_SD_SDDL, security.dom_sid("S-1-5-21-1-2-3"))
+        attrs.append(("msExchMailboxSecurityDescriptor", ndr_pack(sd)))
+    return attrs
+
+
+def healthy_mailbox(sam):
+    return mailbox(sam, EXCH1_DB, EXCH1_MTA, LEG_EXCH1,
+                   LEG_AG_NEW + "/cn=Recipients/cn=" + sam)
+
+
+def group(out, name, ou, gtype, members, description=None):
+    attrs = [("objectClass", "top"), ("objectClass", "group"),
+             ("sAMAccountName", name), ("groupType", gtype)]
+    if description:
+        attrs.append(("description", description))
+    attrs += [("member", m) for m in members]
+    dn = "CN=%s,%s" % (name, ou)
+    out.entry(dn, attrs)
+    return dn
+
+
+def write_groups(out, prefix, ou, member_dn, n_l1, n_l2, n_u, n_dl1, n_dl2):
+    """Five nesting levels, AD nesting rules respected:
+    user -> global L1 -> global L2 -> universal -> domain local 1 -> domain local 2."""
+    l1 = [group(out, "GS-%s-Team-%03d" % (prefix, i), ou, GT_GLOBAL, [member_dn])
+          for i in range(1, n_l1 + 1)]
+    l2 = [group(out, "GS-%s-Dept-%03d" % (prefix, i), ou, GT_GLOBAL,
+                sorted({l1[i % n_l1], l1[(i * 7) % n_l1]}))
+          for i in range(1, n_l2 + 1)]
+    un = [group(out, "US-%s-Region-%03d" % (prefix, i), ou, GT_UNIVERSAL,
+                sorted({l2[i % n_l2], l2[(i * 3) % n_l2]}))
+          for i in range(1, n_u + 1)]
+    dl1 = []
+    for i in range(1, n_dl1 + 1):
+        members = [un[i % n_u]] if i % 2 else [l2[i % n_l2]]
+        dl1.append(group(out, "DL-%s-Share-%03d" % (prefix, i), ou, GT_DOMAIN_LOCAL, members))
+    for i in range(1, n_dl2 + 1):
+        group(out, "DL-%s-Resource-%03d" % (prefix, i), ou, GT_DOMAIN_LOCAL,
+              [dl1[i % n_dl1]])
+    return l1
+
+
+def write_objects(outdir, password):
+    out = Ldif(os.path.join(outdir, "20-objects.ldif"))
+    write_dns(out)
+    for ou in (OU_STAFF, OU_GROUPS, OU_BOB, OU_ERIN, OU_CONTACTS, OU_SVC):
+        out.entry(ou, [("objectClass", "top"), ("objectClass", "organizationalUnit")])
+    write_exchange_config(out)
+
+    computer(out, "EXCH1", "exch1.exwiz.test", [
+        "exchangeMDB/exch1.exwiz.test", "exchangeMDB/EXCH1",
+        "exchangeRFR/exch1.exwiz.test", "exchangeRFR/EXCH1",
+        "exchangeAB/exch1.exwiz.test", "exchangeAB/EXCH1",
+        "HTTP/exch1.exwiz.test", "HTTP/EXCH1",
+        "HOST/exch1.exwiz.test", "HOST/EXCH1",
+        "SMTPSVC/exch1.exwiz.test", "SMTPSVC/EXCH1",
+    ], "Windows Server 2003", "Service Pack 2")
+    computer(out, "FE1", "fe1.region1.exwiz.test", [
+        "HTTP/fe1.region1.exwiz.test", "HOST/fe1.region1.exwiz.test",
+        "HTTP/FE1", "HOST/FE1",
+    ], "Windows Server 2003", "Service Pack 2")
+    computer(out, "EX55", "ex55.exwiz.test", [
+        "exchangeMDB/ex55.exwiz.test", "exchangeMDB/EX55",
+        "HOST/ex55.exwiz.test", "HOST/EX55",
+    ], "Windows 2000 Server", "Service Pack 4")
+
+    users = {}
+    users["alice"] = user(out, "alice", "Alice", "Archer", password,
+                          extra=healthy_mailbox("alice"))
+    users["bob"] = user(out, "bob", "Bob", "Baker", password, extra=healthy_mailbox("bob"))
+    users["erin"] = user(out, "erin", "Erin", "Evans", password, extra=healthy_mailbox("erin"))
+    # carol: moved by junior from EX55 to EXCH1 and left half-done
+    users["carol"] = user(out, "carol", "Carol", "Cooper", password, extra=mailbox(
+        "carol", EXCH1_DB, EX55_MTA, LEG_EX55,
+        LEG_AG_OLD + "/cn=Recipients/cn=carol", with_sd=False))
+    users["operator"] = user(out, "operator", "Oscar", "Operator", password)
+    users["junior"] = user(out, "junior", "Julia", "Junior", password)
+    users["websvc"] = user(out, "websvc", "Web", "Service", password, ou=OU_SVC,
+                           extra=[("description", "intranet application pool")])
+
+    contacts = []
+    for i in range(1, BIGROUP_MEMBERS + 1):
+        dn = "CN=Contact %04d,%s" % (i, OU_CONTACTS)
+        out.entry(dn, [("objectClass", "top"), ("objectClass", "contact"),
+                       ("displayName", "Contact %04d" % i),
+                       ("mail", "contact%04d@partner.example" % i),
+                       ("targetAddress", "SMTP:contact%04d@partner.example" % i)])
+        contacts.append(dn)
+    group(out, "bigroup", OU_GROUPS, GT_GLOBAL, contacts, "2000 members: ranged retrieval")
+
+    group(out, "Staff", OU_GROUPS, GT_GLOBAL,
+          [users[u] for u in ("alice", "bob", "carol", "erin", "operator", "junior")])
+    group(out, "Sales", OU_GROUPS, GT_GLOBAL, [users["alice"], users["carol"]])
+    group(out, "Helpdesk", OU_GROUPS, GT_GLOBAL, [users["junior"]])
+    group(out, "Printers", OU_GROUPS, GT_DOMAIN_LOCAL, [users["alice"]])
+    group(out, "All Staff List", OU_GROUPS, GT_DIST_UNIVERSAL,
+          [users["alice"], users["bob"], users["carol"]])
+    group(out, "Newsletter", OU_GROUPS, GT_DIST_GLOBAL, [users["bob"]])
+
+    eds = group(out, "Exchange Domain Servers", USERS, GT_GLOBAL,
+                ["CN=EXCH1," + COMPUTERS, "CN=EX55," + COMPUTERS, "CN=FE1," + COMPUTERS],
+                "Microsoft Exchange Domain Servers")
+    group(out, "Exchange Enterprise Servers", USERS, GT_DOMAIN_LOCAL, [eds],
+          "Microsoft Exchange Enterprise Servers")
+    group(out, "Exchange Organization Administrators", USERS, GT_UNIVERSAL,
+          [users["operator"]], "Full Control on the Exchange organization")
+
+    write_groups(out, "Bob", OU_BOB, users["bob"], BOB_L1, BOB_L2, BOB_U, BOB_DL1, BOB_DL2)
+    write_groups(out, "Erin", OU_ERIN, users["erin"], ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL, 0)
+    out.close()
+
+    dup = Ldif(os.path.join(outdir, "30-dup-spn.ldif"))
+    dup.raw("dn: %s\nchangetype: modify\nadd: servicePrincipalName\n"
+            "servicePrincipalName: HTTP/exch1.exwiz.test\n-" % users["websvc"])
+    dup.close()
+
+
+def cmd_ldif(outdir, password_file):
+    with open(password_file, encoding="utf-8") as f:
+        password = f.read().strip()
+    os.makedirs(outdir, exist_ok=True)
+    write_schema(outdir)
+    write_objects(outdir, password)
+
+
+def cmd_acl(smb_conf):
+    import ldb
+    from samba.auth import system_session
+    from samba.param import LoadParm
+    from samba.samdb import SamDB
+    from samba.sd_utils import SDUtils
+
+    lp = LoadParm()
+    lp.load(smb_conf)
+    samdb = SamDB(url=lp.samdb_url(), session_info=system_session(), lp=lp)
+    sdu = SDUtils(samdb)
+    for name in ("operator", "Exchange Organization Administrators"):
+        res = samdb.search(BASE, scope=ldb.SCOPE_SUBTREE, attrs=["objectSid"],
+                           expression="(sAMAccountName=%s)" % ldb.binary_encode(name))
+        sid = str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
+        sdu.dacl_add_ace(ORG, "(A;CI;GA;;;%s)" % sid)
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "ldif":
+        cmd_ldif(argv[2], argv[3])
+    elif len(argv) == 3 and argv[1] == "acl":
+        cmd_acl(argv[2])
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,484 @@
+/*
+ * The command line: exwizard [OPTIONS], check, show, help, --help, --version.
+ * Parses and validates what the user typed, then hands over to core (the
+ * steps, the report, the transcript) and prints the result.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "help.h"
+#include "report.h"
+#include "step.h"
+#include "target.h"
+#include "text.h"
+#include "transcript.h"
+#include "version.h"
+
+enum cmd { CMD_WIZARD, CMD_CHECK, CMD_SHOW, CMD_HELP };
+
+/* Which subcommands an option applies to. */
+#define FOR_WIZARD (1u << CMD_WIZARD)
+#define FOR_CHECK (1u << CMD_CHECK)
+#define FOR_SHOW (1u << CMD_SHOW)
+#define FOR_RUN (FOR_WIZARD | FOR_CHECK)
+
+enum {
+	OPT_DC = 256,
+	OPT_DNS_SERVER,
+	OPT_CCACHE,
+	OPT_NO_TRANSCRIPT,
+	OPT_JSON,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "realm", required_argument, NULL, 'r' },
+	{ "domain", required_argument, NULL, 'd' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "exchange", required_argument, NULL, 'x' },
+	{ "mover", required_argument, NULL, 'm' },
+	{ "dc", required_argument, NULL, OPT_DC },
+	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+	{ "ccache", required_argument, NULL, OPT_CCACHE },
+	{ "transcript", required_argument, NULL, 'o' },
+	{ "no-transcript", no_argument, NULL, OPT_NO_TRANSCRIPT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct opts {
+	enum cmd cmd;
+	struct ew_target *target;
+	const char *transcript;
+	int no_transcript;
+	int json;
+	char **args;		/* after the subcommand */
+	int nargs;
+	const char *seen_name[32];	/* options seen, to check against the command */
+	unsigned seen_for[32];
+	int nseen;
+};
+
+static volatile sig_atomic_t cancel_flag;
+
+static void usage(FILE *fp)
+{
+	fputs("Usage: exwizard [OPTIONS]                  the interactive wizard\n"
+	      "       exwizard check [OPTIONS] [STEP...]  run steps; report on stdout\n"
+	      "       exwizard show [--json] FILE         render a saved transcript\n"
+	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
+	      "       exwizard --version | --help\n"
+	      "\n"
+	      "Target:\n"
+	      "  -r, --realm REALM        default: default_realm of krb5.conf\n"
+	      "  -d, --domain DOMAIN      AD DNS domain; default: the realm in lower case\n"
+	      "  -u, --user NAME          sAMAccountName or UPN; default: the cache's principal\n"
+	      "  -x, --exchange FQDN      Exchange server, repeatable (front and back end)\n"
+	      "  -m, --mover NAME         account that moved (or will move) the mailbox\n"
+	      "      --dc HOST            domain controller; default: located through DNS\n"
+	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
+	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
+	      "Output:\n"
+	      "  -o, --transcript FILE    default: $XDG_STATE_HOME/exwizard/"
+	      "exwizard-HOST-TIME.jsonl\n"
+	      "      --no-transcript      keep no transcript\n"
+	      "      --json               (check, show) JSON instead of text\n"
+	      "\n"
+	      "Steps: ", fp);
+	for (size_t i = 0; i < ew_nsteps; i++)
+		fprintf(fp, "%s%s", i ? ", " : "", ew_steps[i].id);
+	fputs("\nExit status of check: 0 nothing above info, 1 a warning, 2 a failure,\n"
+	      "3 usage or configuration error, 4 nothing could run.\n"
+	      "See exwizard(1) and 'exwizard help'.\n", fp);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("exwizard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'exwizard --help'.\n", stderr);
+	return EW_EXIT_USAGE;
+}
+
+static void note_option(struct opts *o, const char *name, unsigned mask)
+{
+	int i;
+
+	for (i = 0; i < o->nseen; i++)
+		if (o->seen_name[i] == name)
+			return;
+	if (o->nseen < (int)(sizeof(o->seen_name) / sizeof(o->seen_name[0]))) {
+		o->seen_name[o->nseen] = name;
+		o->seen_for[o->nseen++] = mask;
+	}
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	char err[256];
+	const char *name;
+	unsigned mask;
+	int c, rc;
+
+	/* Our own messages, with the option named. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:d:u:x:m:o:hV", long_options, NULL)) != -1) {
+		rc = 0;
+		err[0] = '\0';
+		mask = FOR_RUN;
+		name = NULL;
+		switch (c) {
+		case 'r': name = "--realm"; rc = ew_target_set_realm(o->target, optarg, err, sizeof(err)); break;
+		case 'd': name = "--domain"; rc = ew_target_set_domain(o->target, optarg, err, sizeof(err)); break;
+		case 'u': name = "--user"; rc = ew_target_set_user(o->target, optarg, err, sizeof(err)); break;
+		case 'x': name = "--exchange"; rc = ew_target_add_exchange(o->target, optarg, err, sizeof(err)); break;
+		case 'm': name = "--mover"; rc = ew_target_set_mover(o->target, optarg, err, sizeof(err)); break;
+		case OPT_DC: name = "--dc"; rc = ew_target_set_dc(o->target, optarg, err, sizeof(err)); break;
+		case OPT_DNS_SERVER: name = "--dns-server"; rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
+		case OPT_CCACHE: name = "--ccache"; rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
+		case 'o':
+			name = "--transcript";
+			if (*optarg == '\0')
+				return usage_error("--transcript: empty file name");
+			o->transcript = optarg;
+			break;
+		case OPT_NO_TRANSCRIPT: name = "--no-transcript"; o->no_transcript = 1; break;
+		case OPT_JSON: name = "--json"; mask = FOR_CHECK | FOR_SHOW; o->json = 1; break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		case 'V':
+		case OPT_VERSION:
+			printf("exwizard %s\n", EW_VERSION);
+			return 0;
+		case ':':
+			if (optopt)
+				return usage_error("option -%c needs a value", optopt);
+			return usage_error("option %s needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error("unknown option -%c", optopt);
+			return usage_error("unknown option %s", argv[optind - 1]);
+		}
+		if (rc != 0)
+			return usage_error("%s: %s", name, err);
+		note_option(o, name, mask);
+	}
+	o->cmd = CMD_WIZARD;
+	if (optind < argc) {
+		const char *sub = argv[optind];
+
+		if (strcmp(sub, "check") == 0)
+			o->cmd = CMD_CHECK;
+		else if (strcmp(sub, "show") == 0)
+			o->cmd = CMD_SHOW;
+		else if (strcmp(sub, "help") == 0)
+			o->cmd = CMD_HELP;
+		else
+			return usage_error("unknown command '%s' (commands: check, show, help)", sub);
+		optind++;
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	for (c = 0; c < o->nseen; c++)
+		if (!(o->seen_for[c] & (1u << o->cmd)))
+			return usage_error("option %s does not apply to %s", o->seen_name[c],
+					   o->cmd == CMD_WIZARD ? "the wizard" :
+					   o->cmd == CMD_CHECK ? "check" :
+					   o->cmd == CMD_SHOW ? "show" : "help");
+	return -1;
+}
+
+static int cmd_help(const struct opts *o)
+{
+	const struct ew_help_topic *t;
+	char title[160];
+	size_t i;
+
+	if (o->nargs > 1)
+		return usage_error("help takes one topic");
+	if (o->nargs == 0) {
+		puts("Help topics (exwizard help TOPIC):");
+		for (i = 0; i < ew_help_ntopics; i++) {
+			ew_help_title(&ew_help_topics[i], title, sizeof(title));
+			printf("  %-16s %s\n", ew_help_topics[i].name, title);
+		}
+		return 0;
+	}
+	t = ew_help_find(o->args[0]);
+	if (t == NULL) {
+		char *clean = ew_text_cleanz(o->args[0]);
+
+		usage_error("no help topic '%s'; 'exwizard help' lists them",
+			    clean ? clean : "?");
+		free(clean);
+		return EW_EXIT_USAGE;
+	}
+	fputs(t->text, stdout);
+	return 0;
+}
+
+static int print_report(const struct ew_report *r, int json)
+{
+	char *text;
+
+	if (json) {
+		json_t *j = ew_report_to_json(r);
+
+		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(j);
+	} else {
+		text = ew_report_to_text(r, 80);
+	}
+	if (text == NULL) {
+		fputs("exwizard: out of memory\n", stderr);
+		return -1;
+	}
+	fputs(text, stdout);
+	if (json)
+		fputc('\n', stdout);
+	free(text);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "exwizard: writing the report: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_show(const struct opts *o)
+{
+	struct ew_report *r;
+	char err[512];
+	int rc;
+
+	if (o->nargs != 1)
+		return usage_error("show takes one transcript file");
+	r = ew_transcript_read(o->args[0], err, sizeof(err));
+	if (r == NULL) {
+		char *clean = ew_text_cleanz(err);
+
+		fprintf(stderr, "exwizard: %s\n", clean ? clean : "cannot read the transcript");
+		free(clean);
+		return EW_EXIT_USAGE;
+	}
+	rc = print_report(r, o->json) == 0 ? 0 : EW_EXIT_USAGE;
+	ew_report_free(&r);
+	return rc;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+static struct ew_transcript *open_transcript(const struct opts *o, struct ew_report *r,
+					     int *exitcode)
+{
+	struct ew_transcript *t = NULL;
+	char err[512];
+	char *path;
+
+	*exitcode = -1;
+	if (o->no_transcript)
+		return NULL;
+	if (o->transcript) {
+		if (ew_transcript_open(o->transcript, &t, err, sizeof(err)) != 0) {
+			fprintf(stderr, "exwizard: transcript: %s\n", err);
+			*exitcode = EW_EXIT_USAGE;
+		}
+		return t;
+	}
+	path = ew_transcript_default_path(err, sizeof(err));
+	if (path && ew_transcript_open(path, &t, err, sizeof(err)) == 0) {
+		free(path);
+		return t;
+	}
+	free(path);
+	/* The diagnosis matters more than the record of it: go on without. */
+	fprintf(stderr, "exwizard: no transcript: %s\n", err);
+	ew_report_add_note(r, "No transcript was written: %s", err);
+	return NULL;
+}
+
+static int run_steps(const struct opts *o)
+{
+	const struct ew_step *todo[64];
+	struct ew_transcript *t = NULL;
+	struct ew_report *r = NULL;
+	struct ew_run run = {0};
+	struct sigaction sa;
+	char host[256] = "";
+	size_t n = 0, i;
+	int rc, code, config_error = 0;
+	json_t *steps;
+
+	/* The target step always runs first: the others need what it resolves. */
+	todo[n++] = ew_step_find("target");
+	for (i = 0; i < (size_t)o->nargs; i++) {
+		const struct ew_step *s = ew_step_find(o->args[i]);
+		size_t k;
+		int dup = 0;
+
+		if (s == NULL) {
+			char *clean = ew_text_cleanz(o->args[i]);
+
+			usage_error("unknown step '%s'", clean ? clean : "?");
+			free(clean);
+			return EW_EXIT_USAGE;
+		}
+		for (k = 0; k < n; k++)
+			dup |= todo[k] == s;
+		if (!dup && n < sizeof(todo) / sizeof(todo[0]))
+			todo[n++] = s;
+	}
+	if (o->nargs == 0)
+		for (i = 0; i < ew_nsteps; i++)
+			if (ew_steps[i].run && &ew_steps[i] != todo[0])
+				todo[n++] = &ew_steps[i];
+
+	gethostname(host, sizeof(host) - 1);
+	r = ew_report_new(EW_VERSION, host);
+	if (r == NULL) {
+		fputs("exwizard: out of memory\n", stderr);
+		return EW_EXIT_USAGE;
+	}
+	{
+		char now[40];
+
+		ew_time_iso(now, sizeof(now));
+		r->started = strdup(now);
+	}
+	t = open_transcript(o, r, &code);
+	if (code >= 0) {
+		ew_report_free(&r);
+		return code;
+	}
+	if (t)
+		r->transcript = strdup(ew_transcript_path(t));
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;	/* a second signal ends the program */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	run.target = o->target;
+	run.transcript = t;
+	run.cancel = &cancel_flag;
+	run.timeout_ms = 2000;
+	run.tries = 2;
+
+	steps = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(steps, json_string(todo[i]->id));
+	if (t) {
+		ew_transcript_event(t, "session",
+				    json_pack("{s:s, s:s, s:s, s:o, s:o}", "version", EW_VERSION,
+					      "host", r->host ? r->host : "", "command", "check",
+					      "steps", steps, "target",
+					      ew_target_to_json(o->target)));
+		ew_transcript_sync(t);
+	} else {
+		json_decref(steps);
+	}
+
+	for (i = 0; i < n && !cancel_flag; i++) {
+		struct ew_step_result *res = ew_step_execute(todo[i], &run);
+
+		if (res == NULL) {
+			fputs("exwizard: out of memory\n", stderr);
+			break;
+		}
+		if (strcmp(todo[i]->id, "target") == 0) {
+			size_t k;
+
+			for (k = 0; k < res->nfindings; k++)
+				if (res->findings[k]->severity == EW_FAIL)
+					config_error = 1;
+			json_decref(r->target);
+			r->target = ew_target_to_json(o->target);
+			if (t)
+				ew_transcript_event(t, "input",
+						    json_pack("{s:s, s:O}", "source", "defaults",
+							      "target", r->target));
+		}
+		ew_report_add_step(r, res);
+	}
+	if (cancel_flag)
+		ew_report_add_note(r, "Stopped by a signal before every step had run.");
+
+	rc = config_error ? EW_EXIT_USAGE : ew_report_exit_code(r);
+	if (t) {
+		json_t *j = ew_report_to_json(r);
+
+		ew_transcript_event(t, "end",
+				    json_pack("{s:O, s:i, s:b}", "summary",
+					      json_object_get(j, "summary"), "exit", rc,
+					      "cancelled", cancel_flag != 0));
+		json_decref(j);
+		if (ew_transcript_close(&t) != 0) {
+			fprintf(stderr, "exwizard: transcript %s: writing failed; it may be "
+				"incomplete\n", r->transcript);
+			ew_report_add_note(r, "Writing the transcript failed; it may be incomplete.");
+		}
+	}
+	if (print_report(r, o->json) != 0 && rc < EW_EXIT_FAIL)
+		rc = EW_EXIT_FAIL;
+	ew_report_free(&r);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc;
+
+	o.target = ew_target_new();
+	if (o.target == NULL) {
+		fputs("exwizard: out of memory\n", stderr);
+		return EW_EXIT_USAGE;
+	}
+	rc = parse(argc, argv, &o);
+	if (rc < 0) {
+		switch (o.cmd) {
+		case CMD_HELP:
+			rc = cmd_help(&o);
+			break;
+		case CMD_SHOW:
+			rc = cmd_show(&o);
+			break;
+		case CMD_WIZARD:
+			if (o.nargs > 0) {
+				rc = usage_error("unexpected argument '%s'", o.args[0]);
+				break;
+			}
+			fputs("exwizard: the interactive wizard is not part of this version; "
+			      "running 'exwizard check'.\n", stderr);
+			/* fall through */
+		case CMD_CHECK:
+			rc = run_steps(&o);
+			break;
+		}
+	}
+	ew_target_free(&o.target);
+	return rc;
+}
