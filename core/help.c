@@ -16,7 +16,12 @@ const struct ew_help_topic *ew_help_find(const char *name)
 
 void ew_help_title(const struct ew_help_topic *t, char *buf, size_t len)
 {
-	size_t n = strcspn(t->text, "\n");
+	const char *text = t->text;
+	size_t n, name = strlen(t->name);
 
-	snprintf(buf, len, "%.*s", (int)n, t->text);
+	/* "DNS-SRV: what it is" lists as "what it is" beside the name. */
+	if (strncmp(text, t->name, name) == 0 && text[name] == ':' && text[name + 1] == ' ')
+		text += name + 2;
+	n = strcspn(text, "\n");
+	snprintf(buf, len, "%.*s", (int)n, text);
 }

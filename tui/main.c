@@ -3,6 +3,7 @@
  * Parses and validates what the user typed, then hands over to core (the
  * steps, the report, the transcript) and prints the result.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -214,10 +215,19 @@ static int cmd_help(const struct opts *o)
 	if (o->nargs > 1)
 		return usage_error("help takes one topic");
 	if (o->nargs == 0) {
+		int pass;
+
+		/* Guides and steps (lower-case names) first, then the check ids. */
 		puts("Help topics (exwizard help TOPIC):");
-		for (i = 0; i < ew_help_ntopics; i++) {
-			ew_help_title(&ew_help_topics[i], title, sizeof(title));
-			printf("  %-16s %s\n", ew_help_topics[i].name, title);
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < ew_help_ntopics; i++) {
+				const char *name = ew_help_topics[i].name;
+
+				if ((islower((unsigned char)name[0]) != 0) != (pass == 0))
+					continue;
+				ew_help_title(&ew_help_topics[i], title, sizeof(title));
+				printf("  %-16s %s\n", name, title);
+			}
 		}
 		return 0;
 	}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The demo: inside the lab namespace, bob logs in (kinit) and exwizard looks
+# at the scenario: bob, the back end exch1 and the front end fe1, mover junior.
+set -eu
+ns=${1:-exwiz}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+labctl="$top/tests/lab/labctl"
+eval "$("$labctl" -n "$ns" env)"
+cc="FILE:$EXWIZ_LAB_DIR/ccache-demo"
+"$labctl" -n "$ns" exec env KRB5CCNAME="$cc" kinit bob@EXWIZ.TEST \
+	<"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null
+echo "bob has a ticket in $cc; running exwizard in the lab namespace $ns:"
+echo
+set +e
+"$labctl" -n "$ns" exec env KRB5CCNAME="$cc" "$top/exwizard" check \
+	-x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior \
+	-o "$EXWIZ_LAB_DIR/demo-$(date +%Y%m%dT%H%M%S).jsonl"
+rc=$?
+echo
+echo "exwizard exited with status $rc. The lab stays up: 'make lab-shell' to look"
+echo "around, 'make lab-down' to remove it."

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Runs exwizard's test suites and prints one closing line "N passed, N failed".
+#   tests/run.sh unit BUILD   unit tests only (no root, no network)
+#   tests/run.sh all BUILD    unit tests, then the lab domain up, the lab smoke
+#                             test and the integration tests, then the lab down
+# Every suite speaks TAP ("ok N - name" / "not ok N - name"); a suite that
+# exits non-zero without reporting a failure counts as one failure.
+set -u
+mode=${1:-unit}
+build=${2:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+ns=${LAB_NS:-exwizck}
+labctl="$top/tests/lab/labctl"
+passed=0
+failed=0
+failures=""
+
+run_suite() {
+	name=$1
+	shift
+	echo "--- $name"
+	out=$(mktemp)
+	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok [0-9]' "$out")
+	rm -f "$out"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -gt 0 ] && failures="$failures $name"
+	return 0
+}
+
+lab_down() {
+	if [ -n "${lab_is_up:-}" ]; then
+		echo "--- lab down ($ns)"
+		"$labctl" -n "$ns" down || { failed=$((failed + 1)); failures="$failures lab-down"; }
+		lab_is_up=
+	fi
+}
+
+finish() {
+	lab_down
+	echo
+	[ -n "$failures" ] && echo "failing suites:$failures"
+	echo "check: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+trap 'failed=$((failed + 1)); failures="$failures interrupted"; finish' INT TERM HUP
+
+for t in "$build"/tests/unit/test_*; do
+	[ -x "$t" ] || continue
+	run_suite "unit/$(basename "$t")" "$t"
+done
+
+if [ "$mode" = all ]; then
+	echo "--- lab up ($ns)"
+	start=$(date +%s)
+	lab_is_up=1
+	if ! "$labctl" -n "$ns" up; then
+		echo "not ok - the lab domain did not come up"
+		failed=$((failed + 1))
+		failures="$failures lab-up"
+		finish
+	fi
+	echo "# lab up in $(( $(date +%s) - start )) s"
+	export EXWIZARD="$top/exwizard" EXWIZ_TOP="$top" LAB_NS="$ns"
+	run_suite "lab/smoke" sh "$top/tests/lab/smoke.sh" -n "$ns"
+	for t in "$build"/tests/integration/test_*; do
+		[ -x "$t" ] || continue
+		run_suite "integration/$(basename "$t")" "$labctl" -n "$ns" exec "$t"
+	done
+	for t in "$top"/tests/integration/*.sh; do
+		[ -f "$t" ] || continue
+		run_suite "integration/$(basename "$t")" sh "$t"
+	done
+fi
+finish
