@@ -208,7 +208,10 @@ struct ew_finding *ew_finding_from_json(const json_t *obj, char *err, size_t err
 		return NULL;
 	}
 	if (ew_severity_parse(jstr(obj, "severity"), &sev) != 0) {
-		snprintf(err, errlen, "finding %s: unknown severity", check);
+		char *shown = ew_text_cleanz(check);
+
+		snprintf(err, errlen, "finding %s: unknown severity", shown ? shown : "?");
+		free(shown);
 		return NULL;
 	}
 	f = ew_finding_new(check, sev, "%s", title);

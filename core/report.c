@@ -177,7 +177,7 @@ struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errle
 	target = json_object_get(obj, "target");
 	if (json_is_object(target)) {
 		json_decref(r->target);
-		r->target = json_incref(target);
+		r->target = ew_json_clean(target);
 	}
 	steps = json_object_get(obj, "steps");
 	json_array_foreach(steps, i, st) {
@@ -202,7 +202,7 @@ struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errle
 		data = json_object_get(st, "data");
 		if (json_is_object(data)) {
 			json_decref(s->data);
-			s->data = json_incref(data);
+			s->data = ew_json_clean(data);
 		}
 		fs = json_object_get(st, "findings");
 		json_array_foreach(fs, j, f) {
@@ -267,24 +267,28 @@ static void add_wrapped(struct ew_buf *b, const char *text, int col, int indent,
 	free(clean);
 }
 
-static void add_target_line(struct ew_buf *b, const char *label, const json_t *v)
+static void add_target_line(struct ew_buf *b, const char *label, const json_t *v, int width)
 {
+	struct ew_buf line = {0};
 	size_t i;
 	json_t *x;
 
 	if (json_is_string(v)) {
-		ew_buf_printf(b, "  %-10s ", label);
-		ew_buf_add_clean(b, json_string_value(v));
-		ew_buf_addc(b, '\n');
-	} else if (json_is_array(v) && json_array_size(v) > 0) {
-		ew_buf_printf(b, "  %-10s ", label);
+		ew_buf_adds(&line, json_string_value(v));
+	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, x) {
-			if (i)
-				ew_buf_adds(b, ", ");
-			ew_buf_add_clean(b, json_string_value(x));
+			if (!json_is_string(x))
+				continue;
+			if (line.len)
+				ew_buf_adds(&line, ", ");
+			ew_buf_adds(&line, json_string_value(x));
 		}
-		ew_buf_addc(b, '\n');
 	}
+	if (line.len) {
+		ew_buf_printf(b, "  %-10s ", label);
+		add_wrapped(b, line.data, 13, 13, width);
+	}
+	ew_buf_reset(&line);
 }
 
 static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int width)
@@ -340,7 +344,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	ew_buf_addc(&b, '\n');
 	for (i = 0; i < sizeof(target_keys) / sizeof(target_keys[0]); i++)
 		add_target_line(&b, target_keys[i][1],
-				json_object_get(r->target, target_keys[i][0]));
+				json_object_get(r->target, target_keys[i][0]), width);
 	for (i = 0; i < r->nsteps; i++) {
 		const struct ew_step_result *s = r->steps[i];
 		char st[24];

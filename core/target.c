@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "finding.h"
 #include "step.h"
@@ -59,7 +60,11 @@ int ew_valid_hostname(const char *s, const char **why)
 	}
 	len = strlen(s);
 	if (s[len - 1] == '.')
-		len--;
+		len--;	/* one trailing dot: the root; a second one is an empty label */
+	if (len > 0 && s[len - 1] == '.') {
+		*why = "empty label (two dots, or a leading dot)";
+		return 0;
+	}
 	if (len == 0 || len > 253) {
 		*why = "a DNS name has 1 to 253 characters";
 		return 0;
@@ -287,8 +292,8 @@ int ew_target_set_dc(struct ew_target *t, const char *v, char *err, size_t errle
 static int valid_ccache(const char *s, const char **why)
 {
 	*why = NULL;
-	if (s == NULL || *s == '\0' || strlen(s) > 4096 || has_control(s)) {
-		*why = "empty, too long or with control characters";
+	if (s == NULL || *s == '\0' || strlen(s) > 4096 || !ew_text_is_clean(s, strlen(s))) {
+		*why = "empty, too long, or with control characters or invalid UTF-8";
 		return 0;
 	}
 	return 1;
@@ -305,10 +310,6 @@ static int add_to_list(char **list, size_t *n, const char *v, validator ok,
 	char *slot = NULL;
 	size_t i;
 
-	if (*n >= EW_TARGET_MAX_LIST) {
-		snprintf(err, errlen, "at most %d %s", EW_TARGET_MAX_LIST, what);
-		return -1;
-	}
 	if (set_checked(&slot, v, ok, what, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < *n; i++) {
@@ -316,6 +317,11 @@ static int add_to_list(char **list, size_t *n, const char *v, validator ok,
 			free(slot);	/* given twice: once is enough */
 			return 0;
 		}
+	}
+	if (*n >= EW_TARGET_MAX_LIST) {
+		free(slot);
+		snprintf(err, errlen, "at most %d %s", EW_TARGET_MAX_LIST, what);
+		return -1;
 	}
 	list[(*n)++] = slot;
 	return 0;
@@ -379,6 +385,7 @@ static void resolve_realm(krb5_context ctx, struct ew_target *t, struct ew_step_
 	struct ew_finding *f;
 	krb5_error_code code;
 	char *realm = NULL, *msg;
+	const char *why;
 
 	if (t->realm) {
 		f = ew_finding_new("TARGET-REALM", EW_PASS, "Realm %s (given on the command line)",
@@ -387,6 +394,21 @@ static void resolve_realm(krb5_context ctx, struct ew_target *t, struct ew_step_
 		return;
 	}
 	code = ctx ? krb5_get_default_realm(ctx, &realm) : KRB5_CONFIG_CANTOPEN;
+	if (code == 0 && !ew_valid_realm(realm, &why)) {
+		char *shown = ew_text_cleanz(realm);
+
+		f = ew_finding_new("TARGET-REALM", EW_FAIL,
+				   "The default_realm of krb5.conf is not a usable realm");
+		if (f) {
+			ew_finding_evidence(f, "default_realm = %s (%s)", shown ? shown : "?", why);
+			ew_finding_remedy(f, "Correct default_realm in the [libdefaults] section "
+					  "of krb5.conf, or give the realm with -r REALM.");
+		}
+		ew_step_result_add(res, f);
+		free(shown);
+		krb5_free_default_realm(ctx, realm);
+		return;
+	}
 	if (code == 0 && realm != NULL && *realm != '\0') {
 		t->realm = strdup(realm);
 		t->realm_source = "krb5.conf";
@@ -485,7 +507,7 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 			ew_finding_evidence(f, "credential cache principal: %s", name);
 		ew_step_result_add(res, f);
 	} else if (name) {
-		t->user = strdup(name);
+		t->user = ew_text_cleanz(name);
 		t->user_source = "ccache";
 		f = ew_finding_new("TARGET-USER", EW_PASS,
 				   "User %s (the principal of the credential cache)", name);

@@ -248,3 +248,42 @@ int ew_text_is_clean(const char *str, size_t len)
 	}
 	return 1;
 }
+
+json_t *ew_json_clean(const json_t *v)
+{
+	json_t *out = NULL, *item;
+	const char *key;
+	char *clean;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		clean = ew_text_clean(json_string_value(v), json_string_length(v));
+		out = clean ? json_string(clean) : NULL;
+		free(clean);
+		return out;
+	case JSON_ARRAY:
+		out = json_array();
+		json_array_foreach(v, i, item) {
+			if (out && json_array_append_new(out, ew_json_clean(item)) != 0) {
+				json_decref(out);
+				out = NULL;
+			}
+		}
+		return out;
+	case JSON_OBJECT:
+		out = json_object();
+		json_object_foreach((json_t *)v, key, item) {
+			clean = ew_text_cleanz(key);
+			if (out && (clean == NULL ||
+				    json_object_set_new(out, clean, ew_json_clean(item)) != 0)) {
+				json_decref(out);
+				out = NULL;
+			}
+			free(clean);
+		}
+		return out;
+	default:
+		return json_deep_copy(v);
+	}
+}

@@ -11,6 +11,7 @@
 #ifndef EW_TEXT_H
 #define EW_TEXT_H
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -41,6 +42,13 @@ void ew_buf_add_clean(struct ew_buf *b, const char *s);
  * NULL if an allocation failed. The buffer is reset. */
 char *ew_buf_take(struct ew_buf *b);
 void ew_buf_reset(struct ew_buf *b);
+
+/*
+ * A deep copy of a JSON value with every string (keys included) cleaned, for
+ * JSON read from a file: jansson escapes only C0 controls when it writes.
+ * NULL when out of memory.
+ */
+json_t *ew_json_clean(const json_t *v);
 
 /* printf into a new string; NULL when out of memory. */
 char *ew_strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -78,6 +78,7 @@ int ew_transcript_open(const char *path, struct ew_transcript **out,
 				 "overwritten)", path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
 		return -1;
 	}
 	/* umask can only take bits away; make sure no other bit was inherited. */
@@ -221,6 +222,13 @@ static int mkdir_p(char *path, mode_t mode)
 		errno = ENOTDIR;
 		return -1;
 	}
+	/* Our own directory, readable by nobody else: transcripts name users. */
+	if (st.st_uid != geteuid()) {
+		errno = EPERM;
+		return -1;
+	}
+	if ((st.st_mode & 07777) != mode && chmod(path, mode) != 0)
+		return -1;
 	return 0;
 }
 
@@ -270,6 +278,29 @@ char *ew_transcript_default_path(char *err, size_t errlen)
 	return path;
 }
 
+int ew_transcript_open_default(struct ew_transcript **out, char *err, size_t errlen)
+{
+	char *path, *alt;
+	size_t len;
+	int i, rc;
+
+	*out = NULL;
+	path = ew_transcript_default_path(err, errlen);
+	if (path == NULL)
+		return -1;
+	rc = ew_transcript_open(path, out, err, errlen);
+	len = strlen(path) - strlen(".jsonl");
+	for (i = 2; rc != 0 && errno == EEXIST && i < 100; i++) {
+		alt = ew_strprintf("%.*s-%d.jsonl", (int)len, path, i);
+		if (alt == NULL)
+			break;
+		rc = ew_transcript_open(alt, out, err, errlen);
+		free(alt);
+	}
+	free(path);
+	return rc;
+}
+
 /* ---- reading ---- */
 
 static const char *jstr(const json_t *o, const char *k)
@@ -282,14 +313,20 @@ static char *dup_clean(const char *s)
 	return s ? ew_text_cleanz(s) : NULL;
 }
 
+/* Step ids are stored cleaned: compare with the cleaned id of the event. */
 static struct ew_step_result *find_step(struct ew_report *r, const char *id)
 {
+	struct ew_step_result *found = NULL;
+	char *clean;
 	size_t i;
 
-	for (i = r->nsteps; id && i > 0; i--)
-		if (strcmp(r->steps[i - 1]->id, id) == 0)
-			return r->steps[i - 1];
-	return NULL;
+	if (id == NULL || (clean = ew_text_cleanz(id)) == NULL)
+		return NULL;
+	for (i = r->nsteps; i > 0 && found == NULL; i--)
+		if (strcmp(r->steps[i - 1]->id, clean) == 0)
+			found = r->steps[i - 1];
+	free(clean);
+	return found;
 }
 
 static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
@@ -320,7 +357,7 @@ static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
 	data = json_object_get(ev, "data");
 	if (json_is_object(data)) {
 		json_decref(s->data);
-		s->data = json_incref(data);
+		s->data = ew_json_clean(data);
 	}
 }
 
@@ -336,7 +373,7 @@ static void take_session(struct ew_report *r, json_t *ev)
 	r->started = dup_clean(jstr(ev, "time"));
 	if (json_is_object(target)) {
 		json_decref(r->target);
-		r->target = json_incref(target);
+		r->target = ew_json_clean(target);
 	}
 }
 
@@ -390,6 +427,14 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 
 			if (s)
 				ew_step_result_add(s, ew_finding_from_json(ev, ferr, sizeof(ferr)));
+		} else if (strcmp(event, "input") == 0) {
+			json_t *target = json_object_get(ev, "target");
+
+			/* The target as settled by the defaults replaces the one typed. */
+			if (json_is_object(target)) {
+				json_decref(r->target);
+				r->target = ew_json_clean(target);
+			}
 		} else if (strcmp(event, "action") == 0) {
 			ew_report_add_note(r, "action: %s", jstr(ev, "text") ? jstr(ev, "text") : "?");
 		} else if (strcmp(event, "end") == 0) {

@@ -37,6 +37,12 @@ int ew_transcript_close(struct ew_transcript **t);
  */
 char *ew_transcript_default_path(char *err, size_t errlen);
 
+/*
+ * Create a transcript at the default place: that name, or NAME-2.jsonl,
+ * NAME-3.jsonl ... when a session of the same second has it.
+ */
+int ew_transcript_open_default(struct ew_transcript **out, char *err, size_t errlen);
+
 /* ISO 8601 UTC with milliseconds, e.g. 2026-11-22T10:00:00.123Z. */
 void ew_time_iso(char *buf, size_t len);
 

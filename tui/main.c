@@ -303,7 +303,6 @@ static struct ew_transcript *open_transcript(const struct opts *o, struct ew_rep
 {
 	struct ew_transcript *t = NULL;
 	char err[512];
-	char *path;
 
 	*exitcode = -1;
 	if (o->no_transcript)
@@ -315,12 +314,8 @@ static struct ew_transcript *open_transcript(const struct opts *o, struct ew_rep
 		}
 		return t;
 	}
-	path = ew_transcript_default_path(err, sizeof(err));
-	if (path && ew_transcript_open(path, &t, err, sizeof(err)) == 0) {
-		free(path);
+	if (ew_transcript_open_default(&t, err, sizeof(err)) == 0)
 		return t;
-	}
-	free(path);
 	/* The diagnosis matters more than the record of it: go on without. */
 	fprintf(stderr, "exwizard: no transcript: %s\n", err);
 	ew_report_add_note(r, "No transcript was written: %s", err);
