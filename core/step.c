@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dnsstep.h"
 #include "target.h"
 #include "text.h"
 #include "transcript.h"
@@ -13,6 +14,9 @@ const struct ew_step ew_steps[] = {
 	{ "target", "Target and defaults", "target",
 	  "Who and what is diagnosed: realm, domain, user, Exchange servers.",
 	  ew_target_step },
+	{ "dns", "DNS: flush and inspect", "dns",
+	  "The SRV records Kerberos needs, every resolver, caches, disjoint names.",
+	  ew_dns_step },
 };
 const size_t ew_nsteps = sizeof(ew_steps) / sizeof(ew_steps[0]);
 

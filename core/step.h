@@ -53,6 +53,9 @@ int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f);
  * every finding is a skip; pass when there is none. */
 enum ew_status ew_step_result_worst(const struct ew_step_result *r);
 
+/* ew_run.flags */
+#define EW_RUN_FLUSH 0x1	/* allowed to flush local DNS caches */
+
 /* What a step runs with. */
 struct ew_run {
 	struct ew_target *target;

@@ -35,6 +35,9 @@ enum {
 	OPT_CCACHE,
 	OPT_NO_TRANSCRIPT,
 	OPT_JSON,
+	OPT_FLUSH,
+	OPT_TIMEOUT,
+	OPT_TRIES,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -51,6 +54,9 @@ static const struct option long_options[] = {
 	{ "transcript", required_argument, NULL, 'o' },
 	{ "no-transcript", no_argument, NULL, OPT_NO_TRANSCRIPT },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "flush", no_argument, NULL, OPT_FLUSH },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "tries", required_argument, NULL, OPT_TRIES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -62,6 +68,9 @@ struct opts {
 	const char *transcript;
 	int no_transcript;
 	int json;
+	int flush;
+	int timeout_ms;
+	int tries;
 	char **args;		/* after the subcommand */
 	int nargs;
 	const char *seen_name[32];	/* options seen, to check against the command */
@@ -88,6 +97,10 @@ static void usage(FILE *fp)
 	      "      --dc HOST            domain controller; default: located through DNS\n"
 	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
 	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
+	      "Network:\n"
+	      "      --timeout SECONDS    wait per try for a server (default 2)\n"
+	      "      --tries N            tries per question (default 2)\n"
+	      "      --flush              (check) allowed to flush local DNS caches\n"
 	      "Output:\n"
 	      "  -o, --transcript FILE    default: $XDG_STATE_HOME/exwizard/"
 	      "exwizard-HOST-TIME.jsonl\n"
@@ -160,6 +173,27 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NO_TRANSCRIPT: name = "--no-transcript"; o->no_transcript = 1; break;
 		case OPT_JSON: name = "--json"; mask = FOR_CHECK | FOR_SHOW; o->json = 1; break;
+		case OPT_FLUSH: name = "--flush"; mask = FOR_CHECK; o->flush = 1; break;
+		case OPT_TIMEOUT: {
+			char *end;
+			double s = strtod(optarg, &end);
+
+			name = "--timeout";
+			if (end == optarg || *end != '\0' || !(s >= 0.05 && s <= 60))
+				return usage_error("--timeout: give seconds from 0.05 to 60");
+			o->timeout_ms = (int)(s * 1000 + 0.5);
+			break;
+		}
+		case OPT_TRIES: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			name = "--tries";
+			if (end == optarg || *end != '\0' || n < 1 || n > 5)
+				return usage_error("--tries: give a number from 1 to 5");
+			o->tries = (int)n;
+			break;
+		}
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
@@ -389,8 +423,9 @@ static int run_steps(const struct opts *o)
 	run.target = o->target;
 	run.transcript = t;
 	run.cancel = &cancel_flag;
-	run.timeout_ms = 2000;
-	run.tries = 2;
+	run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
+	run.tries = o->tries ? o->tries : 2;
+	run.flags = o->flush ? EW_RUN_FLUSH : 0;
 
 	steps = json_array();
 	for (i = 0; i < n; i++)
