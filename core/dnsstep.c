@@ -22,6 +22,7 @@
 struct plan {
 	struct ew_dns_server_info servers[MAX_SERVERS];
 	char *owned[MAX_SERVERS];	/* server strings we allocated */
+	int dead[MAX_SERVERS];		/* never answered: not asked again */
 	size_t nservers;
 	struct ew_dns_result **rs;
 	size_t n, cap;
@@ -89,7 +90,7 @@ static void ask_all(struct plan *p, const char *name, int type, int dc)
 	size_t i;
 
 	for (i = 0; i < p->nservers; i++)
-		if ((strcmp(p->servers[i].source, "dc") == 0) == dc)
+		if ((strcmp(p->servers[i].source, "dc") == 0) == dc && !p->dead[i])
 			ask(p, name, type, p->servers[i].addr);
 }
 
@@ -136,6 +137,19 @@ static int run_phase(struct ew_run *run, struct plan *p, const char *label,
 	}
 	p->sent += pending;
 	p->phases++;
+	/* A server that answered nothing at all is not waited for again. */
+	for (i = 0; i < p->nservers; i++) {
+		size_t k, asked = 0, silent = 0;
+
+		for (k = 0; k < p->n; k++) {
+			if (strcmp(p->rs[k]->server, p->servers[i].addr) != 0)
+				continue;
+			asked++;
+			silent += p->rs[k]->status == EW_DNS_TIMEOUT;
+		}
+		if (asked && silent == asked)
+			p->dead[i] = 1;
+	}
 	for (i = first; i < p->n; i++) {
 		json_t *j = result_json(p->rs[i]);
 

@@ -16,7 +16,7 @@ FNR == 1 {
 }
 {
 	line = $0
-	gsub(/\\/, "\\\\", line)
+	gsub(/\\/, "&&", line)
 	gsub(/"/, "\\\"", line)
 	gsub(/\t/, "        ", line)
 	printf "\t  \"%s\\n\"\n", line
