@@ -4,7 +4,7 @@
 # started (a temporary policy-rc.d). Otherwise: print the command and fail.
 set -eu
 
-BUILD="pkg-config libncurses-dev libkrb5-dev libldap-dev libsasl2-dev libc-ares-dev libjansson-dev libcmocka-dev"
+BUILD="pkg-config libncurses-dev libkrb5-dev libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libc-ares-dev libjansson-dev libcmocka-dev"
 LAB="samba samba-ad-dc samba-ad-provision krb5-user ldap-utils ldb-tools dnsutils dnsmasq-base tmux iproute2 iptables faketime libnetfilter-queue-dev mandoc"
 
 case "${1:-all}" in

@@ -96,9 +96,9 @@ GT_DIST_UNIVERSAL = 8
 
 # bob: 600 security groups in five levels (d = 300 domain local, s = 300)
 BOB_L1, BOB_L2, BOB_U, BOB_DL1, BOB_DL2 = 50, 150, 100, 200, 100
-# erin: 1028 security groups; with Domain Users and BUILTIN\Users her
+# erin: 1027 security groups; with Staff, Domain Users and BUILTIN\Users her
 # tokenGroups holds 1030 SIDs.
-ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL = 100, 300, 228, 400
+ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL = 100, 300, 228, 399
 BIGROUP_MEMBERS = 2000
 
 MAILBOX_SD_SDDL = "O:PSG:PSD:(A;CI;CCRC;;;PS)"
