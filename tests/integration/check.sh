@@ -28,9 +28,9 @@ inlab env KRB5CCNAME="$cc" kinit bob@EXWIZ.TEST <"$EXWIZ_LAB_PASSWORD_FILE" >/de
 ok $? "kinit bob into a private cache"
 klist_princ=$(inlab env KRB5CCNAME="$cc" klist 2>/dev/null | sed -n 's/^Default principal: //p')
 
-inlab env KRB5CCNAME="$cc" "$exw" check --json -o "$work/t1.jsonl" >"$work/r1.json" 2>"$work/e1"
+inlab env KRB5CCNAME="$cc" "$exw" check target --json -o "$work/t1.jsonl" >"$work/r1.json" 2>"$work/e1"
 rc=$?
-ok $((rc != 0)) "check with bob's cache exits 0 (got $rc)"
+ok $((rc != 0)) "check target with bob's cache exits 0 (got $rc)"
 [ "$(jget "$work/r1.json" target.realm)" = EXWIZ.TEST ]
 ok $? "realm EXWIZ.TEST from krb5.conf"
 [ "$(jget "$work/r1.json" target.realm_source)" = krb5.conf ]
@@ -64,17 +64,22 @@ rc=$?
 [ "$rc" -eq 3 ] && grep -q 'already exists' "$work/e2" && [ "$(sha256sum "$work/t1.jsonl")" = "$before" ]
 ok $? "an existing transcript is refused (exit $rc) and left as it was"
 
-inlab env KRB5CCNAME="FILE:$work/none" "$exw" check --json --no-transcript >"$work/r3.json" 2>/dev/null
+inlab env KRB5CCNAME="FILE:$work/none" "$exw" check target --json --no-transcript >"$work/r3.json" 2>/dev/null
 rc=$?
 [ "$rc" -eq 1 ] && [ "$(jget "$work/r3.json" steps.0.findings.2.severity)" = warn ]
 ok $? "without a cache: TARGET-USER warns, exit 1 (got $rc)"
 
-inlab "$exw" check -r EXWIZ.TEST -u alice -x exch1.exwiz.test -x fe1.region1.exwiz.test \
+inlab "$exw" check target -r EXWIZ.TEST -u alice -x exch1.exwiz.test -x fe1.region1.exwiz.test \
 	-m junior --ccache "FILE:$work/none" --json --no-transcript >"$work/r4.json" 2>/dev/null
 rc=$?
 [ "$rc" -eq 0 ] && [ "$(jget "$work/r4.json" target.user)" = alice ] &&
 	[ "$(jget "$work/r4.json" target.exchange.1)" = fe1.region1.exwiz.test ]
 ok $? "options take precedence over the defaults (exit $rc)"
+
+inlab env KRB5CCNAME="$cc" "$exw" check -x exch1.exwiz.test --json --no-transcript >"$work/r5.json" 2>/dev/null
+rc=$?
+[ "$rc" -eq 2 ] && [ "$(jget "$work/r5.json" steps.0.id) $(jget "$work/r5.json" steps.1.id)" = "target dns" ]
+ok $? "check without steps runs every step in order (target, dns) and exits 2 in the lab (got $rc)"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
