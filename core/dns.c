@@ -306,6 +306,8 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r)
 	int rc = -1;
 
 	free_answers(r);
+	free(r->error);
+	r->error = NULL;
 	r->ttl = 0;
 	if (buf == NULL || len < HEADER_LEN) {
 		set_error(r, EW_DNS_ERROR, "malformed answer: %zu bytes", len);
@@ -344,8 +346,9 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r)
 		}
 	}
 	nans = nrr;
-	if (read_rrs(buf, len, &p, ns, rrs, &nrr) != 0)
-		nrr = nans;	/* the authority section only gives the negative TTL */
+	/* The authority section only gives the negative TTL: whole records are kept,
+	 * a cut one is not an error. */
+	read_rrs(buf, len, &p, ns, rrs, &nrr);
 
 	/* Follow the CNAME chain from the name asked. */
 	cur = r->name;
@@ -794,9 +797,14 @@ out:
 			ares_destroy(e.chans[i].tcp);
 	}
 	free(e.chans);
-	for (i = 0; i < n; i++)
-		if (rs[i]->status == EW_DNS_PENDING)
+	for (i = 0; i < n; i++) {
+		if (rs[i]->status != EW_DNS_PENDING)
+			continue;
+		if (rc != 0)
+			set_error(rs[i], EW_DNS_ERROR, "not asked: %s", err);
+		else
 			set_error(rs[i], e.cancelled ? EW_DNS_CANCELLED : EW_DNS_TIMEOUT,
 				  e.cancelled ? "cancelled" : "no answer within the time limit");
+	}
 	return rc;
 }

@@ -347,12 +347,12 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 
 		if (any == NULL)
 			continue;
-		checked++;
 		if (naddr == 0) {
 			int p = presence(v, names[i], EW_DNS_A);
 
 			if (p < 0 && presence(v, names[i], EW_DNS_AAAA) < 0)
 				continue;	/* nobody answered: DNS-SERVERS says so */
+			checked++;
 			f = ew_finding_new("DNS-TARGETS", EW_FAIL, "%s has no address", names[i]);
 			if (f) {
 				evidence_per_server(f, v, names[i], EW_DNS_A);
@@ -365,6 +365,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			bad++;
 			continue;
 		}
+		checked++;
 		{
 			const struct ew_dns_result *cn = ew_dns_view_find(v, names[i], EW_DNS_A,
 									  NULL);

@@ -92,10 +92,27 @@ int ew_spawn(const char *path, char *const argv[], int timeout_ms,
 		got += (size_t)n;
 	}
 	close(pipefd[0]);
-	if (timed_out)
+	/* The output may close before the helper ends: wait for it, bounded too. */
+	while (!timed_out) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			timed_out = 1;
+			break;
+		}
+		if (now_ms() >= deadline) {
+			timed_out = 1;
+			break;
+		}
+		usleep(10000);
+	}
+	if (timed_out) {
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	raw[got] = '\0';
 	if (out && outlen) {
 		char *clean = ew_text_clean(raw, got);
