@@ -7,6 +7,7 @@
 
 #include "dnsstep.h"
 #include "target.h"
+#include "ticketsstep.h"
 #include "text.h"
 #include "transcript.h"
 
@@ -17,6 +18,9 @@ const struct ew_step ew_steps[] = {
 	{ "dns", "DNS: flush and inspect", "dns",
 	  "The SRV records Kerberos needs, every resolver, caches, disjoint names.",
 	  ew_dns_step },
+	{ "tickets", "Kerberos tickets", "tickets",
+	  "KerbTray and klist: the user's tickets, the Exchange session tickets, KDCs, skew.",
+	  ew_tickets_step },
 };
 const size_t ew_nsteps = sizeof(ew_steps) / sizeof(ew_steps[0]);
 

@@ -1,0 +1,842 @@
+#include "krb.h"
+
+#include <ctype.h>
+#include <krb5.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "text.h"
+
+#define MAX_TRACE 200		/* lines kept per request */
+
+static char *krb_msg(krb5_context ctx, krb5_error_code code)
+{
+	const char *m = krb5_get_error_message(ctx, code);
+	char *s = ew_text_cleanz(m);
+
+	krb5_free_error_message(ctx, m);
+	return s;
+}
+
+void ew_krb_enctype_name(int enctype, char *buf, size_t len)
+{
+	if (krb5_enctype_to_name((krb5_enctype)enctype, FALSE, buf, len) != 0)
+		snprintf(buf, len, "enctype %d", enctype);
+}
+
+int ew_krb_enctype_weakness(int e)
+{
+	if (e == 1 || e == 2 || e == 3)	/* des-cbc-crc, des-cbc-md4, des-cbc-md5 */
+		return 1;
+	if (e == 23 || e == 24)	/* rc4-hmac, rc4-hmac-exp */
+		return 2;
+	return 0;
+}
+
+char *ew_krb_flags_text(unsigned flags, char *letters)
+{
+	static const struct {
+		unsigned bit;
+		char letter;
+		const char *name;
+	} f[] = {
+		{ TKT_FLG_FORWARDABLE, 'F', "forwardable" },
+		{ TKT_FLG_FORWARDED, 'f', "forwarded" },
+		{ TKT_FLG_PROXIABLE, 'P', "proxiable" },
+		{ TKT_FLG_PROXY, 'p', "proxy" },
+		{ TKT_FLG_MAY_POSTDATE, 'D', "may-postdate" },
+		{ TKT_FLG_POSTDATED, 'd', "postdated" },
+		{ TKT_FLG_INVALID, 'i', "invalid" },
+		{ TKT_FLG_RENEWABLE, 'R', "renewable" },
+		{ TKT_FLG_INITIAL, 'I', "initial" },
+		{ TKT_FLG_HW_AUTH, 'H', "hw-authent" },
+		{ TKT_FLG_PRE_AUTH, 'A', "pre-authent" },
+		{ TKT_FLG_TRANSIT_POLICY_CHECKED, 'T', "transit-policy-checked" },
+		{ TKT_FLG_OK_AS_DELEGATE, 'O', "ok-as-delegate" },
+		{ TKT_FLG_ANONYMOUS, 'a', "anonymous" },
+	};
+	struct ew_buf b = {0};
+	size_t i, k = 0;
+
+	ew_buf_add(&b, "", 0);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!(flags & f[i].bit))
+			continue;
+		if (b.len)
+			ew_buf_adds(&b, ", ");
+		ew_buf_adds(&b, f[i].name);
+		if (letters)
+			letters[k++] = f[i].letter;
+	}
+	if (letters)
+		letters[k] = '\0';
+	return ew_buf_take(&b);
+}
+
+void ew_krb_trace_redact(char *line)
+{
+	char *p;
+
+	/* MIT prints keys as "enctype/XXXX", a short fingerprint: blank it anyway. */
+	for (p = line; (p = strchr(p, '/')) != NULL; p++) {
+		int i;
+
+		if (p == line || !(islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1])))
+			continue;
+		for (i = 1; i <= 4; i++)
+			if (!isxdigit((unsigned char)p[i]) || islower((unsigned char)p[i]))
+				break;
+		if (i == 5 && !isalnum((unsigned char)p[5]) && p[5] != '.' && p[5] != '-')
+			memcpy(p + 1, "****", 4);
+	}
+}
+
+/* ---- listing ---- */
+
+static void cache_free(struct ew_krb_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncreds; i++) {
+		free(c->creds[i].client);
+		free(c->creds[i].server);
+	}
+	free(c->creds);
+	free(c->name);
+	free(c->principal);
+	free(c->error);
+}
+
+void ew_krb_caches_clear(struct ew_krb_caches *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		cache_free(&c->caches[i]);
+	free(c->caches);
+	c->caches = NULL;
+	c->n = 0;
+}
+
+static char *unparse(krb5_context ctx, krb5_const_principal p)
+{
+	char *raw = NULL, *s;
+
+	if (krb5_unparse_name(ctx, p, &raw) != 0)
+		return strdup("?");
+	s = ew_text_cleanz(raw);
+	krb5_free_unparsed_name(ctx, raw);
+	return s;
+}
+
+static int is_tgt(krb5_context ctx, krb5_const_principal server)
+{
+	const krb5_data *c0, *c1, *realm;
+
+	(void)ctx;	/* the accessors are macros that do not use it */
+	if (krb5_princ_size(ctx, server) != 2)
+		return 0;
+	c0 = krb5_princ_component(ctx, server, 0);
+	c1 = krb5_princ_component(ctx, server, 1);
+	realm = krb5_princ_realm(ctx, server);
+	return c0->length == 6 && memcmp(c0->data, "krbtgt", 6) == 0 &&
+	       c1->length == realm->length && memcmp(c1->data, realm->data, realm->length) == 0;
+}
+
+static void read_cache(krb5_context ctx, krb5_ccache cc, struct ew_krb_cache *out)
+{
+	krb5_principal princ = NULL;
+	krb5_cc_cursor cur;
+	krb5_creds creds;
+	krb5_error_code code;
+	char *full = NULL;
+
+	if (krb5_cc_get_full_name(ctx, cc, &full) == 0) {
+		out->name = ew_text_cleanz(full);
+		krb5_free_string(ctx, full);
+	}
+	code = krb5_cc_get_principal(ctx, cc, &princ);
+	if (code != 0) {
+		out->error = krb_msg(ctx, code);
+		return;
+	}
+	out->principal = unparse(ctx, princ);
+	krb5_free_principal(ctx, princ);
+	code = krb5_cc_start_seq_get(ctx, cc, &cur);
+	if (code != 0) {
+		out->error = krb_msg(ctx, code);
+		return;
+	}
+	while (krb5_cc_next_cred(ctx, cc, &cur, &creds) == 0) {
+		struct ew_krb_cred *v, *c;
+		krb5_ticket *tkt = NULL;
+
+		if (krb5_is_config_principal(ctx, creds.server)) {
+			krb5_free_cred_contents(ctx, &creds);
+			continue;
+		}
+		v = realloc(out->creds, (out->ncreds + 1) * sizeof(*v));
+		if (v == NULL) {
+			krb5_free_cred_contents(ctx, &creds);
+			break;
+		}
+		out->creds = v;
+		c = &v[out->ncreds++];
+		memset(c, 0, sizeof(*c));
+		c->client = unparse(ctx, creds.client);
+		c->server = unparse(ctx, creds.server);
+		c->authtime = creds.times.authtime;
+		c->starttime = creds.times.starttime ? creds.times.starttime : creds.times.authtime;
+		c->endtime = creds.times.endtime;
+		c->renew_till = creds.times.renew_till;
+		c->flags = (unsigned)creds.ticket_flags;
+		c->session_enctype = creds.keyblock.enctype;
+		c->ticket_size = creds.ticket.length;
+		c->ticket_enctype = -1;
+		if (krb5_decode_ticket(&creds.ticket, &tkt) == 0) {
+			c->ticket_enctype = tkt->enc_part.enctype;
+			krb5_free_ticket(ctx, tkt);
+		}
+		c->is_tgt = is_tgt(ctx, creds.server);
+		krb5_free_cred_contents(ctx, &creds);
+	}
+	krb5_cc_end_seq_get(ctx, cc, &cur);
+}
+
+static int add_cache(struct ew_krb_caches *out, krb5_context ctx, krb5_ccache cc,
+		     const char *default_name)
+{
+	struct ew_krb_cache *v = realloc(out->caches, (out->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	out->caches = v;
+	memset(&v[out->n], 0, sizeof(v[0]));
+	read_cache(ctx, cc, &v[out->n]);
+	if (v[out->n].name && default_name && strcmp(v[out->n].name, default_name) == 0)
+		v[out->n].is_default = 1;
+	out->n++;
+	return 0;
+}
+
+int ew_krb_list(const char *ccache, struct ew_krb_caches *out, char *err, size_t errlen)
+{
+	krb5_context ctx = NULL;
+	krb5_cccol_cursor cur = NULL;
+	krb5_ccache cc = NULL;
+	krb5_error_code code;
+	char *defname = NULL, *full = NULL;
+
+	memset(out, 0, sizeof(*out));
+	code = krb5_init_context(&ctx);
+	if (code != 0) {
+		snprintf(err, errlen, "krb5_init_context failed (%ld)", (long)code);
+		return -1;
+	}
+	code = ccache ? krb5_cc_resolve(ctx, ccache, &cc) : krb5_cc_default(ctx, &cc);
+	if (code == 0 && krb5_cc_get_full_name(ctx, cc, &full) == 0) {
+		defname = ew_text_cleanz(full);
+		krb5_free_string(ctx, full);
+	}
+	if (ccache) {
+		if (code == 0)
+			add_cache(out, ctx, cc, defname);
+	} else if (krb5_cccol_cursor_new(ctx, &cur) == 0) {
+		krb5_ccache one;
+
+		while (krb5_cccol_cursor_next(ctx, cur, &one) == 0 && one != NULL) {
+			add_cache(out, ctx, one, defname);
+			krb5_cc_close(ctx, one);
+		}
+		krb5_cccol_cursor_free(ctx, &cur);
+	}
+	/* The default cache is listed even when the collection skipped it. */
+	if (code == 0 && !ccache) {
+		size_t i;
+		int seen = 0;
+
+		for (i = 0; i < out->n; i++)
+			seen |= out->caches[i].is_default;
+		if (!seen)
+			add_cache(out, ctx, cc, defname);
+	}
+	if (cc)
+		krb5_cc_close(ctx, cc);
+	free(defname);
+	krb5_free_context(ctx);
+	return 0;
+}
+
+/* ---- explaining errors ---- */
+
+void ew_krb_explain(long code, const char **cause, const char **remedy)
+{
+	switch (code) {
+	case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
+		*cause = "The KDC knows no account with this service principal name, or more "
+			 "than one account holds it (a duplicate SPN); either way no ticket, "
+			 "and Windows falls back to NTLM (event 40960/40961).";
+		*remedy = "Find the holders with `setspn -Q SPN` (and duplicates with "
+			  "`setspn -X`); register it on exactly one account: the Exchange "
+			  "server's computer account.";
+		break;
+	case KRB5KRB_AP_ERR_SKEW:
+		*cause = "The clocks of this host and the KDC differ by more than the allowed "
+			 "skew (5 minutes by default).";
+		*remedy = "Synchronise the clock with the domain (NTP from the DCs; on Windows "
+			  "`w32tm /resync`).";
+		break;
+	case KRB5_KDC_UNREACH:
+		*cause = "No KDC of the realm answered.";
+		*remedy = "Check the KDC reachability (KRB-KDC): UDP and TCP port 88 to the DCs, "
+			  "and the _kerberos SRV records.";
+		break;
+	case KRB5_REALM_UNKNOWN:
+	case KRB5_REALM_CANT_RESOLVE:
+		*cause = "No KDC can be found for the realm (no [realms] entry and no "
+			 "_kerberos SRV record).";
+		*remedy = "Fix the DNS SRV records (DNS-SRV) or name the KDCs in krb5.conf.";
+		break;
+	case KRB5KDC_ERR_ETYPE_NOSUPP:
+		*cause = "The client and the KDC (or the service account's keys) share no "
+			 "encryption type.";
+		*remedy = "Give the service account keys of a common type (reset its password; "
+			  "check msDS-SupportedEncryptionTypes and permitted_enctypes).";
+		break;
+	case KRB5KRB_AP_ERR_MODIFIED:
+		*cause = "The ticket was encrypted with a key the service does not have: a "
+			 "duplicate SPN, or the account's password changed (KRB_AP_ERR_MODIFIED).";
+		*remedy = "Look for duplicate SPNs (`setspn -X`) and reset the service "
+			  "account's password where it runs.";
+		break;
+	case KRB5KRB_AP_ERR_TKT_EXPIRED:
+	case KRB5_CC_NOTFOUND:
+	case KRB5_FCC_NOFILE:
+	case KRB5KDC_ERR_TGT_REVOKED:
+		*cause = "There is no valid TGT to ask with.";
+		*remedy = "Log on again (kinit), or use --kinit PRINCIPAL.";
+		break;
+	case KRB5KDC_ERR_PREAUTH_FAILED:
+	case KRB5KRB_AP_ERR_BAD_INTEGRITY:
+		*cause = "The password was wrong.";
+		*remedy = "Type the password again; check Caps Lock and the keyboard layout.";
+		break;
+	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
+		*cause = "The KDC does not know this user.";
+		*remedy = "Check the user name and realm.";
+		break;
+	case KRB5KDC_ERR_CLIENT_REVOKED:
+		*cause = "The account is disabled, locked out or expired.";
+		*remedy = "Check the account in Active Directory Users and Computers.";
+		break;
+	case KRB5KDC_ERR_KEY_EXP:
+		*cause = "The password has expired.";
+		*remedy = "Change the password.";
+		break;
+	default:
+		*cause = "The Kerberos library reported an error.";
+		*remedy = "See the error text and the trace in the transcript.";
+	}
+}
+
+/* ---- jobs on threads, bounded from outside ---- */
+
+struct svc_job {
+	struct group *g;
+	char *spn;
+	struct ew_krb_svc out;
+	int done;
+};
+
+struct group {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;		/* the caller + every running thread */
+	int pending;
+	char *ccname;		/* the private copy of the TGT */
+	char *realm;
+	struct svc_job *jobs;
+	size_t n;
+};
+
+static void group_release(struct group *g)
+{
+	size_t i;
+	int last;
+
+	pthread_mutex_lock(&g->mu);
+	last = --g->refs == 0;
+	pthread_mutex_unlock(&g->mu);
+	if (!last)
+		return;
+	for (i = 0; i < g->n; i++) {
+		free(g->jobs[i].spn);
+		ew_krb_svc_clear(&g->jobs[i].out);
+	}
+	if (g->ccname) {
+		krb5_context ctx;
+
+		if (krb5_init_context(&ctx) == 0) {
+			krb5_ccache cc;
+
+			if (krb5_cc_resolve(ctx, g->ccname, &cc) == 0)
+				krb5_cc_destroy(ctx, cc);
+			krb5_free_context(ctx);
+		}
+	}
+	free(g->ccname);
+	free(g->realm);
+	free(g->jobs);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->cv);
+	free(g);
+}
+
+static void trace_cb(krb5_context ctx, const krb5_trace_info *info, void *data)
+{
+	struct ew_krb_svc *s = data;
+	char *line, **v;
+	size_t n;
+
+	(void)ctx;
+	if (info == NULL || info->message == NULL || s->ntrace >= MAX_TRACE)
+		return;
+	line = ew_text_cleanz(info->message);
+	if (line == NULL)
+		return;
+	n = strlen(line);
+	if (n >= 2 && strcmp(line + n - 2, "\\n") == 0)
+		line[n - 2] = '\0';
+	ew_krb_trace_redact(line);
+	v = realloc(s->trace, (s->ntrace + 1) * sizeof(*v));
+	if (v == NULL) {
+		free(line);
+		return;
+	}
+	s->trace = v;
+	s->trace[s->ntrace++] = line;
+}
+
+static double now_double(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void *svc_thread(void *arg)
+{
+	struct svc_job *j = arg;
+	struct group *g = j->g;
+	struct ew_krb_svc *s = &j->out;
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL;
+	krb5_creds in, *out = NULL;
+	krb5_principal client = NULL, server = NULL;
+	krb5_error_code code;
+	char *name = NULL;
+	double t0;
+
+	memset(&in, 0, sizeof(in));
+	code = krb5_init_context(&ctx);
+	if (code != 0) {
+		s->code = code;
+		s->error = strdup("krb5_init_context failed");
+		goto done;
+	}
+	krb5_set_trace_callback(ctx, trace_cb, s);
+	name = ew_strprintf("%s@%s", j->spn, g->realm);
+	code = krb5_cc_resolve(ctx, g->ccname, &cc);
+	if (code == 0)
+		code = krb5_cc_get_principal(ctx, cc, &client);
+	if (code == 0)
+		code = krb5_parse_name_flags(ctx, name, KRB5_PRINCIPAL_PARSE_REQUIRE_REALM, &server);
+	if (code == 0) {
+		in.client = client;
+		in.server = server;
+		t0 = now_double();
+		code = krb5_get_credentials(ctx, KRB5_GC_NO_STORE, cc, &in, &out);
+		s->local_time = now_double();
+		s->rtt_ms = (long)((s->local_time - t0) * 1000);
+	}
+	if (code == 0) {
+		krb5_ticket *tkt = NULL;
+
+		s->ok = 1;
+		s->ticket_size = out->ticket.length;
+		s->session_enctype = out->keyblock.enctype;
+		s->enctype = -1;
+		if (krb5_decode_ticket(&out->ticket, &tkt) == 0) {
+			s->enctype = tkt->enc_part.enctype;
+			krb5_free_ticket(ctx, tkt);
+		}
+		s->starttime = out->times.starttime ? out->times.starttime : out->times.authtime;
+		s->authtime = out->times.authtime;
+		s->endtime = out->times.endtime;
+		krb5_free_creds(ctx, out);
+	} else {
+		s->code = code;
+		s->error = krb_msg(ctx, code);
+		ew_krb_explain(code, &s->cause, &s->remedy);
+	}
+done:
+	free(name);
+	if (ctx) {
+		krb5_free_principal(ctx, client);
+		krb5_free_principal(ctx, server);
+		if (cc)
+			krb5_cc_close(ctx, cc);
+		krb5_free_context(ctx);
+	}
+	pthread_mutex_lock(&g->mu);
+	j->done = 1;
+	g->pending--;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	group_release(g);
+	return NULL;
+}
+
+/* A private MEMORY cache holding only the TGT of ccache for realm. */
+static int copy_tgt(const char *ccache, const char *realm, char **ccname, char *err,
+		    size_t errlen)
+{
+	krb5_context ctx = NULL;
+	krb5_ccache src = NULL, dst = NULL;
+	krb5_principal client = NULL, tgs = NULL;
+	krb5_creds match, tgt;
+	krb5_error_code code;
+	char *full = NULL, *msg;
+	int rc = -1;
+
+	memset(&match, 0, sizeof(match));
+	memset(&tgt, 0, sizeof(tgt));
+	if (krb5_init_context(&ctx) != 0) {
+		snprintf(err, errlen, "krb5_init_context failed");
+		return -1;
+	}
+	code = ccache ? krb5_cc_resolve(ctx, ccache, &src) : krb5_cc_default(ctx, &src);
+	if (code == 0)
+		code = krb5_cc_get_principal(ctx, src, &client);
+	if (code == 0)
+		code = krb5_build_principal(ctx, &tgs, (unsigned)strlen(realm), realm, "krbtgt",
+					    realm, (char *)NULL);
+	if (code == 0) {
+		match.client = client;
+		match.server = tgs;
+		code = krb5_cc_retrieve_cred(ctx, src, 0, &match, &tgt);
+	}
+	if (code == 0 && tgt.times.endtime <= time(NULL))
+		code = KRB5KRB_AP_ERR_TKT_EXPIRED;
+	if (code == 0)
+		code = krb5_cc_new_unique(ctx, "MEMORY", NULL, &dst);
+	if (code == 0)
+		code = krb5_cc_initialize(ctx, dst, client);
+	if (code == 0)
+		code = krb5_cc_store_cred(ctx, dst, &tgt);
+	if (code == 0)
+		code = krb5_cc_get_full_name(ctx, dst, &full);
+	if (code != 0) {
+		msg = krb_msg(ctx, code);
+		snprintf(err, errlen, "no usable TGT for %s: %s", realm, msg ? msg : "?");
+		free(msg);
+		if (dst)
+			krb5_cc_destroy(ctx, dst);
+		dst = NULL;
+		goto out;
+	}
+	*ccname = strdup(full);
+	rc = *ccname ? 0 : -1;
+out:
+	krb5_free_string(ctx, full);
+	krb5_free_cred_contents(ctx, &tgt);
+	krb5_free_principal(ctx, client);
+	krb5_free_principal(ctx, tgs);
+	if (src)
+		krb5_cc_close(ctx, src);
+	if (dst)
+		krb5_cc_close(ctx, dst);
+	krb5_free_context(ctx);
+	return rc;
+}
+
+static void copy_out(struct ew_krb_svc *dst, struct ew_krb_svc *src)
+{
+	char *spn = dst->spn;
+
+	*dst = *src;
+	dst->spn = spn;
+	memset(src, 0, sizeof(*src));
+}
+
+int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
+			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
+			char *err, size_t errlen)
+{
+	struct group *g;
+	struct timespec deadline;
+	size_t i, started = 0;
+
+	g = calloc(1, sizeof(*g));
+	if (g == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
+	g->refs = 1;
+	g->realm = strdup(realm);
+	g->jobs = calloc(n ? n : 1, sizeof(*g->jobs));
+	g->n = n;
+	if (g->realm == NULL || g->jobs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		group_release(g);
+		return -1;
+	}
+	if (copy_tgt(ccache, realm, &g->ccname, err, errlen) != 0) {
+		group_release(g);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		pthread_attr_t attr;
+		pthread_t th;
+
+		g->jobs[i].g = g;
+		g->jobs[i].spn = strdup(svc[i].spn);
+		if (g->jobs[i].spn == NULL)
+			continue;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		pthread_mutex_lock(&g->mu);
+		g->refs++;
+		g->pending++;
+		pthread_mutex_unlock(&g->mu);
+		if (pthread_create(&th, &attr, svc_thread, &g->jobs[i]) != 0) {
+			pthread_mutex_lock(&g->mu);
+			g->refs--;
+			g->pending--;
+			pthread_mutex_unlock(&g->mu);
+			g->jobs[i].out.error = strdup("cannot start a thread");
+			g->jobs[i].done = 1;
+		} else {
+			started++;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	pthread_mutex_lock(&g->mu);
+	while (g->pending > 0) {
+		struct timespec step;
+
+		/* Wake every 100 ms to look at the cancel flag and the deadline. */
+		clock_gettime(CLOCK_REALTIME, &step);
+		if ((cancel && *cancel) ||
+		    (step.tv_sec - deadline.tv_sec) * 1000 +
+		    (step.tv_nsec - deadline.tv_nsec) / 1000000 >= timeout_ms)
+			break;
+		step.tv_nsec += 100000000;
+		if (step.tv_nsec >= 1000000000) {
+			step.tv_sec++;
+			step.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&g->cv, &g->mu, &step);
+	}
+	for (i = 0; i < n; i++) {
+		if (g->jobs[i].done) {
+			copy_out(&svc[i], &g->jobs[i].out);
+		} else {
+			/* Abandoned: the thread finishes on its own; its result is dropped. */
+			svc[i].timed_out = 1;
+			svc[i].code = KRB5_KDC_UNREACH;
+			svc[i].error = strdup(cancel && *cancel ? "cancelled" :
+					      "no answer from the KDC within the time limit");
+			ew_krb_explain(KRB5_KDC_UNREACH, &svc[i].cause, &svc[i].remedy);
+		}
+	}
+	pthread_mutex_unlock(&g->mu);
+	(void)started;
+	group_release(g);
+	return 0;
+}
+
+void ew_krb_svc_clear(struct ew_krb_svc *s)
+{
+	size_t i;
+
+	free(s->error);
+	for (i = 0; i < s->ntrace; i++)
+		free(s->trace[i]);
+	free(s->trace);
+	s->trace = NULL;
+	s->ntrace = 0;
+	s->error = NULL;
+}
+
+/* ---- kinit ---- */
+
+struct kinit_job {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	int done;
+	char principal[512];
+	char password[1024];
+	char ccname[256];
+	long code;
+	char message[512];
+};
+
+static void kinit_release(struct kinit_job *j)
+{
+	int last;
+
+	pthread_mutex_lock(&j->mu);
+	last = --j->refs == 0;
+	pthread_mutex_unlock(&j->mu);
+	if (!last)
+		return;
+	explicit_bzero(j->password, sizeof(j->password));
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}
+
+static void *kinit_thread(void *arg)
+{
+	struct kinit_job *j = arg;
+	krb5_context ctx = NULL;
+	krb5_principal princ = NULL;
+	krb5_ccache cc = NULL;
+	krb5_get_init_creds_opt *opt = NULL;
+	krb5_creds creds;
+	krb5_error_code code;
+	char *full = NULL;
+
+	memset(&creds, 0, sizeof(creds));
+	code = krb5_init_context(&ctx);
+	if (code == 0)
+		code = krb5_parse_name(ctx, j->principal, &princ);
+	if (code == 0)
+		code = krb5_cc_new_unique(ctx, "MEMORY", NULL, &cc);
+	if (code == 0)
+		code = krb5_cc_initialize(ctx, cc, princ);
+	if (code == 0)
+		code = krb5_get_init_creds_opt_alloc(ctx, &opt);
+	if (code == 0)
+		code = krb5_get_init_creds_opt_set_out_ccache(ctx, opt, cc);
+	if (code == 0)
+		code = krb5_get_init_creds_password(ctx, &creds, princ, j->password, NULL, NULL,
+						    0, NULL, opt);
+	explicit_bzero(j->password, sizeof(j->password));
+	if (code == 0)
+		code = krb5_cc_get_full_name(ctx, cc, &full);
+	pthread_mutex_lock(&j->mu);
+	j->code = code;
+	if (code == 0) {
+		snprintf(j->ccname, sizeof(j->ccname), "%s", full);
+	} else if (ctx) {
+		char *m = krb_msg(ctx, code);
+
+		snprintf(j->message, sizeof(j->message), "%s", m ? m : "?");
+		free(m);
+	} else {
+		snprintf(j->message, sizeof(j->message), "krb5_init_context failed");
+	}
+	j->done = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	if (ctx) {
+		if (code != 0 && cc)
+			krb5_cc_destroy(ctx, cc);
+		else if (cc)
+			krb5_cc_close(ctx, cc);
+		krb5_free_string(ctx, full);
+		krb5_free_cred_contents(ctx, &creds);
+		krb5_get_init_creds_opt_free(ctx, opt);
+		krb5_free_principal(ctx, princ);
+		krb5_free_context(ctx);
+	}
+	kinit_release(j);
+	return NULL;
+}
+
+int ew_krb_kinit(const char *principal, const char *password, char *ccname,
+		 size_t ccnamelen, int timeout_ms, char *err, size_t errlen)
+{
+	struct kinit_job *j;
+	struct timespec until;
+	pthread_attr_t attr;
+	pthread_t th;
+	int rc = -1;
+
+	if (strlen(principal) >= sizeof(j->principal) || strlen(password) >= sizeof(j->password)) {
+		snprintf(err, errlen, "principal or password too long");
+		return -1;
+	}
+	j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	j->refs = 2;
+	memcpy(j->principal, principal, strlen(principal) + 1);
+	memcpy(j->password, password, strlen(password) + 1);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &attr, kinit_thread, j) != 0) {
+		pthread_attr_destroy(&attr);
+		j->refs = 1;
+		kinit_release(j);
+		snprintf(err, errlen, "cannot start a thread");
+		return -1;
+	}
+	pthread_attr_destroy(&attr);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&j->mu);
+	while (!j->done)
+		if (pthread_cond_timedwait(&j->cv, &j->mu, &until) != 0)
+			break;
+	if (!j->done) {
+		snprintf(err, errlen, "no answer from the KDC within %d ms", timeout_ms);
+	} else if (j->code != 0) {
+		const char *cause, *remedy;
+
+		ew_krb_explain(j->code, &cause, &remedy);
+		snprintf(err, errlen, "%s (%s)", j->message,
+			 j->code == KRB5KDC_ERR_PREAUTH_FAILED ||
+			 j->code == KRB5KRB_AP_ERR_BAD_INTEGRITY ? "wrong password" : cause);
+	} else if (strlen(j->ccname) >= ccnamelen) {
+		snprintf(err, errlen, "cache name too long");
+	} else {
+		memcpy(ccname, j->ccname, strlen(j->ccname) + 1);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&j->mu);
+	kinit_release(j);
+	return rc;
+}
+
+void ew_krb_destroy(const char *ccname)
+{
+	krb5_context ctx;
+	krb5_ccache cc;
+
+	if (ccname == NULL || krb5_init_context(&ctx) != 0)
+		return;
+	if (krb5_cc_resolve(ctx, ccname, &cc) == 0)
+		krb5_cc_destroy(ctx, cc);
+	krb5_free_context(ctx);
+}

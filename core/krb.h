@@ -1,0 +1,101 @@
+/*
+ * krb.h - Kerberos through the MIT krb5 API: what KerbTray and klist show
+ * (every credential of every cache of the collection, with flags, enctypes,
+ * times and ticket size), session tickets for service principal names as
+ * kvno would get them (in parallel, each request with its own context, from
+ * a private copy of the TGT so the user's cache is never changed), a TGT
+ * into a private in-memory cache (--kinit), and the library's trace captured
+ * line by line. Waits are bounded from the caller's side: a request that
+ * does not finish in time is abandoned and its late result dropped.
+ * Never a key, a password or ticket bytes in anything this module returns.
+ */
+#ifndef EW_KRB_H
+#define EW_KRB_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct ew_krb_cred {
+	char *client;
+	char *server;
+	long long authtime, starttime, endtime, renew_till;
+	unsigned flags;		/* TKT_FLG_* */
+	int session_enctype;
+	int ticket_enctype;	/* -1 when the ticket cannot be decoded */
+	size_t ticket_size;
+	int is_tgt;		/* krbtgt/REALM@REALM */
+};
+
+struct ew_krb_cache {
+	char *name;		/* TYPE:residual */
+	char *principal;	/* NULL: empty or unreadable */
+	int is_default;
+	char *error;
+	struct ew_krb_cred *creds;
+	size_t ncreds;
+};
+
+struct ew_krb_caches {
+	struct ew_krb_cache *caches;
+	size_t n;
+};
+
+/*
+ * The caches: with ccache NULL, the whole collection of the default cache;
+ * else only that cache. 0, or -1 with a message (no context at all).
+ */
+int ew_krb_list(const char *ccache, struct ew_krb_caches *out, char *err, size_t errlen);
+void ew_krb_caches_clear(struct ew_krb_caches *c);
+
+/* "forwardable, renewable, initial, pre-authent"; klist letters in letters (>= 16 bytes). */
+char *ew_krb_flags_text(unsigned flags, char *letters);
+/* "aes256-cts-hmac-sha1-96", or "enctype N". */
+void ew_krb_enctype_name(int enctype, char *buf, size_t len);
+/* Weak: 1 for DES, 2 for RC4, 0 otherwise. */
+int ew_krb_enctype_weakness(int enctype);
+
+struct ew_krb_svc {
+	char *spn;		/* in: "exchangeRFR/exch1.exwiz.test" (the realm is added) */
+	int ok;
+	long code;		/* krb5 error code */
+	char *error;		/* the library's message */
+	const char *cause;	/* what it means here */
+	const char *remedy;
+	size_t ticket_size;
+	int enctype;		/* ticket enctype */
+	int session_enctype;
+	long long starttime, authtime, endtime;
+	double local_time;	/* local clock when the answer came (for skew) */
+	long rtt_ms;
+	int timed_out;
+	char **trace;		/* the library's trace for this request, redacted */
+	size_t ntrace;
+};
+
+/*
+ * Get a service ticket for each svc[i].spn in realm with the TGT of ccache
+ * (NULL: the default), all at once. Bounded by timeout_ms overall. 0, or
+ * -1 with a message when there is no TGT to start from (then svc untouched).
+ */
+int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
+			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
+			char *err, size_t errlen);
+void ew_krb_svc_clear(struct ew_krb_svc *s);
+
+/* Cause and remedy of a krb5 error code, for a person. */
+void ew_krb_explain(long code, const char **cause, const char **remedy);
+
+/*
+ * Get a TGT for principal with password into a new private MEMORY cache;
+ * its name into ccname. The password is not kept. Bounded by timeout_ms.
+ * 0, or -1 with a message (a wrong password says so; nothing is stored).
+ */
+int ew_krb_kinit(const char *principal, const char *password, char *ccname,
+		 size_t ccnamelen, int timeout_ms, char *err, size_t errlen);
+/* Destroy a cache made by ew_krb_kinit. */
+void ew_krb_destroy(const char *ccname);
+
+/* Blank out key fingerprints ("aes256-cts/1A2B") in a trace line, in place. */
+void ew_krb_trace_redact(char *line);
+
+#endif

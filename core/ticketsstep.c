@@ -1,0 +1,484 @@
+#include "ticketsstep.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <krb5.h>
+#include <profile.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dns.h"
+#include "dnscache.h"
+#include "finding.h"
+#include "kdcprobe.h"
+#include "krb.h"
+#include "krbrules.h"
+#include "step.h"
+#include "target.h"
+#include "text.h"
+
+#define MAX_SPNS 80
+#define MAX_PROBES 48
+
+static char *profile_str(profile_t prof, const char *a, const char *b)
+{
+	char *v = NULL, *s;
+
+	if (profile_get_string(prof, a, b, NULL, NULL, &v) != 0 || v == NULL)
+		return NULL;
+	s = ew_text_cleanz(v);
+	profile_release_string(v);
+	return s;
+}
+
+static void read_conf(krb5_context ctx, const char *realm, struct ew_krb_conf *c)
+{
+	const char *kdc_path[] = { "realms", realm, "kdc", NULL };
+	const char *dr_path[] = { "domain_realm", NULL };
+	profile_t prof = NULL;
+	char **vals = NULL, **names = NULL;
+	size_t i, n;
+
+	ew_krb_conf_defaults(c);
+	if (ctx == NULL || krb5_get_profile(ctx, &prof) != 0)
+		return;
+	c->default_realm = profile_str(prof, "libdefaults", "default_realm");
+	profile_get_boolean(prof, "libdefaults", "dns_lookup_kdc", NULL, 1, &c->dns_lookup_kdc);
+	profile_get_boolean(prof, "libdefaults", "dns_lookup_realm", NULL, 0,
+			    &c->dns_lookup_realm);
+	profile_get_boolean(prof, "libdefaults", "rdns", NULL, 1, &c->rdns);
+	profile_get_boolean(prof, "libdefaults", "dns_canonicalize_hostname", NULL, 1,
+			    &c->dns_canonicalize_hostname);
+	profile_get_integer(prof, "libdefaults", "udp_preference_limit", NULL, 1465,
+			    &c->udp_preference_limit);
+	profile_get_integer(prof, "libdefaults", "clockskew", NULL, 300, &c->clockskew);
+	if (realm && profile_get_values(prof, kdc_path, &vals) == 0 && vals) {
+		for (n = 0; vals[n]; n++)
+			;
+		c->kdcs = calloc(n + 1, sizeof(*c->kdcs));
+		for (i = 0; c->kdcs && i < n; i++)
+			if ((c->kdcs[c->nkdcs] = ew_text_cleanz(vals[i])) != NULL)
+				c->nkdcs++;
+		profile_free_list(vals);
+	}
+	if (profile_get_relation_names(prof, dr_path, &names) == 0 && names) {
+		for (n = 0; names[n]; n++)
+			;
+		c->domain_realm = calloc(n + 1, sizeof(*c->domain_realm));
+		for (i = 0; c->domain_realm && i < n; i++) {
+			char *v = NULL, *line;
+
+			profile_get_string(prof, "domain_realm", names[i], NULL, "", &v);
+			line = ew_strprintf("%s = %s", names[i], v ? v : "");
+			profile_release_string(v);
+			if (line) {
+				c->domain_realm[c->ndomain_realm++] = ew_text_cleanz(line);
+				free(line);
+			}
+		}
+		profile_free_list(names);
+	}
+	profile_release(prof);
+}
+
+struct kdc_target {
+	char host[256];
+	unsigned udp_port, tcp_port;
+};
+
+struct probe_ctx {
+	struct ew_kdc_probe *p;
+	size_t n;
+	const char *realm;
+	int timeout_ms, tries;
+	volatile sig_atomic_t *cancel;
+};
+
+static void *probe_thread(void *arg)
+{
+	struct probe_ctx *pc = arg;
+
+	ew_kdc_probe_all(pc->p, pc->n, pc->realm, pc->timeout_ms, pc->tries, pc->cancel);
+	return NULL;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static size_t add_kdc(struct kdc_target *k, size_t n, size_t max, const char *host,
+		      unsigned udp, unsigned tcp)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcasecmp(k[i].host, host) == 0) {
+			if (udp)
+				k[i].udp_port = udp;
+			if (tcp)
+				k[i].tcp_port = tcp;
+			return n;
+		}
+	}
+	if (n >= max)
+		return n;
+	snprintf(k[n].host, sizeof(k[n].host), "%s", host);
+	k[n].udp_port = udp;
+	k[n].tcp_port = tcp;
+	return n + 1;
+}
+
+/* The KDCs of the realm: krb5.conf's, then DNS SRV; their addresses. */
+static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_krb_conf *conf,
+			struct ew_kdc_probe *probes, size_t max, size_t *srv_count,
+			json_t *data)
+{
+	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
+	struct ew_dns_result *rs[64];
+	struct kdc_target k[16];
+	struct ew_resolv rc;
+	char dom[300], name[320], err[256];
+	size_t nk = 0, nr = 0, i, j, s, np = 0;
+	json_t *kdcs = json_array();
+
+	*srv_count = 0;
+	snprintf(dom, sizeof(dom), "%s", realm);
+	lower(dom);
+	for (i = 0; i < conf->nkdcs; i++) {
+		char host[256];
+		unsigned port = 88;
+		char *colon;
+
+		snprintf(host, sizeof(host), "%s", conf->kdcs[i]);
+		colon = strrchr(host, ':');
+		if (colon && !strchr(host, ']') && strchr(host, ':') == colon) {
+			*colon = '\0';
+			port = (unsigned)atoi(colon + 1);
+		}
+		nk = add_kdc(k, nk, 16, host, port, port);
+	}
+	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
+		ew_resolv_clear(&rc);
+		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
+	}
+	if (conf->dns_lookup_kdc) {
+		for (s = 0; s < rc.nservers && nr + 2 <= 64; s++) {
+			snprintf(name, sizeof(name), "_kerberos._udp.%s", dom);
+			rs[nr++] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[s]);
+			snprintf(name, sizeof(name), "_kerberos._tcp.%s", dom);
+			rs[nr++] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[s]);
+		}
+		for (i = 0; i < nr; i++)
+			if (rs[i] == NULL)
+				goto done;
+		ew_dns_resolve(rs, nr, &o, err, sizeof(err));
+		for (i = 0; i < nr; i++) {
+			int udp = strstr(rs[i]->name, "._udp.") != NULL;
+
+			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++) {
+				size_t before = nk;
+
+				nk = add_kdc(k, nk, 16, rs[i]->answers[j].target,
+					     udp ? rs[i]->answers[j].port : 0,
+					     udp ? 0 : rs[i]->answers[j].port);
+				if (nk > before)
+					(*srv_count)++;
+			}
+		}
+	}
+	/* Addresses, from the first resolver that has them. */
+	for (i = 0; i < nr; i++)
+		ew_dns_result_free(&rs[i]);
+	nr = 0;
+	for (i = 0; i < nk && nr < 64; i++)
+		for (s = 0; s < rc.nservers && nr < 64; s++)
+			rs[nr++] = ew_dns_result_new(k[i].host, EW_DNS_A, rc.servers[s]);
+	for (i = 0; i < nr; i++)
+		if (rs[i] == NULL)
+			goto done;
+	ew_dns_resolve(rs, nr, &o, err, sizeof(err));
+	for (i = 0; i < nk; i++) {
+		const struct ew_dns_result *best = NULL;
+		unsigned ports[3];
+		enum ew_kdc_proto protos[3] = { EW_KDC_UDP, EW_KDC_TCP, EW_KDC_KPASSWD_TCP };
+		int p;
+
+		for (j = 0; j < nr && best == NULL; j++)
+			if (strcasecmp(rs[j]->name, k[i].host) == 0 && rs[j]->status == EW_DNS_OK)
+				best = rs[j];
+		json_array_append_new(kdcs, json_pack("{s:s, s:s?}", "host", k[i].host,
+						       "address", best ? best->answers[0].data :
+						       NULL));
+		if (best == NULL)
+			continue;
+		ports[0] = k[i].udp_port ? k[i].udp_port : 88;
+		ports[1] = k[i].tcp_port ? k[i].tcp_port : 88;
+		ports[2] = 464;
+		for (p = 0; p < 3 && np < max; p++) {
+			memset(&probes[np], 0, sizeof(probes[np]));
+			probes[np].host = strdup(k[i].host);
+			probes[np].addr = strdup(best->answers[0].data);
+			probes[np].port = ports[p];
+			probes[np].proto = protos[p];
+			probes[np].krb_error = -1;
+			np++;
+		}
+	}
+done:
+	for (i = 0; i < nr; i++)
+		ew_dns_result_free(&rs[i]);
+	ew_resolv_clear(&rc);
+	json_object_set_new(data, "kdcs", kdcs);
+	return np;
+}
+
+static void add_spn(struct ew_krb_svc *svc, size_t *n, const char *service, const char *host)
+{
+	char *spn;
+	size_t i;
+
+	if (*n >= MAX_SPNS)
+		return;
+	spn = ew_strprintf("%s/%s", service, host);
+	if (spn == NULL)
+		return;
+	for (i = 0; i < *n; i++) {
+		if (strcasecmp(svc[i].spn, spn) == 0) {
+			free(spn);
+			return;
+		}
+	}
+	memset(&svc[*n], 0, sizeof(svc[*n]));
+	svc[*n].spn = spn;
+	svc[*n].enctype = -1;
+	(*n)++;
+}
+
+static json_t *time_json(long long t)
+{
+	char buf[40];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *enctype_json(int e)
+{
+	char buf[64];
+
+	if (e < 0)
+		return json_null();
+	ew_krb_enctype_name(e, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *caches_json(const struct ew_krb_caches *c)
+{
+	json_t *a = json_array();
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		for (j = 0; j < c->caches[i].ncreds; j++) {
+			const struct ew_krb_cred *k = &c->caches[i].creds[j];
+			char letters[20], *names = ew_krb_flags_text(k->flags, letters);
+
+			json_array_append_new(a, json_pack(
+				"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:b}",
+				"cache", c->caches[i].name ? c->caches[i].name : "?",
+				"client", k->client, "server", k->server,
+				"flags", names ? names : "", "flag_letters", letters,
+				"authtime", time_json(k->authtime),
+				"starttime", time_json(k->starttime),
+				"endtime", time_json(k->endtime),
+				"renew_till", time_json(k->renew_till),
+				"session_enctype", enctype_json(k->session_enctype),
+				"ticket_enctype", enctype_json(k->ticket_enctype),
+				"ticket_size", (json_int_t)k->ticket_size, "tgt", k->is_tgt));
+			free(names);
+		}
+	}
+	return a;
+}
+
+int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
+{
+	struct ew_target *t = run->target;
+	struct ew_krb_caches caches = {0};
+	struct ew_krb_conf conf;
+	struct ew_krb_svc svc[MAX_SPNS];
+	struct ew_kdc_probe probes[MAX_PROBES];
+	struct probe_ctx pc;
+	pthread_t th;
+	krb5_context ctx = NULL;
+	size_t nsvc = 0, nprobes = 0, srv_kdcs = 0, i, j, largest = 0;
+	int probing = 0, tcp_ok = 0;
+	char err[512];
+	json_t *services, *probej;
+	char dc_host[256] = "";
+
+	if (t->realm == NULL) {
+		ew_step_result_add(res, ew_finding_new("KRB-CONF", EW_SKIP, "No realm: give -r "
+						       "REALM or set default_realm in krb5.conf"));
+		return 0;
+	}
+	if (krb5_init_context(&ctx) != 0)
+		ctx = NULL;
+	read_conf(ctx, t->realm, &conf);
+	if (ctx)
+		krb5_free_context(ctx);
+
+	ew_krb_list(t->ccache, &caches, err, sizeof(err));
+
+	nprobes = find_kdcs(run, t->realm, &conf, probes, MAX_PROBES, &srv_kdcs, res->data);
+	if (ew_run_cancelled(run))
+		goto out;
+	if (nprobes) {
+		pc.p = probes;
+		pc.n = nprobes;
+		pc.realm = t->realm;
+		pc.timeout_ms = run->timeout_ms;
+		pc.tries = run->tries;
+		pc.cancel = run->cancel;
+		probing = pthread_create(&th, NULL, probe_thread, &pc) == 0;
+		if (!probing)
+			ew_kdc_probe_all(probes, nprobes, t->realm, run->timeout_ms, run->tries,
+					 run->cancel);
+		snprintf(dc_host, sizeof(dc_host), "%s", t->dc ? t->dc : probes[0].host);
+	} else if (t->dc) {
+		snprintf(dc_host, sizeof(dc_host), "%s", t->dc);
+	}
+
+	for (i = 0; i < t->nexchange; i++) {
+		static const char *const services_of[] = { "exchangeMDB", "exchangeRFR",
+							   "exchangeAB", "HTTP" };
+		char shortname[64];
+		size_t k;
+
+		for (k = 0; k < 4; k++)
+			add_spn(svc, &nsvc, services_of[k], t->exchange[i]);
+		if (strchr(t->exchange[i], '.')) {
+			snprintf(shortname, sizeof(shortname), "%.*s",
+				 (int)strcspn(t->exchange[i], "."), t->exchange[i]);
+			for (j = 0; shortname[j]; j++)
+				shortname[j] = (char)toupper((unsigned char)shortname[j]);
+			for (k = 0; k < 4; k++)
+				add_spn(svc, &nsvc, services_of[k], shortname);
+		}
+	}
+	if (dc_host[0])
+		add_spn(svc, &nsvc, "ldap", dc_host);
+
+	if (nsvc && ew_krb_get_services(t->ccache, t->realm, svc, nsvc,
+					run->timeout_ms * run->tries + 1000, run->cancel,
+					err, sizeof(err)) != 0) {
+		struct ew_finding *f = ew_finding_new("KRB-SVC", EW_SKIP, "No session tickets "
+						      "could be asked for");
+
+		if (f) {
+			ew_finding_evidence(f, "%s", err);
+			ew_finding_remedy(f, "Get a TGT first (kinit, or --kinit PRINCIPAL).");
+		}
+		ew_step_result_add(res, f);
+		for (i = 0; i < nsvc; i++)
+			free(svc[i].spn);
+		nsvc = 0;
+	}
+	if (probing)
+		pthread_join(th, NULL);
+
+	/* The trace goes to the transcript, never to the screen. */
+	for (i = 0; i < nsvc; i++) {
+		json_t *lines = json_array();
+
+		for (j = 0; j < svc[i].ntrace; j++)
+			json_array_append_new(lines, json_string(svc[i].trace[j]));
+		ew_run_probe(run, "tickets", json_pack("{s:s, s:s, s:b, s:o}", "what",
+						       "service ticket", "spn", svc[i].spn,
+						       "ok", svc[i].ok, "krb5_trace", lines));
+	}
+	for (i = 0; i < nprobes; i++) {
+		ew_run_probe(run, "tickets", json_pack("{s:s, s:s, s:s, s:i, s:s, s:b, s:s?, s:I}",
+						       "what", "kdc", "host", probes[i].host,
+						       "address", probes[i].addr,
+						       "port", (int)probes[i].port,
+						       "transport", probes[i].proto == EW_KDC_UDP ?
+						       "udp" : "tcp", "ok", probes[i].ok,
+						       "error", probes[i].error,
+						       "rtt_ms", (json_int_t)probes[i].rtt_ms));
+		tcp_ok |= probes[i].proto == EW_KDC_TCP && probes[i].ok;
+	}
+	for (i = 0; i < nsvc; i++) {
+		int u = 0, tc = 0, tb = 0;
+
+		ew_krb_trace_scan(svc[i].trace, svc[i].ntrace, &largest, &u, &tc, &tb);
+	}
+	for (i = 0; i < caches.n; i++)
+		for (j = 0; j < caches.caches[i].ncreds; j++)
+			if (caches.caches[i].is_default && caches.caches[i].creds[j].is_tgt &&
+			    caches.caches[i].creds[j].ticket_size > largest)
+				largest = caches.caches[i].creds[j].ticket_size;
+
+	ew_krb_rule_conf(&conf, t->realm, srv_kdcs, res);
+	ew_krb_rule_cache(&caches, t->realm, (long long)time(NULL), res);
+	if (nsvc)
+		ew_krb_rule_svc(svc, nsvc, res);
+	else if (t->nexchange == 0)
+		ew_step_result_add(res, ew_finding_new("KRB-SVC", EW_SKIP, "No Exchange server "
+						       "given (-x FQDN)"));
+	ew_krb_rule_skew(probes, nprobes, svc, nsvc, conf.clockskew, res);
+	ew_krb_rule_kdc(probes, nprobes, largest, conf.udp_preference_limit, res);
+	ew_krb_rule_transport(svc, nsvc, t->user, conf.udp_preference_limit, tcp_ok, res);
+
+out:
+	services = json_array();
+	for (i = 0; i < nsvc; i++)
+		json_array_append_new(services, json_pack(
+			"{s:s, s:s, s:s?, s:s?, s:I, s:o, s:o, s:I}",
+			"spn", svc[i].spn, "status", svc[i].ok ? "ok" :
+			svc[i].timed_out ? "timeout" : "error",
+			"error", svc[i].error, "cause", svc[i].ok ? NULL : svc[i].cause,
+			"ticket_size", (json_int_t)svc[i].ticket_size,
+			"enctype", enctype_json(svc[i].ok ? svc[i].enctype : -1),
+			"session_enctype", enctype_json(svc[i].ok ? svc[i].session_enctype : -1),
+			"rtt_ms", (json_int_t)svc[i].rtt_ms));
+	probej = json_array();
+	for (i = 0; i < nprobes; i++)
+		json_array_append_new(probej, json_pack(
+			"{s:s, s:s, s:i, s:s, s:b, s:s?, s:I, s:o}",
+			"host", probes[i].host, "address", probes[i].addr,
+			"port", (int)probes[i].port,
+			"transport", probes[i].proto == EW_KDC_UDP ? "udp" : "tcp",
+			"ok", probes[i].ok, "error", probes[i].error,
+			"rtt_ms", (json_int_t)probes[i].rtt_ms,
+			"skew_s", probes[i].have_time ? json_real(probes[i].skew) : json_null()));
+	json_object_set_new(res->data, "tickets", caches_json(&caches));
+	json_object_set_new(res->data, "services", services);
+	json_object_set_new(res->data, "kdc_probes", probej);
+	json_object_set_new(res->data, "config", json_pack(
+		"{s:s?, s:b, s:b, s:b, s:b, s:i, s:i}", "default_realm", conf.default_realm,
+		"dns_lookup_kdc", conf.dns_lookup_kdc, "dns_lookup_realm", conf.dns_lookup_realm,
+		"rdns", conf.rdns, "dns_canonicalize_hostname", conf.dns_canonicalize_hostname,
+		"udp_preference_limit", conf.udp_preference_limit, "clockskew", conf.clockskew));
+	for (i = 0; i < nsvc; i++) {
+		free(svc[i].spn);
+		ew_krb_svc_clear(&svc[i]);
+	}
+	for (i = 0; i < nprobes; i++) {
+		free(probes[i].host);
+		free(probes[i].addr);
+		ew_kdc_probe_clear(&probes[i]);
+	}
+	ew_krb_caches_clear(&caches);
+	ew_krb_conf_clear(&conf);
+	return 0;
+}
