@@ -325,6 +325,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
 		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
 		{ "dns_servers", "DNS:" }, { "ccache", "Cache:" },
+		{ "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
 	unsigned c[EW_NSEVERITY];

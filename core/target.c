@@ -32,6 +32,7 @@ void ew_target_free(struct ew_target **tp)
 	free(t->mover);
 	free(t->dc);
 	free(t->ccache);
+	free(t->credentials);
 	for (i = 0; i < t->nexchange; i++)
 		free(t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++)
@@ -359,14 +360,15 @@ static json_t *str_list(char *const *v, size_t n)
 
 json_t *ew_target_to_json(const struct ew_target *t)
 {
-	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?}",
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s}",
 			 "realm", t->realm, "realm_source", t->realm_source,
 			 "domain", t->domain, "domain_source", t->domain_source,
 			 "user", t->user, "user_source", t->user_source,
 			 "mover", t->mover, "dc", t->dc,
 			 "exchange", str_list(t->exchange, t->nexchange),
 			 "dns_servers", str_list(t->dns_servers, t->ndns_servers),
-			 "ccache", t->ccache);
+			 "ccache", t->ccache, "credentials",
+			 t->credentials ? t->credentials : "the user's credential cache");
 }
 
 /* ---- the target step ---- */

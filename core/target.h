@@ -20,6 +20,7 @@ struct ew_target {
 	char *mover;
 	char *dc;
 	char *ccache;		/* --ccache; NULL: KRB5CCNAME or the default */
+	char *credentials;	/* how we authenticate; NULL: the user's cache */
 	char *exchange[EW_TARGET_MAX_LIST];
 	size_t nexchange;
 	char *dns_servers[EW_TARGET_MAX_LIST];	/* "IP" or "IP:PORT" */

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "help.h"
+#include "krb.h"
 #include "report.h"
+#include "secret.h"
 #include "step.h"
 #include "target.h"
 #include "text.h"
@@ -38,6 +40,8 @@ enum {
 	OPT_FLUSH,
 	OPT_TIMEOUT,
 	OPT_TRIES,
+	OPT_KINIT,
+	OPT_PASSWORD_FILE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -57,6 +61,8 @@ static const struct option long_options[] = {
 	{ "flush", no_argument, NULL, OPT_FLUSH },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "tries", required_argument, NULL, OPT_TRIES },
+	{ "kinit", required_argument, NULL, OPT_KINIT },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +77,8 @@ struct opts {
 	int flush;
 	int timeout_ms;
 	int tries;
+	const char *kinit;
+	const char *password_file;
 	char **args;		/* after the subcommand */
 	int nargs;
 	const char *seen_name[32];	/* options seen, to check against the command */
@@ -97,6 +105,8 @@ static void usage(FILE *fp)
 	      "      --dc HOST            domain controller; default: located through DNS\n"
 	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
 	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
+	      "      --kinit PRINCIPAL    get a TGT into a private in-memory cache first\n"
+	      "      --password-file F    password for --kinit (mode 0600), for scripts\n"
 	      "Network:\n"
 	      "      --timeout SECONDS    wait per try for a server (default 2)\n"
 	      "      --tries N            tries per question (default 2)\n"
@@ -184,6 +194,22 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->timeout_ms = (int)(s * 1000 + 0.5);
 			break;
 		}
+		case OPT_KINIT: {
+			const char *why;
+
+			name = "--kinit";
+			mask = FOR_RUN;
+			if (!ew_valid_account(optarg, &why))
+				return usage_error("--kinit: invalid principal: %s", why);
+			o->kinit = optarg;
+			break;
+		}
+		case OPT_PASSWORD_FILE:
+			name = "--password-file";
+			if (*optarg == '\0')
+				return usage_error("--password-file: empty file name");
+			o->password_file = optarg;
+			break;
 		case OPT_TRIES: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -356,6 +382,52 @@ static struct ew_transcript *open_transcript(const struct opts *o, struct ew_rep
 	return NULL;
 }
 
+/*
+ * --kinit: a TGT into a private in-memory cache, which the steps then use.
+ * The password comes from --password-file or the terminal; it is wiped as
+ * soon as the KDC has answered.
+ */
+static int do_kinit(struct opts *o, char *ccname, size_t len)
+{
+	struct ew_secret pw = {0};
+	char err[512], principal[600], prompt[700];
+	int rc;
+
+	if (strchr(o->kinit, '@') == NULL && o->target->realm)
+		snprintf(principal, sizeof(principal), "%s@%s", o->kinit, o->target->realm);
+	else
+		snprintf(principal, sizeof(principal), "%s", o->kinit);
+	ew_secret_protect_process();
+	if (o->password_file)
+		rc = ew_secret_from_file(&pw, o->password_file, err, sizeof(err));
+	else {
+		snprintf(prompt, sizeof(prompt), "Password for %s: ", principal);
+		rc = ew_secret_from_tty(&pw, prompt, err, sizeof(err));
+	}
+	if (rc != 0) {
+		fprintf(stderr, "exwizard: --kinit: %s\n", err);
+		return EW_EXIT_USAGE;
+	}
+	rc = ew_krb_kinit(principal, pw.buf, ccname, len,
+			  (o->timeout_ms ? o->timeout_ms : 2000) * (o->tries ? o->tries : 2) + 3000,
+			  err, sizeof(err));
+	ew_secret_wipe(&pw);
+	if (rc != 0) {
+		char *clean = ew_text_cleanz(err);
+
+		fprintf(stderr, "exwizard: --kinit %s: %s\n", principal, clean ? clean : "failed");
+		free(clean);
+		return EW_EXIT_USAGE;
+	}
+	if (ew_target_set_ccache(o->target, ccname, err, sizeof(err)) != 0) {
+		fprintf(stderr, "exwizard: --kinit: %s\n", err);
+		return EW_EXIT_USAGE;
+	}
+	free(o->target->credentials);
+	o->target->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
+	return -1;
+}
+
 static int run_steps(const struct opts *o)
 {
 	const struct ew_step *todo[64];
@@ -490,6 +562,7 @@ static int run_steps(const struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
+	char kinit_cache[256] = "";
 	int rc;
 
 	o.target = ew_target_new();
@@ -498,6 +571,10 @@ int main(int argc, char **argv)
 		return EW_EXIT_USAGE;
 	}
 	rc = parse(argc, argv, &o);
+	if (rc < 0 && o.password_file && !o.kinit)
+		rc = usage_error("--password-file goes with --kinit");
+	if (rc < 0 && o.kinit && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
+		rc = do_kinit(&o, kinit_cache, sizeof(kinit_cache));
 	if (rc < 0) {
 		switch (o.cmd) {
 		case CMD_HELP:
@@ -519,6 +596,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (kinit_cache[0])
+		ew_krb_destroy(kinit_cache);
 	ew_target_free(&o.target);
 	return rc;
 }

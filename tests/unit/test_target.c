@@ -469,7 +469,9 @@ static void test_to_json(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "dns_servers")), 1);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "dns_servers"), 0)),
 			    "10.0.0.1");
-	assert_int_equal(json_object_size(j), 11);
+	assert_string_equal(json_string_value(json_object_get(j, "credentials")),
+			    "the user's credential cache");
+	assert_int_equal(json_object_size(j), 12);
 	json_decref(j);
 	ew_target_free(&t);
 }
