@@ -1,0 +1,83 @@
+/*
+ * tokensize.h - how big a user's Kerberos token is: the groups that enter
+ * it counted by scope (from groupType and the domain SID), the two estimates
+ * of KB327825 (Windows Server 2008 R2 and earlier; 2012 and later), doubled
+ * for accounts trusted for delegation, the SIDs in the LSA access token
+ * (KB328889), and the verdicts TOK-COUNT, TOK-SIZE, TOK-LSA, TOK-MEASURED.
+ * All pure.
+ */
+#ifndef EW_TOKENSIZE_H
+#define EW_TOKENSIZE_H
+
+#include <stddef.h>
+
+#include "sid.h"
+
+/* groupType bits */
+#define EW_GT_BUILTIN 0x1u
+#define EW_GT_GLOBAL 0x2u
+#define EW_GT_DOMAIN_LOCAL 0x4u
+#define EW_GT_UNIVERSAL 0x8u
+#define EW_GT_SECURITY 0x80000000u
+
+/* Limits. */
+#define EW_TOKEN_LEGACY_MAX 12000	/* MaxTokenSize default up to 2008 R2 / Windows 7 */
+#define EW_TOKEN_2012_MAX 48000		/* default from Windows Server 2012 */
+#define EW_TOKEN_HARD_MAX 65535
+#define EW_LSA_WARN 900
+#define EW_LSA_MAX 1010			/* 1,024 minus room for the logon SIDs */
+#define EW_LSA_WELL_KNOWN 14		/* SIDs the LSA adds at logon */
+#define EW_UDP_LIMIT 1465
+
+enum ew_scope {
+	EW_SCOPE_GLOBAL,
+	EW_SCOPE_DOMAIN_LOCAL,
+	EW_SCOPE_UNIVERSAL,
+	EW_SCOPE_BUILTIN,
+	EW_SCOPE_UNKNOWN,	/* not resolved (foreign or deleted) */
+};
+
+struct ew_token_group {
+	struct ew_sid sid;
+	int resolved;		/* groupType below is known */
+	unsigned group_type;
+	const char *name;	/* may be NULL */
+};
+
+struct ew_token_counts {
+	unsigned global, domain_local, universal_in, universal_out, builtin;
+	unsigned sid_history, distribution, unresolved_in, unresolved_out;
+	unsigned token_sids;	/* group SIDs that enter the token (plus the user and primary group) */
+};
+
+enum ew_scope ew_token_scope(unsigned group_type);
+const char *ew_scope_name(enum ew_scope s);
+
+/*
+ * Count the groups by what enters the token. account_domain is the user's
+ * domain SID; a SID outside it is "out". Distribution groups are counted
+ * apart and left out. Unresolved SIDs are counted in the worse place
+ * (40 bytes each).
+ */
+void ew_token_count(const struct ew_sid *account_domain, const struct ew_token_group *g,
+		    size_t n, unsigned sid_history, struct ew_token_counts *out);
+
+/* KB327825: TokenSize = 1200 + 40d + 8s; doubled if trusted for delegation. */
+long ew_token_estimate_legacy(const struct ew_token_counts *c, int delegation);
+long ew_token_estimate_2012(const struct ew_token_counts *c, int delegation);
+/* SIDs in the access token: the token SIDs plus those the LSA adds. */
+unsigned ew_token_lsa_sids(const struct ew_token_counts *c);
+
+struct ew_step_result;
+
+void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
+			 struct ew_step_result *res);
+void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const char *user,
+			struct ew_step_result *res);
+void ew_token_rule_lsa(const struct ew_token_counts *c, const char *user,
+		       struct ew_step_result *res);
+/* measured_tgt 0: unknown. tcp_blocked: TCP/88 known to be closed. */
+void ew_token_rule_measured(long estimate, size_t measured_tgt, size_t measured_service,
+			    int tcp_blocked, struct ew_step_result *res);
+
+#endif
