@@ -38,7 +38,7 @@ endif
 # Evaluated when used, so that a `make deps` earlier in the same run counts.
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null || echo $(2))
-CORE_PKGS := krb5 libcares jansson libsasl2
+CORE_PKGS := krb5 krb5-gssapi libcares jansson libsasl2
 CORE_CFLAGS = $(call pc_cflags,$(CORE_PKGS) ldap)
 CORE_LIBS = $(call pc_libs,$(CORE_PKGS)) $(call pc_libs,ldap,-lldap -llber) -lpthread
 TUI_CFLAGS = $(call pc_cflags,ncursesw formw menuw panelw)

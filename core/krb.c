@@ -358,6 +358,8 @@ struct group {
 	int refs;		/* the caller + every running thread */
 	int pending;
 	char *ccname;		/* the private copy of the TGT */
+	int own_cache;		/* destroy ccname at the end */
+	int store;		/* keep the tickets in ccname */
 	char *realm;
 	struct svc_job *jobs;
 	size_t n;
@@ -377,7 +379,7 @@ static void group_release(struct group *g)
 		free(g->jobs[i].spn);
 		ew_krb_svc_clear(&g->jobs[i].out);
 	}
-	if (g->ccname) {
+	if (g->ccname && g->own_cache) {
 		krb5_context ctx;
 
 		if (krb5_init_context(&ctx) == 0) {
@@ -460,7 +462,7 @@ static void *svc_thread(void *arg)
 		in.client = client;
 		in.server = server;
 		t0 = now_double();
-		code = krb5_get_credentials(ctx, KRB5_GC_NO_STORE, cc, &in, &out);
+		code = krb5_get_credentials(ctx, g->store ? 0 : KRB5_GC_NO_STORE, cc, &in, &out);
 		s->local_time = now_double();
 		s->rtt_ms = (long)((s->local_time - t0) * 1000);
 	}
@@ -502,8 +504,7 @@ done:
 	return NULL;
 }
 
-/* A private MEMORY cache holding only the TGT of ccache for realm. */
-static int copy_tgt(const char *ccache, const char *realm, char **ccname, char *err,
+int ew_krb_private_copy(const char *ccache, const char *realm, char **ccname, char *err,
 		    size_t errlen)
 {
 	krb5_context ctx = NULL;
@@ -574,9 +575,9 @@ static void copy_out(struct ew_krb_svc *dst, struct ew_krb_svc *src)
 	memset(src, 0, sizeof(*src));
 }
 
-int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
-			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
-			char *err, size_t errlen)
+static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_krb_svc *svc,
+		    size_t n, int timeout_ms, volatile sig_atomic_t *cancel, char *err,
+		    size_t errlen)
 {
 	struct group *g;
 	struct timespec deadline;
@@ -598,9 +599,20 @@ int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc
 		group_release(g);
 		return -1;
 	}
-	if (copy_tgt(ccache, realm, &g->ccname, err, errlen) != 0) {
-		group_release(g);
-		return -1;
+	if (copy) {
+		g->own_cache = 1;
+		if (ew_krb_private_copy(ccache, realm, &g->ccname, err, errlen) != 0) {
+			group_release(g);
+			return -1;
+		}
+	} else {
+		g->store = 1;
+		g->ccname = strdup(ccache);
+		if (g->ccname == NULL) {
+			snprintf(err, errlen, "out of memory");
+			group_release(g);
+			return -1;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		pthread_attr_t attr;
@@ -662,6 +674,30 @@ int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc
 	(void)started;
 	group_release(g);
 	return 0;
+}
+
+int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
+			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
+			char *err, size_t errlen)
+{
+	return run_jobs(ccache, 1, realm, svc, n, timeout_ms, cancel, err, errlen);
+}
+
+int ew_krb_prefetch(const char *ccache, const char *realm, const char *spn, int timeout_ms,
+		    volatile sig_atomic_t *cancel, char *err, size_t errlen)
+{
+	struct ew_krb_svc s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.spn = (char *)spn;
+	rc = run_jobs(ccache, 0, realm, &s, 1, timeout_ms, cancel, err, errlen);
+	if (rc == 0 && !s.ok) {
+		snprintf(err, errlen, "%s: %s", spn, s.error ? s.error : "failed");
+		rc = -1;
+	}
+	ew_krb_svc_clear(&s);
+	return rc;
 }
 
 void ew_krb_svc_clear(struct ew_krb_svc *s)

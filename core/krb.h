@@ -82,6 +82,24 @@ int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc
 			char *err, size_t errlen);
 void ew_krb_svc_clear(struct ew_krb_svc *s);
 
+/*
+ * A private MEMORY cache holding only the TGT of ccache (NULL: the default)
+ * for realm, so that what a request stores never reaches the user's cache.
+ * Its name in *ccname (caller frees; destroy with ew_krb_destroy). 0, or -1
+ * with a message (no TGT, expired).
+ */
+int ew_krb_private_copy(const char *ccache, const char *realm, char **ccname, char *err,
+			size_t errlen);
+
+/*
+ * Get the ticket for spn (realm added) into ccache, which must be a private
+ * cache (it is stored there), bounded by timeout_ms: so that a library that
+ * cannot be bounded (a GSSAPI bind) finds it ready and need not ask the KDC.
+ * 0, or -1 with a message.
+ */
+int ew_krb_prefetch(const char *ccache, const char *realm, const char *spn, int timeout_ms,
+		    volatile sig_atomic_t *cancel, char *err, size_t errlen);
+
 /* Cause and remedy of a krb5 error code, for a person. */
 void ew_krb_explain(long code, const char **cause, const char **remedy);
 

@@ -209,8 +209,7 @@ static void split_spn(const char *spn, char *svc, size_t sl, const char **host)
 	*host = slash ? slash + 1 : "";
 }
 
-/* A host for which only HTTP/ works and every exchange* SPN is unknown: a front end. */
-static int front_end(const struct ew_krb_svc *svc, size_t n, const char *host)
+int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host)
 {
 	size_t i;
 	int http_ok = 0, ex_unknown = 0, ex_other = 0;
@@ -268,7 +267,7 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 			}
 			continue;
 		}
-		if (strncasecmp(service, "exchange", 8) == 0 && front_end(svc, n, host)) {
+		if (strncasecmp(service, "exchange", 8) == 0 && ew_krb_is_front_end(svc, n, host)) {
 			if (fe == NULL)
 				fe = ew_finding_new("KRB-SVC", EW_INFO, "Front ends: only HTTP/ is "
 						    "registered, which is right for them");

@@ -37,6 +37,8 @@ void ew_krb_rule_conf(const struct ew_krb_conf *c, const char *realm, size_t srv
 /* KRB-CACHE: now is the local time. */
 void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, long long now,
 		       struct ew_step_result *res);
+/* A host for which HTTP/ works and every exchange* SPN is unknown: a front end. */
+int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host);
 /* KRB-SVC. */
 void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_result *res);
 /* KRB-SKEW from the KDC probes and the fresh tickets. */

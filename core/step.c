@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "dnsstep.h"
+#include "groupsstep.h"
 #include "target.h"
 #include "ticketsstep.h"
 #include "text.h"
@@ -21,6 +22,9 @@ const struct ew_step ew_steps[] = {
 	{ "tickets", "Kerberos tickets", "tickets",
 	  "KerbTray and klist: the user's tickets, the Exchange session tickets, KDCs, skew.",
 	  ew_tickets_step },
+	{ "groups", "Group membership and token size", "groups",
+	  "The groups in the user's token, the token size estimate, ticket sizes.",
+	  ew_groups_step },
 };
 const size_t ew_nsteps = sizeof(ew_steps) / sizeof(ew_steps[0]);
 

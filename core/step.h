@@ -64,6 +64,10 @@ struct ew_run {
 	unsigned flags;
 	int timeout_ms;				/* per network try */
 	int tries;
+	/* LDAP simple bind over StartTLS (--simple-bind); NULL: GSSAPI */
+	const char *bind_dn;
+	const char *bind_password;		/* not owned; wiped by the caller */
+	const char *ca_file;			/* NULL: ldap.conf / LDAPTLS_CACERT */
 };
 
 /* Whether the user asked to stop. */

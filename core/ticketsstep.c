@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "directory.h"
+#include "dirconnect.h"
 #include "dns.h"
 #include "dnscache.h"
 #include "finding.h"
@@ -260,6 +262,100 @@ static void add_spn(struct ew_krb_svc *svc, size_t *n, const char *service, cons
 	(*n)++;
 }
 
+/* SPN-UNIQUE: one global catalog search per SPN, all in flight at once. */
+static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t n,
+		       struct ew_step_result *res, json_t *data)
+{
+	static const char *const attrs[] = { "sAMAccountName", NULL };
+	struct ew_dir_req reqs[MAX_SPNS];
+	struct ew_dir_result *results[MAX_SPNS] = {0};
+	char *errs[MAX_SPNS] = {0}, *filters[MAX_SPNS] = {0};
+	struct ew_dirconn c;
+	struct ew_finding *why = NULL, *unique = NULL;
+	char err[512];
+	size_t i, j, asked = 0, idx[MAX_SPNS];
+	json_t *spns = json_array();
+
+	if (ew_dirconn_open(run, 1, "SPN-UNIQUE", &c, &why) != 0) {
+		ew_step_result_add(res, why);
+		json_decref(spns);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char service[64], *esc;
+		const char *host = strchr(svc[i].spn, '/');
+
+		snprintf(service, sizeof(service), "%.*s",
+			 host ? (int)(host - svc[i].spn) : 0, svc[i].spn);
+		/* A front end's missing exchange* SPNs are right, not a fault. */
+		if (host && strncasecmp(service, "exchange", 8) == 0 && !svc[i].ok &&
+		    ew_krb_is_front_end(svc, n, host + 1))
+			continue;
+		esc = ew_dir_filter_escape(svc[i].spn, strlen(svc[i].spn));
+		filters[asked] = esc ? ew_strprintf("(servicePrincipalName=%s)", esc) : NULL;
+		free(esc);
+		if (filters[asked] == NULL)
+			continue;
+		reqs[asked].base = "";
+		reqs[asked].scope = LDAP_SCOPE_SUBTREE;
+		reqs[asked].filter = filters[asked];
+		reqs[asked].attrs = attrs;
+		reqs[asked].ctrls = NULL;
+		idx[asked++] = i;
+	}
+	ew_dir_search_many(c.dir, reqs, asked, results, errs, err, sizeof(err));
+	for (j = 0; j < asked; j++) {
+		const struct ew_krb_svc *s = &svc[idx[j]];
+		struct ew_spn_holder h[16];
+		size_t nh = 0, k;
+		json_t *holders = json_array();
+
+		if (results[j] == NULL) {
+			struct ew_finding *f = ew_finding_new("SPN-UNIQUE", EW_SKIP, "%s: the "
+							      "global catalog search failed", s->spn);
+
+			if (f)
+				ew_finding_evidence(f, "%s", errs[j] ? errs[j] : err);
+			ew_step_result_add(res, f);
+			json_decref(holders);
+			continue;
+		}
+		for (k = 0; k < results[j]->nentries && nh < 16; k++) {
+			const struct ew_dir_attr *a = ew_dir_entry_attr(&results[j]->entries[k],
+									"sAMAccountName");
+
+			h[nh].dn = results[j]->entries[k].dn;
+			h[nh].account = a && a->nvalues ? a->values[0].val : NULL;
+			json_array_append_new(holders, json_pack("{s:s, s:s?}", "dn", h[nh].dn,
+								 "account", h[nh].account));
+			nh++;
+		}
+		if (nh == 1) {
+			/* One line each in a single finding: the usual, healthy case. */
+			if (unique == NULL)
+				unique = ew_finding_new("SPN-UNIQUE", EW_PASS, "Service principal "
+							"names with exactly one holder");
+			if (unique)
+				ew_finding_evidence(unique, "%s: %s", s->spn,
+						    h[0].account ? h[0].account : h[0].dn);
+		} else {
+			ew_krb_rule_spn_unique(s->spn, h, nh, res);
+		}
+		json_array_append_new(spns, json_pack("{s:s, s:o}", "spn", s->spn,
+						      "holders", holders));
+	}
+	if (unique)
+		ew_step_result_add(res, unique);
+	json_object_set_new(data, "spn_holders", spns);
+	json_object_set_new(data, "global_catalog", json_string(c.host));
+	for (j = 0; j < asked; j++) {
+		ew_dir_result_free(&results[j]);
+		free(errs[j]);
+		free(filters[j]);
+	}
+	ew_dirconn_close(&c);
+}
+
 static json_t *time_json(long long t)
 {
 	char buf[40];
@@ -438,6 +534,19 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	ew_krb_rule_skew(probes, nprobes, svc, nsvc, conf.clockskew, res);
 	ew_krb_rule_kdc(probes, nprobes, largest, conf.udp_preference_limit, res);
 	ew_krb_rule_transport(svc, nsvc, t->user, conf.udp_preference_limit, tcp_ok, res);
+	if (nsvc && !ew_run_cancelled(run)) {
+		int kdc_answers = 0;
+
+		for (i = 0; i < nprobes; i++)
+			kdc_answers |= probes[i].proto != EW_KDC_KPASSWD_TCP && probes[i].ok;
+		if (kdc_answers || run->bind_dn)
+			spn_unique(run, svc, nsvc, res, res->data);
+		else
+			ew_step_result_add(res, ew_finding_new("SPN-UNIQUE", EW_SKIP,
+							       "No KDC answers, so the global "
+							       "catalog cannot be read with Kerberos "
+							       "(--simple-bind DN reads it without)"));
+	}
 
 out:
 	services = json_array();

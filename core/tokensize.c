@@ -67,8 +67,8 @@ void ew_token_count(const struct ew_sid *account_domain, const struct ew_token_g
 			c->unresolved_in++;
 		}
 	}
-	/* The user's own SID and the primary group are in every token too. */
-	c->token_sids += 2 + sid_history;
+	/* The user's own SID is in every token too (tokenGroups holds the primary group). */
+	c->token_sids += 1 + sid_history;
 }
 
 /* Unresolved SIDs: counted at 40 bytes (the worse case), so the estimate is never low. */

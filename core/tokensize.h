@@ -47,7 +47,7 @@ struct ew_token_group {
 struct ew_token_counts {
 	unsigned global, domain_local, universal_in, universal_out, builtin;
 	unsigned sid_history, distribution, unresolved_in, unresolved_out;
-	unsigned token_sids;	/* group SIDs that enter the token (plus the user and primary group) */
+	unsigned token_sids;	/* group SIDs that enter the token (with the primary group) plus the user's */
 };
 
 enum ew_scope ew_token_scope(unsigned group_type);

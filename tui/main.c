@@ -41,6 +41,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_TRIES,
 	OPT_KINIT,
+	OPT_SIMPLE_BIND,
+	OPT_CA_FILE,
 	OPT_PASSWORD_FILE,
 	OPT_HELP,
 	OPT_VERSION,
@@ -62,6 +64,8 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "tries", required_argument, NULL, OPT_TRIES },
 	{ "kinit", required_argument, NULL, OPT_KINIT },
+	{ "simple-bind", required_argument, NULL, OPT_SIMPLE_BIND },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -78,6 +82,9 @@ struct opts {
 	int timeout_ms;
 	int tries;
 	const char *kinit;
+	const char *simple_bind;
+	const char *ca_file;
+	struct ew_secret bind_pw;
 	const char *password_file;
 	char **args;		/* after the subcommand */
 	int nargs;
@@ -106,7 +113,9 @@ static void usage(FILE *fp)
 	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
 	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
 	      "      --kinit PRINCIPAL    get a TGT into a private in-memory cache first\n"
-	      "      --password-file F    password for --kinit (mode 0600), for scripts\n"
+	      "      --simple-bind DN     LDAP simple bind over StartTLS instead of Kerberos\n"
+	      "      --ca-file FILE       CA certificates for StartTLS (default: ldap.conf)\n"
+	      "      --password-file F    password for --kinit/--simple-bind (mode 0600)\n"
 	      "Network:\n"
 	      "      --timeout SECONDS    wait per try for a server (default 2)\n"
 	      "      --tries N            tries per question (default 2)\n"
@@ -204,6 +213,19 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->kinit = optarg;
 			break;
 		}
+		case OPT_SIMPLE_BIND:
+			name = "--simple-bind";
+			if (*optarg == '\0' || strlen(optarg) > 1024 ||
+			    !ew_text_is_clean(optarg, strlen(optarg)))
+				return usage_error("--simple-bind: give the DN of the account");
+			o->simple_bind = optarg;
+			break;
+		case OPT_CA_FILE:
+			name = "--ca-file";
+			if (access(optarg, R_OK) != 0)
+				return usage_error("--ca-file %s: %s", optarg, strerror(errno));
+			o->ca_file = optarg;
+			break;
 		case OPT_PASSWORD_FILE:
 			name = "--password-file";
 			if (*optarg == '\0')
@@ -428,6 +450,34 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 	return -1;
 }
 
+/* --simple-bind: the password, kept (locked) for the steps' binds. */
+static int read_bind_password(struct opts *o)
+{
+	char err[512], prompt[1200];
+	int rc;
+
+	ew_secret_protect_process();
+	if (o->password_file) {
+		rc = ew_secret_from_file(&o->bind_pw, o->password_file, err, sizeof(err));
+	} else {
+		snprintf(prompt, sizeof(prompt), "LDAP password for %s: ", o->simple_bind);
+		rc = ew_secret_from_tty(&o->bind_pw, prompt, err, sizeof(err));
+	}
+	if (rc != 0) {
+		fprintf(stderr, "exwizard: --simple-bind: %s\n", err);
+		return EW_EXIT_USAGE;
+	}
+	{
+		char *old = o->target->credentials;
+
+		o->target->credentials = ew_strprintf("%s%sLDAP simple bind as %s over StartTLS",
+						      old ? old : "", old ? "; " : "",
+						      o->simple_bind);
+		free(old);
+	}
+	return -1;
+}
+
 static int run_steps(const struct opts *o)
 {
 	const struct ew_step *todo[64];
@@ -498,6 +548,9 @@ static int run_steps(const struct opts *o)
 	run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
 	run.tries = o->tries ? o->tries : 2;
 	run.flags = o->flush ? EW_RUN_FLUSH : 0;
+	run.bind_dn = o->simple_bind;
+	run.bind_password = o->simple_bind ? o->bind_pw.buf : NULL;
+	run.ca_file = o->ca_file;
 
 	steps = json_array();
 	for (i = 0; i < n; i++)
@@ -571,8 +624,10 @@ int main(int argc, char **argv)
 		return EW_EXIT_USAGE;
 	}
 	rc = parse(argc, argv, &o);
-	if (rc < 0 && o.password_file && !o.kinit)
-		rc = usage_error("--password-file goes with --kinit");
+	if (rc < 0 && o.password_file && !o.kinit && !o.simple_bind)
+		rc = usage_error("--password-file goes with --kinit or --simple-bind");
+	if (rc < 0 && o.simple_bind && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
+		rc = read_bind_password(&o);
 	if (rc < 0 && o.kinit && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
 		rc = do_kinit(&o, kinit_cache, sizeof(kinit_cache));
 	if (rc < 0) {
@@ -598,6 +653,7 @@ int main(int argc, char **argv)
 	}
 	if (kinit_cache[0])
 		ew_krb_destroy(kinit_cache);
+	ew_secret_wipe(&o.bind_pw);
 	ew_target_free(&o.target);
 	return rc;
 }

@@ -1,0 +1,160 @@
+#include "dirconnect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "directory.h"
+#include "dns.h"
+#include "dnscache.h"
+#include "finding.h"
+#include "krb.h"
+#include "step.h"
+#include "target.h"
+#include "text.h"
+
+size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
+			 char *err, size_t errlen)
+{
+	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
+	struct ew_dns_result *rs[EW_RESOLV_MAX];
+	struct ew_resolv rc;
+	char name[300];
+	size_t n = 0, nh = 0, i, j, k;
+
+	err[0] = '\0';
+	if (run->target->domain == NULL) {
+		snprintf(err, errlen, "no AD DNS domain");
+		return 0;
+	}
+	snprintf(name, sizeof(name), gc ? "_gc._tcp.%s" : "_ldap._tcp.dc._msdcs.%s",
+		 run->target->domain);
+	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
+		ew_resolv_clear(&rc);
+		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
+	}
+	for (i = 0; i < rc.nservers; i++)
+		if ((rs[n] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[i])) != NULL)
+			n++;
+	ew_dns_resolve(rs, n, &o, err, errlen);
+	for (i = 0; i < n; i++) {
+		if (rs[i]->status != EW_DNS_OK) {
+			if (!err[0] && rs[i]->status != EW_DNS_OK)
+				snprintf(err, errlen, "%s SRV @%s: %s", name, rs[i]->server,
+					 ew_dns_status_name(rs[i]->status));
+			continue;
+		}
+		for (j = 0; j < rs[i]->nanswers && nh < max; j++) {
+			for (k = 0; k < nh; k++)
+				if (strcasecmp(hosts[k], rs[i]->answers[j].target) == 0)
+					break;
+			if (k == nh)
+				snprintf(hosts[nh++], 256, "%s", rs[i]->answers[j].target);
+		}
+	}
+	if (nh)
+		err[0] = '\0';
+	for (i = 0; i < n; i++)
+		ew_dns_result_free(&rs[i]);
+	ew_resolv_clear(&rc);
+	return nh;
+}
+
+void ew_dirconn_close(struct ew_dirconn *c)
+{
+	ew_dir_close(&c->dir);
+	if (c->ccache)
+		ew_krb_destroy(c->ccache);
+	free(c->ccache);
+	free(c->host);
+	free(c->method);
+	memset(c, 0, sizeof(*c));
+}
+
+int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
+		    struct ew_finding **why)
+{
+	struct ew_target *t = run->target;
+	struct ew_dir_opts o;
+	char hosts[8][256], err[512] = "", tgt_err[512] = "";
+	size_t nh, i;
+
+	memset(c, 0, sizeof(*c));
+	*why = NULL;
+	if (t->dc && !gc) {
+		snprintf(hosts[0], sizeof(hosts[0]), "%s", t->dc);
+		nh = 1;
+	} else {
+		nh = ew_dirconn_locate(run, gc, hosts, 8, err, sizeof(err));
+		if (nh == 0 && t->dc) {
+			snprintf(hosts[0], sizeof(hosts[0]), "%s", t->dc);
+			nh = 1;
+		}
+	}
+	if (nh == 0) {
+		*why = ew_finding_new(check_id, EW_SKIP, "No %s to ask: %s",
+				      gc ? "global catalog" : "domain controller",
+				      err[0] ? err : "none found");
+		if (*why)
+			ew_finding_remedy(*why, "Give one with --dc HOST, or fix the DC-locator "
+					  "SRV records (see the dns step).");
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.gc = gc;
+	o.timeout_ms = run->timeout_ms * run->tries;
+	o.cancel = run->cancel;
+	o.ca_file = run->ca_file;
+	if (run->bind_dn) {
+		o.tls = EW_DIR_STARTTLS;
+		o.bind_dn = run->bind_dn;
+		o.password = run->bind_password;
+	} else if (t->realm == NULL ||
+		   ew_krb_private_copy(t->ccache, t->realm, &c->ccache, tgt_err,
+				       sizeof(tgt_err)) != 0) {
+		*why = ew_finding_new(check_id, EW_SKIP, "The directory cannot be read: no "
+				      "Kerberos ticket to bind with");
+		if (*why) {
+			ew_finding_evidence(*why, "%s", tgt_err[0] ? tgt_err : "no realm");
+			ew_finding_remedy(*why, "Get a TGT (kinit, or --kinit PRINCIPAL), or bind "
+					  "with --simple-bind DN over StartTLS.");
+		}
+		return -1;
+	} else {
+		o.tls = EW_DIR_PLAIN;	/* GSSAPI brings its own signing and sealing */
+		o.ccache = c->ccache;
+	}
+	for (i = 0; i < nh && !ew_run_cancelled(run); i++) {
+		o.host = hosts[i];
+		if (c->ccache) {
+			char spn[300];
+
+			/* The KDC is asked here, bounded; the bind then finds the ticket. */
+			snprintf(spn, sizeof(spn), "ldap/%s", hosts[i]);
+			if (ew_krb_prefetch(c->ccache, t->realm, spn,
+					    run->timeout_ms * run->tries + 1000, run->cancel,
+					    err, sizeof(err)) != 0)
+				continue;
+		}
+		if (ew_dir_open(&o, &c->dir, err, sizeof(err)) == 0) {
+			c->host = strdup(hosts[i]);
+			c->method = strdup(ew_dir_bind_method(c->dir));
+			return 0;
+		}
+	}
+	*why = ew_finding_new(check_id, EW_SKIP, "The directory cannot be read: %s",
+			      run->bind_dn ? "the simple bind failed" : "the GSSAPI bind failed");
+	if (*why) {
+		ew_finding_evidence(*why, "%s: %s", hosts[nh - 1], err);
+		ew_finding_remedy(*why, "%s", run->bind_dn ?
+				  "Check the DN and password, and that the DC's certificate "
+				  "verifies (LDAPTLS_CACERT or --ca-file)." :
+				  "With Kerberos broken, bind with --simple-bind DN (over "
+				  "StartTLS) instead.");
+	}
+	if (c->ccache)
+		ew_krb_destroy(c->ccache);
+	free(c->ccache);
+	c->ccache = NULL;
+	return -1;
+}

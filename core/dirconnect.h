@@ -1,0 +1,37 @@
+/*
+ * dirconnect.h - the directory connection a step needs: the DC from --dc or
+ * the DC-locator SRV record, the global catalog from _gc._tcp; a GSSAPI bind
+ * with a private copy of the user's TGT (so the ldap/ service ticket never
+ * lands in the user's cache), or, with --simple-bind, a simple bind over
+ * StartTLS with the certificate verified. A connection that cannot be made
+ * becomes a skip finding that says why.
+ */
+#ifndef EW_DIRCONNECT_H
+#define EW_DIRCONNECT_H
+
+#include <stddef.h>
+
+struct ew_run;
+struct ew_dir;
+struct ew_finding;
+
+struct ew_dirconn {
+	struct ew_dir *dir;
+	char *host;		/* the DC or GC asked */
+	char *ccache;		/* the private TGT copy (GSSAPI), destroyed at close */
+	char *method;		/* "GSSAPI", "simple bind over StartTLS" */
+};
+
+/*
+ * Open a connection for the step (gc: the global catalog). 0, or -1 and a
+ * skip finding with check id check_id in *why.
+ */
+int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
+		    struct ew_finding **why);
+void ew_dirconn_close(struct ew_dirconn *c);
+
+/* The DC host names from _ldap._tcp.dc._msdcs.DOMAIN (or _gc._tcp when gc). */
+size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
+			 char *err, size_t errlen);
+
+#endif
