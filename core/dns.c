@@ -677,9 +677,10 @@ static size_t gather(struct engine *e, struct pollfd *pfd, size_t max,
 			for (k = 0; k < ARES_GETSOCK_MAXNUM && n < max; k++) {
 				short ev = 0;
 
-				if (ARES_GETSOCK_READABLE(bits, k))
+				/* The c-ares macros shift a signed 1 by up to 31 bits. */
+				if (((unsigned)bits >> k) & 1u)
 					ev |= POLLIN;
-				if (ARES_GETSOCK_WRITABLE(bits, k))
+				if (((unsigned)bits >> (k + ARES_GETSOCK_MAXNUM)) & 1u)
 					ev |= POLLOUT;
 				if (!ev)
 					continue;
