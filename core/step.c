@@ -7,6 +7,7 @@
 
 #include "dnsstep.h"
 #include "groupsstep.h"
+#include "mailboxstep.h"
 #include "target.h"
 #include "ticketsstep.h"
 #include "text.h"
@@ -25,6 +26,9 @@ const struct ew_step ew_steps[] = {
 	{ "groups", "Group membership and token size", "groups",
 	  "The groups in the user's token, the token size estimate, ticket sizes.",
 	  ew_groups_step },
+	{ "mailbox", "Mailbox move and permissions", "mailbox",
+	  "A half-moved mailbox, and whether the mover had the rights to move it.",
+	  ew_mailbox_step },
 };
 const size_t ew_nsteps = sizeof(ew_steps) / sizeof(ew_steps[0]);
 

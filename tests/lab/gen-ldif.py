@@ -475,6 +475,14 @@ def write_objects(outdir, password):
     write_groups(out, "Erin", OU_ERIN, users["erin"], ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL, 0)
     out.close()
 
+    # A proper mover can also write the user attributes a move changes: operator
+    # is an Account Operator (full control on user objects by the default
+    # security descriptor), junior is not.
+    rights = Ldif(os.path.join(outdir, "25-rights.ldif"))
+    rights.raw("dn: CN=Account Operators,CN=Builtin,%s\nchangetype: modify\nadd: member\n"
+               "member: %s\n-" % (BASE, users["operator"]))
+    rights.close()
+
     dup = Ldif(os.path.join(outdir, "30-dup-spn.ldif"))
     dup.raw("dn: %s\nchangetype: modify\nadd: servicePrincipalName\n"
             "servicePrincipalName: HTTP/exch1.exwiz.test\n-" % users["websvc"])

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Integration test of the mailbox step against the lab domain, with ldapsearch
+# (and the SD_FLAGS control) as the independent oracle. Prints TAP.
+set -u
+top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+ns=${LAB_NS:-exwizck}
+labctl="$top/tests/lab/labctl"
+exw=${EXWIZARD:-$top/exwizard}
+eval "$("$labctl" -n "$ns" env)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0
+fails=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+inlab() { "$labctl" -n "$ns" exec "$@"; }
+py() { /usr/bin/python3 -c "$@"; }
+findings() {
+	py 'import json,sys
+r=json.load(open(sys.argv[3]))
+for s in r["steps"]:
+    for f in s["findings"]:
+        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
+            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
+}
+msecs() { date +%s%3N; }
+
+adm="FILE:$work/cc-admin"
+inlab env KRB5CCNAME="$adm" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
+ok $? "kinit Administrator (an account that may read the Exchange permissions)"
+inlab env KRB5CCNAME="FILE:$work/cc-alice" kinit alice@EXWIZ.TEST <"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
+
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u alice --json --no-transcript >"$work/alice.json" 2>/dev/null
+findings MBX-ATTRS pass "$work/alice.json" | grep -q 'attributes are there' &&
+	findings MBX-CONSISTENT pass "$work/alice.json" | grep -q 'agrees'
+ok $? "alice: MBX-ATTRS and MBX-CONSISTENT pass"
+
+t0=$(msecs)
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m junior --json --no-transcript >"$work/cj.json" 2>/dev/null
+rc=$?
+t1=$(msecs)
+echo "# mailbox step for carol, mover junior: exit $rc, $((t1 - t0)) ms wall"
+findings MBX-CONSISTENT fail "$work/cj.json" >"$work/cons"
+sed 's/^/# /' "$work/cons"
+grep -q 'msExchHomeServerName names another server' "$work/cons"
+ok $? "carol: the server name is named as inconsistent"
+grep -q 'legacyExchangeDN is still in the old administrative group' "$work/cons"
+ok $? "carol: legacyExchangeDN is named"
+grep -q 'No mailbox security descriptor' "$work/cons"
+ok $? "carol: the missing mailbox security descriptor is named"
+grep -q 'homeMTA is not the MTA of the mailbox server' "$work/cons"
+ok $? "carol: homeMTA on the old server is named"
+findings MBX-MOVER fail "$work/cj.json" | grep -q 'junior lacks the rights'
+ok $? "junior fails MBX-MOVER"
+
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m operator --json --no-transcript >"$work/co.json" 2>/dev/null
+findings MBX-MOVER pass "$work/co.json" | grep -q 'operator could have moved the mailbox' &&
+	findings MBX-MOVER pass "$work/co.json" | grep -q 'the organization: Full Control'
+ok $? "operator passes MBX-MOVER (Full Control on the organization)"
+
+# The oracle: carol's attributes and the organization's DACL as ldapsearch reads them.
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b DC=exwiz,DC=test \
+	'(sAMAccountName=carol)' homeMDB msExchHomeServerName msExchMailboxSecurityDescriptor >"$work/carol.ldif"
+py 'import json,sys
+d=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="mailbox"][0]["data"]["attributes"]
+l=open(sys.argv[2]).read()
+ok = ("homeMDB: "+d["homeMDB"]) in l and ("msExchHomeServerName: "+d["msExchHomeServerName"]) in l \
+     and ("msExchMailboxSecurityDescriptor" in l) == d["msExchMailboxSecurityDescriptor"]
+sys.exit(0 if ok else 1)' "$work/cj.json" "$work/carol.ldif"
+ok $? "carol's attributes in the report equal ldapsearch's"
+org="CN=EXWIZ,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=exwiz,DC=test"
+opsid=$(inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -Y GSSAPI -b DC=exwiz,DC=test \
+	'(sAMAccountName=operator)' objectSid | sed -n 's/^objectSid:: //p')
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b "$org" -s base \
+	-E '1.2.840.113556.1.4.801=::MAMCAQc=' '(objectClass=*)' nTSecurityDescriptor >"$work/org.ldif"
+py 'import base64,sys
+sd=base64.b64decode(open(sys.argv[1]).read().split("nTSecurityDescriptor:: ")[1].split()[0])
+sid=base64.b64decode(sys.argv[2])
+sys.exit(0 if sid in sd else 1)' "$work/org.ldif" "$opsid"
+ok $? "oracle: the organization's DACL (SD_FLAGS 7) holds an ACE for operator's SID"
+
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u junior --json --no-transcript >"$work/j.json" 2>/dev/null
+findings MBX-ATTRS info "$work/j.json" | grep -q 'has no Exchange mailbox'
+ok $? "a user without a mailbox: a clear INFO finding"
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m nosuchmover --json --no-transcript >"$work/x.json" 2>/dev/null
+findings MBX-MOVER fail "$work/x.json" | grep -q 'No account nosuchmover'
+ok $? "a mover that does not exist: a clear finding"
+inlab env KRB5CCNAME="FILE:$work/cc-alice" "$exw" check mailbox -u carol -m junior --json --no-transcript >"$work/a.json" 2>/dev/null
+findings MBX-MOVER skip "$work/a.json" | grep -q 'cannot be judged' ||
+	findings MBX-MOVER fail "$work/a.json" | grep -q 'junior lacks'
+ok $? "as alice (no right to read the configuration's DACLs): a clear skip, or a verdict from what can be read"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
