@@ -1,5 +1,6 @@
 #include "sid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,14 @@ static int num(const char **p, unsigned long long max, unsigned long long *v)
 	if (**p < '0' || **p > '9')
 		return -1;
 	errno = 0;
-	if ((*p)[0] == '0' && ((*p)[1] == 'x' || (*p)[1] == 'X'))
+	if ((*p)[0] == '0' && ((*p)[1] == 'x' || (*p)[1] == 'X')) {
+		/* strtoull would take a sign or nothing at all after "0x". */
+		if (!isxdigit((unsigned char)(*p)[2]))
+			return -1;
 		*v = strtoull(*p + 2, &end, 16);
-	else
+	} else {
 		*v = strtoull(*p, &end, 10);
+	}
 	if (errno || end == *p || *v > max)
 		return -1;
 	*p = end;
