@@ -285,6 +285,8 @@ is "alice: msExchUserAccountControl 0" "$(attr "$alice" msExchUserAccountControl
 for g in "Exchange Organization Administrators" "Exchange Domain Servers" "Exchange Enterprise Servers"; do
 	is "group $g exists" "$(lds -b "$BASE" "(&(objectClass=group)(cn=$g))" dn | grep -c '^dn: ')" 1
 done
+t "operator is an Account Operator (may write user attributes), junior is not" \
+	bash -c "KRB5CCNAME=FILE:$TMP/cc-admin ldapsearch -LLL -o ldif-wrap=no -Q -Y GSSAPI -b 'CN=Account Operators,CN=Builtin,$BASE' -s base '(objectClass=*)' member > $TMP/ao && grep -q 'member: $(user_dn operator)' $TMP/ao && ! grep -q 'member: $(user_dn junior)' $TMP/ao"
 t "operator is in Exchange Organization Administrators" \
 	bash -c "KRB5CCNAME=FILE:$TMP/cc-admin ldapsearch -LLL -o ldif-wrap=no -Q -Y GSSAPI -b '$(user_dn operator)' -s base '(objectClass=*)' memberOf | grep -q 'memberOf: CN=Exchange Organization Administrators,'"
 is "junior is in no Exchange group" "$(attr "$(user_dn junior)" memberOf | grep -c Exchange)" 0
