@@ -263,14 +263,17 @@ time_t ew_kdc_parse_gtime(const char *s, size_t len)
 int ew_kdc_parse_reply(const unsigned char *buf, size_t len, int *code, time_t *stime,
 		       long *usec)
 {
-	const unsigned char *p = buf, *e = buf + len, *s;
+	const unsigned char *p = buf, *e, *s;
 	unsigned tag;
 	size_t n;
 
 	*code = -1;
 	*stime = -1;
 	*usec = 0;
-	if (buf == NULL || tlv(&p, e, &tag, &n) != 0)
+	if (buf == NULL)
+		return 0;
+	e = buf + len;
+	if (tlv(&p, e, &tag, &n) != 0)
 		return 0;
 	if (tag == 0x6b)
 		return 1;	/* AS-REP */
@@ -313,7 +316,7 @@ int ew_kdc_parse_reply(const unsigned char *buf, size_t len, int *code, time_t *
 
 struct slot {
 	int fd;
-	unsigned char req[512];
+	unsigned char req[1024];	/* an AS-REQ with a 255-character realm fits */
 	size_t reqlen;
 	unsigned char rep[8192];
 	size_t replen;

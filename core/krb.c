@@ -90,7 +90,9 @@ void ew_krb_trace_redact(char *line)
 		for (i = 1; i <= 4; i++)
 			if (!isxdigit((unsigned char)p[i]) || islower((unsigned char)p[i]))
 				break;
-		if (i == 5 && !isalnum((unsigned char)p[5]) && p[5] != '.' && p[5] != '-')
+		/* "krbtgt/AD01@AD01" is a principal, not a key: keep it. */
+		if (i == 5 && !isalnum((unsigned char)p[5]) && p[5] != '.' && p[5] != '-' &&
+		    p[5] != '@')
 			memcpy(p + 1, "****", 4);
 	}
 }

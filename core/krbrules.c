@@ -239,7 +239,8 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 	size_t i, bad = 0;
 	char e[64];
 
-	pass = ew_finding_new("KRB-SVC", EW_PASS, "Session tickets for every service (%zu)", n);
+	pass = ew_finding_new("KRB-SVC", EW_PASS, "Session tickets for every service that "
+			      "should have one");
 	for (i = 0; i < n; i++) {
 		const struct ew_krb_svc *s = &svc[i];
 		char service[64];

@@ -115,7 +115,8 @@ void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
 		ew_finding_evidence(f, "sIDHistory: %u SIDs", c->sid_history);
 	if (c->unresolved_in + c->unresolved_out)
 		ew_finding_evidence(f, "not resolved (foreign or deleted): %u in the domain, %u "
-				    "outside (counted at 40 bytes each)", c->unresolved_in,
+				    "outside (counted where they cost most: 40 bytes, or 8 inside "
+				    "the domain by the 2012 rules)", c->unresolved_in,
 				    c->unresolved_out);
 	if (c->distribution)
 		ew_finding_evidence(f, "distribution groups (not in the token): %u",
