@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "dns.h"
 #include "dnscache.h"
@@ -250,8 +251,13 @@ static void flush_caches(struct ew_run *run, struct plan *p, struct ew_cache *ca
 				any = 1;
 			}
 	}
-	if (any)
+	if (any) {
+		/* A daemon acts on its signal in its own time: give it a moment. */
+		struct timespec pause = { 0, 200 * 1000000L };
+
+		nanosleep(&pause, NULL);
 		run_phase(run, p, "after flush", res);
+	}
 }
 
 int ew_dns_step(struct ew_run *run, struct ew_step_result *res)

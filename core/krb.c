@@ -352,6 +352,8 @@ struct svc_job {
 	char *spn;
 	struct ew_krb_svc out;
 	int done;
+	int started;
+	pthread_t th;
 };
 
 struct group {
@@ -617,20 +619,15 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 		}
 	}
 	for (i = 0; i < n; i++) {
-		pthread_attr_t attr;
-		pthread_t th;
-
 		g->jobs[i].g = g;
 		g->jobs[i].spn = strdup(svc[i].spn);
 		if (g->jobs[i].spn == NULL)
 			continue;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 		pthread_mutex_lock(&g->mu);
 		g->refs++;
 		g->pending++;
 		pthread_mutex_unlock(&g->mu);
-		if (pthread_create(&th, &attr, svc_thread, &g->jobs[i]) != 0) {
+		if (pthread_create(&g->jobs[i].th, NULL, svc_thread, &g->jobs[i]) != 0) {
 			pthread_mutex_lock(&g->mu);
 			g->refs--;
 			g->pending--;
@@ -638,9 +635,9 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 			g->jobs[i].out.error = strdup("cannot start a thread");
 			g->jobs[i].done = 1;
 		} else {
+			g->jobs[i].started = 1;
 			started++;
 		}
-		pthread_attr_destroy(&attr);
 	}
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	pthread_mutex_lock(&g->mu);
@@ -673,6 +670,18 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 		}
 	}
 	pthread_mutex_unlock(&g->mu);
+	/*
+	 * A finished request is joined (its thread is only tidying up), so nothing
+	 * of it outlives this call; an abandoned one is left to end on its own.
+	 */
+	for (i = 0; i < n; i++) {
+		if (!g->jobs[i].started)
+			continue;
+		if (!svc[i].timed_out)
+			pthread_join(g->jobs[i].th, NULL);
+		else
+			pthread_detach(g->jobs[i].th);
+	}
 	(void)started;
 	group_release(g);
 	return 0;
@@ -808,9 +817,8 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 {
 	struct kinit_job *j;
 	struct timespec until;
-	pthread_attr_t attr;
 	pthread_t th;
-	int rc = -1;
+	int rc = -1, done;
 
 	if (strlen(principal) >= sizeof(j->principal) || strlen(password) >= sizeof(j->password)) {
 		snprintf(err, errlen, "principal or password too long");
@@ -826,16 +834,12 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 	j->refs = 2;
 	memcpy(j->principal, principal, strlen(principal) + 1);
 	memcpy(j->password, password, strlen(password) + 1);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &attr, kinit_thread, j) != 0) {
-		pthread_attr_destroy(&attr);
+	if (pthread_create(&th, NULL, kinit_thread, j) != 0) {
 		j->refs = 1;
 		kinit_release(j);
 		snprintf(err, errlen, "cannot start a thread");
 		return -1;
 	}
-	pthread_attr_destroy(&attr);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout_ms / 1000;
 	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
@@ -862,8 +866,13 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 		memcpy(ccname, j->ccname, strlen(j->ccname) + 1);
 		rc = 0;
 	}
+	done = j->done;
 	pthread_mutex_unlock(&j->mu);
 	kinit_release(j);
+	if (done)
+		pthread_join(th, NULL);	/* it is only tidying up */
+	else
+		pthread_detach(th);
 	return rc;
 }
 
