@@ -211,6 +211,16 @@ static void add_unique(const char **v, size_t *n, size_t max, const char *s)
 		v[(*n)++] = s;
 }
 
+/* The same, keeping a copy: the results it came from may be asked again. */
+static void add_unique_copy(const char **v, size_t *n, size_t max, const char *s)
+{
+	size_t before = *n;
+
+	add_unique(v, n, max, s);
+	if (*n > before && (v[before] = strdup(s)) == NULL)
+		*n = before;
+}
+
 static void flush_caches(struct ew_run *run, struct plan *p, struct ew_cache *caches,
 			 size_t ncaches, int *flushed, struct ew_step_result *res)
 {
@@ -354,14 +364,14 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 		if (r->type != EW_DNS_SRV || r->status != EW_DNS_OK)
 			continue;
 		for (j = 0; j < r->nanswers; j++) {
-			add_unique(names, &nnames, 64, r->answers[j].target);
+			add_unique_copy(names, &nnames, 64, r->answers[j].target);
 			if (strncasecmp(r->name, "_ldap._tcp.dc._msdcs.", 21) == 0 &&
 			    strcasecmp(r->name + 21, t->domain) == 0)
-				add_unique(dcnames, &ndc, 16, r->answers[j].target);
+				add_unique_copy(dcnames, &ndc, 16, r->answers[j].target);
 		}
 	}
 	if (t->dc)
-		add_unique(dcnames, &ndc, 16, t->dc);
+		add_unique_copy(dcnames, &ndc, 16, t->dc);
 	for (i = 0; i < nnames; i++) {
 		ask_all(&p, names[i], EW_DNS_A, 0);
 		ask_all(&p, names[i], EW_DNS_AAAA, 0);
@@ -371,7 +381,7 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 
 	/* Phase 3: PTR of every address; the DCs asked directly, to compare. */
 	for (i = 0; i < t->nexchange; i++)
-		add_unique(names, &nnames, 64, t->exchange[i]);
+		add_unique_copy(names, &nnames, 64, t->exchange[i]);
 	{
 		const char *addrs[64];
 		size_t naddr = 0, k, n0 = p.n;
@@ -463,6 +473,10 @@ done:
 	json_object_set_new(res->data, "round_trips", json_integer(p.phases));
 	for (i = 0; i < 2 * EW_TARGET_MAX_LIST; i++)
 		free(own[i]);
+	for (i = 0; i < nnames; i++)
+		free((char *)names[i]);
+	for (i = 0; i < ndc; i++)
+		free((char *)dcnames[i]);
 	if (ctx)
 		krb5_free_context(ctx);
 	ew_cache_free_all(caches, ncaches_all);
