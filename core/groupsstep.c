@@ -35,19 +35,6 @@ struct groups {
 	size_t n;
 };
 
-static json_t *jclean(const char *s)
-{
-	char *c;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	c = ew_text_cleanz(s);
-	j = c ? json_string(c) : json_null();
-	free(c);
-	return j;
-}
-
 static void groups_free(struct groups *gs)
 {
 	size_t i, k;
@@ -62,16 +49,6 @@ static void groups_free(struct groups *gs)
 	free(gs->v);
 	gs->v = NULL;
 	gs->n = 0;
-}
-
-/* The account name part of "bob@REALM", "DOMAIN\bob" or "bob". */
-static void account_of(const char *user, char *out, size_t len)
-{
-	const char *p = strchr(user, '\\');
-
-	if (p)
-		user = p + 1;
-	snprintf(out, len, "%.*s", (int)strcspn(user, "@"), user);
 }
 
 static char *sid_filter(const struct ew_sid *s)
@@ -184,7 +161,7 @@ static void measure(const struct ew_target *t, const char *account, const char *
 
 			if (!c.caches[i].is_default || c.caches[i].principal == NULL)
 				continue;
-			account_of(c.caches[i].principal, who, sizeof(who));
+			ew_account_name(c.caches[i].principal, who, sizeof(who));
 			if (strcasecmp(who, account) != 0)
 				continue;
 			for (j = 0; j < c.caches[i].ncreds; j++)
@@ -199,7 +176,7 @@ static void measure(const struct ew_target *t, const char *account, const char *
 
 			if (c.caches[i].principal == NULL)
 				continue;
-			account_of(c.caches[i].principal, who, sizeof(who));
+			ew_account_name(c.caches[i].principal, who, sizeof(who));
 			if (strcasecmp(who, account) != 0)
 				continue;
 			for (j = 0; j < c.caches[i].ncreds; j++)
@@ -249,7 +226,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	}
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
-	account_of(t->user, account, sizeof(account));
+	ew_account_name(t->user, account, sizeof(account));
 	esc = ew_dir_filter_escape(account, strlen(account));
 	{
 		char *upn = ew_dir_filter_escape(t->user, strlen(t->user));
@@ -443,18 +420,18 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 
 		ew_sid_format(&gs.v[i].g.sid, s, sizeof(s));
 		json_array_append_new(groups_json, json_pack(
-			"{s:s, s:o, s:s, s:b, s:i, s:o}", "sid", s, "name", jclean(gs.v[i].name),
+			"{s:s, s:o, s:s, s:b, s:i, s:o}", "sid", s, "name", ew_json_string_clean(gs.v[i].name),
 			"scope", gs.v[i].g.resolved ? ew_scope_name(ew_token_scope(
 				gs.v[i].g.group_type)) : "unknown",
 			"security", gs.v[i].g.resolved ? (gs.v[i].g.group_type & EW_GT_SECURITY) != 0
 							: 1,
-			"depth", gs.v[i].depth, "path", jclean(gs.v[i].depth ? p : NULL)));
+			"depth", gs.v[i].depth, "path", ew_json_string_clean(gs.v[i].depth ? p : NULL)));
 		free(p);
 	}
 	direct_json = json_array();
 	for (i = 0; i < direct.nvalues; i++)
-		json_array_append_new(direct_json, jclean(direct.values[i].val));
-	json_object_set_new(res->data, "user_dn", jclean(user_dn));
+		json_array_append_new(direct_json, ew_json_string_clean(direct.values[i].val));
+	json_object_set_new(res->data, "user_dn", ew_json_string_clean(user_dn));
 	json_object_set_new(res->data, "user_sid", json_string(sidtext));
 	json_object_set_new(res->data, "counts", json_pack(
 		"{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
@@ -480,8 +457,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 							     "tokenGroups"));
 	json_object_set_new(res->data, "ldap_requests",
 			    json_integer(ew_dir_round_trips(c.dir) - rt0));
-	json_object_set_new(res->data, "dc", jclean(c.host));
-	json_object_set_new(res->data, "bind", jclean(c.method));
+	json_object_set_new(res->data, "dc", ew_json_string_clean(c.host));
+	json_object_set_new(res->data, "bind", ew_json_string_clean(c.method));
 out:
 	for (i = 0; i < nb; i++) {
 		if (br)

@@ -18,33 +18,11 @@
 
 #define MAX_SIDS 4096
 
-static json_t *jclean(const char *s)
-{
-	char *c;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	c = ew_text_cleanz(s);
-	j = c ? json_string(c) : json_null();
-	free(c);
-	return j;
-}
-
 static const char *first(const struct ew_dir_entry *e, const char *attr)
 {
 	const struct ew_dir_attr *a = ew_dir_entry_attr(e, attr);
 
 	return a && a->nvalues ? a->values[0].val : NULL;
-}
-
-static void account_of(const char *user, char *out, size_t len)
-{
-	const char *p = strchr(user, '\\');
-
-	if (p)
-		user = p + 1;
-	snprintf(out, len, "%.*s", (int)strcspn(user, "@"), user);
 }
 
 /* The account entry for a sAMAccountName or UPN, with attrs; NULL if none. */
@@ -55,7 +33,7 @@ static struct ew_dir_result *find_account(struct ew_dir *d, const char *base, co
 	struct ew_dir_result *r = NULL;
 	char account[256], *a, *u, *filter;
 
-	account_of(who, account, sizeof(account));
+	ew_account_name(who, account, sizeof(account));
 	a = ew_dir_filter_escape(account, strlen(account));
 	u = ew_dir_filter_escape(who, strlen(who));
 	filter = a && u ? ew_strprintf("(&(objectClass=user)(|(sAMAccountName=%s)"
@@ -181,7 +159,7 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 		return;
 	m->groups = json_array();
 	m->rights = json_array();
-	account_of(t->mover, account, sizeof(account));
+	ew_account_name(t->mover, account, sizeof(account));
 	mr = find_account(d, base, t->mover, macct, NULL, err, sizeof(err));
 	if (mr == NULL || mr->nentries == 0) {
 		f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
@@ -228,7 +206,7 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 					continue;
 				for (k = 0; k < m->nsids; k++) {
 					if (ew_sid_equal(&gs, &m->sids[k])) {
-						json_array_append_new(m->groups, jclean(
+						json_array_append_new(m->groups, ew_json_string_clean(
 							first(&gr->entries[i], "cn")));
 						in_admin++;
 						break;
@@ -325,7 +303,7 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 				   NULL);
 		ew_sd_rights_text(got, rights, sizeof(rights));
 		json_array_append_new(m->rights, json_pack("{s:s, s:o, s:s, s:b}", "object",
-							   labels[i], "dn", jclean(dns[i]),
+							   labels[i], "dn", ew_json_string_clean(dns[i]),
 							   "rights", rights, "full_control",
 							   got == EW_DS_FULL_CONTROL));
 		if (f)
@@ -371,7 +349,7 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	}
 	ew_step_result_add(res, f);
 out:
-	mj = json_pack("{s:o, s:o, s:o}", "account", jclean(t->mover), "groups", m->groups,
+	mj = json_pack("{s:o, s:o, s:o}", "account", ew_json_string_clean(t->mover), "groups", m->groups,
 		       "rights", m->rights);
 	json_object_set_new(data, "mover", mj);
 	for (i = 0; i < 4; i++) {
@@ -545,17 +523,17 @@ data:
 		}
 	}
 	attrs = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
-			  "dn", jclean(u.dn), "homeMDB", jclean(u.home_mdb),
-			  "homeMTA", jclean(u.home_mta), "msExchHomeServerName", jclean(u.home_server),
-			  "legacyExchangeDN", jclean(u.legacy_dn), "mailNickname",
-			  jclean(u.nickname), "targetAddress", jclean(u.target_address),
+			  "dn", ew_json_string_clean(u.dn), "homeMDB", ew_json_string_clean(u.home_mdb),
+			  "homeMTA", ew_json_string_clean(u.home_mta), "msExchHomeServerName", ew_json_string_clean(u.home_server),
+			  "legacyExchangeDN", ew_json_string_clean(u.legacy_dn), "mailNickname",
+			  ew_json_string_clean(u.nickname), "targetAddress", ew_json_string_clean(u.target_address),
 			  "msExchMailboxGuid", u.has_guid,
 			  "msExchMailboxSecurityDescriptor", u.sd != NULL);
 	{
 		json_t *pa = json_array();
 
 		for (i = 0; i < u.nproxies; i++)
-			json_array_append_new(pa, jclean(u.proxies[i]));
+			json_array_append_new(pa, ew_json_string_clean(u.proxies[i]));
 		json_object_set_new(attrs, "proxyAddresses", pa);
 	}
 	if (u.sd) {
@@ -564,7 +542,7 @@ data:
 		if (ew_sd_parse(u.sd, u.sdlen, &sd, err, sizeof(err)) == 0) {
 			char *sddl = ew_sd_to_sddl(sd);
 
-			json_object_set_new(attrs, "mailbox_sddl", jclean(sddl));
+			json_object_set_new(attrs, "mailbox_sddl", ew_json_string_clean(sddl));
 			free(sddl);
 		}
 		ew_sd_free(&sd);
@@ -583,10 +561,10 @@ data:
 		char gc[1][256], gerr[256];
 		size_t ngc = ew_dirconn_locate(run, 1, gc, 1, gerr, sizeof(gerr));
 
-		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", jclean(c.host),
-				"gc", ngc ? jclean(gc[0]) : json_null(),
-				"mailbox_server", jclean(srv ? srv->name : NULL),
-				"database", jclean(db ? db->name : NULL),
+		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", ew_json_string_clean(c.host),
+				"gc", ngc ? ew_json_string_clean(gc[0]) : json_null(),
+				"mailbox_server", ew_json_string_clean(srv ? srv->name : NULL),
+				"database", ew_json_string_clean(db ? db->name : NULL),
 				"public_folders", json_null());
 		spns = json_array();
 		if (srv && srv->name) {
@@ -597,7 +575,7 @@ data:
 						 NULL, &sp, err, sizeof(err)) == 0 && sp->nentries) {
 				a = ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName");
 				for (i = 0; a && i < a->nvalues; i++)
-					json_array_append_new(spns, jclean(a->values[i].val));
+					json_array_append_new(spns, ew_json_string_clean(a->values[i].val));
 			}
 			free(n);
 			free(flt);

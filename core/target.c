@@ -371,6 +371,15 @@ json_t *ew_target_to_json(const struct ew_target *t)
 			 t->credentials ? t->credentials : "the user's credential cache");
 }
 
+void ew_account_name(const char *user, char *out, size_t len)
+{
+	const char *p = strchr(user, '\\');
+
+	if (p)
+		user = p + 1;
+	snprintf(out, len, "%.*s", (int)strcspn(user, "@"), user);
+}
+
 /* ---- the target step ---- */
 
 static char *krb_message(krb5_context ctx, krb5_error_code code)

@@ -57,6 +57,9 @@ int ew_parse_server(const char *s, char *host, size_t hostlen, unsigned *port,
 
 json_t *ew_target_to_json(const struct ew_target *t);
 
+/* The account name of "bob@REALM", "DOMAIN\\bob" or "bob": "bob". */
+void ew_account_name(const char *user, char *out, size_t len);
+
 struct ew_run;
 struct ew_step_result;
 /* The "target" step: fill in the defaults, say where each came from. */

@@ -287,3 +287,16 @@ json_t *ew_json_clean(const json_t *v)
 		return json_deep_copy(v);
 	}
 }
+
+json_t *ew_json_string_clean(const char *s)
+{
+	char *c;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	c = ew_text_cleanz(s);
+	j = c ? json_string(c) : NULL;
+	free(c);
+	return j ? j : json_null();
+}

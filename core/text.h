@@ -50,6 +50,9 @@ void ew_buf_reset(struct ew_buf *b);
  */
 json_t *ew_json_clean(const json_t *v);
 
+/* A JSON string of s cleaned; JSON null for NULL (or when out of memory). */
+json_t *ew_json_string_clean(const char *s);
+
 /* printf into a new string; NULL when out of memory. */
 char *ew_strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ew_vstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));

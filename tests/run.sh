@@ -78,6 +78,7 @@ if [ "$mode" = all ]; then
 	done
 	for t in "$top"/tests/integration/*.sh; do
 		[ -f "$t" ] || continue
+		[ "$(basename "$t")" = lib.sh ] && continue	# sourced by the others
 		run_suite "integration/$(basename "$t")" sh "$t"
 	done
 fi

@@ -2,21 +2,7 @@
 # Integration test of `exwizard check` and `exwizard show` against the lab
 # domain, with kinit and klist as the independent oracles. Prints TAP.
 set -u
-top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
-labctl="$top/tests/lab/labctl"
-exw=${EXWIZARD:-$top/exwizard}
-eval "$("$labctl" -n "$ns" env)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-inlab() { "$labctl" -n "$ns" exec "$@"; }
+. "$(dirname "$0")/lib.sh"
 jget() { /usr/bin/python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."):
@@ -81,5 +67,4 @@ rc=$?
 [ "$rc" -eq 2 ] && [ "$(jget "$work/r5.json" steps.0.id) $(jget "$work/r5.json" steps.1.id)" = "target dns" ]
 ok $? "check without steps runs every step in order (target, dns) and exits 2 in the lab (got $rc)"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

@@ -2,36 +2,12 @@
 # Integration test of the DNS step against the lab domain, with dig as the
 # independent oracle. Prints TAP.
 set -u
-top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
-labctl="$top/tests/lab/labctl"
-exw=${EXWIZARD:-$top/exwizard}
-eval "$("$labctl" -n "$ns" env)"
-work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 silent_pid=
-cleanup() {
+at_exit() {
 	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
-	rm -rf "$work"
 }
-trap cleanup EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-inlab() { "$labctl" -n "$ns" exec "$@"; }
-py() { /usr/bin/python3 -c "$@"; }
 # findings CHECK SEVERITY FILE: the titles of the findings of that check and severity
-findings() {
-	py 'import json,sys
-r=json.load(open(sys.argv[3]))
-for s in r["steps"]:
-    for f in s["findings"]:
-        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
-            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
-}
-msecs() { date +%s%3N; }
 
 X="-x exch1.exwiz.test -x fe1.region1.exwiz.test"
 
@@ -140,5 +116,4 @@ t1=$(msecs)
 findings DNS-SRV fail "$work/r6.json" | grep -q 'No Record Available: _ldap._tcp.dc._msdcs.nosuch.example'
 ok $? "a domain nobody serves: DNS-SRV fails with No Record Available (exit $rc, $((t1 - t0)) ms)"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

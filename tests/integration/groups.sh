@@ -2,40 +2,16 @@
 # Integration test of the groups step against the lab domain, with ldapsearch
 # as the independent oracle. Prints TAP.
 set -u
-top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
-labctl="$top/tests/lab/labctl"
-exw=${EXWIZARD:-$top/exwizard}
-eval "$("$labctl" -n "$ns" env)"
-work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 dropped=
-cleanup() {
+at_exit() {
 	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-inlab() { "$labctl" -n "$ns" exec "$@"; }
-py() { /usr/bin/python3 -c "$@"; }
-findings() {
-	py 'import json,sys
-r=json.load(open(sys.argv[3]))
-for s in r["steps"]:
-    for f in s["findings"]:
-        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
-            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
 }
 data() {
 	py 'import json,sys
 s=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="groups"][0]
 print(s["data"].get(sys.argv[2]), s["duration_ms"])' "$1" "$2"
 }
-msecs() { date +%s%3N; }
 
 for u in bob erin alice; do
 	inlab env KRB5CCNAME="FILE:$work/cc-$u" kinit "$u@EXWIZ.TEST" <"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
@@ -100,5 +76,4 @@ findings TOK-COUNT skip "$work/sb2.json" | grep -q 'simple bind failed'
 ok $? "a wrong password for the simple bind: a clear skip finding"
 "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 && dropped=
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

@@ -2,31 +2,7 @@
 # Integration test of the mailbox step against the lab domain, with ldapsearch
 # (and the SD_FLAGS control) as the independent oracle. Prints TAP.
 set -u
-top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
-labctl="$top/tests/lab/labctl"
-exw=${EXWIZARD:-$top/exwizard}
-eval "$("$labctl" -n "$ns" env)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-inlab() { "$labctl" -n "$ns" exec "$@"; }
-py() { /usr/bin/python3 -c "$@"; }
-findings() {
-	py 'import json,sys
-r=json.load(open(sys.argv[3]))
-for s in r["steps"]:
-    for f in s["findings"]:
-        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
-            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
-}
-msecs() { date +%s%3N; }
-
+. "$(dirname "$0")/lib.sh"
 adm="FILE:$work/cc-admin"
 inlab env KRB5CCNAME="$adm" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
 ok $? "kinit Administrator (an account that may read the Exchange permissions)"
@@ -92,5 +68,4 @@ findings MBX-MOVER skip "$work/a.json" | grep -q 'cannot be judged' ||
 	findings MBX-MOVER fail "$work/a.json" | grep -q 'junior lacks'
 ok $? "as alice (no right to read the configuration's DACLs): a clear skip, or a verdict from what can be read"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

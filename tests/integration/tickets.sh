@@ -2,35 +2,11 @@
 # Integration test of the tickets step against the lab domain, with klist and
 # kvno as the independent oracles. Prints TAP.
 set -u
-top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
-labctl="$top/tests/lab/labctl"
-exw=${EXWIZARD:-$top/exwizard}
-eval "$("$labctl" -n "$ns" env)"
-work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 dropped=
-cleanup() {
+at_exit() {
 	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
-	rm -rf "$work"
 }
-trap cleanup EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-inlab() { "$labctl" -n "$ns" exec "$@"; }
-py() { /usr/bin/python3 -c "$@"; }
-findings() {
-	py 'import json,sys
-r=json.load(open(sys.argv[3]))
-for s in r["steps"]:
-    for f in s["findings"]:
-        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
-            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
-}
-msecs() { date +%s%3N; }
 
 # alice: a TGT and one service ticket (kvno stores it), as klist will show.
 ca="FILE:$work/cc-alice"
@@ -157,5 +133,4 @@ rc=$?
 [ "$rc" -eq 3 ] && grep -q 'wrong password' "$work/w.err"
 ok $? "a wrong password: a clear message, exit 3 (got $rc)"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

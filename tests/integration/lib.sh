@@ -1,0 +1,37 @@
+# Shared by the integration tests: the lab, a work directory, TAP output and
+# the helpers that read exwizard's JSON report. Sourced, not run.
+# A test may define at_exit() for its own cleanup; it runs before the work
+# directory goes.
+top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+ns=${LAB_NS:-exwizck}
+labctl="$top/tests/lab/labctl"
+exw=${EXWIZARD:-$top/exwizard}
+eval "$("$labctl" -n "$ns" env)"
+work=$(mktemp -d)
+n=0
+fails=0
+at_exit() { :; }
+trap 'at_exit; rm -rf "$work"' EXIT
+
+# ok STATUS DESCRIPTION: one TAP line.
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+# The plan line and the exit status; the last command of a test.
+finish() {
+	echo "1..$n"
+	[ "$fails" -eq 0 ]
+}
+inlab() { "$labctl" -n "$ns" exec "$@"; }
+py() { /usr/bin/python3 -c "$@"; }
+msecs() { date +%s%3N; }
+# findings CHECK SEVERITY REPORT: the titles (and evidence) of those findings.
+findings() {
+	py 'import json,sys
+r=json.load(open(sys.argv[3]))
+for s in r["steps"]:
+    for f in s["findings"]:
+        if f["check"]==sys.argv[1] and f["severity"]==sys.argv[2]:
+            print(f["title"]); [print("  "+e) for e in f["evidence"]]' "$1" "$2" "$3" 2>/dev/null
+}
