@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #define EW_TRANSCRIPT_MAX_LINE (16u << 20)
 
 struct ew_transcript {
+	pthread_mutex_t mu;	/* the wizard's worker and UI both write events */
 	int fd;
 	char *path;
 	unsigned long seq;
@@ -97,6 +99,7 @@ int ew_transcript_open(const char *path, struct ew_transcript **out,
 		return -1;
 	}
 	t->fd = fd;
+	pthread_mutex_init(&t->mu, NULL);
 	sync_dir_of(path);
 	*out = t;
 	return 0;
@@ -136,7 +139,13 @@ int ew_transcript_event(struct ew_transcript *t, const char *event, json_t *fiel
 	o = json_is_object(fields) ? fields : json_object();
 	if (o != fields)
 		json_decref(fields);
-	if (o == NULL || t->error) {
+	if (o == NULL) {
+		json_decref(o);
+		return -1;
+	}
+	pthread_mutex_lock(&t->mu);
+	if (t->error) {
+		pthread_mutex_unlock(&t->mu);
 		json_decref(o);
 		return -1;
 	}
@@ -149,26 +158,31 @@ int ew_transcript_event(struct ew_transcript *t, const char *event, json_t *fiel
 	json_decref(o);
 	if (line == NULL) {
 		t->error = ENOMEM;
+		pthread_mutex_unlock(&t->mu);
 		return -1;
 	}
 	n = strlen(line);
 	line[n] = '\n';	/* json_dumps leaves room for the NUL; reuse it */
 	e = write_all(t->fd, line, n + 1);
 	free(line);
-	if (e) {
+	if (e)
 		t->error = e;
-		return -1;
-	}
-	return 0;
+	pthread_mutex_unlock(&t->mu);
+	return e ? -1 : 0;
 }
 
 int ew_transcript_sync(struct ew_transcript *t)
 {
+	int rc;
+
 	if (t == NULL)
 		return -1;
+	pthread_mutex_lock(&t->mu);
 	if (fsync(t->fd) != 0 && errno != EINVAL && !t->error)
 		t->error = errno;
-	return t->error ? -1 : 0;
+	rc = t->error ? -1 : 0;
+	pthread_mutex_unlock(&t->mu);
+	return rc;
 }
 
 int ew_transcript_error(const struct ew_transcript *t)
@@ -193,6 +207,7 @@ int ew_transcript_close(struct ew_transcript **tp)
 	rc = t->error;
 	if (close(t->fd) != 0 && rc == 0)
 		rc = errno;
+	pthread_mutex_destroy(&t->mu);
 	free(t->path);
 	free(t);
 	*tp = NULL;

@@ -22,6 +22,7 @@
 #include "text.h"
 #include "transcript.h"
 #include "version.h"
+#include "wizard.h"
 
 enum cmd { CMD_WIZARD, CMD_CHECK, CMD_SHOW, CMD_HELP };
 
@@ -42,6 +43,8 @@ enum {
 	OPT_TRIES,
 	OPT_KINIT,
 	OPT_SIMPLE_BIND,
+	OPT_ASCII,
+	OPT_NO_COLOR,
 	OPT_CA_FILE,
 	OPT_PASSWORD_FILE,
 	OPT_HELP,
@@ -65,6 +68,8 @@ static const struct option long_options[] = {
 	{ "tries", required_argument, NULL, OPT_TRIES },
 	{ "kinit", required_argument, NULL, OPT_KINIT },
 	{ "simple-bind", required_argument, NULL, OPT_SIMPLE_BIND },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -83,6 +88,8 @@ struct opts {
 	int tries;
 	const char *kinit;
 	const char *simple_bind;
+	int ascii;
+	int no_color;
 	const char *ca_file;
 	struct ew_secret bind_pw;
 	const char *password_file;
@@ -125,6 +132,8 @@ static void usage(FILE *fp)
 	      "exwizard-HOST-TIME.jsonl\n"
 	      "      --no-transcript      keep no transcript\n"
 	      "      --json               (check, show) JSON instead of text\n"
+	      "      --ascii              (wizard) ASCII line drawing\n"
+	      "      --no-color           (wizard) no colours (NO_COLOR is honoured too)\n"
 	      "\n"
 	      "Steps: ", fp);
 	for (size_t i = 0; i < ew_nsteps; i++)
@@ -220,6 +229,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				return usage_error("--simple-bind: give the DN of the account");
 			o->simple_bind = optarg;
 			break;
+		case OPT_ASCII: name = "--ascii"; mask = FOR_WIZARD; o->ascii = 1; break;
+		case OPT_NO_COLOR: name = "--no-color"; mask = FOR_WIZARD; o->no_color = 1; break;
 		case OPT_CA_FILE:
 			name = "--ca-file";
 			if (access(optarg, R_OK) != 0)
@@ -478,7 +489,7 @@ static int read_bind_password(struct opts *o)
 	return -1;
 }
 
-static int run_steps(const struct opts *o)
+static int run_steps(const struct opts *o, int wizard)
 {
 	const struct ew_step *todo[64];
 	struct ew_transcript *t = NULL;
@@ -566,6 +577,15 @@ static int run_steps(const struct opts *o)
 		json_decref(steps);
 	}
 
+	if (wizard) {
+		struct ew_wizard w = { &run, r, r->transcript, o->ascii,
+				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag };
+
+		/* The wizard runs the steps itself; the report holds what it ran. */
+		if (ew_wizard_run(&w) != 0)
+			fputs("exwizard: the terminal could not be set up\n", stderr);
+		n = 0;
+	}
 	for (i = 0; i < n && !cancel_flag; i++) {
 		struct ew_step_result *res = ew_step_execute(todo[i], &run);
 
@@ -606,8 +626,16 @@ static int run_steps(const struct opts *o)
 			ew_report_add_note(r, "Writing the transcript failed; it may be incomplete.");
 		}
 	}
-	if (print_report(r, o->json) != 0 && rc < EW_EXIT_FAIL)
+	if (wizard) {
+		unsigned c[EW_NSEVERITY];
+
+		ew_report_summary(r, c);
+		printf("exwizard: %u fail, %u warn, %u info, %u pass, %u skip.%s%s\n", c[EW_FAIL],
+		       c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP],
+		       r->transcript ? " Transcript: " : "", r->transcript ? r->transcript : "");
+	} else if (print_report(r, o->json) != 0 && rc < EW_EXIT_FAIL) {
 		rc = EW_EXIT_FAIL;
+	}
 	ew_report_free(&r);
 	return rc;
 }
@@ -643,11 +671,16 @@ int main(int argc, char **argv)
 				rc = usage_error("unexpected argument '%s'", o.args[0]);
 				break;
 			}
-			fputs("exwizard: the interactive wizard is not part of this version; "
-			      "running 'exwizard check'.\n", stderr);
-			/* fall through */
+			if (isatty(0) && isatty(1)) {
+				rc = run_steps(&o, 1);
+				break;
+			}
+			fputs("exwizard: no terminal for the wizard; running 'exwizard check'.\n",
+			      stderr);
+			rc = run_steps(&o, 0);
+			break;
 		case CMD_CHECK:
-			rc = run_steps(&o);
+			rc = run_steps(&o, 0);
 			break;
 		}
 	}

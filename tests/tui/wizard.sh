@@ -1,0 +1,158 @@
+#!/bin/sh
+# End-to-end test of the wizard in tmux at 80x24 against the lab domain: the
+# screens by keys, resize, NO_COLOR and --ascii, a silent server and Esc, q
+# and a lost session (the tmux client killed). Prints TAP.
+set -u
+. "$(dirname "$0")/../integration/lib.sh"
+export TERM="${TERM:-xterm}"	# tmux itself; the wizard gets xterm-256color
+sess="exwiz-tui-$$"
+silent_pid=
+at_exit() {
+	tmux kill-session -t "$sess" 2>/dev/null
+	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
+}
+screen() { tmux capture-pane -p -t "$sess"; }
+# wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+start() {
+	tmux kill-session -t "$sess" 2>/dev/null
+	tmux new-session -d -x "${COLS_:-80}" -y "${ROWS_:-24}" -s "$sess" \
+		"$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
+}
+
+inlab env KRB5CCNAME="FILE:$work/cc" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
+X="-u bob -x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior"
+
+# The walk: first frame, DNS, every step, the summary.
+t0=$(msecs)
+start "$exw" $X -o "$work/t1.jsonl"
+wait_for "summary" 50
+ok $? "first frame: the step list with the summary is on screen ($(( $(msecs) - t0 )) ms to first frame, lab namespace included)"
+wait_for "> target    INFO" 50 && screen | head -1 | grep -q "REC .*t1.jsonl"
+ok $? "the header shows the recording and the target step has run"
+tmux send-keys -t "$sess" n Enter
+wait_for "DNS-SERVERS" 100
+ok $? "n, Enter: the DNS step runs and shows its findings"
+screen | grep -q "dns       FAIL" && screen | grep -q "\[FAIL\] DNS-REALM fe1.region1.exwiz.test"
+ok $? "the DNS step is FAIL and names the disjoint front end"
+tmux send-keys -t "$sess" Tab Enter
+wait_for "Evidence:" 30 && tmux send-keys -t "$sess" Escape
+ok $? "Tab, Enter: the details of a finding open (and Esc closes them)"
+tmux send-keys -t "$sess" F1
+wait_for "DNS-SRV: the SRV records" 30 && tmux send-keys -t "$sess" Escape
+ok $? "F1: the help topic of the selected finding"
+tmux send-keys -t "$sess" a
+wait_for "> summary" 300
+ok $? "a: every remaining step runs and the wizard ends on the summary"
+screen | grep -q "tickets   FAIL" && screen | grep -q "groups    WARN" && screen | grep -q "mailbox   FAIL"
+ok $? "the step list shows tickets FAIL, groups WARN, mailbox FAIL"
+screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn" && screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
+ok $? "the summary lists the findings by severity with their remedies"
+tmux send-keys -t "$sess" s
+wait_for "Report saved:" 30
+ok $? "s saves the text report"
+tmux send-keys -t "$sess" q
+wait_for "EXITED" 50
+ok $? "q quits"
+tmux capture-pane -p -J -t "$sess" | grep -q "Transcript: $work/t1.jsonl"
+ok $? "after q the terminal shows the one-line summary (a sane terminal)"
+tail -n 1 "$work/t1.jsonl" | grep -q '"event":"end"' &&
+	[ "$(grep -c '"phase":"end"' "$work/t1.jsonl")" -eq 5 ]
+ok $? "the transcript is complete: five steps ended, an end event"
+"$exw" show "$work/t1.jsonl" | grep -q "KRB-SVC"
+ok $? "exwizard show reads the transcript of the wizard"
+
+# Resize: larger, smaller, too small.
+start "$exw" $X --no-transcript
+wait_for "summary" 50
+tmux resize-window -t "$sess" -x 120 -y 40
+sleep 0.5
+screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]
+ok $? "120x40: redrawn with the long key bar"
+tmux resize-window -t "$sess" -x 60 -y 20
+sleep 0.5
+screen | grep -q "> target" && ! screen | grep -q "too small"
+ok $? "60x20: still drawn"
+tmux resize-window -t "$sess" -x 40 -y 10
+sleep 0.5
+screen | grep -q "Terminal too small: 40x10"
+ok $? "40x10: the terminal-too-small screen"
+tmux resize-window -t "$sess" -x 80 -y 24
+sleep 0.5
+screen | grep -q "> target"
+ok $? "back to 80x24: the wizard again"
+pid=$(pgrep -n -f "exwizard $X --no-transcript")
+c1=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null)
+sleep 3
+c2=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null)
+echo "# idle CPU over 3 s: $((c2 - c1)) clock ticks"
+[ -n "$c1" ] && [ $((c2 - c1)) -le 1 ]
+ok $? "idle: no busy loop (CPU ticks in 3 s idle: $((c2 - c1)))"
+tmux send-keys -t "$sess" q
+wait_for "EXITED" 50
+
+# NO_COLOR and --ascii: no colour, no line-drawing characters.
+tmux kill-session -t "$sess" 2>/dev/null
+tmux new-session -d -x 80 -y 24 -s "$sess" \
+	"$labctl -n $ns exec env NO_COLOR=1 LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $exw $X --ascii --no-transcript; sleep 30"
+wait_for "summary" 50
+tmux send-keys -t "$sess" n Enter
+wait_for "DNS-SERVERS" 100
+esc=$(tmux capture-pane -p -e -t "$sess")
+! printf '%s' "$esc" | grep -q "$(printf '\033')\[3[0-7]m" &&
+	! printf '%s' "$esc" | grep -q "$(printf '\033')\[38;5" &&
+	printf '%s' "$esc" | grep -q ' |' && ! printf '%s' "$esc" | grep -q "$(printf '\342\224')"
+ok $? "NO_COLOR and --ascii: no colour escapes, ASCII lines only"
+tmux send-keys -t "$sess" q
+
+# A silent DNS server: keys are still handled while the step waits; Esc cancels.
+inlab /usr/bin/python3 -c 'import socket,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.99",53))
+end=time.time()+60
+while time.time()<end:
+    s.settimeout(1)
+    try: s.recvfrom(4096)
+    except OSError: pass' &
+silent_pid=$!
+sleep 0.3
+start "$exw" $X --dns-server 127.0.0.99 --timeout 10 --tries 2 -o "$work/t2.jsonl"
+wait_for "summary" 50
+tmux send-keys -t "$sess" n Enter
+wait_for "Running DNS" 30
+t0=$(msecs)
+tmux send-keys -t "$sess" Tab
+wait_for "Running; the findings" 2
+sleep 0.05
+tmux send-keys -t "$sess" '?'
+wait_for "Step \"dns\"" 20
+el=$(( $(msecs) - t0 ))
+ok $? "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames)"
+tmux send-keys -t "$sess" Escape Escape
+wait_for "dns       STOP" 30
+ok $? "Esc cancels the running step"
+tmux send-keys -t "$sess" q
+wait_for "EXITED" 50
+tail -n 1 "$work/t2.jsonl" | grep -q '"event":"end"'
+ok $? "the transcript of the cancelled session is complete"
+kill "$silent_pid" 2>/dev/null
+silent_pid=
+
+# A lost SSH session: the tmux session killed under the wizard.
+start "$exw" $X -o "$work/t3.jsonl"
+wait_for "summary" 50
+tmux send-keys -t "$sess" n Enter
+wait_for "DNS-SERVERS" 100
+tmux kill-session -t "$sess"
+sleep 1.5
+tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"' && ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null
+ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
+
+finish

@@ -1,0 +1,1282 @@
+/*
+ * The interactive wizard. One poll() over the terminal, a wake-up pipe from
+ * the worker thread and the pipe that catches stderr; a timeout only while a
+ * step runs (for the spinner). Steps run on the worker with their own krb5
+ * contexts and LDAP handles (inside core); the UI never calls them itself.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "wizard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <form.h>
+#include <jansson.h>
+#include <locale.h>
+#include <ncurses.h>
+#include <panel.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "finding.h"
+#include "help.h"
+#include "report.h"
+#include "step.h"
+#include "target.h"
+#include "text.h"
+#include "transcript.h"
+
+#define MIN_COLS 60
+#define MIN_LINES 16
+#define MAX_STEPS 16
+
+enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
+enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
+enum pane { PANE_STEPS, PANE_FINDINGS };
+
+struct job {
+	pthread_t th;
+	size_t step;
+	struct ew_run run;
+	volatile sig_atomic_t cancel;
+	struct ew_step_result *res;
+	int wake_fd;
+};
+
+struct ui {
+	struct ew_wizard *w;
+	size_t nsteps;			/* steps of the table, then the summary */
+	struct ew_step_result *res[MAX_STEPS];
+	size_t cur;			/* selected step (nsteps: the summary) */
+	size_t sel;			/* selected finding */
+	size_t top;			/* first finding shown */
+	enum pane pane;
+	int data_view;
+	enum overlay ov;
+	char **ov_lines;		/* text of the overlay */
+	size_t ov_n, ov_top;
+	char ov_title[128];
+	char message[4400];		/* one line above the key bar */
+	struct job *job;		/* running, or NULL */
+	int wake[2];
+	int err_pipe[2];
+	int saved_stderr;
+	int spin;
+	int run_all;			/* 'a': go on with the next step not run */
+	int too_small;
+	FORM *form;
+	FIELD *fields[7];
+	WINDOW *form_win, *form_sub;
+	PANEL *form_panel;
+};
+
+static const char *const form_labels[] = { "Realm", "AD domain", "User", "Exchange servers",
+					   "Mover", "DC" };
+
+/* ---- small helpers ---- */
+
+static int sev_color(enum ew_status st)
+{
+	switch (st) {
+	case EW_ST_PASS: return C_PASS;
+	case EW_ST_INFO: return C_INFO;
+	case EW_ST_WARN: return C_WARN;
+	case EW_ST_FAIL: return C_FAIL;
+	default: return C_SKIP;
+	}
+}
+
+static const char *status_tag(const struct ui *u, size_t i)
+{
+	static const char *const spin[] = { "|", "/", "-", "\\" };
+
+	if (u->job && u->job->step == i)
+		return spin[u->spin % 4];
+	if (u->res[i] == NULL)
+		return "";
+	switch (u->res[i]->status) {
+	case EW_ST_PASS: return "PASS";
+	case EW_ST_INFO: return "INFO";
+	case EW_ST_WARN: return "WARN";
+	case EW_ST_FAIL: return "FAIL";
+	case EW_ST_SKIP: return "SKIP";
+	case EW_ST_CANCELLED: return "STOP";
+	default: return "?";
+	}
+}
+
+static void put(WINDOW *win, int y, int x, int width, const char *s)
+{
+	char *clean;
+
+	if (width <= 0)
+		return;
+	clean = ew_text_cleanz(s);
+	mvwaddnstr(win, y, x, clean ? clean : "", width);
+	free(clean);
+}
+
+static void free_lines(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void add_line(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return;
+	*v = nv;
+	(*v)[*n] = ew_text_cleanz(s);
+	if ((*v)[*n])
+		(*n)++;
+}
+
+static void add_linef(char ***v, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_linef(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = ew_vstrprintf(fmt, ap);
+	va_end(ap);
+	if (s)
+		add_line(v, n, s);
+	free(s);
+}
+
+/* Word-wrapped lines of text, indented, at most width columns. */
+static void add_wrapped(char ***v, size_t *n, const char *text, int indent, int width)
+{
+	struct ew_buf b = {0};
+	const char *p = text, *word;
+	int col = 0;
+
+	if (width < indent + 10)
+		width = indent + 10;
+	while (p && *p) {
+		size_t wl;
+
+		while (*p == ' ' || *p == '\n') {
+			if (*p == '\n' && b.len) {
+				add_line(v, n, b.data);
+				ew_buf_reset(&b);
+				col = 0;
+			}
+			p++;
+		}
+		if (!*p)
+			break;
+		word = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		wl = (size_t)(p - word);
+		if (col == 0) {
+			ew_buf_printf(&b, "%*s", indent, "");
+			col = indent;
+		} else if (col + 1 + (int)wl > width) {
+			add_line(v, n, b.data);
+			ew_buf_reset(&b);
+			ew_buf_printf(&b, "%*s", indent, "");
+			col = indent;
+		} else {
+			ew_buf_addc(&b, ' ');
+			col++;
+		}
+		ew_buf_add(&b, word, wl);
+		col += (int)wl;
+	}
+	if (b.len)
+		add_line(v, n, b.data);
+	ew_buf_reset(&b);
+}
+
+static const struct ew_step *step_of(size_t i)
+{
+	return i < ew_nsteps ? &ew_steps[i] : NULL;
+}
+
+/* ---- the worker ---- */
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	char b = 1;
+
+	j->res = ew_step_execute(&ew_steps[j->step], &j->run);
+	if (write(j->wake_fd, &b, 1) < 0) {
+		/* the UI also polls with a timeout while a job runs */
+	}
+	return NULL;
+}
+
+static void start_job(struct ui *u, size_t step, unsigned extra_flags)
+{
+	struct job *j;
+
+	if (u->job || step >= ew_nsteps)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return;
+	j->step = step;
+	j->run = *u->w->run;
+	j->run.flags |= extra_flags;
+	j->run.cancel = &j->cancel;
+	j->wake_fd = u->wake[1];
+	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+		free(j);
+		snprintf(u->message, sizeof(u->message), "cannot start the worker thread");
+		return;
+	}
+	u->job = j;
+	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
+		 ew_steps[step].title);
+}
+
+static void take_job(struct ui *u)
+{
+	struct job *j = u->job;
+	char buf[16];
+
+	if (j == NULL)
+		return;
+	while (read(u->wake[0], buf, sizeof(buf)) > 0)
+		;
+	pthread_join(j->th, NULL);
+	if (j->res) {
+		ew_step_result_free(&u->res[j->step]);
+		u->res[j->step] = j->res;
+		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
+			 j->cancel ? "cancelled" : "done");
+		if (j->step == u->cur) {
+			u->sel = 0;
+			u->top = 0;
+		}
+	}
+	free(j);
+	u->job = NULL;
+	if (u->run_all) {
+		size_t i;
+
+		for (i = 0; i < ew_nsteps && u->res[i]; i++)
+			;
+		if (i < ew_nsteps) {
+			u->cur = i;
+			u->sel = u->top = 0;
+			start_job(u, i, 0);
+		} else {
+			u->run_all = 0;
+			u->cur = ew_nsteps;	/* every step ran: the summary */
+		}
+	}
+}
+
+/* ---- the report (for save and the summary) ---- */
+
+static void rebuild_report(struct ui *u)
+{
+	struct ew_report *r = u->w->report;
+	size_t i, k;
+
+	for (i = 0; i < r->nsteps; i++)
+		ew_step_result_free(&r->steps[i]);
+	r->nsteps = 0;
+	json_decref(r->target);
+	r->target = ew_target_to_json(u->w->run->target);
+	for (i = 0; i < ew_nsteps; i++) {
+		struct ew_step_result *c;
+		json_t *f;
+
+		if (u->res[i] == NULL)
+			continue;
+		c = ew_step_result_new(u->res[i]->id, u->res[i]->title);
+		if (c == NULL)
+			continue;
+		c->status = u->res[i]->status;
+		c->duration_ms = u->res[i]->duration_ms;
+		json_decref(c->data);
+		c->data = json_deep_copy(u->res[i]->data);
+		for (k = 0; k < u->res[i]->nfindings; k++) {
+			char err[64];
+
+			f = ew_finding_to_json(u->res[i]->findings[k]);
+			ew_step_result_add(c, ew_finding_from_json(f, err, sizeof(err)));
+			json_decref(f);
+		}
+		ew_report_add_step(r, c);
+	}
+}
+
+static void save_report(struct ui *u)
+{
+	char path[4096], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	char *text;
+	int fd;
+
+	rebuild_report(u);
+	text = ew_report_to_text(u->w->report, 80);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	if (u->w->transcript_path)
+		snprintf(path, sizeof(path), "%.*s-report-%s.txt",
+			 (int)(strlen(u->w->transcript_path) - 6), u->w->transcript_path, stamp);
+	else
+		snprintf(path, sizeof(path), "exwizard-report-%s.txt", stamp);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || text == NULL || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		snprintf(u->message, sizeof(u->message), "Could not save the report: %s",
+			 fd < 0 ? strerror(errno) : "write failed");
+	} else {
+		snprintf(u->message, sizeof(u->message), "Report saved: %s", path);
+		if (u->w->run->transcript)
+			ew_transcript_event(u->w->run->transcript, "action",
+					    json_pack("{s:s, s:s}", "what", "save report",
+						      "text", path));
+	}
+	if (fd >= 0)
+		close(fd);
+	free(text);
+}
+
+/* ---- the step pane's content ---- */
+
+static void data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int width)
+{
+	const json_t *d = u->res[i] ? u->res[i]->data : NULL;
+	const char *id = ew_steps[i].id;
+	json_t *x, *y;
+	size_t k;
+
+	if (d == NULL) {
+		add_line(v, n, "Not run yet: press Enter to run this step.");
+		return;
+	}
+	if (strcmp(id, "dns") == 0) {
+		add_linef(v, n, "%-34s %-5s %-13s %-8s %s", "Name", "Type", "Server", "Status",
+			  "Answers");
+		json_array_foreach(json_object_get(d, "records"), k, x) {
+			struct ew_buf b = {0};
+			size_t a;
+
+			json_array_foreach(json_object_get(x, "answers"), a, y) {
+				if (a)
+					ew_buf_adds(&b, ", ");
+				ew_buf_adds(&b, json_string_value(y) ? json_string_value(y) : "");
+			}
+			add_linef(v, n, "%-34.34s %-5s %-13.13s %-8s %s",
+				  json_string_value(json_object_get(x, "name")),
+				  json_string_value(json_object_get(x, "type")),
+				  json_string_value(json_object_get(x, "server")),
+				  json_string_value(json_object_get(x, "status")),
+				  b.data ? b.data : "");
+			ew_buf_reset(&b);
+		}
+	} else if (strcmp(id, "tickets") == 0) {
+		add_line(v, n, "Cached tickets (klist / KerbTray):");
+		json_array_foreach(json_object_get(d, "tickets"), k, x)
+			add_linef(v, n, "  %-38.38s %s %-5s %s %lld B",
+				  json_string_value(json_object_get(x, "server")),
+				  json_string_value(json_object_get(x, "endtime")) ?
+				  json_string_value(json_object_get(x, "endtime")) : "-",
+				  json_string_value(json_object_get(x, "flag_letters")),
+				  json_string_value(json_object_get(x, "ticket_enctype")) ?
+				  json_string_value(json_object_get(x, "ticket_enctype")) : "?",
+				  (long long)json_integer_value(json_object_get(x, "ticket_size")));
+		add_line(v, n, "Session tickets asked for:");
+		json_array_foreach(json_object_get(d, "services"), k, x)
+			add_linef(v, n, "  %-38.38s %-7s %lld B %s",
+				  json_string_value(json_object_get(x, "spn")),
+				  json_string_value(json_object_get(x, "status")),
+				  (long long)json_integer_value(json_object_get(x, "ticket_size")),
+				  json_string_value(json_object_get(x, "error")) ?
+				  json_string_value(json_object_get(x, "error")) : "");
+	} else if (strcmp(id, "groups") == 0) {
+		const json_t *c = json_object_get(d, "counts");
+		long legacy = (long)json_integer_value(json_object_get(d, "estimate_legacy"));
+		long modern = (long)json_integer_value(json_object_get(d, "estimate_2012"));
+		int gw = width - 30 > 10 ? width - 30 : 10, fill;
+		char bar[256];
+
+		add_linef(v, n, "global %lld  domain local %lld  universal %lld+%lld  builtin %lld",
+			  (long long)json_integer_value(json_object_get(c, "global")),
+			  (long long)json_integer_value(json_object_get(c, "domain_local")),
+			  (long long)json_integer_value(json_object_get(c, "universal_in")),
+			  (long long)json_integer_value(json_object_get(c, "universal_out")),
+			  (long long)json_integer_value(json_object_get(c, "builtin")));
+		/* The gauge: the estimate against 12,000 (older Windows) and 48,000. */
+		if (gw > (int)sizeof(bar) - 1)
+			gw = (int)sizeof(bar) - 1;
+		fill = (int)(legacy * gw / 48000);
+		if (fill > gw)
+			fill = gw;
+		for (k = 0; k < (size_t)gw; k++)
+			bar[k] = (int)k < fill ? '#' : (int)k == gw / 4 ? '|' : '.';
+		bar[gw] = '\0';
+		add_linef(v, n, "2008R2 %6ld [%s] 48000", legacy, bar);
+		add_linef(v, n, "2012   %6ld bytes; the | marks 12,000", modern);
+		add_linef(v, n, "token SIDs %lld, measured TGT %lld B",
+			  (long long)json_integer_value(json_object_get(d, "token_sids")),
+			  (long long)json_integer_value(json_object_get(d, "measured_tgt_size")));
+		json_array_foreach(json_object_get(d, "groups"), k, x)
+			add_linef(v, n, "  %-12s %s", json_string_value(json_object_get(x, "scope")),
+				  json_string_value(json_object_get(x, "path")) ?
+				  json_string_value(json_object_get(x, "path")) :
+				  json_string_value(json_object_get(x, "sid")));
+	} else if (strcmp(id, "mailbox") == 0) {
+		const char *key;
+
+		json_object_foreach((json_t *)json_object_get(d, "attributes"), key, x)
+			if (json_is_string(x))
+				add_linef(v, n, "%s: %s", key, json_string_value(x));
+		json_object_foreach((json_t *)json_object_get(d, "map"), key, x)
+			add_linef(v, n, "map %s: %s", key, json_is_string(x) ?
+				  json_string_value(x) : "-");
+		json_array_foreach(json_object_get(json_object_get(d, "mover"), "rights"), k, x)
+			add_linef(v, n, "mover on %s: %s", json_string_value(json_object_get(x, "object")),
+				  json_string_value(json_object_get(x, "rights")) ?
+				  json_string_value(json_object_get(x, "rights")) :
+				  json_is_true(json_object_get(x, "granted")) ? "may write" :
+				  "may not write");
+	} else {
+		char *s = json_dumps(d, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		char *p, *save = NULL;
+
+		for (p = s ? strtok_r(s, "\n", &save) : NULL; p; p = strtok_r(NULL, "\n", &save))
+			add_line(v, n, p);
+		free(s);
+	}
+}
+
+/* The summary: every finding above info, with its remedy. */
+static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
+{
+	unsigned c[EW_NSEVERITY];
+	size_t i, k;
+	int any = 0;
+
+	rebuild_report(u);
+	ew_report_summary(u->w->report, c);
+	add_linef(v, n, "%u fail, %u warn, %u info, %u pass, %u skip", c[EW_FAIL], c[EW_WARN],
+		  c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
+	for (i = 0; i < ew_nsteps; i++) {
+		for (k = 0; u->res[i] && k < u->res[i]->nfindings; k++) {
+			const struct ew_finding *f = u->res[i]->findings[k];
+
+			if (f->severity != EW_FAIL && f->severity != EW_WARN)
+				continue;
+			any = 1;
+			add_linef(v, n, "[%s] %s %s", ew_severity_tag(f->severity), f->check,
+				  f->title);
+			if (f->remedy)
+				add_wrapped(v, n, f->remedy, 7, width);
+		}
+	}
+	if (!any)
+		add_line(v, n, "Nothing above info so far.");
+	add_linef(v, n, "Transcript: %s", u->w->transcript_path ? u->w->transcript_path :
+		  "(none)");
+	add_line(v, n, "s saves this report as text; q quits.");
+}
+
+/* ---- drawing ---- */
+
+static void hline_at(const struct ui *u, int y, int x, int w)
+{
+	if (u->w->ascii)
+		mvhline(y, x, '-', w);
+	else
+		mvhline(y, x, ACS_HLINE, w);
+}
+
+static void draw_header(const struct ui *u)
+{
+	const struct ew_target *t = u->w->run->target;
+	const char *path = u->w->transcript_path;
+	char line[4600];
+	int room;
+
+	snprintf(line, sizeof(line), " exwizard | %s | %s | %s | %s", t->realm ? t->realm : "?",
+		 t->user ? t->user : "no user", t->nexchange ? t->exchange[0] : "no Exchange",
+		 path ? "REC " : "not recorded");
+	/* The end of the transcript path is what tells it apart: keep that. */
+	room = COLS - (int)strlen(line) - 1;
+	if (path && room > 8 && (int)strlen(path) > room)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "...%s",
+			 path + strlen(path) - (room - 3));
+	else if (path)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", path);
+	attron(COLOR_PAIR(C_HEAD) | A_REVERSE);
+	mvhline(0, 0, ' ', COLS);
+	put(stdscr, 0, 0, COLS, line);
+	attroff(COLOR_PAIR(C_HEAD) | A_REVERSE);
+}
+
+static void draw_steps(const struct ui *u, int lw)
+{
+	size_t i;
+	int y = 2;
+
+	mvaddnstr(1, 1, "Steps", lw - 1);
+	for (i = 0; i <= ew_nsteps && y < LINES - 2; i++, y++) {
+		const char *name = i < ew_nsteps ? ew_steps[i].id : "summary";
+		const char *tag = i < ew_nsteps ? status_tag(u, i) : "";
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%c %-9s %s", i == u->cur ? '>' : ' ', name, tag);
+		if (i == u->cur)
+			attron(u->pane == PANE_STEPS ? A_REVERSE : A_BOLD);
+		if (i < ew_nsteps && u->res[i] && !(u->job && u->job->step == i))
+			attron(COLOR_PAIR(sev_color(u->res[i]->status)));
+		put(stdscr, y, 0, lw - 1, buf);
+		attroff(A_REVERSE | A_BOLD | A_COLOR);
+	}
+	if (u->w->ascii)
+		mvvline(1, lw, '|', LINES - 2);
+	else
+		mvvline(1, lw, ACS_VLINE, LINES - 2);
+}
+
+static void draw_pane(struct ui *u, int x, int w)
+{
+	char **lines = NULL;
+	size_t n = 0, i;
+	int y = 1, rows;
+
+	if (u->cur == ew_nsteps) {
+		attron(A_BOLD);
+		put(stdscr, y++, x, w, "Summary");
+		attroff(A_BOLD);
+		summary_lines(u, &lines, &n, w);
+		for (i = u->top; i < n && y < LINES - 2; i++)
+			put(stdscr, y++, x, w, lines[i]);
+		free_lines(lines, n);
+		return;
+	}
+	{
+		const struct ew_step *s = step_of(u->cur);
+		const struct ew_step_result *r = u->res[u->cur];
+		char title[256];
+
+		snprintf(title, sizeof(title), "%s%s%s", s->title, r ? "  " : "",
+			 r ? status_tag(u, u->cur) : "");
+		attron(A_BOLD);
+		put(stdscr, y++, x, w, title);
+		attroff(A_BOLD);
+		add_wrapped(&lines, &n, s->summary, 0, w);
+		for (i = 0; i < n && i < 2; i++)
+			put(stdscr, y++, x, w, lines[i]);
+		free_lines(lines, n);
+		lines = NULL;
+		n = 0;
+		hline_at(u, y++, x, w);
+		rows = LINES - 2 - y;
+		if (u->data_view) {
+			data_lines(u, u->cur, &lines, &n, w);
+			for (i = u->top; i < n && rows-- > 0; i++)
+				put(stdscr, y++, x, w, lines[i]);
+			free_lines(lines, n);
+			return;
+		}
+		if (r == NULL) {
+			put(stdscr, y++, x, w, u->job && u->job->step == u->cur ?
+			    "Running; the findings appear here." :
+			    "Not run yet. Enter runs it; n and p move between steps.");
+			if (u->cur == 0)
+				put(stdscr, y++, x, w, "e edits the target (realm, user, servers).");
+			return;
+		}
+		if (u->sel >= r->nfindings)
+			u->sel = r->nfindings ? r->nfindings - 1 : 0;
+		if (u->sel < u->top)
+			u->top = u->sel;
+		if (rows > 0 && u->sel >= u->top + (size_t)rows)
+			u->top = u->sel - (size_t)rows + 1;
+		for (i = u->top; i < r->nfindings && rows-- > 0; i++) {
+			const struct ew_finding *f = r->findings[i];
+			char line[1024];
+
+			snprintf(line, sizeof(line), "[%s] %s %s", ew_severity_tag(f->severity),
+				 f->check, f->title);
+			if (i == u->sel && u->pane == PANE_FINDINGS)
+				attron(A_REVERSE);
+			attron(COLOR_PAIR(sev_color((enum ew_status)f->severity)));
+			put(stdscr, y++, x, w, line);
+			attroff(A_REVERSE | A_COLOR);
+		}
+	}
+}
+
+static void draw_keys(const struct ui *u)
+{
+	const char *keys = u->ov != OV_NONE ? " Esc close  j/k scroll  q quit" :
+			   COLS >= 100 ?
+			   " F1/? help  Enter run/details  F5 re-run  n/p next/prev  Tab pane"
+			   "  d data  e edit  a run all  s save  Esc cancel  q quit" :
+			   " ?:help Enter:run/details F5:rerun n/p:step Tab d:data e:edit a:all"
+			   " s:save q:quit";
+
+	if (u->message[0])
+		put(stdscr, LINES - 2, 1, COLS - 2, u->message);
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	put(stdscr, LINES - 1, 0, COLS, keys);
+	attroff(A_REVERSE);
+}
+
+static void draw_overlay(struct ui *u)
+{
+	int h = LINES - 4, w = COLS - 6, y0 = 2, x0 = 3, rows, i;
+	size_t k;
+	WINDOW *win;
+	PANEL *pan;
+
+	if (u->ov == OV_NONE || u->ov == OV_FORM)
+		return;
+	if (u->ov == OV_CONFIRM_QUIT || u->ov == OV_CONFIRM_FLUSH) {
+		h = 5;
+		y0 = LINES / 2 - 3;
+	}
+	win = newwin(h, w, y0, x0);
+	if (win == NULL)
+		return;
+	pan = new_panel(win);
+	werase(win);
+	if (u->w->ascii)
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(win, 0, 0);
+	wattron(win, A_BOLD);
+	put(win, 0, 2, w - 4, u->ov_title);
+	wattroff(win, A_BOLD);
+	if (u->ov == OV_CONFIRM_QUIT) {
+		put(win, 2, 2, w - 4, "A step is running. Stop it and quit? (y/n)");
+	} else if (u->ov == OV_CONFIRM_FLUSH) {
+		put(win, 1, 2, w - 4, "Flush the local DNS caches (dnsmasq, systemd-resolved, ...)");
+		put(win, 2, 2, w - 4, "and look again? This changes the system; it is recorded. (y/n)");
+	} else {
+		rows = h - 2;
+		for (i = 0, k = u->ov_top; k < u->ov_n && i < rows; i++, k++)
+			put(win, 1 + i, 2, w - 4, u->ov_lines[k]);
+	}
+	update_panels();
+	del_panel(pan);
+	delwin(win);
+}
+
+static void draw(struct ui *u)
+{
+	int lw;
+
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		char msg[128];
+
+		u->too_small = 1;
+		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d. exwizard needs at least %dx%d.",
+			 COLS, LINES, MIN_COLS, MIN_LINES);
+		mvaddnstr(LINES / 2, 0, msg, COLS);
+		mvaddnstr(LINES / 2 + 1, 0, "Make the window larger, or press q to quit.", COLS);
+		refresh();
+		return;
+	}
+	u->too_small = 0;
+	lw = COLS >= 100 ? 24 : 18;
+	draw_header(u);
+	draw_steps(u, lw);
+	draw_pane(u, lw + 2, COLS - lw - 3);
+	draw_keys(u);
+	wnoutrefresh(stdscr);
+	draw_overlay(u);
+	if (u->ov == OV_FORM && u->form_win) {
+		touchwin(u->form_win);
+		wnoutrefresh(u->form_win);
+	}
+	doupdate();
+}
+
+/* ---- overlays ---- */
+
+static void close_overlay(struct ui *u)
+{
+	free_lines(u->ov_lines, u->ov_n);
+	u->ov_lines = NULL;
+	u->ov_n = u->ov_top = 0;
+	u->ov = OV_NONE;
+}
+
+static void open_text(struct ui *u, const char *title)
+{
+	u->ov = OV_TEXT;
+	u->ov_top = 0;
+	snprintf(u->ov_title, sizeof(u->ov_title), " %s ", title);
+}
+
+static void open_help(struct ui *u)
+{
+	const struct ew_help_topic *t = NULL;
+	const struct ew_step_result *r = u->cur < ew_nsteps ? u->res[u->cur] : NULL;
+
+	close_overlay(u);
+	if (u->pane == PANE_FINDINGS && r && u->sel < r->nfindings)
+		t = ew_help_find(r->findings[u->sel]->help);
+	if (t == NULL)
+		t = ew_help_find(u->cur < ew_nsteps ? ew_steps[u->cur].help : "overview");
+	if (t == NULL)
+		return;
+	add_wrapped(&u->ov_lines, &u->ov_n, t->text, 0, COLS - 10);
+	open_text(u, t->name);
+}
+
+static void open_details(struct ui *u)
+{
+	const struct ew_step_result *r = u->res[u->cur];
+	const struct ew_finding *f;
+	size_t i;
+	int w = COLS - 10;
+
+	if (r == NULL || u->sel >= r->nfindings)
+		return;
+	f = r->findings[u->sel];
+	close_overlay(u);
+	add_linef(&u->ov_lines, &u->ov_n, "[%s] %s", ew_severity_tag(f->severity), f->check);
+	add_wrapped(&u->ov_lines, &u->ov_n, f->title, 0, w);
+	if (f->detail) {
+		add_line(&u->ov_lines, &u->ov_n, "");
+		add_wrapped(&u->ov_lines, &u->ov_n, f->detail, 0, w);
+	}
+	if (f->nevidence) {
+		add_line(&u->ov_lines, &u->ov_n, "");
+		add_line(&u->ov_lines, &u->ov_n, "Evidence:");
+		for (i = 0; i < f->nevidence; i++)
+			add_wrapped(&u->ov_lines, &u->ov_n, f->evidence[i], 2, w);
+	}
+	if (f->remedy) {
+		add_line(&u->ov_lines, &u->ov_n, "");
+		add_line(&u->ov_lines, &u->ov_n, "Remedy:");
+		add_wrapped(&u->ov_lines, &u->ov_n, f->remedy, 2, w);
+	}
+	add_line(&u->ov_lines, &u->ov_n, "");
+	add_linef(&u->ov_lines, &u->ov_n, "F1 or ?: help on %s", f->help);
+	open_text(u, "Details");
+}
+
+/* ---- the target form (ncurses form library) ---- */
+
+static void form_open(struct ui *u)
+{
+	const struct ew_target *t = u->w->run->target;
+	char exch[1024] = "";
+	const char *vals[6];
+	int i, h = 2 * 6 + 4, w = COLS - 8 > 76 ? 76 : COLS - 8;
+	size_t k;
+
+	for (k = 0; k < t->nexchange; k++) {
+		if (k)
+			strncat(exch, " ", sizeof(exch) - strlen(exch) - 1);
+		strncat(exch, t->exchange[k], sizeof(exch) - strlen(exch) - 1);
+	}
+	vals[0] = t->realm;
+	vals[1] = t->domain;
+	vals[2] = t->user;
+	vals[3] = exch;
+	vals[4] = t->mover;
+	vals[5] = t->dc;
+	for (i = 0; i < 6; i++) {
+		u->fields[i] = new_field(1, w - 22, 1 + 2 * i, 19, 0, 0);
+		set_field_back(u->fields[i], A_UNDERLINE);
+		field_opts_off(u->fields[i], O_AUTOSKIP | O_STATIC);
+		set_field_buffer(u->fields[i], 0, vals[i] ? vals[i] : "");
+	}
+	u->fields[6] = NULL;
+	u->form = new_form(u->fields);
+	u->form_win = newwin(h, w, (LINES - h) / 2 > 1 ? (LINES - h) / 2 : 1, (COLS - w) / 2);
+	if (u->form == NULL || u->form_win == NULL)
+		return;
+	keypad(u->form_win, TRUE);
+	set_form_win(u->form, u->form_win);
+	u->form_sub = derwin(u->form_win, h - 2, w - 2, 1, 1);
+	set_form_sub(u->form, u->form_sub);
+	post_form(u->form);
+	if (u->w->ascii)
+		wborder(u->form_win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(u->form_win, 0, 0);
+	mvwaddstr(u->form_win, 0, 2, " Target: Enter applies, Esc cancels ");
+	for (i = 0; i < 6; i++)
+		mvwaddstr(u->form_win, 2 + 2 * i, 2, form_labels[i]);
+	u->form_panel = new_panel(u->form_win);
+	u->ov = OV_FORM;
+	curs_set(1);
+}
+
+static void form_close(struct ui *u)
+{
+	int i;
+
+	if (u->form) {
+		unpost_form(u->form);
+		free_form(u->form);
+	}
+	for (i = 0; i < 6; i++)
+		if (u->fields[i])
+			free_field(u->fields[i]);
+	if (u->form_panel)
+		del_panel(u->form_panel);
+	if (u->form_sub)
+		delwin(u->form_sub);
+	if (u->form_win)
+		delwin(u->form_win);
+	u->form = NULL;
+	u->form_win = NULL;
+	u->form_sub = NULL;
+	u->form_panel = NULL;
+	memset(u->fields, 0, sizeof(u->fields));
+	u->ov = OV_NONE;
+	curs_set(0);
+}
+
+static char *field_text(FIELD *f)
+{
+	char *s = ew_text_cleanz(field_buffer(f, 0)), *e;
+
+	if (s == NULL)
+		return NULL;
+	for (e = s + strlen(s); e > s && e[-1] == ' '; e--)
+		e[-1] = '\0';
+	return s;
+}
+
+static void form_apply(struct ui *u)
+{
+	struct ew_target *t = u->w->run->target;
+	char err[256] = "", *v[6];
+	int i, bad = 0;
+	json_t *in;
+
+	form_driver(u->form, REQ_VALIDATION);
+	for (i = 0; i < 6; i++)
+		v[i] = field_text(u->fields[i]);
+	/* Each value checked as on the command line; the first error is shown. */
+	if (v[0] && *v[0] && (!t->realm || strcmp(v[0], t->realm)) &&
+	    ew_target_set_realm(t, v[0], err, sizeof(err)) != 0)
+		bad = 1;
+	if (!bad && v[1] && *v[1] && (!t->domain || strcmp(v[1], t->domain)) &&
+	    ew_target_set_domain(t, v[1], err, sizeof(err)) != 0)
+		bad = 1;
+	if (!bad && v[2] && *v[2] && (!t->user || strcmp(v[2], t->user)) &&
+	    ew_target_set_user(t, v[2], err, sizeof(err)) != 0)
+		bad = 1;
+	if (!bad && v[3]) {
+		char *save = NULL, *tok, *copy = strdup(v[3]);
+		size_t k;
+
+		for (k = 0; k < t->nexchange; k++)
+			free(t->exchange[k]);
+		t->nexchange = 0;
+		for (tok = copy ? strtok_r(copy, " ,", &save) : NULL; tok && !bad;
+		     tok = strtok_r(NULL, " ,", &save))
+			if (ew_target_add_exchange(t, tok, err, sizeof(err)) != 0)
+				bad = 1;
+		free(copy);
+	}
+	if (!bad && v[4] && *v[4] && ew_target_set_mover(t, v[4], err, sizeof(err)) != 0)
+		bad = 1;
+	if (!bad && v[5] && *v[5] && ew_target_set_dc(t, v[5], err, sizeof(err)) != 0)
+		bad = 1;
+	for (i = 0; i < 6; i++)
+		free(v[i]);
+	if (bad) {
+		snprintf(u->message, sizeof(u->message), "Not applied: %s", err);
+		return;
+	}
+	in = ew_target_to_json(t);
+	if (u->w->run->transcript)
+		ew_transcript_event(u->w->run->transcript, "input",
+				    json_pack("{s:s, s:o}", "source", "form", "target", in));
+	else
+		json_decref(in);
+	form_close(u);
+	start_job(u, 0, 0);
+}
+
+static void form_key(struct ui *u, int ch)
+{
+	switch (ch) {
+	case 27:
+		form_close(u);
+		snprintf(u->message, sizeof(u->message), "Target unchanged");
+		return;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		form_apply(u);
+		return;
+	case '\t':
+	case KEY_DOWN:
+		form_driver(u->form, REQ_NEXT_FIELD);
+		form_driver(u->form, REQ_END_LINE);
+		break;
+	case KEY_BTAB:
+	case KEY_UP:
+		form_driver(u->form, REQ_PREV_FIELD);
+		form_driver(u->form, REQ_END_LINE);
+		break;
+	case KEY_LEFT:
+		form_driver(u->form, REQ_PREV_CHAR);
+		break;
+	case KEY_RIGHT:
+		form_driver(u->form, REQ_NEXT_CHAR);
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		form_driver(u->form, REQ_DEL_PREV);
+		break;
+	case KEY_DC:
+		form_driver(u->form, REQ_DEL_CHAR);
+		break;
+	default:
+		if (ch >= 32 && ch < 127)
+			form_driver(u->form, ch);
+	}
+}
+
+/* ---- keys ---- */
+
+static int dns_cache_warns(const struct ui *u)
+{
+	const struct ew_step *dns = ew_step_find("dns");
+	const struct ew_step_result *r = dns ? u->res[dns - ew_steps] : NULL;
+	size_t i;
+
+	for (i = 0; r && i < r->nfindings; i++)
+		if (strcmp(r->findings[i]->check, "DNS-CACHE") == 0 &&
+		    r->findings[i]->severity == EW_WARN)
+			return 1;
+	return 0;
+}
+
+static void move_step(struct ui *u, int delta)
+{
+	if (delta < 0 && u->cur > 0)
+		u->cur--;
+	else if (delta > 0 && u->cur < ew_nsteps)
+		u->cur++;
+	u->sel = u->top = 0;
+	u->data_view = 0;
+	u->message[0] = '\0';
+	if (u->cur < ew_nsteps && u->res[u->cur] == NULL && !u->job)
+		snprintf(u->message, sizeof(u->message), "Enter runs this step: %s",
+			 ew_steps[u->cur].summary);
+	else if (u->cur == ew_nsteps)
+		snprintf(u->message, sizeof(u->message), "The summary of every step run so far");
+}
+
+/* Returns 1 to quit. */
+static int key(struct ui *u, int ch)
+{
+	const struct ew_step_result *r = u->cur < ew_nsteps ? u->res[u->cur] : NULL;
+
+	if (u->ov == OV_FORM) {
+		form_key(u, ch);
+		return 0;
+	}
+	if (u->ov == OV_CONFIRM_QUIT) {
+		u->ov = OV_NONE;
+		if (ch == 'y' || ch == 'Y') {
+			if (u->job)
+				u->job->cancel = 1;
+			return 1;
+		}
+		return 0;
+	}
+	if (u->ov == OV_CONFIRM_FLUSH) {
+		u->ov = OV_NONE;
+		if (ch == 'y' || ch == 'Y') {
+			const struct ew_step *dns = ew_step_find("dns");
+
+			if (u->w->run->transcript)
+				ew_transcript_event(u->w->run->transcript, "input",
+						    json_pack("{s:s, s:s}", "source", "confirmation",
+							      "text", "flush the local DNS caches"));
+			start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
+		} else {
+			snprintf(u->message, sizeof(u->message), "Nothing flushed");
+		}
+		return 0;
+	}
+	if (u->ov == OV_TEXT) {
+		switch (ch) {
+		case 27: case 'q': case '\n': case '\r': case KEY_ENTER:
+			close_overlay(u);
+			break;
+		case 'j': case KEY_DOWN:
+			if (u->ov_top + 1 < u->ov_n)
+				u->ov_top++;
+			break;
+		case 'k': case KEY_UP:
+			if (u->ov_top)
+				u->ov_top--;
+			break;
+		case ' ': case KEY_NPAGE:
+			u->ov_top = u->ov_top + 10 < u->ov_n ? u->ov_top + 10 : u->ov_top;
+			break;
+		case KEY_PPAGE:
+			u->ov_top = u->ov_top > 10 ? u->ov_top - 10 : 0;
+			break;
+		case KEY_F(1): case '?':
+			open_help(u);
+			break;
+		}
+		return 0;
+	}
+	switch (ch) {
+	case 'q':
+		if (u->job) {
+			u->ov = OV_CONFIRM_QUIT;
+			snprintf(u->ov_title, sizeof(u->ov_title), " Quit ");
+			return 0;
+		}
+		return 1;
+	case 27:
+		u->run_all = 0;
+		if (u->job) {
+			u->job->cancel = 1;
+			snprintf(u->message, sizeof(u->message), "Cancelling...");
+		}
+		break;
+	case KEY_F(1): case '?':
+		open_help(u);
+		break;
+	case 'n': case KEY_RIGHT:
+		move_step(u, 1);
+		break;
+	case 'p': case KEY_LEFT:
+		move_step(u, -1);
+		break;
+	case '\t':
+		u->pane = u->pane == PANE_STEPS && r && r->nfindings ? PANE_FINDINGS : PANE_STEPS;
+		break;
+	case 'j': case KEY_DOWN:
+		if (u->pane == PANE_STEPS)
+			move_step(u, 1);
+		else if (u->data_view || u->cur == ew_nsteps)
+			u->top++;
+		else if (r && u->sel + 1 < r->nfindings)
+			u->sel++;
+		break;
+	case 'k': case KEY_UP:
+		if (u->pane == PANE_STEPS)
+			move_step(u, -1);
+		else if (u->data_view || u->cur == ew_nsteps)
+			u->top = u->top ? u->top - 1 : 0;
+		else if (u->sel)
+			u->sel--;
+		break;
+	case 'd':
+		u->data_view = !u->data_view;
+		u->top = 0;
+		break;
+	case 'e':
+		if (!u->job)
+			form_open(u);
+		break;
+	case 'f':
+		if (!u->job && dns_cache_warns(u)) {
+			u->ov = OV_CONFIRM_FLUSH;
+			snprintf(u->ov_title, sizeof(u->ov_title), " Flush DNS caches ");
+		}
+		break;
+	case 's':
+		save_report(u);
+		break;
+	case 'a':
+		/* Run every step not run yet, one after the other. */
+		if (!u->job) {
+			size_t i;
+
+			for (i = 0; i < ew_nsteps; i++)
+				if (u->res[i] == NULL) {
+					u->cur = i;
+					u->run_all = 1;
+					start_job(u, i, 0);
+					break;
+				}
+		}
+		break;
+	case KEY_F(5):
+		if (u->cur < ew_nsteps)
+			start_job(u, u->cur, 0);
+		break;
+	case '\n': case '\r': case KEY_ENTER:
+		if (u->cur == ew_nsteps)
+			break;
+		if (r == NULL || u->pane == PANE_STEPS) {
+			if (r == NULL)
+				start_job(u, u->cur, 0);
+			else if (r->nfindings) {
+				u->pane = PANE_FINDINGS;
+				open_details(u);
+			}
+		} else {
+			open_details(u);
+		}
+		break;
+	}
+	return 0;
+}
+
+/* ---- set-up and the loop ---- */
+
+static void colors(int on)
+{
+	if (!on || !has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(C_PASS, COLOR_GREEN, -1);
+	init_pair(C_INFO, COLOR_CYAN, -1);
+	init_pair(C_WARN, COLOR_YELLOW, -1);
+	init_pair(C_FAIL, COLOR_RED, -1);
+	init_pair(C_SKIP, -1, -1);
+	init_pair(C_HEAD, COLOR_BLUE, -1);
+}
+
+/* stderr into a pipe while curses is up: library output must not reach the screen. */
+static void capture_stderr(struct ui *u)
+{
+	u->saved_stderr = -1;
+	if (pipe2(u->err_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		u->err_pipe[0] = u->err_pipe[1] = -1;
+		return;
+	}
+	fflush(stderr);
+	u->saved_stderr = dup(2);
+	dup2(u->err_pipe[1], 2);
+}
+
+static void drain_stderr(struct ui *u)
+{
+	char buf[1024];
+	ssize_t n;
+
+	while (u->err_pipe[0] >= 0 && (n = read(u->err_pipe[0], buf, sizeof(buf) - 1)) > 0) {
+		char *clean = ew_text_clean(buf, (size_t)n);
+
+		if (clean && u->w->run->transcript)
+			ew_transcript_event(u->w->run->transcript, "note",
+					    json_pack("{s:s, s:s}", "source", "stderr", "text", clean));
+		free(clean);
+	}
+}
+
+static void restore_stderr(struct ui *u)
+{
+	if (u->saved_stderr >= 0) {
+		fflush(stderr);
+		dup2(u->saved_stderr, 2);
+		close(u->saved_stderr);
+	}
+	drain_stderr(u);
+	if (u->err_pipe[0] >= 0) {
+		close(u->err_pipe[0]);
+		close(u->err_pipe[1]);
+	}
+}
+
+int ew_wizard_run(struct ew_wizard *w)
+{
+	struct ui u;
+	size_t i;
+	int quit = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.w = w;
+	u.nsteps = ew_nsteps;
+	if (ew_nsteps > MAX_STEPS || pipe2(u.wake, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -1;
+	setlocale(LC_ALL, "");
+	capture_stderr(&u);
+	if (initscr() == NULL) {
+		restore_stderr(&u);
+		return -1;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	colors(w->color);
+	/* The first frame at once; the target step (no network) fills the header. */
+	start_job(&u, 0, 0);
+	draw(&u);
+	while (!quit && !(w->quit && *w->quit)) {
+		struct pollfd p[3] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = u.wake[0], .events = POLLIN },
+			{ .fd = u.err_pipe[0], .events = POLLIN },
+		};
+		int ch, changed = 0;
+
+		if (poll(p, u.err_pipe[0] >= 0 ? 3 : 2, u.job ? 120 : -1) < 0 && errno != EINTR)
+			break;
+		if (u.job) {
+			u.spin++;
+			changed = 1;
+		}
+		if (p[1].revents)
+			take_job(&u);
+		if (p[2].revents)
+			drain_stderr(&u);
+		while ((ch = getch()) != ERR) {
+			changed = 1;
+			if (ch == KEY_RESIZE)
+				continue;
+			if (u.too_small && ch != 'q')
+				continue;
+			if (key(&u, ch)) {
+				quit = 1;
+				break;
+			}
+		}
+		if (p[0].revents & (POLLHUP | POLLERR))
+			break;	/* the terminal is gone (a lost SSH session) */
+		if (changed || p[1].revents)
+			draw(&u);
+	}
+	if (u.job) {
+		u.job->cancel = 1;
+		pthread_join(u.job->th, NULL);
+		ew_step_result_free(&u.job->res);
+		free(u.job);
+		u.job = NULL;
+	}
+	if (u.ov == OV_FORM)
+		form_close(&u);
+	close_overlay(&u);
+	endwin();
+	restore_stderr(&u);
+	rebuild_report(&u);
+	for (i = 0; i < ew_nsteps; i++)
+		ew_step_result_free(&u.res[i]);
+	close(u.wake[0]);
+	close(u.wake[1]);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * wizard.h - the interactive wizard: an ncurses front end over the step
+ * table. A header (realm, user, Exchange server, the recording indicator),
+ * the step list with each step's status, the step pane (what it checks, the
+ * findings, the step's data as tables), details and help on request, and a
+ * summary. Steps run on a worker thread; the UI stays live and Esc cancels.
+ */
+#ifndef EW_WIZARD_H
+#define EW_WIZARD_H
+
+#include <signal.h>
+
+struct ew_report;
+struct ew_run;
+
+struct ew_wizard {
+	struct ew_run *run;		/* target, transcript, cancel flag, options */
+	struct ew_report *report;	/* filled with the latest result of each step */
+	const char *transcript_path;	/* NULL: not recorded */
+	int ascii;			/* ASCII line drawing */
+	int color;			/* colours (off: NO_COLOR or --no-color) */
+	volatile sig_atomic_t *quit;	/* set by SIGTERM/SIGHUP */
+};
+
+/* Run the wizard until the user quits; the terminal is restored on return. */
+int ew_wizard_run(struct ew_wizard *w);
+
+#endif
