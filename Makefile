@@ -62,7 +62,7 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
-	demo install uninstall clean lint-man FORCE
+	demo install uninstall clean lint-man fuzz FORCE
 
 all: exwizard
 
@@ -145,6 +145,31 @@ demo:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
 	$(Q)sh tests/lab/demo.sh $(LAB_NS)
 
+# Fuzzing (libFuzzer, clang): every parser of network or file input.
+# make fuzz FUZZ_SECONDS=60   or   make fuzz FUZZ_RUNS=1000000
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_RUNS ?= 0
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icore -I$(BUILD)/core
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC) $(BUILD)/core/help_topics.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@";)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(CORE_CFLAGS) -o $@ $< $(CORE_SRC) \
+		$(BUILD)/core/help_topics.c $(CORE_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
+		echo "--- $$t"; \
+		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -runs=$(if $(filter 0,$(FUZZ_RUNS)),-1,$(FUZZ_RUNS)) \
+			-print_final_stats=1 $(FUZZ_BUILD)/corpus-$$t tests/fuzz/seeds/$$t 2>&1 | \
+			grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done" || exit 1; \
+	done
+
 lint-man:
 	$(Q)mandoc -Tlint -W warning exwizard.1
 
@@ -157,6 +182,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1
 
 clean:
-	rm -rf $(BUILD) exwizard
+	rm -rf $(BUILD) $(FUZZ_BUILD) exwizard
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d)
