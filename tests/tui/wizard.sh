@@ -115,15 +115,15 @@ tmux send-keys -t "$sess" q
 
 # A silent DNS server: keys are still handled while the step waits; Esc cancels.
 inlab /usr/bin/python3 -c 'import socket,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.99",53))
-end=time.time()+60
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.98",53))
+end=time.time()+30
 while time.time()<end:
     s.settimeout(1)
     try: s.recvfrom(4096)
     except OSError: pass' &
 silent_pid=$!
 sleep 0.3
-start "$exw" $X --dns-server 127.0.0.99 --timeout 10 --tries 2 -o "$work/t2.jsonl"
+start "$exw" $X --dns-server 127.0.0.98 --timeout 10 --tries 2 -o "$work/t2.jsonl"
 wait_for "summary" 50
 tmux send-keys -t "$sess" n Enter
 wait_for "Running DNS" 30
