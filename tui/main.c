@@ -44,6 +44,7 @@ enum {
 	OPT_KINIT,
 	OPT_SIMPLE_BIND,
 	OPT_ASCII,
+	OPT_TEXT,
 	OPT_NO_COLOR,
 	OPT_CA_FILE,
 	OPT_PASSWORD_FILE,
@@ -69,6 +70,7 @@ static const struct option long_options[] = {
 	{ "kinit", required_argument, NULL, OPT_KINIT },
 	{ "simple-bind", required_argument, NULL, OPT_SIMPLE_BIND },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
@@ -83,6 +85,7 @@ struct opts {
 	const char *transcript;
 	int no_transcript;
 	int json;
+	int text;
 	int flush;
 	int timeout_ms;
 	int tries;
@@ -106,7 +109,8 @@ static void usage(FILE *fp)
 {
 	fputs("Usage: exwizard [OPTIONS]                  the interactive wizard\n"
 	      "       exwizard check [OPTIONS] [STEP...]  run steps; report on stdout\n"
-	      "       exwizard show [--json] FILE         render a saved transcript\n"
+	      "       exwizard show [--json|--text] FILE  a saved transcript: on a terminal in\n"
+	      "                                           the wizard's views, else as text\n"
 	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
 	      "       exwizard --version | --help\n"
 	      "\n"
@@ -229,8 +233,13 @@ static int parse(int argc, char **argv, struct opts *o)
 				return usage_error("--simple-bind: give the DN of the account");
 			o->simple_bind = optarg;
 			break;
-		case OPT_ASCII: name = "--ascii"; mask = FOR_WIZARD; o->ascii = 1; break;
-		case OPT_NO_COLOR: name = "--no-color"; mask = FOR_WIZARD; o->no_color = 1; break;
+		case OPT_ASCII: name = "--ascii"; mask = FOR_WIZARD | FOR_SHOW; o->ascii = 1; break;
+		case OPT_NO_COLOR:
+			name = "--no-color";
+			mask = FOR_WIZARD | FOR_SHOW;
+			o->no_color = 1;
+			break;
+		case OPT_TEXT: name = "--text"; mask = FOR_SHOW; o->text = 1; break;
 		case OPT_CA_FILE:
 			name = "--ca-file";
 			if (access(optarg, R_OK) != 0)
@@ -379,6 +388,21 @@ static int cmd_show(const struct opts *o)
 		fprintf(stderr, "exwizard: %s\n", clean ? clean : "cannot read the transcript");
 		free(clean);
 		return EW_EXIT_USAGE;
+	}
+	if (!o->json && !o->text && isatty(0) && isatty(1)) {
+		/* On a terminal: the same views as the wizard, read-only. */
+		struct ew_target *none = ew_target_new();
+		struct ew_run run = {0};
+		struct ew_report *scratch = ew_report_new(EW_VERSION, NULL);
+		struct ew_wizard w = { &run, scratch, o->args[0], o->ascii,
+				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag, r };
+
+		run.target = none;
+		rc = none && scratch && ew_wizard_run(&w) == 0 ? 0 : EW_EXIT_USAGE;
+		ew_report_free(&scratch);
+		ew_target_free(&none);
+		ew_report_free(&r);
+		return rc;
 	}
 	rc = print_report(r, o->json) == 0 ? 0 : EW_EXIT_USAGE;
 	ew_report_free(&r);
@@ -579,7 +603,7 @@ static int run_steps(const struct opts *o, int wizard)
 
 	if (wizard) {
 		struct ew_wizard w = { &run, r, r->transcript, o->ascii,
-				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag };
+				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag, NULL };
 
 		/* The wizard runs the steps itself; the report holds what it ran. */
 		if (ew_wizard_run(&w) != 0)

@@ -25,7 +25,9 @@
 
 #include "finding.h"
 #include "help.h"
+#include "krb.h"
 #include "report.h"
+#include "secret.h"
 #include "step.h"
 #include "target.h"
 #include "text.h"
@@ -34,6 +36,7 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define MAX_STEPS 16
+#define NFIELDS 7		/* the target form */
 
 enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
 enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
@@ -70,13 +73,17 @@ struct ui {
 	int run_all;			/* 'a': go on with the next step not run */
 	int too_small;
 	FORM *form;
-	FIELD *fields[7];
+	FIELD *fields[NFIELDS + 1];
+	char *bind_dn;			/* a simple bind chosen in the form */
+	char bind_pw[1024];		/* its password; wiped at the end */
+	char kinit_cache[256];		/* a TGT got in the form; destroyed at the end */
 	WINDOW *form_win, *form_sub;
 	PANEL *form_panel;
 };
 
-static const char *const form_labels[] = { "Realm", "AD domain", "User", "Exchange servers",
-					   "Mover", "DC" };
+static const char *const form_labels[NFIELDS] = { "Realm", "AD domain", "User",
+						  "Exchange servers", "Mover", "DC",
+						  "Login" };
 
 /* ---- small helpers ---- */
 
@@ -226,6 +233,10 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 {
 	struct job *j;
 
+	if (u->w->view) {
+		snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
+		return;
+	}
 	if (u->job || step >= ew_nsteps)
 		return;
 	j = calloc(1, sizeof(*j));
@@ -261,6 +272,11 @@ static void take_job(struct ui *u)
 		u->res[j->step] = j->res;
 		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
 			 j->cancel ? "cancelled" : "done");
+		/* The target as the defaults settled it, as `check` records it too. */
+		if (strcmp(ew_steps[j->step].id, "target") == 0 && u->w->run->transcript)
+			ew_transcript_event(u->w->run->transcript, "input",
+					    json_pack("{s:s, s:o}", "source", "defaults", "target",
+						      ew_target_to_json(u->w->run->target)));
 		if (j->step == u->cur) {
 			u->sel = 0;
 			u->top = 0;
@@ -291,6 +307,8 @@ static void rebuild_report(struct ui *u)
 	struct ew_report *r = u->w->report;
 	size_t i, k;
 
+	if (u->w->view)
+		return;	/* the saved report is what is shown */
 	for (i = 0; i < r->nsteps; i++)
 		ew_step_result_free(&r->steps[i]);
 	r->nsteps = 0;
@@ -329,7 +347,7 @@ static void save_report(struct ui *u)
 	int fd;
 
 	rebuild_report(u);
-	text = ew_report_to_text(u->w->report, 80);
+	text = ew_report_to_text(u->w->view ? u->w->view : u->w->report, 80);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
 	if (u->w->transcript_path)
@@ -470,7 +488,7 @@ static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	int any = 0;
 
 	rebuild_report(u);
-	ew_report_summary(u->w->report, c);
+	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	add_linef(v, n, "%u fail, %u warn, %u info, %u pass, %u skip", c[EW_FAIL], c[EW_WARN],
 		  c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
 	for (i = 0; i < ew_nsteps; i++) {
@@ -510,9 +528,19 @@ static void draw_header(const struct ui *u)
 	char line[4600];
 	int room;
 
-	snprintf(line, sizeof(line), " exwizard | %s | %s | %s | %s", t->realm ? t->realm : "?",
-		 t->user ? t->user : "no user", t->nexchange ? t->exchange[0] : "no Exchange",
-		 path ? "REC " : "not recorded");
+	if (u->w->view) {
+		const json_t *vt = u->w->view->target;
+		const char *realm = json_string_value(json_object_get(vt, "realm"));
+		const char *user = json_string_value(json_object_get(vt, "user"));
+		const char *ex = json_string_value(json_array_get(json_object_get(vt, "exchange"), 0));
+
+		snprintf(line, sizeof(line), " exwizard | %s | %s | %s | VIEW (read-only) ",
+			 realm ? realm : "?", user ? user : "no user", ex ? ex : "no Exchange");
+	} else {
+		snprintf(line, sizeof(line), " exwizard | %s | %s | %s | %s",
+			 t->realm ? t->realm : "?", t->user ? t->user : "no user",
+			 t->nexchange ? t->exchange[0] : "no Exchange", path ? "REC " : "not recorded");
+	}
 	/* The end of the transcript path is what tells it apart: keep that. */
 	room = COLS - (int)strlen(line) - 1;
 	if (path && room > 8 && (int)strlen(path) > room)
@@ -577,7 +605,13 @@ static void draw_pane(struct ui *u, int x, int w)
 		attron(A_BOLD);
 		put(stdscr, y++, x, w, title);
 		attroff(A_BOLD);
-		add_wrapped(&lines, &n, s->summary, 0, w);
+		{
+			/* What it checks and why: the first lines of its help topic. */
+			const struct ew_help_topic *ht = ew_help_find(s->help);
+			const char *body = ht ? strchr(ht->text, '\n') : NULL;
+
+			add_wrapped(&lines, &n, body ? body + 1 : s->summary, 0, w);
+		}
 		for (i = 0; i < n && i < 2; i++)
 			put(stdscr, y++, x, w, lines[i]);
 		free_lines(lines, n);
@@ -781,8 +815,8 @@ static void form_open(struct ui *u)
 {
 	const struct ew_target *t = u->w->run->target;
 	char exch[1024] = "";
-	const char *vals[6];
-	int i, h = 2 * 6 + 4, w = COLS - 8 > 76 ? 76 : COLS - 8;
+	const char *vals[NFIELDS];
+	int i, h = 2 * NFIELDS + 4, w = COLS - 8 > 76 ? 76 : COLS - 8;
 	size_t k;
 
 	for (k = 0; k < t->nexchange; k++) {
@@ -796,14 +830,24 @@ static void form_open(struct ui *u)
 	vals[3] = exch;
 	vals[4] = t->mover;
 	vals[5] = t->dc;
-	for (i = 0; i < 6; i++) {
+	vals[6] = u->bind_dn ? "simple DN" : u->kinit_cache[0] ? "kinit NAME" : "cache";
+	if (u->bind_dn) {
+		static char shown[1100];
+
+		snprintf(shown, sizeof(shown), "simple %s", u->bind_dn);
+		vals[6] = shown;
+	}
+	for (i = 0; i < NFIELDS; i++) {
 		u->fields[i] = new_field(1, w - 22, 1 + 2 * i, 19, 0, 0);
 		set_field_back(u->fields[i], A_UNDERLINE);
 		field_opts_off(u->fields[i], O_AUTOSKIP | O_STATIC);
 		set_field_buffer(u->fields[i], 0, vals[i] ? vals[i] : "");
 	}
-	u->fields[6] = NULL;
+	u->fields[NFIELDS] = NULL;
 	u->form = new_form(u->fields);
+	/* Backspace at the start of a field stays there instead of jumping back. */
+	if (u->form)
+		form_opts_off(u->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
 	u->form_win = newwin(h, w, (LINES - h) / 2 > 1 ? (LINES - h) / 2 : 1, (COLS - w) / 2);
 	if (u->form == NULL || u->form_win == NULL)
 		return;
@@ -817,8 +861,9 @@ static void form_open(struct ui *u)
 	else
 		box(u->form_win, 0, 0);
 	mvwaddstr(u->form_win, 0, 2, " Target: Enter applies, Esc cancels ");
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < NFIELDS; i++)
 		mvwaddstr(u->form_win, 2 + 2 * i, 2, form_labels[i]);
+	mvwaddstr(u->form_win, h - 2, 2, "Login: cache | kinit PRINCIPAL | simple DN");
 	u->form_panel = new_panel(u->form_win);
 	u->ov = OV_FORM;
 	curs_set(1);
@@ -832,7 +877,7 @@ static void form_close(struct ui *u)
 		unpost_form(u->form);
 		free_form(u->form);
 	}
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < NFIELDS; i++)
 		if (u->fields[i])
 			free_field(u->fields[i]);
 	if (u->form_panel)
@@ -861,15 +906,124 @@ static char *field_text(FIELD *f)
 	return s;
 }
 
+/* A password asked in a small window without echo (the form library, O_PUBLIC off). */
+static int ask_password(struct ui *u, const char *who, char *out, size_t len)
+{
+	FIELD *f[2] = { new_field(1, 40, 2, 2, 0, 0), NULL };
+	FORM *fm;
+	WINDOW *win = newwin(5, 50, LINES / 2 - 2, (COLS - 50) / 2), *sub;
+	int ch, rc = -1;
+	char *v;
+
+	ew_secret_protect_process();	/* no core file can hold it */
+	if (f[0] == NULL || win == NULL)
+		goto out;
+	field_opts_off(f[0], O_PUBLIC | O_AUTOSKIP | O_STATIC);
+	fm = new_form(f);
+	sub = derwin(win, 4, 48, 1, 1);
+	set_form_win(fm, win);
+	set_form_sub(fm, sub);
+	post_form(fm);
+	if (u->w->ascii)
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(win, 0, 0);
+	mvwaddnstr(win, 0, 2, " Password (not shown) ", 46);
+	mvwaddnstr(win, 1, 2, who, 46);
+	keypad(win, TRUE);
+	nodelay(win, FALSE);
+	wrefresh(win);
+	while ((ch = wgetch(win)) != ERR) {
+		if (ch == 27)
+			break;
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			form_driver(fm, REQ_VALIDATION);
+			v = field_buffer(f[0], 0);
+			snprintf(out, len, "%s", v);
+			while (strlen(out) && out[strlen(out) - 1] == ' ')
+				out[strlen(out) - 1] = '\0';
+			explicit_bzero(v, strlen(v));
+			rc = out[0] ? 0 : -1;
+			break;
+		}
+		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8)
+			form_driver(fm, REQ_DEL_PREV);
+		else if (ch >= 32 && ch < 127)
+			form_driver(fm, ch);
+	}
+	unpost_form(fm);
+	free_form(fm);
+	delwin(sub);
+out:
+	if (f[0])
+		free_field(f[0]);
+	if (win)
+		delwin(win);
+	touchwin(stdscr);
+	return rc;
+}
+
+/* "cache", "kinit PRINCIPAL" or "simple DN"; 0, or 1 with a message. */
+static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
+{
+	struct ew_target *t = u->w->run->target;
+	char pw[1024], ccname[256], principal[600];
+
+	if (strcmp(v, "cache") == 0 || strncmp(v, "simple DN", 9) == 0 ||
+	    strncmp(v, "kinit NAME", 10) == 0)
+		return 0;	/* unchanged */
+	if (strncmp(v, "kinit ", 6) == 0) {
+		const char *who = v + 6;
+
+		if (strchr(who, '@') == NULL && t->realm)
+			snprintf(principal, sizeof(principal), "%s@%s", who, t->realm);
+		else
+			snprintf(principal, sizeof(principal), "%s", who);
+		if (ask_password(u, principal, pw, sizeof(pw)) != 0) {
+			snprintf(err, errlen, "no password given");
+			return 1;
+		}
+		if (ew_krb_kinit(principal, pw, ccname, sizeof(ccname),
+				 u->w->run->timeout_ms * u->w->run->tries + 3000, err, errlen) != 0) {
+			explicit_bzero(pw, sizeof(pw));
+			return 1;
+		}
+		explicit_bzero(pw, sizeof(pw));
+		if (u->kinit_cache[0])
+			ew_krb_destroy(u->kinit_cache);
+		snprintf(u->kinit_cache, sizeof(u->kinit_cache), "%s", ccname);
+		if (ew_target_set_ccache(t, ccname, err, errlen) != 0)
+			return 1;
+		free(t->credentials);
+		t->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
+		return 0;
+	}
+	if (strncmp(v, "simple ", 7) == 0) {
+		if (ask_password(u, v + 7, u->bind_pw, sizeof(u->bind_pw)) != 0) {
+			snprintf(err, errlen, "no password given");
+			return 1;
+		}
+		free(u->bind_dn);
+		u->bind_dn = strdup(v + 7);
+		u->w->run->bind_dn = u->bind_dn;
+		u->w->run->bind_password = u->bind_pw;
+		free(t->credentials);
+		t->credentials = ew_strprintf("LDAP simple bind as %s over StartTLS", v + 7);
+		return 0;
+	}
+	snprintf(err, errlen, "Login: give cache, kinit PRINCIPAL or simple DN");
+	return 1;
+}
+
 static void form_apply(struct ui *u)
 {
 	struct ew_target *t = u->w->run->target;
-	char err[256] = "", *v[6];
+	char err[512] = "", *v[NFIELDS];
 	int i, bad = 0;
 	json_t *in;
 
 	form_driver(u->form, REQ_VALIDATION);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < NFIELDS; i++)
 		v[i] = field_text(u->fields[i]);
 	/* Each value checked as on the command line; the first error is shown. */
 	if (v[0] && *v[0] && (!t->realm || strcmp(v[0], t->realm)) &&
@@ -898,7 +1052,9 @@ static void form_apply(struct ui *u)
 		bad = 1;
 	if (!bad && v[5] && *v[5] && ew_target_set_dc(t, v[5], err, sizeof(err)) != 0)
 		bad = 1;
-	for (i = 0; i < 6; i++)
+	if (!bad && v[6] && *v[6])
+		bad = apply_login(u, v[6], err, sizeof(err));
+	for (i = 0; i < NFIELDS; i++)
 		free(v[i]);
 	if (bad) {
 		snprintf(u->message, sizeof(u->message), "Not applied: %s", err);
@@ -1093,7 +1249,7 @@ static int key(struct ui *u, int ch)
 		u->top = 0;
 		break;
 	case 'e':
-		if (!u->job)
+		if (!u->job && !u->w->view)
 			form_open(u);
 		break;
 	case 'f':
@@ -1224,8 +1380,40 @@ int ew_wizard_run(struct ew_wizard *w)
 	set_escdelay(25);
 	curs_set(0);
 	colors(w->color);
-	/* The first frame at once; the target step (no network) fills the header. */
-	start_job(&u, 0, 0);
+	if (w->view) {
+		/* A saved transcript: its step results, by id, in the table's places. */
+		for (i = 0; i < ew_nsteps; i++) {
+			size_t k, f;
+
+			for (k = 0; k < w->view->nsteps; k++) {
+				const struct ew_step_result *s = w->view->steps[k];
+				char err[64];
+
+				if (strcmp(s->id, ew_steps[i].id) != 0)
+					continue;
+				ew_step_result_free(&u.res[i]);
+				u.res[i] = ew_step_result_new(s->id, s->title);
+				if (u.res[i] == NULL)
+					continue;
+				u.res[i]->status = s->status;
+				u.res[i]->duration_ms = s->duration_ms;
+				json_decref(u.res[i]->data);
+				u.res[i]->data = json_deep_copy(s->data);
+				for (f = 0; f < s->nfindings; f++) {
+					json_t *j = ew_finding_to_json(s->findings[f]);
+
+					ew_step_result_add(u.res[i],
+							   ew_finding_from_json(j, err, sizeof(err)));
+					json_decref(j);
+				}
+			}
+		}
+		snprintf(u.message, sizeof(u.message), "A saved transcript, read-only: %s",
+			 w->transcript_path ? w->transcript_path : "");
+	} else {
+		/* The first frame at once; the target step (no network) fills the header. */
+		start_job(&u, 0, 0);
+	}
 	draw(&u);
 	while (!quit && !(w->quit && *w->quit)) {
 		struct pollfd p[3] = {
@@ -1278,5 +1466,13 @@ int ew_wizard_run(struct ew_wizard *w)
 		ew_step_result_free(&u.res[i]);
 	close(u.wake[0]);
 	close(u.wake[1]);
+	if (u.kinit_cache[0])
+		ew_krb_destroy(u.kinit_cache);
+	explicit_bzero(u.bind_pw, sizeof(u.bind_pw));
+	if (w->run->bind_password == u.bind_pw) {
+		w->run->bind_dn = NULL;
+		w->run->bind_password = NULL;
+	}
+	free(u.bind_dn);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct ew_wizard {
 	int ascii;			/* ASCII line drawing */
 	int color;			/* colours (off: NO_COLOR or --no-color) */
 	volatile sig_atomic_t *quit;	/* set by SIGTERM/SIGHUP */
+	const struct ew_report *view;	/* non-NULL: show a saved transcript, read-only */
 };
 
 /* Run the wizard until the user quits; the terminal is restored on return. */

@@ -70,6 +70,33 @@ ok $? "the transcript is complete: five steps ended, an end event"
 "$exw" show "$work/t1.jsonl" | grep -q "KRB-SVC"
 ok $? "exwizard show reads the transcript of the wizard"
 
+# exwizard show on a terminal: the same views, read-only.
+tmux kill-session -t "$sess" 2>/dev/null
+tmux new-session -d -x 80 -y 24 -s "$sess" "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t1.jsonl; echo EXITED; sleep 30"
+wait_for "VIEW (read-only)" 50 && screen | grep -q "mailbox   FAIL" && screen | grep -q "| EXWIZ.TEST | bob |"
+ok $? "show FILE on a terminal: the wizard's views of the saved session, read-only"
+tmux send-keys -t "$sess" F5
+wait_for "nothing runs here" 20
+ok $? "... where nothing runs"
+tmux send-keys -t "$sess" q
+wait_for "EXITED" 30
+
+# The target form: another login (kinit with the password asked without echo).
+pw=$(head -n 1 "$EXWIZ_LAB_PASSWORD_FILE")
+start "$exw" -x exch1.exwiz.test --no-transcript
+wait_for "> target" 50
+tmux send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+for i in 1 2 3 4 5 6; do tmux send-keys -t "$sess" Tab; done
+for i in 1 2 3 4 5 6; do tmux send-keys -t "$sess" BSpace; done
+tmux send-keys -t "$sess" "kinit alice" Enter
+wait_for "Password (not shown)" 20
+tmux send-keys -t "$sess" "$pw" Enter
+wait_for "| alice@EXWIZ.TEST |" 50 && ! screen | grep -qF "$pw"
+ok $? "the form's Login kinit alice: a TGT after a password prompt without echo; the steps use it"
+tmux send-keys -t "$sess" q
+wait_for "EXITED" 30
+
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
 wait_for "summary" 50
