@@ -996,6 +996,12 @@ static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
 			return 1;
 		free(t->credentials);
 		t->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
+		/* A user taken from the old cache follows the new one. */
+		if (t->user_source && strcmp(t->user_source, "ccache") == 0) {
+			free(t->user);
+			t->user = NULL;
+			t->user_source = NULL;
+		}
 		return 0;
 	}
 	if (strncmp(v, "simple ", 7) == 0) {
