@@ -115,11 +115,10 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 		ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
 		ew_finding_evidence(f, "msExchHomeServerName: %s", u->home_server);
 		ew_finding_evidence(f, "legacyExchangeDN: %s", u->legacy_dn);
-		if (!u->has_uac || u->show_in_ab == 0)
-			ew_finding_evidence(f, "%s%s", u->has_uac ? "" :
-					    "msExchUserAccountControl not set; ",
-					    u->show_in_ab ? "" : "not in any address list "
-					    "(showInAddressBook)");
+		if (!u->has_uac)
+			ew_finding_evidence(f, "msExchUserAccountControl not set");
+		if (u->show_in_ab == 0)
+			ew_finding_evidence(f, "not in any address list (showInAddressBook)");
 	}
 	ew_step_result_add(res, f);
 }
@@ -169,7 +168,9 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 	if (server && u->home_mta) {
 		const struct ew_mbx_object *mta = ew_mbx_find(c, u->home_mta);
 
-		mta_server = mta ? ew_mbx_ancestor(c, mta->dn, EW_MBX_SERVER) : NULL;
+		/* It must be an MTA object, not the server or a database under it. */
+		mta_server = mta && mta->kind == EW_MBX_MTA ?
+			     ew_mbx_ancestor(c, mta->dn, EW_MBX_SERVER) : NULL;
 		if (mta_server != server) {
 			f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA of "
 					   "the mailbox server");

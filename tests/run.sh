@@ -3,8 +3,9 @@
 #   tests/run.sh unit BUILD   unit tests only (no root, no network)
 #   tests/run.sh all BUILD    unit tests, then the lab domain up, the lab smoke
 #                             test and the integration tests, then the lab down
-# Every suite speaks TAP ("ok N - name" / "not ok N - name"); a suite that
-# exits non-zero without reporting a failure counts as one failure.
+# Every suite speaks TAP ("ok N - name" / "not ok N - name"; cmocka marks a
+# skipped test "not ok N # SKIP"); a suite that exits non-zero without
+# reporting a failure counts as one failure.
 set -u
 mode=${1:-unit}
 build=${2:-build}
@@ -13,6 +14,7 @@ ns=${LAB_NS:-exwizck}
 labctl="$top/tests/lab/labctl"
 passed=0
 failed=0
+skipped=0
 failures=""
 
 run_suite() {
@@ -24,7 +26,8 @@ run_suite() {
 	rc=$?
 	cat "$out"
 	p=$(grep -c '^ok ' "$out")
-	f=$(grep -c '^not ok [0-9]' "$out")
+	f=$(grep '^not ok [0-9]' "$out" | grep -vc '# SKIP')
+	k=$(grep '^not ok [0-9]' "$out" | grep -c '# SKIP')
 	rm -f "$out"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
@@ -32,6 +35,7 @@ run_suite() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + k))
 	[ "$f" -gt 0 ] && failures="$failures $name"
 	return 0
 }
@@ -48,7 +52,11 @@ finish() {
 	lab_down
 	echo
 	[ -n "$failures" ] && echo "failing suites:$failures"
-	echo "check: $passed passed, $failed failed"
+	if [ "$skipped" -gt 0 ]; then
+		echo "check: $passed passed, $failed failed, $skipped skipped"
+	else
+		echo "check: $passed passed, $failed failed"
+	fi
 	[ "$failed" -eq 0 ]
 	exit $?
 }
