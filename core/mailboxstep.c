@@ -93,6 +93,9 @@ static void read_sds(struct ew_dir *d, const char *const *dns, size_t n, struct 
 	struct ew_dir_req reqs[8];
 	struct ew_dir_result *rs[8] = {0};
 	char *errs[8] = {0}, err[256];
+
+	if (n > 8)
+		n = 8;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -143,11 +146,12 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 					     "legacyExchangeDN" };
 	struct mover_ctx *m = calloc(1, sizeof(*m));
 	struct ew_dir_result *mr = NULL, *tr = NULL, *gr = NULL, *sr = NULL;
-	const struct ew_mbx_object *org = NULL, *ag_new = NULL, *ag_old = NULL, *srv;
-	const char *dns[4];
-	const char *labels[4];
-	struct ew_sd *sds[4] = {0};
-	char *why[4] = {0};
+	const struct ew_mbx_object *org = NULL, *ag_new = NULL, *ag_old = NULL, *srv,
+				   *srv_old = NULL;
+	const char *dns[6];
+	const char *labels[6];
+	struct ew_sd *sds[6] = {0};
+	char *why[6] = {0};
 	struct ew_finding *f;
 	char err[512], account[256];
 	size_t i, k, ndn = 0, in_admin = 0;
@@ -225,8 +229,10 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	ag_new = srv ? ew_mbx_ancestor(cfg, srv->dn, EW_MBX_ADMIN_GROUP) : NULL;
 	for (i = 0; u->home_server && i < cfg->n; i++)
 		if (cfg->objects[i].kind == EW_MBX_SERVER && cfg->objects[i].legacy_dn &&
-		    strcasecmp(cfg->objects[i].legacy_dn, u->home_server) == 0)
+		    strcasecmp(cfg->objects[i].legacy_dn, u->home_server) == 0) {
+			srv_old = &cfg->objects[i];
 			ag_old = ew_mbx_ancestor(cfg, cfg->objects[i].dn, EW_MBX_ADMIN_GROUP);
+		}
 	if (org) {
 		dns[ndn] = org->dn;
 		labels[ndn++] = "the organization";
@@ -238,6 +244,14 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	if (ag_old && ag_old != ag_new) {
 		dns[ndn] = ag_old->dn;
 		labels[ndn++] = "the source administrative group";
+	}
+	if (srv) {
+		dns[ndn] = srv->dn;
+		labels[ndn++] = "the target server";
+	}
+	if (srv_old && srv_old != srv) {
+		dns[ndn] = srv_old->dn;
+		labels[ndn++] = "the source server";
 	}
 	dns[ndn] = user_dn;
 	labels[ndn++] = "the user";
@@ -314,8 +328,9 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 				full_org = 1;
 			else if (ag_new && dns[i] == ag_new->dn)
 				full_new = 1;
-			else
+			else if (ag_old && dns[i] == ag_old->dn)
 				full_old = 1;
+			/* the servers are shown; their rights come from their groups */
 		}
 	}
 	if (f)
@@ -352,7 +367,7 @@ out:
 	mj = json_pack("{s:o, s:o, s:o}", "account", ew_json_string_clean(t->mover), "groups", m->groups,
 		       "rights", m->rights);
 	json_object_set_new(data, "mover", mj);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		ew_sd_free(&sds[i]);
 		free(why[i]);
 	}
