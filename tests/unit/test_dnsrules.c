@@ -171,34 +171,6 @@ static void set_status(struct fx *f, const char *name, int type, const char *ser
 
 /* ---- looking at findings ---- */
 
-static void assert_clean(const char *s)
-{
-	assert_non_null(s);
-	assert_false(tu_has_raw_control(s, strlen(s)));
-	assert_true(ew_text_is_clean(s, strlen(s)));
-}
-
-static void assert_findings_clean(const struct ew_step_result *res)
-{
-	size_t i, k;
-
-	for (i = 0; i < res->nfindings; i++) {
-		const struct ew_finding *f = res->findings[i];
-
-		assert_non_null(f);
-		assert_clean(f->check);
-		assert_clean(f->title);
-		if (f->detail)
-			assert_clean(f->detail);
-		if (f->remedy)
-			assert_clean(f->remedy);
-		if (f->help)
-			assert_clean(f->help);
-		for (k = 0; k < f->nevidence; k++)
-			assert_clean(f->evidence[k]);
-	}
-}
-
 static size_t count(const struct ew_step_result *res, const char *check, int sev)
 {
 	size_t i, n = 0;
@@ -329,7 +301,7 @@ static void test_srv_all_present(void **state)
 	p = must_find(f->res, "DNS-SRV", EW_PASS, "9 SRV records");
 	assert_int_equal(p->nevidence, ew_nsrv_names);
 	assert_string_equal(p->evidence[0], LDAP_DC " -> 0 100 389 dc1.exwiz.test");
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -353,7 +325,7 @@ static void test_srv_critical_nxdomain_everywhere(void **state)
 	assert_non_null(x->detail);
 	assert_non_null(x->remedy);
 	assert_null(find(f->res, "DNS-SRV", EW_PASS, NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -371,7 +343,7 @@ static void test_srv_noncritical_nodata(void **state)
 	assert_string_equal(x->title, "No Record Available: _kpasswd._udp.exwiz.test (SRV)");
 	assert_non_null(evidence_with(x, "@" C1, "NODATA", NULL));
 	assert_null(evidence_with(x, "NXDOMAIN", NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -407,7 +379,7 @@ static void test_srv_present_only_on_dc(void **state)
 	assert_non_null(evidence_with(x, "@" C1, "NXDOMAIN", NULL));
 	assert_non_null(evidence_with(x, "@" C2, "NODATA", NULL));
 	assert_int_equal(count(f->res, "DNS-SRV", -1), 1);
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -422,7 +394,7 @@ static void test_srv_all_timed_out(void **state)
 	ew_dns_rule_srv(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	must_find(f->res, "DNS-SRV", EW_SKIP, "No resolver answered");
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 
 	/* No results at all: the same. */
@@ -506,7 +478,7 @@ static void test_servers_second_says_nxdomain(void **state)
 	assert_non_null(strstr(x->remedy, "remove " C2));
 	/* C1 is not blamed. */
 	assert_null(find(f->res, "DNS-SERVERS", -1, "Resolver " C1));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -544,7 +516,7 @@ static void test_servers_timeout(void **state)
 	x = must_find(f->res, "DNS-SERVERS", EW_WARN, "does not answer");
 	assert_string_equal(x->title, "Resolver " C2 " does not answer (3 of 3 queries timed out)");
 	assert_non_null(x->remedy);
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -571,7 +543,7 @@ static void test_servers_servfail_refused(void **state)
 	ew_dns_rule_servers(fx_view(f), f->res);
 	must_find(f->res, "DNS-SERVERS", EW_WARN, "fails 1 of 1");
 	assert_null(find(f->res, "DNS-SERVERS", EW_PASS, NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -631,7 +603,7 @@ static void test_targets_no_address(void **state)
 	assert_non_null(evidence_with(x, "@" C1, "NXDOMAIN", NULL));
 	assert_non_null(evidence_with(x, "@" C2, "NXDOMAIN", NULL));
 	assert_non_null(strstr(x->remedy, EXCH));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -693,7 +665,7 @@ static void test_targets_ptr_mismatch(void **state)
 	assert_non_null(strstr(x->detail, "rdns is on"));
 	assert_non_null(strstr(x->remedy, "rdns = false"));
 	assert_null(find(f->res, "DNS-TARGETS", EW_PASS, NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	ew_step_result_free(&f->res);
 
 	/* rdns off: only information, and the names still pass. */
@@ -764,7 +736,7 @@ static void test_targets_alias(void **state)
 	assert_string_equal(x->title, EXCH " is an alias of mail.exwiz.test");
 	assert_non_null(strstr(x->detail, "mail.exwiz.test"));
 	must_find(f->res, "DNS-TARGETS", EW_PASS, NULL);
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -780,7 +752,7 @@ static void test_targets_hostile_strings(void **state)
 	assert_int_equal(f->res->nfindings, 1);
 	must_find(f->res, "DNS-TARGETS", EW_WARN, "ev\\x1b[2Jil");
 	must_find(f->res, "DNS-TARGETS", EW_WARN, "x\\x1b]0;pwned\\x07\\r\\n");
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -825,7 +797,7 @@ static void test_tc(void **state)
 	assert_non_null(evidence_with(x, LDAP_DC, "@" C2, "Connection refused", NULL));
 	assert_non_null(x->remedy);
 	assert_null(find(f->res, "DNS-TC", EW_PASS, NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -862,7 +834,7 @@ static void test_realm_disjoint_referral(void **state)
 	assert_non_null(evidence_with(x, "krb5_get_fallback_host_realm: REGION1.EXWIZ.TEST",
 				      NULL));
 	assert_null(strstr(x->detail, "maps it to the right realm"));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -1010,7 +982,7 @@ static void test_autodiscover(void **state)
 	x = must_find(f->res, "DNS-AUTODISCOVER", EW_WARN, "not published");
 	assert_non_null(evidence_with(x, AD_SRV, NULL));
 	assert_non_null(evidence_with(x, AD_A, "@" C1, NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 
 	/* Nobody answered. */
@@ -1089,7 +1061,7 @@ static void test_cache_differs(void **state)
 				      "DC " DC " [0 100 389 dc1.exwiz.test]", NULL));
 	assert_non_null(strstr(x->remedy, "SIGHUP to dnsmasq"));
 	assert_null(strstr(x->detail, "after a flush"));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 
 	/* The same after a flush: it says so. */
@@ -1140,7 +1112,7 @@ static void test_cache_agrees(void **state)
 	assert_string_equal(x->title, "dnsmasq at " CACHE " caches SRV lookups (KDC and DC "
 			    "location) and host lookups; its answers agree with the DC");
 	assert_non_null(evidence_with(x, "answers on 127.0.0.2:53", NULL));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -1237,7 +1209,7 @@ static void test_cache_other_kinds(void **state)
 	x = must_find(f->res, "DNS-CACHE", EW_INFO, "dnsmasq at " CACHE " caches");
 	assert_non_null(evidence_with(x, "no DC could be asked directly", NULL));
 	assert_null(strstr(x->title, "agree"));
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -1253,7 +1225,7 @@ static void test_cache_hostile_answers(void **state)
 	ew_dns_rule_cache(fx_view(f), &c, 1, NULL, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	must_find(f->res, "DNS-CACHE", EW_WARN, "dns\\x1b[31mmasq");
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 
@@ -1297,7 +1269,7 @@ static void test_all_rules_clean(void **state)
 	must_find(f->res, "DNS-TC", EW_WARN, NULL);
 	must_find(f->res, "DNS-REALM", EW_FAIL, NULL);
 	must_find(f->res, "DNS-AUTODISCOVER", EW_SKIP, NULL);
-	assert_findings_clean(f->res);
+	tu_assert_findings_clean(f->res);
 	fx_free(f);
 }
 

@@ -45,25 +45,6 @@ static void assert_clean(const char *s)
 	assert_true(ew_text_is_clean(s, strlen(s)));
 }
 
-static void assert_findings_clean(const struct ew_step_result *res)
-{
-	size_t i, k;
-
-	for (i = 0; i < res->nfindings; i++) {
-		const struct ew_finding *f = res->findings[i];
-
-		assert_non_null(f);
-		assert_clean(f->check);
-		assert_clean(f->title);
-		if (f->detail)
-			assert_clean(f->detail);
-		if (f->remedy)
-			assert_clean(f->remedy);
-		for (k = 0; k < f->nevidence; k++)
-			assert_clean(f->evidence[k]);
-	}
-}
-
 static size_t count_sev(const struct ew_step_result *res, enum ew_severity sev)
 {
 	size_t i, n = 0;
@@ -139,7 +120,7 @@ static void assert_all(const struct ew_step_result *res, const char *check)
 {
 	size_t i;
 
-	assert_findings_clean(res);
+	tu_assert_findings_clean(res);
 	for (i = 0; i < res->nfindings; i++)
 		assert_string_equal(res->findings[i]->check, check);
 }

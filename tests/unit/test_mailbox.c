@@ -233,33 +233,6 @@ static struct ew_step_result *new_res(void)
 	return r;
 }
 
-static void assert_clean(const char *s)
-{
-	assert_non_null(s);
-	assert_false(tu_has_raw_control(s, strlen(s)));
-	assert_true(ew_text_is_clean(s, strlen(s)));
-}
-
-static void assert_findings_clean(const struct ew_step_result *res)
-{
-	size_t i, k;
-
-	for (i = 0; i < res->nfindings; i++) {
-		const struct ew_finding *f = res->findings[i];
-
-		assert_non_null(f);
-		assert_clean(f->check);
-		assert_clean(f->title);
-		assert_null(strchr(f->title, '\n'));
-		if (f->detail)
-			assert_clean(f->detail);
-		if (f->remedy)
-			assert_clean(f->remedy);
-		for (k = 0; k < f->nevidence; k++)
-			assert_clean(f->evidence[k]);
-	}
-}
-
 static size_t count(const struct ew_step_result *res, const char *check, enum ew_severity sev)
 {
 	size_t i, n = 0;
@@ -320,7 +293,7 @@ static struct ew_step_result *consistent(const struct ew_mbx_user *u)
 	struct ew_step_result *res = new_res();
 
 	ew_mbx_rule_consistent(u, &LAB, res);
-	assert_findings_clean(res);
+	tu_assert_findings_clean(res);
 	return res;
 }
 
@@ -329,7 +302,7 @@ static struct ew_step_result *attrs(const struct ew_mbx_user *u)
 	struct ew_step_result *res = new_res();
 
 	ew_mbx_rule_attrs(u, res);
-	assert_findings_clean(res);
+	tu_assert_findings_clean(res);
 	return res;
 }
 
@@ -636,7 +609,7 @@ static void test_consistent_alice(void **state)
 	assert_int_equal(count(res, "MBX-ATTRS", EW_PASS), 1);
 	assert_int_equal(res->nfindings, 1);
 	ew_mbx_rule_consistent(&u, &LAB, res);
-	assert_findings_clean(res);
+	tu_assert_findings_clean(res);
 	assert_int_equal(res->nfindings, 2);
 	assert_int_equal(count(res, "MBX-CONSISTENT", EW_PASS), 1);
 	f = need(res, "MBX-CONSISTENT", EW_PASS, "agrees with the Exchange configuration");

@@ -63,32 +63,6 @@ static void add(struct glist *l, const char *dom, unsigned rid, size_t count, in
 
 /* ---- looking at results ---- */
 
-static void assert_clean(const char *s)
-{
-	assert_non_null(s);
-	assert_false(tu_has_raw_control(s, strlen(s)));
-	assert_true(ew_text_is_clean(s, strlen(s)));
-}
-
-static void assert_findings_clean(const struct ew_step_result *res)
-{
-	size_t i, k;
-
-	for (i = 0; i < res->nfindings; i++) {
-		const struct ew_finding *f = res->findings[i];
-
-		assert_non_null(f);
-		assert_clean(f->check);
-		assert_clean(f->title);
-		if (f->detail)
-			assert_clean(f->detail);
-		if (f->remedy)
-			assert_clean(f->remedy);
-		for (k = 0; k < f->nevidence; k++)
-			assert_clean(f->evidence[k]);
-	}
-}
-
 static struct ew_step_result *new_res(void)
 {
 	struct ew_step_result *r = ew_step_result_new("groups", "Groups");
@@ -102,7 +76,7 @@ static const struct ew_finding *only(const struct ew_step_result *res, const cha
 {
 	assert_int_equal(res->nfindings, 1);
 	assert_string_equal(res->findings[0]->check, check);
-	assert_findings_clean(res);
+	tu_assert_findings_clean(res);
 	return res->findings[0];
 }
 

@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "finding.h"
+#include "step.h"
+#include "text.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +146,36 @@ static inline void tu_append_file(const char *path, const char *data, size_t n)
 	assert_non_null(fp);
 	assert_int_equal(fwrite(data, 1, n, fp), n);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/* Every string of every finding of a step result is clean (no raw control
+ * bytes, valid UTF-8). */
+static inline void tu_assert_text_clean(const char *s)
+{
+	assert_non_null(s);
+	assert_false(tu_has_raw_control(s, strlen(s)));
+	assert_true(ew_text_is_clean(s, strlen(s)));
+}
+
+static inline void tu_assert_findings_clean(const struct ew_step_result *res)
+{
+	size_t i, k;
+
+	for (i = 0; i < res->nfindings; i++) {
+		const struct ew_finding *f = res->findings[i];
+
+		assert_non_null(f);
+		tu_assert_text_clean(f->check);
+		tu_assert_text_clean(f->title);
+		if (f->detail)
+			tu_assert_text_clean(f->detail);
+		if (f->remedy)
+			tu_assert_text_clean(f->remedy);
+		if (f->help)
+			tu_assert_text_clean(f->help);
+		for (k = 0; k < f->nevidence; k++)
+			tu_assert_text_clean(f->evidence[k]);
+	}
 }
 
 #endif
