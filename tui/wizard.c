@@ -631,7 +631,8 @@ static void draw_pane(struct ui *u, int x, int w)
 			    "Running; the findings appear here." :
 			    "Not run yet. Enter runs it; n and p move between steps.");
 			if (u->cur == 0)
-				put(stdscr, y++, x, w, "e edits the target (realm, user, servers).");
+				put(stdscr, y++, x, w, "Enter (or e) edits the target: realm, user, "
+				    "servers, login.");
 			return;
 		}
 		if (u->sel >= r->nfindings)
@@ -1288,6 +1289,11 @@ static int key(struct ui *u, int ch)
 	case '\n': case '\r': case KEY_ENTER:
 		if (u->cur == ew_nsteps)
 			break;
+		/* The first entry is the target: Enter opens its form. */
+		if (u->cur == 0 && u->pane == PANE_STEPS && !u->job && !u->w->view) {
+			form_open(u);
+			break;
+		}
 		if (r == NULL || u->pane == PANE_STEPS) {
 			if (r == NULL)
 				start_job(u, u->cur, 0);
