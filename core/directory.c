@@ -1276,13 +1276,39 @@ static void tls_failed(struct ew_dir *d, int rc, const char *url, int timed_out,
 	ldap_memfree(diag);
 }
 
-static int start_tls(struct ew_dir *d, const char *url, char *err, size_t errlen)
+/* Wait (bounded) for the reply to msgid and check its result code. */
+static int await_result(struct ew_dir *d, int msgid, const char *what, char *err,
+			size_t errlen)
 {
 	LDAPMessage *m = NULL;
-	char *diag = NULL, what[340];
-	int msgid = -1, rc, code = LDAP_OTHER, ret = -1;
-	long long deadline;
+	char *diag = NULL;
+	int rc, code = LDAP_OTHER, ret = -1;
 	enum wait_status w;
+
+	d->round_trips++;
+	w = wait_msg(d, msgid, deadline_from_now(d), &m);
+	if (w != WAIT_OK) {
+		wait_failed(d, w, msgid, err, errlen, what);
+		goto cleanup;
+	}
+	rc = ldap_parse_result(d->ld, m, &code, NULL, &diag, NULL, NULL, 0);
+	if (rc != LDAP_SUCCESS)
+		ld_err(d->ld, rc, NULL, err, errlen, what);
+	else if (code != LDAP_SUCCESS)
+		ld_err(d->ld, code, diag, err, errlen, what);
+	else
+		ret = 0;
+cleanup:
+	ldap_memfree(diag);
+	ldap_msgfree(m);
+	return ret;
+}
+
+static int start_tls(struct ew_dir *d, const char *url, char *err, size_t errlen)
+{
+	char what[340];
+	int msgid = -1, rc, ret = -1;
+	long long deadline;
 
 	snprintf(what, sizeof(what), "StartTLS with %s", url);
 	clear_diag(d->ld);
@@ -1291,21 +1317,8 @@ static int start_tls(struct ew_dir *d, const char *url, char *err, size_t errlen
 		ld_err(d->ld, rc, NULL, err, errlen, what);
 		goto cleanup;
 	}
-	d->round_trips++;
-	w = wait_msg(d, msgid, deadline_from_now(d), &m);
-	if (w != WAIT_OK) {
-		wait_failed(d, w, msgid, err, errlen, what);
+	if (await_result(d, msgid, what, err, errlen) != 0)
 		goto cleanup;
-	}
-	rc = ldap_parse_result(d->ld, m, &code, NULL, &diag, NULL, NULL, 0);
-	if (rc != LDAP_SUCCESS) {
-		ld_err(d->ld, rc, NULL, err, errlen, what);
-		goto cleanup;
-	}
-	if (code != LDAP_SUCCESS) {
-		ld_err(d->ld, code, diag, err, errlen, what);
-		goto cleanup;
-	}
 	/* The handshake is bounded by LDAP_OPT_NETWORK_TIMEOUT (asynchronous
 	 * connection, see do_connect). */
 	clear_diag(d->ld);
@@ -1317,8 +1330,6 @@ static int start_tls(struct ew_dir *d, const char *url, char *err, size_t errlen
 	}
 	ret = 0;
 cleanup:
-	ldap_memfree(diag);
-	ldap_msgfree(m);
 	return ret;
 }
 
@@ -1326,10 +1337,8 @@ static int bind_simple(struct ew_dir *d, const struct ew_dir_opts *o, char *err,
 		       size_t errlen)
 {
 	struct berval cred;
-	LDAPMessage *m = NULL;
-	char *diag = NULL, what[600];
-	int msgid = -1, rc, code = LDAP_OTHER, ret = -1;
-	enum wait_status w;
+	char what[600];
+	int msgid = -1, rc, ret = -1;
 
 	snprintf(what, sizeof(what), "simple bind as \"%s\"", o->bind_dn);
 	cred.bv_val = (char *)o->password;
@@ -1341,27 +1350,12 @@ static int bind_simple(struct ew_dir *d, const struct ew_dir_opts *o, char *err,
 		ld_err(d->ld, rc, NULL, err, errlen, what);
 		goto cleanup;
 	}
-	d->round_trips++;
-	w = wait_msg(d, msgid, deadline_from_now(d), &m);
-	if (w != WAIT_OK) {
-		wait_failed(d, w, msgid, err, errlen, what);
+	if (await_result(d, msgid, what, err, errlen) != 0)
 		goto cleanup;
-	}
-	rc = ldap_parse_result(d->ld, m, &code, NULL, &diag, NULL, NULL, 0);
-	if (rc != LDAP_SUCCESS) {
-		ld_err(d->ld, rc, NULL, err, errlen, what);
-		goto cleanup;
-	}
-	if (code != LDAP_SUCCESS) {
-		ld_err(d->ld, code, diag, err, errlen, what);
-		goto cleanup;
-	}
 	snprintf(d->method, sizeof(d->method), "simple (%s)",
 		 o->tls == EW_DIR_LDAPS ? "LDAPS" : "StartTLS");
 	ret = 0;
 cleanup:
-	ldap_memfree(diag);
-	ldap_msgfree(m);
 	return ret;
 }
 
