@@ -62,7 +62,7 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
-	demo install uninstall clean lint-man fuzz FORCE
+	demo install uninstall clean lint-man fuzz fuzz-build FORCE
 
 all: exwizard
 
@@ -128,7 +128,8 @@ check-unit:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)LAB_NS=$(CHECK_NS) sh tests/run.sh all $(BUILD)
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)LAB_NS=$(CHECK_NS) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/run.sh all $(BUILD)
 
 lab-up:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
@@ -152,16 +153,30 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_RUNS ?= 0
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icore -I$(BUILD)/core
+FUZZ_BASE := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-Icore -I$(BUILD)/core
+FUZZ_OBJ := $(CORE_SRC:core/%.c=$(FUZZ_BUILD)/core/%.o) $(FUZZ_BUILD)/core/help_topics.o
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC) $(BUILD)/core/help_topics.c
+# core once, instrumented; each target links it.
+$(FUZZ_BUILD)/core/help_topics.o: $(BUILD)/core/help_topics.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  FUZZ    $@";)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(CORE_CFLAGS) -o $@ $< $(CORE_SRC) \
-		$(BUILD)/core/help_topics.c $(CORE_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
 
-fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+$(FUZZ_BUILD)/core/%.o: core/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@";)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@$(if $(Q),echo "  FUZZ    $@";)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined $(CORE_CFLAGS) -o $@ $< \
+		$(FUZZ_OBJ) $(CORE_LIBS)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+fuzz: fuzz-build
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
 		echo "--- $$t"; \

@@ -68,6 +68,7 @@ for t in "$build"/tests/unit/test_*; do
 done
 
 if [ "$mode" = all ]; then
+	run_suite "fuzz/quick" sh "$top/tests/fuzz/quick.sh"
 	echo "--- lab up ($ns)"
 	start=$(date +%s)
 	lab_is_up=1
