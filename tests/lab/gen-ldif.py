@@ -475,6 +475,28 @@ def write_objects(outdir, password):
     write_groups(out, "Erin", OU_ERIN, users["erin"], ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL, 0)
     out.close()
 
+    # Hostile data: values an attacker who may write them could choose
+    # (terminal escapes, CR, BEL; Samba refuses them in sAMAccountName, invalid
+    # UTF-8 anywhere and values past an attribute's rangeUpper), in their own
+    # file so that the rest of the lab does not depend on them.
+    hostile = Ldif(os.path.join(outdir, "26-hostile.ldif"))
+    mallory = user(hostile, "mallory", "Mallory", "Hostile", password, extra=[
+        ("description", b"\x1b[2J\x1b[H" + b"A" * 1000),
+        ("mail", "mallory@" + DOMAIN),
+        ("mailNickname", "mallory"),
+        ("proxyAddresses", b"SMTP:mallory@exwiz.test\x1b[5m"),
+        ("homeMDB", EXCH1_DB),
+        ("homeMTA", EXCH1_MTA),
+        ("msExchHomeServerName", LEG_EXCH1),
+        ("legacyExchangeDN", LEG_AG_NEW.encode() + b"/cn=Recipients/cn=mal\x1b]0;x\x07"),
+        ("msExchMailboxGuid", stable_guid("mailbox.mallory").bytes_le),
+    ])
+    hostile.entry("CN=GS-Evil-001,%s" % OU_GROUPS, [
+        ("objectClass", "top"), ("objectClass", "group"),
+        ("sAMAccountName", "GS-Evil-001"), ("groupType", GT_GLOBAL),
+        ("description", b"Evil\x1b[31m\x1b]0;pwned\x07\rGroup"), ("member", mallory)])
+    hostile.close()
+
     # A proper mover can also write the user attributes a move changes: operator
     # is an Account Operator (full control on user objects by the default
     # security descriptor), junior is not.
