@@ -158,3 +158,26 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 	c->ccache = NULL;
 	return -1;
 }
+
+struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
+					      const char *who, const char *const *attrs,
+					      LDAPControl **ctrls, char *err, size_t errlen)
+{
+	struct ew_dir_result *r = NULL;
+	char account[256], *a, *u, *filter;
+
+	ew_account_name(who, account, sizeof(account));
+	a = ew_dir_filter_escape(account, strlen(account));
+	u = ew_dir_filter_escape(who, strlen(who));
+	filter = a && u ? ew_strprintf("(&(objectClass=user)(|(sAMAccountName=%s)"
+				       "(userPrincipalName=%s)))", a, u) : NULL;
+	free(a);
+	free(u);
+	if (filter == NULL)
+		snprintf(err, errlen, "out of memory");
+	else if (ew_dir_search(d, base, LDAP_SCOPE_SUBTREE, filter, attrs, ctrls, &r, err,
+			       errlen) != 0)
+		ew_dir_result_free(&r);
+	free(filter);
+	return r;
+}

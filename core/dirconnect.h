@@ -9,6 +9,7 @@
 #ifndef EW_DIRCONNECT_H
 #define EW_DIRCONNECT_H
 
+#include <ldap.h>
 #include <stddef.h>
 
 struct ew_run;
@@ -29,6 +30,14 @@ struct ew_dirconn {
 int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
 		    struct ew_finding **why);
 void ew_dirconn_close(struct ew_dirconn *c);
+
+/*
+ * The user entry for a sAMAccountName, UPN or DOMAIN\name, with attrs (and
+ * extra controls): a result with 0 or 1 entries, or NULL with a message.
+ */
+struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
+					      const char *who, const char *const *attrs,
+					      LDAPControl **ctrls, char *err, size_t errlen);
 
 /* The DC host names from _ldap._tcp.dc._msdcs.DOMAIN (or _gc._tcp when gc). */
 size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,

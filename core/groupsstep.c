@@ -204,7 +204,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	struct groups gs = {0};
 	struct ew_token_counts counts;
 	struct ew_sid user_sid, domain_sid;
-	char account[256], *esc = NULL, *filter = NULL, err[512], sidtext[EW_SID_STRLEN];
+	char account[256], err[512], sidtext[EW_SID_STRLEN];
 	char **errs = NULL, **filters = NULL;
 	const struct ew_dir_entry *ue;
 	const struct ew_dir_attr *a;
@@ -227,17 +227,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	ew_account_name(t->user, account, sizeof(account));
-	esc = ew_dir_filter_escape(account, strlen(account));
-	{
-		char *upn = ew_dir_filter_escape(t->user, strlen(t->user));
-
-		filter = esc && upn ? ew_strprintf("(&(objectClass=user)(|(sAMAccountName=%s)"
-						   "(userPrincipalName=%s)))", esc, upn) : NULL;
-		free(upn);
-	}
-	if (base == NULL || filter == NULL ||
-	    ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, filter, user_attrs, NULL, &ur, err,
-			  sizeof(err)) != 0) {
+	if (base == NULL || (ur = ew_dirconn_find_account(c.dir, base, t->user, user_attrs, NULL,
+							  err, sizeof(err))) == NULL) {
 		f = ew_finding_new("TOK-COUNT", EW_SKIP, "The user could not be looked up");
 		if (f)
 			ew_finding_evidence(f, "%s", base ? err : "no defaultNamingContext");
@@ -476,8 +467,6 @@ out:
 	groups_free(&gs);
 	ew_dir_result_free(&ur);
 	ew_dir_result_free(&tr);
-	free(esc);
-	free(filter);
 	ew_dirconn_close(&c);
 	return 0;
 }

@@ -25,28 +25,6 @@ static const char *first(const struct ew_dir_entry *e, const char *attr)
 	return a && a->nvalues ? a->values[0].val : NULL;
 }
 
-/* The account entry for a sAMAccountName or UPN, with attrs; NULL if none. */
-static struct ew_dir_result *find_account(struct ew_dir *d, const char *base, const char *who,
-					  const char *const *attrs, LDAPControl **ctrls,
-					  char *err, size_t errlen)
-{
-	struct ew_dir_result *r = NULL;
-	char account[256], *a, *u, *filter;
-
-	ew_account_name(who, account, sizeof(account));
-	a = ew_dir_filter_escape(account, strlen(account));
-	u = ew_dir_filter_escape(who, strlen(who));
-	filter = a && u ? ew_strprintf("(&(objectClass=user)(|(sAMAccountName=%s)"
-				       "(userPrincipalName=%s)))", a, u) : NULL;
-	free(a);
-	free(u);
-	if (filter == NULL || ew_dir_search(d, base, LDAP_SCOPE_SUBTREE, filter, attrs, ctrls,
-					    &r, err, errlen) != 0)
-		ew_dir_result_free(&r);
-	free(filter);
-	return r;
-}
-
 static enum ew_mbx_kind kind_of(const struct ew_dir_entry *e)
 {
 	const struct ew_dir_attr *oc = ew_dir_entry_attr(e, "objectClass");
@@ -164,7 +142,7 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	m->groups = json_array();
 	m->rights = json_array();
 	ew_account_name(t->mover, account, sizeof(account));
-	mr = find_account(d, base, t->mover, macct, NULL, err, sizeof(err));
+	mr = ew_dirconn_find_account(d, base, t->mover, macct, NULL, err, sizeof(err));
 	if (mr == NULL || mr->nentries == 0) {
 		f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
 				   t->mover);
@@ -415,7 +393,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
 	sdctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP | EW_DIR_SD_DACL);
 	ctrls[0] = sdctl;
-	ur = base ? find_account(c.dir, base, t->user, uattrs, sdctl ? ctrls : NULL, err,
+	ur = base ? ew_dirconn_find_account(c.dir, base, t->user, uattrs, sdctl ? ctrls : NULL, err,
 				 sizeof(err)) : NULL;
 	if (ur == NULL) {
 		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "The user could not be looked up");
