@@ -9,6 +9,7 @@ sess="exwiz-tui-$$"
 silent_pid=
 at_exit() {
 	tmux kill-session -t "$sess" 2>/dev/null
+	tmux kill-session -t "$sess-keep" 2>/dev/null
 	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
 }
 screen() { tmux capture-pane -p -t "$sess"; }
@@ -28,6 +29,10 @@ start() {
 		"$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
 }
 
+# A session that lives through the whole test keeps the tmux server up: killing
+# the only session ends the server, and a session started in that moment dies
+# with it.
+tmux new-session -d -s "$sess-keep" "sleep 900"
 inlab env KRB5CCNAME="FILE:$work/cc" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
 X="-u bob -x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior"
 
