@@ -112,6 +112,16 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCORE) tests/unit/testut
 	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TEST_CFLAGS) -Itests/unit -o $@ $< \
 		$(ALL_LDFLAGS) $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS)
 
+LATENCY_BIN := $(BUILD)/tests/bench/exwiz-latency
+NFQ_CFLAGS = $(call pc_cflags,libnetfilter_queue)
+NFQ_LIBS = $(call pc_libs,libnetfilter_queue,-lnetfilter_queue -lnfnetlink)
+
+# The latency injector (NFQUEUE), for the fault suite and the benchmark.
+$(LATENCY_BIN): tests/bench/latency.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(NFQ_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(NFQ_LIBS)
+
 tests: exwizard $(UNIT_BIN) $(INTEG_BIN)
 
 deps:
@@ -128,7 +138,7 @@ check-unit:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)$(MAKE) --no-print-directory fuzz-build $(LATENCY_BIN)
 	$(Q)LAB_NS=$(CHECK_NS) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/run.sh all $(BUILD)
 
 lab-up:
