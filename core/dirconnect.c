@@ -1,5 +1,7 @@
 #include "dirconnect.h"
 
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,85 @@ size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t m
 	return nh;
 }
 
+/* The address of host (an IP literal as it is, else its A record from the
+ * first resolver that has one), for pinning the KDC to the DC. */
+static int host_address(struct ew_run *run, const char *host, char *addr, size_t len)
+{
+	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
+	struct ew_dns_result *rs[EW_RESOLV_MAX];
+	struct ew_resolv rc;
+	unsigned char buf[16];
+	char err[256];
+	size_t n = 0, i;
+	int found = -1;
+
+	if (inet_pton(AF_INET, host, buf) == 1) {
+		snprintf(addr, len, "%s", host);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, buf) == 1) {
+		snprintf(addr, len, "[%s]", host);
+		return 0;
+	}
+	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
+		ew_resolv_clear(&rc);
+		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
+	}
+	for (i = 0; i < rc.nservers; i++)
+		if ((rs[n] = ew_dns_result_new(host, EW_DNS_A, rc.servers[i])) != NULL)
+			n++;
+	ew_dns_resolve(rs, n, &o, err, sizeof(err));
+	for (i = 0; i < n; i++) {
+		if (found < 0 && rs[i]->status == EW_DNS_OK && rs[i]->nanswers > 0) {
+			snprintf(addr, len, "%s", rs[i]->answers[0].data);
+			found = 0;
+		}
+		ew_dns_result_free(&rs[i]);
+	}
+	ew_resolv_clear(&rc);
+	return found;
+}
+
+/* The ldap/ ticket, fetched on a thread while the connection is made. */
+struct prefetch {
+	struct ew_run *run;
+	const char *ccache;
+	const char *host;
+	const char *addr;	/* the DC's, whose KDC is asked; NULL: the library's */
+	char spn[300];
+	pthread_t th;
+	int started;
+	int joined;
+	int rc;
+	char err[512];
+};
+
+static void *prefetch_thread(void *arg)
+{
+	struct prefetch *p = arg;
+	struct ew_run *run = p->run;
+	char kdc[100];
+
+	if (p->addr)
+		snprintf(kdc, sizeof(kdc), "%s:88", p->addr);
+	p->rc = ew_krb_prefetch(p->ccache, run->target->realm, p->addr ? kdc : NULL, p->spn,
+				run->timeout_ms * run->tries + 1000, run->cancel, p->err,
+				sizeof(p->err));
+	return NULL;
+}
+
+static int prefetch_wait(void *arg, char *err, size_t errlen)
+{
+	struct prefetch *p = arg;
+
+	if (p->started && !p->joined)
+		pthread_join(p->th, NULL);
+	p->joined = 1;
+	if (p->rc != 0 && err)
+		snprintf(err, errlen, "%s", p->err);
+	return p->rc;
+}
+
 void ew_dirconn_close(struct ew_dirconn *c)
 {
 	ew_dir_close(&c->dir);
@@ -76,7 +157,7 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 {
 	struct ew_target *t = run->target;
 	struct ew_dir_opts o;
-	char hosts[8][256], err[512] = "", tgt_err[512] = "";
+	char hosts[8][256], err[512] = "", tgt_err[512] = "", addr[80];
 	size_t nh, i;
 
 	memset(c, 0, sizeof(*c));
@@ -125,18 +206,32 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 		o.ccache = c->ccache;
 	}
 	for (i = 0; i < nh && !ew_run_cancelled(run); i++) {
-		o.host = hosts[i];
-		if (c->ccache) {
-			char spn[300];
+		struct prefetch pf;
+		int rc;
 
-			/* The KDC is asked here, bounded; the bind then finds the ticket. */
-			snprintf(spn, sizeof(spn), "ldap/%s", hosts[i]);
-			if (ew_krb_prefetch(c->ccache, t->realm, spn,
-					    run->timeout_ms * run->tries + 1000, run->cancel,
-					    err, sizeof(err)) != 0)
-				continue;
+		o.host = hosts[i];
+		o.before_bind = NULL;
+		/* Its address once, for the connection and for the KDC of that DC. */
+		o.addr = host_address(run, hosts[i], addr, sizeof(addr)) == 0 ? addr : NULL;
+		if (c->ccache) {
+			/* The KDC is asked (bounded) while the connection is made and
+			 * the rootDSE read; the bind then finds the ticket. */
+			memset(&pf, 0, sizeof(pf));
+			pf.run = run;
+			pf.ccache = c->ccache;
+			pf.host = hosts[i];
+			pf.addr = o.addr;
+			snprintf(pf.spn, sizeof(pf.spn), "ldap/%s", hosts[i]);
+			pf.started = pthread_create(&pf.th, NULL, prefetch_thread, &pf) == 0;
+			if (!pf.started)
+				prefetch_thread(&pf);
+			o.before_bind = prefetch_wait;
+			o.before_bind_arg = &pf;
 		}
-		if (ew_dir_open(&o, &c->dir, err, sizeof(err)) == 0) {
+		rc = ew_dir_open(&o, &c->dir, err, sizeof(err));
+		if (o.before_bind)
+			prefetch_wait(&pf, NULL, 0);
+		if (rc == 0) {
 			c->host = strdup(hosts[i]);
 			c->method = strdup(ew_dir_bind_method(c->dir));
 			return 0;
@@ -159,11 +254,8 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 	return -1;
 }
 
-struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
-					      const char *who, const char *const *attrs,
-					      LDAPControl **ctrls, char *err, size_t errlen)
+char *ew_dirconn_account_filter(const char *who)
 {
-	struct ew_dir_result *r = NULL;
 	char account[256], *a, *u, *filter;
 
 	ew_account_name(who, account, sizeof(account));
@@ -173,6 +265,16 @@ struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base
 				       "(userPrincipalName=%s)))", a, u) : NULL;
 	free(a);
 	free(u);
+	return filter;
+}
+
+struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
+					      const char *who, const char *const *attrs,
+					      LDAPControl **ctrls, char *err, size_t errlen)
+{
+	struct ew_dir_result *r = NULL;
+	char *filter = ew_dirconn_account_filter(who);
+
 	if (filter == NULL)
 		snprintf(err, errlen, "out of memory");
 	else if (ew_dir_search(d, base, LDAP_SCOPE_SUBTREE, filter, attrs, ctrls, &r, err,

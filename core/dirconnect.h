@@ -35,6 +35,8 @@ void ew_dirconn_close(struct ew_dirconn *c);
  * The user entry for a sAMAccountName, UPN or DOMAIN\name, with attrs (and
  * extra controls): a result with 0 or 1 entries, or NULL with a message.
  */
+/* Its filter (caller frees), for pipelining it with other searches. */
+char *ew_dirconn_account_filter(const char *who);
 struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
 					      const char *who, const char *const *attrs,
 					      LDAPControl **ctrls, char *err, size_t errlen);

@@ -3,12 +3,16 @@
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
 #include <lber.h>
+#include <openldap.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sasl/sasl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1161,6 +1165,84 @@ static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *
 	}
 }
 
+/*
+ * Connect to the address already found (an IP literal; no lookup), bounded
+ * and cancellable like the connection libldap makes: the socket, or -1 with
+ * d->connect_errno set.
+ */
+static int connect_addr(struct ew_dir *d, const char *addr, int port)
+{
+	struct addrinfo hints, *ai = NULL;
+	char host[64], serv[8];
+	size_t len = strlen(addr);
+	int fd, flags;
+
+	d->connect_errno = EINVAL;
+	if (len >= sizeof(host))
+		return -1;
+	if (addr[0] == '[' && len > 2 && addr[len - 1] == ']')
+		snprintf(host, sizeof(host), "%.*s", (int)(len - 2), addr + 1);
+	else
+		snprintf(host, sizeof(host), "%s", addr);
+	snprintf(serv, sizeof(serv), "%d", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, serv, &hints, &ai) != 0 || ai == NULL)
+		return -1;
+	d->connect_tries++;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		d->connect_errno = errno;
+		freeaddrinfo(ai);
+		return -1;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+		d->connect_errno = errno;
+		close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	for (;;) {
+		struct pollfd p = { fd, POLLOUT, 0 };
+		long long left;
+		int soerr = 0, rc;
+		socklen_t sl = sizeof(soerr);
+
+		if (is_cancelled(d->cancel)) {
+			d->connect_errno = ECANCELED;
+			break;
+		}
+		left = d->connect_deadline - now_ms();
+		if (left <= 0) {
+			d->connect_errno = ETIMEDOUT;
+			break;
+		}
+		rc = poll(&p, 1, (int)(left < SLICE_MS ? left : SLICE_MS));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0) {
+			d->connect_errno = errno;
+			break;
+		}
+		if (rc == 0)
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+			soerr = errno;
+		d->connect_errno = soerr;
+		if (soerr != 0)
+			break;
+		/* libldap reads and writes it as its own: blocking, as it makes them. */
+		flags = fcntl(fd, F_GETFL);
+		if (flags >= 0)
+			fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
 static void on_close(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 {
 	(void)ld;
@@ -1480,6 +1562,28 @@ static int do_connect(struct ew_dir *d, const struct ew_dir_opts *o, const char 
 	return -1;
 }
 
+static void *warm_up_thread(void *arg)
+{
+	int version = 0;
+
+	(void)arg;
+	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+	return NULL;
+}
+
+void ew_dir_warm_up(void)
+{
+	pthread_t th;
+	pthread_attr_t attr;
+
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &attr, warm_up_thread, NULL) != 0)
+		warm_up_thread(NULL);
+	pthread_attr_destroy(&attr);
+}
+
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen)
 {
 	struct ew_dir *d = NULL;
@@ -1553,27 +1657,67 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
 	}
 	d->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : EW_DIR_DEFAULT_TIMEOUT_MS;
 	d->cancel = o->cancel;
-	rc = ldap_initialize(&d->ld, url);
-	if (rc != LDAP_SUCCESS) {
-		d->ld = NULL;
-		set_err(err, errlen, "LDAP: cannot set up %s: %s", url, ldap_err2string(rc));
-		goto cleanup;
+	if (o->addr != NULL && o->tls != EW_DIR_LDAPS) {
+		/* The address is known: connect to it, no second lookup of the name
+		 * (which the URL keeps, for the Kerberos name of the server). */
+		int fd;
+
+		d->connect_errno = 0;
+		d->connect_tries = 0;
+		d->connect_deadline = deadline_from_now(d);
+		fd = connect_addr(d, o->addr, port);
+		if (fd < 0) {
+			int e = d->connect_errno;
+
+			if (e == ECANCELED)
+				set_err(err, errlen, "connecting to %s (%s): cancelled", url, o->addr);
+			else if (e == ETIMEDOUT)
+				set_err(err, errlen, "cannot connect to %s (%s): timed out after %d ms",
+					url, o->addr, d->timeout_ms);
+			else
+				set_err(err, errlen, "cannot connect to %s (%s): %s", url, o->addr,
+					strerror(e));
+			goto cleanup;
+		}
+		rc = ldap_init_fd(fd, LDAP_PROTO_TCP, url, &d->ld);
+		if (rc != LDAP_SUCCESS) {
+			close(fd);
+			d->ld = NULL;
+			set_err(err, errlen, "LDAP: cannot set up %s: %s", url, ldap_err2string(rc));
+			goto cleanup;
+		}
+		if (set_options(d, o, err, errlen) != 0)
+			goto cleanup;
+	} else {
+		rc = ldap_initialize(&d->ld, url);
+		if (rc != LDAP_SUCCESS) {
+			d->ld = NULL;
+			set_err(err, errlen, "LDAP: cannot set up %s: %s", url, ldap_err2string(rc));
+			goto cleanup;
+		}
+		if (set_options(d, o, err, errlen) != 0)
+			goto cleanup;
+		if (do_connect(d, o, url, err, errlen) != 0)
+			goto cleanup;
 	}
-	if (set_options(d, o, err, errlen) != 0)
-		goto cleanup;
-	if (do_connect(d, o, url, err, errlen) != 0)
-		goto cleanup;
 	if (o->tls == EW_DIR_STARTTLS && start_tls(d, url, err, errlen) != 0)
-		goto cleanup;
-	if (o->bind_dn != NULL)
-		rc = bind_simple(d, o, err, errlen);
-	else
-		rc = bind_gssapi(d, o, url, err, errlen);
-	if (rc != 0)
 		goto cleanup;
 	/* "*" and "+": AD returns its rootDSE for either; other servers keep
 	 * the naming contexts operational. */
-	if (ew_dir_search(d, "", LDAP_SCOPE_BASE, "(objectClass=*)", all_attrs, NULL,
+	if (o->bind_dn != NULL) {
+		rc = bind_simple(d, o, err, errlen);
+	} else {
+		rc = ew_dir_search(d, "", LDAP_SCOPE_BASE, "(objectClass=*)", all_attrs, NULL,
+				   &d->rootdse, err, errlen);
+		if (rc == 0 && o->before_bind)
+			rc = o->before_bind(o->before_bind_arg, err, errlen);
+		if (rc == 0)
+			rc = bind_gssapi(d, o, url, err, errlen);
+	}
+	if (rc != 0)
+		goto cleanup;
+	if (d->rootdse == NULL &&
+	    ew_dir_search(d, "", LDAP_SCOPE_BASE, "(objectClass=*)", all_attrs, NULL,
 			  &d->rootdse, err, errlen) != 0)
 		goto cleanup;
 	*out = d;

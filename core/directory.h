@@ -29,6 +29,9 @@ enum ew_dir_tls { EW_DIR_PLAIN, EW_DIR_STARTTLS, EW_DIR_LDAPS };
 
 struct ew_dir_opts {
 	const char *host;	/* DC host name (GSSAPI needs the name, not an IP) */
+	const char *addr;	/* its address if already known (an IP literal, IPv6 in
+				 * brackets or not): connected to without looking host up
+				 * again; NULL: libldap resolves host. Not for LDAPS. */
 	int port;		/* 0: 389 (3268 when gc), 636/3269 with LDAPS */
 	int gc;			/* global catalog */
 	enum ew_dir_tls tls;
@@ -41,6 +44,12 @@ struct ew_dir_opts {
 				 * Certificates are always verified (REQUIRE_CERT hard) */
 	int timeout_ms;		/* per operation and for connecting; 0 = 5000 */
 	volatile sig_atomic_t *cancel;	/* optional; set: abandon and fail "cancelled" */
+	/* GSSAPI only, optional: called once connected, before the bind (which
+	 * then follows only if it returns 0, else its message is the error).
+	 * The rootDSE is read (anonymously) before it is called, so that the
+	 * read overlaps whatever it waits for (a ticket being fetched). */
+	int (*before_bind)(void *arg, char *err, size_t errlen);
+	void *before_bind_arg;
 };
 
 struct ew_dir;
@@ -50,9 +59,18 @@ struct ew_dir;
  * ew_dir_close), or -1 with a message in err. Argument checks (empty host, a
  * simple bind without TLS or with an empty password) come before anything is
  * sent. Against AD over TLS the GSSAPI bind asks for no SASL security layer
- * (maxssf=0); on plain LDAP it negotiates sign and seal.
+ * (maxssf=0); on plain LDAP it negotiates sign and seal. With GSSAPI the
+ * rootDSE is read before the bind (AD gives it to anyone), else after.
  */
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen);
+
+/*
+ * libldap sets itself up on first use, once per process, and that includes
+ * looking up this host's own name in DNS (round trips over a slow link).
+ * This starts that on a thread of its own, at once, so that it is done by
+ * the time a step first connects (which otherwise waits for it).
+ */
+void ew_dir_warm_up(void);
 void ew_dir_close(struct ew_dir **d);
 
 /* First value of a rootDSE attribute (defaultNamingContext,

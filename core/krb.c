@@ -2,12 +2,15 @@
 
 #include <ctype.h>
 #include <krb5.h>
+#include <profile.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "text.h"
 
@@ -367,7 +370,117 @@ struct group {
 	char *realm;
 	struct svc_job *jobs;
 	size_t n;
+	int pin_fd;		/* the pinned configuration (memfd), or -1 */
+	profile_t pin;		/* it and the user's files, or NULL */
 };
+
+/*
+ * The user's krb5 configuration with the realm's KDCs pinned to kdcs (IP
+ * literals with a port, as found by the step that asks): a request then goes
+ * to the KDC at once, without the URI and SRV lookups, the host lookups and,
+ * after the reply, the primary-KDC lookup that the library would otherwise
+ * make for every request, one after the other (each a round trip over a WAN
+ * link). The pin is an anonymous in-memory file read first, before the
+ * user's files, so everything else the user configured still holds.
+ */
+static int addr_ok(const char *a)
+{
+	size_t i;
+
+	if (a == NULL || a[0] == '\0' || strlen(a) > 64)
+		return 0;
+	for (i = 0; a[i]; i++)
+		if (!isxdigit((unsigned char)a[i]) && strchr(".:[]", a[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static int realm_ok(const char *r)
+{
+	size_t i;
+
+	if (r == NULL || r[0] == '\0' || strlen(r) > 255)
+		return 0;
+	for (i = 0; r[i]; i++)
+		if (!isalnum((unsigned char)r[i]) && strchr(".-_", r[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
+{
+	char **defaults = NULL, path[64], *text = NULL, *more, *copy = NULL, *tok, *save = NULL;
+	const char **files = NULL, *env;
+	size_t i, nd = 0, len;
+
+	g->pin_fd = -1;
+	g->pin = NULL;
+	if (nkdcs == 0 || !realm_ok(g->realm))
+		return;
+	text = ew_strprintf("[libdefaults]\n\tdns_lookup_kdc = false\n\tdns_uri_lookup = false\n"
+			    "[realms]\n\t%s = {\n", g->realm);
+	for (i = 0; text && i < nkdcs; i++) {
+		if (!addr_ok(kdcs[i]))
+			continue;
+		more = ew_strprintf("%s\t\tkdc = %s\n\t\tmaster_kdc = %s\n", text, kdcs[i],
+				    kdcs[i]);
+		free(text);
+		text = more;
+	}
+	more = text ? ew_strprintf("%s\t}\n", text) : NULL;
+	free(text);
+	text = more;
+	if (text == NULL || strstr(text, "kdc =") == NULL)
+		goto out;
+	g->pin_fd = memfd_create("exwizard-krb5.conf", MFD_CLOEXEC);
+	if (g->pin_fd < 0)
+		goto out;
+	len = strlen(text);
+	if (write(g->pin_fd, text, len) != (ssize_t)len)
+		goto fail;
+	/* The files the library reads (KRB5_CONFIG, else its default). */
+	env = secure_getenv("KRB5_CONFIG");
+	copy = strdup(env && *env ? env : "/etc/krb5.conf");
+	if (copy == NULL)
+		goto fail;
+	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+		nd++;
+	free(copy);
+	copy = strdup(env && *env ? env : "/etc/krb5.conf");
+	defaults = calloc(nd + 1, sizeof(*defaults));
+	if (copy == NULL || defaults == NULL)
+		goto fail;
+	nd = 0;
+	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+		defaults[nd++] = tok;
+	files = calloc(nd + 2, sizeof(*files));
+	if (files == NULL)
+		goto fail;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", g->pin_fd);
+	files[0] = path;
+	for (i = 0; i < nd; i++)
+		files[i + 1] = defaults[i];
+	if (profile_init(files, &g->pin) != 0) {
+		g->pin = NULL;
+		goto fail;
+	}
+	goto out;
+fail:
+	close(g->pin_fd);
+	g->pin_fd = -1;
+out:
+	free(files);
+	free(defaults);
+	free(copy);
+	free(text);
+}
+
+static krb5_error_code group_context(const struct group *g, krb5_context *ctx)
+{
+	if (g->pin != NULL && krb5_init_context_profile(g->pin, 0, ctx) == 0)
+		return 0;
+	return krb5_init_context(ctx);
+}
 
 static void group_release(struct group *g)
 {
@@ -397,6 +510,10 @@ static void group_release(struct group *g)
 	free(g->ccname);
 	free(g->realm);
 	free(g->jobs);
+	if (g->pin)
+		profile_release(g->pin);
+	if (g->pin_fd >= 0)
+		close(g->pin_fd);
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cv);
 	free(g);
@@ -449,7 +566,7 @@ static void *svc_thread(void *arg)
 	double t0;
 
 	memset(&in, 0, sizeof(in));
-	code = krb5_init_context(&ctx);
+	code = group_context(g, &ctx);
 	if (code != 0) {
 		s->code = code;
 		s->error = strdup("krb5_init_context failed");
@@ -579,7 +696,8 @@ static void copy_out(struct ew_krb_svc *dst, struct ew_krb_svc *src)
 	memset(src, 0, sizeof(*src));
 }
 
-static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_krb_svc *svc,
+static int run_jobs(const char *ccache, int copy, const char *realm,
+		    const char *const *kdcs, size_t nkdcs, struct ew_krb_svc *svc,
 		    size_t n, int timeout_ms, volatile sig_atomic_t *cancel, char *err,
 		    size_t errlen)
 {
@@ -595,6 +713,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
 	g->refs = 1;
+	g->pin_fd = -1;
 	g->realm = strdup(realm);
 	g->jobs = calloc(n ? n : 1, sizeof(*g->jobs));
 	g->n = n;
@@ -603,6 +722,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 		group_release(g);
 		return -1;
 	}
+	pin_setup(g, kdcs, nkdcs);
 	if (copy) {
 		g->own_cache = 1;
 		if (ew_krb_private_copy(ccache, realm, &g->ccname, err, errlen) != 0) {
@@ -687,22 +807,23 @@ static int run_jobs(const char *ccache, int copy, const char *realm, struct ew_k
 	return 0;
 }
 
-int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
-			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
-			char *err, size_t errlen)
+int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
+			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
+			volatile sig_atomic_t *cancel, char *err, size_t errlen)
 {
-	return run_jobs(ccache, 1, realm, svc, n, timeout_ms, cancel, err, errlen);
+	return run_jobs(ccache, 1, realm, kdcs, nkdcs, svc, n, timeout_ms, cancel, err, errlen);
 }
 
-int ew_krb_prefetch(const char *ccache, const char *realm, const char *spn, int timeout_ms,
-		    volatile sig_atomic_t *cancel, char *err, size_t errlen)
+int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, const char *spn,
+		    int timeout_ms, volatile sig_atomic_t *cancel, char *err, size_t errlen)
 {
 	struct ew_krb_svc s;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.spn = (char *)spn;
-	rc = run_jobs(ccache, 0, realm, &s, 1, timeout_ms, cancel, err, errlen);
+	rc = run_jobs(ccache, 0, realm, &kdc, kdc ? 1 : 0, &s, 1, timeout_ms, cancel, err,
+		      errlen);
 	if (rc == 0 && !s.ok) {
 		snprintf(err, errlen, "%s: %s", spn, s.error ? s.error : "failed");
 		rc = -1;
@@ -886,4 +1007,32 @@ void ew_krb_destroy(const char *ccname)
 	if (krb5_cc_resolve(ctx, ccname, &cc) == 0)
 		krb5_cc_destroy(ctx, cc);
 	krb5_free_context(ctx);
+}
+
+int ew_krb_process_config(void)
+{
+	static const char text[] = "[libdefaults]\n"
+				   "\tdns_canonicalize_hostname = fallback\n"
+				   "\trdns = false\n";
+	const char *env = secure_getenv("KRB5_CONFIG");
+	char *value;
+	int fd, rc;
+
+	fd = memfd_create("exwizard-krb5-names.conf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1)) {
+		close(fd);
+		return -1;
+	}
+	value = ew_strprintf("/proc/self/fd/%d:%s", fd, env && *env ? env : "/etc/krb5.conf");
+	if (value == NULL) {
+		close(fd);
+		return -1;
+	}
+	rc = setenv("KRB5_CONFIG", value, 1);
+	free(value);
+	if (rc != 0)
+		close(fd);
+	return rc;	/* the file stays open for the life of the process */
 }

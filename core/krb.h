@@ -76,10 +76,13 @@ struct ew_krb_svc {
  * Get a service ticket for each svc[i].spn in realm with the TGT of ccache
  * (NULL: the default), all at once. Bounded by timeout_ms overall. 0, or
  * -1 with a message when there is no TGT to start from (then svc untouched).
+ * kdcs (nkdcs of them, "ADDR:PORT" with ADDR an IP literal, IPv6 in brackets)
+ * pins the realm's KDCs so that the library looks nothing up in DNS first;
+ * nkdcs 0: the library finds the KDC itself (krb5.conf, DNS).
  */
-int ew_krb_get_services(const char *ccache, const char *realm, struct ew_krb_svc *svc,
-			size_t n, int timeout_ms, volatile sig_atomic_t *cancel,
-			char *err, size_t errlen);
+int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
+			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
+			volatile sig_atomic_t *cancel, char *err, size_t errlen);
 void ew_krb_svc_clear(struct ew_krb_svc *s);
 
 /*
@@ -95,10 +98,21 @@ int ew_krb_private_copy(const char *ccache, const char *realm, char **ccname, ch
  * Get the ticket for spn (realm added) into ccache, which must be a private
  * cache (it is stored there), bounded by timeout_ms: so that a library that
  * cannot be bounded (a GSSAPI bind) finds it ready and need not ask the KDC.
+ * kdc: "ADDR:PORT" of the KDC to ask (as for ew_krb_get_services), or NULL.
  * 0, or -1 with a message.
  */
-int ew_krb_prefetch(const char *ccache, const char *realm, const char *spn, int timeout_ms,
-		    volatile sig_atomic_t *cancel, char *err, size_t errlen);
+int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, const char *spn,
+		    int timeout_ms, volatile sig_atomic_t *cancel, char *err, size_t errlen);
+
+/*
+ * For this process only, before any thread starts: a host-based service name
+ * (the ldap/ service of a GSSAPI bind) is taken as given, not canonicalised
+ * through forward and reverse DNS lookups first (dns_canonicalize_hostname =
+ * fallback, rdns = false, read before the user's krb5.conf, which otherwise
+ * holds). exwizard names every server as it reports it; the lookups would
+ * only add round trips, and depend on the DNS being diagnosed. 0 or -1.
+ */
+int ew_krb_process_config(void);
 
 /* Cause and remedy of a krb5 error code, for a person. */
 void ew_krb_explain(long code, const char **cause, const char **remedy);

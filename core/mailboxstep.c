@@ -1,6 +1,7 @@
 #include "mailboxstep.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,70 +61,110 @@ static void add_sid(struct mover_ctx *m, const char *text)
 		m->nsids++;
 }
 
-/* Read nTSecurityDescriptor of each DN (owner, group, DACL: SD_FLAGS 7), all at once. */
+#define MAX_EXTRA 2
+
+/* Read nTSecurityDescriptor of each DN (owner, group, DACL: SD_FLAGS 7), all
+ * at once, and the nextra extra searches in the same batch (their results in
+ * extra_out, NULL when one failed). */
 static void read_sds(struct ew_dir *d, const char *const *dns, size_t n, struct ew_sd **out,
-		     char **why)
+		     char **why, const struct ew_dir_req *extra, size_t nextra,
+		     struct ew_dir_result **extra_out)
 {
 	static const char *const attrs[] = { "nTSecurityDescriptor", NULL };
 	LDAPControl *ctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP |
 						   EW_DIR_SD_DACL);
 	LDAPControl *ctrls[2] = { ctl, NULL };
-	struct ew_dir_req reqs[8];
-	struct ew_dir_result *rs[8] = {0};
-	char *errs[8] = {0}, err[256];
+	struct ew_dir_req reqs[8 + MAX_EXTRA];
+	struct ew_dir_result *rs[8 + MAX_EXTRA] = {0};
+	char *errs[8 + MAX_EXTRA] = {0}, err[256];
+	size_t i, nsd;
 
 	if (n > 8)
 		n = 8;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
+	if (nextra > MAX_EXTRA)
+		nextra = MAX_EXTRA;
+	nsd = ctl ? n : 0;
+	for (i = 0; i < nsd; i++) {
 		reqs[i].base = dns[i];
 		reqs[i].scope = LDAP_SCOPE_BASE;
 		reqs[i].filter = "(objectClass=*)";
 		reqs[i].attrs = attrs;
 		reqs[i].ctrls = ctrls;
-		out[i] = NULL;
-		why[i] = NULL;
 	}
-	if (ctl)
-		ew_dir_search_many(d, reqs, n, rs, errs, err, sizeof(err));
+	for (i = 0; i < nextra; i++)
+		reqs[nsd + i] = extra[i];
+	ew_dir_search_many(d, reqs, nsd + nextra, rs, errs, err, sizeof(err));
+	for (i = 0; i < nextra; i++) {
+		extra_out[i] = rs[nsd + i];
+		free(errs[nsd + i]);
+	}
 	for (i = 0; i < n; i++) {
-		const struct ew_dir_attr *a = rs[i] && rs[i]->nentries ?
+		const struct ew_dir_attr *a = rs[i] && i < nsd && rs[i]->nentries ?
 			ew_dir_entry_attr(&rs[i]->entries[0], "nTSecurityDescriptor") : NULL;
 
+		out[i] = NULL;
+		why[i] = NULL;
 		if (a && a->nvalues) {
 			if (ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len,
 					&out[i], err, sizeof(err)) != 0)
 				why[i] = ew_strprintf("unreadable descriptor: %s", err);
 		} else {
-			why[i] = ew_strprintf("%s", errs[i] ? errs[i] :
+			why[i] = ew_strprintf("%s", i < nsd && errs[i] ? errs[i] :
 					      "no nTSecurityDescriptor came back (no READ_CONTROL "
 					      "for the account exwizard binds as)");
 		}
-		ew_dir_result_free(&rs[i]);
-		free(errs[i]);
+		if (i < nsd) {
+			ew_dir_result_free(&rs[i]);
+			free(errs[i]);
+		}
 	}
 	if (ctl)
 		ldap_control_free(ctl);
 }
 
-static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
+/* The schema entry of an attribute, from the one search for all of them. */
+static const struct ew_dir_entry *schema_entry(const struct ew_dir_result *sr, const char *name)
+{
+	size_t i;
+
+	for (i = 0; sr && i < sr->nentries; i++) {
+		const char *n = first(&sr->entries[i], "lDAPDisplayName");
+
+		if (n && strcasecmp(n, name) == 0)
+			return &sr->entries[i];
+	}
+	return NULL;
+}
+
+/* What the mover check needs from the first batch of searches (owned by
+ * the caller), and what it adds to its own batch (the caller's extra). */
+struct mover_in {
+	struct ew_dir_result *account;	/* the mover's account */
+	struct ew_dir_result *groups;	/* the Exchange admin groups */
+	struct ew_dir_result *schema;	/* the attributes a move writes */
+	const struct ew_dir_req *extra;
+	size_t nextra;
+	struct ew_dir_result **extra_out;
+};
+
+static const char *const moved[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
+				     "targetAddress", "proxyAddresses", "legacyExchangeDN" };
+static const char *const admin_groups[] = {
+	"Exchange Domain Servers", "Exchange Enterprise Servers",
+	"Exchange Organization Administrators", "Organization Management",
+	"Recipient Management",
+};
+
+static void mover_check(struct ew_dir *d, const struct mover_in *in, const char *user_dn,
 			const struct ew_target *t, const struct ew_mbx_config *cfg,
 			const struct ew_mbx_user *u, struct ew_step_result *res, json_t *data)
 {
-	static const char *const macct[] = { "objectSid", "sAMAccountName", NULL };
 	static const char *const tg[] = { "tokenGroups", NULL };
-	static const char *const gattrs[] = { "objectSid", "cn", NULL };
-	static const char *const admin_groups[] = {
-		"Exchange Domain Servers", "Exchange Enterprise Servers",
-		"Exchange Organization Administrators", "Organization Management",
-		"Recipient Management",
-	};
-	static const char *const moved[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
-					     "targetAddress", "proxyAddresses",
-					     "legacyExchangeDN" };
 	struct mover_ctx *m = calloc(1, sizeof(*m));
-	struct ew_dir_result *mr = NULL, *tr = NULL, *gr = NULL, *sr = NULL;
+	const struct ew_dir_result *mr = in->account, *gr = in->groups;
+	struct ew_dir_result *tr = NULL;
+	struct ew_dir_req reqs[1 + MAX_EXTRA];
+	struct ew_dir_result *outs[1 + MAX_EXTRA] = {0};
 	const struct ew_mbx_object *org = NULL, *ag_new = NULL, *ag_old = NULL, *srv,
 				   *srv_old = NULL;
 	const char *dns[6];
@@ -142,62 +183,33 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	m->groups = json_array();
 	m->rights = json_array();
 	ew_account_name(t->mover, account, sizeof(account));
-	mr = ew_dirconn_find_account(d, base, t->mover, macct, NULL, err, sizeof(err));
 	if (mr == NULL || mr->nentries == 0) {
 		f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
 				   t->mover);
 		if (f)
 			ew_finding_remedy(f, "Check the name given with -m.");
 		ew_step_result_add(res, f);
+		for (i = 0; i < in->nextra; i++)
+			in->extra_out[i] = NULL;
+		if (in->nextra)
+			ew_dir_search_many(d, in->extra, in->nextra, in->extra_out, why, err,
+					   sizeof(err));
+		for (i = 0; i < in->nextra; i++)
+			free(why[i]);
+		memset(why, 0, sizeof(why));
 		goto out;
 	}
 	a = ew_dir_entry_attr(&mr->entries[0], "objectSid");
 	if (a && a->nvalues && ew_sid_parse_exact((const unsigned char *)a->values[0].val,
 						  a->values[0].len, &m->sids[0]) == 0)
 		m->nsids = 1;
-	if (ew_dir_search(d, mr->entries[0].dn, LDAP_SCOPE_BASE, "(objectClass=*)", tg, NULL,
-			  &tr, err, sizeof(err)) == 0 && tr->nentries &&
-	    (a = ew_dir_entry_attr(&tr->entries[0], "tokenGroups")) != NULL) {
-		for (i = 0; i < a->nvalues && m->nsids < MAX_SIDS; i++)
-			if (ew_sid_parse_exact((const unsigned char *)a->values[i].val,
-					       a->values[i].len, &m->sids[m->nsids]) == 0)
-				m->nsids++;
-	}
 	/* The SIDs every logged-on user gets. */
 	add_sid(m, "S-1-1-0");
 	add_sid(m, "S-1-5-11");
 	add_sid(m, "S-1-5-15");
 
-	/* Membership of the Exchange admin groups, by name. */
-	{
-		struct ew_buf fb = {0};
-
-		ew_buf_adds(&fb, "(&(objectClass=group)(|");
-		for (i = 0; i < sizeof(admin_groups) / sizeof(admin_groups[0]); i++)
-			ew_buf_printf(&fb, "(cn=%s)", admin_groups[i]);
-		ew_buf_adds(&fb, "))");
-		if (fb.data && ew_dir_search(d, base, LDAP_SCOPE_SUBTREE, fb.data, gattrs, NULL,
-					     &gr, err, sizeof(err)) == 0) {
-			for (i = 0; i < gr->nentries; i++) {
-				struct ew_sid gs;
-
-				a = ew_dir_entry_attr(&gr->entries[i], "objectSid");
-				if (a == NULL || a->nvalues == 0 ||
-				    ew_sid_parse_exact((const unsigned char *)a->values[0].val,
-						       a->values[0].len, &gs) != 0)
-					continue;
-				for (k = 0; k < m->nsids; k++) {
-					if (ew_sid_equal(&gs, &m->sids[k])) {
-						json_array_append_new(m->groups, ew_json_string_clean(
-							first(&gr->entries[i], "cn")));
-						in_admin++;
-						break;
-					}
-				}
-			}
-		}
-		ew_buf_reset(&fb);
-	}
+	/* Membership of the Exchange admin groups, by name (checked once the
+	 * mover's tokenGroups are in, below). */
 
 	/* The organization, the target group (of homeMDB's server), the source group. */
 	for (i = 0; i < cfg->n; i++)
@@ -233,7 +245,43 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 	}
 	dns[ndn] = user_dn;
 	labels[ndn++] = "the user";
-	read_sds(d, dns, ndn, sds, why);
+	/* One batch: the mover's tokenGroups, every descriptor, the caller's extra. */
+	reqs[0].base = mr->entries[0].dn;
+	reqs[0].scope = LDAP_SCOPE_BASE;
+	reqs[0].filter = "(objectClass=*)";
+	reqs[0].attrs = tg;
+	reqs[0].ctrls = NULL;
+	for (i = 0; i < in->nextra && i < MAX_EXTRA; i++)
+		reqs[1 + i] = in->extra[i];
+	read_sds(d, dns, ndn, sds, why, reqs, 1 + (in->nextra < MAX_EXTRA ? in->nextra :
+						   MAX_EXTRA), outs);
+	tr = outs[0];
+	for (i = 0; i < in->nextra; i++)
+		in->extra_out[i] = i < MAX_EXTRA ? outs[1 + i] : NULL;
+	if (tr && tr->nentries &&
+	    (a = ew_dir_entry_attr(&tr->entries[0], "tokenGroups")) != NULL) {
+		for (i = 0; i < a->nvalues && m->nsids < MAX_SIDS; i++)
+			if (ew_sid_parse_exact((const unsigned char *)a->values[i].val,
+					       a->values[i].len, &m->sids[m->nsids]) == 0)
+				m->nsids++;
+	}
+	for (i = 0; gr && i < gr->nentries; i++) {
+		struct ew_sid gs;
+
+		a = ew_dir_entry_attr(&gr->entries[i], "objectSid");
+		if (a == NULL || a->nvalues == 0 ||
+		    ew_sid_parse_exact((const unsigned char *)a->values[0].val,
+				       a->values[0].len, &gs) != 0)
+			continue;
+		for (k = 0; k < m->nsids; k++) {
+			if (ew_sid_equal(&gs, &m->sids[k])) {
+				json_array_append_new(m->groups, ew_json_string_clean(
+					first(&gr->entries[i], "cn")));
+				in_admin++;
+				break;
+			}
+		}
+	}
 
 	f = ew_finding_new("MBX-MOVER", EW_PASS, "%s could have moved the mailbox", t->mover);
 	for (i = 0; i < ndn; i++) {
@@ -254,30 +302,19 @@ static void mover_check(struct ew_dir *d, const char *base, const char *user_dn,
 						   EW_DS_WRITE_PROP, NULL);
 				if (!(got & EW_DS_WRITE_PROP)) {
 					/* Look for a per-attribute grant before saying no. */
-					static const char *const sattrs[] = { "schemaIDGUID",
-									      "attributeSecurityGUID",
-									      NULL };
-					const char *schema = ew_dir_rootdse(d, "schemaNamingContext");
-					char *flt = ew_strprintf("(lDAPDisplayName=%s)", moved[k]);
+					const struct ew_dir_entry *se = schema_entry(in->schema,
+										     moved[k]);
+					const struct ew_dir_attr *g1 = se ? ew_dir_entry_attr(
+						se, "schemaIDGUID") : NULL;
+					const struct ew_dir_attr *g2 = se ? ew_dir_entry_attr(
+						se, "attributeSecurityGUID") : NULL;
 
-					if (schema && flt &&
-					    ew_dir_search(d, schema, LDAP_SCOPE_ONELEVEL, flt, sattrs,
-							  NULL, &sr, err, sizeof(err)) == 0 &&
-					    sr->nentries) {
-						const struct ew_dir_attr *g1 = ew_dir_entry_attr(
-							&sr->entries[0], "schemaIDGUID");
-						const struct ew_dir_attr *g2 = ew_dir_entry_attr(
-							&sr->entries[0], "attributeSecurityGUID");
-
-						if (g1 && g1->nvalues && g1->values[0].len == 16)
-							got = ew_sd_access(sds[i], m->sids, m->nsids,
-								(const unsigned char *)g1->values[0].val,
-								g2 && g2->nvalues && g2->values[0].len == 16 ?
-								(const unsigned char *)g2->values[0].val :
-								NULL, EW_DS_WRITE_PROP, NULL);
-					}
-					free(flt);
-					ew_dir_result_free(&sr);
+					if (g1 && g1->nvalues && g1->values[0].len == 16)
+						got = ew_sd_access(sds[i], m->sids, m->nsids,
+							(const unsigned char *)g1->values[0].val,
+							g2 && g2->nvalues && g2->values[0].len == 16 ?
+							(const unsigned char *)g2->values[0].val :
+							NULL, EW_DS_WRITE_PROP, NULL);
 				}
 				json_array_append_new(m->rights, json_pack("{s:s, s:s, s:b}",
 					"object", "user", "right", moved[k],
@@ -349,10 +386,38 @@ out:
 		ew_sd_free(&sds[i]);
 		free(why[i]);
 	}
-	ew_dir_result_free(&mr);
 	ew_dir_result_free(&tr);
-	ew_dir_result_free(&gr);
 	free(m);
+}
+
+/* The global catalog for the map, looked up while the directory is read. */
+struct gc_lookup {
+	struct ew_run *run;
+	char gc[1][256];
+	char err[256];
+	size_t n;
+	pthread_t th;
+	int started;
+};
+
+static void *gc_thread(void *arg)
+{
+	struct gc_lookup *g = arg;
+
+	g->n = ew_dirconn_locate(g->run, 1, g->gc, 1, g->err, sizeof(g->err));
+	return NULL;
+}
+
+static size_t gc_join(struct gc_lookup *g)
+{
+	if (g->started) {
+		pthread_join(g->th, NULL);
+		g->started = 0;
+	} else if (g->run) {
+		gc_thread(g);
+	}
+	g->run = NULL;
+	return g->n;
 }
 
 int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
@@ -364,7 +429,18 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		"targetAddress", "adminCount", "nTSecurityDescriptor", "mail", NULL };
 	static const char *const cattrs[] = { "objectClass", "cn", "legacyExchangeDN", NULL };
 	static const char *const spnattrs[] = { "servicePrincipalName", "dNSHostName", NULL };
+	static const char *const macct[] = { "objectSid", "sAMAccountName", NULL };
+	static const char *const gattrs[] = { "objectSid", "cn", NULL };
+	static const char *const sattrs[] = { "lDAPDisplayName", "schemaIDGUID",
+					      "attributeSecurityGUID", NULL };
 	struct ew_target *t = run->target;
+	struct mover_in mv = {0};
+	struct gc_lookup gcl = {0};
+	struct ew_dir_req spnreq;
+	struct ew_buf gfb = {0}, sfb = {0};
+	const struct ew_mbx_object *srv = NULL;
+	char *ufilter = NULL, *mfilter = NULL, *spnflt = NULL, cerr[512] = "";
+	const char *schema;
 	struct ew_dirconn c;
 	struct ew_finding *why = NULL, *f;
 	struct ew_dir_result *ur = NULL, *cr = NULL, *sp = NULL;
@@ -385,20 +461,70 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 						       "at: give -u NAME"));
 		return 0;
 	}
+	gcl.run = run;
+	gcl.started = pthread_create(&gcl.th, NULL, gc_thread, &gcl) == 0;
 	if (ew_dirconn_open(run, 0, "MBX-ATTRS", &c, &why) != 0) {
 		ew_step_result_add(res, why);
+		gcl.run = NULL;
+		gc_join(&gcl);
 		return 0;
 	}
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
+	schema = ew_dir_rootdse(c.dir, "schemaNamingContext");
 	sdctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP | EW_DIR_SD_DACL);
 	ctrls[0] = sdctl;
-	ur = base ? ew_dirconn_find_account(c.dir, base, t->user, uattrs, sdctl ? ctrls : NULL, err,
-				 sizeof(err)) : NULL;
+	/*
+	 * Everything that needs only the rootDSE, in one batch (one round trip):
+	 * the user, the Exchange configuration, the mover, the Exchange admin
+	 * groups, the schema entries of the attributes a move writes.
+	 */
+	exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
+	ufilter = ew_dirconn_account_filter(t->user);
+	if (t->mover) {
+		mfilter = ew_dirconn_account_filter(t->mover);
+		ew_buf_adds(&gfb, "(&(objectClass=group)(|");
+		for (i = 0; i < sizeof(admin_groups) / sizeof(admin_groups[0]); i++)
+			ew_buf_printf(&gfb, "(cn=%s)", admin_groups[i]);
+		ew_buf_adds(&gfb, "))");
+		ew_buf_adds(&sfb, "(|");
+		for (i = 0; i < sizeof(moved) / sizeof(moved[0]); i++)
+			ew_buf_printf(&sfb, "(lDAPDisplayName=%s)", moved[i]);
+		ew_buf_adds(&sfb, ")");
+	}
+	{
+		struct ew_dir_req reqs[5] = {
+			{ base, LDAP_SCOPE_SUBTREE, ufilter, uattrs, sdctl ? ctrls : NULL },
+			{ exch, LDAP_SCOPE_SUBTREE, "(|(objectClass=msExchOrganizationContainer)"
+			  "(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
+			  "(objectClass=msExchPrivateMDB)(objectClass=mTA))", cattrs, NULL },
+			{ base, LDAP_SCOPE_SUBTREE, mfilter, macct, NULL },
+			{ base, LDAP_SCOPE_SUBTREE, gfb.data, gattrs, NULL },
+			{ schema, LDAP_SCOPE_ONELEVEL, sfb.data, sattrs, NULL },
+		};
+		struct ew_dir_result *rs[5] = {0};
+		char *errs[5] = {0};
+
+		if (base && ufilter)
+			ew_dir_search_many(c.dir, reqs, t->mover && mfilter && gfb.data &&
+					   sfb.data ? 5 : 2, rs, errs, err, sizeof(err));
+		ur = rs[0];
+		cr = rs[1];
+		mv.account = rs[2];
+		mv.groups = rs[3];
+		mv.schema = rs[4];
+		snprintf(err, sizeof(err), "%s", errs[0] ? errs[0] : base ? "out of memory" :
+			 "no defaultNamingContext");
+		if (cr == NULL)
+			snprintf(cerr, sizeof(cerr), "%s", errs[1] ? errs[1] : "no "
+				 "configurationNamingContext");
+		for (i = 0; i < 5; i++)
+			free(errs[i]);
+	}
 	if (ur == NULL) {
 		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "The user could not be looked up");
 		if (f)
-			ew_finding_evidence(f, "%s", base ? err : "no defaultNamingContext");
+			ew_finding_evidence(f, "%s", err);
 		ew_step_result_add(res, f);
 		goto out;
 	}
@@ -448,12 +574,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		goto data;
 	}
 	/* The Exchange configuration: organization, groups, servers, databases, MTAs. */
-	exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
-	if (exch && ew_dir_search(c.dir, exch, LDAP_SCOPE_SUBTREE,
-				  "(|(objectClass=msExchOrganizationContainer)"
-				  "(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
-				  "(objectClass=msExchPrivateMDB)(objectClass=mTA))", cattrs, NULL,
-				  &cr, err, sizeof(err)) == 0 && cr->nentries) {
+	if (cr && cr->nentries) {
 		objs = calloc(cr->nentries, sizeof(*objs));
 		for (i = 0; objs && i < cr->nentries; i++) {
 			objs[i].dn = cr->entries[i].dn;
@@ -469,17 +590,39 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "No Exchange organization found in "
 				   "the configuration naming context");
 		if (f)
-			ew_finding_evidence(f, "%s: %s", exch ? exch : "?", err);
+			ew_finding_evidence(f, "%s: %s", exch ? exch : "?", cr ? "nothing there" :
+					    cerr);
 		ew_step_result_add(res, f);
 	} else {
 		ew_mbx_rule_consistent(&u, &cfg, res);
 	}
-	if (t->mover)
-		mover_check(c.dir, base, ue->dn, t, &cfg, &u, res, res->data);
-	else
+	/* The mailbox server's computer account (its SPNs, for the map): in the
+	 * mover check's batch when there is one. */
+	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
+	if (srv && srv->name && base) {
+		char *n = ew_dir_filter_escape(srv->name, strlen(srv->name));
+
+		spnflt = n ? ew_strprintf("(&(objectClass=computer)(cn=%s))", n) : NULL;
+		free(n);
+	}
+	spnreq.base = base;
+	spnreq.scope = LDAP_SCOPE_SUBTREE;
+	spnreq.filter = spnflt;
+	spnreq.attrs = spnattrs;
+	spnreq.ctrls = NULL;
+	mv.extra = &spnreq;
+	mv.nextra = spnflt ? 1 : 0;
+	mv.extra_out = &sp;
+	if (t->mover) {
+		mover_check(c.dir, &mv, ue->dn, t, &cfg, &u, res, res->data);
+	} else {
 		ew_step_result_add(res, ew_finding_new("MBX-MOVER", EW_SKIP, "No mover given "
 						       "(-m NAME: the account that moved the "
 						       "mailbox)"));
+		if (spnflt && ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, spnflt, spnattrs,
+					    NULL, &sp, err, sizeof(err)) != 0)
+			ew_dir_result_free(&sp);
+	}
 data:
 	/* MBX-PROTECTED: adminCount and a DACL protected from inheritance. */
 	{
@@ -548,11 +691,9 @@ data:
 				"title", res->findings[i]->title));
 	/* The connection map: as Outlook's connection status window shows it. */
 	{
-		const struct ew_mbx_object *srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb :
-								  "", EW_MBX_SERVER);
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
-		char gc[1][256], gerr[256];
-		size_t ngc = ew_dirconn_locate(run, 1, gc, 1, gerr, sizeof(gerr));
+		char (*gc)[256] = gcl.gc;
+		size_t ngc = gc_join(&gcl);
 
 		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", ew_json_string_clean(c.host),
 				"gc", ngc ? ew_json_string_clean(gc[0]) : json_null(),
@@ -560,18 +701,10 @@ data:
 				"database", ew_json_string_clean(db ? db->name : NULL),
 				"public_folders", json_null());
 		spns = json_array();
-		if (srv && srv->name) {
-			char *n = ew_dir_filter_escape(srv->name, strlen(srv->name));
-			char *flt = n ? ew_strprintf("(&(objectClass=computer)(cn=%s))", n) : NULL;
-
-			if (flt && ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, flt, spnattrs,
-						 NULL, &sp, err, sizeof(err)) == 0 && sp->nentries) {
-				a = ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName");
-				for (i = 0; a && i < a->nvalues; i++)
-					json_array_append_new(spns, ew_json_string_clean(a->values[i].val));
-			}
-			free(n);
-			free(flt);
+		if (sp && sp->nentries) {
+			a = ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName");
+			for (i = 0; a && i < a->nvalues; i++)
+				json_array_append_new(spns, ew_json_string_clean(a->values[i].val));
 		}
 	}
 	json_object_set_new(res->data, "attributes", attrs);
@@ -581,11 +714,21 @@ data:
 	if (!json_object_get(res->data, "mover"))
 		json_object_set_new(res->data, "mover", json_null());
 out:
+	gcl.run = NULL;
+	gc_join(&gcl);
 	if (sdctl)
 		ldap_control_free(sdctl);
 	free(proxies);
 	free(objs);
 	free(exch);
+	free(ufilter);
+	free(mfilter);
+	free(spnflt);
+	ew_buf_reset(&gfb);
+	ew_buf_reset(&sfb);
+	ew_dir_result_free(&mv.account);
+	ew_dir_result_free(&mv.groups);
+	ew_dir_result_free(&mv.schema);
 	ew_dir_result_free(&ur);
 	ew_dir_result_free(&cr);
 	ew_dir_result_free(&sp);

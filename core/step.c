@@ -1,5 +1,6 @@
 #include "step.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,4 +219,47 @@ struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run
 		ew_transcript_sync(run->transcript);
 	}
 	return res;
+}
+
+struct par_job {
+	const struct ew_step *step;
+	struct ew_run *run;
+	struct ew_step_result *res;
+	pthread_t th;
+	int started;
+};
+
+static void *par_thread(void *arg)
+{
+	struct par_job *j = arg;
+
+	j->res = ew_step_execute(j->step, j->run);
+	return NULL;
+}
+
+void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
+			       struct ew_run *run, struct ew_step_result **out)
+{
+	struct par_job *jobs;
+	size_t i;
+
+	jobs = calloc(n ? n : 1, sizeof(*jobs));
+	if (jobs == NULL) {
+		for (i = 0; i < n; i++)
+			out[i] = ew_step_execute(steps[i], run);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		jobs[i].step = steps[i];
+		jobs[i].run = run;
+		jobs[i].started = pthread_create(&jobs[i].th, NULL, par_thread, &jobs[i]) == 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+		else
+			jobs[i].res = ew_step_execute(steps[i], run);
+		out[i] = jobs[i].res;
+	}
+	free(jobs);
 }

@@ -99,4 +99,14 @@ const struct ew_step *ew_step_find(const char *id);
  */
 struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run *run);
 
+/*
+ * Run n steps side by side, each on its own thread (none of the steps after
+ * the target step needs another's result), and wait for all of them: every
+ * network wait in a step is bounded, and each step sees run->cancel. out[i]
+ * is step i's result (NULL when out of memory). When a thread cannot be
+ * started, that step runs on the calling thread instead.
+ */
+void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
+			       struct ew_run *run, struct ew_step_result **out);
+
 #endif

@@ -418,7 +418,9 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	krb5_context ctx = NULL;
 	size_t nsvc = 0, nprobes = 0, srv_kdcs = 0, i, j, largest = 0;
 	int probing = 0, tcp_ok = 0;
-	char err[512];
+	char err[512], pinbuf[MAX_PROBES][80];
+	const char *pins[MAX_PROBES];
+	size_t npin = 0;
 	json_t *services, *probej;
 	char dc_host[256] = "";
 
@@ -474,7 +476,17 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	if (dc_host[0])
 		add_spn(svc, &nsvc, "ldap", dc_host);
 
-	if (nsvc && ew_krb_get_services(t->ccache, t->realm, svc, nsvc,
+	/* The KDCs just found, pinned: the library then asks them at once
+	 * instead of finding them again, in DNS, one request at a time. */
+	for (i = 0; i < nprobes && npin < MAX_PROBES; i++) {
+		if (probes[i].proto != EW_KDC_UDP || probes[i].addr == NULL)
+			continue;
+		snprintf(pinbuf[npin], sizeof(pinbuf[npin]), strchr(probes[i].addr, ':') ?
+			 "[%s]:%u" : "%s:%u", probes[i].addr, probes[i].port);
+		pins[npin] = pinbuf[npin];
+		npin++;
+	}
+	if (nsvc && ew_krb_get_services(t->ccache, t->realm, pins, npin, svc, nsvc,
 					run->timeout_ms * run->tries + 1000, run->cancel,
 					err, sizeof(err)) != 0) {
 		struct ew_finding *f = ew_finding_new("KRB-SVC", EW_SKIP, "No session tickets "

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "help.h"
+#include "directory.h"
 #include "krb.h"
 #include "report.h"
 #include "secret.h"
@@ -513,9 +514,30 @@ static int read_bind_password(struct opts *o)
 	return -1;
 }
 
+#define EW_MAX_TODO 64
+
+/* The target step's result: the report's target, and whether it failed (a
+ * configuration error). */
+static int took_target(const struct opts *o, struct ew_report *r, struct ew_transcript *t,
+		       const struct ew_step_result *res)
+{
+	size_t k;
+	int bad = 0;
+
+	for (k = 0; k < res->nfindings; k++)
+		if (res->findings[k]->severity == EW_FAIL)
+			bad = 1;
+	json_decref(r->target);
+	r->target = ew_target_to_json(o->target);
+	if (t)
+		ew_transcript_event(t, "input", json_pack("{s:s, s:O}", "source", "defaults",
+							  "target", r->target));
+	return bad;
+}
+
 static int run_steps(const struct opts *o, int wizard)
 {
-	const struct ew_step *todo[64];
+	const struct ew_step *todo[EW_MAX_TODO];
 	struct ew_transcript *t = NULL;
 	struct ew_report *r = NULL;
 	struct ew_run run = {0};
@@ -549,6 +571,13 @@ static int run_steps(const struct opts *o, int wizard)
 			if (ew_steps[i].run && &ew_steps[i] != todo[0])
 				todo[n++] = &ew_steps[i];
 
+	/* The tickets, groups and mailbox steps read the directory. */
+	for (i = 0; i < n; i++)
+		if (wizard || (strcmp(todo[i]->id, "target") != 0 &&
+			       strcmp(todo[i]->id, "dns") != 0)) {
+			ew_dir_warm_up();
+			break;
+		}
 	gethostname(host, sizeof(host) - 1);
 	r = ew_report_new(EW_VERSION, host);
 	if (r == NULL) {
@@ -610,27 +639,33 @@ static int run_steps(const struct opts *o, int wizard)
 			fputs("exwizard: the terminal could not be set up\n", stderr);
 		n = 0;
 	}
-	for (i = 0; i < n && !cancel_flag; i++) {
-		struct ew_step_result *res = ew_step_execute(todo[i], &run);
+	/*
+	 * The target step first: the others need what it resolves. Then, with
+	 * --flush, the DNS step (the others then see the flushed caches). Then
+	 * every other step at once: none needs another's result, and over a
+	 * slow link the run takes as long as the longest step, not their sum.
+	 */
+	for (i = 0; i < n && !cancel_flag; ) {
+		struct ew_step_result *res[EW_MAX_TODO] = { NULL };
+		size_t batch = 1, k;
 
-		if (res == NULL) {
-			fputs("exwizard: out of memory\n", stderr);
-			break;
+		if (i > 0 && !(o->flush && strcmp(todo[i]->id, "dns") == 0))
+			while (i + batch < n && !(o->flush && strcmp(todo[i + batch]->id, "dns") == 0))
+				batch++;
+		if (batch == 1)
+			res[0] = ew_step_execute(todo[i], &run);
+		else
+			ew_steps_execute_parallel(todo + i, batch, &run, res);
+		for (k = 0; k < batch; k++) {
+			if (res[k] == NULL) {
+				fputs("exwizard: out of memory\n", stderr);
+				continue;
+			}
+			if (strcmp(todo[i + k]->id, "target") == 0)
+				config_error |= took_target(o, r, t, res[k]);
+			ew_report_add_step(r, res[k]);
 		}
-		if (strcmp(todo[i]->id, "target") == 0) {
-			size_t k;
-
-			for (k = 0; k < res->nfindings; k++)
-				if (res->findings[k]->severity == EW_FAIL)
-					config_error = 1;
-			json_decref(r->target);
-			r->target = ew_target_to_json(o->target);
-			if (t)
-				ew_transcript_event(t, "input",
-						    json_pack("{s:s, s:O}", "source", "defaults",
-							      "target", r->target));
-		}
-		ew_report_add_step(r, res);
+		i += batch;
 	}
 	if (cancel_flag)
 		ew_report_add_note(r, "Stopped by a signal before every step had run.");
@@ -670,6 +705,8 @@ int main(int argc, char **argv)
 	char kinit_cache[256] = "";
 	int rc;
 
+	/* Before any thread: see krb.h. */
+	ew_krb_process_config();
 	o.target = ew_target_new();
 	if (o.target == NULL) {
 		fputs("exwizard: out of memory\n", stderr);
