@@ -72,7 +72,7 @@ if [ "$mode" = all ]; then
 	echo "--- lab up ($ns)"
 	start=$(date +%s)
 	lab_is_up=1
-	if ! "$labctl" -n "$ns" up; then
+	if ! "$labctl" -n "$ns" up --scale; then
 		echo "not ok - the lab domain did not come up"
 		failed=$((failed + 1))
 		failures="$failures lab-up"

@@ -83,6 +83,7 @@ OU_STAFF = "OU=Staff," + BASE
 OU_GROUPS = "OU=Groups," + BASE
 OU_BOB = "OU=Bob Groups," + OU_GROUPS
 OU_ERIN = "OU=Erin Groups," + OU_GROUPS
+OU_FRANK = "OU=Frank Groups," + OU_GROUPS
 OU_CONTACTS = "OU=Contacts," + BASE
 OU_SVC = "OU=Service Accounts," + BASE
 USERS = "CN=Users," + BASE
@@ -99,6 +100,10 @@ BOB_L1, BOB_L2, BOB_U, BOB_DL1, BOB_DL2 = 50, 150, 100, 200, 100
 # erin: 1027 security groups; with Staff, Domain Users and BUILTIN\Users her
 # tokenGroups holds 1030 SIDs.
 ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL = 100, 300, 228, 399
+# frank: 4998 security groups; with Domain Users and BUILTIN\Users his
+# tokenGroups holds 5000 SIDs (the scale test of the groups step).
+FRANK_L1, FRANK_L2, FRANK_U, FRANK_DL1, FRANK_DL2 = 500, 1500, 1000, 1500, 498
+FRANK_PARTS = 20
 BIGROUP_MEMBERS = 2000
 
 MAILBOX_SD_SDDL = "O:PSG:PSD:(A;CI;CCRC;;;PS)"
@@ -385,23 +390,32 @@ def group(out, name, ou, gtype, members, description=None):
     return dn
 
 
-def write_groups(out, prefix, ou, member_dn, n_l1, n_l2, n_u, n_dl1, n_dl2):
+def write_groups(out, prefix, ou, member_dn, n_l1, n_l2, n_u, n_dl1, n_dl2, parts=1):
     """Five nesting levels, AD nesting rules respected:
-    user -> global L1 -> global L2 -> universal -> domain local 1 -> domain local 2."""
-    l1 = [group(out, "GS-%s-Team-%03d" % (prefix, i), ou, GT_GLOBAL, [member_dn])
+    user -> global L1 -> global L2 -> universal -> domain local 1 -> domain local 2.
+    With parts > 1 the groups are spread over that many OUs under ou (Samba
+    slows down adding thousands of children to one container)."""
+    seq = [0]
+
+    def where():
+        seq[0] += 1
+        return ou if parts == 1 else "OU=Part %d,%s" % (seq[0] % parts, ou)
+
+    l1 = [group(out, "GS-%s-Team-%03d" % (prefix, i), where(), GT_GLOBAL, [member_dn])
           for i in range(1, n_l1 + 1)]
-    l2 = [group(out, "GS-%s-Dept-%03d" % (prefix, i), ou, GT_GLOBAL,
+    l2 = [group(out, "GS-%s-Dept-%03d" % (prefix, i), where(), GT_GLOBAL,
                 sorted({l1[i % n_l1], l1[(i * 7) % n_l1]}))
           for i in range(1, n_l2 + 1)]
-    un = [group(out, "US-%s-Region-%03d" % (prefix, i), ou, GT_UNIVERSAL,
+    un = [group(out, "US-%s-Region-%03d" % (prefix, i), where(), GT_UNIVERSAL,
                 sorted({l2[i % n_l2], l2[(i * 3) % n_l2]}))
           for i in range(1, n_u + 1)]
     dl1 = []
     for i in range(1, n_dl1 + 1):
         members = [un[i % n_u]] if i % 2 else [l2[i % n_l2]]
-        dl1.append(group(out, "DL-%s-Share-%03d" % (prefix, i), ou, GT_DOMAIN_LOCAL, members))
+        dl1.append(group(out, "DL-%s-Share-%03d" % (prefix, i), where(), GT_DOMAIN_LOCAL,
+                         members))
     for i in range(1, n_dl2 + 1):
-        group(out, "DL-%s-Resource-%03d" % (prefix, i), ou, GT_DOMAIN_LOCAL,
+        group(out, "DL-%s-Resource-%03d" % (prefix, i), where(), GT_DOMAIN_LOCAL,
               [dl1[i % n_dl1]])
     return l1
 
@@ -511,12 +525,25 @@ def write_objects(outdir, password):
     dup.close()
 
 
+def write_scale(outdir, password):
+    """frank and his 4998 groups, in a file of their own: loading them takes
+    about 50 s, so only a lab made with --scale has them."""
+    out = Ldif(os.path.join(outdir, "21-scale.ldif"))
+    for ou in (OU_FRANK,) + tuple("OU=Part %d,%s" % (i, OU_FRANK) for i in range(FRANK_PARTS)):
+        out.entry(ou, [("objectClass", "top"), ("objectClass", "organizationalUnit")])
+    frank = user(out, "frank", "Frank", "Fisher", password)
+    write_groups(out, "Frank", OU_FRANK, frank, FRANK_L1, FRANK_L2, FRANK_U, FRANK_DL1,
+                 FRANK_DL2, FRANK_PARTS)
+    out.close()
+
+
 def cmd_ldif(outdir, password_file):
     with open(password_file, encoding="utf-8") as f:
         password = f.read().strip()
     os.makedirs(outdir, exist_ok=True)
     write_schema(outdir)
     write_objects(outdir, password)
+    write_scale(outdir, password)
 
 
 def cmd_acl(smb_conf):
