@@ -4,6 +4,8 @@
 #   make check           install missing packages, build, all tests against the lab
 #   make check-unit      unit tests only (no root, no network)
 #   make demo            lab domain up, then exwizard on the lab scenario
+#   make bench           lab up (--scale), exwizard vs the hand-run runbook at 0 and
+#                        50 ms RTT, per-step round trips, scale, first frame, RSS
 #   make WERROR=1 SANITIZE=address,undefined V=1 ...
 
 PREFIX ?= /usr/local
@@ -62,7 +64,7 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
-	demo install uninstall clean lint-man fuzz fuzz-build FORCE
+	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build FORCE
 
 all: exwizard
 
@@ -143,6 +145,17 @@ check:
 
 lab-up:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
+
+# The benchmark, in a lab of its own (BENCH_NS), removed afterwards.
+BENCH_NS ?= exwizbn
+bench-build: exwizard $(LATENCY_BIN)
+
+bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory bench-build
+	$(Q)tests/lab/labctl -n $(BENCH_NS) up --scale
+	$(Q)EXWIZ_LATENCY_BIN=$(abspath $(LATENCY_BIN)) LAB_NS=$(BENCH_NS) \
+		bash tests/bench/bench.sh; rc=$$?; tests/lab/labctl -n $(BENCH_NS) down; exit $$rc
 
 lab-down:
 	$(Q)tests/lab/labctl -n $(LAB_NS) down

@@ -436,6 +436,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	struct ew_target *t = run->target;
 	struct mover_in mv = {0};
 	struct gc_lookup gcl = {0};
+	long rt0 = 0;
 	struct ew_dir_req spnreq;
 	struct ew_buf gfb = {0}, sfb = {0};
 	const struct ew_mbx_object *srv = NULL;
@@ -469,6 +470,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		gc_join(&gcl);
 		return 0;
 	}
+	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
 	schema = ew_dir_rootdse(c.dir, "schemaNamingContext");
@@ -714,6 +716,8 @@ data:
 	if (!json_object_get(res->data, "mover"))
 		json_object_set_new(res->data, "mover", json_null());
 out:
+	json_object_set_new(res->data, "ldap_requests",
+			    json_integer(ew_dir_round_trips(c.dir) - rt0));
 	gcl.run = NULL;
 	gc_join(&gcl);
 	if (sdctl)

@@ -5,7 +5,7 @@
 set -eu
 
 BUILD="pkg-config libncurses-dev libkrb5-dev libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libc-ares-dev libjansson-dev libcmocka-dev"
-LAB="clang libclang-rt-14-dev samba samba-ad-dc samba-ad-provision krb5-user ldap-utils ldb-tools dnsutils dnsmasq-base tmux iproute2 iptables faketime libnetfilter-queue-dev mandoc"
+LAB="clang libclang-rt-14-dev samba samba-ad-dc samba-ad-provision krb5-user ldap-utils ldb-tools dnsutils dnsmasq-base tmux iproute2 iptables faketime libnetfilter-queue-dev mandoc valgrind python3 time"
 
 case "${1:-all}" in
 build) WANT="$BUILD" ;;
