@@ -279,10 +279,33 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 				    : NULL;
 		struct ew_dir_result *cr = NULL;
 
+		char tg_err[512];
+
 		free(dnesc);
 		via_chain = 1;
-		if (chain && ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, chain, grp_attrs,
-					   NULL, &cr, err, sizeof(err)) == 0) {
+		snprintf(tg_err, sizeof(tg_err), "%s", tr ? "no tokenGroups came back" : err);
+		if (chain == NULL || ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, chain,
+						   grp_attrs, NULL, &cr, err, sizeof(err)) != 0) {
+			/* Neither way worked: no count at all, rather than a count of 0. */
+			f = ew_finding_new("TOK-COUNT", EW_SKIP, "The groups of %s could not "
+					   "be read", t->user);
+			if (f) {
+				ew_finding_evidence(f, "tokenGroups: %s", tg_err);
+				ew_finding_evidence(f, "the chain of membership: %s",
+						    chain ? err : "out of memory");
+				ew_finding_remedy(f, "Run the step again; if it fails the same "
+						  "way, see the fault in the evidence (the DC, the "
+						  "network, the rights of the account bound as).");
+			}
+			ew_step_result_add(res, f);
+			ew_step_result_add(res, ew_finding_new("TOK-SIZE", EW_SKIP, "No token "
+							       "size without the groups"));
+			ew_step_result_add(res, ew_finding_new("TOK-LSA", EW_SKIP, "No SID count "
+							       "without the groups"));
+			free(chain);
+			goto out;
+		}
+		{
 			gs.v = calloc(cr->nentries + 1, sizeof(*gs.v));
 			for (i = 0; gs.v && i < cr->nentries; i++) {
 				a = ew_dir_entry_attr(&cr->entries[i], "objectSid");

@@ -9,6 +9,8 @@ restore=
 at_exit() {
 	case "$restore" in
 	kdc) "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 ;;
+	ldap) "$labctl" -n "$ns" fault ldap-restore >/dev/null 2>&1 ;;
+	latency) "$labctl" -n "$ns" fault latency-off >/dev/null 2>&1 ;;
 	dc) "$labctl" -n "$ns" fault dc-start >/dev/null 2>&1 ;;
 	esac
 	mountpoint -q "$work/full" 2>/dev/null && umount "$work/full"
@@ -109,6 +111,34 @@ else
 	echo "ok $((n + 1)) # SKIP no tmpfs mount here"
 	n=$((n + 1))
 fi
+
+# Every link slowed to 1 s round trip (each packet held 500 ms): the same
+# diagnosis, only slower, with the default timeouts (2 s per try).
+if "$labctl" -n "$ns" fault latency 500 >/dev/null 2>&1; then
+	restore=latency
+	run "every link slowed to 1 s RTT (NFQUEUE)" 60000 "$exw" check -u bob \
+		-x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior &&
+		has "TOK-COUNT: bob is in 603 security groups" && has "\[PASS\] KRB-KDC" &&
+		has "\[INFO\] DNS-SRV\|\[PASS\] DNS-SRV"
+	ok $? "every link at 1 s RTT: the same findings, bounded ($(tail -1 "$table"))"
+	"$labctl" -n "$ns" fault latency-off >/dev/null 2>&1
+	restore=
+else
+	echo "ok $((n + 1)) # SKIP the latency injector could not start"
+	n=$((n + 1))
+fi
+
+# The LDAP connection killed mid-search: frank's 5,000 groups take about a
+# second to read; the connections are reset 0.6 s after the bind began.
+( sleep 1.2; "$labctl" -n "$ns" fault ldap-reset >/dev/null 2>&1 ) &
+killer=$!
+restore=ldap
+run "LDAP connection reset mid-search" 20000 "$exw" check groups -u frank --timeout 2 --tries 1 &&
+	grep -q "TOK-\|directory" "$work/out" && ! grep -q "TOK-COUNT: frank is in 5000" "$work/out"
+ok $? "LDAP connection reset mid-search: a clear finding, bounded ($(tail -1 "$table"))"
+wait $killer
+"$labctl" -n "$ns" fault ldap-restore >/dev/null 2>&1
+restore=
 
 # SIGKILL in the middle of a step, SIGHUP as from a lost SSH session.
 for sig in KILL HUP; do
