@@ -31,10 +31,7 @@ size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t m
 	}
 	snprintf(name, sizeof(name), gc ? "_gc._tcp.%s" : "_ldap._tcp.dc._msdcs.%s",
 		 run->target->domain);
-	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
-		ew_resolv_clear(&rc);
-		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
-	}
+	ew_resolv_system(&rc);
 	for (i = 0; i < rc.nservers; i++)
 		if ((rs[n] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[i])) != NULL)
 			n++;
@@ -82,10 +79,7 @@ static int host_address(struct ew_run *run, const char *host, char *addr, size_t
 		snprintf(addr, len, "[%s]", host);
 		return 0;
 	}
-	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
-		ew_resolv_clear(&rc);
-		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
-	}
+	ew_resolv_system(&rc);
 	for (i = 0; i < rc.nservers; i++)
 		if ((rs[n] = ew_dns_result_new(host, EW_DNS_A, rc.servers[i])) != NULL)
 			n++;

@@ -104,6 +104,14 @@ void ew_resolv_parse(const char *text, struct ew_resolv *out)
 	free(copy);
 }
 
+void ew_resolv_system(struct ew_resolv *out)
+{
+	if (ew_resolv_load("/etc/resolv.conf", out) != 0 || out->nservers == 0) {
+		ew_resolv_clear(out);
+		ew_resolv_parse("nameserver 127.0.0.1\n", out);
+	}
+}
+
 int ew_resolv_load(const char *path, struct ew_resolv *out)
 {
 	char buf[65536];

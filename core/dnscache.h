@@ -34,6 +34,9 @@ void ew_resolv_parse(const char *text, struct ew_resolv *out);
 /* Read and parse a file; -1 with errno when it cannot be read. */
 int ew_resolv_load(const char *path, struct ew_resolv *out);
 void ew_resolv_clear(struct ew_resolv *r);
+/* The system's resolvers (/etc/resolv.conf); with none, 127.0.0.1, as the
+ * resolver library does. */
+void ew_resolv_system(struct ew_resolv *out);
 
 enum ew_cache_kind {
 	EW_CACHE_DNSMASQ,

@@ -409,7 +409,7 @@ static int realm_ok(const char *r)
 
 static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
 {
-	char **defaults = NULL, path[64], *text = NULL, *more, *copy = NULL, *tok, *save = NULL;
+	char path[64], *text = NULL, *more, *copy = NULL, *tok, *save = NULL;
 	const char **files = NULL, *env;
 	size_t i, nd = 0, len;
 
@@ -438,28 +438,22 @@ static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
 	len = strlen(text);
 	if (write(g->pin_fd, text, len) != (ssize_t)len)
 		goto fail;
-	/* The files the library reads (KRB5_CONFIG, else its default). */
+	/* Ours first, then the files the library reads (KRB5_CONFIG, else its
+	 * default), in their order. */
 	env = secure_getenv("KRB5_CONFIG");
 	copy = strdup(env && *env ? env : "/etc/krb5.conf");
 	if (copy == NULL)
 		goto fail;
-	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
-		nd++;
-	free(copy);
-	copy = strdup(env && *env ? env : "/etc/krb5.conf");
-	defaults = calloc(nd + 1, sizeof(*defaults));
-	if (copy == NULL || defaults == NULL)
-		goto fail;
-	nd = 0;
-	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
-		defaults[nd++] = tok;
-	files = calloc(nd + 2, sizeof(*files));
+	for (i = 0; copy[i]; i++)
+		nd += copy[i] == ':';
+	files = calloc(nd + 3, sizeof(*files));
 	if (files == NULL)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", g->pin_fd);
 	files[0] = path;
-	for (i = 0; i < nd; i++)
-		files[i + 1] = defaults[i];
+	nd = 1;
+	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+		files[nd++] = tok;
 	if (profile_init(files, &g->pin) != 0) {
 		g->pin = NULL;
 		goto fail;
@@ -470,7 +464,6 @@ fail:
 	g->pin_fd = -1;
 out:
 	free(files);
-	free(defaults);
 	free(copy);
 	free(text);
 }

@@ -172,7 +172,6 @@ static void mover_check(struct ew_dir *d, const struct mover_in *in, const char 
 	struct ew_sd *sds[6] = {0};
 	char *why[6] = {0};
 	struct ew_finding *f;
-	char err[512], account[256];
 	size_t i, k, ndn = 0, in_admin = 0;
 	int full_org = 0, full_new = 0, full_old = 0, readable = 0, cannot_write = 0;
 	const struct ew_dir_attr *a;
@@ -182,21 +181,14 @@ static void mover_check(struct ew_dir *d, const struct mover_in *in, const char 
 		return;
 	m->groups = json_array();
 	m->rights = json_array();
-	ew_account_name(t->mover, account, sizeof(account));
 	if (mr == NULL || mr->nentries == 0) {
 		f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
 				   t->mover);
 		if (f)
 			ew_finding_remedy(f, "Check the name given with -m.");
 		ew_step_result_add(res, f);
-		for (i = 0; i < in->nextra; i++)
-			in->extra_out[i] = NULL;
-		if (in->nextra)
-			ew_dir_search_many(d, in->extra, in->nextra, in->extra_out, why, err,
-					   sizeof(err));
-		for (i = 0; i < in->nextra; i++)
-			free(why[i]);
-		memset(why, 0, sizeof(why));
+		/* The caller's extra searches still go, alone. */
+		read_sds(d, NULL, 0, sds, why, in->extra, in->nextra, in->extra_out);
 		goto out;
 	}
 	a = ew_dir_entry_attr(&mr->entries[0], "objectSid");

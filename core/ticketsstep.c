@@ -165,10 +165,7 @@ static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_k
 		}
 		nk = add_kdc(k, nk, 16, host, port, port);
 	}
-	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0 || rc.nservers == 0) {
-		ew_resolv_clear(&rc);
-		ew_resolv_parse("nameserver 127.0.0.1\n", &rc);
-	}
+	ew_resolv_system(&rc);
 	if (conf->dns_lookup_kdc) {
 		for (s = 0; s < rc.nservers && nr + 2 <= 64; s++) {
 			snprintf(name, sizeof(name), "_kerberos._udp.%s", dom);
