@@ -192,10 +192,20 @@ $(FUZZ_BUILD)/core/%.o: core/%.c
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	@$(if $(Q),echo "  FUZZ    $@";)
-	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined $(CORE_CFLAGS) -o $@ $< \
-		$(FUZZ_OBJ) $(CORE_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined $(CORE_CFLAGS) \
+		$(FUZZ_EXTRA_CFLAGS) -o $@ $< $(FUZZ_EXTRA_OBJ) $(FUZZ_OBJ) $(CORE_LIBS)
 
-.SECONDARY: $(FUZZ_OBJ)
+# The command line (tui/options.c, no curses) for fuzz_options only.
+$(FUZZ_BUILD)/tui/options.o: tui/options.c tui/options.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@";)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_options: $(FUZZ_BUILD)/tui/options.o
+$(FUZZ_BUILD)/fuzz_options: private FUZZ_EXTRA_CFLAGS := -Itui
+$(FUZZ_BUILD)/fuzz_options: private FUZZ_EXTRA_OBJ := $(FUZZ_BUILD)/tui/options.o
+
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/tui/options.o
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 

@@ -5,8 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include "help.h"
 #include "directory.h"
 #include "krb.h"
+#include "options.h"
 #include "report.h"
 #include "secret.h"
 #include "step.h"
@@ -25,289 +24,7 @@
 #include "version.h"
 #include "wizard.h"
 
-enum cmd { CMD_WIZARD, CMD_CHECK, CMD_SHOW, CMD_HELP };
-
-/* Which subcommands an option applies to. */
-#define FOR_WIZARD (1u << CMD_WIZARD)
-#define FOR_CHECK (1u << CMD_CHECK)
-#define FOR_SHOW (1u << CMD_SHOW)
-#define FOR_RUN (FOR_WIZARD | FOR_CHECK)
-
-enum {
-	OPT_DC = 256,
-	OPT_DNS_SERVER,
-	OPT_CCACHE,
-	OPT_NO_TRANSCRIPT,
-	OPT_JSON,
-	OPT_FLUSH,
-	OPT_TIMEOUT,
-	OPT_TRIES,
-	OPT_KINIT,
-	OPT_SIMPLE_BIND,
-	OPT_ASCII,
-	OPT_TEXT,
-	OPT_NO_COLOR,
-	OPT_CA_FILE,
-	OPT_PASSWORD_FILE,
-	OPT_HELP,
-	OPT_VERSION,
-};
-
-static const struct option long_options[] = {
-	{ "realm", required_argument, NULL, 'r' },
-	{ "domain", required_argument, NULL, 'd' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "exchange", required_argument, NULL, 'x' },
-	{ "mover", required_argument, NULL, 'm' },
-	{ "dc", required_argument, NULL, OPT_DC },
-	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
-	{ "ccache", required_argument, NULL, OPT_CCACHE },
-	{ "transcript", required_argument, NULL, 'o' },
-	{ "no-transcript", no_argument, NULL, OPT_NO_TRANSCRIPT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "flush", no_argument, NULL, OPT_FLUSH },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "tries", required_argument, NULL, OPT_TRIES },
-	{ "kinit", required_argument, NULL, OPT_KINIT },
-	{ "simple-bind", required_argument, NULL, OPT_SIMPLE_BIND },
-	{ "ascii", no_argument, NULL, OPT_ASCII },
-	{ "text", no_argument, NULL, OPT_TEXT },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
-struct opts {
-	enum cmd cmd;
-	struct ew_target *target;
-	const char *transcript;
-	int no_transcript;
-	int json;
-	int text;
-	int flush;
-	int timeout_ms;
-	int tries;
-	const char *kinit;
-	const char *simple_bind;
-	int ascii;
-	int no_color;
-	const char *ca_file;
-	struct ew_secret bind_pw;
-	const char *password_file;
-	char **args;		/* after the subcommand */
-	int nargs;
-	const char *seen_name[32];	/* options seen, to check against the command */
-	unsigned seen_for[32];
-	int nseen;
-};
-
 static volatile sig_atomic_t cancel_flag;
-
-static void usage(FILE *fp)
-{
-	fputs("Usage: exwizard [OPTIONS]                  the interactive wizard\n"
-	      "       exwizard check [OPTIONS] [STEP...]  run steps; report on stdout\n"
-	      "       exwizard show [--json|--text] FILE  a saved transcript: on a terminal in\n"
-	      "                                           the wizard's views, else as text\n"
-	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
-	      "       exwizard --version | --help\n"
-	      "\n"
-	      "Target:\n"
-	      "  -r, --realm REALM        default: default_realm of krb5.conf\n"
-	      "  -d, --domain DOMAIN      AD DNS domain; default: the realm in lower case\n"
-	      "  -u, --user NAME          sAMAccountName or UPN; default: the cache's principal\n"
-	      "  -x, --exchange FQDN      Exchange server, repeatable (front and back end)\n"
-	      "  -m, --mover NAME         account that moved (or will move) the mailbox\n"
-	      "      --dc HOST            domain controller; default: located through DNS\n"
-	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
-	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
-	      "      --kinit PRINCIPAL    get a TGT into a private in-memory cache first\n"
-	      "      --simple-bind DN     LDAP simple bind over StartTLS instead of Kerberos\n"
-	      "      --ca-file FILE       CA certificates for StartTLS (default: ldap.conf)\n"
-	      "      --password-file F    password for --kinit/--simple-bind (mode 0600)\n"
-	      "Network:\n"
-	      "      --timeout SECONDS    wait per try for a server (default 2)\n"
-	      "      --tries N            tries per question (default 2)\n"
-	      "      --flush              (check) allowed to flush local DNS caches\n"
-	      "Output:\n"
-	      "  -o, --transcript FILE    default: $XDG_STATE_HOME/exwizard/"
-	      "exwizard-HOST-TIME.jsonl\n"
-	      "      --no-transcript      keep no transcript\n"
-	      "      --json               (check, show) JSON instead of text\n"
-	      "      --ascii              (wizard) ASCII line drawing\n"
-	      "      --no-color           (wizard) no colours (NO_COLOR is honoured too)\n"
-	      "\n"
-	      "Steps: ", fp);
-	for (size_t i = 0; i < ew_nsteps; i++)
-		fprintf(fp, "%s%s", i ? ", " : "", ew_steps[i].id);
-	fputs("\nExit status of check: 0 nothing above info, 1 a warning, 2 a failure,\n"
-	      "3 usage or configuration error, 4 nothing could run.\n"
-	      "See exwizard(1) and 'exwizard help'.\n", fp);
-}
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("exwizard: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'exwizard --help'.\n", stderr);
-	return EW_EXIT_USAGE;
-}
-
-static void note_option(struct opts *o, const char *name, unsigned mask)
-{
-	int i;
-
-	for (i = 0; i < o->nseen; i++)
-		if (o->seen_name[i] == name)
-			return;
-	if (o->nseen < (int)(sizeof(o->seen_name) / sizeof(o->seen_name[0]))) {
-		o->seen_name[o->nseen] = name;
-		o->seen_for[o->nseen++] = mask;
-	}
-}
-
-/* Returns -1 to go on, or an exit status. */
-static int parse(int argc, char **argv, struct opts *o)
-{
-	char err[256];
-	const char *name;
-	unsigned mask;
-	int c, rc;
-
-	/* Our own messages, with the option named. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:d:u:x:m:o:hV", long_options, NULL)) != -1) {
-		rc = 0;
-		err[0] = '\0';
-		mask = FOR_RUN;
-		name = NULL;
-		switch (c) {
-		case 'r': name = "--realm"; rc = ew_target_set_realm(o->target, optarg, err, sizeof(err)); break;
-		case 'd': name = "--domain"; rc = ew_target_set_domain(o->target, optarg, err, sizeof(err)); break;
-		case 'u': name = "--user"; rc = ew_target_set_user(o->target, optarg, err, sizeof(err)); break;
-		case 'x': name = "--exchange"; rc = ew_target_add_exchange(o->target, optarg, err, sizeof(err)); break;
-		case 'm': name = "--mover"; rc = ew_target_set_mover(o->target, optarg, err, sizeof(err)); break;
-		case OPT_DC: name = "--dc"; rc = ew_target_set_dc(o->target, optarg, err, sizeof(err)); break;
-		case OPT_DNS_SERVER: name = "--dns-server"; rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
-		case OPT_CCACHE: name = "--ccache"; rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
-		case 'o':
-			name = "--transcript";
-			if (*optarg == '\0')
-				return usage_error("--transcript: empty file name");
-			o->transcript = optarg;
-			break;
-		case OPT_NO_TRANSCRIPT: name = "--no-transcript"; o->no_transcript = 1; break;
-		case OPT_JSON: name = "--json"; mask = FOR_CHECK | FOR_SHOW; o->json = 1; break;
-		case OPT_FLUSH: name = "--flush"; mask = FOR_CHECK; o->flush = 1; break;
-		case OPT_TIMEOUT: {
-			char *end;
-			double s = strtod(optarg, &end);
-
-			name = "--timeout";
-			if (end == optarg || *end != '\0' || !(s >= 0.05 && s <= 60))
-				return usage_error("--timeout: give seconds from 0.05 to 60");
-			o->timeout_ms = (int)(s * 1000 + 0.5);
-			break;
-		}
-		case OPT_KINIT: {
-			const char *why;
-
-			name = "--kinit";
-			mask = FOR_RUN;
-			if (!ew_valid_account(optarg, &why))
-				return usage_error("--kinit: invalid principal: %s", why);
-			o->kinit = optarg;
-			break;
-		}
-		case OPT_SIMPLE_BIND:
-			name = "--simple-bind";
-			if (*optarg == '\0' || strlen(optarg) > 1024 ||
-			    !ew_text_is_clean(optarg, strlen(optarg)))
-				return usage_error("--simple-bind: give the DN of the account");
-			o->simple_bind = optarg;
-			break;
-		case OPT_ASCII: name = "--ascii"; mask = FOR_WIZARD | FOR_SHOW; o->ascii = 1; break;
-		case OPT_NO_COLOR:
-			name = "--no-color";
-			mask = FOR_WIZARD | FOR_SHOW;
-			o->no_color = 1;
-			break;
-		case OPT_TEXT: name = "--text"; mask = FOR_SHOW; o->text = 1; break;
-		case OPT_CA_FILE:
-			name = "--ca-file";
-			if (access(optarg, R_OK) != 0)
-				return usage_error("--ca-file %s: %s", optarg, strerror(errno));
-			o->ca_file = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			name = "--password-file";
-			if (*optarg == '\0')
-				return usage_error("--password-file: empty file name");
-			o->password_file = optarg;
-			break;
-		case OPT_TRIES: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-
-			name = "--tries";
-			if (end == optarg || *end != '\0' || n < 1 || n > 5)
-				return usage_error("--tries: give a number from 1 to 5");
-			o->tries = (int)n;
-			break;
-		}
-		case 'h':
-		case OPT_HELP:
-			usage(stdout);
-			return 0;
-		case 'V':
-		case OPT_VERSION:
-			printf("exwizard %s\n", EW_VERSION);
-			return 0;
-		case ':':
-			if (optopt)
-				return usage_error("option -%c needs a value", optopt);
-			return usage_error("option %s needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_error("unknown option -%c", optopt);
-			return usage_error("unknown option %s", argv[optind - 1]);
-		}
-		if (rc != 0)
-			return usage_error("%s: %s", name, err);
-		note_option(o, name, mask);
-	}
-	o->cmd = CMD_WIZARD;
-	if (optind < argc) {
-		const char *sub = argv[optind];
-
-		if (strcmp(sub, "check") == 0)
-			o->cmd = CMD_CHECK;
-		else if (strcmp(sub, "show") == 0)
-			o->cmd = CMD_SHOW;
-		else if (strcmp(sub, "help") == 0)
-			o->cmd = CMD_HELP;
-		else
-			return usage_error("unknown command '%s' (commands: check, show, help)", sub);
-		optind++;
-	}
-	o->args = argv + optind;
-	o->nargs = argc - optind;
-	for (c = 0; c < o->nseen; c++)
-		if (!(o->seen_for[c] & (1u << o->cmd)))
-			return usage_error("option %s does not apply to %s", o->seen_name[c],
-					   o->cmd == CMD_WIZARD ? "the wizard" :
-					   o->cmd == CMD_CHECK ? "check" :
-					   o->cmd == CMD_SHOW ? "show" : "help");
-	return -1;
-}
 
 static int cmd_help(const struct opts *o)
 {
@@ -316,7 +33,7 @@ static int cmd_help(const struct opts *o)
 	size_t i;
 
 	if (o->nargs > 1)
-		return usage_error("help takes one topic");
+		return ew_usage_error("help takes one topic");
 	if (o->nargs == 0) {
 		int pass;
 
@@ -338,8 +55,8 @@ static int cmd_help(const struct opts *o)
 	if (t == NULL) {
 		char *clean = ew_text_cleanz(o->args[0]);
 
-		usage_error("no help topic '%s'; 'exwizard help' lists them",
-			    clean ? clean : "?");
+		ew_usage_error("no help topic '%s'; 'exwizard help' lists them",
+			       clean ? clean : "?");
 		free(clean);
 		return EW_EXIT_USAGE;
 	}
@@ -381,7 +98,7 @@ static int cmd_show(const struct opts *o)
 	int rc;
 
 	if (o->nargs != 1)
-		return usage_error("show takes one transcript file");
+		return ew_usage_error("show takes one transcript file");
 	r = ew_transcript_read(o->args[0], err, sizeof(err));
 	if (r == NULL) {
 		char *clean = ew_text_cleanz(err);
@@ -557,7 +274,7 @@ static int run_steps(const struct opts *o, int wizard)
 		if (s == NULL) {
 			char *clean = ew_text_cleanz(o->args[i]);
 
-			usage_error("unknown step '%s'", clean ? clean : "?");
+			ew_usage_error("unknown step '%s'", clean ? clean : "?");
 			free(clean);
 			return EW_EXIT_USAGE;
 		}
@@ -712,9 +429,9 @@ int main(int argc, char **argv)
 		fputs("exwizard: out of memory\n", stderr);
 		return EW_EXIT_USAGE;
 	}
-	rc = parse(argc, argv, &o);
+	rc = ew_options_parse(argc, argv, &o);
 	if (rc < 0 && o.password_file && !o.kinit && !o.simple_bind)
-		rc = usage_error("--password-file goes with --kinit or --simple-bind");
+		rc = ew_usage_error("--password-file goes with --kinit or --simple-bind");
 	if (rc < 0 && o.simple_bind && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
 		rc = read_bind_password(&o);
 	if (rc < 0 && o.kinit && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
@@ -729,7 +446,10 @@ int main(int argc, char **argv)
 			break;
 		case CMD_WIZARD:
 			if (o.nargs > 0) {
-				rc = usage_error("unexpected argument '%s'", o.args[0]);
+				char *clean = ew_text_cleanz(o.args[0]);
+
+				rc = ew_usage_error("unexpected argument '%s'", clean ? clean : "?");
+				free(clean);
 				break;
 			}
 			if (isatty(0) && isatty(1)) {

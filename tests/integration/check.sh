@@ -67,4 +67,26 @@ rc=$?
 [ "$rc" -eq 2 ] && [ "$(jget "$work/r5.json" steps.0.id) $(jget "$work/r5.json" steps.1.id)" = "target dns" ]
 ok $? "check without steps runs every step in order (target, dns) and exits 2 in the lab (got $rc)"
 
+# Usage errors: exit 3, the option named as typed, the user's text cleaned.
+bad=0
+for spec in "--dc|option --dc needs a value" "--realm|option --realm needs a value" \
+	"-r|option -r needs a value" "--json=1|option --json takes no value" \
+	"--bogus|unknown option --bogus" "-Z|unknown option -Z"; do
+	arg=${spec%%|*}
+	want=${spec#*|}
+	inlab "$exw" "$arg" >/dev/null 2>"$work/u.err"
+	rc=$?
+	if [ "$rc" -ne 3 ] || [ "$(head -1 "$work/u.err")" != "exwizard: $want" ]; then
+		echo "# $arg: exit $rc, $(head -1 "$work/u.err" | od -c | head -2)"
+		bad=$((bad + 1))
+	fi
+done
+inlab "$exw" "$(printf 'che\033]0;x\007ck')" >/dev/null 2>"$work/u.err"
+rc=$?
+[ "$rc" -eq 3 ] && grep -qF 'che\x1b]0;x\x07ck' "$work/u.err" &&
+	[ "$(LC_ALL=C grep -c "$(printf '[\033\007]')" "$work/u.err")" -eq 0 ]
+[ $? -eq 0 ] || bad=$((bad + 1))
+[ "$bad" -eq 0 ]
+ok $? "usage errors: exit 3, the option as typed (--dc, not a NUL byte), an escape in a command shown escaped"
+
 finish
