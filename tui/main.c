@@ -198,8 +198,14 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 		fprintf(stderr, "exwizard: --kinit: %s\n", err);
 		return EW_EXIT_USAGE;
 	}
-	free(o->target->credentials);
-	o->target->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
+	{
+		/* With --simple-bind as well, its line stays (it was read first). */
+		char *old = o->target->credentials;
+
+		o->target->credentials = ew_strprintf("kinit %s (a private in-memory cache)%s%s",
+						      principal, old ? "; " : "", old ? old : "");
+		free(old);
+	}
 	return -1;
 }
 

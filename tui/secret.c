@@ -21,16 +21,25 @@ void ew_secret_protect_process(void)
 	setrlimit(RLIMIT_CORE, &none);
 }
 
+/*
+ * A page of its own, not heap: locked (kept out of swap, best effort),
+ * left out of core dumps (MADV_DONTDUMP: also what gcore honours) and
+ * unmapped when wiped, so no copy is left behind in a freed heap chunk.
+ */
 static int secret_alloc(struct ew_secret *s, char *err, size_t errlen)
 {
+	void *p;
+
 	s->len = 0;
-	s->buf = calloc(1, EW_SECRET_MAX);
-	if (s->buf == NULL) {
+	p = mmap(NULL, EW_SECRET_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		s->buf = NULL;
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* Best effort: keep it out of swap. */
-	mlock(s->buf, EW_SECRET_MAX);
+	madvise(p, EW_SECRET_MAX, MADV_DONTDUMP);
+	mlock(p, EW_SECRET_MAX);
+	s->buf = p;
 	return 0;
 }
 
@@ -40,7 +49,7 @@ void ew_secret_wipe(struct ew_secret *s)
 		return;
 	explicit_bzero(s->buf, EW_SECRET_MAX);
 	munlock(s->buf, EW_SECRET_MAX);
-	free(s->buf);
+	munmap(s->buf, EW_SECRET_MAX);
 	s->buf = NULL;
 	s->len = 0;
 }
