@@ -64,9 +64,11 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
-	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build FORCE
+	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build vg-build FORCE
 
-all: exwizard
+EW_BIN ?= exwizard
+
+all: $(EW_BIN)
 
 # Rebuild everything when the flags change (e.g. SANITIZE switched on).
 $(BUILD)/flags: FORCE
@@ -97,7 +99,7 @@ $(LIBCORE): $(CORE_OBJ)
 	@$(if $(Q),echo "  AR      $@";)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-exwizard: $(TUI_OBJ) $(LIBCORE)
+$(EW_BIN): $(TUI_OBJ) $(LIBCORE)
 	@$(if $(Q),echo "  LD      $@";)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(TUI_LIBS) $(CORE_LIBS)
 
@@ -124,7 +126,14 @@ $(LATENCY_BIN): tests/bench/latency.c $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@";)
 	$(Q)$(CC) $(ALL_CFLAGS) $(NFQ_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(NFQ_LIBS)
 
-tests: exwizard $(UNIT_BIN) $(INTEG_BIN)
+tests: $(EW_BIN) $(UNIT_BIN) $(INTEG_BIN)
+
+# exwizard without sanitizers, in a build directory of its own, for the
+# valgrind test (valgrind and ASan do not mix).
+VG_BUILD ?= build-vg
+vg-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(VG_BUILD) SANITIZE= EW_BIN=$(VG_BUILD)/exwizard \
+		$(VG_BUILD)/exwizard
 
 deps:
 	$(Q)sh tests/lab/deps.sh
@@ -140,8 +149,9 @@ check-unit:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)$(MAKE) --no-print-directory fuzz-build $(LATENCY_BIN)
-	$(Q)LAB_NS=$(CHECK_NS) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/run.sh all $(BUILD)
+	$(Q)$(MAKE) --no-print-directory fuzz-build $(LATENCY_BIN) vg-build
+	$(Q)LAB_NS=$(CHECK_NS) FUZZ_BUILD=$(FUZZ_BUILD) EXWIZ_VG_BIN=$(abspath $(VG_BUILD)/exwizard) \
+		sh tests/run.sh all $(BUILD)
 
 lab-up:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
@@ -230,6 +240,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) exwizard
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(VG_BUILD) exwizard
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d)
