@@ -237,6 +237,18 @@ static void wait_failed(struct ew_dir *d, enum wait_status w, int msgid, char *e
 
 /* ---- results ---- */
 
+const char *ew_dir_text(const struct ew_dir_value *v)
+{
+	return v->text ? v->text : v->val;
+}
+
+static void value_free(struct ew_dir_value *v)
+{
+	free(v->val);
+	free(v->text);
+	v->val = v->text = NULL;
+}
+
 void ew_dir_attr_clear(struct ew_dir_attr *a)
 {
 	size_t i;
@@ -244,7 +256,7 @@ void ew_dir_attr_clear(struct ew_dir_attr *a)
 	if (a == NULL)
 		return;
 	for (i = 0; i < a->nvalues; i++)
-		free(a->values[i].val);
+		value_free(&a->values[i]);
 	free(a->values);
 	free(a->name);
 	a->name = NULL;
@@ -336,6 +348,9 @@ static int take_attr(LDAP *ld, LDAPMessage *m, const char *name, struct ew_dir_a
 			goto cleanup;
 		a->values[i].len = vals[i]->bv_len;
 		a->nvalues++;
+		if (memchr(vals[i]->bv_val, '\0', vals[i]->bv_len) != NULL &&
+		    (a->values[i].text = ew_text_clean(vals[i]->bv_val, vals[i]->bv_len)) == NULL)
+			goto cleanup;
 	}
 	rc = 0;
 cleanup:
@@ -863,7 +878,7 @@ int ew_dir_read_all_values(struct ew_dir *d, const char *dn, const char *attr,
 			size_t i;
 
 			for (i = 0; i < out->nvalues; i++)
-				free(out->values[i].val);
+				value_free(&out->values[i]);
 			out->nvalues = 0;
 		}
 		if (a != NULL && move_values(out, a) != 0) {

@@ -87,7 +87,15 @@ long ew_dir_round_trips(const struct ew_dir *d);
 struct ew_dir_value {
 	char *val;		/* binary-safe copy, NUL-terminated */
 	size_t len;
+	char *text;		/* NULL, or when val holds a NUL: val escaped (\0) */
 };
+/*
+ * A value as text: val, or, when val holds a NUL byte, the escaped copy, so
+ * that no text use of a value sees it cut short at the NUL ("smtp:a\0b" is
+ * not "smtp:a"). Binary attributes (SIDs, security descriptors) use val and
+ * len.
+ */
+const char *ew_dir_text(const struct ew_dir_value *v);
 struct ew_dir_attr {
 	char *name;		/* as the server spelled it ("member;range=0-1499") */
 	struct ew_dir_value *values;

@@ -87,7 +87,7 @@ static void take_group_entry(struct groups *gs, const struct ew_dir_entry *e)
 			continue;
 		g->g.resolved = gt && gt->nvalues;
 		g->g.group_type = g->g.resolved ? (unsigned)strtol(gt->values[0].val, NULL, 10) : 0;
-		g->name = ew_text_cleanz(nm && nm->nvalues ? nm->values[0].val : e->dn);
+		g->name = ew_text_cleanz(nm && nm->nvalues ? ew_dir_text(&nm->values[0]) : e->dn);
 		g->g.name = g->name;
 		g->dn = strdup(e->dn);
 		if (mo && mo->nvalues) {
@@ -444,7 +444,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	}
 	direct_json = json_array();
 	for (i = 0; i < direct.nvalues; i++)
-		json_array_append_new(direct_json, ew_json_string_clean(direct.values[i].val));
+		json_array_append_new(direct_json, ew_json_string_clean(ew_dir_text(&direct.values[i])));
 	json_object_set_new(res->data, "user_dn", ew_json_string_clean(user_dn));
 	json_object_set_new(res->data, "user_sid", json_string(sidtext));
 	json_object_set_new(res->data, "counts", json_pack(

@@ -23,7 +23,7 @@ static const char *first(const struct ew_dir_entry *e, const char *attr)
 {
 	const struct ew_dir_attr *a = ew_dir_entry_attr(e, attr);
 
-	return a && a->nvalues ? a->values[0].val : NULL;
+	return a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
 }
 
 static enum ew_mbx_kind kind_of(const struct ew_dir_entry *e)
@@ -549,7 +549,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	if (a && a->nvalues) {
 		proxies = calloc(a->nvalues, sizeof(*proxies));
 		for (i = 0; proxies && i < a->nvalues; i++)
-			proxies[i] = a->values[i].val;
+			proxies[i] = ew_dir_text(&a->values[i]);
 		u.proxies = proxies;
 		u.nproxies = proxies ? a->nvalues : 0;
 	}
@@ -698,7 +698,7 @@ data:
 		if (sp && sp->nentries) {
 			a = ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName");
 			for (i = 0; a && i < a->nvalues; i++)
-				json_array_append_new(spns, ew_json_string_clean(a->values[i].val));
+				json_array_append_new(spns, ew_json_string_clean(ew_dir_text(&a->values[i])));
 		}
 	}
 	json_object_set_new(res->data, "attributes", attrs);

@@ -305,7 +305,7 @@ static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int w
 	}
 	for (i = 0; i < f->nevidence; i++) {
 		ew_buf_printf(b, "%9s| ", "");
-		ew_buf_add_clean(b, f->evidence[i]);
+		ew_buf_add_clean_max(b, f->evidence[i], EW_TEXT_SHOW_MAX);
 		ew_buf_addc(b, '\n');
 	}
 	if (f->remedy) {

@@ -234,6 +234,25 @@ void ew_buf_add_clean(struct ew_buf *b, const char *s)
 		clean_into(b, s, strlen(s));
 }
 
+void ew_buf_add_clean_max(struct ew_buf *b, const char *s, size_t max)
+{
+	size_t len, cut;
+
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	if (len <= max) {
+		clean_into(b, s, len);
+		return;
+	}
+	/* Not inside a UTF-8 sequence: back up over continuation bytes. */
+	cut = max;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	clean_into(b, s, cut);
+	ew_buf_printf(b, "... [%zu bytes in all; the whole value is in the JSON report]", len);
+}
+
 int ew_text_is_clean(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;

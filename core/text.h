@@ -38,6 +38,14 @@ void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Append s cleaned (see ew_text_clean). */
 void ew_buf_add_clean(struct ew_buf *b, const char *s);
+/*
+ * Append s cleaned, but at most about max bytes of it: a longer s is cut at
+ * a character boundary and followed by "... [N bytes in all]", so that one
+ * 64 KB directory value does not fill a terminal. For the text views; JSON
+ * keeps whole values.
+ */
+void ew_buf_add_clean_max(struct ew_buf *b, const char *s, size_t max);
+#define EW_TEXT_SHOW_MAX 480
 /* The text, owned by the caller (an empty string if nothing was added);
  * NULL if an allocation failed. The buffer is reset. */
 char *ew_buf_take(struct ew_buf *b);

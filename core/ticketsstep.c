@@ -322,7 +322,7 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 									"sAMAccountName");
 
 			h[nh].dn = results[j]->entries[k].dn;
-			h[nh].account = a && a->nvalues ? a->values[0].val : NULL;
+			h[nh].account = a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
 			json_array_append_new(holders, json_pack("{s:s, s:s?}", "dn", h[nh].dn,
 								 "account", h[nh].account));
 			nh++;

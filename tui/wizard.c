@@ -797,8 +797,13 @@ static void open_details(struct ui *u)
 	if (f->nevidence) {
 		add_line(&u->ov_lines, &u->ov_n, "");
 		add_line(&u->ov_lines, &u->ov_n, "Evidence:");
-		for (i = 0; i < f->nevidence; i++)
-			add_wrapped(&u->ov_lines, &u->ov_n, f->evidence[i], 2, w);
+		for (i = 0; i < f->nevidence; i++) {
+			struct ew_buf e = {0};
+
+			ew_buf_add_clean_max(&e, f->evidence[i], EW_TEXT_SHOW_MAX);
+			add_wrapped(&u->ov_lines, &u->ov_n, e.data ? e.data : "", 2, w);
+			ew_buf_reset(&e);
+		}
 	}
 	if (f->remedy) {
 		add_line(&u->ov_lines, &u->ov_n, "");

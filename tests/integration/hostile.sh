@@ -1,7 +1,10 @@
 #!/bin/sh
-# Hostile data in the lab directory (terminal escapes, CR and BEL in a user's
-# legacyExchangeDN and proxyAddresses): escaped in the report, the transcript,
-# JSON and on the wizard's screen. Prints TAP.
+# Hostile data in the lab directory: terminal escapes, CR and BEL in mallory's
+# legacyExchangeDN and proxyAddresses; trudy's name (CN) with an escape and a
+# CR, a NUL inside one of her proxy addresses and a 64 KB legacyExchangeDN;
+# frank's 5,000 groups. Escaped in the report, the transcript, JSON and on the
+# wizard's screen, long values shortened in the text views, NUL neither
+# dropped nor cutting a value short, and memory bounded. Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
 export TERM="${TERM:-xterm}"
@@ -43,6 +46,51 @@ sys.exit(0 if ok and not bad else 1)
 PY
 /usr/bin/python3 "$work/check.py" "$work/s.json"
 ok $? "show --json: the hostile values are escaped text; no string of the report holds a control character"
+
+# trudy: a hostile name, a NUL, a 64 KB value.
+/usr/bin/time -f %M -o "$work/trudy.rss" "$labctl" -n "$ns" exec env KRB5CCNAME="$cc" "$exw" \
+	check groups mailbox -u trudy -o "$work/trudy.jsonl" >"$work/trudy.txt" 2>"$work/trudy.err"
+rc=$?
+[ "$rc" -le 2 ] && [ "$(raw "$work/trudy.txt")" -eq 0 ] && [ "$(raw "$work/trudy.err")" -eq 0 ] &&
+	[ "$(raw "$work/trudy.jsonl")" -eq 0 ]
+ok $? "trudy: no raw ESC, CR or BEL in the report, stderr or the transcript (exit $rc)"
+size=$(wc -c <"$work/trudy.txt")
+longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$work/trudy.txt")
+[ "$size" -lt 20000 ] && [ "$longest" -lt 700 ] && grep -q "bytes in all; the whole value is in the JSON report" "$work/trudy.txt"
+ok $? "the 64 KB legacyExchangeDN is shortened in the text report ($size bytes, longest line $longest)"
+"$exw" show --json "$work/trudy.jsonl" >"$work/trudy.json"
+cat >"$work/trudy.py" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = [s for s in d["steps"] if s["id"] == "mailbox"][0]["data"]["attributes"]
+leg = a["legacyExchangeDN"]
+ok = len(leg) > 65536 and leg.endswith("T" * 100 + "\\x1b[31m") and \
+    "smtp:trudy\\0@hidden.exwiz.test" in a["proxyAddresses"] and \
+    a["dn"].startswith("CN=Trudy\\x1b[31m\\0DHostile,")
+print("# legacyExchangeDN %d characters; proxyAddresses %s; dn %s" % (len(leg), a["proxyAddresses"], a["dn"][:40]))
+sys.exit(0 if ok else 1)
+PY
+/usr/bin/python3 "$work/trudy.py" "$work/trudy.json"
+ok $? "show --json: the whole 64 KB value, the NUL shown escaped (the value not cut short), the name escaped"
+rss=$(tail -1 "$work/trudy.rss")
+[ "$rss" -lt 40000 ]
+ok $? "trudy's check: peak RSS ${rss} KB (limit 40,000)"
+
+# frank: 5,000 groups, read in ranges; every name clean, memory bounded.
+/usr/bin/time -f %M -o "$work/frank.rss" "$labctl" -n "$ns" exec env KRB5CCNAME="$cc" "$exw" \
+	check groups -u frank --json -o "$work/frank.jsonl" >"$work/frank.json" 2>/dev/null
+rc=$?
+py 'import json,sys
+d=json.load(open(sys.argv[1]))
+g=[s for s in d["steps"] if s["id"]=="groups"][0]["data"]
+names=[x["name"] for x in g["groups"]]
+bad=[n for n in names if any(ord(c)<32 or ord(c)==127 for c in n)]
+print("# %d groups, %d with a control character" % (len(names), len(bad)))
+sys.exit(0 if len(names)>=5000 and not bad else 1)' "$work/frank.json"
+ok $? "frank: all 5,000 groups listed, no control character in a name (exit $rc)"
+rss=$(tail -1 "$work/frank.rss")
+[ "$(raw "$work/frank.jsonl")" -eq 0 ] && [ "$rss" -lt 64000 ]
+ok $? "frank's check: the transcript clean, peak RSS ${rss} KB (limit 64,000)"
 
 # The wizard: the escapes must not reach the terminal (the pane title stays).
 tmux new-session -d -x 160 -y 30 -s "$sess" \

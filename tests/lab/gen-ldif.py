@@ -157,7 +157,10 @@ class Ldif:
 
     def entry(self, dn, attrs, changetype=None):
         """attrs: list of (name, value); bytes values are written base64."""
-        out = ["dn: " + dn]
+        if isinstance(dn, bytes):
+            out = ["dn:: " + base64.b64encode(dn).decode()]
+        else:
+            out = ["dn: " + dn]
         if changetype:
             out.append("changetype: " + changetype)
         for name, value in attrs:
@@ -490,8 +493,9 @@ def write_objects(outdir, password):
     out.close()
 
     # Hostile data: values an attacker who may write them could choose
-    # (terminal escapes, CR, BEL; Samba refuses them in sAMAccountName, invalid
-    # UTF-8 anywhere and values past an attribute's rangeUpper), in their own
+    # (terminal escapes, CR, BEL, NUL, 64 KB; Samba refuses escapes in
+    # sAMAccountName, invalid UTF-8 in every string syntax and values past an
+    # attribute's rangeUpper), in their own
     # file so that the rest of the lab does not depend on them.
     hostile = Ldif(os.path.join(outdir, "26-hostile.ldif"))
     mallory = user(hostile, "mallory", "Mallory", "Hostile", password, extra=[
@@ -505,10 +509,31 @@ def write_objects(outdir, password):
         ("legacyExchangeDN", LEG_AG_NEW.encode() + b"/cn=Recipients/cn=mal\x1b]0;x\x07"),
         ("msExchMailboxGuid", stable_guid("mailbox.mallory").bytes_le),
     ])
+    # trudy: a name (CN) with an escape sequence and a CR, a NUL inside a
+    # proxy address (Samba keeps it; a C string would end there), and a
+    # legacyExchangeDN of 64 KB ending in an escape sequence (the lab's
+    # Exchange attributes have no rangeUpper).
+    trudy_dn = b"CN=Trudy\x1b[31m\rHostile," + OU_STAFF.encode()
+    hostile.entry(trudy_dn, [
+        ("objectClass", "top"), ("objectClass", "person"),
+        ("objectClass", "organizationalPerson"), ("objectClass", "user"),
+        ("sAMAccountName", "trudy"), ("userPrincipalName", "trudy@" + DOMAIN),
+        ("displayName", b"Trudy\x1b]0;pwned\x07\x1b[2J"),
+        ("userAccountControl", 512), ("unicodePwd", unicode_pwd(password)),
+        ("mail", "trudy@" + DOMAIN), ("mailNickname", "trudy"),
+        ("proxyAddresses", "SMTP:trudy@" + DOMAIN),
+        ("proxyAddresses", b"smtp:trudy\x00@hidden.exwiz.test"),
+        ("homeMDB", EXCH1_DB), ("homeMTA", EXCH1_MTA),
+        ("msExchHomeServerName", LEG_EXCH1),
+        ("legacyExchangeDN", LEG_AG_NEW.encode() + b"/cn=Recipients/cn=" + b"T" * 65536 +
+         b"\x1b[31m"),
+        ("msExchMailboxGuid", stable_guid("mailbox.trudy").bytes_le),
+    ])
     hostile.entry("CN=GS-Evil-001,%s" % OU_GROUPS, [
         ("objectClass", "top"), ("objectClass", "group"),
         ("sAMAccountName", "GS-Evil-001"), ("groupType", GT_GLOBAL),
-        ("description", b"Evil\x1b[31m\x1b]0;pwned\x07\rGroup"), ("member", mallory)])
+        ("description", b"Evil\x1b[31m\x1b]0;pwned\x07\rGroup"), ("member", mallory),
+        ("member", trudy_dn)])
     hostile.close()
 
     # A proper mover can also write the user attributes a move changes: operator

@@ -381,6 +381,41 @@ static void test_strprintf(void **state)
 	free(s);
 }
 
+/* Long values are cut for the text views, at a character boundary, and say
+ * how long they were; short ones pass whole, cleaned. */
+static void test_add_clean_max(void **state)
+{
+	struct ew_buf b = {0};
+	char big[2000];
+	char *out;
+
+	(void)state;
+	ew_buf_add_clean_max(&b, "short\x1b[2J", 20);
+	out = ew_buf_take(&b);
+	assert_string_equal(out, "short\\x1b[2J");
+	free(out);
+
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ew_buf_add_clean_max(&b, big, 100);
+	out = ew_buf_take(&b);
+	assert_int_equal(strspn(out, "A"), 100);
+	assert_string_equal(out + 100, "... [1999 bytes in all; the whole value is in the JSON report]");
+	free(out);
+
+	/* "\xc3\xa9" (e-acute) straddles the cut at 3: left out whole, not split. */
+	ew_buf_add_clean_max(&b, "ab\xc3\xa9" "cdef", 3);
+	out = ew_buf_take(&b);
+	assert_string_equal(out, "ab... [8 bytes in all; the whole value is in the JSON report]");
+	assert_true(ew_text_is_clean(out, strlen(out)));
+	free(out);
+
+	ew_buf_add_clean_max(&b, NULL, 3);
+	out = ew_buf_take(&b);
+	assert_string_equal(out, "");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_buf_take_empty),
 		cmocka_unit_test(test_buf_add_variants),
 		cmocka_unit_test(test_strprintf),
+		cmocka_unit_test(test_add_clean_max),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
