@@ -4,14 +4,18 @@
 #include <krb5.h>
 #include <profile.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dns.h"
+#include "dnscache.h"
 #include "text.h"
 
 #define MAX_TRACE 200		/* lines kept per request */
@@ -407,18 +411,19 @@ static int realm_ok(const char *r)
 	return 1;
 }
 
-static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
+static void pin_profile(const char *realm, const char *const *kdcs, size_t nkdcs, int *pin_fd,
+			profile_t *pin)
 {
 	char path[64], *text = NULL, *more, *copy = NULL, *tok, *save = NULL;
 	const char **files = NULL, *env;
 	size_t i, nd = 0, len;
 
-	g->pin_fd = -1;
-	g->pin = NULL;
-	if (nkdcs == 0 || !realm_ok(g->realm))
+	*pin_fd = -1;
+	*pin = NULL;
+	if (nkdcs == 0 || !realm_ok(realm))
 		return;
 	text = ew_strprintf("[libdefaults]\n\tdns_lookup_kdc = false\n\tdns_uri_lookup = false\n"
-			    "[realms]\n\t%s = {\n", g->realm);
+			    "[realms]\n\t%s = {\n", realm);
 	for (i = 0; text && i < nkdcs; i++) {
 		if (!addr_ok(kdcs[i]))
 			continue;
@@ -432,11 +437,11 @@ static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
 	text = more;
 	if (text == NULL || strstr(text, "kdc =") == NULL)
 		goto out;
-	g->pin_fd = memfd_create("exwizard-krb5.conf", MFD_CLOEXEC);
-	if (g->pin_fd < 0)
+	*pin_fd = memfd_create("exwizard-krb5.conf", MFD_CLOEXEC);
+	if (*pin_fd < 0)
 		goto out;
 	len = strlen(text);
-	if (write(g->pin_fd, text, len) != (ssize_t)len)
+	if (write(*pin_fd, text, len) != (ssize_t)len)
 		goto fail;
 	/* Ours first, then the files the library reads (KRB5_CONFIG, else its
 	 * default), in their order. */
@@ -449,23 +454,28 @@ static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
 	files = calloc(nd + 3, sizeof(*files));
 	if (files == NULL)
 		goto fail;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", g->pin_fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", *pin_fd);
 	files[0] = path;
 	nd = 1;
 	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
 		files[nd++] = tok;
-	if (profile_init(files, &g->pin) != 0) {
-		g->pin = NULL;
+	if (profile_init(files, pin) != 0) {
+		*pin = NULL;
 		goto fail;
 	}
 	goto out;
 fail:
-	close(g->pin_fd);
-	g->pin_fd = -1;
+	close(*pin_fd);
+	*pin_fd = -1;
 out:
 	free(files);
 	free(copy);
 	free(text);
+}
+
+static void pin_setup(struct group *g, const char *const *kdcs, size_t nkdcs)
+{
+	pin_profile(g->realm, kdcs, nkdcs, &g->pin_fd, &g->pin);
 }
 
 static krb5_error_code group_context(const struct group *g, krb5_context *ctx)
@@ -845,6 +855,9 @@ struct kinit_job {
 	pthread_cond_t cv;
 	int refs;
 	int done;
+	int located;		/* the KDCs found; the AS exchange under way */
+	struct timespec as_start;
+	int timeout_ms, tries;	/* per DNS question */
 	char principal[512];
 	char password[1024];
 	char ccname[256];
@@ -867,6 +880,113 @@ static void kinit_release(struct kinit_job *j)
 	free(j);
 }
 
+/*
+ * The realm's KDCs, found once (SRV _kerberos._udp, then their addresses, each
+ * set of questions to every resolver at once), as "ADDR:PORT" pins. Left to
+ * the library (0) when krb5.conf names the realm's KDCs or turns DNS lookups
+ * off. Without this the library finds the KDCs again for each of the two or
+ * three AS exchanges of a kinit, one question after another: on a 200 ms
+ * link that alone is over 3 seconds.
+ */
+static size_t kdc_locate(const char *principal, char *realm, size_t realmlen, int timeout_ms,
+			 int tries, char pins[][80], size_t max)
+{
+	const char *kdc_path[] = { "realms", realm, "kdc", NULL };
+	krb5_principal princ = NULL;
+	struct ew_dns_opts o = { timeout_ms, tries, NULL };
+	struct ew_dns_result *srv[EW_RESOLV_MAX] = {0}, *a[EW_RESOLV_MAX * 4] = {0};
+	struct ew_resolv rc;
+	krb5_context ctx = NULL;
+	profile_t prof = NULL;
+	char **vals = NULL, dom[256], name[300], err[128];
+	const char *targets[4];
+	unsigned ports[4];
+	size_t ns = 0, na = 0, nt = 0, n = 0, i, k;
+	int dns = 1, named = 0;
+
+	/* The realm as the library sees it ("alice" is in the default realm). */
+	realm[0] = '\0';
+	if (krb5_init_context(&ctx) != 0)
+		return 0;
+	if (krb5_parse_name(ctx, principal, &princ) == 0) {
+		if (princ->realm.length < realmlen && princ->realm.length < sizeof(dom)) {
+			memcpy(realm, princ->realm.data, princ->realm.length);
+			realm[princ->realm.length] = '\0';
+		}
+		krb5_free_principal(ctx, princ);
+	}
+	if (!realm_ok(realm)) {
+		krb5_free_context(ctx);
+		return 0;
+	}
+	if (krb5_get_profile(ctx, &prof) == 0) {
+		profile_get_boolean(prof, "libdefaults", "dns_lookup_kdc", NULL, 1, &dns);
+		if (profile_get_values(prof, kdc_path, &vals) == 0 && vals) {
+			named = vals[0] != NULL;
+			profile_free_list(vals);
+		}
+		profile_release(prof);
+	}
+	if (ctx)
+		krb5_free_context(ctx);
+	if (named || !dns)
+		return 0;
+	for (i = 0; realm[i]; i++)
+		dom[i] = (char)tolower((unsigned char)realm[i]);
+	dom[i] = '\0';
+	snprintf(name, sizeof(name), "_kerberos._udp.%s", dom);
+	ew_resolv_system(&rc);
+	for (i = 0; i < rc.nservers; i++)
+		if ((srv[ns] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[i])) != NULL)
+			ns++;
+	ew_dns_resolve(srv, ns, &o, err, sizeof(err));
+	/* The targets of the first resolver that knows them, lowest priority
+	 * value first. */
+	for (i = 0; i < ns && nt == 0; i++) {
+		const struct ew_dns_answer *an = srv[i]->answers;
+		int used[64] = {0};
+
+		if (srv[i]->status != EW_DNS_OK)
+			continue;
+		while (nt < 4) {
+			size_t best = SIZE_MAX;
+
+			for (k = 0; k < srv[i]->nanswers && k < 64; k++)
+				if (!used[k] && an[k].target && an[k].target[0] && an[k].port &&
+				    (best == SIZE_MAX || an[k].priority < an[best].priority))
+					best = k;
+			if (best == SIZE_MAX)
+				break;
+			used[best] = 1;
+			targets[nt] = an[best].target;
+			ports[nt++] = an[best].port;
+		}
+	}
+	for (k = 0; k < nt; k++)
+		for (i = 0; i < rc.nservers; i++)
+			if ((a[na] = ew_dns_result_new(targets[k], EW_DNS_A, rc.servers[i])) != NULL)
+				na++;
+	ew_dns_resolve(a, na, &o, err, sizeof(err));
+	for (k = 0; k < nt; k++) {
+		for (i = 0; i < na; i++) {
+			size_t m;
+
+			if (strcasecmp(a[i]->name, targets[k]) != 0 || a[i]->status != EW_DNS_OK)
+				continue;
+			for (m = 0; m < a[i]->nanswers && n < max; m++)
+				if (a[i]->answers[m].data)
+					snprintf(pins[n++], 80, "%s:%u", a[i]->answers[m].data, ports[k]);
+			break;
+		}
+	}
+	for (i = 0; i < ns; i++)
+		ew_dns_result_free(&srv[i]);
+	for (i = 0; i < na; i++)
+		ew_dns_result_free(&a[i]);
+	ew_resolv_clear(&rc);
+	return n;
+}
+
 static void *kinit_thread(void *arg)
 {
 	struct kinit_job *j = arg;
@@ -876,10 +996,24 @@ static void *kinit_thread(void *arg)
 	krb5_get_init_creds_opt *opt = NULL;
 	krb5_creds creds;
 	krb5_error_code code;
-	char *full = NULL;
+	char *full = NULL, pins[8][80], realm[256];
+	const char *pinp[8];
+	profile_t pin = NULL;
+	int pin_fd = -1;
+	size_t npin, i;
 
 	memset(&creds, 0, sizeof(creds));
-	code = krb5_init_context(&ctx);
+	npin = kdc_locate(j->principal, realm, sizeof(realm), j->timeout_ms, j->tries, pins, 8);
+	for (i = 0; i < npin; i++)
+		pinp[i] = pins[i];
+	if (npin)
+		pin_profile(realm, pinp, npin, &pin_fd, &pin);
+	pthread_mutex_lock(&j->mu);
+	j->located = 1;
+	clock_gettime(CLOCK_REALTIME, &j->as_start);
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	code = pin && krb5_init_context_profile(pin, 0, &ctx) == 0 ? 0 : krb5_init_context(&ctx);
 	if (code == 0)
 		code = krb5_parse_name(ctx, j->principal, &princ);
 	if (code == 0)
@@ -922,17 +1056,35 @@ static void *kinit_thread(void *arg)
 		krb5_free_principal(ctx, princ);
 		krb5_free_context(ctx);
 	}
+	if (pin)
+		profile_release(pin);
+	if (pin_fd >= 0)
+		close(pin_fd);
 	kinit_release(j);
 	return NULL;
 }
 
+static void add_ms(struct timespec *t, long ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
 int ew_krb_kinit(const char *principal, const char *password, char *ccname,
-		 size_t ccnamelen, int timeout_ms, char *err, size_t errlen)
+		 size_t ccnamelen, int timeout_ms, int tries, char *err, size_t errlen)
 {
 	struct kinit_job *j;
 	struct timespec until;
 	pthread_t th;
-	int rc = -1, done;
+	int rc = -1, done, located;
+	/* Finding the KDCs: two rounds of DNS questions, each bounded. Then the
+	 * AS exchanges, bounded from when they start. */
+	long locate_ms = 2L * ((long)timeout_ms * tries + 500) + 200;
+	long as_ms = (long)timeout_ms * tries + 3000;
 
 	if (strlen(principal) >= sizeof(j->principal) || strlen(password) >= sizeof(j->password)) {
 		snprintf(err, errlen, "principal or password too long");
@@ -946,6 +1098,8 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	j->refs = 2;
+	j->timeout_ms = timeout_ms;
+	j->tries = tries;
 	memcpy(j->principal, principal, strlen(principal) + 1);
 	memcpy(j->password, password, strlen(password) + 1);
 	if (pthread_create(&th, NULL, kinit_thread, j) != 0) {
@@ -955,18 +1109,24 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	add_ms(&until, locate_ms);
 	pthread_mutex_lock(&j->mu);
-	while (!j->done)
+	while (!j->done && !j->located)
 		if (pthread_cond_timedwait(&j->cv, &j->mu, &until) != 0)
 			break;
-	if (!j->done) {
-		snprintf(err, errlen, "no answer from the KDC within %d ms", timeout_ms);
+	if (!j->done && j->located) {
+		until = j->as_start;
+		add_ms(&until, as_ms);
+		while (!j->done)
+			if (pthread_cond_timedwait(&j->cv, &j->mu, &until) != 0)
+				break;
+	}
+	located = j->located;
+	if (!j->done && !located) {
+		snprintf(err, errlen, "no answer from DNS about the realm's KDCs within %ld ms",
+			 locate_ms);
+	} else if (!j->done) {
+		snprintf(err, errlen, "no answer from the KDC within %ld ms", as_ms);
 	} else if (j->code != 0) {
 		const char *cause, *remedy;
 

@@ -119,11 +119,14 @@ void ew_krb_explain(long code, const char **cause, const char **remedy);
 
 /*
  * Get a TGT for principal with password into a new private MEMORY cache;
- * its name into ccname. The password is not kept. Bounded by timeout_ms.
- * 0, or -1 with a message (a wrong password says so; nothing is stored).
+ * its name into ccname. The password is not kept. Unless krb5.conf names
+ * the realm's KDCs (or turns DNS off), the KDCs are found first, once, in
+ * DNS (timeout_ms per try, tries), and pinned for the AS exchanges, which are
+ * then bounded by timeout_ms * tries + 3 s. 0, or -1 with a message (a wrong
+ * password says so; nothing is stored).
  */
 int ew_krb_kinit(const char *principal, const char *password, char *ccname,
-		 size_t ccnamelen, int timeout_ms, char *err, size_t errlen);
+		 size_t ccnamelen, int timeout_ms, int tries, char *err, size_t errlen);
 /* Destroy a cache made by ew_krb_kinit. */
 void ew_krb_destroy(const char *ccname);
 

@@ -183,9 +183,8 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 		fprintf(stderr, "exwizard: --kinit: %s\n", err);
 		return EW_EXIT_USAGE;
 	}
-	rc = ew_krb_kinit(principal, pw.buf, ccname, len,
-			  (o->timeout_ms ? o->timeout_ms : 2000) * (o->tries ? o->tries : 2) + 3000,
-			  err, sizeof(err));
+	rc = ew_krb_kinit(principal, pw.buf, ccname, len, o->timeout_ms ? o->timeout_ms : 2000,
+			  o->tries ? o->tries : 2, err, sizeof(err));
 	ew_secret_wipe(&pw);
 	if (rc != 0) {
 		char *clean = ew_text_cleanz(err);

@@ -989,8 +989,8 @@ static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
 			snprintf(err, errlen, "no password given");
 			return 1;
 		}
-		if (ew_krb_kinit(principal, pw, ccname, sizeof(ccname),
-				 u->w->run->timeout_ms * u->w->run->tries + 3000, err, errlen) != 0) {
+		if (ew_krb_kinit(principal, pw, ccname, sizeof(ccname), u->w->run->timeout_ms,
+				 u->w->run->tries, err, errlen) != 0) {
 			explicit_bzero(pw, sizeof(pw));
 			return 1;
 		}
