@@ -159,6 +159,24 @@ static int bad_option(int c, const char *arg)
 	else
 		snprintf(name, sizeof(name), "-\\x%02x", (unsigned)optopt);
 	clean = ew_text_cleanz(name);
+	if (c != ':' && optopt == 0 && strncmp(name, "--", 2) == 0 && name[2]) {
+		char list[256] = "";
+		size_t i, n = 0, used = 0;
+
+		for (i = 0; long_options[i].name; i++) {
+			if (strncmp(long_options[i].name, name + 2, strlen(name + 2)) != 0)
+				continue;
+			n++;
+			if (used < sizeof(list))
+				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s--%s",
+							 used ? ", " : "", long_options[i].name);
+		}
+		if (n > 1) {
+			rc = ew_usage_error("option %s is ambiguous: %s", clean ? clean : "?", list);
+			free(clean);
+			return rc;
+		}
+	}
 	if (c == ':')
 		rc = ew_usage_error("option %s needs a value", clean ? clean : "?");
 	else if (optopt >= 256)

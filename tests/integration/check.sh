@@ -71,7 +71,8 @@ ok $? "check without steps runs every step in order (target, dns) and exits 2 in
 bad=0
 for spec in "--dc|option --dc needs a value" "--realm|option --realm needs a value" \
 	"-r|option -r needs a value" "--json=1|option --json takes no value" \
-	"--bogus|unknown option --bogus" "-Z|unknown option -Z"; do
+	"--bogus|unknown option --bogus" "-Z|unknown option -Z" \
+	"--d=x|option --d is ambiguous: --domain, --dc, --dns-server"; do
 	arg=${spec%%|*}
 	want=${spec#*|}
 	inlab "$exw" "$arg" >/dev/null 2>"$work/u.err"
