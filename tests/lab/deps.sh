@@ -33,7 +33,13 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	chmod 755 /usr/sbin/policy-rc.d
 	created_policy=1
 fi
-cleanup() { [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d; }
+# An if, not "[ ] && rm": under set -e a false test as the trap's last
+# command would make the whole script fail after a good install.
+cleanup() {
+	if [ -n "$created_policy" ]; then
+		rm -f /usr/sbin/policy-rc.d
+	fi
+}
 trap cleanup EXIT INT TERM
 
 export DEBIAN_FRONTEND=noninteractive
