@@ -373,6 +373,12 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 	if (t->dc)
 		add_unique_copy(dcnames, &ndc, 16, t->dc);
 	for (i = 0; i < nnames; i++) {
+		const char *why;
+
+		/* A target that is not a host name (a hostile or broken record) is
+		 * not asked for: DNS-TARGETS says what it is. */
+		if (!ew_valid_hostname(names[i], &why))
+			continue;
 		ask_all(&p, names[i], EW_DNS_A, 0);
 		ask_all(&p, names[i], EW_DNS_AAAA, 0);
 	}

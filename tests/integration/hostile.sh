@@ -102,6 +102,36 @@ rss=$(tail -1 "$work/frank.rss")
 [ "$(raw "$work/frank.jsonl")" -eq 0 ] && [ "$rss" -lt 64000 ]
 ok $? "frank's check: the transcript clean; peak RSS (${rssbin#"$top"/}) ${rss} KB (limit 64,000)"
 
+# A hostile DNS server (hostile_dns.py, in the lab namespace): every answer
+# names hosts with escape sequences, CR, LF, NUL and invalid UTF-8.
+inlab /usr/bin/python3 "$top/tests/integration/hostile_dns.py" 127.0.0.98 30 &
+dnspid=$!
+sleep 0.5
+t0=$(msecs)
+inlab env KRB5CCNAME="$cc" "$exw" check dns --dns-server 127.0.0.98 -o "$work/dns.jsonl" \
+	>"$work/dns.txt" 2>"$work/dns.err"
+rc=$?
+el=$(( $(msecs) - t0 ))
+kill "$dnspid" 2>/dev/null
+wait "$dnspid" 2>/dev/null
+[ "$rc" -le 2 ] && [ "$el" -lt 20000 ] && [ "$(raw "$work/dns.txt")" -eq 0 ] &&
+	[ "$(raw "$work/dns.err")" -eq 0 ] && [ "$(raw "$work/dns.jsonl")" -eq 0 ]
+ok $? "a hostile DNS server: no raw ESC, CR or BEL in the report, stderr or the transcript (exit $rc, $el ms)"
+"$exw" show --json "$work/dns.jsonl" >"$work/dns.json"
+[ "$(findings DNS-TARGETS fail "$work/dns.json" | grep -c '^An SRV record names .*pwned.*, which is not a host name')" -ge 1 ] &&
+	! grep -q "pwned.*il.exwiz.test A @" "$work/dns.txt"
+ok $? "its SRV targets are called out as not host names, and not looked up as if they were"
+py 'import json,sys
+def strings(x):
+    if isinstance(x, str): yield x
+    elif isinstance(x, dict):
+        for k, v in x.items(): yield k; yield from strings(v)
+    elif isinstance(x, list):
+        for v in x: yield from strings(v)
+bad=[s for s in strings(json.load(open(sys.argv[1]))) if any(ord(c)<32 or ord(c)==127 for c in s)]
+sys.exit(1 if bad else 0)' "$work/dns.json"
+ok $? "show --json of that transcript: no string holds a control character"
+
 # The wizard: the escapes must not reach the terminal (the pane title stays).
 tmux new-session -d -x 160 -y 30 -s "$sess" \
 	"$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=$cc $exw -u mallory --no-transcript; sleep 30"

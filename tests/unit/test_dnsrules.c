@@ -607,6 +607,29 @@ static void test_targets_no_address(void **state)
 	fx_free(f);
 }
 
+/* An SRV target that is not a host name (as c-ares shows a hostile one:
+ * \027 for ESC): a failure naming the record, not looked up, and no PASS. */
+static void test_targets_not_a_host_name(void **state)
+{
+	static const char evil[] = "ev\\027]0\\;pwned\\007il.exwiz.test";
+	const char *names[] = { evil, EXCH };
+	struct fx *f = fx_new();
+	struct ew_finding *x;
+
+	(void)state;
+	add(f, "_kerberos._udp.exwiz.test", EW_DNS_SRV, C1, EW_DNS_OK,
+	    "0 100 88 ev\\027]0\\;pwned\\007il.exwiz.test", NULL);
+	add(f, EXCH, EW_DNS_A, C1, EW_DNS_OK, "10.0.0.50", NULL);
+	add(f, EXCH_REV, EW_DNS_PTR, C1, EW_DNS_OK, EXCH, NULL);
+	ew_dns_rule_targets(fx_view(f), names, 2, 1, f->res);
+	x = must_find(f->res, "DNS-TARGETS", EW_FAIL, "not a host name");
+	assert_non_null(strstr(x->title, evil));
+	assert_non_null(evidence_with(x, "_kerberos._udp.exwiz.test SRV @" C1, NULL));
+	assert_null(find(f->res, "DNS-TARGETS", EW_PASS, NULL));
+	tu_assert_findings_clean(f->res);
+	fx_free(f);
+}
+
 static void test_targets_not_asked(void **state)
 {
 	struct fx *f = fx_new();
@@ -740,17 +763,20 @@ static void test_targets_alias(void **state)
 	fx_free(f);
 }
 
+/* Hostile bytes in a target name (not a host name: a failure, escaped) and in
+ * a PTR answer (escaped in the mismatch warning). */
 static void test_targets_hostile_strings(void **state)
 {
-	static const char *const names[] = { "ev\x1b[2Jil.exwiz.test" };
+	static const char *const names[] = { "ev\x1b[2Jil.exwiz.test", EXCH };
 	struct fx *f = fx_new();
 
 	(void)state;
-	add(f, names[0], EW_DNS_A, C1, EW_DNS_OK, "10.0.0.50", NULL);
+	add(f, names[0], EW_DNS_A, C1, EW_DNS_OK, "10.0.0.51", NULL);
+	add(f, EXCH, EW_DNS_A, C1, EW_DNS_OK, "10.0.0.50", NULL);
 	add(f, EXCH_REV, EW_DNS_PTR, C1, EW_DNS_OK, "x\x1b]0;pwned\x07\r\n.exwiz.test", NULL);
-	ew_dns_rule_targets(fx_view(f), names, 1, 1, f->res);
-	assert_int_equal(f->res->nfindings, 1);
-	must_find(f->res, "DNS-TARGETS", EW_WARN, "ev\\x1b[2Jil");
+	ew_dns_rule_targets(fx_view(f), names, 2, 1, f->res);
+	assert_int_equal(f->res->nfindings, 2);
+	must_find(f->res, "DNS-TARGETS", EW_FAIL, "ev\\x1b[2Jil.exwiz.test, which is not a host name");
 	must_find(f->res, "DNS-TARGETS", EW_WARN, "x\\x1b]0;pwned\\x07\\r\\n");
 	tu_assert_findings_clean(f->res);
 	fx_free(f);
@@ -1294,6 +1320,7 @@ int main(void)
 		cmocka_unit_test(test_servers_dc_not_blamed),
 		cmocka_unit_test(test_targets_no_address),
 		cmocka_unit_test(test_targets_not_asked),
+		cmocka_unit_test(test_targets_not_a_host_name),
 		cmocka_unit_test(test_targets_unanswered_is_not_a_pass),
 		cmocka_unit_test(test_targets_ptr_mismatch),
 		cmocka_unit_test(test_targets_ptr_match),
