@@ -5,14 +5,29 @@
 set -u
 . "$(dirname "$0")/../integration/lib.sh"
 export TERM="${TERM:-xterm}"	# tmux itself; the wizard gets xterm-256color
-sess="exwiz-tui-$$"
+sess="exwiz-tui"
+# Each scene runs on a tmux server of its own (a socket per scene): killing a
+# scene's session ends its server, and the next scene never meets a server
+# that is still going down.
+scene=0
+sock="exwiz-tui-$$-0"
 silent_pid=
+tm() { tmux -L "$sock" "$@"; }
+new_scene() {
+	tm kill-server 2>/dev/null
+	scene=$((scene + 1))
+	sock="exwiz-tui-$$-$scene"
+	tm new-session -d -x "${COLS_:-80}" -y "${ROWS_:-24}" -s "$sess" "$@"
+}
 at_exit() {
-	tmux kill-session -t "$sess" 2>/dev/null
-	tmux kill-session -t "$sess-keep" 2>/dev/null
+	i=0
+	while [ "$i" -le "$scene" ]; do
+		tmux -L "exwiz-tui-$$-$i" kill-server 2>/dev/null
+		i=$((i + 1))
+	done
 	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
 }
-screen() { tmux capture-pane -p -t "$sess"; }
+screen() { tm capture-pane -p -t "$sess"; }
 # wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
 wait_for() {
 	i=0
@@ -24,15 +39,9 @@ wait_for() {
 	return 1
 }
 start() {
-	tmux kill-session -t "$sess" 2>/dev/null
-	tmux new-session -d -x "${COLS_:-80}" -y "${ROWS_:-24}" -s "$sess" \
-		"$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
+	new_scene "$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
 }
 
-# A session that lives through the whole test keeps the tmux server up: killing
-# the only session ends the server, and a session started in that moment dies
-# with it.
-tmux new-session -d -s "$sess-keep" "sleep 900"
 inlab env KRB5CCNAME="FILE:$work/cc" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
 X="-u bob -x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior"
 
@@ -43,31 +52,31 @@ wait_for "summary" 50
 ok $? "first frame: the step list with the summary is on screen ($(( $(msecs) - t0 )) ms to first frame, lab namespace included)"
 wait_for "> target    INFO" 50 && screen | head -1 | grep -q "REC .*t1.jsonl"
 ok $? "the header shows the recording and the target step has run"
-tmux send-keys -t "$sess" n Enter
+tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 ok $? "n, Enter: the DNS step runs and shows its findings"
 screen | grep -q "dns       FAIL" && screen | grep -q "\[FAIL\] DNS-REALM fe1.region1.exwiz.test"
 ok $? "the DNS step is FAIL and names the disjoint front end"
-tmux send-keys -t "$sess" Tab Enter
-wait_for "Evidence:" 30 && tmux send-keys -t "$sess" Escape
+tm send-keys -t "$sess" Tab Enter
+wait_for "Evidence:" 30 && tm send-keys -t "$sess" Escape
 ok $? "Tab, Enter: the details of a finding open (and Esc closes them)"
-tmux send-keys -t "$sess" F1
-wait_for "DNS-SRV: the SRV records" 30 && tmux send-keys -t "$sess" Escape
+tm send-keys -t "$sess" F1
+wait_for "DNS-SRV: the SRV records" 30 && tm send-keys -t "$sess" Escape
 ok $? "F1: the help topic of the selected finding"
-tmux send-keys -t "$sess" a
+tm send-keys -t "$sess" a
 wait_for "> summary" 300
 ok $? "a: every remaining step runs and the wizard ends on the summary"
 screen | grep -q "tickets   FAIL" && screen | grep -q "groups    WARN" && screen | grep -q "mailbox   FAIL"
 ok $? "the step list shows tickets FAIL, groups WARN, mailbox FAIL"
 screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn" && screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
 ok $? "the summary lists the findings by severity with their remedies"
-tmux send-keys -t "$sess" s
+tm send-keys -t "$sess" s
 wait_for "Report saved:" 30
 ok $? "s saves the text report"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 ok $? "q quits"
-tmux capture-pane -p -J -t "$sess" | grep -q "Transcript: $work/t1.jsonl"
+tm capture-pane -p -J -t "$sess" | grep -q "Transcript: $work/t1.jsonl"
 ok $? "after q the terminal shows the one-line summary (a sane terminal)"
 tail -n 1 "$work/t1.jsonl" | grep -q '"event":"end"' &&
 	[ "$(grep -c '"phase":"end"' "$work/t1.jsonl")" -eq 5 ]
@@ -76,48 +85,47 @@ ok $? "the transcript is complete: five steps ended, an end event"
 ok $? "exwizard show reads the transcript of the wizard"
 
 # exwizard show on a terminal: the same views, read-only.
-tmux kill-session -t "$sess" 2>/dev/null
-tmux new-session -d -x 80 -y 24 -s "$sess" "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t1.jsonl; echo EXITED; sleep 30"
+new_scene "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t1.jsonl; echo EXITED; sleep 30"
 wait_for "VIEW (read-only)" 50 && screen | grep -q "mailbox   FAIL" && screen | grep -q "| EXWIZ.TEST | bob |"
 ok $? "show FILE on a terminal: the wizard's views of the saved session, read-only"
-tmux send-keys -t "$sess" F5
+tm send-keys -t "$sess" F5
 wait_for "nothing runs here" 20
 ok $? "... where nothing runs"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 wait_for "EXITED" 30
 
 # The target form: another login (kinit with the password asked without echo).
 pw=$(head -n 1 "$EXWIZ_LAB_PASSWORD_FILE")
 start "$exw" -x exch1.exwiz.test --no-transcript
 wait_for "> target" 50
-tmux send-keys -t "$sess" e
+tm send-keys -t "$sess" e
 wait_for "Target: Enter applies" 20
-for i in 1 2 3 4 5 6; do tmux send-keys -t "$sess" Tab; done
-for i in 1 2 3 4 5 6; do tmux send-keys -t "$sess" BSpace; done
-tmux send-keys -t "$sess" "kinit alice" Enter
+for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" Tab; done
+for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" BSpace; done
+tm send-keys -t "$sess" "kinit alice" Enter
 wait_for "Password (not shown)" 20
-tmux send-keys -t "$sess" "$pw" Enter
+tm send-keys -t "$sess" "$pw" Enter
 wait_for "| alice@EXWIZ.TEST |" 50 && ! screen | grep -qF "$pw"
 ok $? "the form's Login kinit alice: a TGT after a password prompt without echo; the steps use it"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 wait_for "EXITED" 30
 
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
 wait_for "summary" 50
-tmux resize-window -t "$sess" -x 120 -y 40
+tm resize-window -t "$sess" -x 120 -y 40
 sleep 0.5
 screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]
 ok $? "120x40: redrawn with the long key bar"
-tmux resize-window -t "$sess" -x 60 -y 20
+tm resize-window -t "$sess" -x 60 -y 20
 sleep 0.5
 screen | grep -q "> target" && ! screen | grep -q "too small"
 ok $? "60x20: still drawn"
-tmux resize-window -t "$sess" -x 40 -y 10
+tm resize-window -t "$sess" -x 40 -y 10
 sleep 0.5
 screen | grep -q "Terminal too small: 40x10"
 ok $? "40x10: the terminal-too-small screen"
-tmux resize-window -t "$sess" -x 80 -y 24
+tm resize-window -t "$sess" -x 80 -y 24
 sleep 0.5
 screen | grep -q "> target"
 ok $? "back to 80x24: the wizard again"
@@ -128,22 +136,22 @@ c2=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null)
 echo "# idle CPU over 3 s: $((c2 - c1)) clock ticks"
 [ -n "$c1" ] && [ $((c2 - c1)) -le 1 ]
 ok $? "idle: no busy loop (CPU ticks in 3 s idle: $((c2 - c1)))"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 
 # NO_COLOR and --ascii: no colour, no line-drawing characters.
-tmux kill-session -t "$sess" 2>/dev/null
-tmux new-session -d -x 80 -y 24 -s "$sess" \
+new_scene \
 	"$labctl -n $ns exec env NO_COLOR=1 LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $exw $X --ascii --no-transcript; sleep 30"
 wait_for "summary" 50
-tmux send-keys -t "$sess" n Enter
+tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
-esc=$(tmux capture-pane -p -e -t "$sess")
-! printf '%s' "$esc" | grep -q "$(printf '\033')\[3[0-7]m" &&
+rc=$?
+esc=$(tm capture-pane -p -e -t "$sess")
+[ "$rc" -eq 0 ] && ! printf '%s' "$esc" | grep -q "$(printf '\033')\[3[0-7]m" &&
 	! printf '%s' "$esc" | grep -q "$(printf '\033')\[38;5" &&
 	printf '%s' "$esc" | grep -q ' |' && ! printf '%s' "$esc" | grep -q "$(printf '\342\224')"
 ok $? "NO_COLOR and --ascii: no colour escapes, ASCII lines only"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 
 # A silent DNS server: keys are still handled while the step waits; Esc cancels.
 inlab /usr/bin/python3 -c 'import socket,time
@@ -157,20 +165,21 @@ silent_pid=$!
 sleep 0.3
 start "$exw" $X --dns-server 127.0.0.98 --timeout 10 --tries 2 -o "$work/t2.jsonl"
 wait_for "summary" 50
-tmux send-keys -t "$sess" n Enter
+tm send-keys -t "$sess" n Enter
 wait_for "Running DNS" 30
 t0=$(msecs)
-tmux send-keys -t "$sess" Tab
+tm send-keys -t "$sess" Tab
 wait_for "Running; the findings" 2
 sleep 0.05
-tmux send-keys -t "$sess" '?'
+tm send-keys -t "$sess" '?'
 wait_for "Step \"dns\"" 20
+rc=$?
 el=$(( $(msecs) - t0 ))
-ok $? "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames)"
-tmux send-keys -t "$sess" Escape Escape
+ok $rc "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames)"
+tm send-keys -t "$sess" Escape Escape
 wait_for "dns       STOP" 30
 ok $? "Esc cancels the running step"
-tmux send-keys -t "$sess" q
+tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 tail -n 1 "$work/t2.jsonl" | grep -q '"event":"end"'
 ok $? "the transcript of the cancelled session is complete"
@@ -180,9 +189,9 @@ silent_pid=
 # A lost SSH session: the tmux session killed under the wizard.
 start "$exw" $X -o "$work/t3.jsonl"
 wait_for "summary" 50
-tmux send-keys -t "$sess" n Enter
+tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
-tmux kill-session -t "$sess"
+tm kill-session -t "$sess"
 sleep 1.5
 tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"' && ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null
 ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
