@@ -332,6 +332,35 @@ static const struct ew_dns_result *ptr_of(const struct ew_dns_view *v, const cha
 	return best;
 }
 
+/* An SRV target that is not a host name: never looked up (a name with such
+ * bytes cannot be asked for as it is, and no client could connect to it); the
+ * SRV records that name it are the evidence. */
+static struct ew_finding *not_a_host_name(const struct ew_dns_view *v, const char *name,
+					  const char *why)
+{
+	struct ew_finding *f = ew_finding_new("DNS-TARGETS", EW_FAIL, "An SRV record names %s, "
+					      "which is not a host name", name);
+	size_t r, k;
+
+	if (f == NULL)
+		return NULL;
+	for (r = 0; r < v->nresults; r++) {
+		const struct ew_dns_result *sr = v->results[r];
+
+		if (sr->type != EW_DNS_SRV || sr->status != EW_DNS_OK)
+			continue;
+		for (k = 0; k < sr->nanswers; k++)
+			if (sr->answers[k].target && name_eq(sr->answers[k].target, name))
+				ew_finding_evidence(f, "%s SRV @%s: %s", sr->name, sr->server,
+						    sr->answers[k].data);
+	}
+	ew_finding_detail(f, "%s: no client can look it up or connect to it (characters that "
+			  "are not printable are shown escaped).", why);
+	ew_finding_remedy(f, "Correct or remove the SRV record; a host name has only letters, "
+			  "digits, hyphens and underscores.");
+	return f;
+}
+
 void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			 size_t nnames, int rdns, struct ew_step_result *res)
 {
@@ -342,40 +371,18 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			      "resolves, forward and reverse agree");
 	for (i = 0; i < nnames; i++) {
 		const char *addrs[16], *why;
-		size_t naddr = addresses_of(v, names[i], addrs, 16);
-		const struct ew_dns_result *any = ew_dns_view_find(v, names[i], EW_DNS_A, NULL);
+		size_t naddr;
+		const struct ew_dns_result *any;
 		struct ew_finding *f;
 
 		if (!ew_valid_hostname(names[i], &why)) {
-			/* Not looked up: a name with such bytes cannot be asked for
-			 * as it is, and no client could connect to it. */
-			size_t r, k;
-
 			checked++;
 			bad++;
-			f = ew_finding_new("DNS-TARGETS", EW_FAIL, "An SRV record names %s, which is "
-					   "not a host name", names[i]);
-			if (f == NULL)
-				continue;
-			for (r = 0; r < v->nresults; r++) {
-				const struct ew_dns_result *sr = v->results[r];
-
-				if (sr->type != EW_DNS_SRV || sr->status != EW_DNS_OK)
-					continue;
-				for (k = 0; k < sr->nanswers; k++)
-					if (sr->answers[k].target &&
-					    name_eq(sr->answers[k].target, names[i]))
-						ew_finding_evidence(f, "%s SRV @%s: %s", sr->name,
-								    sr->server, sr->answers[k].data);
-			}
-			ew_finding_detail(f, "%s: no client can look it up or connect to it "
-					  "(characters that are not printable are shown escaped).",
-					  why);
-			ew_finding_remedy(f, "Correct or remove the SRV record; a host name has "
-					  "only letters, digits, hyphens and underscores.");
-			ew_step_result_add(res, f);
+			ew_step_result_add(res, not_a_host_name(v, names[i], why));
 			continue;
 		}
+		naddr = addresses_of(v, names[i], addrs, 16);
+		any = ew_dns_view_find(v, names[i], EW_DNS_A, NULL);
 		if (any == NULL)
 			continue;
 		if (naddr == 0) {
