@@ -17,7 +17,7 @@ new_scene() {
 	tm kill-server 2>/dev/null
 	scene=$((scene + 1))
 	sock="exwiz-tui-$$-$scene"
-	tm new-session -d -x "${COLS_:-80}" -y "${ROWS_:-24}" -s "$sess" "$@"
+	tm new-session -d -x 80 -y 24 -s "$sess" "$@"
 }
 at_exit() {
 	i=0
