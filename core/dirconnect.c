@@ -248,6 +248,17 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 	return -1;
 }
 
+json_t *ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c)
+{
+	const char *as = ew_target_reader(run->target, run->bind_dn);
+	int open = c && c->dir;
+
+	return json_pack("{s:s?, s:s, s:s?}", "as", as,
+			 "method", open && c->method ? c->method : run->bind_dn ?
+			 "simple bind over StartTLS" : "GSSAPI (Kerberos)",
+			 "server", open ? c->host : NULL);
+}
+
 char *ew_dirconn_account_filter(const char *who)
 {
 	char account[256], *a, *u, *filter;

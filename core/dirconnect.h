@@ -9,6 +9,7 @@
 #ifndef EW_DIRCONNECT_H
 #define EW_DIRCONNECT_H
 
+#include <jansson.h>
 #include <ldap.h>
 #include <stddef.h>
 
@@ -30,6 +31,13 @@ struct ew_dirconn {
 int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
 		    struct ew_finding **why);
 void ew_dirconn_close(struct ew_dirconn *c);
+
+/*
+ * Whose credentials a step used and which DC it asked, as step data
+ * ("credentials": {as, method, server}); c NULL or not open: as whom it would
+ * have read, and no server.
+ */
+json_t *ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c);
 
 /*
  * The user entry for a sAMAccountName, UPN or DOMAIN\name, with attrs (and

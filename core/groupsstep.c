@@ -221,9 +221,11 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		return 0;
 	}
 	if (ew_dirconn_open(run, 0, "TOK-COUNT", &c, &why) != 0) {
+		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
 		ew_step_result_add(res, why);
 		return 0;
 	}
+	json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, &c));
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	ew_account_name(t->user, account, sizeof(account));
@@ -424,7 +426,18 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		}
 	}
 	ew_token_rule_lsa(&counts, t->user, res);
-	ew_token_rule_measured(ew_token_estimate_legacy(&counts, delegation), tgt, svc, 0, res);
+	if (t->cache_principal && !ew_same_account(account, t->cache_principal)) {
+		/* The tickets at hand are another account's: never measured as this user's. */
+		f = ew_finding_new("TOK-MEASURED", EW_SKIP, "%s's tickets were not measured: the "
+				   "credential cache holds %s's", t->user, t->cache_principal);
+		if (f)
+			ew_finding_remedy(f, "Run again with --kinit %s to measure %s's own "
+					  "tickets against the estimate.", t->user, t->user);
+		ew_step_result_add(res, f);
+	} else {
+		ew_token_rule_measured(ew_token_estimate_legacy(&counts, delegation), tgt, svc, 0,
+				       res);
+	}
 
 	/* The data. */
 	ew_sid_format(&user_sid, sidtext, sizeof(sidtext));

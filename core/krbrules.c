@@ -169,9 +169,11 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 		}
 	}
 	/* The klist view, one line per credential. */
-	f = ew_finding_new("KRB-CACHE", tgt && tgt->endtime > now ? EW_PASS : EW_INFO,
-			   "%zu cache(s); %s", caches->n, tgt && tgt->endtime > now ?
-			   "a valid TGT" : "see above");
+	if (tgt && tgt->endtime > now)
+		f = ew_finding_new("KRB-CACHE", EW_PASS, "%zu cache(s); a valid TGT for %s",
+				   caches->n, def->principal);
+	else
+		f = ew_finding_new("KRB-CACHE", EW_INFO, "%zu cache(s); see above", caches->n);
 	for (i = 0; f && i < caches->n; i++) {
 		const struct ew_krb_cache *c = &caches->caches[i];
 
@@ -464,7 +466,7 @@ void ew_krb_trace_scan(char *const *lines, size_t n, size_t *largest, int *udp, 
 	}
 }
 
-void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *user,
+void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *principal,
 			   int udp_limit, int tcp_ok, struct ew_step_result *res)
 {
 	size_t i, largest = 0, traced = 0;
@@ -483,13 +485,15 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *u
 	}
 	if (!tcp) {
 		f = ew_finding_new("KRB-TRANSPORT", EW_PASS, "Kerberos for %s runs over UDP "
-				   "(requests up to %zu bytes, limit %d)", user ? user : "this user",
+				   "(requests up to %zu bytes, limit %d)",
+				   principal ? principal : "the cache's principal",
 				   largest, udp_limit);
 		ew_step_result_add(res, f);
 		return;
 	}
 	f = ew_finding_new("KRB-TRANSPORT", tcp_ok ? EW_INFO : EW_FAIL,
-			   "Kerberos for %s runs over TCP", user ? user : "this user");
+			   "Kerberos for %s runs over TCP",
+			   principal ? principal : "the cache's principal");
 	if (f == NULL)
 		return;
 	if (largest > (size_t)udp_limit)
@@ -499,8 +503,8 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *u
 		ew_finding_evidence(f, "a KDC answered that the reply was too big for UDP "
 				    "(KRB_ERR_RESPONSE_TOO_BIG); the request was sent again over "
 				    "TCP");
-	ew_finding_detail(f, "This is the seed's symptom: a large PAC (many groups) makes "
-			  "tickets too big for UDP, so Kerberos switches to TCP. It works as "
+	ew_finding_detail(f, "A large PAC (many groups) makes tickets too big for UDP, so "
+			  "Kerberos switches to TCP. It works as "
 			  "long as TCP port 88 is open%s. Windows does the same above "
 			  "MaxPacketSize (1465 bytes before Vista; TCP always from Vista on).",
 			  tcp_ok ? ", which it is" : ", and here it is not");

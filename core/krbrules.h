@@ -48,7 +48,7 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_request,
 		     int udp_limit, struct ew_step_result *res);
 /* KRB-TRANSPORT from the trace of the requests. */
-void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *user,
+void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *principal,
 			   int udp_limit, int tcp_ok, struct ew_step_result *res);
 
 /* Scan a trace: largest request size, UDP used, TCP used, "too big" seen. */

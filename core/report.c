@@ -96,8 +96,25 @@ void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
 
 int ew_report_exit_code(const struct ew_report *r)
 {
-	unsigned c[EW_NSEVERITY];
+	unsigned c[EW_NSEVERITY], ran = 0, diagnosing = 0;
+	size_t i, j;
 
+	/*
+	 * Nothing could run when every step that diagnoses (all but the one
+	 * that settles the target) only skipped: whatever the target step said,
+	 * nothing was checked.
+	 */
+	for (i = 0; i < r->nsteps; i++) {
+		const struct ew_step *st = ew_step_find(r->steps[i]->id);
+
+		if (st && (st->flags & EW_STEP_SETUP))
+			continue;
+		diagnosing++;
+		for (j = 0; j < r->steps[i]->nfindings; j++)
+			ran += r->steps[i]->findings[j]->severity != EW_SKIP;
+	}
+	if (diagnosing && ran == 0)
+		return EW_EXIT_NOTHING;
 	ew_report_summary(r, c);
 	if (c[EW_FAIL])
 		return EW_EXIT_FAIL;
@@ -291,6 +308,26 @@ static void add_target_line(struct ew_buf *b, const char *label, const json_t *v
 	ew_buf_reset(&line);
 }
 
+/* Whose credentials a step used and which server it asked. */
+static void add_credentials_line(struct ew_buf *b, const json_t *cr, int width)
+{
+	const char *as = json_string_value(json_object_get(cr, "as"));
+	const char *method = json_string_value(json_object_get(cr, "method"));
+	const char *server = json_string_value(json_object_get(cr, "server"));
+	struct ew_buf line = {0};
+
+	if (!json_is_object(cr))
+		return;
+	ew_buf_printf(&line, "As %s", as ? as : "(no credentials)");
+	if (method)
+		ew_buf_printf(&line, " (%s)", method);
+	ew_buf_printf(&line, "%s%s", server ? ", server " : ", no server reached",
+		      server ? server : "");
+	ew_buf_adds(b, "  ");
+	add_wrapped(b, line.data ? line.data : "", 2, 2, width);
+	ew_buf_reset(&line);
+}
+
 static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int width)
 {
 	size_t i;
@@ -325,7 +362,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
 		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
 		{ "dns_servers", "DNS:" }, { "ccache", "Cache:" },
-		{ "credentials", "Login:" },
+		{ "cache_principal", "Tickets:" }, { "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
 	unsigned c[EW_NSEVERITY];
@@ -360,6 +397,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		ew_buf_adds(&b, ": ");
 		ew_buf_add_clean(&b, s->title);
 		ew_buf_printf(&b, " [%s] (%ld ms)\n", st, s->duration_ms);
+		add_credentials_line(&b, json_object_get(s->data, "credentials"), width);
 		for (j = 0; j < s->nfindings; j++)
 			add_finding_text(&b, s->findings[j], width);
 	}

@@ -85,7 +85,11 @@ struct ew_step {
 	const char *help;	/* help topic */
 	const char *summary;	/* one line: what it checks */
 	ew_step_fn run;
+	unsigned flags;		/* EW_STEP_* */
 };
+
+/* ew_step.flags */
+#define EW_STEP_SETUP 0x1	/* settles the target; diagnoses nothing by itself */
 
 extern const struct ew_step ew_steps[];
 extern const size_t ew_nsteps;

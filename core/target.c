@@ -4,11 +4,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <krb5.h>
+#include <profile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dirconnect.h"
+#include "dns.h"
+#include "dnscache.h"
 #include "finding.h"
 #include "step.h"
 #include "text.h"
@@ -33,6 +37,7 @@ void ew_target_free(struct ew_target **tp)
 	free(t->dc);
 	free(t->ccache);
 	free(t->credentials);
+	free(t->cache_principal);
 	for (i = 0; i < t->nexchange; i++)
 		free(t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++)
@@ -360,7 +365,7 @@ static json_t *str_list(char *const *v, size_t n)
 
 json_t *ew_target_to_json(const struct ew_target *t)
 {
-	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s}",
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s, s:s?}",
 			 "realm", t->realm, "realm_source", t->realm_source,
 			 "domain", t->domain, "domain_source", t->domain_source,
 			 "user", t->user, "user_source", t->user_source,
@@ -368,7 +373,8 @@ json_t *ew_target_to_json(const struct ew_target *t)
 			 "exchange", str_list(t->exchange, t->nexchange),
 			 "dns_servers", str_list(t->dns_servers, t->ndns_servers),
 			 "ccache", t->ccache, "credentials",
-			 t->credentials ? t->credentials : "the user's credential cache");
+			 t->credentials ? t->credentials : "the user's credential cache",
+			 "cache_principal", t->cache_principal);
 }
 
 void ew_account_name(const char *user, char *out, size_t len)
@@ -378,6 +384,22 @@ void ew_account_name(const char *user, char *out, size_t len)
 	if (p)
 		user = p + 1;
 	snprintf(out, len, "%.*s", (int)strcspn(user, "@"), user);
+}
+
+int ew_same_account(const char *user, const char *principal)
+{
+	char a[256], b[256];
+
+	if (user == NULL || principal == NULL)
+		return 0;
+	ew_account_name(user, a, sizeof(a));
+	ew_account_name(principal, b, sizeof(b));
+	return a[0] != '\0' && strcasecmp(a, b) == 0;
+}
+
+const char *ew_target_reader(const struct ew_target *t, const char *bind_dn)
+{
+	return bind_dn ? bind_dn : t->cache_principal;
 }
 
 /* ---- the target step ---- */
@@ -511,7 +533,25 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 	if (code != 0)
 		msg = ctx ? krb_message(ctx, code) : strdup("no Kerberos library context");
 
-	if (t->user) {
+	free(t->cache_principal);
+	t->cache_principal = name ? ew_text_cleanz(name) : NULL;
+	if (t->user && t->cache_principal && !ew_same_account(t->user, t->cache_principal)) {
+		f = ew_finding_new("TARGET-USER", EW_WARN, "The credential cache holds the tickets "
+				   "of %s, not of %s", t->cache_principal, t->user);
+		if (f) {
+			ew_finding_detail(f, "%s is diagnosed from the directory, read as %s. The "
+					  "tickets this run shows and measures (session tickets, "
+					  "ticket sizes, UDP or TCP) are %s's, not %s's; they are "
+					  "labelled so.", t->user, t->cache_principal,
+					  t->cache_principal, t->user);
+			ew_finding_evidence(f, "cache %s: principal %s", ccname ? ccname : "(default)",
+					    t->cache_principal);
+			ew_finding_remedy(f, "To see %s's own tickets, run again with --kinit %s "
+					  "(asks for %s's password), or on a machine where %s is "
+					  "logged on.", t->user, t->user, t->user, t->user);
+		}
+		ew_step_result_add(res, f);
+	} else if (t->user) {
 		f = ew_finding_new("TARGET-USER", EW_PASS,
 				   "User %s (given on the command line)", t->user);
 		if (f && name)
@@ -547,6 +587,260 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 	free(msg);
 }
 
+/*
+ * Ask each question of every resolver this machine uses and every --dns-server,
+ * all at once, bounded. rs gets n * nq results (the caller frees them).
+ */
+static size_t ask_everyone(struct ew_run *run, const char *const *names, const int *types,
+			   size_t nq, struct ew_dns_result **rs, size_t max)
+{
+	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
+	struct ew_resolv rc;
+	size_t i, q, n = 0;
+	char err[256];
+
+	ew_resolv_system(&rc);
+	for (i = 0; i < rc.nservers + run->target->ndns_servers; i++) {
+		const char *server = i < rc.nservers ? rc.servers[i] :
+				     run->target->dns_servers[i - rc.nservers];
+
+		for (q = 0; q < nq && n < max; q++)
+			if ((rs[n] = ew_dns_result_new(names[q], types[q], server)) != NULL)
+				n++;
+	}
+	ew_resolv_clear(&rc);
+	ew_dns_resolve(rs, n, &o, err, sizeof(err));
+	return n;
+}
+
+/* Append "NAME (source)" for a realm not yet in the list. */
+static void add_known(struct ew_buf *b, const char *realm, const char *source)
+{
+	char *first, *later;
+
+	if (realm == NULL || *realm == '\0')
+		return;
+	first = ew_strprintf("%s (", realm);
+	later = ew_strprintf(", %s (", realm);
+	if (first && later && !(b->data && (strncmp(b->data, first, strlen(first)) == 0 ||
+					    strstr(b->data, later) != NULL)))
+		ew_buf_printf(b, "%s%s (%s)", b->len ? ", " : "", realm, source);
+	free(first);
+	free(later);
+}
+
+/* The realms this machine knows: default_realm, [realms], the cache's. */
+static char *known_realms(krb5_context ctx, const struct ew_target *t)
+{
+	const char *realms_path[] = { "realms", NULL };
+	struct ew_buf b = {0};
+	profile_t prof = NULL;
+	char *def = NULL, **names = NULL;
+	size_t i;
+
+	if (ctx && krb5_get_default_realm(ctx, &def) == 0) {
+		char *c = ew_text_cleanz(def);
+
+		add_known(&b, c, "default_realm of krb5.conf");
+		free(c);
+		krb5_free_default_realm(ctx, def);
+	}
+	if (ctx && krb5_get_profile(ctx, &prof) == 0) {
+		if (profile_get_subsection_names(prof, realms_path, &names) == 0 && names) {
+			for (i = 0; names[i]; i++) {
+				char *c = ew_text_cleanz(names[i]);
+
+				add_known(&b, c, "[realms] of krb5.conf");
+				free(c);
+			}
+			profile_free_list(names);
+		}
+		profile_release(prof);
+	}
+	if (t->cache_principal && strrchr(t->cache_principal, '@'))
+		add_known(&b, strrchr(t->cache_principal, '@') + 1, "the credential cache");
+	return ew_buf_take(&b);
+}
+
+/* Whether krb5.conf names KDCs for the realm. */
+static int conf_has_kdcs(krb5_context ctx, const char *realm)
+{
+	const char *path[] = { "realms", realm, "kdc", NULL };
+	profile_t prof = NULL;
+	char **vals = NULL;
+	int yes = 0;
+
+	if (ctx == NULL || krb5_get_profile(ctx, &prof) != 0)
+		return 0;
+	if (profile_get_values(prof, path, &vals) == 0 && vals) {
+		yes = vals[0] != NULL;
+		profile_free_list(vals);
+	}
+	profile_release(prof);
+	return yes;
+}
+
+/*
+ * A realm no KDC serves anywhere (not in krb5.conf, and every resolver says
+ * its DNS domain does not exist) is a configuration error: nothing after
+ * this could be meaningful. A domain that exists without Kerberos records is
+ * not: the dns step shows what is missing.
+ */
+static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_step_result *res)
+{
+	struct ew_target *t = run->target;
+	struct ew_dns_result *rs[3 * 2 * EW_TARGET_MAX_LIST];
+	char lower[256], udp[300], tcp[300];
+	const char *names[3];
+	const int types[3] = { EW_DNS_SRV, EW_DNS_SRV, EW_DNS_SOA };
+	size_t n, i, absent = 0;
+	struct ew_finding *f;
+	char *known;
+
+	if (t->realm == NULL || conf_has_kdcs(ctx, t->realm) || strlen(t->realm) >= sizeof(lower))
+		return;
+	for (i = 0; t->realm[i]; i++)
+		lower[i] = (char)tolower((unsigned char)t->realm[i]);
+	lower[i] = '\0';
+	snprintf(udp, sizeof(udp), "_kerberos._udp.%s", lower);
+	snprintf(tcp, sizeof(tcp), "_kerberos._tcp.%s", lower);
+	names[0] = udp;
+	names[1] = tcp;
+	names[2] = lower;
+	n = ask_everyone(run, names, types, 3, rs, sizeof(rs) / sizeof(rs[0]));
+	/*
+	 * Every resolver must have answered: one that timed out proves nothing.
+	 * NXDOMAIN, or a refusal or failure to look the name up, leaves Kerberos
+	 * without a KDC as surely; a domain whose SOA exists is not unknown.
+	 */
+	for (i = 0; i < n; i++)
+		absent += rs[i]->status == EW_DNS_NXDOMAIN || rs[i]->status == EW_DNS_REFUSED ||
+			  rs[i]->status == EW_DNS_SERVFAIL ||
+			  (rs[i]->status == EW_DNS_NODATA && rs[i]->type == EW_DNS_SRV);
+	for (i = 0; i < n; i++)
+		if (rs[i]->type == EW_DNS_SOA && (rs[i]->status == EW_DNS_OK ||
+						  rs[i]->status == EW_DNS_NODATA))
+			absent = 0;
+	if (n == 0 || absent != n) {
+		for (i = 0; i < n; i++)
+			ew_dns_result_free(&rs[i]);
+		return;
+	}
+	known = known_realms(ctx, t);
+	f = ew_finding_new("TARGET-REALM", EW_FAIL, "No KDC serves the realm %s: krb5.conf does "
+			   "not name it and no DNS server knows %s", t->realm, lower);
+	if (f) {
+		ew_finding_detail(f, "Realms this machine knows: %s.", known && *known ? known :
+				  "none");
+		for (i = 0; i < n; i++)
+			ew_finding_evidence(f, "%s %s @%s: %s", rs[i]->name,
+					    ew_dns_type_name(rs[i]->type), rs[i]->server,
+					    ew_dns_status_name(rs[i]->status));
+		ew_finding_remedy(f, "Check the spelling of -r; an AD realm is the AD DNS domain "
+				  "in upper case. For a realm outside DNS, name its KDCs in krb5.conf "
+				  "([realms] %s = { kdc = HOST }).", t->realm);
+	}
+	/* It takes the place of the realm's earlier "given" or "from krb5.conf" pass. */
+	for (i = 0; f && i < res->nfindings; i++)
+		if (strcmp(res->findings[i]->check, "TARGET-REALM") == 0 &&
+		    res->findings[i]->severity == EW_PASS) {
+			ew_finding_free(&res->findings[i]);
+			res->findings[i] = f;
+			f = NULL;
+		}
+	if (f)
+		ew_step_result_add(res, f);
+	free(known);
+	for (i = 0; i < n; i++)
+		ew_dns_result_free(&rs[i]);
+}
+
+/*
+ * --dc given as an address: Kerberos needs the DC's name (ldap/NAME), so the
+ * address is turned into the name its PTR record gives, when that name leads
+ * back to the address; otherwise it is refused and the DCs of the domain named.
+ */
+static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
+{
+	struct ew_target *t = run->target;
+	struct ew_dns_result *rs[2 * EW_TARGET_MAX_LIST];
+	unsigned char bin[16];
+	char *rev = NULL, name[256] = "", why[400] = "";
+	const char *names[1];
+	const int ptr[1] = { EW_DNS_PTR }, a[1] = { EW_DNS_A };
+	size_t n, i, j;
+	int v6, confirmed = 0;
+	struct ew_finding *f;
+
+	if (t->dc == NULL)
+		return;
+	v6 = inet_pton(AF_INET6, t->dc, bin) == 1;
+	if (!v6 && inet_pton(AF_INET, t->dc, bin) != 1)
+		return;
+	rev = ew_dns_reverse_name(t->dc);
+	names[0] = rev;
+	n = rev ? ask_everyone(run, names, ptr, 1, rs, sizeof(rs) / sizeof(rs[0])) : 0;
+	for (i = 0; i < n; i++) {
+		if (!name[0] && rs[i]->status == EW_DNS_OK && rs[i]->nanswers)
+			snprintf(name, sizeof(name), "%s", rs[i]->answers[0].data);
+		if (!why[0] && rs[i]->status != EW_DNS_OK)
+			snprintf(why, sizeof(why), "%s PTR @%s: %s", rev, rs[i]->server,
+				 ew_dns_status_name(rs[i]->status));
+		ew_dns_result_free(&rs[i]);
+	}
+	if (name[0] && name[strlen(name) - 1] == '.')
+		name[strlen(name) - 1] = '\0';
+	if (name[0] && !v6) {
+		names[0] = name;
+		n = ask_everyone(run, names, a, 1, rs, sizeof(rs) / sizeof(rs[0]));
+		for (i = 0; i < n; i++) {
+			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++)
+				confirmed |= strcmp(rs[i]->answers[j].data, t->dc) == 0;
+			ew_dns_result_free(&rs[i]);
+		}
+		if (!confirmed)
+			snprintf(why, sizeof(why), "%s (the PTR name of %s) does not resolve back "
+				 "to %s", name, t->dc, t->dc);
+	} else if (name[0]) {
+		confirmed = 1;
+	}
+	if (confirmed) {
+		f = ew_finding_new("TARGET-DC", EW_INFO, "DC %s is %s (its PTR record)", t->dc,
+				   name);
+		if (f)
+			ew_finding_detail(f, "Kerberos names a DC by its host name (ldap/%s), so "
+					  "that name is used.", name);
+		ew_step_result_add(res, f);
+		free(t->dc);
+		t->dc = strdup(name);
+		free(rev);
+		return;
+	}
+	f = ew_finding_new("TARGET-DC", EW_FAIL, "--dc %s is an address, and Kerberos needs "
+			   "the DC's host name", t->dc);
+	if (f) {
+		char hosts[8][256];
+		char err[256] = "";
+		size_t nh = t->domain ? ew_dirconn_locate(run, 0, hosts, 8, err, sizeof(err)) : 0;
+		struct ew_buf b = {0};
+
+		ew_finding_detail(f, "Tickets are asked for ldap/HOST by name; an address has no "
+				  "such name unless its PTR record gives one that leads back to it.");
+		ew_finding_evidence(f, "%s", why[0] ? why : "no PTR record");
+		for (i = 0; i < nh; i++)
+			ew_buf_printf(&b, "%s%s", i ? ", " : "", hosts[i]);
+		if (b.len)
+			ew_finding_remedy(f, "Give the DC by name: --dc HOST. The DCs of %s: %s.",
+					  t->domain, b.data);
+		else
+			ew_finding_remedy(f, "Give the DC by name: --dc HOST (its fully qualified "
+					  "name, as in _ldap._tcp.dc._msdcs.DOMAIN).");
+		ew_buf_reset(&b);
+	}
+	ew_step_result_add(res, f);
+	free(rev);
+}
+
 int ew_target_step(struct ew_run *run, struct ew_step_result *res)
 {
 	struct ew_target *t = run->target;
@@ -571,6 +865,8 @@ int ew_target_step(struct ew_run *run, struct ew_step_result *res)
 	resolve_realm(ctx, t, res);
 	resolve_domain(t, res);
 	resolve_user(ctx, t, res, res->data);
+	check_realm_exists(ctx, run, res);
+	resolve_dc(run, res);
 	if (t->nexchange == 0)
 		ew_step_result_add(res, ew_finding_new("TARGET-EXCHANGE", EW_INFO,
 						       "No Exchange server given (-x FQDN)"));

@@ -21,6 +21,9 @@ struct ew_target {
 	char *dc;
 	char *ccache;		/* --ccache; NULL: KRB5CCNAME or the default */
 	char *credentials;	/* how we authenticate; NULL: the user's cache */
+	/* The principal of the credential cache the steps use (set by the target
+	 * step): whose tickets the tickets step shows and measures. NULL: none. */
+	char *cache_principal;
 	char *exchange[EW_TARGET_MAX_LIST];
 	size_t nexchange;
 	char *dns_servers[EW_TARGET_MAX_LIST];	/* "IP" or "IP:PORT" */
@@ -59,6 +62,14 @@ json_t *ew_target_to_json(const struct ew_target *t);
 
 /* The account name of "bob@REALM", "DOMAIN\\bob" or "bob": "bob". */
 void ew_account_name(const char *user, char *out, size_t len);
+/* 1 when user and principal name the same account (account names compared
+ * without case), 0 when not or when either is NULL. */
+int ew_same_account(const char *user, const char *principal);
+/*
+ * Whose credentials a step that reads the directory uses: the simple-bind DN
+ * when there is one, else the cache principal; NULL when there is neither.
+ */
+const char *ew_target_reader(const struct ew_target *t, const char *bind_dn);
 
 struct ew_run;
 struct ew_step_result;

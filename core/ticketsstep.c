@@ -542,7 +542,8 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 						       "given (-x FQDN)"));
 	ew_krb_rule_skew(probes, nprobes, svc, nsvc, conf.clockskew, res);
 	ew_krb_rule_kdc(probes, nprobes, largest, conf.udp_preference_limit, res);
-	ew_krb_rule_transport(svc, nsvc, t->user, conf.udp_preference_limit, tcp_ok, res);
+	ew_krb_rule_transport(svc, nsvc, t->cache_principal, conf.udp_preference_limit, tcp_ok,
+			      res);
 	if (nsvc && !ew_run_cancelled(run)) {
 		int kdc_answers = 0;
 
@@ -580,6 +581,9 @@ out:
 			"rtt_ms", (json_int_t)probes[i].rtt_ms,
 			"skew_s", probes[i].have_time ? json_real(probes[i].skew) : json_null()));
 	json_object_set_new(res->data, "tickets", caches_json(&caches));
+	json_object_set_new(res->data, "credentials", json_pack(
+		"{s:s?, s:s, s:s?}", "as", t->cache_principal, "method", "Kerberos credential cache",
+		"server", dc_host[0] ? dc_host : NULL));
 	json_object_set_new(res->data, "services", services);
 	json_object_set_new(res->data, "kdc_probes", probej);
 	json_object_set_new(res->data, "config", json_pack(

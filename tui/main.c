@@ -367,7 +367,7 @@ static int run_steps(const struct opts *o, int wizard)
 	 * every other step at once: none needs another's result, and over a
 	 * slow link the run takes as long as the longest step, not their sum.
 	 */
-	for (i = 0; i < n && !cancel_flag; ) {
+	for (i = 0; i < n && !cancel_flag && !config_error; ) {
 		struct ew_step_result *res[EW_MAX_TODO] = { NULL };
 		size_t batch = 1, k;
 
@@ -391,6 +391,9 @@ static int run_steps(const struct opts *o, int wizard)
 	}
 	if (cancel_flag)
 		ew_report_add_note(r, "Stopped by a signal before every step had run.");
+	else if (config_error && i < n)
+		ew_report_add_note(r, "The other steps were not run: the target above cannot be "
+				   "diagnosed as given.");
 
 	rc = config_error ? EW_EXIT_USAGE : ew_report_exit_code(r);
 	if (t) {

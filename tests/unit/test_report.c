@@ -355,6 +355,37 @@ static void test_exit_code(void **state)
 	ew_report_free(&r);
 }
 
+/* The target step's passes and warnings do not make a run whose every
+ * diagnosing step skipped (a wrong bind password, an unreachable DC) exit 0. */
+static void test_exit_code_nothing_ran(void **state)
+{
+	struct ew_report *r = ew_report_new("0.1.0", "h");
+	struct ew_step_result *t = ew_step_result_new("target", "Target");
+	struct ew_step_result *g = ew_step_result_new("groups", "Groups");
+	struct ew_step_result *m = ew_step_result_new("mailbox", "Mailbox");
+
+	(void)state;
+	ew_step_result_add(t, finding("TARGET-REALM", EW_PASS, "t"));
+	ew_step_result_add(t, finding("TARGET-USER", EW_WARN, "t"));
+	ew_step_result_add(g, finding("TOK-COUNT", EW_SKIP, "t"));
+	ew_step_result_add(m, finding("MBX-ATTRS", EW_SKIP, "t"));
+	ew_report_add_step(r, t);
+	ew_report_add_step(r, g);
+	ew_report_add_step(r, m);
+	assert_int_equal(ew_report_exit_code(r), EW_EXIT_NOTHING);
+	/* One diagnosing finding that ran: the usual worst-of rule again. */
+	ew_step_result_add(m, finding("MBX-ATTRS", EW_PASS, "t"));
+	assert_int_equal(ew_report_exit_code(r), EW_EXIT_WARN);
+	ew_report_free(&r);
+	/* The target step alone keeps its own verdict. */
+	r = ew_report_new("0.1.0", "h");
+	t = ew_step_result_new("target", "Target");
+	ew_step_result_add(t, finding("TARGET-REALM", EW_PASS, "t"));
+	ew_report_add_step(r, t);
+	assert_int_equal(ew_report_exit_code(r), EW_EXIT_OK);
+	ew_report_free(&r);
+}
+
 /* Every line of text is clean (what ew_text_clean leaves alone). */
 static void assert_text_clean(const char *text)
 {
@@ -635,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_from_json_rejects),
 		cmocka_unit_test(test_summary_counts),
 		cmocka_unit_test(test_exit_code),
+		cmocka_unit_test(test_exit_code_nothing_ran),
 		cmocka_unit_test(test_text_content),
 		cmocka_unit_test(test_text_hostile_from_json),
 		cmocka_unit_test(test_text_hostile_raw_structs),

@@ -471,7 +471,8 @@ static void test_to_json(void **state)
 			    "10.0.0.1");
 	assert_string_equal(json_string_value(json_object_get(j, "credentials")),
 			    "the user's credential cache");
-	assert_int_equal(json_object_size(j), 12);
+	assert_true(json_is_null(json_object_get(j, "cache_principal")));
+	assert_int_equal(json_object_size(j), 13);
 	json_decref(j);
 	ew_target_free(&t);
 }
@@ -561,7 +562,10 @@ static void use_krb5_conf(struct fixture *fx, const char *libdefaults)
 	FILE *fp = fopen(path, "w");
 
 	assert_non_null(fp);
-	fprintf(fp, "[libdefaults]\n%s\n", libdefaults);
+	/* KDCs named for the realms the tests use: the target step then asks no
+	 * DNS server whether the realm exists (unit tests stay off the network). */
+	fprintf(fp, "[libdefaults]\n%s\n[realms]\n\tLAB.EXAMPLE = {\n\t\tkdc = kdc.lab.example\n"
+		"\t}\n\tEXWIZ.TEST = {\n\t\tkdc = dc1.exwiz.test\n\t}\n", libdefaults);
 	assert_int_equal(fclose(fp), 0);
 	setenv("KRB5_CONFIG", path, 1);
 	free(path);
@@ -800,7 +804,8 @@ static void test_step_user_from_ccache(void **state)
 	assert_string_equal(t->user, "alice@LAB.EXAMPLE");
 	ew_step_result_free(&res);
 
-	/* -u wins over the cache, whose principal is shown as evidence. */
+	/* -u wins over the cache; a cache of someone else's is a warning that
+	 * names both and the way to the user's own tickets. */
 	ew_target_free(&t);
 	t = ew_target_new();
 	setenv("KRB5CCNAME", ccname, 1);
@@ -808,9 +813,24 @@ static void test_step_user_from_ccache(void **state)
 	res = run_target_step(t);
 	assert_string_equal(t->user, "bob");
 	assert_string_equal(t->user_source, "option");
+	assert_string_equal(t->cache_principal, "alice@LAB.EXAMPLE");
+	f = get_finding(res, "TARGET-USER");
+	assert_int_equal(f->severity, EW_WARN);
+	assert_non_null(strstr(f->title, "alice@LAB.EXAMPLE"));
+	assert_non_null(strstr(f->title, "not of bob"));
+	assert_int_equal(f->nevidence, 1);
+	assert_non_null(strstr(f->evidence[0], "alice@LAB.EXAMPLE"));
+	assert_non_null(f->remedy);
+	assert_non_null(strstr(f->remedy, "--kinit bob"));
+	ew_step_result_free(&res);
+
+	/* -u naming the cache's own principal: no warning. */
+	ew_target_free(&t);
+	t = ew_target_new();
+	assert_int_equal(ew_target_set_user(t, "ALICE", NULL, 0), 0);
+	res = run_target_step(t);
 	f = get_finding(res, "TARGET-USER");
 	assert_int_equal(f->severity, EW_PASS);
-	assert_int_equal(f->nevidence, 1);
 	assert_non_null(strstr(f->evidence[0], "alice@LAB.EXAMPLE"));
 	ew_step_result_free(&res);
 	ew_target_free(&t);
@@ -881,10 +901,35 @@ static void test_step_default_realm_not_utf8(void **state)
 	assert_true(has_target);
 }
 
+/* Whose tickets the cache holds against the user under diagnosis. */
+static void test_same_account(void **state)
+{
+	struct ew_target t = {0};
+
+	(void)state;
+	assert_true(ew_same_account("bob", "bob@EXWIZ.TEST"));
+	assert_true(ew_same_account("BOB", "bob@EXWIZ.TEST"));
+	assert_true(ew_same_account("EXWIZ\\bob", "bob@EXWIZ.TEST"));
+	assert_true(ew_same_account("bob@exwiz.test", "bob@EXWIZ.TEST"));
+	assert_false(ew_same_account("carol", "bob@EXWIZ.TEST"));
+	assert_false(ew_same_account("bo", "bob@EXWIZ.TEST"));
+	assert_false(ew_same_account("bobby", "bob@EXWIZ.TEST"));
+	assert_false(ew_same_account(NULL, "bob@EXWIZ.TEST"));
+	assert_false(ew_same_account("bob", NULL));
+	assert_false(ew_same_account("", "@EXWIZ.TEST"));
+	/* The directory is read as the bind DN when there is one. */
+	t.cache_principal = "bob@EXWIZ.TEST";
+	assert_string_equal(ew_target_reader(&t, NULL), "bob@EXWIZ.TEST");
+	assert_string_equal(ew_target_reader(&t, "CN=Alice,DC=x"), "CN=Alice,DC=x");
+	t.cache_principal = NULL;
+	assert_null(ew_target_reader(&t, NULL));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_account),
 		cmocka_unit_test(test_valid_hostname),
 		cmocka_unit_test(test_valid_hostname_two_trailing_dots),
 		cmocka_unit_test(test_valid_realm),
