@@ -308,6 +308,68 @@ static void add_target_line(struct ew_buf *b, const char *label, const json_t *v
 	ew_buf_reset(&line);
 }
 
+char *ew_target_json_brief(const json_t *target)
+{
+	static const char *const keys[][2] = {
+		{ "user", "user" }, { "realm", "realm" }, { "dc", "DC" }, { "mover", "mover" },
+		{ "cache_principal", "tickets of" },
+	};
+	struct ew_buf b = {0};
+	const json_t *ex = json_object_get(target, "exchange");
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = json_string_value(json_object_get(target, keys[i][0]));
+
+		if (v)
+			ew_buf_printf(&b, "%s%s %s", b.len ? ", " : "", keys[i][1], v);
+	}
+	for (i = 0; i < json_array_size(ex); i++)
+		if (json_is_string(json_array_get(ex, i)))
+			ew_buf_printf(&b, "%s%s", i ? " " : b.len ? ", Exchange " : "Exchange ",
+				      json_string_value(json_array_get(ex, i)));
+	if (b.len == 0)
+		ew_buf_adds(&b, "no target");
+	return ew_buf_take(&b);
+}
+
+void ew_step_result_mark_stale(struct ew_step_result *s, const json_t *earlier)
+{
+	char *brief;
+
+	if (s == NULL || ew_step_result_is_stale(s))
+		return;
+	brief = ew_target_json_brief(earlier);
+	{
+		/* A transcript's target is read from a file: cleaned like the rest. */
+		char *clean = brief ? ew_text_cleanz(brief) : NULL;
+
+		json_object_set_new(s->data, "stale", json_string(clean ? clean :
+								  "an earlier target"));
+		free(clean);
+	}
+	free(brief);
+}
+
+int ew_step_result_is_stale(const struct ew_step_result *s)
+{
+	return s && json_is_string(json_object_get(s->data, "stale"));
+}
+
+/* A result run for an earlier target says so under its heading. */
+static void add_stale_line(struct ew_buf *b, const struct ew_step_result *s, int width)
+{
+	char *line;
+
+	if (!ew_step_result_is_stale(s))
+		return;
+	line = ew_strprintf("STALE: run for an earlier target (%s), not for the one above; "
+			    "run it again", json_string_value(json_object_get(s->data, "stale")));
+	ew_buf_adds(b, "  ");
+	add_wrapped(b, line ? line : "STALE", 2, 2, width);
+	free(line);
+}
+
 /* Whose credentials a step used and which server it asked. */
 static void add_credentials_line(struct ew_buf *b, const json_t *cr, int width)
 {
@@ -397,6 +459,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		ew_buf_adds(&b, ": ");
 		ew_buf_add_clean(&b, s->title);
 		ew_buf_printf(&b, " [%s] (%ld ms)\n", st, s->duration_ms);
+		add_stale_line(&b, s, width);
 		add_credentials_line(&b, json_object_get(s->data, "credentials"), width);
 		for (j = 0; j < s->nfindings; j++)
 			add_finding_text(&b, s->findings[j], width);

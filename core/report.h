@@ -45,6 +45,17 @@ int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY]);
 int ew_report_exit_code(const struct ew_report *r);
 
+/*
+ * A result computed for an earlier target than the report's: its data gets
+ * "stale" (what it was run for), the text report and the wizard mark it, and
+ * running it again replaces it. earlier is that target's JSON (may be NULL).
+ */
+void ew_step_result_mark_stale(struct ew_step_result *s, const json_t *earlier);
+int ew_step_result_is_stale(const struct ew_step_result *s);
+/* "user bob, realm EXWIZ.TEST, Exchange exch1.exwiz.test": who and what a
+ * target JSON names, for a person (caller frees). */
+char *ew_target_json_brief(const json_t *target);
+
 json_t *ew_report_to_json(const struct ew_report *r);
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
 /* Text for a terminal or a ticket: every string escaped, lines wrapped at width. */

@@ -22,6 +22,37 @@ struct ew_target *ew_target_new(void)
 	return calloc(1, sizeof(struct ew_target));
 }
 
+static int dup_str(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src == NULL || *dst != NULL;
+}
+
+struct ew_target *ew_target_dup(const struct ew_target *t)
+{
+	struct ew_target *d = ew_target_new();
+	int ok;
+	size_t i;
+
+	if (d == NULL)
+		return NULL;
+	ok = dup_str(&d->realm, t->realm) & dup_str(&d->domain, t->domain) &
+	     dup_str(&d->user, t->user) & dup_str(&d->mover, t->mover) &
+	     dup_str(&d->dc, t->dc) & dup_str(&d->ccache, t->ccache) &
+	     dup_str(&d->credentials, t->credentials) &
+	     dup_str(&d->cache_principal, t->cache_principal);
+	for (i = 0; i < t->nexchange; i++, d->nexchange++)
+		ok &= dup_str(&d->exchange[i], t->exchange[i]);
+	for (i = 0; i < t->ndns_servers; i++, d->ndns_servers++)
+		ok &= dup_str(&d->dns_servers[i], t->dns_servers[i]);
+	d->realm_source = t->realm_source;
+	d->domain_source = t->domain_source;
+	d->user_source = t->user_source;
+	if (!ok)
+		ew_target_free(&d);
+	return d;
+}
+
 void ew_target_free(struct ew_target **tp)
 {
 	struct ew_target *t;

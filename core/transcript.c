@@ -445,6 +445,17 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 		} else if (strcmp(event, "input") == 0) {
 			json_t *target = json_object_get(ev, "target");
 
+			/* A target changed in the wizard's form: what ran before it
+			 * was for the earlier target. */
+			if (json_is_true(json_object_get(ev, "changed")) &&
+			    jstr(ev, "source") && strcmp(jstr(ev, "source"), "form") == 0) {
+				json_t *before = json_object_get(ev, "before");
+				size_t k;
+
+				for (k = 0; k < r->nsteps; k++)
+					ew_step_result_mark_stale(r->steps[k], json_is_object(before) ?
+								  before : r->target);
+			}
 			/* The target as settled by the defaults replaces the one typed. */
 			if (json_is_object(target)) {
 				json_decref(r->target);

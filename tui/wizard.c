@@ -106,6 +106,8 @@ static const char *status_tag(const struct ui *u, size_t i)
 		return spin[u->spin % 4];
 	if (u->res[i] == NULL)
 		return "";
+	if (ew_step_result_is_stale(u->res[i]))
+		return "STALE";
 	switch (u->res[i]->status) {
 	case EW_ST_PASS: return "PASS";
 	case EW_ST_INFO: return "INFO";
@@ -287,7 +289,7 @@ static void take_job(struct ui *u)
 	if (u->run_all) {
 		size_t i;
 
-		for (i = 0; i < ew_nsteps && u->res[i]; i++)
+		for (i = 0; i < ew_nsteps && u->res[i] && !ew_step_result_is_stale(u->res[i]); i++)
 			;
 		if (i < ew_nsteps) {
 			u->cur = i;
@@ -484,18 +486,26 @@ static void data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int w
 static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
 {
 	unsigned c[EW_NSEVERITY];
-	size_t i, k;
+	size_t i, k, stale = 0;
 	int any = 0;
 
 	rebuild_report(u);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	add_linef(v, n, "%u fail, %u warn, %u info, %u pass, %u skip", c[EW_FAIL], c[EW_WARN],
 		  c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
-	for (i = 0; i < ew_nsteps; i++) {
-		for (k = 0; u->res[i] && k < u->res[i]->nfindings; k++) {
-			const struct ew_finding *f = u->res[i]->findings[k];
+	/* Failures first, then warnings; a stale result is not listed. */
+	for (i = 0; i < 2 * ew_nsteps; i++) {
+		const struct ew_step_result *sr = u->res[i % ew_nsteps];
+		enum ew_severity want = i < ew_nsteps ? EW_FAIL : EW_WARN;
 
-			if (f->severity != EW_FAIL && f->severity != EW_WARN)
+		if (ew_step_result_is_stale(sr)) {
+			stale += i < ew_nsteps;
+			continue;
+		}
+		for (k = 0; sr && k < sr->nfindings; k++) {
+			const struct ew_finding *f = sr->findings[k];
+
+			if (f->severity != want)
 				continue;
 			any = 1;
 			add_linef(v, n, "[%s] %s %s", ew_severity_tag(f->severity), f->check,
@@ -506,6 +516,17 @@ static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	}
 	if (!any)
 		add_line(v, n, "Nothing above info so far.");
+	if (stale) {
+		struct ew_buf b = {0};
+
+		ew_buf_adds(&b, "STALE, run for an earlier target (their findings are not "
+			    "listed; a runs them again):");
+		for (i = 0; i < ew_nsteps; i++)
+			if (ew_step_result_is_stale(u->res[i]))
+				ew_buf_printf(&b, " %s", ew_steps[i].id);
+		add_wrapped(v, n, b.data ? b.data : "STALE", 0, width);
+		ew_buf_reset(&b);
+	}
 	add_linef(v, n, "Transcript: %s", u->w->transcript_path ? u->w->transcript_path :
 		  "(none)");
 	add_line(v, n, "s saves this report as text; q quits.");
@@ -634,6 +655,15 @@ static void draw_pane(struct ui *u, int x, int w)
 				put(stdscr, y++, x, w, "Enter (or e) edits the target: realm, user, "
 				    "servers, login.");
 			return;
+		}
+		if (ew_step_result_is_stale(r) && rows-- > 0) {
+			char *l = ew_strprintf("STALE: run for %s. a runs it again.",
+					       json_string_value(json_object_get(r->data, "stale")));
+
+			attron(A_BOLD);
+			put(stdscr, y++, x, w, l ? l : "STALE");
+			attroff(A_BOLD);
+			free(l);
 		}
 		if (u->sel >= r->nfindings)
 			u->sel = r->nfindings ? r->nfindings - 1 : 0;
@@ -969,11 +999,30 @@ out:
 	return rc;
 }
 
-/* "cache", "kinit PRINCIPAL" or "simple DN"; 0, or 1 with a message. */
-static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
+/* A login chosen in the form, not yet in force. */
+struct login {
+	char kinit_cache[256];		/* a new TGT's private cache */
+	char *bind_dn;			/* a simple bind */
+	char bind_pw[1024];
+};
+
+static void login_discard(struct login *lg)
 {
-	struct ew_target *t = u->w->run->target;
-	char pw[1024], ccname[256], principal[600];
+	if (lg->kinit_cache[0])
+		ew_krb_destroy(lg->kinit_cache);
+	free(lg->bind_dn);
+	explicit_bzero(lg->bind_pw, sizeof(lg->bind_pw));
+	memset(lg, 0, sizeof(*lg));
+}
+
+/*
+ * "cache", "kinit PRINCIPAL" or "simple DN" into t (the edited copy) and lg;
+ * nothing the session uses changes here. 0, or 1 with a message.
+ */
+static int stage_login(struct ui *u, struct ew_target *t, const char *v, struct login *lg,
+		       char *err, size_t errlen)
+{
+	char pw[1024], principal[600];
 
 	if (strcmp(v, "cache") == 0 || strncmp(v, "simple DN", 9) == 0 ||
 	    strncmp(v, "kinit NAME", 10) == 0)
@@ -989,16 +1038,14 @@ static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
 			snprintf(err, errlen, "no password given");
 			return 1;
 		}
-		if (ew_krb_kinit(principal, pw, ccname, sizeof(ccname), u->w->run->timeout_ms,
-				 u->w->run->tries, err, errlen) != 0) {
+		if (ew_krb_kinit(principal, pw, lg->kinit_cache, sizeof(lg->kinit_cache),
+				 u->w->run->timeout_ms, u->w->run->tries, err, errlen) != 0) {
 			explicit_bzero(pw, sizeof(pw));
+			lg->kinit_cache[0] = '\0';
 			return 1;
 		}
 		explicit_bzero(pw, sizeof(pw));
-		if (u->kinit_cache[0])
-			ew_krb_destroy(u->kinit_cache);
-		snprintf(u->kinit_cache, sizeof(u->kinit_cache), "%s", ccname);
-		if (ew_target_set_ccache(t, ccname, err, errlen) != 0)
+		if (ew_target_set_ccache(t, lg->kinit_cache, err, errlen) != 0)
 			return 1;
 		free(t->credentials);
 		t->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
@@ -1011,73 +1058,125 @@ static int apply_login(struct ui *u, const char *v, char *err, size_t errlen)
 		return 0;
 	}
 	if (strncmp(v, "simple ", 7) == 0) {
-		if (ask_password(u, v + 7, u->bind_pw, sizeof(u->bind_pw)) != 0) {
+		if (ask_password(u, v + 7, lg->bind_pw, sizeof(lg->bind_pw)) != 0) {
 			snprintf(err, errlen, "no password given");
 			return 1;
 		}
-		free(u->bind_dn);
-		u->bind_dn = strdup(v + 7);
-		u->w->run->bind_dn = u->bind_dn;
-		u->w->run->bind_password = u->bind_pw;
+		lg->bind_dn = strdup(v + 7);
 		free(t->credentials);
 		t->credentials = ew_strprintf("LDAP simple bind as %s over StartTLS", v + 7);
-		return 0;
+		return lg->bind_dn == NULL;
 	}
 	snprintf(err, errlen, "Login: give cache, kinit PRINCIPAL or simple DN");
 	return 1;
 }
 
-static void form_apply(struct ui *u)
+/* The staged login in force; the one it replaces is ended. */
+static void login_commit(struct ui *u, struct login *lg)
 {
-	struct ew_target *t = u->w->run->target;
-	char err[512] = "", *v[NFIELDS];
-	int i, bad = 0;
-	json_t *in;
+	if (lg->kinit_cache[0]) {
+		if (u->kinit_cache[0])
+			ew_krb_destroy(u->kinit_cache);
+		snprintf(u->kinit_cache, sizeof(u->kinit_cache), "%s", lg->kinit_cache);
+		lg->kinit_cache[0] = '\0';
+	}
+	if (lg->bind_dn) {
+		free(u->bind_dn);
+		u->bind_dn = lg->bind_dn;
+		lg->bind_dn = NULL;
+		memcpy(u->bind_pw, lg->bind_pw, sizeof(u->bind_pw));
+		u->w->run->bind_dn = u->bind_dn;
+		u->w->run->bind_password = u->bind_pw;
+	}
+	login_discard(lg);
+}
 
-	form_driver(u->form, REQ_VALIDATION);
-	for (i = 0; i < NFIELDS; i++)
-		v[i] = field_text(u->fields[i]);
-	/* Each value checked as on the command line; the first error is shown. */
+/* Every field checked as on the command line, on a copy of the target. */
+static int edit_target(struct ui *u, struct ew_target *t, char **v, struct login *lg,
+		       char *err, size_t errlen)
+{
+	size_t k;
+
 	if (v[0] && *v[0] && (!t->realm || strcmp(v[0], t->realm)) &&
-	    ew_target_set_realm(t, v[0], err, sizeof(err)) != 0)
-		bad = 1;
-	if (!bad && v[1] && *v[1] && (!t->domain || strcmp(v[1], t->domain)) &&
-	    ew_target_set_domain(t, v[1], err, sizeof(err)) != 0)
-		bad = 1;
-	if (!bad && v[2] && *v[2] && (!t->user || strcmp(v[2], t->user)) &&
-	    ew_target_set_user(t, v[2], err, sizeof(err)) != 0)
-		bad = 1;
-	if (!bad && v[3]) {
+	    ew_target_set_realm(t, v[0], err, errlen) != 0)
+		return 1;
+	if (v[1] && *v[1] && (!t->domain || strcmp(v[1], t->domain)) &&
+	    ew_target_set_domain(t, v[1], err, errlen) != 0)
+		return 1;
+	if (v[2] && *v[2] && (!t->user || strcmp(v[2], t->user)) &&
+	    ew_target_set_user(t, v[2], err, errlen) != 0)
+		return 1;
+	if (v[3]) {
 		char *save = NULL, *tok, *copy = strdup(v[3]);
-		size_t k;
+		int bad = copy == NULL;
 
 		for (k = 0; k < t->nexchange; k++)
 			free(t->exchange[k]);
 		t->nexchange = 0;
 		for (tok = copy ? strtok_r(copy, " ,", &save) : NULL; tok && !bad;
 		     tok = strtok_r(NULL, " ,", &save))
-			if (ew_target_add_exchange(t, tok, err, sizeof(err)) != 0)
-				bad = 1;
+			bad = ew_target_add_exchange(t, tok, err, errlen) != 0;
 		free(copy);
+		if (bad)
+			return 1;
 	}
-	if (!bad && v[4] && *v[4] && ew_target_set_mover(t, v[4], err, sizeof(err)) != 0)
-		bad = 1;
-	if (!bad && v[5] && *v[5] && ew_target_set_dc(t, v[5], err, sizeof(err)) != 0)
-		bad = 1;
-	if (!bad && v[6] && *v[6])
-		bad = apply_login(u, v[6], err, sizeof(err));
+	if (v[4] && *v[4] && ew_target_set_mover(t, v[4], err, errlen) != 0)
+		return 1;
+	if (v[5] && *v[5] && ew_target_set_dc(t, v[5], err, errlen) != 0)
+		return 1;
+	/* Last: a kinit asks for a password and the KDC, and only when the rest is good. */
+	if (v[6] && *v[6])
+		return stage_login(u, t, v[6], lg, err, errlen);
+	return 0;
+}
+
+/*
+ * All of the form or nothing: the fields go into a copy of the target, and
+ * only when every one is good does the copy take the target's place. The
+ * results computed for the target it replaces are then marked stale.
+ */
+static void form_apply(struct ui *u)
+{
+	struct ew_target *t = u->w->run->target, *nt, swap;
+	struct login lg;
+	char err[512] = "", *v[NFIELDS];
+	json_t *before, *after;
+	int i, bad, changed;
+	size_t k;
+
+	memset(&lg, 0, sizeof(lg));
+	form_driver(u->form, REQ_VALIDATION);
+	for (i = 0; i < NFIELDS; i++)
+		v[i] = field_text(u->fields[i]);
+	nt = ew_target_dup(t);
+	bad = nt == NULL ? (snprintf(err, sizeof(err), "out of memory"), 1) :
+	      edit_target(u, nt, v, &lg, err, sizeof(err));
 	for (i = 0; i < NFIELDS; i++)
 		free(v[i]);
 	if (bad) {
-		snprintf(u->message, sizeof(u->message), "Not applied: %s", err);
+		login_discard(&lg);
+		ew_target_free(&nt);
+		snprintf(u->message, sizeof(u->message), "Not applied, nothing was changed: %s",
+			 err);
 		return;
 	}
-	in = ew_target_to_json(t);
+	before = ew_target_to_json(t);
+	after = ew_target_to_json(nt);
+	changed = !json_equal(before, after);
+	swap = *t;
+	*t = *nt;
+	*nt = swap;
+	ew_target_free(&nt);
+	login_commit(u, &lg);
+	if (changed)
+		for (k = 0; k < ew_nsteps; k++)
+			ew_step_result_mark_stale(u->res[k], before);
 	if (u->w->run->transcript)
 		ew_transcript_event(u->w->run->transcript, "input",
-				    json_pack("{s:s, s:o}", "source", "form", "target", in));
-	else
-		json_decref(in);
+				    json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
+					      changed, "target", after, "before", before));
+	json_decref(before);
+	json_decref(after);
 	form_close(u);
 	start_job(u, 0, 0);
 }
@@ -1279,7 +1378,7 @@ static int key(struct ui *u, int ch)
 			size_t i;
 
 			for (i = 0; i < ew_nsteps; i++)
-				if (u->res[i] == NULL) {
+				if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])) {
 					u->cur = i;
 					u->run_all = 1;
 					start_job(u, i, 0);

@@ -50,8 +50,8 @@ t0=$(msecs)
 start "$exw" $X -o "$work/t1.jsonl"
 wait_for "summary" 50
 ok $? "first frame: the step list with the summary is on screen ($(( $(msecs) - t0 )) ms to first frame, lab namespace included)"
-wait_for "> target    INFO" 50 && screen | head -1 | grep -q "REC .*t1.jsonl"
-ok $? "the header shows the recording and the target step has run"
+wait_for "> target    WARN" 50 && screen | head -1 | grep -q "REC .*t1.jsonl"
+ok $? "the header shows the recording and the target step has run (it warns: Administrator's cache, user bob)"
 tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 ok $? "n, Enter: the DNS step runs and shows its findings"
@@ -109,6 +109,47 @@ wait_for "| alice@EXWIZ.TEST |" 50 && ! screen | grep -qF "$pw"
 ok $? "the form's Login kinit alice: a TGT after a password prompt without echo; the steps use it"
 tm send-keys -t "$sess" q
 wait_for "EXITED" 30
+
+# A target edit applies all of its fields or none, and what ran for the
+# earlier target is marked stale until it runs again.
+start "$exw" -u bob -x exch1.exwiz.test -o "$work/t4.jsonl"
+wait_for "> target    WARN" 50
+tm send-keys -t "$sess" n n n Enter
+wait_for "TOK-COUNT bob is in 603" 100
+ok $? "the groups step runs for bob"
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+tm send-keys -t "$sess" Tab Tab
+for i in 1 2 3 4 5; do tm send-keys -t "$sess" BSpace; done
+tm send-keys -t "$sess" carol Tab " bad..name" Enter
+wait_for "Not applied, nothing was changed" 20 && tm send-keys -t "$sess" Escape &&
+	wait_for "Target unchanged" 20 && screen | head -1 | grep -q "| bob |" &&
+	screen | grep -q "groups    WARN"
+ok $? "a form with one bad field (an Exchange name) changes nothing: the user stays bob"
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+tm send-keys -t "$sess" Tab Tab
+for i in 1 2 3 4 5; do tm send-keys -t "$sess" BSpace; done
+tm send-keys -t "$sess" carol Enter
+wait_for "| carol |" 50 && wait_for "> groups    STALE" 20 && wait_for "Target and defaults: done" 50
+ok $? "user bob -> carol: the header says carol, the target step ran again and bob's groups are marked STALE"
+wait_for "STALE: run for user bob" 20
+ok $? "the groups pane says its results were run for user bob"
+tm send-keys -t "$sess" s
+wait_for "Report saved:" 30 &&
+	grep -q "STALE: run for an earlier target (user bob" "$work"/t4-report-*.txt &&
+	grep -q "^  User:      carol" "$work"/t4-report-*.txt
+ok $? "the saved report marks bob's groups STALE under the header for carol"
+tm send-keys -t "$sess" a
+wait_for "> summary" 300 && screen | grep -q "groups    INFO" && ! screen | grep -q "STALE"
+ok $? "a runs the stale steps again: carol's groups, nothing stale left"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 30
+"$exw" show --json "$work/t4.jsonl" | /usr/bin/python3 -c 'import json,sys
+r=json.load(sys.stdin); g=[s for s in r["steps"] if s["id"]=="groups"]
+ok=len(g)==2 and "user bob" in g[0]["data"].get("stale","") and "stale" not in g[1]["data"]
+sys.exit(0 if ok and r["target"]["user"]=="carol" else 1)'
+ok $? "show marks the run for bob stale in the transcript, and not the run for carol"
 
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript

@@ -925,11 +925,44 @@ static void test_same_account(void **state)
 	assert_null(ew_target_reader(&t, NULL));
 }
 
+/* A copy is deep: editing it leaves the original as it was. */
+static void test_dup(void **state)
+{
+	struct ew_target *t = ew_target_new(), *d;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ew_target_set_realm(t, "EXWIZ.TEST", err, sizeof(err)), 0);
+	assert_int_equal(ew_target_set_user(t, "bob", err, sizeof(err)), 0);
+	assert_int_equal(ew_target_add_exchange(t, "exch1.exwiz.test", err, sizeof(err)), 0);
+	assert_int_equal(ew_target_add_dns_server(t, "127.0.0.2", err, sizeof(err)), 0);
+	t->cache_principal = strdup("bob@EXWIZ.TEST");
+	d = ew_target_dup(t);
+	assert_non_null(d);
+	{
+		json_t *a = ew_target_to_json(t), *b = ew_target_to_json(d);
+
+		assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+	}
+	assert_ptr_not_equal(d->user, t->user);
+	assert_ptr_not_equal(d->exchange[0], t->exchange[0]);
+	assert_int_equal(ew_target_set_user(d, "carol", err, sizeof(err)), 0);
+	assert_string_equal(t->user, "bob");
+	assert_string_equal(d->user, "carol");
+	ew_target_free(&d);
+	assert_null(d);
+	assert_string_equal(t->exchange[0], "exch1.exwiz.test");
+	ew_target_free(&t);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_account),
+		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_valid_hostname),
 		cmocka_unit_test(test_valid_hostname_two_trailing_dots),
 		cmocka_unit_test(test_valid_realm),
