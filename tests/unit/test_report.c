@@ -656,6 +656,39 @@ static void test_text_wrapping_target_list(void **state)
 	assert_int_equal(long_lines, 0);
 }
 
+/* A result run for an earlier target says so in its data and in the text. */
+static void test_stale(void **state)
+{
+	struct ew_report *r = ew_report_new("0.1.0", "h");
+	struct ew_step_result *g = ew_step_result_new("groups", "Groups");
+	json_t *earlier = json_pack("{s:s, s:s, s:[s]}", "user", "bob", "realm", "EXWIZ.TEST",
+				    "exchange", "exch1.exwiz.test");
+	char *text, *brief;
+
+	(void)state;
+	brief = ew_target_json_brief(earlier);
+	assert_string_equal(brief, "user bob, realm EXWIZ.TEST, Exchange exch1.exwiz.test");
+	free(brief);
+	ew_step_result_add(g, finding("TOK-COUNT", EW_INFO, "bob is in 603 security groups"));
+	assert_false(ew_step_result_is_stale(g));
+	ew_step_result_mark_stale(g, earlier);
+	assert_true(ew_step_result_is_stale(g));
+	/* Marked once: a second change keeps what it was first run for. */
+	json_object_set_new(earlier, "user", json_string("carol"));
+	ew_step_result_mark_stale(g, earlier);
+	assert_non_null(strstr(json_string_value(json_object_get(g->data, "stale")), "user bob"));
+	ew_report_add_step(r, g);
+	text = ew_report_to_text(r, 80);
+	assert_non_null(strstr(text, "STALE: run for an earlier target (user bob, realm"));
+	free(text);
+	ew_step_result_mark_stale(NULL, earlier);	/* no result: nothing to mark */
+	brief = ew_target_json_brief(NULL);
+	assert_string_equal(brief, "no target");
+	free(brief);
+	json_decref(earlier);
+	ew_report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_summary_counts),
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_exit_code_nothing_ran),
+		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_text_content),
 		cmocka_unit_test(test_text_hostile_from_json),
 		cmocka_unit_test(test_text_hostile_raw_structs),
