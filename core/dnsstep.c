@@ -472,6 +472,17 @@ done:
 						"path", caches[i].path,
 						"detail", caches[i].detail,
 						"flushed", flushed[i]));
+	{
+		/* DNS questions carry no credentials; say which servers were asked. */
+		struct ew_buf b = {0};
+
+		for (i = 0; i < p.nservers; i++)
+			ew_buf_printf(&b, "%s%s", i ? ", " : "", p.servers[i].addr);
+		json_object_set_new(res->data, "credentials", json_pack(
+			"{s:n, s:s, s:s?}", "as", "method", "DNS questions carry no credentials",
+			"server", b.data));
+		ew_buf_reset(&b);
+	}
 	json_object_set_new(res->data, "servers", servers);
 	json_object_set_new(res->data, "records", records);
 	json_object_set_new(res->data, "caches", cachej);

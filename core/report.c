@@ -380,10 +380,12 @@ static void add_credentials_line(struct ew_buf *b, const json_t *cr, int width)
 
 	if (!json_is_object(cr))
 		return;
-	ew_buf_printf(&line, "As %s", as ? as : "(no credentials)");
-	if (method)
-		ew_buf_printf(&line, " (%s)", method);
-	ew_buf_printf(&line, "%s%s", server ? ", server " : ", no server reached",
+	if (as)
+		ew_buf_printf(&line, "As %s%s%s%s", as, method ? " (" : "", method ? method : "",
+			      method ? ")" : "");
+	else
+		ew_buf_adds(&line, method ? method : "No credentials");
+	ew_buf_printf(&line, "%s%s", server ? ", asked " : ", no server reached",
 		      server ? server : "");
 	ew_buf_adds(b, "  ");
 	add_wrapped(b, line.data ? line.data : "", 2, 2, width);

@@ -619,11 +619,12 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 }
 
 /*
- * Ask each question of every resolver this machine uses and every --dns-server,
- * all at once, bounded. rs gets n * nq results (the caller frees them).
+ * Ask each question of every resolver this machine uses (those Kerberos and
+ * the host lookups go to: not --dns-server), all at once, bounded. rs gets
+ * up to max results (the caller frees them).
  */
-static size_t ask_everyone(struct ew_run *run, const char *const *names, const int *types,
-			   size_t nq, struct ew_dns_result **rs, size_t max)
+static size_t ask_system(struct ew_run *run, const char *const *names, const int *types,
+			 size_t nq, struct ew_dns_result **rs, size_t max)
 {
 	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
 	struct ew_resolv rc;
@@ -631,14 +632,10 @@ static size_t ask_everyone(struct ew_run *run, const char *const *names, const i
 	char err[256];
 
 	ew_resolv_system(&rc);
-	for (i = 0; i < rc.nservers + run->target->ndns_servers; i++) {
-		const char *server = i < rc.nservers ? rc.servers[i] :
-				     run->target->dns_servers[i - rc.nservers];
-
+	for (i = 0; i < rc.nservers; i++)
 		for (q = 0; q < nq && n < max; q++)
-			if ((rs[n] = ew_dns_result_new(names[q], types[q], server)) != NULL)
+			if ((rs[n] = ew_dns_result_new(names[q], types[q], rc.servers[i])) != NULL)
 				n++;
-	}
 	ew_resolv_clear(&rc);
 	ew_dns_resolve(rs, n, &o, err, sizeof(err));
 	return n;
@@ -720,7 +717,7 @@ static int conf_has_kdcs(krb5_context ctx, const char *realm)
 static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_step_result *res)
 {
 	struct ew_target *t = run->target;
-	struct ew_dns_result *rs[3 * 2 * EW_TARGET_MAX_LIST];
+	struct ew_dns_result *rs[3 * EW_RESOLV_MAX];
 	char lower[256], udp[300], tcp[300];
 	const char *names[3];
 	const int types[3] = { EW_DNS_SRV, EW_DNS_SRV, EW_DNS_SOA };
@@ -738,7 +735,7 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 	names[0] = udp;
 	names[1] = tcp;
 	names[2] = lower;
-	n = ask_everyone(run, names, types, 3, rs, sizeof(rs) / sizeof(rs[0]));
+	n = ask_system(run, names, types, 3, rs, sizeof(rs) / sizeof(rs[0]));
 	/*
 	 * Every resolver must have answered: one that timed out proves nothing.
 	 * NXDOMAIN, or a refusal or failure to look the name up, leaves Kerberos
@@ -794,7 +791,7 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 {
 	struct ew_target *t = run->target;
-	struct ew_dns_result *rs[2 * EW_TARGET_MAX_LIST];
+	struct ew_dns_result *rs[EW_RESOLV_MAX];
 	unsigned char bin[16];
 	char *rev = NULL, name[256] = "", why[400] = "";
 	const char *names[1];
@@ -810,7 +807,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 		return;
 	rev = ew_dns_reverse_name(t->dc);
 	names[0] = rev;
-	n = rev ? ask_everyone(run, names, ptr, 1, rs, sizeof(rs) / sizeof(rs[0])) : 0;
+	n = rev ? ask_system(run, names, ptr, 1, rs, sizeof(rs) / sizeof(rs[0])) : 0;
 	for (i = 0; i < n; i++) {
 		if (!name[0] && rs[i]->status == EW_DNS_OK && rs[i]->nanswers)
 			snprintf(name, sizeof(name), "%s", rs[i]->answers[0].data);
@@ -823,7 +820,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 		name[strlen(name) - 1] = '\0';
 	if (name[0] && !v6) {
 		names[0] = name;
-		n = ask_everyone(run, names, a, 1, rs, sizeof(rs) / sizeof(rs[0]));
+		n = ask_system(run, names, a, 1, rs, sizeof(rs) / sizeof(rs[0]));
 		for (i = 0; i < n; i++) {
 			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++)
 				confirmed |= strcmp(rs[i]->answers[j].data, t->dc) == 0;

@@ -110,10 +110,15 @@ rc=$?
 ok $? "an invalid domain name is refused with a message, exit 3 (got $rc)"
 
 t0=$(msecs)
-inlab "$exw" check dns -r NOSUCH.EXAMPLE -u x --json --no-transcript >"$work/r6.json" 2>/dev/null
+inlab "$exw" check dns -d nosuch.example -u x --json --no-transcript >"$work/r6.json" 2>/dev/null
 rc=$?
 t1=$(msecs)
 findings DNS-SRV fail "$work/r6.json" | grep -q 'No Record Available: _ldap._tcp.dc._msdcs.nosuch.example'
 ok $? "a domain nobody serves: DNS-SRV fails with No Record Available (exit $rc, $((t1 - t0)) ms)"
+inlab "$exw" check dns -r NOSUCH.EXAMPLE -u x --json --no-transcript >"$work/r7.json" 2>/dev/null
+rc=$?
+[ "$rc" -eq 3 ] && findings TARGET-REALM fail "$work/r7.json" | grep -q 'No KDC serves the realm NOSUCH.EXAMPLE' &&
+	! findings DNS-SRV fail "$work/r7.json" | grep -q .
+ok $? "a realm nobody serves: a configuration error (exit $rc), not a list of DNS failures"
 
 finish

@@ -36,7 +36,7 @@ jq_ 'c={s["id"]:s["data"].get("credentials",{}) for s in r["steps"]}
 ok=all(c[k].get("as")=="bob@EXWIZ.TEST" for k in ("tickets","groups")) and c["groups"].get("server")=="dc1.exwiz.test"
 sys.exit(0 if ok and r["target"].get("cache_principal")=="bob@EXWIZ.TEST" else 1)' "$work/carol.json"
 ok $? "each step says it used bob's credentials, and the groups step which DC"
-grep -q '^  As bob@EXWIZ.TEST (.*), server dc1.exwiz.test$' "$work/carol.txt" &&
+grep -q '^  As bob@EXWIZ.TEST (.*), asked dc1.exwiz.test$' "$work/carol.txt" &&
 	grep -q '^  Tickets:   bob@EXWIZ.TEST$' "$work/carol.txt"
 ok $? "the text report says whose tickets and which DC"
 
