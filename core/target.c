@@ -657,6 +657,21 @@ static void add_known(struct ew_buf *b, const char *realm, const char *source)
 	free(later);
 }
 
+/* Whether list (from known_realms) names realm. */
+static int realm_listed(const char *list, const char *realm)
+{
+	size_t len = strlen(realm);
+	const char *p = list;
+
+	while ((p = strcasestr(p, realm)) != NULL) {
+		if ((p == list || (p >= list + 2 && p[-2] == ',' && p[-1] == ' ')) &&
+		    strncmp(p + len, " (", 2) == 0)
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
 /* The realms this machine knows: default_realm, [realms], the cache's. */
 static char *known_realms(krb5_context ctx, const struct ew_target *t)
 {
@@ -721,12 +736,22 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 	char lower[256], udp[300], tcp[300];
 	const char *names[3];
 	const int types[3] = { EW_DNS_SRV, EW_DNS_SRV, EW_DNS_SOA };
-	size_t n, i, absent = 0;
+	size_t n, i, absent = 0, nx = 0;
 	struct ew_finding *f;
 	char *known;
 
 	if (t->realm == NULL || conf_has_kdcs(ctx, t->realm) || strlen(t->realm) >= sizeof(lower))
 		return;
+	/*
+	 * A realm this machine knows (default_realm, [realms], the cache's) is
+	 * no typing error: when DNS has never heard of it, that is the fault to
+	 * show (resolvers that do not serve the AD zone), and the dns step does.
+	 */
+	known = known_realms(ctx, t);
+	if (known && realm_listed(known, t->realm)) {
+		free(known);
+		return;
+	}
 	for (i = 0; t->realm[i]; i++)
 		lower[i] = (char)tolower((unsigned char)t->realm[i]);
 	lower[i] = '\0';
@@ -737,24 +762,22 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 	names[2] = lower;
 	n = ask_system(run, names, types, 3, rs, sizeof(rs) / sizeof(rs[0]));
 	/*
-	 * Every resolver must have answered: one that timed out proves nothing.
-	 * NXDOMAIN, or a refusal or failure to look the name up, leaves Kerberos
-	 * without a KDC as surely; a domain whose SOA exists is not unknown.
+	 * Every resolver must have answered, and at least one that the domain
+	 * does not exist; a resolver that refuses the question says nothing
+	 * either way. A timeout or a failure (SERVFAIL: a DC that is down
+	 * behind a cache) proves nothing, and a domain with an SOA exists.
 	 */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		absent += rs[i]->status == EW_DNS_NXDOMAIN || rs[i]->status == EW_DNS_REFUSED ||
-			  rs[i]->status == EW_DNS_SERVFAIL ||
 			  (rs[i]->status == EW_DNS_NODATA && rs[i]->type == EW_DNS_SRV);
-	for (i = 0; i < n; i++)
-		if (rs[i]->type == EW_DNS_SOA && (rs[i]->status == EW_DNS_OK ||
-						  rs[i]->status == EW_DNS_NODATA))
-			absent = 0;
-	if (n == 0 || absent != n) {
+		nx += rs[i]->type == EW_DNS_SOA && rs[i]->status == EW_DNS_NXDOMAIN;
+	}
+	if (n == 0 || absent != n || nx == 0) {
 		for (i = 0; i < n; i++)
 			ew_dns_result_free(&rs[i]);
+		free(known);
 		return;
 	}
-	known = known_realms(ctx, t);
 	f = ew_finding_new("TARGET-REALM", EW_FAIL, "No KDC serves the realm %s: krb5.conf does "
 			   "not name it and no DNS server knows %s", t->realm, lower);
 	if (f) {
