@@ -166,6 +166,11 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 			nh = 1;
 		}
 	}
+	if (nh == 0 && ew_run_cancelled(run)) {
+		*why = ew_finding_new(check_id, EW_SKIP, "Cancelled before the directory was "
+				      "read");
+		return -1;
+	}
 	if (nh == 0) {
 		*why = ew_finding_new(check_id, EW_SKIP, "No %s to ask: %s",
 				      gc ? "global catalog" : "domain controller",
@@ -231,9 +236,12 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 			return 0;
 		}
 	}
-	*why = ew_finding_new(check_id, EW_SKIP, "The directory cannot be read: %s",
-			      run->bind_dn ? "the simple bind failed" : "the GSSAPI bind failed");
-	if (*why) {
+	if (ew_run_cancelled(run))
+		*why = ew_finding_new(check_id, EW_SKIP, "Cancelled before the directory was "
+				      "read");
+	else if ((*why = ew_finding_new(check_id, EW_SKIP, "The directory cannot be read: %s",
+					run->bind_dn ? "the simple bind failed" :
+					"the GSSAPI bind failed")) != NULL) {
 		ew_finding_evidence(*why, "%s: %s", hosts[nh - 1], err);
 		ew_finding_remedy(*why, "%s", run->bind_dn ?
 				  "Check the DN and password, and that the DC's certificate "

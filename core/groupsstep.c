@@ -99,6 +99,20 @@ static void take_group_entry(struct groups *gs, const struct ew_dir_entry *e)
 	}
 }
 
+/*
+ * Why a search failed, without the search: msg is "search of BASE for FILTER:
+ * why" (the filter of a batch is a hundred escaped SIDs, of no use to a reader).
+ */
+static const char *search_cause(const char *msg, const char *filter)
+{
+	const char *p = filter ? strstr(msg, filter) : NULL;
+
+	if (p == NULL)
+		return msg;
+	p += strlen(filter);
+	return strncmp(p, ": ", 2) == 0 ? p + 2 : msg;
+}
+
 /* Breadth first from the user's direct groups: depth and the way each is reached. */
 static void nesting(struct groups *gs, char **direct, size_t ndirect)
 {
@@ -209,7 +223,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	const struct ew_dir_entry *ue;
 	const struct ew_dir_attr *a;
 	const char *base, *user_dn;
-	size_t i, nb = 0, tgt = 0, svc = 0;
+	size_t i, nb = 0, tgt = 0, svc = 0, nfailed = 0;
+	char lookup_err[512];
 	unsigned uac = 0, sid_history = 0;
 	int complete = 0, delegation, via_chain = 0;
 	long rt0;
@@ -349,14 +364,29 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 			reqs[i].filter = filters[i];
 			reqs[i].attrs = grp_attrs;
 		}
-		if (reqs && br && errs && filters) {
+		if (reqs && br && errs && filters)
 			ew_dir_search_many(c.dir, reqs, nb, br, errs, err, sizeof(err));
-			for (i = 0; i < nb; i++) {
-				size_t k;
+		else
+			snprintf(err, sizeof(err), "out of memory");
+		/*
+		 * A batch that failed (the connection died, a time limit, cancel)
+		 * says nothing of its SIDs: they are "not looked up", never
+		 * "foreign or deleted", which only a lookup that ran can tell.
+		 */
+		for (i = 0; i < nb; i++) {
+			size_t k;
 
-				for (k = 0; br[i] && k < br[i]->nentries; k++)
+			if (br && br[i]) {
+				for (k = 0; k < br[i]->nentries; k++)
 					take_group_entry(&gs, &br[i]->entries[k]);
+				continue;
 			}
+			for (k = i * BATCH; k < gs.n && k < (i + 1) * BATCH; k++)
+				gs.v[k].g.not_looked_up = !gs.v[k].g.resolved;
+			if (nfailed++ == 0)
+				snprintf(lookup_err, sizeof(lookup_err), "%s",
+					 search_cause(errs && errs[i] ? errs[i] : err,
+						      filters ? filters[i] : NULL));
 		}
 	}
 
@@ -403,12 +433,17 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		ew_finding_evidence(res->findings[res->nfindings - 1],
 				    "tokenGroups was not available: counted from the chain of "
 				    "membership (LDAP_MATCHING_RULE_IN_CHAIN)");
+	if (nfailed)
+		ew_finding_evidence(res->findings[res->nfindings - 1], "%zu of %zu lookups (of "
+				    "up to %d SIDs each) failed; the first: %s", nfailed, nb, BATCH,
+				    lookup_err);
 	ew_token_rule_size(&counts, delegation, t->user, res);
 	if (delegation)
 		ew_finding_evidence(res->findings[res->nfindings - 1], "the account is trusted "
 				    "for delegation: the estimate is doubled");
 	/* The biggest contributors: domain local groups cost 40 bytes each (2008 R2 rules). */
-	if (res->findings[res->nfindings - 1]->severity != EW_PASS) {
+	if (res->findings[res->nfindings - 1]->severity == EW_WARN ||
+	    res->findings[res->nfindings - 1]->severity == EW_FAIL) {
 		size_t shown = 0;
 
 		for (i = 0; i < gs.n && shown < 8; i++) {
@@ -435,7 +470,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 					  "tickets against the estimate.", t->user, t->user);
 		ew_step_result_add(res, f);
 	} else {
-		ew_token_rule_measured(ew_token_estimate_legacy(&counts, delegation), tgt, svc, 0,
+		ew_token_rule_measured(counts.not_looked_up ? -1 :
+				       ew_token_estimate_legacy(&counts, delegation), tgt, svc, 0,
 				       res);
 	}
 
@@ -449,7 +485,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		json_array_append_new(groups_json, json_pack(
 			"{s:s, s:o, s:s, s:b, s:i, s:o}", "sid", s, "name", ew_json_string_clean(gs.v[i].name),
 			"scope", gs.v[i].g.resolved ? ew_scope_name(ew_token_scope(
-				gs.v[i].g.group_type)) : "unknown",
+				gs.v[i].g.group_type)) : gs.v[i].g.not_looked_up ?
+				"not looked up" : "unknown",
 			"security", gs.v[i].g.resolved ? (gs.v[i].g.group_type & EW_GT_SECURITY) != 0
 							: 1,
 			"depth", gs.v[i].depth, "path", ew_json_string_clean(gs.v[i].depth ? p : NULL)));
@@ -461,12 +498,16 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	json_object_set_new(res->data, "user_dn", ew_json_string_clean(user_dn));
 	json_object_set_new(res->data, "user_sid", json_string(sidtext));
 	json_object_set_new(res->data, "counts", json_pack(
-		"{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+		"{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 		"global", (int)counts.global, "domain_local", (int)counts.domain_local,
 		"universal_in", (int)counts.universal_in, "universal_out", (int)counts.universal_out,
 		"builtin", (int)counts.builtin, "sid_history", (int)counts.sid_history,
 		"distribution", (int)counts.distribution,
-		"unresolved", (int)(counts.unresolved_in + counts.unresolved_out)));
+		"unresolved", (int)(counts.unresolved_in + counts.unresolved_out),
+		"not_looked_up", (int)counts.not_looked_up));
+	/* With SIDs not looked up the estimates are their least (8 bytes each). */
+	json_object_set_new(res->data, "estimate_complete",
+			    json_boolean(counts.not_looked_up == 0));
 	json_object_set_new(res->data, "token_sids", json_integer(counts.token_sids));
 	json_object_set_new(res->data, "lsa_sids", json_integer(ew_token_lsa_sids(&counts)));
 	json_object_set_new(res->data, "estimate_legacy",

@@ -516,7 +516,7 @@ void ew_kdc_probe_clear(struct ew_kdc_probe *p)
 {
 	free(p->error);
 	p->error = NULL;
-	p->ok = p->have_time = 0;
+	p->ok = p->have_time = p->cancelled = 0;
 	p->krb_error = -1;
 	p->skew = 0;
 	p->rtt_ms = 0;
@@ -532,6 +532,7 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 	struct timeval begin, now;
 	long bound;
 	size_t i;
+	int stopped = 0;
 
 	if (s == NULL || pfd == NULL || idx == NULL) {
 		for (i = 0; i < n; i++)
@@ -570,8 +571,12 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 			pfd[np].revents = 0;
 			idx[np++] = i;
 		}
-		if (np == 0 || ms_between(&begin, &now) >= bound || (cancel && *cancel))
+		if (np == 0 || ms_between(&begin, &now) >= bound)
 			break;
+		if (cancel && *cancel) {
+			stopped = 1;
+			break;
+		}
 		if (poll(pfd, (nfds_t)np, wait) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < np; i++)
@@ -581,7 +586,8 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 	for (i = 0; i < n; i++) {
 		if (!s[i].done) {
 			s[i].t0 = s[i].first;
-			finish(&p[i], &s[i], cancel && *cancel ? "cancelled" :
+			p[i].cancelled = stopped;
+			finish(&p[i], &s[i], stopped ? "cancelled" :
 			       "no answer within the time limit");
 		}
 	}

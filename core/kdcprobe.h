@@ -21,6 +21,7 @@ struct ew_kdc_probe {
 	unsigned port;
 	enum ew_kdc_proto proto;
 	int ok;			/* a reply (or, for kpasswd, a connection) */
+	int cancelled;		/* stopped by the cancel flag before an answer came */
 	char *error;		/* why not */
 	long rtt_ms;
 	int have_time;		/* the reply carried the KDC's time */
@@ -43,7 +44,11 @@ int ew_kdc_parse_reply(const unsigned char *buf, size_t len, int *code, time_t *
 /* "YYYYMMDDHHMMSSZ" to time_t; -1 if malformed. */
 time_t ew_kdc_parse_gtime(const char *s, size_t len);
 
-/* Probe every entry at once; each bounded by timeout_ms (UDP: tries sends). */
+/*
+ * Probe every entry at once; each bounded by timeout_ms (UDP: tries sends).
+ * When cancel is set, those still waiting end with cancelled set: they
+ * neither answered nor timed out.
+ */
 void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int timeout_ms,
 		      int tries, volatile sig_atomic_t *cancel);
 void ew_kdc_probe_clear(struct ew_kdc_probe *p);

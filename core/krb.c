@@ -707,6 +707,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 	struct group *g;
 	struct timespec deadline;
 	size_t i, started = 0;
+	int stopped = 0;
 
 	g = calloc(1, sizeof(*g));
 	if (g == NULL) {
@@ -769,10 +770,13 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 
 		/* Wake every 100 ms to look at the cancel flag and the deadline. */
 		clock_gettime(CLOCK_REALTIME, &step);
-		if ((cancel && *cancel) ||
-		    (step.tv_sec - deadline.tv_sec) * 1000 +
+		if ((step.tv_sec - deadline.tv_sec) * 1000 +
 		    (step.tv_nsec - deadline.tv_nsec) / 1000000 >= timeout_ms)
 			break;
+		if (cancel && *cancel) {
+			stopped = 1;
+			break;
+		}
 		step.tv_nsec += 100000000;
 		if (step.tv_nsec >= 1000000000) {
 			step.tv_sec++;
@@ -783,12 +787,17 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 	for (i = 0; i < n; i++) {
 		if (g->jobs[i].done) {
 			copy_out(&svc[i], &g->jobs[i].out);
+		} else if (stopped) {
+			/* Abandoned unanswered: the user stopped the wait, the KDC
+			 * did nothing wrong (yet), so no cause and no remedy. */
+			svc[i].timed_out = 1;
+			svc[i].cancelled = 1;
+			svc[i].error = strdup("cancelled before the KDC answered");
 		} else {
 			/* Abandoned: the thread finishes on its own; its result is dropped. */
 			svc[i].timed_out = 1;
 			svc[i].code = KRB5_KDC_UNREACH;
-			svc[i].error = strdup(cancel && *cancel ? "cancelled" :
-					      "no answer from the KDC within the time limit");
+			svc[i].error = strdup("no answer from the KDC within the time limit");
 			ew_krb_explain(KRB5_KDC_UNREACH, &svc[i].cause, &svc[i].remedy);
 		}
 	}

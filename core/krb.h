@@ -67,14 +67,17 @@ struct ew_krb_svc {
 	long long starttime, authtime, endtime;
 	double local_time;	/* local clock when the answer came (for skew) */
 	long rtt_ms;
-	int timed_out;
+	int timed_out;		/* abandoned: no answer in time, or cancelled */
+	int cancelled;		/* abandoned because the cancel flag was set */
 	char **trace;		/* the library's trace for this request, redacted */
 	size_t ntrace;
 };
 
 /*
  * Get a service ticket for each svc[i].spn in realm with the TGT of ccache
- * (NULL: the default), all at once. Bounded by timeout_ms overall. 0, or
+ * (NULL: the default), all at once. Bounded by timeout_ms overall; when
+ * cancel is set, the requests still waiting are abandoned with cancelled set
+ * (no error code, no cause: they were not answered, nor refused). 0, or
  * -1 with a message when there is no TGT to start from (then svc untouched).
  * kdcs (nkdcs of them, "ADDR:PORT" with ADDR an IP literal, IPv6 in brackets)
  * pins the realm's KDCs so that the library looks nothing up in DNS first;

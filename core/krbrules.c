@@ -221,7 +221,7 @@ int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host
 		const char *h;
 
 		split_spn(svc[i].spn, s, sizeof(s), &h);
-		if (strcasecmp(h, host) != 0)
+		if (strcasecmp(h, host) != 0 || svc[i].cancelled)
 			continue;
 		if (strcasecmp(s, "HTTP") == 0)
 			http_ok |= svc[i].ok;
@@ -235,11 +235,38 @@ int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host
 	return http_ok && ex_unknown > 0 && ex_other == 0;
 }
 
+/* Whether the HTTP/ request for host was cancelled (then a front end cannot be told). */
+static int http_cancelled(const struct ew_krb_svc *svc, size_t n, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char s[64];
+		const char *h;
+
+		split_spn(svc[i].spn, s, sizeof(s), &h);
+		if (svc[i].cancelled && strcasecmp(s, "HTTP") == 0 && strcasecmp(h, host) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_result *res)
 {
-	struct ew_finding *pass, *f, *rc4 = NULL, *fe = NULL;
-	size_t i, bad = 0;
+	struct ew_finding *pass, *f, *rc4 = NULL, *fe = NULL, *cut = NULL;
+	size_t i, bad = 0, ncut = 0;
 	char e[64];
+
+	for (i = 0; i < n; i++)
+		ncut += svc[i].cancelled != 0;
+	if (ncut) {
+		/* Not a failure: the user stopped the wait before the KDC answered. */
+		cut = ew_finding_new("KRB-SVC", EW_SKIP, "Cancelled before the KDC answered %zu "
+				     "of the %zu session ticket requests", ncut, n);
+		if (cut)
+			ew_finding_remedy(cut, "Run the step again and let it finish to learn "
+					  "whether these tickets can be had.");
+	}
 
 	pass = ew_finding_new("KRB-SVC", EW_PASS, "Session tickets for every service that "
 			      "should have one");
@@ -249,11 +276,20 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 		const char *host;
 
 		split_spn(s->spn, service, sizeof(service), &host);
+		if (s->cancelled) {
+			if (cut)
+				ew_finding_evidence(cut, "%s: cancelled before the KDC answered",
+						    s->spn);
+			continue;
+		}
 		if (s->ok) {
 			ew_krb_enctype_name(s->enctype, e, sizeof(e));
 			if (pass)
 				ew_finding_evidence(pass, "%s: %zu bytes, %s, %ld ms", s->spn,
 						    s->ticket_size, e, s->rtt_ms);
+			if (cut)
+				ew_finding_evidence(cut, "%s: a ticket, %zu bytes, %s", s->spn,
+						    s->ticket_size, e);
 			if (ew_krb_enctype_weakness(s->enctype) == 2) {
 				if (rc4 == NULL) {
 					rc4 = ew_finding_new("KRB-SVC", EW_INFO, "Some service "
@@ -278,6 +314,13 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 				ew_finding_evidence(fe, "%s: no such SPN", s->spn);
 			continue;
 		}
+		if (strncasecmp(service, "exchange", 8) == 0 && cut &&
+		    s->code == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN && http_cancelled(svc, n, host)) {
+			/* Right for a front end, wrong for a back end: not known which. */
+			ew_finding_evidence(cut, "%s: no such SPN; whether %s is a front end "
+					    "(HTTP/ only) was not learned", s->spn, host);
+			continue;
+		}
 		bad++;
 		f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for %s", s->spn);
 		if (f == NULL)
@@ -288,10 +331,12 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 			ew_finding_remedy(f, "%s", s->remedy);
 		ew_step_result_add(res, f);
 	}
-	if (bad == 0 && n > 0)
+	if (bad == 0 && ncut == 0 && n > 0)
 		ew_step_result_add(res, pass);
 	else
 		ew_finding_free(&pass);
+	if (cut)
+		ew_step_result_add(res, cut);
 	if (fe)
 		ew_step_result_add(res, fe);
 	if (rc4)
@@ -329,8 +374,16 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 		}
 	}
 	if (!have && !skew_error) {
-		ew_step_result_add(res, ew_finding_new("KRB-SKEW", EW_SKIP, "The KDC's time "
-						       "could not be learned (no KDC answered)"));
+		int cut = 0;
+
+		for (i = 0; i < np; i++)
+			cut |= p[i].cancelled;
+		for (i = 0; i < ns; i++)
+			cut |= svc[i].cancelled;
+		ew_step_result_add(res, ew_finding_new("KRB-SKEW", EW_SKIP, cut ?
+						       "Cancelled before the KDC's time was "
+						       "learned" : "The KDC's time could not be "
+						       "learned (no KDC answered)"));
 		return;
 	}
 	if (skew_error && (!have || (skew < clockskew && skew > -clockskew))) {
@@ -369,10 +422,26 @@ static const char *proto_name(enum ew_kdc_proto p)
 	return p == EW_KDC_UDP ? "UDP/88" : p == EW_KDC_TCP ? "TCP/88" : "TCP/464 (kpasswd)";
 }
 
+static void kdc_evidence(struct ew_finding *f, const struct ew_kdc_probe *p, int rtt)
+{
+	const char *what = p->ok ? "answers" : p->error ? p->error : "no answer";
+
+	if (rtt)
+		ew_finding_evidence(f, "%s (%s) %s: %s, %ld ms", p->host, p->addr,
+				    proto_name(p->proto), what, p->rtt_ms);
+	else
+		ew_finding_evidence(f, "%s (%s) %s: %s", p->host, p->addr, proto_name(p->proto),
+				    p->ok ? "answers" : p->error ? p->error : "?");
+}
+
+/*
+ * A probe stopped by the cancel flag neither answered nor failed: it counts
+ * for nothing, and a verdict that needed it becomes a skip that says so.
+ */
 void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_request,
 		     int udp_limit, struct ew_step_result *res)
 {
-	size_t i, udp_ok = 0, tcp_ok = 0, tcp_tried = 0, failed = 0;
+	size_t i, udp_ok = 0, tcp_ok = 0, tcp_tried = 0, failed = 0, cut = 0;
 	struct ew_finding *f, *ev;
 
 	if (n == 0) {
@@ -384,24 +453,30 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		ew_step_result_add(res, f);
 		return;
 	}
-	ev = ew_finding_new("KRB-KDC", EW_PASS, "Every KDC answers over UDP and TCP");
 	for (i = 0; i < n; i++) {
+		if (p[i].cancelled && !p[i].ok) {
+			cut++;
+			continue;
+		}
 		udp_ok += p[i].proto == EW_KDC_UDP && p[i].ok;
 		tcp_ok += p[i].proto == EW_KDC_TCP && p[i].ok;
 		tcp_tried += p[i].proto == EW_KDC_TCP;
-		if (ev)
-			ew_finding_evidence(ev, "%s (%s) %s: %s, %ld ms", p[i].host, p[i].addr,
-					    proto_name(p[i].proto), p[i].ok ? "answers" :
-					    p[i].error ? p[i].error : "no answer", p[i].rtt_ms);
-		if (!p[i].ok)
-			failed++;
+		failed += !p[i].ok;
+	}
+	if (udp_ok + tcp_ok == 0 && cut) {
+		f = ew_finding_new("KRB-KDC", EW_SKIP, "Cancelled before any KDC answered");
+		for (i = 0; f && i < n; i++)
+			kdc_evidence(f, &p[i], 0);
+		if (f)
+			ew_finding_remedy(f, "Run the step again and let it finish to learn "
+					  "whether the KDCs answer.");
+		ew_step_result_add(res, f);
+		return;
 	}
 	if (udp_ok + tcp_ok == 0) {
-		ew_finding_free(&ev);
 		f = ew_finding_new("KRB-KDC", EW_FAIL, "No KDC answers, over UDP or TCP");
 		for (i = 0; f && i < n; i++)
-			ew_finding_evidence(f, "%s (%s) %s: %s", p[i].host, p[i].addr,
-					    proto_name(p[i].proto), p[i].error ? p[i].error : "?");
+			kdc_evidence(f, &p[i], 0);
 		if (f) {
 			ew_finding_detail(f, "Without a KDC no ticket can be had; Windows falls "
 					  "back to NTLM.");
@@ -425,18 +500,27 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 	if (failed) {
 		f = ew_finding_new("KRB-KDC", EW_WARN, "Some KDCs or transports do not answer");
 		for (i = 0; f && i < n; i++)
-			if (!p[i].ok)
-				ew_finding_evidence(f, "%s (%s) %s: %s", p[i].host, p[i].addr,
-						    proto_name(p[i].proto),
-						    p[i].error ? p[i].error : "?");
+			if (!p[i].ok && !p[i].cancelled)
+				kdc_evidence(f, &p[i], 0);
 		if (f)
 			ew_finding_remedy(f, "Check the firewall between this host and those "
 					  "KDCs; each unreachable KDC costs a timeout before the "
 					  "next is tried.");
 		ew_step_result_add(res, f);
-		ew_finding_free(&ev);
+	}
+	if (cut) {
+		f = ew_finding_new("KRB-KDC", EW_SKIP, "Cancelled before every KDC had answered "
+				   "(%zu of %zu probes)", cut, n);
+		for (i = 0; f && i < n; i++)
+			kdc_evidence(f, &p[i], 1);
+		ew_step_result_add(res, f);
 		return;
 	}
+	if (failed)
+		return;
+	ev = ew_finding_new("KRB-KDC", EW_PASS, "Every KDC answers over UDP and TCP");
+	for (i = 0; ev && i < n; i++)
+		kdc_evidence(ev, &p[i], 1);
 	ew_step_result_add(res, ev);
 }
 
@@ -469,18 +553,30 @@ void ew_krb_trace_scan(char *const *lines, size_t n, size_t *largest, int *udp, 
 void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *principal,
 			   int udp_limit, int tcp_ok, struct ew_step_result *res)
 {
-	size_t i, largest = 0, traced = 0;
+	size_t i, largest = 0, traced = 0, cut = 0;
 	int udp = 0, tcp = 0, too_big = 0;
 	struct ew_finding *f;
 
 	for (i = 0; i < n; i++) {
+		cut += svc[i].cancelled != 0;
 		if (svc[i].ntrace)
 			traced++;
 		ew_krb_trace_scan(svc[i].trace, svc[i].ntrace, &largest, &udp, &tcp, &too_big);
 	}
 	if (traced == 0) {
-		ew_step_result_add(res, ew_finding_new("KRB-TRANSPORT", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new("KRB-TRANSPORT", EW_SKIP, cut ?
+						       "Cancelled before a request was traced" :
 						       "No request was traced"));
+		return;
+	}
+	if (!tcp && cut) {
+		/* The requests cut short may have been the ones that needed TCP. */
+		f = ew_finding_new("KRB-TRANSPORT", EW_SKIP, "Cancelled before every request "
+				   "was traced (%zu of %zu were)", traced, n);
+		if (f)
+			ew_finding_evidence(f, "the requests traced went over UDP (up to %zu "
+					    "bytes, limit %d)", largest, udp_limit);
+		ew_step_result_add(res, f);
 		return;
 	}
 	if (!tcp) {
@@ -503,13 +599,17 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *p
 		ew_finding_evidence(f, "a KDC answered that the reply was too big for UDP "
 				    "(KRB_ERR_RESPONSE_TOO_BIG); the request was sent again over "
 				    "TCP");
-	ew_finding_detail(f, "A large PAC (many groups) makes tickets too big for UDP, so "
-			  "Kerberos switches to TCP. It works as "
-			  "long as TCP port 88 is open%s. Windows does the same above "
-			  "MaxPacketSize (1465 bytes before Vista; TCP always from Vista on).",
-			  tcp_ok ? ", which it is" : ", and here it is not");
-	if (!tcp_ok)
+	ew_finding_detail(f, "A large PAC (many groups) makes tickets too "
+			  "big for UDP, so Kerberos switches to TCP. It works as long as TCP "
+			  "port 88 is open%s. Windows does the same above MaxPacketSize (1465 "
+			  "bytes before Vista; TCP always from Vista on).",
+			  tcp_ok > 0 ? ", which it is" : tcp_ok < 0 ? "; whether it is open "
+			  "here was not learned (cancelled)" : ", and here it is not");
+	if (tcp_ok == 0)
 		ew_finding_remedy(f, "Open TCP port 88 from the clients to the DCs.");
+	else if (tcp_ok < 0)
+		ew_finding_remedy(f, "Run the step again and let it finish to learn whether "
+				  "TCP/88 is open.");
 	else
 		ew_finding_remedy(f, "Nothing to do while TCP/88 is open; see the groups step "
 				  "for the token size.");

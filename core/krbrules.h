@@ -44,10 +44,18 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 /* KRB-SKEW from the KDC probes and the fresh tickets. */
 void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_krb_svc *svc,
 		      size_t ns, int clockskew, struct ew_step_result *res);
+/*
+ * KRB-SVC, KRB-SKEW, KRB-KDC and KRB-TRANSPORT take a request or probe that
+ * was cancelled (the cancelled flag) as no evidence either way: the verdict
+ * that needed it is a skip that says it was cancelled, never a fail or warn.
+ */
 /* KRB-KDC: largest_ticket is the biggest TGT or TGS request seen. */
 void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_request,
 		     int udp_limit, struct ew_step_result *res);
-/* KRB-TRANSPORT from the trace of the requests. */
+/*
+ * KRB-TRANSPORT from the trace of the requests. tcp_ok: 1 a KDC answered over
+ * TCP/88, 0 none did, -1 not known (the TCP probes were cancelled).
+ */
 void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *principal,
 			   int udp_limit, int tcp_ok, struct ew_step_result *res);
 

@@ -84,6 +84,16 @@ int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 	return 0;
 }
 
+unsigned ew_report_cancelled_steps(const struct ew_report *r)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		n += r->steps[i]->status == EW_ST_CANCELLED;
+	return n;
+}
+
 void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
 {
 	size_t i, j;
@@ -130,10 +140,11 @@ static json_t *summary_json(const struct ew_report *r)
 	unsigned c[EW_NSEVERITY];
 
 	ew_report_summary(r, c);
-	return json_pack("{s:i, s:i, s:i, s:i, s:i}",
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}",
 			 "pass", (int)c[EW_PASS], "info", (int)c[EW_INFO],
 			 "warn", (int)c[EW_WARN], "fail", (int)c[EW_FAIL],
-			 "skip", (int)c[EW_SKIP]);
+			 "skip", (int)c[EW_SKIP],
+			 "cancelled", (int)ew_report_cancelled_steps(r));
 }
 
 json_t *ew_report_to_json(const struct ew_report *r)
@@ -429,7 +440,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		{ "cache_principal", "Tickets:" }, { "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
-	unsigned c[EW_NSEVERITY];
+	unsigned c[EW_NSEVERITY], cancelled;
 	size_t i, j;
 
 	ew_buf_adds(&b, "exwizard ");
@@ -467,8 +478,12 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 			add_finding_text(&b, s->findings[j], width);
 	}
 	ew_report_summary(r, c);
-	ew_buf_printf(&b, "\nSummary: %u fail, %u warn, %u info, %u pass, %u skip\n",
+	ew_buf_printf(&b, "\nSummary: %u fail, %u warn, %u info, %u pass, %u skip",
 		      c[EW_FAIL], c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
+	cancelled = ew_report_cancelled_steps(r);
+	if (cancelled)
+		ew_buf_printf(&b, "; %u step%s cancelled", cancelled, cancelled == 1 ? "" : "s");
+	ew_buf_addc(&b, '\n');
 	for (i = 0; i < r->nnotes; i++) {
 		ew_buf_adds(&b, "Note: ");
 		add_wrapped(&b, r->notes[i], 6, 6, width);

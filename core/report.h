@@ -43,6 +43,8 @@ int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 
 /* counts[sev] = number of findings of each severity. */
 void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY]);
+/* How many steps were cancelled (stopped by the user or a signal). */
+unsigned ew_report_cancelled_steps(const struct ew_report *r);
 int ew_report_exit_code(const struct ew_report *r);
 
 /*

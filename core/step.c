@@ -196,13 +196,23 @@ struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run
 	rc = step->run(run, res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->duration_ms = elapsed_ms(&t0, &t1);
-	if (rc != 0 && res->nfindings == 0)
-		ew_step_result_add(res, ew_finding_new(step->id, EW_SKIP,
-						       "The %s step could not run", step->id));
-	if (ew_run_cancelled(run))
+	/*
+	 * Cancelled is the step's outcome whatever its findings say: the checks
+	 * cut short said so as skips; one that gave nothing at all gets a skip
+	 * that says why.
+	 */
+	if (ew_run_cancelled(run)) {
+		if (res->nfindings == 0)
+			ew_step_result_add(res, ew_finding_new(step->id, EW_SKIP, "Cancelled "
+							       "before the %s step had a result",
+							       step->id));
 		res->status = EW_ST_CANCELLED;
-	else
+	} else {
+		if (rc != 0 && res->nfindings == 0)
+			ew_step_result_add(res, ew_finding_new(step->id, EW_SKIP, "The %s step "
+							       "could not run", step->id));
 		res->status = ew_step_result_worst(res);
+	}
 	if (run->transcript) {
 		for (i = 0; i < res->nfindings; i++) {
 			json_t *f = ew_finding_to_json(res->findings[i]);

@@ -98,8 +98,11 @@ const struct ew_step *ew_step_find(const char *id);
 
 /*
  * Run one step: start event, the step, its findings and end event in the
- * transcript (fsync'ed), status and duration set. Returns the result, NULL
- * only when out of memory.
+ * transcript (fsync'ed), status and duration set. The status is
+ * EW_ST_CANCELLED when run->cancel was set by the time the step returned
+ * (a step that then has no finding gets a skip saying it was cancelled);
+ * else the worst of its findings. Returns the result, NULL only when out of
+ * memory.
  */
 struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run *run);
 

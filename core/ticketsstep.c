@@ -414,7 +414,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	pthread_t th;
 	krb5_context ctx = NULL;
 	size_t nsvc = 0, nprobes = 0, srv_kdcs = 0, i, j, largest = 0;
-	int probing = 0, tcp_ok = 0;
+	int probing = 0, tcp_ok = 0, tcp_cut = 0;
 	char err[512], pinbuf[MAX_PROBES][80];
 	const char *pins[MAX_PROBES];
 	size_t npin = 0;
@@ -521,6 +521,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 						       "error", probes[i].error,
 						       "rtt_ms", (json_int_t)probes[i].rtt_ms));
 		tcp_ok |= probes[i].proto == EW_KDC_TCP && probes[i].ok;
+		tcp_cut |= probes[i].proto == EW_KDC_TCP && probes[i].cancelled;
 	}
 	for (i = 0; i < nsvc; i++) {
 		int u = 0, tc = 0, tb = 0;
@@ -542,8 +543,8 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 						       "given (-x FQDN)"));
 	ew_krb_rule_skew(probes, nprobes, svc, nsvc, conf.clockskew, res);
 	ew_krb_rule_kdc(probes, nprobes, largest, conf.udp_preference_limit, res);
-	ew_krb_rule_transport(svc, nsvc, t->cache_principal, conf.udp_preference_limit, tcp_ok,
-			      res);
+	ew_krb_rule_transport(svc, nsvc, t->cache_principal, conf.udp_preference_limit,
+			      tcp_ok ? 1 : tcp_cut ? -1 : 0, res);
 	if (nsvc && !ew_run_cancelled(run)) {
 		int kdc_answers = 0;
 
@@ -563,8 +564,8 @@ out:
 	for (i = 0; i < nsvc; i++)
 		json_array_append_new(services, json_pack(
 			"{s:s, s:s, s:s?, s:s?, s:I, s:o, s:o, s:I}",
-			"spn", svc[i].spn, "status", svc[i].ok ? "ok" :
-			svc[i].timed_out ? "timeout" : "error",
+			"spn", svc[i].spn, "status", svc[i].ok ? "ok" : svc[i].cancelled ?
+			"cancelled" : svc[i].timed_out ? "timeout" : "error",
 			"error", svc[i].error, "cause", svc[i].ok ? NULL : svc[i].cause,
 			"ticket_size", (json_int_t)svc[i].ticket_size,
 			"enctype", enctype_json(svc[i].ok ? svc[i].enctype : -1),

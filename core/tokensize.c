@@ -40,6 +40,12 @@ void ew_token_count(const struct ew_sid *account_domain, const struct ew_token_g
 	for (i = 0; i < n; i++) {
 		int in = account_domain && ew_sid_is_domain_of(account_domain, &g[i].sid);
 
+		if (!g[i].resolved && g[i].not_looked_up) {
+			/* In the token (tokenGroups says so), of unknown scope. */
+			c->not_looked_up++;
+			c->token_sids++;
+			continue;
+		}
 		if (!g[i].resolved) {
 			if (in)
 				c->unresolved_in++;
@@ -71,12 +77,15 @@ void ew_token_count(const struct ew_sid *account_domain, const struct ew_token_g
 	c->token_sids += 1 + sid_history;
 }
 
-/* Unresolved SIDs: counted at 40 bytes (the worse case), so the estimate is never low. */
+/*
+ * Unresolved SIDs: counted at 40 bytes (the worse case), so the estimate is
+ * never low. SIDs not looked up: at 8, the least (see ew_token_estimate_unknown).
+ */
 long ew_token_estimate_legacy(const struct ew_token_counts *c, int delegation)
 {
 	long d = (long)c->domain_local + c->builtin + c->universal_out + c->sid_history +
 		 c->unresolved_in + c->unresolved_out;
-	long s = (long)c->global + c->universal_in;
+	long s = (long)c->global + c->universal_in + c->not_looked_up;
 	long size = 1200 + 40 * d + 8 * s;
 
 	return delegation ? 2 * size : size;
@@ -86,10 +95,17 @@ long ew_token_estimate_2012(const struct ew_token_counts *c, int delegation)
 {
 	long d = (long)c->universal_out + c->sid_history + c->unresolved_out;
 	long s = (long)c->global + c->universal_in + c->domain_local + c->builtin +
-		 c->unresolved_in;
+		 c->unresolved_in + c->not_looked_up;
 	long size = 1200 + 40 * d + 8 * s;
 
 	return delegation ? 2 * size : size;
+}
+
+long ew_token_estimate_unknown(const struct ew_token_counts *c, int delegation)
+{
+	long extra = 32L * c->not_looked_up;
+
+	return delegation ? 2 * extra : extra;
 }
 
 unsigned ew_token_lsa_sids(const struct ew_token_counts *c)
@@ -102,10 +118,16 @@ void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
 {
 	struct ew_finding *f;
 
-	f = ew_finding_new("TOK-COUNT", EW_INFO, "%s is in %u security groups (transitively)",
-			   user ? user : "The user",
-			   c->global + c->domain_local + c->universal_in + c->universal_out +
-			   c->builtin + c->unresolved_in + c->unresolved_out);
+	unsigned total = c->global + c->domain_local + c->universal_in + c->universal_out +
+			 c->builtin + c->unresolved_in + c->unresolved_out + c->not_looked_up;
+
+	if (c->not_looked_up)
+		f = ew_finding_new("TOK-COUNT", EW_INFO, "%s is in %u security groups "
+				   "(transitively); %u of them could not be looked up",
+				   user ? user : "The user", total, c->not_looked_up);
+	else
+		f = ew_finding_new("TOK-COUNT", EW_INFO, "%s is in %u security groups "
+				   "(transitively)", user ? user : "The user", total);
 	if (f == NULL)
 		return;
 	ew_finding_evidence(f, "global %u, domain local %u, universal %u in the account "
@@ -118,9 +140,92 @@ void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
 				    "outside (counted where they cost most: 40 bytes, or 8 inside "
 				    "the domain by the 2012 rules)", c->unresolved_in,
 				    c->unresolved_out);
+	if (c->not_looked_up)
+		ew_finding_evidence(f, "not looked up (the lookup failed): %u, of unknown "
+				    "scope; not counted as foreign or deleted", c->not_looked_up);
 	if (c->distribution)
 		ew_finding_evidence(f, "distribution groups (not in the token): %u",
 				    c->distribution);
+	ew_step_result_add(res, f);
+}
+
+static enum ew_severity size_severity(long legacy, long modern)
+{
+	if (legacy > EW_TOKEN_HARD_MAX || modern > EW_TOKEN_2012_MAX)
+		return EW_FAIL;
+	if (legacy > EW_TOKEN_LEGACY_MAX)
+		return EW_WARN;
+	return EW_PASS;
+}
+
+static void size_detail(struct ew_finding *f, enum ew_severity sev, const char *user)
+{
+	ew_finding_detail(f, "%s carries a Kerberos token larger than %s. Clients with "
+			  "the default MaxTokenSize cannot build it: logons and "
+			  "Kerberos to services fail (\"Kerberos authentication failed\", "
+			  "HTTP 400 with a large header), and Outlook falls back to NTLM.",
+			  user ? user : "The user", sev == EW_WARN ?
+			  "12,000 bytes (the default of Windows 7 / 2008 R2 and earlier)" :
+			  "the limit");
+	ew_finding_remedy(f, "Remove the user from groups not needed (nested groups "
+			  "count too; domain local groups cost the most), clean up "
+			  "sIDHistory, or raise MaxTokenSize (REG_DWORD under "
+			  "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\"
+			  "Parameters, at most 65535) on clients and servers (KB327825).");
+}
+
+/* TOK-SIZE when some SIDs could not be looked up: the estimate is a range. */
+static void rule_size_range(const struct ew_token_counts *c, int delegation, const char *user,
+			    struct ew_step_result *res)
+{
+	long legacy = ew_token_estimate_legacy(c, delegation);
+	long modern = ew_token_estimate_2012(c, delegation);
+	long extra = ew_token_estimate_unknown(c, delegation);
+	enum ew_severity low = size_severity(legacy, modern);
+	enum ew_severity high = size_severity(legacy + extra, modern + extra);
+	enum ew_severity sev;
+	struct ew_finding *f;
+	unsigned nl = c->not_looked_up;
+
+	/* Over a limit at its least, or within them at its most; else not known. */
+	sev = low != EW_PASS ? low : high == EW_PASS ? EW_PASS : EW_SKIP;
+	if (sev == EW_PASS)
+		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at most %ld bytes (2008 R2 "
+				   "rules), %ld (2012 rules): within the limits, though %u group "
+				   "SIDs could not be looked up", legacy + extra, modern + extra,
+				   nl);
+	else if (sev == EW_WARN)
+		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at least %ld bytes (2008 R2 "
+				   "rules) exceeds MaxTokenSize 12,000 of older Windows; %u group "
+				   "SIDs could not be looked up, so it may be larger", legacy, nl);
+	else if (sev == EW_FAIL)
+		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at least %ld bytes (2008 R2 "
+				   "rules), %ld (2012 rules): over the limit; %u group SIDs could "
+				   "not be looked up, so it may be larger", legacy, modern, nl);
+	else
+		f = ew_finding_new("TOK-SIZE", sev, "Token size not known: %u group SIDs could "
+				   "not be looked up (between %ld and %ld bytes by the 2008 R2 "
+				   "rules)", nl, legacy, legacy + extra);
+	if (f == NULL)
+		return;
+	ew_finding_evidence(f, "2008 R2 and earlier: 1200 + 40 x %u (domain local, builtin, "
+			    "universal outside, sIDHistory, unresolved) + 8 x %u (global, "
+			    "universal inside) + 8 to 40 x %u (not looked up)%s = %ld to %ld",
+			    c->domain_local + c->builtin + c->universal_out + c->sid_history +
+			    c->unresolved_in + c->unresolved_out, c->global + c->universal_in, nl,
+			    delegation ? ", doubled for delegation" : "", legacy, legacy + extra);
+	ew_finding_evidence(f, "2012 and later: 1200 + 40 x %u (universal outside, "
+			    "sIDHistory) + 8 x %u (global, domain local, universal inside, "
+			    "builtin) + 8 to 40 x %u (not looked up)%s = %ld to %ld",
+			    c->universal_out + c->sid_history + c->unresolved_out,
+			    c->global + c->universal_in + c->domain_local + c->builtin +
+			    c->unresolved_in, nl, delegation ? ", doubled for delegation" : "",
+			    modern, modern + extra);
+	if (sev == EW_WARN || sev == EW_FAIL)
+		size_detail(f, sev, user);
+	else if (sev == EW_SKIP)
+		ew_finding_remedy(f, "Run the step again to look every group up; TOK-COUNT "
+				  "says why the lookups failed.");
 	ew_step_result_add(res, f);
 }
 
@@ -129,13 +234,14 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 {
 	long legacy = ew_token_estimate_legacy(c, delegation);
 	long modern = ew_token_estimate_2012(c, delegation);
-	enum ew_severity sev = EW_PASS;
+	enum ew_severity sev;
 	struct ew_finding *f;
 
-	if (legacy > EW_TOKEN_HARD_MAX || modern > EW_TOKEN_2012_MAX)
-		sev = EW_FAIL;
-	else if (legacy > EW_TOKEN_LEGACY_MAX)
-		sev = EW_WARN;
+	if (c->not_looked_up) {
+		rule_size_range(c, delegation, user, res);
+		return;
+	}
+	sev = size_severity(legacy, modern);
 	f = ew_finding_new("TOK-SIZE", sev, sev == EW_PASS ?
 			   "Token estimate %ld bytes (2008 R2 rules), %ld (2012 rules): within "
 			   "the limits" : sev == EW_WARN ?
@@ -156,20 +262,8 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 			    "builtin)%s = %ld", c->universal_out + c->sid_history + c->unresolved_out,
 			    c->global + c->universal_in + c->domain_local + c->builtin +
 			    c->unresolved_in, delegation ? ", doubled for delegation" : "", modern);
-	if (sev != EW_PASS) {
-		ew_finding_detail(f, "%s carries a Kerberos token larger than %s. Clients with "
-				  "the default MaxTokenSize cannot build it: logons and "
-				  "Kerberos to services fail (\"Kerberos authentication failed\", "
-				  "HTTP 400 with a large header), and Outlook falls back to NTLM.",
-				  user ? user : "The user", sev == EW_WARN ?
-				  "12,000 bytes (the default of Windows 7 / 2008 R2 and earlier)" :
-				  "the limit");
-		ew_finding_remedy(f, "Remove the user from groups not needed (nested groups "
-				  "count too; domain local groups cost the most), clean up "
-				  "sIDHistory, or raise MaxTokenSize (REG_DWORD under "
-				  "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\"
-				  "Parameters, at most 65535) on clients and servers (KB327825).");
-	}
+	if (sev != EW_PASS)
+		size_detail(f, sev, user);
 	ew_step_result_add(res, f);
 }
 
@@ -208,17 +302,21 @@ void ew_token_rule_measured(long estimate, size_t tgt, size_t service, int tcp_b
 			    struct ew_step_result *res)
 {
 	struct ew_finding *f;
+	char est[64];
 
 	if (tgt == 0 && service == 0) {
 		ew_step_result_add(res, ew_finding_new("TOK-MEASURED", EW_SKIP, "No ticket of "
 						       "this user to measure (no TGT in the cache)"));
 		return;
 	}
+	if (estimate >= 0)
+		snprintf(est, sizeof(est), "estimate %ld", estimate);
+	else
+		snprintf(est, sizeof(est), "no estimate (groups not looked up)");
 	f = ew_finding_new("TOK-MEASURED", tcp_blocked && (tgt > EW_UDP_LIMIT ||
 							   service > EW_UDP_LIMIT) ?
-			   EW_WARN : EW_INFO, "Measured: TGT %zu bytes%s; estimate %ld; UDP "
-			   "limit %d", tgt, service ? ", a service ticket" : "", estimate,
-			   EW_UDP_LIMIT);
+			   EW_WARN : EW_INFO, "Measured: TGT %zu bytes%s; %s; UDP limit %d",
+			   tgt, service ? ", a service ticket" : "", est, EW_UDP_LIMIT);
 	if (f == NULL)
 		return;
 	if (service)

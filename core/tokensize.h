@@ -42,11 +42,14 @@ struct ew_token_group {
 	int resolved;		/* groupType below is known */
 	unsigned group_type;
 	const char *name;	/* may be NULL */
+	int not_looked_up;	/* not resolved because the lookup failed (not
+				 * because the directory has no such group) */
 };
 
 struct ew_token_counts {
 	unsigned global, domain_local, universal_in, universal_out, builtin;
 	unsigned sid_history, distribution, unresolved_in, unresolved_out;
+	unsigned not_looked_up;	/* in the token, scope unknown: the lookup failed */
 	unsigned token_sids;	/* group SIDs that enter the token (with the primary group) plus the user's */
 };
 
@@ -56,27 +59,40 @@ const char *ew_scope_name(enum ew_scope s);
 /*
  * Count the groups by what enters the token. account_domain is the user's
  * domain SID; a SID outside it is "out". Distribution groups are counted
- * apart and left out. Unresolved SIDs are counted in the worse place
- * (40 bytes each).
+ * apart and left out. Unresolved SIDs (looked up, not found: foreign or
+ * deleted) are counted in the worse place (40 bytes each). SIDs whose lookup
+ * failed are counted apart (not_looked_up): nothing is known of their scope.
  */
 void ew_token_count(const struct ew_sid *account_domain, const struct ew_token_group *g,
 		    size_t n, unsigned sid_history, struct ew_token_counts *out);
 
-/* KB327825: TokenSize = 1200 + 40d + 8s; doubled if trusted for delegation. */
+/*
+ * KB327825: TokenSize = 1200 + 40d + 8s; doubled if trusted for delegation.
+ * A SID not looked up is counted at 8 bytes, the least it can cost: with
+ * any, the estimate is a lower bound, and ew_token_estimate_unknown() is
+ * the most they can add to it (32 bytes more each, doubled for delegation).
+ */
 long ew_token_estimate_legacy(const struct ew_token_counts *c, int delegation);
 long ew_token_estimate_2012(const struct ew_token_counts *c, int delegation);
+long ew_token_estimate_unknown(const struct ew_token_counts *c, int delegation);
 /* SIDs in the access token: the token SIDs plus those the LSA adds. */
 unsigned ew_token_lsa_sids(const struct ew_token_counts *c);
 
 struct ew_step_result;
 
+/*
+ * With SIDs not looked up, TOK-COUNT says how many, and TOK-SIZE works from
+ * the range the estimate can be in: a pass only when its upper end is within
+ * the limits, a warn or fail only when its lower end is over them (stated as
+ * "at least"), else a skip that gives the range.
+ */
 void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
 			 struct ew_step_result *res);
 void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const char *user,
 			struct ew_step_result *res);
 void ew_token_rule_lsa(const struct ew_token_counts *c, const char *user,
 		       struct ew_step_result *res);
-/* measured_tgt 0: unknown. tcp_blocked: TCP/88 known to be closed. */
+/* measured_tgt 0: unknown. estimate < 0: not known. tcp_blocked: TCP/88 known to be closed. */
 void ew_token_rule_measured(long estimate, size_t measured_tgt, size_t measured_service,
 			    int tcp_blocked, struct ew_step_result *res);
 

@@ -465,6 +465,10 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 			ew_report_add_note(r, "action: %s", jstr(ev, "text") ? jstr(ev, "text") : "?");
 		} else if (strcmp(event, "end") == 0) {
 			ended = 1;
+			/* As `check` said it in its own report. */
+			if (json_is_true(json_object_get(ev, "cancelled")))
+				ew_report_add_note(r, "Stopped by a signal before every step had "
+						   "run.");
 		}
 		json_decref(ev);
 		if (err[0])

@@ -432,6 +432,9 @@ int main(int argc, char **argv)
 
 	/* Before any thread: see krb.h. */
 	ew_krb_process_config();
+	/* A DC that resets a connection while it is written to makes the write
+	 * fail with EPIPE, which the step reports; it must not end the process. */
+	signal(SIGPIPE, SIG_IGN);
 	o.target = ew_target_new();
 	if (o.target == NULL) {
 		fputs("exwizard: out of memory\n", stderr);

@@ -102,11 +102,18 @@ case $pattern in
 	ok $? "control: a plain process killed by SIGSEGV leaves a core file here (${found##*/})"
 	(cd "$work/c2" && ulimit -c unlimited && exec "$labctl" -n "$ns" exec \
 		env KRB5CCNAME="FILE:$work/none" "$corebin" check -u frank --kinit alice \
-		--simple-bind "$dn" --password-file "$pw" --no-transcript) >"$work/c2.out" 2>&1 &
+		--simple-bind "$dn" --password-file "$pw" -o "$work/c2.jsonl" groups) \
+		>"$work/c2.out" 2>&1 &
 	pid=$!
-	# Past the kinit (about 0.1 s), in the middle of the groups step (frank's
-	# 5,000 groups take seconds); exit 139 shows it was still running.
-	sleep 0.8
+	# Past the kinit and the password, in the middle of the groups step
+	# (frank's 5,000 groups take seconds): its start is in the transcript.
+	# Exit 139 shows it was still running.
+	i=0
+	while [ "$i" -lt 400 ] && kill -0 "$pid" 2>/dev/null &&
+		! grep -q '"id":"groups","phase":"start"' "$work/c2.jsonl" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	kill -SEGV "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?

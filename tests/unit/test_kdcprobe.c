@@ -1142,6 +1142,7 @@ static void test_probe_udp_silent(void **state)
 	assert_int_equal(p.ok, 0);
 	assert_non_null(p.error);
 	assert_string_equal(p.error, "no answer within the time limit");
+	assert_int_equal(p.cancelled, 0);
 	if (dt < 380 || dt > 800)
 		fail_msg("took %ld ms; 2 tries of 200 ms should take about 400", dt);
 	assert_true(p.rtt_ms >= 380);	/* measured from the first send */
@@ -1216,6 +1217,7 @@ static void test_probe_cancelled(void **state)
 	assert_int_equal(p.ok, 0);
 	assert_non_null(p.error);
 	assert_string_equal(p.error, "cancelled");
+	assert_int_equal(p.cancelled, 1);	/* neither answered nor timed out */
 	assert_true(dt < 300);
 	close(fd);
 	ew_kdc_probe_clear(&p);

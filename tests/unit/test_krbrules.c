@@ -1111,6 +1111,150 @@ static void test_transport(void **state)
 	ew_step_result_free(&res);
 }
 
+/* ---- cancelled requests ---- */
+
+/* As ew_krb_get_services leaves a request the user stopped waiting for. */
+static void svc_cancelled(struct ew_krb_svc *s, const char *spn)
+{
+	memset(s, 0, sizeof(*s));
+	s->spn = (char *)spn;
+	s->timed_out = 1;
+	s->cancelled = 1;
+	s->error = strdup("cancelled before the KDC answered");
+}
+
+/* As ew_kdc_probe_all leaves a probe the user stopped waiting for. */
+static void kdc_cancelled(struct ew_kdc_probe *p, const char *host, const char *addr,
+			  enum ew_kdc_proto proto)
+{
+	kdc(p, host, addr, proto, 0, "cancelled");
+	p->cancelled = 1;
+}
+
+/* Esc in the tickets step with the KDC silent: nothing fails, everything says why. */
+static void test_cancelled_nothing_answered(void **state)
+{
+	struct ew_kdc_probe p[3];
+	struct ew_krb_svc s[3];
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	kdc_cancelled(&p[0], "dc1.exwiz.test", "10.0.0.10", EW_KDC_UDP);
+	kdc_cancelled(&p[1], "dc1.exwiz.test", "10.0.0.10", EW_KDC_TCP);
+	kdc(&p[2], "dc1.exwiz.test", "10.0.0.10", EW_KDC_KPASSWD_TCP, 1, NULL);
+	res = run_kdc(p, 3, 6000);
+	assert_int_equal(res->nfindings, 1);
+	f = need(res, EW_SKIP, "Cancelled before any KDC answered");
+	assert_evidence(f, "dc1.exwiz.test (10.0.0.10) UDP/88: cancelled");
+	assert_evidence(f, "TCP/464 (kpasswd): answers");
+	ew_step_result_free(&res);
+
+	svc_cancelled(&s[0], "exchangeMDB/exch1.exwiz.test");
+	svc_cancelled(&s[1], "HTTP/exch1.exwiz.test");
+	svc_cancelled(&s[2], "ldap/dc1.exwiz.test");
+	res = run_svc(s, 3);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(count_sev(res, EW_FAIL), 0);
+	f = need(res, EW_SKIP, "Cancelled before the KDC answered 3 of the 3 session ticket "
+		 "requests");
+	assert_evidence(f, "HTTP/exch1.exwiz.test: cancelled before the KDC answered");
+	assert_null(f->detail);		/* no cause: the KDC was not found at fault */
+	assert_non_null(f->remedy);
+	ew_step_result_free(&res);
+
+	res = run_skew(p, 3, s, 3);
+	need(res, EW_SKIP, "Cancelled before the KDC's time was learned");
+	ew_step_result_free(&res);
+
+	res = run_transport(s, 3, -1);
+	need(res, EW_SKIP, "Cancelled before a request was traced");
+	ew_step_result_free(&res);
+	svc_clear_all(s, 3);
+}
+
+/* Cut short after some answers: what came is kept, no verdict is made of the rest. */
+static void test_cancelled_some_answered(void **state)
+{
+	struct ew_kdc_probe p[5];
+	struct ew_krb_svc s[3];
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	kdc(&p[0], "dc1.exwiz.test", "10.0.0.10", EW_KDC_UDP, 1, NULL);
+	kdc_cancelled(&p[1], "dc1.exwiz.test", "10.0.0.10", EW_KDC_TCP);
+	kdc(&p[2], "dc1.exwiz.test", "10.0.0.10", EW_KDC_KPASSWD_TCP, 1, NULL);
+	res = run_kdc(p, 3, 6000);
+	/* No pass ("every KDC answers") and no "TCP/88 is blocked": TCP was not seen. */
+	assert_int_equal(res->nfindings, 1);
+	f = need(res, EW_SKIP, "Cancelled before every KDC had answered (1 of 3 probes)");
+	assert_evidence(f, "UDP/88: answers, 3 ms");
+	assert_evidence(f, "TCP/88: cancelled");
+	ew_step_result_free(&res);
+
+	/* A real failure beside a cancelled probe is still a failure to report. */
+	kdc(&p[3], "dc2.exwiz.test", "10.0.0.11", EW_KDC_UDP, 0, "no answer within the time limit");
+	kdc_cancelled(&p[4], "dc2.exwiz.test", "10.0.0.11", EW_KDC_TCP);
+	res = run_kdc(p, 5, 6000);
+	f = need(res, EW_WARN, "Some KDCs or transports do not answer");
+	assert_int_equal(f->nevidence, 1);
+	assert_evidence(f, "dc2.exwiz.test (10.0.0.11) UDP/88: no answer");
+	need(res, EW_SKIP, "Cancelled before every KDC had answered (2 of 5 probes)");
+	assert_null(find(res, EW_WARN, "TCP/88 is blocked"));
+	assert_int_equal(count_sev(res, EW_PASS), 0);
+	ew_step_result_free(&res);
+
+	/* One ticket came, two were cut short: no pass, no fail. */
+	svc_ok(&s[0], "exchangeMDB/exch1.exwiz.test", AES256, 1500);
+	set_trace(&s[0], T_SEND_SMALL, T_UDP_SEND, T_UDP_ANSWER, NULL);
+	svc_cancelled(&s[1], "exchangeRFR/exch1.exwiz.test");
+	svc_cancelled(&s[2], "HTTP/exch1.exwiz.test");
+	res = run_svc(s, 3);
+	assert_int_equal(res->nfindings, 1);
+	f = need(res, EW_SKIP, "Cancelled before the KDC answered 2 of the 3");
+	assert_evidence(f, "exchangeMDB/exch1.exwiz.test: a ticket, 1500 bytes");
+	assert_evidence(f, "exchangeRFR/exch1.exwiz.test: cancelled");
+	ew_step_result_free(&res);
+
+	/* The traced request went over UDP; the others might have needed TCP. */
+	res = run_transport(s, 3, -1);
+	f = need(res, EW_SKIP, "Cancelled before every request was traced (1 of 3 were)");
+	assert_evidence(f, "over UDP (up to 1200 bytes, limit 1465)");
+	ew_step_result_free(&res);
+	svc_clear_all(s, 3);
+
+	/* TCP seen in a finished request, the TCP probe cut short: TCP, not known open. */
+	svc_ok(&s[0], "exchangeMDB/exch1.exwiz.test", AES256, 6000);
+	set_trace(&s[0], T_SEND_BIG, T_TCP_CONNECT, T_TCP_SEND, T_TCP_ANSWER, NULL);
+	res = run_transport(s, 1, -1);
+	f = need(res, EW_INFO, "Kerberos for alice runs over TCP");
+	assert_non_null(strstr(f->detail, "not learned (cancelled)"));
+	assert_null(strstr(f->remedy, "Open TCP port 88"));
+	ew_step_result_free(&res);
+	svc_clear_all(s, 1);
+
+	/* A front end whose HTTP/ request was cancelled is not judged either way. */
+	svc_fail(&s[0], "exchangeMDB/fe1.exwiz.test", KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN,
+		 "Server not found in Kerberos database");
+	svc_cancelled(&s[1], "HTTP/fe1.exwiz.test");
+	assert_false(ew_krb_is_front_end(s, 2, "fe1.exwiz.test"));
+	res = run_svc(s, 2);
+	assert_int_equal(res->nfindings, 1);
+	f = need(res, EW_SKIP, "Cancelled before the KDC answered 1 of the 2");
+	assert_evidence(f, "exchangeMDB/fe1.exwiz.test: no such SPN; whether fe1.exwiz.test "
+			"is a front end (HTTP/ only) was not learned");
+	ew_step_result_free(&res);
+	/* Another failure of that host stays a failure. */
+	svc_clear_all(s, 1);
+	svc_fail(&s[0], "exchangeMDB/fe1.exwiz.test", KRB5KDC_ERR_ETYPE_NOSUPP,
+		 "KDC has no support for encryption type");
+	res = run_svc(s, 2);
+	need(res, EW_FAIL, "No session ticket for exchangeMDB/fe1.exwiz.test");
+	ew_step_result_free(&res);
+	svc_clear_all(s, 2);
+}
+
 /* ---- SPN-UNIQUE ---- */
 
 static void test_spn_unique(void **state)
@@ -1269,6 +1413,8 @@ int main(void)
 		cmocka_unit_test(test_kdc),
 		cmocka_unit_test(test_trace_scan),
 		cmocka_unit_test(test_transport),
+		cmocka_unit_test(test_cancelled_nothing_answered),
+		cmocka_unit_test(test_cancelled_some_answered),
 		cmocka_unit_test(test_spn_unique),
 		cmocka_unit_test(test_conf),
 	};

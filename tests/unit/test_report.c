@@ -306,6 +306,47 @@ static void test_summary_counts(void **state)
 	memset(c, 0xff, sizeof(c));
 	ew_report_summary(r, c);
 	assert_int_equal(c[EW_PASS] + c[EW_INFO] + c[EW_WARN] + c[EW_FAIL] + c[EW_SKIP], 0);
+	assert_int_equal(ew_report_cancelled_steps(r), 0);
+	ew_report_free(&r);
+}
+
+/* A cancelled step: counted apart, in the JSON summary and the text; its skips stay skips. */
+static void test_summary_cancelled(void **state)
+{
+	struct ew_report *r = sample_report();
+	struct ew_step_result *s;
+	json_t *j, *sum;
+	char *text;
+
+	(void)state;
+	j = ew_report_to_json(r);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							    "cancelled")), 0);
+	json_decref(j);
+	text = ew_report_to_text(r, 80);
+	assert_null(strstr(text, "cancelled"));
+	free(text);
+
+	s = ew_step_result_new("tickets", "Kerberos tickets");
+	ew_step_result_add(s, finding("KRB-CACHE", EW_PASS, "a valid TGT"));
+	ew_step_result_add(s, finding("KRB-KDC", EW_SKIP, "Cancelled before any KDC answered"));
+	s->status = EW_ST_CANCELLED;
+	ew_report_add_step(r, s);
+	assert_int_equal(ew_report_cancelled_steps(r), 1);
+	j = ew_report_to_json(r);
+	sum = json_object_get(j, "summary");
+	assert_int_equal(json_integer_value(json_object_get(sum, "cancelled")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sum, "fail")), 1);	/* dns's */
+	assert_int_equal(json_integer_value(json_object_get(sum, "skip")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sum, "pass")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(j, "steps"), 2), "status")), "cancelled");
+	json_decref(j);
+	text = ew_report_to_text(r, 80);
+	assert_non_null(strstr(text, "== tickets: Kerberos tickets [CANCELLED]"));
+	assert_non_null(strstr(text, "Summary: 1 fail, 1 warn, 1 info, 2 pass, 1 skip; 1 step "
+			       "cancelled\n"));
+	free(text);
 	ew_report_free(&r);
 }
 
@@ -353,6 +394,29 @@ static void test_exit_code(void **state)
 	r = sample_report();
 	assert_int_equal(ew_report_exit_code(r), 2);
 	ew_report_free(&r);
+
+	/* Interrupted: the worst of what was found; what was cut short is a skip. */
+	{
+		struct ew_step_result *s;
+
+		r = ew_report_new("0.1.0", "h");
+		s = ew_step_result_new("tickets", "T");
+		ew_step_result_add(s, finding("KRB-CACHE", EW_PASS, "a valid TGT"));
+		ew_step_result_add(s, finding("KRB-KDC", EW_SKIP, "Cancelled before any KDC "
+					      "answered"));
+		s->status = EW_ST_CANCELLED;
+		ew_report_add_step(r, s);
+		assert_int_equal(ew_report_exit_code(r), EW_EXIT_OK);
+		ew_report_free(&r);
+		r = ew_report_new("0.1.0", "h");
+		s = ew_step_result_new("dns", "D");
+		ew_step_result_add(s, finding("dns", EW_SKIP, "Cancelled before the dns step had "
+					      "a result"));
+		s->status = EW_ST_CANCELLED;
+		ew_report_add_step(r, s);
+		assert_int_equal(ew_report_exit_code(r), EW_EXIT_NOTHING);
+		ew_report_free(&r);
+	}
 }
 
 /* The target step's passes and warnings do not make a run whose every
@@ -698,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip_every_status),
 		cmocka_unit_test(test_from_json_rejects),
 		cmocka_unit_test(test_summary_counts),
+		cmocka_unit_test(test_summary_cancelled),
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_exit_code_nothing_ran),
 		cmocka_unit_test(test_stale),

@@ -24,7 +24,7 @@
 /* ---- building group lists ---- */
 
 struct glist {
-	struct ew_token_group g[2048];
+	struct ew_token_group g[6000];
 	size_t n;
 };
 
@@ -564,6 +564,177 @@ static void test_rule_measured(void **state)
 	ew_step_result_free(&res);
 }
 
+/* ---- SIDs whose lookup failed ---- */
+
+/*
+ * As frank (the lab's --scale user) by the 2008 R2 rules: tokenGroups gives
+ * 5,000 SIDs, 1,999 that cost 40 bytes (frank has 1,998 domain local and 1
+ * builtin) and 3,001 that cost 8 (2,001 global, 1,000 universal); here as
+ * 1,999 domain local and 3,001 global groups of the account domain.
+ *   complete:  1200 + 40 * 1999 + 8 * 3001 = 1200 + 79960 + 24008 = 105168
+ * When every lookup fails (the connection died as they began), counting the
+ * SIDs as foreign or deleted at 40 bytes gave 1200 + 40 * 5000 = 201200. Not
+ * looked up, they count 8 to 40 bytes each: 41200 to 201200.
+ */
+static void frank(struct glist *l)
+{
+	l->n = 0;
+	add(l, DOM, 100000, 1999, 1, GT_DLOCAL);
+	add(l, DOM, 200000, 3001, 1, GT_GLOBAL);
+}
+
+/* As the groups step leaves a batch whose lookup failed: nothing known of it. */
+static void lookup_failed(struct glist *l, size_t from, size_t count)
+{
+	size_t i;
+
+	for (i = from; i < from + count && i < l->n; i++) {
+		l->g[i].resolved = 0;
+		l->g[i].group_type = 0;
+		l->g[i].name = NULL;
+		l->g[i].not_looked_up = 1;
+	}
+}
+
+static void test_count_not_looked_up(void **state)
+{
+	static struct glist l;
+	struct ew_sid dom = sid_of(DOM);
+	struct ew_token_counts c;
+
+	(void)state;
+	frank(&l);
+	ew_token_count(&dom, l.g, l.n, 0, &c);
+	assert_int_equal(c.not_looked_up, 0);
+	assert_int_equal(ew_token_estimate_legacy(&c, 0), 105168);
+	assert_int_equal(ew_token_estimate_unknown(&c, 0), 0);
+
+	/* Every lookup failed: not one SID is foreign or deleted. */
+	lookup_failed(&l, 0, l.n);
+	ew_token_count(&dom, l.g, l.n, 0, &c);
+	assert_int_equal(c.not_looked_up, 5000);
+	assert_int_equal(c.unresolved_in + c.unresolved_out, 0);
+	assert_int_equal(c.global + c.domain_local, 0);
+	assert_int_equal(c.token_sids, 5001);		/* still in the token */
+	assert_int_equal(ew_token_lsa_sids(&c), 5015);
+	assert_int_equal(ew_token_estimate_legacy(&c, 0), 41200);	/* at least */
+	assert_int_equal(ew_token_estimate_2012(&c, 0), 41200);
+	assert_int_equal(ew_token_estimate_unknown(&c, 0), 160000);	/* at most 201200 */
+	assert_int_equal(ew_token_estimate_unknown(&c, 1), 320000);
+
+	/* A SID looked up and not found is still foreign or deleted. */
+	l.n = 0;
+	add(&l, DOM, 7777, 1, 0, 0);
+	ew_token_count(&dom, l.g, l.n, 0, &c);
+	assert_int_equal(c.unresolved_in, 1);
+	assert_int_equal(c.not_looked_up, 0);
+}
+
+static const struct ew_finding *size_of(struct glist *l, int delegation,
+					struct ew_step_result **res)
+{
+	struct ew_sid dom = sid_of(DOM);
+	struct ew_token_counts c;
+
+	ew_token_count(&dom, l->g, l->n, 0, &c);
+	*res = new_res();
+	ew_token_rule_size(&c, delegation, "frank", *res);
+	return only(*res, "TOK-SIZE");
+}
+
+static void test_rule_size_not_looked_up(void **state)
+{
+	static struct glist l;
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	/* All 5,000 not looked up: at least 41200 is over 12,000 (a lower bound, said so). */
+	frank(&l);
+	lookup_failed(&l, 0, l.n);
+	f = size_of(&l, 0, &res);
+	assert_int_equal(f->severity, EW_WARN);
+	assert_string_equal(f->title, "Token estimate at least 41200 bytes (2008 R2 rules) "
+			    "exceeds MaxTokenSize 12,000 of older Windows; 5000 group SIDs "
+			    "could not be looked up, so it may be larger");
+	assert_null(strstr(f->title, "201200"));
+	assert_evidence(f, "+ 8 to 40 x 5000 (not looked up) = 41200 to 201200");
+	assert_non_null(f->remedy);
+	ew_step_result_free(&res);
+
+	/* Two batches of global groups failed: still over 65535 at its least. */
+	frank(&l);
+	lookup_failed(&l, 1999, 200);
+	f = size_of(&l, 0, &res);
+	assert_int_equal(f->severity, EW_FAIL);
+	assert_non_null(strstr(f->title, "at least 105168 bytes"));
+	assert_non_null(strstr(f->title, "200 group SIDs could not be looked up"));
+	assert_evidence(f, "= 105168 to 111568");
+	ew_step_result_free(&res);
+
+	/* Within the limits at its most: a pass, that says what is missing. */
+	l.n = 0;
+	add(&l, DOM, 1000, 10, 1, GT_GLOBAL);
+	add(&l, DOM, 2000, 5, 1, GT_DLOCAL);
+	lookup_failed(&l, 10, 5);
+	f = size_of(&l, 0, &res);
+	assert_int_equal(f->severity, EW_PASS);
+	assert_string_equal(f->title, "Token estimate at most 1480 bytes (2008 R2 rules), "
+			    "1480 (2012 rules): within the limits, though 5 group SIDs could "
+			    "not be looked up");
+	ew_step_result_free(&res);
+
+	/* Within at its least, over at its most: not known, and the range is given. */
+	l.n = 0;
+	add(&l, DOM, 2000, 250, 1, GT_DLOCAL);
+	add(&l, DOM, 3000, 50, 1, GT_DLOCAL);
+	lookup_failed(&l, 250, 50);		/* 11600 to 13200 */
+	f = size_of(&l, 0, &res);
+	assert_int_equal(f->severity, EW_SKIP);
+	assert_string_equal(f->title, "Token size not known: 50 group SIDs could not be "
+			    "looked up (between 11600 and 13200 bytes by the 2008 R2 rules)");
+	assert_non_null(f->remedy);
+	assert_non_null(strstr(f->remedy, "TOK-COUNT"));
+	ew_step_result_free(&res);
+	/* ... and doubled for delegation, at its least already over 12,000. */
+	f = size_of(&l, 1, &res);
+	assert_int_equal(f->severity, EW_WARN);
+	assert_non_null(strstr(f->title, "at least 23200 bytes"));
+	assert_evidence(f, "doubled for delegation = 23200 to 26400");
+	ew_step_result_free(&res);
+}
+
+static void test_rule_count_not_looked_up(void **state)
+{
+	static struct glist l;
+	struct ew_sid dom = sid_of(DOM);
+	struct ew_token_counts c;
+	struct ew_step_result *res = new_res();
+	const struct ew_finding *f;
+
+	(void)state;
+	frank(&l);
+	lookup_failed(&l, 0, 100);
+	ew_token_count(&dom, l.g, l.n, 0, &c);
+	ew_token_rule_count(&c, "frank", res);
+	f = only(res, "TOK-COUNT");
+	assert_int_equal(f->severity, EW_INFO);
+	assert_string_equal(f->title, "frank is in 5000 security groups (transitively); 100 "
+			    "of them could not be looked up");
+	assert_evidence(f, "global 3001, domain local 1899");
+	assert_evidence(f, "not looked up (the lookup failed): 100, of unknown scope");
+	assert_false(has_evidence(f, "not resolved (foreign or deleted)"));
+	ew_step_result_free(&res);
+
+	/* TOK-MEASURED with no estimate to compare. */
+	res = new_res();
+	ew_token_rule_measured(-1, 6000, 0, 0, res);
+	f = only(res, "TOK-MEASURED");
+	assert_string_equal(f->title, "Measured: TGT 6000 bytes; no estimate (groups not looked "
+			    "up); UDP limit 1465");
+	ew_step_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +749,9 @@ int main(void)
 		cmocka_unit_test(test_rule_lsa_boundaries),
 		cmocka_unit_test(test_rule_lsa_from_groups),
 		cmocka_unit_test(test_rule_measured),
+		cmocka_unit_test(test_count_not_looked_up),
+		cmocka_unit_test(test_rule_size_not_looked_up),
+		cmocka_unit_test(test_rule_count_not_looked_up),
 	};
 
 	return cmocka_run_group_tests_name("tokensize", tests, NULL, NULL);

@@ -609,6 +609,104 @@ static void test_round_trip_through_steps(void **state)
 	free(path);
 }
 
+/* Esc or SIGINT while a request waits: the step sets the flag as the user would. */
+static int run_delta(struct ew_run *run, struct ew_step_result *res)
+{
+	ew_step_result_add(res, ew_finding_new("DELTA-CONF", EW_INFO, "Settings read"));
+	*run->cancel = 1;
+	ew_step_result_add(res, ew_finding_new("DELTA-KDC", EW_SKIP, "Cancelled before any "
+					       "KDC answered"));
+	return 0;
+}
+
+static const struct ew_step cancel_steps[] = {
+	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha },
+	{ "delta", "Delta step", "delta", "Checks delta.", run_delta },
+	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma },
+};
+
+/*
+ * A cancelled step is its own outcome: "cancelled" in the step's end event,
+ * read back by show, counted apart in the summary; a step cancelled before
+ * it had any finding says so, not that it "could not run"; the exit status
+ * is the worst of what was found (never a failure for what was cut short).
+ */
+static void test_cancelled_steps(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = tu_path(fx->dir, "cancelled.jsonl");
+	struct ew_transcript *t = NULL;
+	volatile sig_atomic_t cancel = 0;
+	struct ew_report *live, *read;
+	struct ew_run run;
+	char err[256] = "", *text;
+	json_t **lines, *j;
+	size_t i, n, ends = 0;
+
+	(void)state;
+	assert_int_equal(ew_transcript_open(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(write_session(t), 0);
+	memset(&run, 0, sizeof(run));
+	run.transcript = t;
+	run.cancel = &cancel;
+	live = ew_report_new("0.1.0", "jump1");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ew_report_add_step(live, ew_step_execute(&cancel_steps[i], &run)), 0);
+	assert_int_equal(ew_transcript_event(t, "end", json_pack("{s:i, s:b}", "exit", 1,
+								 "cancelled", 1)), 0);
+	assert_int_equal(ew_transcript_close(&t), 0);
+
+	assert_int_equal(live->steps[0]->status, EW_ST_WARN);
+	assert_int_equal(live->steps[1]->status, EW_ST_CANCELLED);
+	assert_int_equal(live->steps[2]->status, EW_ST_CANCELLED);
+	assert_int_equal(live->steps[2]->nfindings, 1);
+	assert_int_equal(live->steps[2]->findings[0]->severity, EW_SKIP);
+	assert_string_equal(live->steps[2]->findings[0]->title,
+			    "Cancelled before the gamma step had a result");
+	assert_int_equal(ew_report_cancelled_steps(live), 2);
+
+	/* The step end events say "cancelled". */
+	lines = read_lines(path, &n);
+	for (i = 0; i < n; i++) {
+		const char *ev = json_string_value(json_object_get(lines[i], "event"));
+		const char *phase = json_string_value(json_object_get(lines[i], "phase"));
+
+		if (ev && strcmp(ev, "step") == 0 && phase && strcmp(phase, "end") == 0) {
+			const char *id = json_string_value(json_object_get(lines[i], "id"));
+
+			assert_string_equal(json_string_value(json_object_get(lines[i], "status")),
+					    strcmp(id, "alpha") == 0 ? "warn" : "cancelled");
+			ends++;
+		}
+	}
+	assert_int_equal(ends, 3);
+	free_lines(lines, n);
+
+	/* show reads them back: status, summary, note, exit status. */
+	read = ew_transcript_read(path, err, sizeof(err));
+	if (read == NULL)
+		fail_msg("read: %s", err);
+	assert_steps_equal(live, read);
+	assert_int_equal(read->steps[1]->status, EW_ST_CANCELLED);
+	assert_true(has_note(read, "Stopped by a signal before every step had run."));
+	j = ew_report_to_json(read);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							    "cancelled")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							    "fail")), 0);
+	json_decref(j);
+	text = ew_report_to_text(read, 80);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "== delta: Delta step [CANCELLED]"));
+	assert_non_null(strstr(text, "Summary: 0 fail, 1 warn, 1 info, 1 pass, 2 skip; 2 steps "
+			       "cancelled\n"));
+	free(text);
+	assert_int_equal(ew_report_exit_code(read), 1);
+	ew_report_free(&live);
+	ew_report_free(&read);
+	free(path);
+}
+
 static void test_sigkill_mid_session(void **state)
 {
 	struct fixture *fx = *state;
@@ -1159,6 +1257,7 @@ int main(void)
 		T(test_event_lines),
 		T(test_hostile_strings_in_events),
 		T(test_round_trip_through_steps),
+		T(test_cancelled_steps),
 		T(test_sigkill_mid_session),
 		T(test_cut_last_line),
 		T(test_cut_inside_step),
