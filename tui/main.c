@@ -413,10 +413,13 @@ static int run_steps(const struct opts *o, int wizard)
 	if (wizard) {
 		unsigned c[EW_NSEVERITY];
 
+		unsigned cut = ew_report_cancelled_steps(r);
+
 		ew_report_summary(r, c);
-		printf("exwizard: %u fail, %u warn, %u info, %u pass, %u skip.%s%s\n", c[EW_FAIL],
-		       c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP],
-		       r->transcript ? " Transcript: " : "", r->transcript ? r->transcript : "");
+		printf("exwizard: %u fail, %u warn, %u info, %u pass, %u skip%s%.0u%s.%s%s\n",
+		       c[EW_FAIL], c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP],
+		       cut ? "; " : "", cut, cut == 1 ? " step cancelled" : cut ? " steps cancelled" :
+		       "", r->transcript ? " Transcript: " : "", r->transcript ? r->transcript : "");
 	} else if (print_report(r, o->json) != 0 && rc < EW_EXIT_FAIL) {
 		rc = EW_EXIT_FAIL;
 	}

@@ -491,8 +491,13 @@ static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
 
 	rebuild_report(u);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
-	add_linef(v, n, "%u fail, %u warn, %u info, %u pass, %u skip", c[EW_FAIL], c[EW_WARN],
-		  c[EW_INFO], c[EW_PASS], c[EW_SKIP]);
+	{
+		unsigned cut = ew_report_cancelled_steps(u->w->view ? u->w->view : u->w->report);
+
+		add_linef(v, n, "%u fail, %u warn, %u info, %u pass, %u skip%s", c[EW_FAIL],
+			  c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP],
+			  cut ? "; cancelled steps are not complete" : "");
+	}
 	/* Failures first, then warnings; a stale result is not listed. */
 	for (i = 0; i < 2 * ew_nsteps; i++) {
 		const struct ew_step_result *sr = u->res[i % ew_nsteps];
