@@ -382,34 +382,71 @@ out:
 	free(m);
 }
 
-/* The global catalog for the map, looked up while the directory is read. */
+/*
+ * The global catalog for the map, looked up on a thread of its own while the
+ * directory is read. The thread owns everything it reads: a copy of the
+ * domain and of the run's limits (ew_dirconn_locate reads the domain, the
+ * timeout, the tries and the cancel flag, nothing else), made before it
+ * starts; the step's thread touches none of it until the join. Started only
+ * once the directory is open, so no early return leaves it running.
+ */
 struct gc_lookup {
-	struct ew_run *run;
+	struct ew_run run;		/* the copy the lookup runs with */
+	struct ew_target target;	/* only .domain set: a copy */
 	char gc[1][256];
 	char err[256];
 	size_t n;
 	pthread_t th;
-	int started;
+	int started;	/* a thread runs or ran, not joined yet */
+	int done;	/* the lookup ran (n, gc and err are its result) */
 };
 
 static void *gc_thread(void *arg)
 {
 	struct gc_lookup *g = arg;
 
-	g->n = ew_dirconn_locate(g->run, 1, g->gc, 1, g->err, sizeof(g->err));
+	g->n = ew_dirconn_locate(&g->run, 1, g->gc, 1, g->err, sizeof(g->err));
 	return NULL;
 }
 
-static size_t gc_join(struct gc_lookup *g)
+/* Copy what the lookup needs and start it; when no thread can be started,
+ * gc_result runs it on the calling thread. Out of memory: no lookup (no GC
+ * in the map). */
+static void gc_start(struct gc_lookup *g, const struct ew_run *run)
+{
+	memset(g, 0, sizeof(*g));
+	if (run->target->domain && (g->target.domain = strdup(run->target->domain)) == NULL)
+		return;
+	g->run.target = &g->target;
+	g->run.cancel = run->cancel;
+	g->run.timeout_ms = run->timeout_ms;
+	g->run.tries = run->tries;
+	g->started = pthread_create(&g->th, NULL, gc_thread, g) == 0;
+	g->done = g->started;
+}
+
+/* The lookup's result (waits for it; runs it here if no thread ran it). */
+static size_t gc_result(struct gc_lookup *g)
 {
 	if (g->started) {
 		pthread_join(g->th, NULL);
 		g->started = 0;
-	} else if (g->run) {
+	} else if (!g->done && g->run.target) {
 		gc_thread(g);
+		g->done = 1;
 	}
-	g->run = NULL;
 	return g->n;
+}
+
+/* Wait for a thread still running, free the copy. */
+static void gc_end(struct gc_lookup *g)
+{
+	if (g->started) {
+		pthread_join(g->th, NULL);
+		g->started = 0;
+	}
+	free(g->target.domain);
+	g->target.domain = NULL;
 }
 
 int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
@@ -454,14 +491,11 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 						       "at: give -u NAME"));
 		return 0;
 	}
-	gcl.run = run;
-	gcl.started = pthread_create(&gcl.th, NULL, gc_thread, &gcl) == 0;
 	if (ew_dirconn_open(run, 0, "MBX-ATTRS", &c, &why) != 0) {
 		ew_step_result_add(res, why);
-		gcl.run = NULL;
-		gc_join(&gcl);
 		return 0;
 	}
+	gc_start(&gcl, run);
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
@@ -687,7 +721,7 @@ data:
 	{
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
 		char (*gc)[256] = gcl.gc;
-		size_t ngc = gc_join(&gcl);
+		size_t ngc = gc_result(&gcl);
 
 		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", ew_json_string_clean(c.host),
 				"gc", ngc ? ew_json_string_clean(gc[0]) : json_null(),
@@ -710,8 +744,7 @@ data:
 out:
 	json_object_set_new(res->data, "ldap_requests",
 			    json_integer(ew_dir_round_trips(c.dir) - rt0));
-	gcl.run = NULL;
-	gc_join(&gcl);
+	gc_end(&gcl);
 	if (sdctl)
 		ldap_control_free(sdctl);
 	free(proxies);
