@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <sasl/sasl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1586,17 +1587,35 @@ static void *warm_up_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The warm-up thread is joined at exit (an atexit handler runs before the
+ * libraries' destructors): left running, it was still setting up SASL and
+ * GSSAPI when a short run ended, and krb5's destructors took its mutexes
+ * from under it (an abort in k5_mutex_lock).
+ */
+static pthread_t warm_up_th;
+static atomic_int warm_up_running;
+
+static void warm_up_join(void)
+{
+	if (atomic_exchange(&warm_up_running, 0))
+		pthread_join(warm_up_th, NULL);
+}
+
 void ew_dir_warm_up(void)
 {
-	pthread_t th;
-	pthread_attr_t attr;
+	static atomic_int registered;
 
-	if (pthread_attr_init(&attr) != 0)
+	if (atomic_load(&warm_up_running))
 		return;
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &attr, warm_up_thread, NULL) != 0)
+	if (!atomic_exchange(&registered, 1) && atexit(warm_up_join) != 0) {
 		warm_up_thread(NULL);
-	pthread_attr_destroy(&attr);
+		return;
+	}
+	if (pthread_create(&warm_up_th, NULL, warm_up_thread, NULL) != 0)
+		warm_up_thread(NULL);
+	else
+		atomic_store(&warm_up_running, 1);
 }
 
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen)

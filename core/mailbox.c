@@ -19,29 +19,74 @@ const struct ew_mbx_object *ew_mbx_find(const struct ew_mbx_config *c, const cha
 	return NULL;
 }
 
+const char *ew_mbx_parent(const char *dn)
+{
+	const char *p;
+
+	for (p = dn; p && *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == ',')
+			return p[1] ? p + 1 : NULL;
+	}
+	return NULL;
+}
+
 const struct ew_mbx_object *ew_mbx_ancestor(const struct ew_mbx_config *c, const char *dn,
 					    enum ew_mbx_kind kind)
 {
-	const char *p = dn;
+	const char *p;
 
-	/* Walk up the DN one RDN at a time (a ',' not escaped by '\'). */
-	while (p && *p) {
+	/* dn itself, then up one RDN at a time. */
+	for (p = dn; p && *p; p = ew_mbx_parent(p)) {
 		const struct ew_mbx_object *o = ew_mbx_find(c, p);
 
 		if (o && o->kind == kind)
 			return o;
-		for (; *p; p++) {
-			if (*p == '\\' && p[1]) {
-				p++;
-				continue;
-			}
-			if (*p == ',') {
-				p++;
-				break;
-			}
-		}
 	}
 	return NULL;
+}
+
+/* Is dn root or below it? */
+static int under(const char *dn, const char *root)
+{
+	size_t n = strlen(dn), r = strlen(root);
+
+	if (n == r)
+		return strcasecmp(dn, root) == 0;
+	return n > r && dn[n - r - 1] == ',' && strcasecmp(dn + n - r, root) == 0;
+}
+
+enum ew_mbx_seen ew_mbx_lookup(const struct ew_mbx_config *c, const char *dn,
+			       const struct ew_mbx_object **obj)
+{
+	const struct ew_mbx_object *o;
+	const char *p;
+
+	if (obj)
+		*obj = NULL;
+	if (dn == NULL)
+		return EW_MBX_NOT_READABLE;
+	if ((o = ew_mbx_find(c, dn)) != NULL) {
+		if (obj)
+			*obj = o;
+		return o->unreadable ? EW_MBX_NOT_READABLE : EW_MBX_READ;
+	}
+	/* No Exchange object lives outside CN=Microsoft Exchange. */
+	if (c->root && !under(dn, c->root))
+		return EW_MBX_ABSENT;
+	/* The nearest object above it that came back decides: read and listed
+	 * in full, the reader would have seen it. */
+	for (p = ew_mbx_parent(dn); p; p = ew_mbx_parent(p)) {
+		if ((o = ew_mbx_find(c, p)) != NULL) {
+			if (obj)
+				*obj = o;
+			return !o->unreadable && o->listed ? EW_MBX_ABSENT : EW_MBX_NOT_READABLE;
+		}
+	}
+	return EW_MBX_NOT_READABLE;
 }
 
 void ew_mbx_legacy_site(const char *legacy, char *buf, size_t len)
@@ -123,38 +168,152 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 	ew_step_result_add(res, f);
 }
 
+/* Who read the directory, for "not readable as ...". */
+static const char *as_whom(const char *reader)
+{
+	return reader ? reader : "the account exwizard binds as";
+}
+
+/* The way out when something could not be read. */
+static void remedy_read_as_admin(struct ew_finding *f, const char *what)
+{
+	ew_finding_remedy(f, "Check again as an account that may read %s, such as an Exchange "
+			  "administrator: log on as one, or give --kinit ADMIN, or bind with "
+			  "--simple-bind DN.", what);
+}
+
+/* Evidence: why dn could not be read (lookup said EW_MBX_NOT_READABLE with at). */
+static void evidence_not_readable(struct ew_finding *f, const struct ew_mbx_config *c,
+				  const char *dn, const struct ew_mbx_object *at)
+{
+	if (c->error)
+		ew_finding_evidence(f, "the Exchange configuration could not be searched: %s",
+				    c->error);
+	else if (at && at->unreadable)
+		ew_finding_evidence(f, "%s: there, not readable as %s", at->dn,
+				    as_whom(c->reader));
+	else if (at && strcasecmp(at->dn, dn) != 0)
+		ew_finding_evidence(f, "%s: its contents could not be listed as %s", at->dn,
+				    as_whom(c->reader));
+	else
+		ew_finding_evidence(f, "nothing above it could be read as %s",
+				    as_whom(c->reader));
+}
+
+/* A comparison with the configuration that could not be made. */
+static struct ew_finding *not_compared(const struct ew_mbx_config *c, const char *title)
+{
+	struct ew_finding *f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "%s (not readable as "
+					      "%s)", title, as_whom(c->reader));
+
+	if (f)
+		remedy_read_as_admin(f, "the Exchange configuration");
+	return f;
+}
+
+/* Whether the forest has no Exchange organization, as far as the reader saw. */
+static const char *no_organization(const struct ew_mbx_config *c)
+{
+	const struct ew_mbx_object *root = NULL;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->objects[i].kind == EW_MBX_ORG)
+			return NULL;
+	if (c->root == NULL)
+		return NULL;
+	switch (ew_mbx_lookup(c, c->root, &root)) {
+	case EW_MBX_ABSENT:
+		return "no Exchange organization in this forest: there is no CN=Microsoft "
+		       "Exchange under CN=Services";
+	case EW_MBX_READ:
+		if (!root->listed)
+			return NULL;
+		for (i = 0; i < c->n; i++)
+			if (c->objects[i].unreadable && under(c->objects[i].dn, c->root))
+				return NULL;
+		return "no Exchange organization in this forest: CN=Microsoft Exchange holds "
+		       "none";
+	default:
+		return NULL;
+	}
+}
+
 void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_config *c,
 			    struct ew_step_result *res)
 {
-	const struct ew_mbx_object *db, *server = NULL, *mta_server = NULL, *ag = NULL;
+	const struct ew_mbx_object *db = NULL, *server = NULL, *mta_server = NULL, *ag = NULL,
+				   *at = NULL;
 	struct ew_finding *f;
 	char user_site[512] = "", server_site[512] = "";
-	size_t i, bad = 0, x500 = 0;
+	size_t i, bad = 0, unread = 0, x500 = 0;
+	enum ew_mbx_seen seen;
+	const char *none;
 
 	/* homeMDB: an existing database, on some server. */
-	db = ew_mbx_find(c, u->home_mdb);
-	if (u->home_mdb && (db == NULL || db->kind != EW_MBX_DATABASE)) {
+	seen = u->home_mdb ? ew_mbx_lookup(c, u->home_mdb, &at) : EW_MBX_READ;
+	if (u->home_mdb && seen == EW_MBX_NOT_READABLE) {
+		f = not_compared(c, "homeMDB cannot be compared with the Exchange configuration");
+		if (f) {
+			ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
+			evidence_not_readable(f, c, u->home_mdb, at);
+			ew_finding_detail(f, "msExchHomeServerName, homeMTA and legacyExchangeDN "
+					  "are compared with the server of that database; they "
+					  "are not compared either. What cannot be read is not "
+					  "taken for missing.");
+		}
+		ew_step_result_add(res, f);
+		unread++;
+	} else if (u->home_mdb && (seen == EW_MBX_ABSENT || at->kind != EW_MBX_DATABASE)) {
 		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox "
 				   "database");
 		if (f) {
 			ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
+			if (seen == EW_MBX_ABSENT && at)
+				ew_finding_evidence(f, "not under %s (read in full as %s)",
+						    at->dn, as_whom(c->reader));
+			else if (seen == EW_MBX_READ)
+				ew_finding_evidence(f, "%s is no mailbox database", at->dn);
+			if ((none = no_organization(c)) != NULL)
+				ew_finding_evidence(f, "%s", none);
 			ew_finding_remedy(f, "Move the mailbox again to an existing database, or "
 					  "restore the database object.");
 		}
 		ew_step_result_add(res, f);
 		bad++;
-	} else if (db) {
+	} else if (u->home_mdb) {
+		db = at;
 		server = ew_mbx_ancestor(c, db->dn, EW_MBX_SERVER);
 		ag = server ? ew_mbx_ancestor(c, server->dn, EW_MBX_ADMIN_GROUP) : NULL;
+		if (server == NULL) {
+			f = not_compared(c, "The server of homeMDB's database cannot be read");
+			if (f) {
+				ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
+				ew_finding_detail(f, "msExchHomeServerName, homeMTA and "
+						  "legacyExchangeDN are compared with that server; "
+						  "they are not compared.");
+			}
+			ew_step_result_add(res, f);
+			unread++;
+		}
 	}
 	/* msExchHomeServerName: the legacyExchangeDN of that server. */
-	if (server && u->home_server &&
-	    (server->legacy_dn == NULL || strcasecmp(server->legacy_dn, u->home_server) != 0)) {
+	if (server && u->home_server && server->legacy_dn == NULL) {
+		f = not_compared(c, "msExchHomeServerName cannot be compared: the server's "
+				 "legacyExchangeDN could not be read");
+		if (f) {
+			ew_finding_evidence(f, "homeMDB is on %s: no legacyExchangeDN came back "
+					    "for it", server->name ? server->name : server->dn);
+			ew_finding_evidence(f, "msExchHomeServerName: %s", u->home_server);
+		}
+		ew_step_result_add(res, f);
+		unread++;
+	} else if (server && u->home_server && strcasecmp(server->legacy_dn, u->home_server) != 0) {
 		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "msExchHomeServerName names another "
 				   "server than the one holding homeMDB");
 		if (f) {
 			ew_finding_evidence(f, "homeMDB is on %s (%s)", server->name ? server->name :
-					    server->dn, server->legacy_dn ? server->legacy_dn : "?");
+					    server->dn, server->legacy_dn);
 			ew_finding_evidence(f, "msExchHomeServerName: %s", u->home_server);
 			ew_finding_detail(f, "A half-finished move: the database was changed, the "
 					  "server name was not. Outlook and the referral service "
@@ -166,12 +325,24 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 	}
 	/* homeMTA: an MTA of the same server. */
 	if (server && u->home_mta) {
-		const struct ew_mbx_object *mta = ew_mbx_find(c, u->home_mta);
+		const struct ew_mbx_object *mta = NULL;
 
+		seen = ew_mbx_lookup(c, u->home_mta, &mta);
 		/* It must be an MTA object, not the server or a database under it. */
-		mta_server = mta && mta->kind == EW_MBX_MTA ?
-			     ew_mbx_ancestor(c, mta->dn, EW_MBX_SERVER) : NULL;
-		if (mta_server != server) {
+		if (seen == EW_MBX_READ && mta->kind == EW_MBX_MTA)
+			mta_server = ew_mbx_ancestor(c, mta->dn, EW_MBX_SERVER);
+		if (seen == EW_MBX_NOT_READABLE ||
+		    (seen == EW_MBX_READ && mta->kind == EW_MBX_MTA && mta_server == NULL)) {
+			f = not_compared(c, "homeMTA cannot be compared: its MTA or that MTA's "
+					 "server cannot be read");
+			if (f) {
+				ew_finding_evidence(f, "homeMTA: %s", u->home_mta);
+				if (seen == EW_MBX_NOT_READABLE)
+					evidence_not_readable(f, c, u->home_mta, mta);
+			}
+			ew_step_result_add(res, f);
+			unread++;
+		} else if (mta_server != server) {
 			f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA of "
 					   "the mailbox server");
 			if (f) {
@@ -188,7 +359,17 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 			   ag ? ag->legacy_dn : NULL, server_site, sizeof(server_site));
 	for (i = 0; i < u->nproxies; i++)
 		x500 += strncasecmp(u->proxies[i], "X500:", 5) == 0;
-	if (u->legacy_dn && server_site[0] && strcasecmp(user_site, server_site) != 0) {
+	if (server && u->legacy_dn && server_site[0] == '\0') {
+		f = not_compared(c, "legacyExchangeDN cannot be compared: neither the mailbox "
+				 "server nor its administrative group has a readable "
+				 "legacyExchangeDN");
+		if (f) {
+			ew_finding_evidence(f, "legacyExchangeDN: %s", u->legacy_dn);
+			ew_finding_evidence(f, "mailbox server: %s", server->dn);
+		}
+		ew_step_result_add(res, f);
+		unread++;
+	} else if (server && u->legacy_dn && strcasecmp(user_site, server_site) != 0) {
 		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "legacyExchangeDN is still in the "
 				   "old administrative group");
 		if (f) {
@@ -254,7 +435,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 			ew_sd_free(&sd);
 		}
 	}
-	if (bad == 0) {
+	if (bad == 0 && unread == 0) {
 		f = ew_finding_new("MBX-CONSISTENT", EW_PASS, "The mailbox agrees with the "
 				   "Exchange configuration");
 		if (f && server)
@@ -262,4 +443,121 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 					    server->dn, db && db->name ? db->name : "?");
 		ew_step_result_add(res, f);
 	}
+}
+
+/* Full Control on the object, as far as its DACL was read. */
+static enum ew_mbx_right full_control(const struct ew_mbx_acl *a)
+{
+	if (a->dn == NULL || !a->read)
+		return EW_MBX_UNKNOWN;
+	return a->rights == EW_DS_FULL_CONTROL ? EW_MBX_YES : EW_MBX_NO;
+}
+
+/* Both known: the worse; else what is known to deny, else unknown. */
+static enum ew_mbx_right both(enum ew_mbx_right a, enum ew_mbx_right b)
+{
+	if (a == EW_MBX_NO || b == EW_MBX_NO)
+		return EW_MBX_NO;
+	return a == EW_MBX_YES && b == EW_MBX_YES ? EW_MBX_YES : EW_MBX_UNKNOWN;
+}
+
+static enum ew_mbx_right either(enum ew_mbx_right a, enum ew_mbx_right b)
+{
+	if (a == EW_MBX_YES || b == EW_MBX_YES)
+		return EW_MBX_YES;
+	return a == EW_MBX_NO && b == EW_MBX_NO ? EW_MBX_NO : EW_MBX_UNKNOWN;
+}
+
+static void acl_evidence(struct ew_finding *f, const struct ew_mbx_acl *a, const char *reader)
+{
+	char rights[64];
+
+	if (a->label == NULL)
+		return;
+	if (a->dn == NULL) {
+		ew_finding_evidence(f, "%s: not identified: %s", a->label,
+				    a->why ? a->why : "not readable");
+	} else if (!a->read) {
+		ew_finding_evidence(f, "%s: permissions not readable as %s%s%s%s", a->label,
+				    as_whom(reader), a->why ? " (" : "", a->why ? a->why : "",
+				    a->why ? ")" : "");
+	} else {
+		ew_sd_rights_text(a->rights, rights, sizeof(rights));
+		ew_finding_evidence(f, "%s: %s", a->label, a->rights == EW_DS_FULL_CONTROL ?
+				    "Full Control" : a->rights ? rights : "no rights");
+	}
+}
+
+void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
+{
+	const struct ew_mbx_acl *shown[] = { &m->org, &m->ag_new, &m->ag_old, &m->srv_new,
+					     &m->srv_old };
+	enum ew_mbx_right exch, write = m->nattrs ? EW_MBX_YES : EW_MBX_UNKNOWN;
+	struct ew_finding *f;
+	size_t i;
+
+	/* Exchange rights: the organization, or both administrative groups. */
+	exch = either(full_control(&m->org),
+		      both(full_control(&m->ag_new),
+			   m->need_old ? full_control(&m->ag_old) : EW_MBX_YES));
+	for (i = 0; i < m->nattrs; i++)
+		write = both(write, m->attrs[i].write);
+
+	if (!m->groups_read) {
+		f = ew_finding_new("MBX-MOVER", EW_SKIP, "Whether %s could move the mailbox cannot "
+				   "be judged: its groups (tokenGroups) are not readable as %s",
+				   m->account, as_whom(m->reader));
+	} else if (exch == EW_MBX_NO || write == EW_MBX_NO) {
+		f = ew_finding_new("MBX-MOVER", EW_FAIL, "%s lacks the rights to move a mailbox",
+				   m->account);
+	} else if (exch == EW_MBX_YES && write == EW_MBX_YES) {
+		f = ew_finding_new("MBX-MOVER", EW_PASS, "%s could have moved the mailbox",
+				   m->account);
+	} else {
+		f = ew_finding_new("MBX-MOVER", EW_SKIP, "Whether %s could move the mailbox cannot "
+				   "be judged: the permissions it needs are not readable as %s",
+				   m->account, as_whom(m->reader));
+	}
+	if (f == NULL)
+		return;
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (shown[i] != &m->ag_old || m->need_old)
+			acl_evidence(f, shown[i], m->reader);
+	if (m->user.label && !m->user.read) {
+		acl_evidence(f, &m->user, m->reader);
+	} else {
+		for (i = 0; i < m->nattrs; i++) {
+			if (m->attrs[i].write == EW_MBX_NO)
+				ew_finding_evidence(f, "cannot write %s on the user",
+						    m->attrs[i].name);
+			else if (m->attrs[i].write == EW_MBX_UNKNOWN)
+				ew_finding_evidence(f, "%s on the user: not judged (its schema "
+						    "entry could not be read as %s)",
+						    m->attrs[i].name, as_whom(m->reader));
+		}
+	}
+	ew_finding_evidence(f, "Exchange admin groups: %zu (%s)", m->admin_groups,
+			    m->admin_groups ? "see the data" : "none");
+	if (f->severity == EW_FAIL) {
+		ew_finding_detail(f, "A move needs Exchange Full Administrator (Full Control) on "
+				  "the organization, or Exchange Administrator on both the "
+				  "source and target administrative groups, local administrator "
+				  "rights where the move runs, and write access to the user's "
+				  "Exchange attributes. Without them the move writes some "
+				  "attributes and not others: a half-moved mailbox, and "
+				  "Kerberos logons to it fail.");
+		ew_finding_remedy(f, "Redo the move as an Exchange Full Administrator (Exchange "
+				  "System Manager, Delegate control on the organization), or "
+				  "delegate those rights to %s first; then check the user with "
+				  "this step again.", m->account);
+	} else if (f->severity == EW_SKIP) {
+		ew_finding_detail(f, "What cannot be read is not taken for missing: the rights "
+				  "read so far neither allow nor forbid the move.");
+		ew_finding_remedy(f, "Check again as an account that may read these permissions, "
+				  "such as an Exchange administrator: log on as one, or give "
+				  "--kinit ADMIN, or bind with --simple-bind DN. By group "
+				  "membership, %s is in %zu Exchange admin group(s).", m->account,
+				  m->admin_groups);
+	}
+	ew_step_result_add(res, f);
 }

@@ -1,15 +1,21 @@
 /*
  * mailbox.h - a user's Exchange mailbox as the directory describes it, the
- * Exchange configuration it should agree with, and the verdicts MBX-ATTRS
- * and MBX-CONSISTENT (a half-finished move: homeMDB on the new server while
+ * Exchange configuration it should agree with, and the verdicts MBX-ATTRS,
+ * MBX-CONSISTENT (a half-finished move: homeMDB on the new server while
  * msExchHomeServerName, homeMTA or legacyExchangeDN still name the old one;
- * no mailbox security descriptor giving the user full mailbox access).
+ * no mailbox security descriptor giving the user full mailbox access) and
+ * MBX-MOVER (could the mover have moved it).
+ * What the reader could not read is never taken for absent: the
+ * configuration records which objects came back without their attributes
+ * and which containers were listed in full, and a comparison whose one side
+ * could not be read is a skip that names what, and as whom.
  * Pure: the step reads the directory, these functions judge.
  */
 #ifndef EW_MAILBOX_H
 #define EW_MAILBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sid.h"
 
@@ -29,23 +35,50 @@ struct ew_mbx_user {
 	struct ew_sid sid;
 };
 
-/* One object of the Exchange configuration tree. */
+/* One object of the Exchange configuration tree, as the reader got it. */
 enum ew_mbx_kind { EW_MBX_ORG, EW_MBX_ADMIN_GROUP, EW_MBX_SERVER, EW_MBX_DATABASE,
 		   EW_MBX_MTA, EW_MBX_OTHER };
 struct ew_mbx_object {
 	const char *dn;
-	enum ew_mbx_kind kind;
+	enum ew_mbx_kind kind;	/* EW_MBX_OTHER when unreadable */
 	const char *legacy_dn;
 	const char *name;	/* cn */
+	int unreadable;		/* came back without its attributes: it is there, the
+				 * reader may not read it (nor, as a rule, list it) */
+	int listed;		/* every child came back (a one-level search that shows
+				 * unreadable objects too): a child not among the
+				 * objects is not there */
 };
 
 struct ew_mbx_config {
 	const struct ew_mbx_object *objects;
 	size_t n;
+	const char *reader;	/* who read it: a principal or a bind DN; NULL: not known */
+	const char *root;	/* CN=Microsoft Exchange,CN=Services,<configuration>,
+				 * NULL: not known */
+	const char *error;	/* why it could not be searched; NULL: it was */
 };
 
 /* The object of that DN (case-insensitive), or NULL. */
 const struct ew_mbx_object *ew_mbx_find(const struct ew_mbx_config *c, const char *dn);
+
+/*
+ * Whether the reader could see dn:
+ * EW_MBX_READ		it is there and readable (*obj: it);
+ * EW_MBX_ABSENT	it is not there, and the reader could have seen it: the
+ *			nearest object above it is readable and was listed in
+ *			full (*obj: that object, or NULL when dn is outside the
+ *			root, where no Exchange object is);
+ * EW_MBX_NOT_READABLE	it, or the nearest object above it, could not be read
+ *			or listed (*obj: that object, or NULL when nothing above
+ *			it came back).
+ * obj may be NULL.
+ */
+enum ew_mbx_seen { EW_MBX_READ, EW_MBX_ABSENT, EW_MBX_NOT_READABLE };
+enum ew_mbx_seen ew_mbx_lookup(const struct ew_mbx_config *c, const char *dn,
+			       const struct ew_mbx_object **obj);
+/* The parent of dn (after the first ',' not escaped by '\'), or NULL. */
+const char *ew_mbx_parent(const char *dn);
 /* The nearest ancestor of dn of that kind, or NULL. */
 const struct ew_mbx_object *ew_mbx_ancestor(const struct ew_mbx_config *c, const char *dn,
 					    enum ew_mbx_kind kind);
@@ -56,7 +89,54 @@ void ew_mbx_legacy_site(const char *legacy, char *buf, size_t len);
 /* Does the user have a mailbox at all (homeMDB or msExchHomeServerName)? */
 int ew_mbx_has_mailbox(const struct ew_mbx_user *u);
 void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res);
+/*
+ * MBX-CONSISTENT. Each comparison with the configuration is made only when
+ * both sides were read; one that could not be made is a skip that says what
+ * could not be read as c->reader, never a fail.
+ */
 void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_config *c,
 			    struct ew_step_result *res);
+
+/*
+ * MBX-MOVER. The rights the verdict needs: Full Control on the organization,
+ * or on both the target and the source administrative group; and write
+ * access to each attribute a move writes on the user.
+ */
+enum ew_mbx_right { EW_MBX_UNKNOWN, EW_MBX_NO, EW_MBX_YES };
+
+/* An object whose DACL the verdict needs or shows. */
+struct ew_mbx_acl {
+	const char *label;	/* "the organization"; NULL: not part of this move */
+	const char *dn;		/* NULL: the object could not be identified */
+	int read;		/* its DACL was read: rights is what the mover gets */
+	uint32_t rights;	/* EW_DS_* */
+	const char *why;	/* not identified or not read: why (may be NULL) */
+};
+
+struct ew_mbx_attr_right {
+	const char *name;	/* "homeMDB" */
+	enum ew_mbx_right write;	/* EW_MBX_UNKNOWN when the user's DACL, or the
+					 * attribute's schema entry, could not be read */
+};
+
+#define EW_MBX_MOVED_MAX 8
+struct ew_mbx_mover {
+	const char *account;		/* the mover, as given */
+	const char *reader;		/* who read the DACLs; NULL: not known */
+	int groups_read;		/* the mover's tokenGroups came back */
+	size_t admin_groups;		/* Exchange admin groups the mover is in */
+	struct ew_mbx_acl org, ag_new, ag_old, srv_new, srv_old, user;
+	int need_old;			/* the source group must be judged too */
+	struct ew_mbx_attr_right attrs[EW_MBX_MOVED_MAX];
+	size_t nattrs;
+};
+
+/*
+ * FAIL when the rights that were read deny the move (no Full Control on the
+ * organization nor on both groups; an attribute that cannot be written);
+ * PASS when they were all read and allow it; otherwise SKIP, naming what
+ * could not be read as m->reader and how to read it.
+ */
+void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res);
 
 #endif

@@ -10,6 +10,7 @@
 #include "dirconnect.h"
 #include "directory.h"
 #include "finding.h"
+#include "krb.h"
 #include "mailbox.h"
 #include "secdesc.h"
 #include "sid.h"
@@ -48,78 +49,193 @@ static enum ew_mbx_kind kind_of(const struct ew_dir_entry *e)
 	return EW_MBX_OTHER;
 }
 
-struct mover_ctx {
-	struct ew_sid sids[MAX_SIDS];
-	size_t nsids;
-	json_t *groups;
-	json_t *rights;
+/* Searches sent together, on the one connection (one round trip). */
+#define BATCH_MAX 32
+struct batch {
+	struct ew_dir_req reqs[BATCH_MAX];
+	struct ew_dir_result *rs[BATCH_MAX];
+	char *errs[BATCH_MAX];
+	size_t n;
 };
 
-static void add_sid(struct mover_ctx *m, const char *text)
+/* Its index, or -1 when the batch is full or base or filter is missing. */
+static int batch_add(struct batch *b, const char *base, int scope, const char *filter,
+		     const char *const *attrs, LDAPControl **ctrls)
 {
-	if (m->nsids < MAX_SIDS && ew_sid_from_string(text, &m->sids[m->nsids]) == 0)
-		m->nsids++;
+	if (b->n >= BATCH_MAX || base == NULL || filter == NULL)
+		return -1;
+	b->reqs[b->n].base = base;
+	b->reqs[b->n].scope = scope;
+	b->reqs[b->n].filter = filter;
+	b->reqs[b->n].attrs = attrs;
+	b->reqs[b->n].ctrls = ctrls;
+	return (int)b->n++;
 }
 
-#define MAX_EXTRA 2
-
-/* Read nTSecurityDescriptor of each DN (owner, group, DACL: SD_FLAGS 7), all
- * at once, and the nextra extra searches in the same batch (their results in
- * extra_out, NULL when one failed). */
-static void read_sds(struct ew_dir *d, const char *const *dns, size_t n, struct ew_sd **out,
-		     char **why, const struct ew_dir_req *extra, size_t nextra,
-		     struct ew_dir_result **extra_out)
+static void batch_run(struct ew_dir *d, struct batch *b)
 {
-	static const char *const attrs[] = { "nTSecurityDescriptor", NULL };
-	LDAPControl *ctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP |
-						   EW_DIR_SD_DACL);
-	LDAPControl *ctrls[2] = { ctl, NULL };
-	struct ew_dir_req reqs[8 + MAX_EXTRA];
-	struct ew_dir_result *rs[8 + MAX_EXTRA] = {0};
-	char *errs[8 + MAX_EXTRA] = {0}, err[256];
-	size_t i, nsd;
+	char err[256];
 
-	if (n > 8)
-		n = 8;
-	if (nextra > MAX_EXTRA)
-		nextra = MAX_EXTRA;
-	nsd = ctl ? n : 0;
-	for (i = 0; i < nsd; i++) {
-		reqs[i].base = dns[i];
-		reqs[i].scope = LDAP_SCOPE_BASE;
-		reqs[i].filter = "(objectClass=*)";
-		reqs[i].attrs = attrs;
-		reqs[i].ctrls = ctrls;
-	}
-	for (i = 0; i < nextra; i++)
-		reqs[nsd + i] = extra[i];
-	ew_dir_search_many(d, reqs, nsd + nextra, rs, errs, err, sizeof(err));
-	for (i = 0; i < nextra; i++) {
-		extra_out[i] = rs[nsd + i];
-		free(errs[nsd + i]);
-	}
-	for (i = 0; i < n; i++) {
-		const struct ew_dir_attr *a = rs[i] && i < nsd && rs[i]->nentries ?
-			ew_dir_entry_attr(&rs[i]->entries[0], "nTSecurityDescriptor") : NULL;
+	if (b->n)
+		ew_dir_search_many(d, b->reqs, b->n, b->rs, b->errs, err, sizeof(err));
+}
 
-		out[i] = NULL;
-		why[i] = NULL;
-		if (a && a->nvalues) {
-			if (ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len,
-					&out[i], err, sizeof(err)) != 0)
-				why[i] = ew_strprintf("unreadable descriptor: %s", err);
-		} else {
-			why[i] = ew_strprintf("%s", i < nsd && errs[i] ? errs[i] :
-					      "no nTSecurityDescriptor came back (no READ_CONTROL "
-					      "for the account exwizard binds as)");
-		}
-		if (i < nsd) {
-			ew_dir_result_free(&rs[i]);
-			free(errs[i]);
-		}
+static struct ew_dir_result *batch_result(const struct batch *b, int i)
+{
+	return i >= 0 ? b->rs[i] : NULL;
+}
+
+static const char *batch_error(const struct batch *b, int i)
+{
+	return i >= 0 && b->errs[i] ? b->errs[i] : NULL;
+}
+
+static void batch_free(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		ew_dir_result_free(&b->rs[i]);
+		free(b->errs[i]);
+		b->errs[i] = NULL;
 	}
-	if (ctl)
-		ldap_control_free(ctl);
+	b->n = 0;
+}
+
+/*
+ * The Exchange configuration as the reader got it, one object per DN, from
+ * several searches: what came back without its attributes is there but not
+ * readable; a container whose one-level (objectClass=*) search came back is
+ * listed in full. The strings point into the searches' results.
+ */
+struct cfg_build {
+	struct ew_mbx_object *objs;
+	size_t n, cap;
+};
+
+static struct ew_mbx_object *cfg_object(struct cfg_build *b, const char *dn, int *is_new)
+{
+	size_t i;
+
+	*is_new = 0;
+	for (i = 0; i < b->n; i++)
+		if (strcasecmp(b->objs[i].dn, dn) == 0)
+			return &b->objs[i];
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct ew_mbx_object *o = realloc(b->objs, cap * sizeof(*o));
+
+		if (o == NULL)
+			return NULL;
+		b->objs = o;
+		b->cap = cap;
+	}
+	memset(&b->objs[b->n], 0, sizeof(b->objs[0]));
+	b->objs[b->n].dn = dn;
+	b->objs[b->n].kind = EW_MBX_OTHER;
+	*is_new = 1;
+	return &b->objs[b->n++];
+}
+
+static void cfg_add_entries(struct cfg_build *b, const struct ew_dir_result *r)
+{
+	size_t i;
+	int is_new;
+
+	for (i = 0; r && i < r->nentries; i++) {
+		const struct ew_dir_entry *e = &r->entries[i];
+		struct ew_mbx_object *o = cfg_object(b, e->dn, &is_new);
+
+		if (o == NULL)
+			return;
+		if (ew_dir_entry_attr(e, "objectClass") == NULL) {
+			if (is_new)
+				o->unreadable = 1;
+			continue;
+		}
+		o->unreadable = 0;
+		o->kind = kind_of(e);
+		if (o->legacy_dn == NULL)
+			o->legacy_dn = first(e, "legacyExchangeDN");
+		if (o->name == NULL)
+			o->name = first(e, "cn");
+	}
+}
+
+/* The children of base, from a one-level search that came back (r). An
+ * empty answer proves the container empty only when it is readable (as a
+ * rule, whoever may read a container may list it). */
+static void cfg_add_listing(struct cfg_build *b, const char *base, const struct ew_dir_result *r)
+{
+	struct ew_mbx_object *o;
+	size_t i;
+	int is_new;
+
+	if (r == NULL || base == NULL)
+		return;
+	cfg_add_entries(b, r);
+	if (r->nentries == 0) {
+		for (i = 0; i < b->n; i++)
+			if (strcasecmp(b->objs[i].dn, base) == 0 && !b->objs[i].unreadable)
+				b->objs[i].listed = 1;
+		return;
+	}
+	if ((o = cfg_object(b, base, &is_new)) != NULL) {
+		o->listed = 1;
+		o->unreadable = 0;
+	}
+}
+
+/* Who reads the directory on this connection: the bind DN, or the principal
+ * of the ticket the GSSAPI bind used. NULL when not known. */
+static char *reader_name(const struct ew_run *run, const struct ew_dirconn *c)
+{
+	struct ew_krb_caches cc;
+	char err[256], *who = NULL;
+
+	if (run->bind_dn)
+		return strdup(run->bind_dn);
+	memset(&cc, 0, sizeof(cc));
+	if (c->ccache && ew_krb_list(c->ccache, &cc, err, sizeof(err)) == 0 && cc.n &&
+	    cc.caches[0].principal)
+		who = strdup(cc.caches[0].principal);
+	ew_krb_caches_clear(&cc);
+	return who;
+}
+
+/*
+ * Listings of every container from the nearest one that came back down to
+ * the parent of dn, when dn itself was not read: so that the rule can tell
+ * a missing object from one the reader may not see. Nothing when the
+ * nearest container above it is itself not readable (listing below it shows
+ * nothing).
+ */
+static void list_path(const struct ew_mbx_config *cfg, const char *dn, const char **out,
+		      size_t *n, size_t max)
+{
+	const struct ew_mbx_object *at = NULL;
+	const char *path[16], *p;
+	size_t np = 0, i, k;
+
+	if (dn == NULL || cfg->root == NULL || ew_mbx_lookup(cfg, dn, &at) != EW_MBX_NOT_READABLE ||
+	    (at && at->unreadable))
+		return;
+	for (p = ew_mbx_parent(dn); p && np < 16; p = ew_mbx_parent(p)) {
+		const struct ew_mbx_object *o = ew_mbx_find(cfg, p);
+
+		if (o && o->listed)
+			break;
+		path[np++] = p;
+		if (o || strcasecmp(p, cfg->root) == 0)
+			break;
+	}
+	for (i = 0; i < np && *n < max; i++) {
+		for (k = 0; k < *n; k++)
+			if (strcasecmp(out[k], path[i]) == 0)
+				break;
+		if (k == *n)
+			out[(*n)++] = path[i];
+	}
 }
 
 /* The schema entry of an attribute, from the one search for all of them. */
@@ -136,17 +252,6 @@ static const struct ew_dir_entry *schema_entry(const struct ew_dir_result *sr, c
 	return NULL;
 }
 
-/* What the mover check needs from the first batch of searches (owned by
- * the caller), and what it adds to its own batch (the caller's extra). */
-struct mover_in {
-	struct ew_dir_result *account;	/* the mover's account */
-	struct ew_dir_result *groups;	/* the Exchange admin groups */
-	struct ew_dir_result *schema;	/* the attributes a move writes */
-	const struct ew_dir_req *extra;
-	size_t nextra;
-	struct ew_dir_result **extra_out;
-};
-
 static const char *const moved[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
 				     "targetAddress", "proxyAddresses", "legacyExchangeDN" };
 static const char *const admin_groups[] = {
@@ -155,55 +260,74 @@ static const char *const admin_groups[] = {
 	"Recipient Management",
 };
 
-static void mover_check(struct ew_dir *d, const struct mover_in *in, const char *user_dn,
-			const struct ew_target *t, const struct ew_mbx_config *cfg,
-			const struct ew_mbx_user *u, struct ew_step_result *res, json_t *data)
+/*
+ * The mover check in two halves around the second batch: mover_prepare
+ * finds the objects whose DACLs the verdict needs and adds their reads (and
+ * the mover's tokenGroups) to the batch; mover_judge evaluates what came
+ * back for the mover's SIDs and gives the verdict to ew_mbx_rule_mover.
+ */
+#define MOVER_OBJS 6
+struct mover {
+	const struct ew_dir_result *account;	/* the mover's account (batch 1) */
+	const char *account_err;
+	const struct ew_dir_result *groups;	/* the Exchange admin groups (batch 1) */
+	const struct ew_dir_result *schema;	/* the attributes a move writes (batch 1) */
+	const char *dns[MOVER_OBJS];
+	struct ew_mbx_acl *acl[MOVER_OBJS];
+	int sd_req[MOVER_OBJS];
+	size_t ndn;
+	int tg_req;
+	char *why[MOVER_OBJS + 4];
+	size_t nwhy;
+	struct ew_mbx_mover v;
+	struct ew_sid sids[MAX_SIDS];
+	size_t nsids;
+};
+
+static const char *mover_why(struct mover *m, char *s)
+{
+	if (s == NULL || m->nwhy >= sizeof(m->why) / sizeof(m->why[0])) {
+		free(s);
+		return NULL;
+	}
+	m->why[m->nwhy++] = s;
+	return s;
+}
+
+static void mover_object(struct mover *m, struct ew_mbx_acl *a, const char *label,
+			 const struct ew_mbx_object *o, char *why_not_found)
+{
+	a->label = label;
+	if (o == NULL) {
+		a->why = mover_why(m, why_not_found);
+		return;
+	}
+	free(why_not_found);
+	a->dn = o->dn;
+	if (m->ndn < MOVER_OBJS) {
+		m->dns[m->ndn] = o->dn;
+		m->acl[m->ndn++] = a;
+	}
+}
+
+static void mover_prepare(struct mover *m, const struct ew_target *t,
+			  const struct ew_mbx_config *cfg, const struct ew_mbx_user *u,
+			  struct batch *b, LDAPControl **sdctrls)
 {
 	static const char *const tg[] = { "tokenGroups", NULL };
-	struct mover_ctx *m = calloc(1, sizeof(*m));
-	const struct ew_dir_result *mr = in->account, *gr = in->groups;
-	struct ew_dir_result *tr = NULL;
-	struct ew_dir_req reqs[1 + MAX_EXTRA];
-	struct ew_dir_result *outs[1 + MAX_EXTRA] = {0};
-	const struct ew_mbx_object *org = NULL, *ag_new = NULL, *ag_old = NULL, *srv,
-				   *srv_old = NULL;
-	const char *dns[6];
-	const char *labels[6];
-	struct ew_sd *sds[6] = {0};
-	char *why[6] = {0};
-	struct ew_finding *f;
-	size_t i, k, ndn = 0, in_admin = 0;
-	int full_org = 0, full_new = 0, full_old = 0, readable = 0, cannot_write = 0;
-	const struct ew_dir_attr *a;
-	json_t *mj;
+	static const char *const sdattrs[] = { "nTSecurityDescriptor", NULL };
+	const struct ew_mbx_object *org = NULL, *srv, *srv_old = NULL, *ag_new, *ag_old = NULL,
+				   *unread = NULL;
+	const char *p, *who = cfg->reader ? cfg->reader : "the account exwizard binds as";
+	size_t i;
 
-	if (m == NULL)
+	m->v.account = t->mover;
+	m->v.reader = cfg->reader;
+	m->tg_req = -1;
+	for (i = 0; i < MOVER_OBJS; i++)
+		m->sd_req[i] = -1;
+	if (m->account == NULL || m->account->nentries == 0)
 		return;
-	m->groups = json_array();
-	m->rights = json_array();
-	if (mr == NULL || mr->nentries == 0) {
-		f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
-				   t->mover);
-		if (f)
-			ew_finding_remedy(f, "Check the name given with -m.");
-		ew_step_result_add(res, f);
-		/* The caller's extra searches still go, alone. */
-		read_sds(d, NULL, 0, sds, why, in->extra, in->nextra, in->extra_out);
-		goto out;
-	}
-	a = ew_dir_entry_attr(&mr->entries[0], "objectSid");
-	if (a && a->nvalues && ew_sid_parse_exact((const unsigned char *)a->values[0].val,
-						  a->values[0].len, &m->sids[0]) == 0)
-		m->nsids = 1;
-	/* The SIDs every logged-on user gets. */
-	add_sid(m, "S-1-1-0");
-	add_sid(m, "S-1-5-11");
-	add_sid(m, "S-1-5-15");
-
-	/* Membership of the Exchange admin groups, by name (checked once the
-	 * mover's tokenGroups are in, below). */
-
-	/* The organization, the target group (of homeMDB's server), the source group. */
 	for (i = 0; i < cfg->n; i++)
 		if (cfg->objects[i].kind == EW_MBX_ORG)
 			org = &cfg->objects[i];
@@ -213,50 +337,86 @@ static void mover_check(struct ew_dir *d, const struct mover_in *in, const char 
 		if (cfg->objects[i].kind == EW_MBX_SERVER && cfg->objects[i].legacy_dn &&
 		    strcasecmp(cfg->objects[i].legacy_dn, u->home_server) == 0) {
 			srv_old = &cfg->objects[i];
-			ag_old = ew_mbx_ancestor(cfg, cfg->objects[i].dn, EW_MBX_ADMIN_GROUP);
+			ag_old = ew_mbx_ancestor(cfg, srv_old->dn, EW_MBX_ADMIN_GROUP);
 		}
-	if (org) {
-		dns[ndn] = org->dn;
-		labels[ndn++] = "the organization";
+	/* Not read: one that is there but not readable, named if it came back. */
+	for (i = 0; org == NULL && i < cfg->n; i++)
+		if (cfg->objects[i].unreadable && cfg->root &&
+		    (p = ew_mbx_parent(cfg->objects[i].dn)) != NULL && strcasecmp(p, cfg->root) == 0)
+			unread = &cfg->objects[i];
+	mover_object(m, &m->v.org, "the organization", org, unread ?
+		     ew_strprintf("%s is there, not readable as %s", unread->dn, who) :
+		     ew_strprintf("no Exchange organization could be read as %s", who));
+	mover_object(m, &m->v.ag_new, "the target administrative group", ag_new,
+		     ew_strprintf("%s as %s", srv ? "its administrative group is not readable" :
+				  "homeMDB's server is not readable", who));
+	/* The source group is judged when the mailbox comes from another one, or
+	 * when where it comes from cannot be read. */
+	m->v.need_old = u->home_server && (srv_old == NULL || ag_old != ag_new);
+	if (m->v.need_old)
+		mover_object(m, &m->v.ag_old, "the source administrative group", ag_old,
+			     srv_old ? ew_strprintf("the administrative group of %s is not "
+						    "readable as %s", srv_old->name ?
+						    srv_old->name : srv_old->dn, who) :
+			     ew_strprintf("no server with msExchHomeServerName's "
+					  "legacyExchangeDN could be read as %s", who));
+	if (srv)
+		mover_object(m, &m->v.srv_new, "the target server", srv, NULL);
+	if (srv_old && srv_old != srv)
+		mover_object(m, &m->v.srv_old, "the source server", srv_old, NULL);
+	mover_object(m, &m->v.user, "the user", &(const struct ew_mbx_object){ .dn = u->dn },
+		     NULL);
+	/* One batch: the mover's tokenGroups and every descriptor. */
+	m->tg_req = batch_add(b, m->account->entries[0].dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+			      tg, NULL);
+	for (i = 0; sdctrls && i < m->ndn; i++)
+		m->sd_req[i] = batch_add(b, m->dns[i], LDAP_SCOPE_BASE, "(objectClass=*)",
+					 sdattrs, sdctrls);
+}
+
+static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_result *res,
+			json_t *data)
+{
+	const struct ew_dir_result *tr = batch_result(b, m->tg_req), *gr = m->groups;
+	struct ew_sd *sds[MOVER_OBJS] = {0};
+	const struct ew_dir_attr *a;
+	json_t *groups = json_array(), *rights = json_array();
+	struct ew_finding *f;
+	char err[256];
+	size_t i, k;
+
+	if (m->account == NULL || m->account->nentries == 0) {
+		if (m->account == NULL) {
+			f = ew_finding_new("MBX-MOVER", EW_SKIP, "The account %s could not be "
+					   "looked up", m->v.account);
+			if (f)
+				ew_finding_evidence(f, "%s", m->account_err ? m->account_err : "?");
+		} else {
+			f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
+					   m->v.account);
+			if (f)
+				ew_finding_remedy(f, "Check the name given with -m.");
+		}
+		ew_step_result_add(res, f);
+		goto out;
 	}
-	if (ag_new) {
-		dns[ndn] = ag_new->dn;
-		labels[ndn++] = "the target administrative group";
-	}
-	if (ag_old && ag_old != ag_new) {
-		dns[ndn] = ag_old->dn;
-		labels[ndn++] = "the source administrative group";
-	}
-	if (srv) {
-		dns[ndn] = srv->dn;
-		labels[ndn++] = "the target server";
-	}
-	if (srv_old && srv_old != srv) {
-		dns[ndn] = srv_old->dn;
-		labels[ndn++] = "the source server";
-	}
-	dns[ndn] = user_dn;
-	labels[ndn++] = "the user";
-	/* One batch: the mover's tokenGroups, every descriptor, the caller's extra. */
-	reqs[0].base = mr->entries[0].dn;
-	reqs[0].scope = LDAP_SCOPE_BASE;
-	reqs[0].filter = "(objectClass=*)";
-	reqs[0].attrs = tg;
-	reqs[0].ctrls = NULL;
-	for (i = 0; i < in->nextra && i < MAX_EXTRA; i++)
-		reqs[1 + i] = in->extra[i];
-	read_sds(d, dns, ndn, sds, why, reqs, 1 + (in->nextra < MAX_EXTRA ? in->nextra :
-						   MAX_EXTRA), outs);
-	tr = outs[0];
-	for (i = 0; i < in->nextra; i++)
-		in->extra_out[i] = i < MAX_EXTRA ? outs[1 + i] : NULL;
+	a = ew_dir_entry_attr(&m->account->entries[0], "objectSid");
+	if (a && a->nvalues && ew_sid_parse_exact((const unsigned char *)a->values[0].val,
+						  a->values[0].len, &m->sids[0]) == 0)
+		m->nsids = 1;
+	/* The SIDs every logged-on user gets. */
+	ew_sid_from_string("S-1-1-0", &m->sids[m->nsids++]);
+	ew_sid_from_string("S-1-5-11", &m->sids[m->nsids++]);
+	ew_sid_from_string("S-1-5-15", &m->sids[m->nsids++]);
 	if (tr && tr->nentries &&
-	    (a = ew_dir_entry_attr(&tr->entries[0], "tokenGroups")) != NULL) {
+	    (a = ew_dir_entry_attr(&tr->entries[0], "tokenGroups")) != NULL && a->nvalues) {
+		m->v.groups_read = 1;
 		for (i = 0; i < a->nvalues && m->nsids < MAX_SIDS; i++)
 			if (ew_sid_parse_exact((const unsigned char *)a->values[i].val,
 					       a->values[i].len, &m->sids[m->nsids]) == 0)
 				m->nsids++;
 	}
+	/* Membership of the Exchange admin groups, by name. */
 	for (i = 0; gr && i < gr->nentries; i++) {
 		struct ew_sid gs;
 
@@ -267,149 +427,152 @@ static void mover_check(struct ew_dir *d, const struct mover_in *in, const char 
 			continue;
 		for (k = 0; k < m->nsids; k++) {
 			if (ew_sid_equal(&gs, &m->sids[k])) {
-				json_array_append_new(m->groups, ew_json_string_clean(
+				json_array_append_new(groups, ew_json_string_clean(
 					first(&gr->entries[i], "cn")));
-				in_admin++;
+				m->v.admin_groups++;
 				break;
 			}
 		}
 	}
+	/* Each descriptor, evaluated for the mover's SIDs. */
+	for (i = 0; i < m->ndn; i++) {
+		const struct ew_dir_result *r = batch_result(b, m->sd_req[i]);
+		struct ew_mbx_acl *acl = m->acl[i];
+		char text[64];
 
-	f = ew_finding_new("MBX-MOVER", EW_PASS, "%s could have moved the mailbox", t->mover);
-	for (i = 0; i < ndn; i++) {
+		a = r && r->nentries ? ew_dir_entry_attr(&r->entries[0], "nTSecurityDescriptor") :
+		    NULL;
+		if (a == NULL || a->nvalues == 0) {
+			acl->why = mover_why(m, ew_strprintf("%s", batch_error(b, m->sd_req[i]) ?
+				batch_error(b, m->sd_req[i]) : "no nTSecurityDescriptor came back"));
+			continue;
+		}
+		if (ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len, &sds[i],
+				err, sizeof(err)) != 0) {
+			acl->why = mover_why(m, ew_strprintf("unreadable descriptor: %s", err));
+			continue;
+		}
+		acl->read = 1;
+		if (acl == &m->v.user)
+			continue;
+		acl->rights = ew_sd_access(sds[i], m->sids, m->nsids, NULL, NULL,
+					   EW_DS_FULL_CONTROL, NULL);
+		ew_sd_rights_text(acl->rights, text, sizeof(text));
+		json_array_append_new(rights, json_pack("{s:s, s:o, s:s, s:b}", "object",
+			acl->label, "dn", ew_json_string_clean(acl->dn), "rights", text,
+			"full_control", acl->rights == EW_DS_FULL_CONTROL));
+	}
+	/* The attributes a move writes, each by its own right (general write
+	 * property, else a grant for the attribute or its property set). */
+	for (k = 0; k < sizeof(moved) / sizeof(moved[0]) && k < EW_MBX_MOVED_MAX; k++) {
+		struct ew_mbx_attr_right *ar = &m->v.attrs[m->v.nattrs++];
+		const struct ew_sd *usd = NULL;
 		uint32_t got;
-		char rights[64];
 
-		if (sds[i] == NULL) {
-			if (f)
-				ew_finding_evidence(f, "%s: cannot judge: %s", labels[i],
-						    why[i] ? why[i] : "?");
+		for (i = 0; i < m->ndn; i++)
+			if (m->acl[i] == &m->v.user)
+				usd = sds[i];
+		ar->name = moved[k];
+		ar->write = EW_MBX_UNKNOWN;
+		if (usd == NULL)
 			continue;
-		}
-		readable++;
-		if (dns[i] == user_dn) {
-			/* The attributes a move writes, each by its own right. */
-			for (k = 0; k < sizeof(moved) / sizeof(moved[0]); k++) {
-				got = ew_sd_access(sds[i], m->sids, m->nsids, NULL, NULL,
-						   EW_DS_WRITE_PROP, NULL);
-				if (!(got & EW_DS_WRITE_PROP)) {
-					/* Look for a per-attribute grant before saying no. */
-					const struct ew_dir_entry *se = schema_entry(in->schema,
-										     moved[k]);
-					const struct ew_dir_attr *g1 = se ? ew_dir_entry_attr(
-						se, "schemaIDGUID") : NULL;
-					const struct ew_dir_attr *g2 = se ? ew_dir_entry_attr(
-						se, "attributeSecurityGUID") : NULL;
+		got = ew_sd_access(usd, m->sids, m->nsids, NULL, NULL, EW_DS_WRITE_PROP, NULL);
+		if (!(got & EW_DS_WRITE_PROP) && m->schema) {
+			const struct ew_dir_entry *se = schema_entry(m->schema, moved[k]);
+			const struct ew_dir_attr *g1 = se ? ew_dir_entry_attr(se, "schemaIDGUID") :
+						       NULL;
+			const struct ew_dir_attr *g2 = se ? ew_dir_entry_attr(
+				se, "attributeSecurityGUID") : NULL;
 
-					if (g1 && g1->nvalues && g1->values[0].len == 16)
-						got = ew_sd_access(sds[i], m->sids, m->nsids,
-							(const unsigned char *)g1->values[0].val,
-							g2 && g2->nvalues && g2->values[0].len == 16 ?
-							(const unsigned char *)g2->values[0].val :
-							NULL, EW_DS_WRITE_PROP, NULL);
-				}
-				json_array_append_new(m->rights, json_pack("{s:s, s:s, s:b}",
-					"object", "user", "right", moved[k],
-					"granted", (got & EW_DS_WRITE_PROP) != 0));
-				if (!(got & EW_DS_WRITE_PROP)) {
-					cannot_write++;
-					if (f)
-						ew_finding_evidence(f, "cannot write %s on the user",
-								    moved[k]);
-				}
-			}
-			continue;
+			if (g1 && g1->nvalues && g1->values[0].len == 16)
+				got = ew_sd_access(usd, m->sids, m->nsids,
+					(const unsigned char *)g1->values[0].val,
+					g2 && g2->nvalues && g2->values[0].len == 16 ?
+					(const unsigned char *)g2->values[0].val : NULL,
+					EW_DS_WRITE_PROP, NULL);
 		}
-		got = ew_sd_access(sds[i], m->sids, m->nsids, NULL, NULL, EW_DS_FULL_CONTROL,
-				   NULL);
-		ew_sd_rights_text(got, rights, sizeof(rights));
-		json_array_append_new(m->rights, json_pack("{s:s, s:o, s:s, s:b}", "object",
-							   labels[i], "dn", ew_json_string_clean(dns[i]),
-							   "rights", rights, "full_control",
-							   got == EW_DS_FULL_CONTROL));
-		if (f)
-			ew_finding_evidence(f, "%s: %s", labels[i], got == EW_DS_FULL_CONTROL ?
-					    "Full Control" : got ? rights : "no rights");
-		if (got == EW_DS_FULL_CONTROL) {
-			if (dns[i] == (org ? org->dn : NULL))
-				full_org = 1;
-			else if (ag_new && dns[i] == ag_new->dn)
-				full_new = 1;
-			else if (ag_old && dns[i] == ag_old->dn)
-				full_old = 1;
-			/* the servers are shown; their rights come from their groups */
-		}
+		/* No general right and no schema entry read: not judged. */
+		if ((got & EW_DS_WRITE_PROP) || m->schema)
+			ar->write = got & EW_DS_WRITE_PROP ? EW_MBX_YES : EW_MBX_NO;
+		if (ar->write != EW_MBX_UNKNOWN)
+			json_array_append_new(rights, json_pack("{s:s, s:s, s:b}", "object", "user",
+				"right", moved[k], "granted", ar->write == EW_MBX_YES));
 	}
-	if (f)
-		ew_finding_evidence(f, "Exchange admin groups: %zu (%s)", in_admin,
-				    in_admin ? "see the data" : "none");
-	if (readable == 0) {
-		f->severity = EW_SKIP;
-		free(f->title);
-		f->title = ew_strprintf("Whether %s could move the mailbox cannot be judged: the "
-					"descriptors cannot be read", t->mover);
-		ew_finding_remedy(f, "Run exwizard as an account that may read the Exchange "
-				  "configuration's permissions (an Exchange administrator). "
-				  "By group membership, %s is in %zu Exchange admin group(s).",
-				  t->mover, in_admin);
-	} else if (!(full_org || (full_new && (full_old || ag_old == NULL || ag_old == ag_new)))
-		   || cannot_write) {
-		f->severity = EW_FAIL;
-		free(f->title);
-		f->title = ew_strprintf("%s lacks the rights to move a mailbox", t->mover);
-		ew_finding_detail(f, "A move needs Exchange Full Administrator (Full Control) on "
-				  "the organization, or Exchange Administrator on both the "
-				  "source and target administrative groups, local administrator "
-				  "rights where the move runs, and write access to the user's "
-				  "Exchange attributes. Without them the move writes some "
-				  "attributes and not others: the half-moved mailbox of the seed, "
-				  "Kerberos logons to it fail.");
-		ew_finding_remedy(f, "Redo the move as an Exchange Full Administrator (Exchange "
-				  "System Manager, Delegate control on the organization), or "
-				  "delegate those rights to %s first; then check the user with "
-				  "this step again.", t->mover);
-	}
-	ew_step_result_add(res, f);
+	ew_mbx_rule_mover(&m->v, res);
 out:
-	mj = json_pack("{s:o, s:o, s:o}", "account", ew_json_string_clean(t->mover), "groups", m->groups,
-		       "rights", m->rights);
-	json_object_set_new(data, "mover", mj);
-	for (i = 0; i < 6; i++) {
+	json_object_set_new(data, "mover", json_pack("{s:o, s:o, s:o}", "account",
+		ew_json_string_clean(m->v.account), "groups", groups, "rights", rights));
+	for (i = 0; i < MOVER_OBJS; i++)
 		ew_sd_free(&sds[i]);
-		free(why[i]);
-	}
-	ew_dir_result_free(&tr);
-	free(m);
+	for (i = 0; i < m->nwhy; i++)
+		free(m->why[i]);
 }
 
-/* The global catalog for the map, looked up while the directory is read. */
+/*
+ * The global catalog for the map, looked up on a thread of its own while the
+ * directory is read. The thread owns everything it reads: a copy of the
+ * domain and of the run's limits (ew_dirconn_locate reads the domain, the
+ * timeout, the tries and the cancel flag, nothing else), made before it
+ * starts; the step's thread touches none of it until the join. Started only
+ * once the directory is open, so no early return leaves it running.
+ */
 struct gc_lookup {
-	struct ew_run *run;
+	struct ew_run run;		/* the copy the lookup runs with */
+	struct ew_target target;	/* only .domain set: a copy */
 	char gc[1][256];
 	char err[256];
 	size_t n;
 	pthread_t th;
-	int started;
+	int started;	/* a thread runs or ran, not joined yet */
+	int done;	/* the lookup ran (n, gc and err are its result) */
 };
 
 static void *gc_thread(void *arg)
 {
 	struct gc_lookup *g = arg;
 
-	g->n = ew_dirconn_locate(g->run, 1, g->gc, 1, g->err, sizeof(g->err));
+	g->n = ew_dirconn_locate(&g->run, 1, g->gc, 1, g->err, sizeof(g->err));
 	return NULL;
 }
 
-static size_t gc_join(struct gc_lookup *g)
+/* Copy what the lookup needs and start it; when no thread can be started,
+ * gc_result runs it on the calling thread. Out of memory: no lookup (no GC
+ * in the map). */
+static void gc_start(struct gc_lookup *g, const struct ew_run *run)
+{
+	memset(g, 0, sizeof(*g));
+	if (run->target->domain && (g->target.domain = strdup(run->target->domain)) == NULL)
+		return;
+	g->run.target = &g->target;
+	g->run.cancel = run->cancel;
+	g->run.timeout_ms = run->timeout_ms;
+	g->run.tries = run->tries;
+	g->started = pthread_create(&g->th, NULL, gc_thread, g) == 0;
+	g->done = g->started;
+}
+
+/* The lookup's result (waits for it; runs it here if no thread ran it). */
+static size_t gc_result(struct gc_lookup *g)
 {
 	if (g->started) {
 		pthread_join(g->th, NULL);
 		g->started = 0;
-	} else if (g->run) {
+	} else if (!g->done && g->run.target) {
 		gc_thread(g);
+		g->done = 1;
 	}
-	g->run = NULL;
 	return g->n;
+}
+
+/* Wait for a thread still running, free the copy. */
+static void gc_end(struct gc_lookup *g)
+{
+	if (g->started) {
+		pthread_join(g->th, NULL);
+		g->started = 0;
+	}
+	free(g->target.domain);
+	g->target.domain = NULL;
 }
 
 int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
@@ -425,20 +588,24 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	static const char *const gattrs[] = { "objectSid", "cn", NULL };
 	static const char *const sattrs[] = { "lDAPDisplayName", "schemaIDGUID",
 					      "attributeSecurityGUID", NULL };
+	static const char *const cfilter = "(|(objectClass=msExchOrganizationContainer)"
+		"(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
+		"(objectClass=msExchPrivateMDB)(objectClass=mTA))";
 	struct ew_target *t = run->target;
-	struct mover_in mv = {0};
 	struct gc_lookup gcl = {0};
+	struct batch *b1 = NULL, *b2 = NULL;
+	struct mover *mv = NULL;
+	struct cfg_build cb = { NULL, 0, 0 };
 	long rt0 = 0;
-	struct ew_dir_req spnreq;
 	struct ew_buf gfb = {0}, sfb = {0};
 	const struct ew_mbx_object *srv = NULL;
-	char *ufilter = NULL, *mfilter = NULL, *spnflt = NULL, cerr[512] = "";
-	const char *schema;
+	char *ufilter = NULL, *mfilter = NULL, *spnflt = NULL, *reader = NULL, *services = NULL;
+	const char *schema, *lists[16];
+	size_t nlists = 0;
 	struct ew_dirconn c;
 	struct ew_finding *why = NULL, *f;
-	struct ew_dir_result *ur = NULL, *cr = NULL, *sp = NULL;
-	struct ew_mbx_object *objs = NULL;
-	struct ew_mbx_config cfg = { NULL, 0 };
+	struct ew_dir_result *ur = NULL, *sp = NULL;
+	struct ew_mbx_config cfg = { NULL, 0, NULL, NULL, NULL };
 	struct ew_mbx_user u;
 	const struct ew_dir_entry *ue;
 	const struct ew_dir_attr *a;
@@ -446,6 +613,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	LDAPControl *sdctl = NULL, *ctrls[2] = { NULL, NULL };
 	const char *base, *config;
 	char err[512], *exch = NULL;
+	int ureq, creq, sreq, ereq, mreq = -1, greq = -1, screq = -1, spreq = -1, lreq[16];
 	size_t i;
 	json_t *attrs, *cons, *spns, *map;
 
@@ -454,15 +622,20 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 						       "at: give -u NAME"));
 		return 0;
 	}
-	gcl.run = run;
-	gcl.started = pthread_create(&gcl.th, NULL, gc_thread, &gcl) == 0;
 	if (ew_dirconn_open(run, 0, "MBX-ATTRS", &c, &why) != 0) {
 		ew_step_result_add(res, why);
-		gcl.run = NULL;
-		gc_join(&gcl);
 		return 0;
 	}
 	rt0 = ew_dir_round_trips(c.dir);
+	gc_start(&gcl, run);
+	b1 = calloc(1, sizeof(*b1));
+	b2 = calloc(1, sizeof(*b2));
+	mv = t->mover ? calloc(1, sizeof(*mv)) : NULL;
+	if (b1 == NULL || b2 == NULL || (t->mover && mv == NULL)) {
+		ew_step_result_add(res, ew_finding_new("MBX-ATTRS", EW_SKIP, "Out of memory"));
+		goto out;
+	}
+	reader = reader_name(run, &c);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
 	schema = ew_dir_rootdse(c.dir, "schemaNamingContext");
@@ -470,9 +643,13 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	ctrls[0] = sdctl;
 	/*
 	 * Everything that needs only the rootDSE, in one batch (one round trip):
-	 * the user, the Exchange configuration, the mover, the Exchange admin
-	 * groups, the schema entries of the attributes a move writes.
+	 * the user, the Exchange configuration (and the children of CN=Services
+	 * and of CN=Microsoft Exchange, readable or not: so that an organization
+	 * the reader may not see is not taken for none), the mover, the
+	 * Exchange admin groups, the schema entries of the attributes a move
+	 * writes.
 	 */
+	services = config ? ew_strprintf("CN=Services,%s", config) : NULL;
 	exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
 	ufilter = ew_dirconn_account_filter(t->user);
 	if (t->mover) {
@@ -486,39 +663,23 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 			ew_buf_printf(&sfb, "(lDAPDisplayName=%s)", moved[i]);
 		ew_buf_adds(&sfb, ")");
 	}
-	{
-		struct ew_dir_req reqs[5] = {
-			{ base, LDAP_SCOPE_SUBTREE, ufilter, uattrs, sdctl ? ctrls : NULL },
-			{ exch, LDAP_SCOPE_SUBTREE, "(|(objectClass=msExchOrganizationContainer)"
-			  "(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
-			  "(objectClass=msExchPrivateMDB)(objectClass=mTA))", cattrs, NULL },
-			{ base, LDAP_SCOPE_SUBTREE, mfilter, macct, NULL },
-			{ base, LDAP_SCOPE_SUBTREE, gfb.data, gattrs, NULL },
-			{ schema, LDAP_SCOPE_ONELEVEL, sfb.data, sattrs, NULL },
-		};
-		struct ew_dir_result *rs[5] = {0};
-		char *errs[5] = {0};
-
-		if (base && ufilter)
-			ew_dir_search_many(c.dir, reqs, t->mover && mfilter && gfb.data &&
-					   sfb.data ? 5 : 2, rs, errs, err, sizeof(err));
-		ur = rs[0];
-		cr = rs[1];
-		mv.account = rs[2];
-		mv.groups = rs[3];
-		mv.schema = rs[4];
-		snprintf(err, sizeof(err), "%s", errs[0] ? errs[0] : base ? "out of memory" :
-			 "no defaultNamingContext");
-		if (cr == NULL)
-			snprintf(cerr, sizeof(cerr), "%s", errs[1] ? errs[1] : "no "
-				 "configurationNamingContext");
-		for (i = 0; i < 5; i++)
-			free(errs[i]);
+	ureq = batch_add(b1, base, LDAP_SCOPE_SUBTREE, ufilter, uattrs, sdctl ? ctrls : NULL);
+	creq = batch_add(b1, exch, LDAP_SCOPE_SUBTREE, cfilter, cattrs, NULL);
+	sreq = batch_add(b1, services, LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs, NULL);
+	ereq = batch_add(b1, exch, LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs, NULL);
+	if (t->mover) {
+		mreq = batch_add(b1, base, LDAP_SCOPE_SUBTREE, mfilter, macct, NULL);
+		greq = batch_add(b1, base, LDAP_SCOPE_SUBTREE, gfb.data, gattrs, NULL);
+		screq = batch_add(b1, schema, LDAP_SCOPE_ONELEVEL, sfb.data, sattrs, NULL);
 	}
+	if (ureq >= 0)
+		batch_run(c.dir, b1);
+	ur = batch_result(b1, ureq);
 	if (ur == NULL) {
 		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "The user could not be looked up");
 		if (f)
-			ew_finding_evidence(f, "%s", err);
+			ew_finding_evidence(f, "%s", batch_error(b1, ureq) ? batch_error(b1, ureq) :
+					    base ? "out of memory" : "no defaultNamingContext");
 		ew_step_result_add(res, f);
 		goto out;
 	}
@@ -557,6 +718,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	if (a && a->nvalues)
 		ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
 				   &u.sid);
+	json_object_set_new(res->data, "read_as", ew_json_string_clean(reader));
 
 	if (!ew_mbx_has_mailbox(&u)) {
 		f = ew_finding_new("MBX-ATTRS", EW_INFO, "%s has no Exchange mailbox (no homeMDB)",
@@ -567,31 +729,27 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		ew_step_result_add(res, f);
 		goto data;
 	}
-	/* The Exchange configuration: organization, groups, servers, databases, MTAs. */
-	if (cr && cr->nentries) {
-		objs = calloc(cr->nentries, sizeof(*objs));
-		for (i = 0; objs && i < cr->nentries; i++) {
-			objs[i].dn = cr->entries[i].dn;
-			objs[i].kind = kind_of(&cr->entries[i]);
-			objs[i].legacy_dn = first(&cr->entries[i], "legacyExchangeDN");
-			objs[i].name = first(&cr->entries[i], "cn");
-		}
-		cfg.objects = objs;
-		cfg.n = objs ? cr->nentries : 0;
+	/* The Exchange configuration: organization, groups, servers, databases,
+	 * MTAs, and what of it could not be read. */
+	cfg_add_entries(&cb, batch_result(b1, creq));
+	cfg_add_listing(&cb, services, batch_result(b1, sreq));
+	cfg_add_listing(&cb, exch, batch_result(b1, ereq));
+	cfg.objects = cb.objs;
+	cfg.n = cb.n;
+	cfg.reader = reader;
+	cfg.root = exch;
+	if (batch_result(b1, creq) == NULL) {
+		snprintf(err, sizeof(err), "%s", batch_error(b1, creq) ? batch_error(b1, creq) :
+			 "no configurationNamingContext");
+		cfg.error = err;
 	}
 	ew_mbx_rule_attrs(&u, res);
-	if (cfg.n == 0) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "No Exchange organization found in "
-				   "the configuration naming context");
-		if (f)
-			ew_finding_evidence(f, "%s: %s", exch ? exch : "?", cr ? "nothing there" :
-					    cerr);
-		ew_step_result_add(res, f);
-	} else {
-		ew_mbx_rule_consistent(&u, &cfg, res);
-	}
-	/* The mailbox server's computer account (its SPNs, for the map): in the
-	 * mover check's batch when there is one. */
+	/*
+	 * The second batch: the mover's tokenGroups and the DACLs its verdict
+	 * needs; the mailbox server's computer account (its SPNs, for the map);
+	 * and, when homeMDB or homeMTA was not read, the containers on the way
+	 * to it, so that missing is told from not readable.
+	 */
 	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
 	if (srv && srv->name && base) {
 		char *n = ew_dir_filter_escape(srv->name, strlen(srv->name));
@@ -599,23 +757,35 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		spnflt = n ? ew_strprintf("(&(objectClass=computer)(cn=%s))", n) : NULL;
 		free(n);
 	}
-	spnreq.base = base;
-	spnreq.scope = LDAP_SCOPE_SUBTREE;
-	spnreq.filter = spnflt;
-	spnreq.attrs = spnattrs;
-	spnreq.ctrls = NULL;
-	mv.extra = &spnreq;
-	mv.nextra = spnflt ? 1 : 0;
-	mv.extra_out = &sp;
-	if (t->mover) {
-		mover_check(c.dir, &mv, ue->dn, t, &cfg, &u, res, res->data);
+	if (mv) {
+		mv->account = batch_result(b1, mreq);
+		mv->account_err = batch_error(b1, mreq);
+		mv->groups = batch_result(b1, greq);
+		mv->schema = batch_result(b1, screq);
+		mover_prepare(mv, t, &cfg, &u, b2, sdctl ? ctrls : NULL);
+	}
+	spreq = batch_add(b2, base, LDAP_SCOPE_SUBTREE, spnflt, spnattrs, NULL);
+	list_path(&cfg, u.home_mdb, lists, &nlists, 16);
+	list_path(&cfg, u.home_mta, lists, &nlists, 16);
+	for (i = 0; i < nlists; i++)
+		lreq[i] = batch_add(b2, lists[i], LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs,
+				    NULL);
+	batch_run(c.dir, b2);
+	sp = batch_result(b2, spreq);
+	/* Twice: a container's own readability comes from its parent's listing,
+	 * which may come later in the list. */
+	for (i = 0; i < 2 * nlists; i++)
+		cfg_add_listing(&cb, lists[i % nlists], batch_result(b2, lreq[i % nlists]));
+	cfg.objects = cb.objs;
+	cfg.n = cb.n;
+	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
+	ew_mbx_rule_consistent(&u, &cfg, res);
+	if (mv) {
+		mover_judge(mv, b2, res, res->data);
 	} else {
 		ew_step_result_add(res, ew_finding_new("MBX-MOVER", EW_SKIP, "No mover given "
 						       "(-m NAME: the account that moved the "
 						       "mailbox)"));
-		if (spnflt && ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, spnflt, spnattrs,
-					    NULL, &sp, err, sizeof(err)) != 0)
-			ew_dir_result_free(&sp);
 	}
 data:
 	/* MBX-PROTECTED: adminCount and a DACL protected from inheritance. */
@@ -687,7 +857,7 @@ data:
 	{
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
 		char (*gc)[256] = gcl.gc;
-		size_t ngc = gc_join(&gcl);
+		size_t ngc = gc_result(&gcl);
 
 		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", ew_json_string_clean(c.host),
 				"gc", ngc ? ew_json_string_clean(gc[0]) : json_null(),
@@ -710,24 +880,26 @@ data:
 out:
 	json_object_set_new(res->data, "ldap_requests",
 			    json_integer(ew_dir_round_trips(c.dir) - rt0));
-	gcl.run = NULL;
-	gc_join(&gcl);
+	gc_end(&gcl);
 	if (sdctl)
 		ldap_control_free(sdctl);
 	free(proxies);
-	free(objs);
+	free(cb.objs);
 	free(exch);
+	free(services);
+	free(reader);
 	free(ufilter);
 	free(mfilter);
 	free(spnflt);
 	ew_buf_reset(&gfb);
 	ew_buf_reset(&sfb);
-	ew_dir_result_free(&mv.account);
-	ew_dir_result_free(&mv.groups);
-	ew_dir_result_free(&mv.schema);
-	ew_dir_result_free(&ur);
-	ew_dir_result_free(&cr);
-	ew_dir_result_free(&sp);
+	if (b2)
+		batch_free(b2);
+	if (b1)
+		batch_free(b1);
+	free(b1);
+	free(b2);
+	free(mv);
 	ew_dirconn_close(&c);
 	return 0;
 }

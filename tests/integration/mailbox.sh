@@ -3,6 +3,29 @@
 # (and the SD_FLAGS control) as the independent oracle. Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
+
+# No ticket at all (the normal case when Kerberos is what is broken): the
+# step says so and ends, 50 times in a row, with no signal and no sanitizer
+# report. Half the runs name a cache that does not exist, half an empty one.
+: >"$work/cc-empty"
+runs=0
+bad=0
+skips=0
+while [ "$runs" -lt 50 ]; do
+	if [ $((runs % 2)) -eq 0 ]; then cc="FILE:$work/cc-none"; else cc="FILE:$work/cc-empty"; fi
+	inlab env KRB5CCNAME="$cc" "$exw" check -u bob --dc "$EXWIZ_LAB_DC" mailbox --json \
+		--no-transcript >"$work/nt.json" 2>"$work/nt.err"
+	rc=$?
+	runs=$((runs + 1))
+	if [ "$rc" -ge 128 ] || grep -Eq 'Sanitizer|runtime error' "$work/nt.err"; then
+		bad=$((bad + 1))
+		echo "# run $runs: exit $rc $(grep -Em1 'Sanitizer|runtime error' "$work/nt.err")"
+	elif findings MBX-ATTRS skip "$work/nt.json" | grep -q 'no Kerberos ticket'; then
+		skips=$((skips + 1))
+	fi
+done
+[ "$bad" -eq 0 ] && [ "$skips" -eq "$runs" ]
+ok $? "no ticket: $runs runs of the mailbox step, $bad ended by a signal or a sanitizer report, $skips said there is no ticket to bind with"
 adm="FILE:$work/cc-admin"
 inlab env KRB5CCNAME="$adm" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
 ok $? "kinit Administrator (an account that may read the Exchange permissions)"
@@ -63,9 +86,83 @@ ok $? "a user without a mailbox: a clear INFO finding"
 inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m nosuchmover --json --no-transcript >"$work/x.json" 2>/dev/null
 findings MBX-MOVER fail "$work/x.json" | grep -q 'No account nosuchmover'
 ok $? "a mover that does not exist: a clear finding"
-inlab env KRB5CCNAME="FILE:$work/cc-alice" "$exw" check mailbox -u carol -m junior --json --no-transcript >"$work/a.json" 2>/dev/null
-findings MBX-MOVER skip "$work/a.json" | grep -q 'cannot be judged' ||
-	findings MBX-MOVER fail "$work/a.json" | grep -q 'junior lacks'
-ok $? "as alice (no right to read the configuration's DACLs): a clear skip, or a verdict from what can be read"
+# An ordinary user. What alice may read of the Exchange configuration,
+# measured with ldapsearch as the oracle: the organization comes back by
+# its DN alone (no objectClass), where Administrator reads its class.
+inlab env KRB5CCNAME="FILE:$work/cc-alice" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI \
+	-b "$org" -s base '(objectClass=*)' objectClass >"$work/org-alice.ldif" 2>&1
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI \
+	-b "$org" -s base '(objectClass=*)' objectClass >"$work/org-adm.ldif" 2>&1
+grep -q "^dn: $org" "$work/org-alice.ldif" && ! grep -q '^objectClass' "$work/org-alice.ldif" &&
+	grep -q '^objectClass: msExchOrganizationContainer' "$work/org-adm.ldif"
+ok $? "oracle: as alice the organization is there but not readable (as Administrator it is)"
+
+# alice_run ARGS: the mailbox step with alice's cache.
+alice_run() {
+	inlab env KRB5CCNAME="FILE:$work/cc-alice" "$exw" check mailbox "$@" --json --no-transcript
+}
+alice_run -u carol -m operator >"$work/ao.json" 2>/dev/null
+findings MBX-MOVER skip "$work/ao.json" >"$work/ao-mover"
+sed 's/^/# /' "$work/ao-mover"
+grep -q 'Whether operator could move the mailbox cannot be judged: the permissions it needs are not readable as alice@EXWIZ.TEST' "$work/ao-mover" &&
+	grep -q "the organization: not identified: $org is there, not readable as alice@EXWIZ.TEST" "$work/ao-mover" &&
+	[ -z "$(findings MBX-MOVER fail "$work/ao.json")" ] && [ -z "$(findings MBX-MOVER pass "$work/ao.json")" ]
+ok $? "as alice, mover operator: MBX-MOVER is a skip that says the permissions are not readable as alice (not a fail)"
+py 'import json,sys
+r=json.load(open(sys.argv[1]))
+f=[f for s in r["steps"] for f in s["findings"] if f["check"]=="MBX-MOVER"][0]
+rem=f.get("remedy") or ""
+sys.exit(0 if "--kinit" in rem and "--simple-bind" in rem and "Exchange administrator" in rem else 1)' "$work/ao.json"
+ok $? "... and says how to read them (an Exchange administrator, --kinit, --simple-bind)"
+
+alice_run -u carol -m junior >"$work/a.json" 2>/dev/null
+findings MBX-CONSISTENT skip "$work/a.json" >"$work/a-cons"
+sed 's/^/# /' "$work/a-cons"
+grep -q 'homeMDB cannot be compared with the Exchange configuration (not readable as alice@EXWIZ.TEST)' "$work/a-cons" &&
+	grep -q "$org: there, not readable as alice@EXWIZ.TEST" "$work/a-cons" &&
+	! grep -rq 'No Exchange organization\|nothing there' "$work/a.json"
+ok $? "as alice: MBX-CONSISTENT names the organization as there and not readable as alice, never 'not found'"
+findings MBX-CONSISTENT fail "$work/a.json" >"$work/a-fail"
+[ "$(grep -c '^[^ ]' "$work/a-fail")" -eq 1 ] && grep -q 'No mailbox security descriptor' "$work/a-fail"
+ok $? "as alice: the one MBX-CONSISTENT failure is what carol's own entry shows (no mailbox security descriptor)"
+findings MBX-MOVER fail "$work/a.json" >"$work/a-mover"
+grep -q 'junior lacks the rights' "$work/a-mover" && grep -q 'cannot write homeMDB on the user' "$work/a-mover" &&
+	grep -q 'the organization: not identified: .*not readable as alice@EXWIZ.TEST' "$work/a-mover"
+ok $? "as alice, mover junior: fails on carol's DACL, which alice may read, and says the organization's could not be read"
+
+# Whose name: the identity that read, not the cache's owner.
+pw="$work/pw"
+cp "$EXWIZ_LAB_PASSWORD_FILE" "$pw"
+chmod 600 "$pw"
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m operator --kinit alice \
+	--password-file "$pw" --json --no-transcript >"$work/ka.json" 2>/dev/null
+# read_as REPORT: who the mailbox step says read the directory.
+read_as() {
+	py 'import json,sys
+d=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="mailbox"][0]
+print(d["data"].get("read_as")); [print(f["title"], *f["evidence"]) for f in d["findings"]]' "$1" 2>/dev/null
+}
+findings MBX-MOVER skip "$work/ka.json" | grep -q 'not readable as alice@EXWIZ.TEST' &&
+	[ "$(read_as "$work/ka.json" | head -1)" = alice@EXWIZ.TEST ] &&
+	! read_as "$work/ka.json" | grep -q 'Administrator@'
+ok $? "--kinit alice over Administrator's cache: read as alice, and said so"
+adn=$(inlab env KRB5CCNAME="FILE:$work/cc-alice" ldapsearch -Q -LLL -Y GSSAPI -b "$EXWIZ_LAB_BASE_DN" \
+	'(sAMAccountName=alice)' dn | sed -n 's/^dn: //p')
+inlab env KRB5CCNAME="FILE:$work/none" "$exw" check mailbox -u carol -m operator \
+	--simple-bind "$adn" --password-file "$pw" --json --no-transcript >"$work/sa.json" 2>/dev/null
+[ "$(read_as "$work/sa.json" | head -1)" = "$adn" ] &&
+	findings MBX-MOVER skip "$work/sa.json" | grep -q "not readable as $adn" &&
+	findings MBX-CONSISTENT skip "$work/sa.json" | grep -q "not readable as $adn"
+ok $? "--simple-bind as alice's DN: the bind DN is who could not read ($adn)"
+
+# The way out works: --kinit Administrator over alice's cache reads it all.
+cp "$EXWIZ_LAB_ADMIN_PASSWORD_FILE" "$work/apw"
+chmod 600 "$work/apw"
+inlab env KRB5CCNAME="FILE:$work/cc-alice" "$exw" check mailbox -u carol -m operator \
+	--kinit Administrator --password-file "$work/apw" --json --no-transcript >"$work/ka2.json" 2>/dev/null
+findings MBX-CONSISTENT fail "$work/ka2.json" | grep -q 'msExchHomeServerName names another server' &&
+	findings MBX-MOVER pass "$work/ka2.json" | grep -q 'operator could have moved the mailbox' &&
+	[ -z "$(findings MBX-CONSISTENT skip "$work/ka2.json")" ]
+ok $? "the way out: --kinit Administrator over alice's cache gives the verdicts Administrator's cache gives"
 
 finish

@@ -62,28 +62,31 @@
 #define FIX_ORG "tests/fuzz/seeds/fuzz_secdesc/organization.bin"
 
 static const struct ew_mbx_object LAB_OBJECTS[] = {
-	{ EXCH, EW_MBX_OTHER, NULL, "Microsoft Exchange" },
-	{ ORG, EW_MBX_ORG, LEG_ORG, "EXWIZ" },
-	{ AGS, EW_MBX_OTHER, NULL, "Administrative Groups" },
-	{ AG_NEW, EW_MBX_ADMIN_GROUP, LEG_AG_NEW, "First Administrative Group" },
-	{ SERVERS_NEW, EW_MBX_OTHER, NULL, "Servers" },
-	{ EXCH1, EW_MBX_SERVER, LEG_EXCH1, "EXCH1" },
-	{ EXCH1_IS, EW_MBX_OTHER, NULL, "InformationStore" },
-	{ EXCH1_SG, EW_MBX_OTHER, NULL, "First Storage Group" },
+	{ EXCH, EW_MBX_OTHER, NULL, "Microsoft Exchange", 0, 1 },
+	{ ORG, EW_MBX_ORG, LEG_ORG, "EXWIZ", 0, 1 },
+	{ AGS, EW_MBX_OTHER, NULL, "Administrative Groups", 0, 1 },
+	{ AG_NEW, EW_MBX_ADMIN_GROUP, LEG_AG_NEW, "First Administrative Group", 0, 1 },
+	{ SERVERS_NEW, EW_MBX_OTHER, NULL, "Servers", 0, 1 },
+	{ EXCH1, EW_MBX_SERVER, LEG_EXCH1, "EXCH1", 0, 1 },
+	{ EXCH1_IS, EW_MBX_OTHER, NULL, "InformationStore", 0, 1 },
+	{ EXCH1_SG, EW_MBX_OTHER, NULL, "First Storage Group", 0, 1 },
 	{ EXCH1_DB, EW_MBX_DATABASE, LEG_EXCH1 "/cn=Microsoft Private MDB",
-	  "Mailbox Store (EXCH1)" },
-	{ EXCH1_MTA, EW_MBX_MTA, LEG_EXCH1 "/cn=Microsoft MTA", "Microsoft MTA" },
-	{ AG_OLD, EW_MBX_ADMIN_GROUP, LEG_AG_OLD, "OLDSITE" },
-	{ SERVERS_OLD, EW_MBX_OTHER, NULL, "Servers" },
-	{ EX55, EW_MBX_SERVER, LEG_EX55, "EX55" },
-	{ EX55_IS, EW_MBX_OTHER, NULL, "InformationStore" },
+	  "Mailbox Store (EXCH1)", 0, 1 },
+	{ EXCH1_MTA, EW_MBX_MTA, LEG_EXCH1 "/cn=Microsoft MTA", "Microsoft MTA", 0, 1 },
+	{ AG_OLD, EW_MBX_ADMIN_GROUP, LEG_AG_OLD, "OLDSITE", 0, 1 },
+	{ SERVERS_OLD, EW_MBX_OTHER, NULL, "Servers", 0, 1 },
+	{ EX55, EW_MBX_SERVER, LEG_EX55, "EX55", 0, 1 },
+	{ EX55_IS, EW_MBX_OTHER, NULL, "InformationStore", 0, 1 },
 	{ EX55_DB, EW_MBX_DATABASE, LEG_EX55 "/cn=Microsoft Private MDB",
-	  "Private Information Store (EX55)" },
-	{ EX55_MTA, EW_MBX_MTA, LEG_EX55 "/cn=Microsoft MTA", "Microsoft MTA" },
+	  "Private Information Store (EX55)", 0, 1 },
+	{ EX55_MTA, EW_MBX_MTA, LEG_EX55 "/cn=Microsoft MTA", "Microsoft MTA", 0, 1 },
 };
 
+/* As an administrator reads it: every object readable, every container
+ * listed in full. */
+#define LAB_READER "Administrator@EXWIZ.TEST"
 static const struct ew_mbx_config LAB = {
-	LAB_OBJECTS, sizeof(LAB_OBJECTS) / sizeof(LAB_OBJECTS[0])
+	LAB_OBJECTS, sizeof(LAB_OBJECTS) / sizeof(LAB_OBJECTS[0]), LAB_READER, EXCH, NULL
 };
 
 static const char *const ALICE_PROXIES[] = {
@@ -370,17 +373,18 @@ static void test_ancestor(void **state)
  * walk that splits at every ',' would try ("b,CN=Servers,...").
  */
 static const struct ew_mbx_object ESC_OBJECTS[] = {
-	{ AG_NEW, EW_MBX_ADMIN_GROUP, LEG_AG_NEW, "First Administrative Group" },
-	{ SERVERS_NEW, EW_MBX_OTHER, NULL, "Servers" },
-	{ "b," SERVERS_NEW, EW_MBX_ADMIN_GROUP, NULL, "decoy" },
-	{ "CN=a\\,b," SERVERS_NEW, EW_MBX_SERVER, NULL, "a,b" },
-	{ "CN=DB,CN=InformationStore,CN=a\\,b," SERVERS_NEW, EW_MBX_DATABASE, NULL, "DB" },
-	{ "CN=x\\\\," SERVERS_NEW, EW_MBX_SERVER, NULL, "x\\" },
+	{ AG_NEW, EW_MBX_ADMIN_GROUP, LEG_AG_NEW, "First Administrative Group", 0, 0 },
+	{ SERVERS_NEW, EW_MBX_OTHER, NULL, "Servers", 0, 0 },
+	{ "b," SERVERS_NEW, EW_MBX_ADMIN_GROUP, NULL, "decoy", 0, 0 },
+	{ "CN=a\\,b," SERVERS_NEW, EW_MBX_SERVER, NULL, "a,b", 0, 0 },
+	{ "CN=DB,CN=InformationStore,CN=a\\,b," SERVERS_NEW, EW_MBX_DATABASE, NULL, "DB", 0, 0 },
+	{ "CN=x\\\\," SERVERS_NEW, EW_MBX_SERVER, NULL, "x\\", 0, 0 },
 };
 
 static void test_ancestor_escaped(void **state)
 {
-	const struct ew_mbx_config c = { ESC_OBJECTS, sizeof(ESC_OBJECTS) / sizeof(ESC_OBJECTS[0]) };
+	const struct ew_mbx_config c = { ESC_OBJECTS, sizeof(ESC_OBJECTS) / sizeof(ESC_OBJECTS[0]),
+					 NULL, NULL, NULL };
 	const struct ew_mbx_object *o;
 
 	(void)state;
@@ -1030,6 +1034,506 @@ static void test_findings_clean(void **state)
 	ew_step_result_free(&res);
 }
 
+/* ---- what the reader could not read ---- */
+
+#define SERVICES "CN=Services," CONFIG
+#define ALICE_READER "alice@EXWIZ.TEST"
+
+/*
+ * The lab as alice reads it (measured with ldapsearch): CN=Services and
+ * CN=Microsoft Exchange are readable and listed; the organization comes
+ * back by its DN only (no attributes, no children); nothing below it.
+ */
+static const struct ew_mbx_object ALICE_VIEW_OBJECTS[] = {
+	{ SERVICES, EW_MBX_OTHER, NULL, NULL, 0, 1 },
+	{ EXCH, EW_MBX_OTHER, NULL, "Microsoft Exchange", 0, 1 },
+	{ ORG, EW_MBX_OTHER, NULL, NULL, 1, 0 },
+};
+static const struct ew_mbx_config ALICE_VIEW = {
+	ALICE_VIEW_OBJECTS, sizeof(ALICE_VIEW_OBJECTS) / sizeof(ALICE_VIEW_OBJECTS[0]),
+	ALICE_READER, EXCH, NULL
+};
+
+/* A copy of the lab configuration the test may change; free() it. */
+static struct ew_mbx_object *lab_copy(struct ew_mbx_config *c)
+{
+	struct ew_mbx_object *o = malloc(sizeof(LAB_OBJECTS));
+
+	assert_non_null(o);
+	memcpy(o, LAB_OBJECTS, sizeof(LAB_OBJECTS));
+	*c = LAB;
+	c->objects = o;
+	return o;
+}
+
+static struct ew_mbx_object *lab_object(struct ew_mbx_object *objs, const char *dn)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(LAB_OBJECTS) / sizeof(LAB_OBJECTS[0]); i++)
+		if (strcmp(objs[i].dn, dn) == 0)
+			return &objs[i];
+	fail_msg("no %s in the lab configuration", dn);
+	return NULL;
+}
+
+static struct ew_step_result *consistent_in(const struct ew_mbx_user *u,
+					    const struct ew_mbx_config *c)
+{
+	struct ew_step_result *res = new_res();
+
+	ew_mbx_rule_consistent(u, c, res);
+	tu_assert_findings_clean(res);
+	return res;
+}
+
+static void test_parent_and_lookup(void **state)
+{
+	const struct ew_mbx_object *at;
+	struct ew_mbx_config c;
+	struct ew_mbx_object *objs;
+
+	(void)state;
+	assert_string_equal(ew_mbx_parent(EXCH1), SERVERS_NEW);
+	assert_string_equal(ew_mbx_parent("CN=a\\,b," SERVERS_NEW), SERVERS_NEW);
+	assert_null(ew_mbx_parent("DC=test"));
+	assert_null(ew_mbx_parent(NULL));
+
+	/* as an administrator: there, or not there */
+	assert_int_equal(ew_mbx_lookup(&LAB, EXCH1_DB, &at), EW_MBX_READ);
+	assert_string_equal(at->dn, EXCH1_DB);
+	assert_int_equal(ew_mbx_lookup(&LAB, "CN=GONE," EXCH1_SG, &at), EW_MBX_ABSENT);
+	assert_string_equal(at->dn, EXCH1_SG);
+	assert_int_equal(ew_mbx_lookup(&LAB, "CN=DB,CN=SG,CN=InformationStore,CN=GONE,"
+				       SERVERS_NEW, &at), EW_MBX_ABSENT);
+	assert_string_equal(at->dn, SERVERS_NEW);
+	/* outside CN=Microsoft Exchange there is no Exchange object */
+	assert_int_equal(ew_mbx_lookup(&LAB, ALICE_DN, &at), EW_MBX_ABSENT);
+	assert_null(at);
+
+	/* as alice: the organization is there, nothing below it can be seen */
+	assert_int_equal(ew_mbx_lookup(&ALICE_VIEW, ORG, &at), EW_MBX_NOT_READABLE);
+	assert_string_equal(at->dn, ORG);
+	assert_int_equal(ew_mbx_lookup(&ALICE_VIEW, EXCH1_DB, &at), EW_MBX_NOT_READABLE);
+	assert_string_equal(at->dn, ORG);
+	assert_int_equal(ew_mbx_lookup(&ALICE_VIEW, "CN=Other," EXCH, &at), EW_MBX_ABSENT);
+	assert_int_equal(ew_mbx_lookup(&ALICE_VIEW, EXCH, &at), EW_MBX_READ);
+
+	/* a readable container not listed in full proves nothing about its children */
+	objs = lab_copy(&c);
+	lab_object(objs, EXCH1_SG)->listed = 0;
+	assert_int_equal(ew_mbx_lookup(&c, "CN=GONE," EXCH1_SG, &at), EW_MBX_NOT_READABLE);
+	assert_string_equal(at->dn, EXCH1_SG);
+	assert_int_equal(ew_mbx_lookup(&c, EXCH1_DB, NULL), EW_MBX_READ);
+	/* nothing above it came back at all */
+	c.root = NULL;
+	assert_int_equal(ew_mbx_lookup(&c, "CN=x,DC=elsewhere", &at), EW_MBX_NOT_READABLE);
+	assert_null(at);
+	free(objs);
+}
+
+/*
+ * As alice: the organization exists and may not be read. Nothing of the
+ * configuration is said to be missing; the comparisons are one skip that
+ * names the organization and alice; what the user object itself shows (no
+ * mailbox security descriptor) still counts.
+ */
+static void test_consistent_org_not_readable(void **state)
+{
+	struct ew_mbx_user u = carol();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+	unsigned char *sd;
+	size_t len;
+
+	(void)state;
+	res = consistent_in(&u, &ALICE_VIEW);
+	assert_int_equal(res->nfindings, 2);
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "homeMDB cannot be compared");
+	assert_non_null(strstr(f->title, "not readable as " ALICE_READER));
+	need_evidence(f, "homeMDB: " EXCH1_DB);
+	need_evidence(f, ORG ": there, not readable as " ALICE_READER);
+	assert_non_null(f->remedy);
+	assert_non_null(strstr(f->remedy, "--kinit"));
+	assert_non_null(strstr(f->remedy, "--simple-bind"));
+	need(res, "MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor");
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_PASS), 0);
+	ew_step_result_free(&res);
+
+	/* a healthy mailbox read as alice: not a pass, a skip */
+	u = alice();
+	sd = slurp_fixture(FIX_ALICE, &len);
+	u.sd = sd;
+	u.sdlen = len;
+	res = consistent_in(&u, &ALICE_VIEW);
+	assert_int_equal(res->nfindings, 1);
+	need(res, "MBX-CONSISTENT", EW_SKIP, "homeMDB cannot be compared");
+	assert_int_equal(ew_step_result_worst(res), EW_ST_SKIP);
+	ew_step_result_free(&res);
+
+	/* the configuration could not be searched at all */
+	{
+		struct ew_mbx_config c = { NULL, 0, ALICE_READER, EXCH, "timed out" };
+
+		res = consistent_in(&u, &c);
+		assert_int_equal(res->nfindings, 1);
+		f = need(res, "MBX-CONSISTENT", EW_SKIP, "homeMDB cannot be compared");
+		need_evidence(f, "could not be searched: timed out");
+		ew_step_result_free(&res);
+	}
+	free(sd);
+}
+
+/* No Exchange organization where the reader could have seen one: homeMDB
+ * names no database, and the evidence says why. */
+static void test_consistent_no_organization(void **state)
+{
+	static const struct ew_mbx_object no_exch[] = {
+		{ SERVICES, EW_MBX_OTHER, NULL, NULL, 0, 1 },
+	};
+	static const struct ew_mbx_object empty_exch[] = {
+		{ SERVICES, EW_MBX_OTHER, NULL, NULL, 0, 1 },
+		{ EXCH, EW_MBX_OTHER, NULL, NULL, 0, 1 },
+	};
+	static const struct ew_mbx_object hidden_exch[] = {
+		{ SERVICES, EW_MBX_OTHER, NULL, NULL, 0, 1 },
+		{ EXCH, EW_MBX_OTHER, NULL, NULL, 1, 0 },
+	};
+	struct ew_mbx_config c = { no_exch, 1, ALICE_READER, EXCH, NULL };
+	struct ew_mbx_user u = alice();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	res = consistent_in(&u, &c);
+	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox database");
+	need_evidence(f, "no Exchange organization in this forest: there is no CN=Microsoft "
+		      "Exchange under CN=Services");
+	need_evidence(f, "read in full as " ALICE_READER);
+	ew_step_result_free(&res);
+
+	c.objects = empty_exch;
+	c.n = 2;
+	res = consistent_in(&u, &c);
+	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox database");
+	need_evidence(f, "CN=Microsoft Exchange holds none");
+	ew_step_result_free(&res);
+
+	/* CN=Microsoft Exchange there but not readable: no claim */
+	c.objects = hidden_exch;
+	res = consistent_in(&u, &c);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 1);	/* the descriptor */
+	need(res, "MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor");
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "homeMDB cannot be compared");
+	need_evidence(f, EXCH ": there, not readable as " ALICE_READER);
+	ew_step_result_free(&res);
+}
+
+/*
+ * The server's legacyExchangeDN did not come back: msExchHomeServerName is
+ * not compared (a skip that says so), never "names another server"; the
+ * other comparisons that can still be made are.
+ */
+static void test_consistent_server_legacy_not_read(void **state)
+{
+	struct ew_mbx_user u = carol();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+	struct ew_mbx_config c;
+	struct ew_mbx_object *objs;
+	unsigned char *sd;
+	size_t len;
+
+	(void)state;
+	objs = lab_copy(&c);
+	lab_object(objs, EXCH1)->legacy_dn = NULL;
+	res = consistent_in(&u, &c);
+	for (len = 0; len < res->nfindings; len++)
+		assert_null(strstr(res->findings[len]->title, "names another server"));
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "msExchHomeServerName cannot be compared");
+	assert_non_null(strstr(f->title, "not readable as " LAB_READER));
+	need_evidence(f, "homeMDB is on EXCH1: no legacyExchangeDN came back");
+	need_evidence(f, "msExchHomeServerName: " LEG_EX55);
+	assert_null(evidence(f, "(?)"));
+	/* the group's legacyExchangeDN still shows the old site */
+	f = need(res, "MBX-CONSISTENT", EW_FAIL, "legacyExchangeDN is still in the old");
+	need_evidence(f, "the mailbox server's group: " LEG_AG_NEW);
+	need(res, "MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA");
+	ew_step_result_free(&res);
+
+	/* neither the server's nor its group's: that comparison is a skip too */
+	lab_object(objs, AG_NEW)->legacy_dn = NULL;
+	res = consistent_in(&u, &c);
+	need(res, "MBX-CONSISTENT", EW_SKIP, "msExchHomeServerName cannot be compared");
+	need(res, "MBX-CONSISTENT", EW_SKIP, "legacyExchangeDN cannot be compared");
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 2);	/* homeMTA, descriptor */
+	ew_step_result_free(&res);
+
+	/* a consistent mailbox whose server cannot be compared: no pass */
+	u = alice();
+	sd = slurp_fixture(FIX_ALICE, &len);
+	u.sd = sd;
+	u.sdlen = len;
+	res = consistent_in(&u, &c);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_PASS), 0);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 0);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_SKIP), 2);
+	ew_step_result_free(&res);
+	free(sd);
+	free(objs);
+}
+
+/* homeMTA under a group that cannot be read; the database's server that
+ * cannot be read; a database in a storage group not listed in full. */
+static void test_consistent_parts_not_readable(void **state)
+{
+	struct ew_mbx_user u = carol();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+	struct ew_mbx_config c;
+	struct ew_mbx_object *objs, *o;
+	size_t i;
+
+	(void)state;
+	objs = lab_copy(&c);
+	/* OLDSITE there but not readable: EX55, its MTA and database vanish */
+	o = lab_object(objs, AG_OLD);
+	o->unreadable = 1;
+	o->kind = EW_MBX_OTHER;
+	o->legacy_dn = NULL;
+	o->listed = 0;
+	for (i = 0; i < c.n; i++)
+		if (strstr(objs[i].dn, "CN=OLDSITE,") && &objs[i] != o)
+			objs[i].dn = "CN=gone";
+	res = consistent_in(&u, &c);
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "homeMTA cannot be compared");
+	need_evidence(f, AG_OLD ": there, not readable as " LAB_READER);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 3);	/* server, legacy, sd */
+	for (i = 0; i < res->nfindings; i++)
+		assert_null(strstr(res->findings[i]->title, "homeMTA is not the MTA"));
+	ew_step_result_free(&res);
+	free(objs);
+
+	/* EXCH1 not readable: nothing compared with it */
+	objs = lab_copy(&c);
+	o = lab_object(objs, EXCH1);
+	o->unreadable = 1;
+	o->kind = EW_MBX_OTHER;
+	o->legacy_dn = NULL;
+	res = consistent_in(&u, &c);
+	need(res, "MBX-CONSISTENT", EW_SKIP, "The server of homeMDB's database cannot be read");
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 1);	/* the descriptor */
+	ew_step_result_free(&res);
+	free(objs);
+
+	/* a database missing from a storage group that was not listed in full */
+	objs = lab_copy(&c);
+	lab_object(objs, EXCH1_SG)->listed = 0;
+	u = alice();
+	u.home_mdb = "CN=Mailbox Store 2," EXCH1_SG;
+	res = consistent_in(&u, &c);
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "homeMDB cannot be compared");
+	need_evidence(f, EXCH1_SG ": its contents could not be listed as " LAB_READER);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 1);	/* the descriptor */
+	ew_step_result_free(&res);
+	/* listed in full: missing */
+	lab_object(objs, EXCH1_SG)->listed = 1;
+	res = consistent_in(&u, &c);
+	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox database");
+	need_evidence(f, "not under " EXCH1_SG " (read in full as " LAB_READER ")");
+	ew_step_result_free(&res);
+	free(objs);
+}
+
+/* ---- MBX-MOVER ---- */
+
+/* A mover as an administrator sees carol's move: every DACL read; full
+ * gives the rights on the Exchange objects, write on each attribute. */
+static struct ew_mbx_mover mover_all_read(uint32_t rights, enum ew_mbx_right write)
+{
+	static const char *const names[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
+					     "targetAddress", "proxyAddresses",
+					     "legacyExchangeDN" };
+	struct ew_mbx_mover m;
+	size_t i;
+
+	memset(&m, 0, sizeof(m));
+	m.account = "junior";
+	m.reader = LAB_READER;
+	m.groups_read = 1;
+	m.org = (struct ew_mbx_acl){ "the organization", ORG, 1, rights, NULL };
+	m.ag_new = (struct ew_mbx_acl){ "the target administrative group", AG_NEW, 1, rights,
+					NULL };
+	m.ag_old = (struct ew_mbx_acl){ "the source administrative group", AG_OLD, 1, rights,
+					NULL };
+	m.need_old = 1;
+	m.srv_new = (struct ew_mbx_acl){ "the target server", EXCH1, 1, rights, NULL };
+	m.srv_old = (struct ew_mbx_acl){ "the source server", EX55, 1, rights, NULL };
+	m.user = (struct ew_mbx_acl){ "the user", CAROL_DN, 1, 0, NULL };
+	for (i = 0; i < 6; i++) {
+		m.attrs[i].name = names[i];
+		m.attrs[i].write = write;
+	}
+	m.nattrs = 6;
+	return m;
+}
+
+static struct ew_step_result *mover(const struct ew_mbx_mover *m)
+{
+	struct ew_step_result *res = new_res();
+
+	ew_mbx_rule_mover(m, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	return res;
+}
+
+/* Not identified, as the step says it when the configuration cannot be read. */
+static struct ew_mbx_acl not_identified(const char *label)
+{
+	return (struct ew_mbx_acl){ label, NULL, 0, 0, "not readable as " ALICE_READER };
+}
+
+static void test_mover_all_read(void **state)
+{
+	struct ew_mbx_mover m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_PASS, "junior could have moved the mailbox");
+	need_evidence(f, "the organization: Full Control");
+	ew_step_result_free(&res);
+
+	/* no rights anywhere: the lab's junior */
+	m = mover_all_read(0, EW_MBX_NO);
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_FAIL, "junior lacks the rights to move a mailbox");
+	need_evidence(f, "the organization: no rights");
+	need_evidence(f, "cannot write homeMDB on the user");
+	assert_null(strstr(f->detail, "seed"));
+	ew_step_result_free(&res);
+
+	/* both groups but not the organization: enough */
+	m = mover_all_read(0, EW_MBX_YES);
+	m.ag_new.rights = m.ag_old.rights = EW_DS_FULL_CONTROL;
+	res = mover(&m);
+	need(res, "MBX-MOVER", EW_PASS, "could have moved");
+	ew_step_result_free(&res);
+	/* only the target group: not enough */
+	m.ag_old.rights = 0;
+	res = mover(&m);
+	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
+	ew_step_result_free(&res);
+	/* a move within the group: the source group is not needed */
+	m.need_old = 0;
+	res = mover(&m);
+	need(res, "MBX-MOVER", EW_PASS, "could have moved");
+	ew_step_result_free(&res);
+}
+
+/*
+ * As alice: the Exchange objects cannot be identified, their DACLs not read.
+ * The user's DACL alone allows the attributes: cannot be judged (skip,
+ * saying as whom and how to read them). It forbids them: a fail, which still
+ * says what could not be read.
+ */
+static void test_mover_not_readable(void **state)
+{
+	struct ew_mbx_mover m = mover_all_read(0, EW_MBX_YES);
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	m.reader = ALICE_READER;
+	m.org = not_identified("the organization");
+	m.ag_new = not_identified("the target administrative group");
+	m.ag_old = not_identified("the source administrative group");
+	m.srv_new = m.srv_old = (struct ew_mbx_acl){ NULL, NULL, 0, 0, NULL };
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	assert_non_null(strstr(f->title, "not readable as " ALICE_READER));
+	need_evidence(f, "the organization: not identified: not readable as " ALICE_READER);
+	need_evidence(f, "the source administrative group: not identified");
+	assert_non_null(strstr(f->remedy, "Exchange administrator"));
+	assert_non_null(strstr(f->remedy, "--kinit"));
+	assert_non_null(strstr(f->remedy, "--simple-bind"));
+	ew_step_result_free(&res);
+
+	/* identified, the DACL not read */
+	m.org = (struct ew_mbx_acl){ "the organization", ORG, 0, 0,
+				     "no nTSecurityDescriptor came back" };
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	need_evidence(f, "the organization: permissions not readable as " ALICE_READER
+		      " (no nTSecurityDescriptor came back)");
+	ew_step_result_free(&res);
+
+	/* what was read forbids the move: a fail that says what was not read */
+	m.attrs[0].write = EW_MBX_NO;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
+	need_evidence(f, "cannot write homeMDB on the user");
+	need_evidence(f, "the organization: permissions not readable as " ALICE_READER);
+	ew_step_result_free(&res);
+
+	/* the organization read and no rights, the groups unknown: no verdict */
+	m = mover_all_read(0, EW_MBX_YES);
+	m.ag_old = not_identified("the source administrative group");
+	m.ag_new.rights = EW_DS_FULL_CONTROL;
+	res = mover(&m);
+	need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	ew_step_result_free(&res);
+	/* ... unless a group that was read is already not enough */
+	m.ag_new.rights = 0;
+	res = mover(&m);
+	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
+	ew_step_result_free(&res);
+}
+
+static void test_mover_user_or_groups_not_read(void **state)
+{
+	struct ew_mbx_mover m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_UNKNOWN);
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	/* the user's DACL not read: Full Control on the organization is not all */
+	m.user.read = 0;
+	m.user.why = "no nTSecurityDescriptor came back";
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	need_evidence(f, "the user: permissions not readable as " LAB_READER);
+	assert_null(evidence(f, "cannot write"));
+	ew_step_result_free(&res);
+
+	/* one attribute's schema entry not read */
+	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
+	m.attrs[3].write = EW_MBX_UNKNOWN;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	need_evidence(f, "targetAddress on the user: not judged");
+	ew_step_result_free(&res);
+
+	/* the mover's groups not read: nothing is judged, whatever the DACLs say */
+	m = mover_all_read(0, EW_MBX_NO);
+	m.groups_read = 0;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "its groups (tokenGroups) are not readable as "
+		 LAB_READER);
+	ew_step_result_free(&res);
+
+	/* who read it not known: said so, not left out */
+	m = mover_all_read(0, EW_MBX_YES);
+	m.reader = NULL;
+	m.org = not_identified("the organization");
+	m.ag_new = not_identified("the target administrative group");
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "not readable as the account exwizard binds as");
+	ew_step_result_free(&res);
+}
+
 /* ---- the lab's descriptors ---- */
 
 static void test_lab_mailbox_sd(void **state)
@@ -1127,6 +1631,14 @@ int main(void)
 		cmocka_unit_test(test_build_sd_matches_lab),
 		cmocka_unit_test(test_consistent_sd_unreadable),
 		cmocka_unit_test(test_findings_clean),
+		cmocka_unit_test(test_parent_and_lookup),
+		cmocka_unit_test(test_consistent_org_not_readable),
+		cmocka_unit_test(test_consistent_no_organization),
+		cmocka_unit_test(test_consistent_server_legacy_not_read),
+		cmocka_unit_test(test_consistent_parts_not_readable),
+		cmocka_unit_test(test_mover_all_read),
+		cmocka_unit_test(test_mover_not_readable),
+		cmocka_unit_test(test_mover_user_or_groups_not_read),
 		cmocka_unit_test(test_lab_mailbox_sd),
 		cmocka_unit_test(test_lab_organization_sd),
 	};
