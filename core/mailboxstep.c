@@ -623,9 +623,11 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		return 0;
 	}
 	if (ew_dirconn_open(run, 0, "MBX-ATTRS", &c, &why) != 0) {
+		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
 		ew_step_result_add(res, why);
 		return 0;
 	}
+	json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, &c));
 	rt0 = ew_dir_round_trips(c.dir);
 	gc_start(&gcl, run);
 	b1 = calloc(1, sizeof(*b1));
