@@ -32,7 +32,7 @@
 struct ew_dir {
 	LDAP *ld;
 	int timeout_ms;
-	volatile sig_atomic_t *cancel;
+	atomic_int *cancel;
 	long round_trips;
 	struct ew_dir_result *rootdse;
 	char method[32];
@@ -175,9 +175,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int is_cancelled(const volatile sig_atomic_t *cancel)
+static int is_cancelled(const atomic_int *cancel)
 {
-	return cancel != NULL && *cancel != 0;
+	return cancel != NULL && atomic_load(cancel) != 0;
 }
 
 enum wait_status { WAIT_OK, WAIT_TIMEOUT, WAIT_ERROR, WAIT_CANCEL };

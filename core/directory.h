@@ -15,7 +15,7 @@
 #define EW_DIRECTORY_H
 
 #include <ldap.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define EW_DIR_OID_SD_FLAGS "1.2.840.113556.1.4.801"
@@ -43,7 +43,7 @@ struct ew_dir_opts {
 	const char *ca_file;	/* the only CA file trusted; NULL: ldap.conf / LDAPTLS_CACERT.
 				 * Certificates are always verified (REQUIRE_CERT hard) */
 	int timeout_ms;		/* per operation and for connecting; 0 = 5000 */
-	volatile sig_atomic_t *cancel;	/* optional; set: abandon and fail "cancelled" */
+	atomic_int *cancel;		/* optional; set: abandon and fail "cancelled" */
 	/* GSSAPI only, optional: called once connected, before the bind (which
 	 * then follows only if it returns 0, else its message is the error).
 	 * The rootDSE is read (anonymously) before it is called, so that the

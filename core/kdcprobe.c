@@ -524,7 +524,7 @@ void ew_kdc_probe_clear(struct ew_kdc_probe *p)
 }
 
 void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int timeout_ms,
-		      int tries, volatile sig_atomic_t *cancel)
+		      int tries, atomic_int *cancel)
 {
 	struct slot *s = calloc(n ? n : 1, sizeof(*s));
 	struct pollfd *pfd = calloc(n ? n : 1, sizeof(*pfd));
@@ -570,7 +570,7 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 			pfd[np].revents = 0;
 			idx[np++] = i;
 		}
-		if (np == 0 || ms_between(&begin, &now) >= bound || (cancel && *cancel))
+		if (np == 0 || ms_between(&begin, &now) >= bound || (cancel && atomic_load(cancel)))
 			break;
 		if (poll(pfd, (nfds_t)np, wait) < 0 && errno != EINTR)
 			break;
@@ -581,7 +581,7 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 	for (i = 0; i < n; i++) {
 		if (!s[i].done) {
 			s[i].t0 = s[i].first;
-			finish(&p[i], &s[i], cancel && *cancel ? "cancelled" :
+			finish(&p[i], &s[i], cancel && atomic_load(cancel) ? "cancelled" :
 			       "no answer within the time limit");
 		}
 	}

@@ -9,7 +9,7 @@
 #ifndef EW_KDCPROBE_H
 #define EW_KDCPROBE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -45,7 +45,7 @@ time_t ew_kdc_parse_gtime(const char *s, size_t len);
 
 /* Probe every entry at once; each bounded by timeout_ms (UDP: tries sends). */
 void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int timeout_ms,
-		      int tries, volatile sig_atomic_t *cancel);
+		      int tries, atomic_int *cancel);
 void ew_kdc_probe_clear(struct ew_kdc_probe *p);
 
 #endif

@@ -701,7 +701,7 @@ static void copy_out(struct ew_krb_svc *dst, struct ew_krb_svc *src)
 
 static int run_jobs(const char *ccache, int copy, const char *realm,
 		    const char *const *kdcs, size_t nkdcs, struct ew_krb_svc *svc,
-		    size_t n, int timeout_ms, volatile sig_atomic_t *cancel, char *err,
+		    size_t n, int timeout_ms, atomic_int *cancel, char *err,
 		    size_t errlen)
 {
 	struct group *g;
@@ -769,7 +769,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 
 		/* Wake every 100 ms to look at the cancel flag and the deadline. */
 		clock_gettime(CLOCK_REALTIME, &step);
-		if ((cancel && *cancel) ||
+		if ((cancel && atomic_load(cancel)) ||
 		    (step.tv_sec - deadline.tv_sec) * 1000 +
 		    (step.tv_nsec - deadline.tv_nsec) / 1000000 >= timeout_ms)
 			break;
@@ -787,7 +787,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 			/* Abandoned: the thread finishes on its own; its result is dropped. */
 			svc[i].timed_out = 1;
 			svc[i].code = KRB5_KDC_UNREACH;
-			svc[i].error = strdup(cancel && *cancel ? "cancelled" :
+			svc[i].error = strdup(cancel && atomic_load(cancel) ? "cancelled" :
 					      "no answer from the KDC within the time limit");
 			ew_krb_explain(KRB5_KDC_UNREACH, &svc[i].cause, &svc[i].remedy);
 		}
@@ -812,13 +812,13 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 
 int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
 			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
-			volatile sig_atomic_t *cancel, char *err, size_t errlen)
+			atomic_int *cancel, char *err, size_t errlen)
 {
 	return run_jobs(ccache, 1, realm, kdcs, nkdcs, svc, n, timeout_ms, cancel, err, errlen);
 }
 
 int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, const char *spn,
-		    int timeout_ms, volatile sig_atomic_t *cancel, char *err, size_t errlen)
+		    int timeout_ms, atomic_int *cancel, char *err, size_t errlen)
 {
 	struct ew_krb_svc s;
 	int rc;

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@
 #include "version.h"
 #include "wizard.h"
 
-static volatile sig_atomic_t cancel_flag;
+/* Set by SIGINT/SIGTERM/SIGHUP, read by the UI and by every step's threads:
+ * a lock-free atomic, which a signal handler may store to. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is not lock-free");
+static atomic_int cancel_flag;
 
 static int cmd_help(const struct opts *o)
 {
@@ -130,7 +134,7 @@ static int cmd_show(const struct opts *o)
 static void on_signal(int sig)
 {
 	(void)sig;
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 }
 
 static struct ew_transcript *open_transcript(const struct opts *o, struct ew_report *r,
@@ -367,7 +371,7 @@ static int run_steps(const struct opts *o, int wizard)
 	 * every other step at once: none needs another's result, and over a
 	 * slow link the run takes as long as the longest step, not their sum.
 	 */
-	for (i = 0; i < n && !cancel_flag; ) {
+	for (i = 0; i < n && !atomic_load(&cancel_flag); ) {
 		struct ew_step_result *res[EW_MAX_TODO] = { NULL };
 		size_t batch = 1, k;
 
@@ -389,7 +393,7 @@ static int run_steps(const struct opts *o, int wizard)
 		}
 		i += batch;
 	}
-	if (cancel_flag)
+	if (atomic_load(&cancel_flag))
 		ew_report_add_note(r, "Stopped by a signal before every step had run.");
 
 	rc = config_error ? EW_EXIT_USAGE : ew_report_exit_code(r);
@@ -399,7 +403,7 @@ static int run_steps(const struct opts *o, int wizard)
 		ew_transcript_event(t, "end",
 				    json_pack("{s:O, s:i, s:b}", "summary",
 					      json_object_get(j, "summary"), "exit", rc,
-					      "cancelled", cancel_flag != 0));
+					      "cancelled", atomic_load(&cancel_flag) != 0));
 		json_decref(j);
 		if (ew_transcript_close(&t) != 0) {
 			fprintf(stderr, "exwizard: transcript %s: writing failed; it may be "

@@ -46,7 +46,7 @@ struct job {
 	pthread_t th;
 	size_t step;
 	struct ew_run run;
-	volatile sig_atomic_t cancel;
+	atomic_int cancel;		/* set by the UI, read by the step's threads */
 	struct ew_step_result *res;
 	int wake_fd;
 };
@@ -242,6 +242,7 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 	j = calloc(1, sizeof(*j));
 	if (j == NULL)
 		return;
+	atomic_init(&j->cancel, 0);
 	j->step = step;
 	j->run = *u->w->run;
 	j->run.flags |= extra_flags;
@@ -271,7 +272,7 @@ static void take_job(struct ui *u)
 		ew_step_result_free(&u->res[j->step]);
 		u->res[j->step] = j->res;
 		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
-			 j->cancel ? "cancelled" : "done");
+			 atomic_load(&j->cancel) ? "cancelled" : "done");
 		/* The target as the defaults settled it, as `check` records it too. */
 		if (strcmp(ew_steps[j->step].id, "target") == 0 && u->w->run->transcript)
 			ew_transcript_event(u->w->run->transcript, "input",
@@ -1168,7 +1169,7 @@ static int key(struct ui *u, int ch)
 		u->ov = OV_NONE;
 		if (ch == 'y' || ch == 'Y') {
 			if (u->job)
-				u->job->cancel = 1;
+				atomic_store(&u->job->cancel, 1);
 			return 1;
 		}
 		return 0;
@@ -1224,7 +1225,7 @@ static int key(struct ui *u, int ch)
 	case 27:
 		u->run_all = 0;
 		if (u->job) {
-			u->job->cancel = 1;
+			atomic_store(&u->job->cancel, 1);
 			snprintf(u->message, sizeof(u->message), "Cancelling...");
 		}
 		break;
@@ -1432,7 +1433,7 @@ int ew_wizard_run(struct ew_wizard *w)
 		start_job(&u, 0, 0);
 	}
 	draw(&u);
-	while (!quit && !(w->quit && *w->quit)) {
+	while (!quit && !(w->quit && atomic_load(w->quit))) {
 		struct pollfd p[3] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = u.wake[0], .events = POLLIN },
@@ -1467,7 +1468,7 @@ int ew_wizard_run(struct ew_wizard *w)
 			draw(&u);
 	}
 	if (u.job) {
-		u.job->cancel = 1;
+		atomic_store(&u.job->cancel, 1);
 		pthread_join(u.job->th, NULL);
 		ew_step_result_free(&u.job->res);
 		free(u.job);
