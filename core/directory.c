@@ -1577,26 +1577,47 @@ static int do_connect(struct ew_dir *d, const struct ew_dir_opts *o, const char 
 	return -1;
 }
 
-static void *warm_up_thread(void *arg)
+/*
+ * libldap's set-up on first use. libldap marks its global options ready
+ * before it has read ldap.conf and the LDAP* environment into them, and a
+ * second thread that sees the mark copies them unlocked while the first is
+ * still writing (a connection could miss the CA file of ldap.conf). Every
+ * first use goes through this once, so a connection waits until it is done.
+ */
+static pthread_once_t ldap_once = PTHREAD_ONCE_INIT;
+static pthread_t warm_up_th;
+static int warm_up_started;
+
+static void ldap_setup(void)
 {
 	int version = 0;
 
-	(void)arg;
 	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+}
+
+static void *warm_up_thread(void *arg)
+{
+	(void)arg;
+	pthread_once(&ldap_once, ldap_setup);
 	return NULL;
+}
+
+/* At exit, before the destructors of libldap and GSSAPI free what the set-up made. */
+static void warm_up_join(void)
+{
+	pthread_join(warm_up_th, NULL);
 }
 
 void ew_dir_warm_up(void)
 {
-	pthread_t th;
-	pthread_attr_t attr;
-
-	if (pthread_attr_init(&attr) != 0)
+	if (warm_up_started)
 		return;
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &attr, warm_up_thread, NULL) != 0)
-		warm_up_thread(NULL);
-	pthread_attr_destroy(&attr);
+	if (pthread_create(&warm_up_th, NULL, warm_up_thread, NULL) != 0) {
+		pthread_once(&ldap_once, ldap_setup);
+		return;
+	}
+	warm_up_started = 1;
+	atexit(warm_up_join);
 }
 
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen)
@@ -1659,6 +1680,7 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
 		set_err(err, errlen, "LDAP: cancelled");
 		return -1;
 	}
+	pthread_once(&ldap_once, ldap_setup);
 	port = o->port;
 	if (port == 0)
 		port = o->tls == EW_DIR_LDAPS ? (o->gc ? 3269 : 636) : (o->gc ? 3268 : 389);

@@ -68,7 +68,8 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
  * libldap sets itself up on first use, once per process, and that includes
  * looking up this host's own name in DNS (round trips over a slow link).
  * This starts that on a thread of its own, at once, so that it is done by
- * the time a step first connects (which otherwise waits for it).
+ * the time a step first connects (which otherwise waits for it). Called from
+ * the main thread; at exit the process waits for that thread to end.
  */
 void ew_dir_warm_up(void);
 void ew_dir_close(struct ew_dir **d);
