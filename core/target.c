@@ -18,6 +18,48 @@ struct ew_target *ew_target_new(void)
 	return calloc(1, sizeof(struct ew_target));
 }
 
+/* A copy of s, or NULL (s NULL); *bad set when out of memory. */
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*bad = 1;
+	return d;
+}
+
+struct ew_target *ew_target_dup(const struct ew_target *t)
+{
+	struct ew_target *d = ew_target_new();
+	int bad = 0;
+	size_t i;
+
+	if (d == NULL)
+		return NULL;
+	d->realm = dup_or_null(t->realm, &bad);
+	d->domain = dup_or_null(t->domain, &bad);
+	d->user = dup_or_null(t->user, &bad);
+	d->mover = dup_or_null(t->mover, &bad);
+	d->dc = dup_or_null(t->dc, &bad);
+	d->ccache = dup_or_null(t->ccache, &bad);
+	d->credentials = dup_or_null(t->credentials, &bad);
+	for (i = 0; i < t->nexchange && i < EW_TARGET_MAX_LIST; i++)
+		if ((d->exchange[d->nexchange] = dup_or_null(t->exchange[i], &bad)) != NULL)
+			d->nexchange++;
+	for (i = 0; i < t->ndns_servers && i < EW_TARGET_MAX_LIST; i++)
+		if ((d->dns_servers[d->ndns_servers] = dup_or_null(t->dns_servers[i], &bad)) != NULL)
+			d->ndns_servers++;
+	d->realm_source = t->realm_source;
+	d->domain_source = t->domain_source;
+	d->user_source = t->user_source;
+	if (bad)
+		ew_target_free(&d);
+	return d;
+}
+
 void ew_target_free(struct ew_target **tp)
 {
 	struct ew_target *t;

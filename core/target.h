@@ -32,6 +32,8 @@ struct ew_target {
 };
 
 struct ew_target *ew_target_new(void);
+/* A deep copy (the *_source strings are static and shared); NULL when out of memory. */
+struct ew_target *ew_target_dup(const struct ew_target *t);
 void ew_target_free(struct ew_target **t);
 
 /*

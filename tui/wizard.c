@@ -42,10 +42,16 @@ enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
 enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
 enum pane { PANE_STEPS, PANE_FINDINGS };
 
+/*
+ * A step on the worker. It works on a copy of the target (the target step
+ * fills in its defaults there) while the UI draws from the wizard's own;
+ * the copy becomes the wizard's target when the UI takes the job back.
+ */
 struct job {
 	pthread_t th;
 	size_t step;
 	struct ew_run run;
+	struct ew_target *target;
 	atomic_int cancel;		/* set by the UI, read by the step's threads */
 	struct ew_step_result *res;
 	int wake_fd;
@@ -247,8 +253,11 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 	j->run = *u->w->run;
 	j->run.flags |= extra_flags;
 	j->run.cancel = &j->cancel;
+	j->target = ew_target_dup(u->w->run->target);
+	j->run.target = j->target;
 	j->wake_fd = u->wake[1];
-	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+	if (j->target == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
+		ew_target_free(&j->target);
 		free(j);
 		snprintf(u->message, sizeof(u->message), "cannot start the worker thread");
 		return;
@@ -256,6 +265,18 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 	u->job = j;
 	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
 		 ew_steps[step].title);
+}
+
+/* Wait for the worker; the target it worked on becomes the wizard's. */
+static void join_job(struct ui *u, struct job *j)
+{
+	struct ew_target tmp;
+
+	pthread_join(j->th, NULL);
+	tmp = *u->w->run->target;
+	*u->w->run->target = *j->target;
+	*j->target = tmp;
+	ew_target_free(&j->target);
 }
 
 static void take_job(struct ui *u)
@@ -267,7 +288,7 @@ static void take_job(struct ui *u)
 		return;
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
-	pthread_join(j->th, NULL);
+	join_job(u, j);
 	if (j->res) {
 		ew_step_result_free(&u->res[j->step]);
 		u->res[j->step] = j->res;
@@ -1469,7 +1490,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	}
 	if (u.job) {
 		atomic_store(&u.job->cancel, 1);
-		pthread_join(u.job->th, NULL);
+		join_job(&u, u.job);
 		ew_step_result_free(&u.job->res);
 		free(u.job);
 		u.job = NULL;
