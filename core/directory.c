@@ -1602,12 +1602,6 @@ static void *warm_up_thread(void *arg)
 	return NULL;
 }
 
-/* At exit, before the destructors of libldap and GSSAPI free what the set-up made. */
-static void warm_up_join(void)
-{
-	pthread_join(warm_up_th, NULL);
-}
-
 void ew_dir_warm_up(void)
 {
 	if (warm_up_started)
@@ -1617,7 +1611,14 @@ void ew_dir_warm_up(void)
 		return;
 	}
 	warm_up_started = 1;
-	atexit(warm_up_join);
+}
+
+void ew_dir_warm_up_end(void)
+{
+	if (!warm_up_started)
+		return;
+	pthread_join(warm_up_th, NULL);
+	warm_up_started = 0;
 }
 
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen)

@@ -69,9 +69,12 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
  * looking up this host's own name in DNS (round trips over a slow link).
  * This starts that on a thread of its own, at once, so that it is done by
  * the time a step first connects (which otherwise waits for it). Called from
- * the main thread; at exit the process waits for that thread to end.
+ * the main thread.
  */
 void ew_dir_warm_up(void);
+/* Waits for that thread: before the process ends, as the destructors of
+ * libldap and GSSAPI free what it made. */
+void ew_dir_warm_up_end(void);
 void ew_dir_close(struct ew_dir **d);
 
 /* First value of a rootDSE attribute (defaultNamingContext,

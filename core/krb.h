@@ -84,6 +84,14 @@ int ew_krb_get_services(const char *ccache, const char *realm, const char *const
 			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
 			atomic_int *cancel, char *err, size_t errlen);
 void ew_krb_svc_clear(struct ew_krb_svc *s);
+/*
+ * Requests that ew_krb_get_services and ew_krb_prefetch stopped waiting for
+ * (cancelled, or past their time limit) end on their own threads. This waits
+ * up to max_ms for them to end and returns how many still run. While any
+ * does, the process must not run the libraries' destructors: end it with
+ * _exit, not exit.
+ */
+size_t ew_krb_settle(int max_ms);
 
 /*
  * A private MEMORY cache holding only the TGT of ccache (NULL: the default)

@@ -25,6 +25,8 @@
 #include "version.h"
 #include "wizard.h"
 
+#define EXIT_WAIT_MS 2000	/* at the end, for Kerberos requests still running */
+
 /* Set by SIGINT/SIGTERM/SIGHUP, read by the UI and by every step's threads:
  * a lock-free atomic, which a signal handler may store to. */
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is not lock-free");
@@ -478,5 +480,13 @@ int main(int argc, char **argv)
 		ew_krb_destroy(kinit_cache);
 	ew_secret_wipe(&o.bind_pw);
 	ew_target_free(&o.target);
+	/* The threads that use the libraries end before the libraries'
+	 * destructors (exit) free what they use; a Kerberos request a step
+	 * stopped waiting for may still run: then no destructor runs. */
+	ew_dir_warm_up_end();
+	if (ew_krb_settle(EXIT_WAIT_MS) > 0) {
+		fflush(NULL);
+		_exit(rc);
+	}
 	return rc;
 }
