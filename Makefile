@@ -6,6 +6,8 @@
 #   make demo            lab domain up, then exwizard on the lab scenario
 #   make bench           lab up (--scale), exwizard vs the hand-run runbook at 0 and
 #                        50 ms RTT, per-step round trips, scale, first frame, RSS
+#   make tsan            a ThreadSanitizer build (build-tsan), its own lab up, the
+#                        check scenarios and the wizard's scenes under it, lab down
 #   make WERROR=1 SANITIZE=address,undefined V=1 ...
 
 PREFIX ?= /usr/local
@@ -64,7 +66,8 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
-	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build vg-build FORCE
+	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build vg-build \
+	tsan tsan-build FORCE
 
 EW_BIN ?= exwizard
 
@@ -135,6 +138,13 @@ vg-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(VG_BUILD) SANITIZE= EW_BIN=$(VG_BUILD)/exwizard \
 		$(VG_BUILD)/exwizard
 
+# exwizard with ThreadSanitizer, in a build directory of its own, for the
+# TSan suite (tests/tsan); whatever SANITIZE the rest is built with.
+TSAN_BUILD ?= build-tsan
+tsan-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) SANITIZE=thread \
+		EW_BIN=$(TSAN_BUILD)/exwizard $(TSAN_BUILD)/exwizard
+
 deps:
 	$(Q)sh tests/lab/deps.sh
 
@@ -149,9 +159,9 @@ check-unit:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)$(MAKE) --no-print-directory fuzz-build $(LATENCY_BIN) vg-build
+	$(Q)$(MAKE) --no-print-directory fuzz-build $(LATENCY_BIN) vg-build tsan-build
 	$(Q)LAB_NS=$(CHECK_NS) FUZZ_BUILD=$(FUZZ_BUILD) EXWIZ_VG_BIN=$(abspath $(VG_BUILD)/exwizard) \
-		sh tests/run.sh all $(BUILD)
+		EXWIZ_TSAN_BIN=$(abspath $(TSAN_BUILD)/exwizard) sh tests/run.sh all $(BUILD)
 
 lab-up:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
@@ -166,6 +176,15 @@ bench:
 	$(Q)tests/lab/labctl -n $(BENCH_NS) up --scale
 	$(Q)EXWIZ_LATENCY_BIN=$(abspath $(LATENCY_BIN)) LAB_NS=$(BENCH_NS) \
 		bash tests/bench/bench.sh; rc=$$?; tests/lab/labctl -n $(BENCH_NS) down; exit $$rc
+
+# The TSan suite alone, in a lab of its own (TSAN_NS), removed afterwards.
+TSAN_NS ?= exwizts
+tsan:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory tsan-build
+	$(Q)tests/lab/labctl -n $(TSAN_NS) up
+	$(Q)EXWIZ_TSAN_BIN=$(abspath $(TSAN_BUILD)/exwizard) EXWIZ_TOP=$(CURDIR) LAB_NS=$(TSAN_NS) \
+		sh tests/tsan/run.sh; rc=$$?; tests/lab/labctl -n $(TSAN_NS) down; exit $$rc
 
 lab-down:
 	$(Q)tests/lab/labctl -n $(LAB_NS) down
@@ -240,6 +259,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) $(VG_BUILD) exwizard
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(VG_BUILD) $(TSAN_BUILD) exwizard
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d)

@@ -33,7 +33,7 @@
 struct ew_dir {
 	LDAP *ld;
 	int timeout_ms;
-	volatile sig_atomic_t *cancel;
+	atomic_int *cancel;
 	long round_trips;
 	struct ew_dir_result *rootdse;
 	char method[32];
@@ -176,9 +176,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int is_cancelled(const volatile sig_atomic_t *cancel)
+static int is_cancelled(const atomic_int *cancel)
 {
-	return cancel != NULL && *cancel != 0;
+	return cancel != NULL && atomic_load(cancel) != 0;
 }
 
 enum wait_status { WAIT_OK, WAIT_TIMEOUT, WAIT_ERROR, WAIT_CANCEL };
@@ -1578,44 +1578,48 @@ static int do_connect(struct ew_dir *d, const struct ew_dir_opts *o, const char 
 	return -1;
 }
 
-static void *warm_up_thread(void *arg)
+/*
+ * libldap's set-up on first use. libldap marks its global options ready
+ * before it has read ldap.conf and the LDAP* environment into them, and a
+ * second thread that sees the mark copies them unlocked while the first is
+ * still writing (a connection could miss the CA file of ldap.conf). Every
+ * first use goes through this once, so a connection waits until it is done.
+ */
+static pthread_once_t ldap_once = PTHREAD_ONCE_INIT;
+static pthread_t warm_up_th;
+static int warm_up_started;
+
+static void ldap_setup(void)
 {
 	int version = 0;
 
-	(void)arg;
 	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
-	return NULL;
 }
 
-/*
- * The warm-up thread is joined at exit (an atexit handler runs before the
- * libraries' destructors): left running, it was still setting up SASL and
- * GSSAPI when a short run ended, and krb5's destructors took its mutexes
- * from under it (an abort in k5_mutex_lock).
- */
-static pthread_t warm_up_th;
-static atomic_int warm_up_running;
-
-static void warm_up_join(void)
+static void *warm_up_thread(void *arg)
 {
-	if (atomic_exchange(&warm_up_running, 0))
-		pthread_join(warm_up_th, NULL);
+	(void)arg;
+	pthread_once(&ldap_once, ldap_setup);
+	return NULL;
 }
 
 void ew_dir_warm_up(void)
 {
-	static atomic_int registered;
-
-	if (atomic_load(&warm_up_running))
+	if (warm_up_started)
 		return;
-	if (!atomic_exchange(&registered, 1) && atexit(warm_up_join) != 0) {
-		warm_up_thread(NULL);
+	if (pthread_create(&warm_up_th, NULL, warm_up_thread, NULL) != 0) {
+		pthread_once(&ldap_once, ldap_setup);
 		return;
 	}
-	if (pthread_create(&warm_up_th, NULL, warm_up_thread, NULL) != 0)
-		warm_up_thread(NULL);
-	else
-		atomic_store(&warm_up_running, 1);
+	warm_up_started = 1;
+}
+
+void ew_dir_warm_up_end(void)
+{
+	if (!warm_up_started)
+		return;
+	pthread_join(warm_up_th, NULL);
+	warm_up_started = 0;
 }
 
 int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, size_t errlen)
@@ -1678,6 +1682,7 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
 		set_err(err, errlen, "LDAP: cancelled");
 		return -1;
 	}
+	pthread_once(&ldap_once, ldap_setup);
 	port = o->port;
 	if (port == 0)
 		port = o->tls == EW_DIR_LDAPS ? (o->gc ? 3269 : 636) : (o->gc ? 3268 : 389);

@@ -15,7 +15,7 @@
 #define EW_DIRECTORY_H
 
 #include <ldap.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define EW_DIR_OID_SD_FLAGS "1.2.840.113556.1.4.801"
@@ -43,7 +43,7 @@ struct ew_dir_opts {
 	const char *ca_file;	/* the only CA file trusted; NULL: ldap.conf / LDAPTLS_CACERT.
 				 * Certificates are always verified (REQUIRE_CERT hard) */
 	int timeout_ms;		/* per operation and for connecting; 0 = 5000 */
-	volatile sig_atomic_t *cancel;	/* optional; set: abandon and fail "cancelled" */
+	atomic_int *cancel;		/* optional; set: abandon and fail "cancelled" */
 	/* GSSAPI only, optional: called once connected, before the bind (which
 	 * then follows only if it returns 0, else its message is the error).
 	 * The rootDSE is read (anonymously) before it is called, so that the
@@ -68,10 +68,13 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
  * libldap sets itself up on first use, once per process, and that includes
  * looking up this host's own name in DNS (round trips over a slow link).
  * This starts that on a thread of its own, at once, so that it is done by
- * the time a step first connects (which otherwise waits for it). The
- * process waits for it at exit.
+ * the time a step first connects (which otherwise waits for it). Called from
+ * the main thread.
  */
 void ew_dir_warm_up(void);
+/* Waits for that thread: before the process ends, as the destructors of
+ * libldap and GSSAPI free what it made. */
+void ew_dir_warm_up_end(void);
 void ew_dir_close(struct ew_dir **d);
 
 /* First value of a rootDSE attribute (defaultNamingContext,

@@ -753,7 +753,7 @@ int ew_dns_resolve(struct ew_dns_result **rs, size_t n, const struct ew_dns_opts
 		size_t np, k, c;
 		int wait_ms = 100, ready;
 
-		if (o->cancel && *o->cancel) {
+		if (o->cancel && atomic_load(o->cancel)) {
 			e.cancelled = 1;
 			each_channel(&e, ares_cancel);
 			break;

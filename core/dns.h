@@ -12,7 +12,7 @@
 #ifndef EW_DNS_H
 #define EW_DNS_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 enum ew_dns_type {
@@ -84,7 +84,7 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r);
 struct ew_dns_opts {
 	int timeout_ms;		/* per try */
 	int tries;
-	volatile sig_atomic_t *cancel;
+	atomic_int *cancel;
 };
 
 /*

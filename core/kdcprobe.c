@@ -524,7 +524,7 @@ void ew_kdc_probe_clear(struct ew_kdc_probe *p)
 }
 
 void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int timeout_ms,
-		      int tries, volatile sig_atomic_t *cancel)
+		      int tries, atomic_int *cancel)
 {
 	struct slot *s = calloc(n ? n : 1, sizeof(*s));
 	struct pollfd *pfd = calloc(n ? n : 1, sizeof(*pfd));
@@ -573,7 +573,7 @@ void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int t
 		}
 		if (np == 0 || ms_between(&begin, &now) >= bound)
 			break;
-		if (cancel && *cancel) {
+		if (cancel && atomic_load(cancel)) {
 			stopped = 1;
 			break;
 		}

@@ -9,7 +9,7 @@
 #ifndef EW_KDCPROBE_H
 #define EW_KDCPROBE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -50,7 +50,7 @@ time_t ew_kdc_parse_gtime(const char *s, size_t len);
  * neither answered nor timed out.
  */
 void ew_kdc_probe_all(struct ew_kdc_probe *p, size_t n, const char *realm, int timeout_ms,
-		      int tries, volatile sig_atomic_t *cancel);
+		      int tries, atomic_int *cancel);
 void ew_kdc_probe_clear(struct ew_kdc_probe *p);
 
 #endif

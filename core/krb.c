@@ -699,9 +699,71 @@ static void copy_out(struct ew_krb_svc *dst, struct ew_krb_svc *src)
 	memset(src, 0, sizeof(*src));
 }
 
+/*
+ * Requests that a step stopped waiting for (cancelled, or past the time
+ * limit) still run on their threads, up to libkrb5's own time limit (15 s
+ * against a silent KDC). They are kept here to be joined: the ones that have
+ * ended when another is abandoned, the others by ew_krb_settle.
+ */
+static pthread_mutex_t abandoned_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t *abandoned;
+static size_t nabandoned;
+
+/* Joins the threads that have ended; the others stay. Under abandoned_mu. */
+static void reap_abandoned(void)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < nabandoned; i++)
+		if (pthread_tryjoin_np(abandoned[i], NULL) != 0)
+			abandoned[k++] = abandoned[i];
+	nabandoned = k;
+}
+
+static void abandon(pthread_t th)
+{
+	pthread_t *v;
+
+	pthread_mutex_lock(&abandoned_mu);
+	reap_abandoned();
+	v = realloc(abandoned, (nabandoned + 1) * sizeof(*v));
+	if (v != NULL) {
+		abandoned = v;
+		abandoned[nabandoned++] = th;
+	} else {
+		pthread_detach(th);	/* out of memory: it ends on its own */
+	}
+	pthread_mutex_unlock(&abandoned_mu);
+}
+
+size_t ew_krb_settle(int max_ms)
+{
+	struct timespec until;
+	size_t i, left;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += max_ms / 1000;
+	until.tv_nsec += (long)(max_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&abandoned_mu);
+	for (i = left = 0; i < nabandoned; i++)
+		if (pthread_timedjoin_np(abandoned[i], NULL, &until) != 0)
+			abandoned[left++] = abandoned[i];
+	nabandoned = left;
+	if (left == 0) {
+		free(abandoned);
+		abandoned = NULL;
+	}
+	pthread_mutex_unlock(&abandoned_mu);
+	return left;
+}
+
 static int run_jobs(const char *ccache, int copy, const char *realm,
 		    const char *const *kdcs, size_t nkdcs, struct ew_krb_svc *svc,
-		    size_t n, int timeout_ms, volatile sig_atomic_t *cancel, char *err,
+		    size_t n, int timeout_ms, atomic_int *cancel, char *err,
 		    size_t errlen)
 {
 	struct group *g;
@@ -773,7 +835,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 		if ((step.tv_sec - deadline.tv_sec) * 1000 +
 		    (step.tv_nsec - deadline.tv_nsec) / 1000000 >= timeout_ms)
 			break;
-		if (cancel && *cancel) {
+		if (cancel && atomic_load(cancel)) {
 			stopped = 1;
 			break;
 		}
@@ -804,7 +866,8 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 	pthread_mutex_unlock(&g->mu);
 	/*
 	 * A finished request is joined (its thread is only tidying up), so nothing
-	 * of it outlives this call; an abandoned one is left to end on its own.
+	 * of it outlives this call; an abandoned one ends on its own and is
+	 * joined later (abandon, ew_krb_settle).
 	 */
 	for (i = 0; i < n; i++) {
 		if (!g->jobs[i].started)
@@ -812,7 +875,7 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 		if (!svc[i].timed_out)
 			pthread_join(g->jobs[i].th, NULL);
 		else
-			pthread_detach(g->jobs[i].th);
+			abandon(g->jobs[i].th);
 	}
 	(void)started;
 	group_release(g);
@@ -821,13 +884,13 @@ static int run_jobs(const char *ccache, int copy, const char *realm,
 
 int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
 			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
-			volatile sig_atomic_t *cancel, char *err, size_t errlen)
+			atomic_int *cancel, char *err, size_t errlen)
 {
 	return run_jobs(ccache, 1, realm, kdcs, nkdcs, svc, n, timeout_ms, cancel, err, errlen);
 }
 
 int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, const char *spn,
-		    int timeout_ms, volatile sig_atomic_t *cancel, char *err, size_t errlen)
+		    int timeout_ms, atomic_int *cancel, char *err, size_t errlen)
 {
 	struct ew_krb_svc s;
 	int rc;

@@ -12,7 +12,7 @@
 #ifndef EW_KRB_H
 #define EW_KRB_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct ew_krb_cred {
@@ -85,8 +85,16 @@ struct ew_krb_svc {
  */
 int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
 			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
-			volatile sig_atomic_t *cancel, char *err, size_t errlen);
+			atomic_int *cancel, char *err, size_t errlen);
 void ew_krb_svc_clear(struct ew_krb_svc *s);
+/*
+ * Requests that ew_krb_get_services and ew_krb_prefetch stopped waiting for
+ * (cancelled, or past their time limit) end on their own threads. This waits
+ * up to max_ms for them to end and returns how many still run. While any
+ * does, the process must not run the libraries' destructors: end it with
+ * _exit, not exit.
+ */
+size_t ew_krb_settle(int max_ms);
 
 /*
  * A private MEMORY cache holding only the TGT of ccache (NULL: the default)
@@ -105,7 +113,7 @@ int ew_krb_private_copy(const char *ccache, const char *realm, char **ccname, ch
  * 0, or -1 with a message.
  */
 int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, const char *spn,
-		    int timeout_ms, volatile sig_atomic_t *cancel, char *err, size_t errlen);
+		    int timeout_ms, atomic_int *cancel, char *err, size_t errlen);
 
 /*
  * For this process only, before any thread starts: a host-based service name

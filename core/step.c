@@ -137,7 +137,7 @@ enum ew_status ew_step_result_worst(const struct ew_step_result *r)
 
 int ew_run_cancelled(const struct ew_run *run)
 {
-	return run->cancel != NULL && *run->cancel != 0;
+	return run->cancel != NULL && atomic_load(run->cancel) != 0;
 }
 
 void ew_run_probe(struct ew_run *run, const char *step, json_t *fields)

@@ -12,7 +12,7 @@
 #define EW_STEP_H
 
 #include <jansson.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "finding.h"
@@ -60,7 +60,7 @@ enum ew_status ew_step_result_worst(const struct ew_step_result *r);
 struct ew_run {
 	struct ew_target *target;
 	struct ew_transcript *transcript;	/* NULL: not recorded */
-	volatile sig_atomic_t *cancel;		/* set to stop; may be NULL */
+	atomic_int *cancel;			/* set to stop; may be NULL */
 	unsigned flags;
 	int timeout_ms;				/* per network try */
 	int tries;

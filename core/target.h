@@ -35,9 +35,9 @@ struct ew_target {
 };
 
 struct ew_target *ew_target_new(void);
-void ew_target_free(struct ew_target **t);
-/* A deep copy (NULL when out of memory): to edit without touching t. */
+/* A deep copy (the *_source strings are static and shared); NULL when out of memory. */
 struct ew_target *ew_target_dup(const struct ew_target *t);
+void ew_target_free(struct ew_target **t);
 
 /*
  * Setters for values typed by a person. Each checks the syntax and returns 0,

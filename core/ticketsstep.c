@@ -97,7 +97,7 @@ struct probe_ctx {
 	size_t n;
 	const char *realm;
 	int timeout_ms, tries;
-	volatile sig_atomic_t *cancel;
+	atomic_int *cancel;
 };
 
 static void *probe_thread(void *arg)

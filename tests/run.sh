@@ -90,7 +90,7 @@ if [ "$mode" = all ]; then
 		[ "$(basename "$t")" = lib.sh ] && continue	# sourced by the others
 		run_suite "integration/$(basename "$t")" sh "$t"
 	done
-	for t in "$top"/tests/tui/*.sh "$top"/tests/faults/*.sh; do
+	for t in "$top"/tests/tui/*.sh "$top"/tests/faults/*.sh "$top"/tests/tsan/*.sh; do
 		[ -f "$t" ] || continue
 		run_suite "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 	done

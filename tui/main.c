@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,12 @@
 #include "version.h"
 #include "wizard.h"
 
-static volatile sig_atomic_t cancel_flag;
+#define EXIT_WAIT_MS 2000	/* at the end, for Kerberos requests still running */
+
+/* Set by SIGINT/SIGTERM/SIGHUP, read by the UI and by every step's threads:
+ * a lock-free atomic, which a signal handler may store to. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is not lock-free");
+static atomic_int cancel_flag;
 
 static int cmd_help(const struct opts *o)
 {
@@ -130,7 +136,7 @@ static int cmd_show(const struct opts *o)
 static void on_signal(int sig)
 {
 	(void)sig;
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 }
 
 static struct ew_transcript *open_transcript(const struct opts *o, struct ew_report *r,
@@ -367,7 +373,7 @@ static int run_steps(const struct opts *o, int wizard)
 	 * every other step at once: none needs another's result, and over a
 	 * slow link the run takes as long as the longest step, not their sum.
 	 */
-	for (i = 0; i < n && !cancel_flag && !config_error; ) {
+	for (i = 0; i < n && !atomic_load(&cancel_flag) && !config_error; ) {
 		struct ew_step_result *res[EW_MAX_TODO] = { NULL };
 		size_t batch = 1, k;
 
@@ -389,7 +395,7 @@ static int run_steps(const struct opts *o, int wizard)
 		}
 		i += batch;
 	}
-	if (cancel_flag)
+	if (atomic_load(&cancel_flag))
 		ew_report_add_note(r, "Stopped by a signal before every step had run.");
 	else if (config_error && i < n)
 		ew_report_add_note(r, "The other steps were not run: the target above cannot be "
@@ -402,7 +408,7 @@ static int run_steps(const struct opts *o, int wizard)
 		ew_transcript_event(t, "end",
 				    json_pack("{s:O, s:i, s:b}", "summary",
 					      json_object_get(j, "summary"), "exit", rc,
-					      "cancelled", cancel_flag != 0));
+					      "cancelled", atomic_load(&cancel_flag) != 0));
 		json_decref(j);
 		if (ew_transcript_close(&t) != 0) {
 			fprintf(stderr, "exwizard: transcript %s: writing failed; it may be "
@@ -483,5 +489,13 @@ int main(int argc, char **argv)
 		ew_krb_destroy(kinit_cache);
 	ew_secret_wipe(&o.bind_pw);
 	ew_target_free(&o.target);
+	/* The threads that use the libraries end before the libraries'
+	 * destructors (exit) free what they use; a Kerberos request a step
+	 * stopped waiting for may still run: then no destructor runs. */
+	ew_dir_warm_up_end();
+	if (ew_krb_settle(EXIT_WAIT_MS) > 0) {
+		fflush(NULL);
+		_exit(rc);
+	}
 	return rc;
 }

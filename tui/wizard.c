@@ -42,11 +42,17 @@ enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
 enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
 enum pane { PANE_STEPS, PANE_FINDINGS };
 
+/*
+ * A step on the worker. It works on a copy of the target (the target step
+ * fills in its defaults there) while the UI draws from the wizard's own;
+ * the copy becomes the wizard's target when the UI takes the job back.
+ */
 struct job {
 	pthread_t th;
 	size_t step;
 	struct ew_run run;
-	volatile sig_atomic_t cancel;
+	struct ew_target *target;
+	atomic_int cancel;		/* set by the UI, read by the step's threads */
 	struct ew_step_result *res;
 	int wake_fd;
 };
@@ -244,12 +250,16 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 	j = calloc(1, sizeof(*j));
 	if (j == NULL)
 		return;
+	atomic_init(&j->cancel, 0);
 	j->step = step;
 	j->run = *u->w->run;
 	j->run.flags |= extra_flags;
 	j->run.cancel = &j->cancel;
+	j->target = ew_target_dup(u->w->run->target);
+	j->run.target = j->target;
 	j->wake_fd = u->wake[1];
-	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+	if (j->target == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
+		ew_target_free(&j->target);
 		free(j);
 		snprintf(u->message, sizeof(u->message), "cannot start the worker thread");
 		return;
@@ -257,6 +267,18 @@ static void start_job(struct ui *u, size_t step, unsigned extra_flags)
 	u->job = j;
 	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
 		 ew_steps[step].title);
+}
+
+/* Wait for the worker; the target it worked on becomes the wizard's. */
+static void join_job(struct ui *u, struct job *j)
+{
+	struct ew_target tmp;
+
+	pthread_join(j->th, NULL);
+	tmp = *u->w->run->target;
+	*u->w->run->target = *j->target;
+	*j->target = tmp;
+	ew_target_free(&j->target);
 }
 
 static void take_job(struct ui *u)
@@ -268,12 +290,12 @@ static void take_job(struct ui *u)
 		return;
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
-	pthread_join(j->th, NULL);
+	join_job(u, j);
 	if (j->res) {
 		ew_step_result_free(&u->res[j->step]);
 		u->res[j->step] = j->res;
 		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
-			 j->cancel ? "cancelled" : "done");
+			 atomic_load(&j->cancel) ? "cancelled" : "done");
 		/* The target as the defaults settled it, as `check` records it too. */
 		if (strcmp(ew_steps[j->step].id, "target") == 0 && u->w->run->transcript)
 			ew_transcript_event(u->w->run->transcript, "input",
@@ -1272,7 +1294,7 @@ static int key(struct ui *u, int ch)
 		u->ov = OV_NONE;
 		if (ch == 'y' || ch == 'Y') {
 			if (u->job)
-				u->job->cancel = 1;
+				atomic_store(&u->job->cancel, 1);
 			return 1;
 		}
 		return 0;
@@ -1328,7 +1350,7 @@ static int key(struct ui *u, int ch)
 	case 27:
 		u->run_all = 0;
 		if (u->job) {
-			u->job->cancel = 1;
+			atomic_store(&u->job->cancel, 1);
 			snprintf(u->message, sizeof(u->message), "Cancelling...");
 		}
 		break;
@@ -1536,7 +1558,7 @@ int ew_wizard_run(struct ew_wizard *w)
 		start_job(&u, 0, 0);
 	}
 	draw(&u);
-	while (!quit && !(w->quit && *w->quit)) {
+	while (!quit && !(w->quit && atomic_load(w->quit))) {
 		struct pollfd p[3] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = u.wake[0], .events = POLLIN },
@@ -1571,8 +1593,8 @@ int ew_wizard_run(struct ew_wizard *w)
 			draw(&u);
 	}
 	if (u.job) {
-		u.job->cancel = 1;
-		pthread_join(u.job->th, NULL);
+		atomic_store(&u.job->cancel, 1);
+		join_job(&u, u.job);
 		ew_step_result_free(&u.job->res);
 		free(u.job);
 		u.job = NULL;

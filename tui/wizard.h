@@ -8,7 +8,7 @@
 #ifndef EW_WIZARD_H
 #define EW_WIZARD_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 struct ew_report;
 struct ew_run;
@@ -19,7 +19,7 @@ struct ew_wizard {
 	const char *transcript_path;	/* NULL: not recorded */
 	int ascii;			/* ASCII line drawing */
 	int color;			/* colours (off: NO_COLOR or --no-color) */
-	volatile sig_atomic_t *quit;	/* set by SIGTERM/SIGHUP */
+	atomic_int *quit;		/* set by SIGTERM/SIGHUP */
 	const struct ew_report *view;	/* non-NULL: show a saved transcript, read-only */
 };
 

@@ -583,7 +583,7 @@ static void test_search_many(void **state)
 
 static void test_cancel_before_search(void **state)
 {
-	volatile sig_atomic_t cancel = 0;
+	atomic_int cancel = 0;
 	struct ew_dir_opts o = gss_opts();
 	struct ew_dir_result *r = NULL;
 	struct ew_dir_req req = { BASE_DN, LDAP_SCOPE_BASE, NULL, NULL, NULL };
@@ -596,7 +596,7 @@ static void test_cancel_before_search(void **state)
 	(void)state;
 	o.cancel = &cancel;
 	d = open_ok(&o);
-	cancel = 1;
+	atomic_store(&cancel, 1);
 	before = ew_dir_round_trips(d);
 	t0 = now_ms();
 	assert_int_equal(ew_dir_search(d, BASE_DN, LDAP_SCOPE_SUBTREE, NULL, NULL, NULL, &r, err,
@@ -609,7 +609,7 @@ static void test_cancel_before_search(void **state)
 	free(errs[0]);
 	assert_int_equal(ew_dir_round_trips(d), before);
 	/* the connection is still good */
-	cancel = 0;
+	atomic_store(&cancel, 0);
 	assert_int_equal(ew_dir_search(d, BASE_DN, LDAP_SCOPE_BASE, NULL, NULL, NULL, &r, err,
 				       sizeof(err)), 0);
 	assert_int_equal(r->nentries, 1);
@@ -775,7 +775,7 @@ static void test_silent_server_times_out(void **state)
 }
 
 struct canceller {
-	volatile sig_atomic_t *flag;
+	atomic_int *flag;
 	int after_ms;
 };
 
@@ -785,13 +785,13 @@ static void *cancel_later(void *arg)
 	struct timespec ts = { c->after_ms / 1000, (long)(c->after_ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-	*c->flag = 1;
+	atomic_store(c->flag, 1);
 	return NULL;
 }
 
 static void test_cancel_while_waiting(void **state)
 {
-	volatile sig_atomic_t cancel = 0;
+	atomic_int cancel = 0;
 	struct canceller c = { &cancel, 300 };
 	struct ew_dir_opts o;
 	pthread_t t;

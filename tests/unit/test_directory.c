@@ -328,7 +328,7 @@ static void test_open_simple_bind_needs_tls(void **state)
 static void test_open_refusals(void **state)
 {
 	struct ew_dir_opts o = { 0 };
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	struct ew_dir *d = NULL;
 	char err[128];
 

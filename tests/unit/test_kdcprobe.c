@@ -1205,7 +1205,7 @@ static void test_probe_cancelled(void **state)
 	char host[] = "dc3.exwiz.test", addr[] = "127.0.0.1";
 	unsigned port;
 	int fd = local_socket(SOCK_DGRAM, &port);
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	long t0, dt;
 
 	(void)state;
