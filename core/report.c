@@ -382,15 +382,16 @@ static void add_stale_line(struct ew_buf *b, const struct ew_step_result *s, int
 }
 
 /* Whose credentials a step used and which server it asked. */
-static void add_credentials_line(struct ew_buf *b, const json_t *cr, int width)
+char *ew_step_credentials_text(const struct ew_step_result *s)
 {
+	const json_t *cr = s ? json_object_get(s->data, "credentials") : NULL;
 	const char *as = json_string_value(json_object_get(cr, "as"));
 	const char *method = json_string_value(json_object_get(cr, "method"));
 	const char *server = json_string_value(json_object_get(cr, "server"));
 	struct ew_buf line = {0};
 
 	if (!json_is_object(cr))
-		return;
+		return NULL;
 	if (as)
 		ew_buf_printf(&line, "As %s%s%s%s", as, method ? " (" : "", method ? method : "",
 			      method ? ")" : "");
@@ -398,9 +399,18 @@ static void add_credentials_line(struct ew_buf *b, const json_t *cr, int width)
 		ew_buf_adds(&line, method ? method : "No credentials");
 	ew_buf_printf(&line, "%s%s", server ? ", asked " : ", no server reached",
 		      server ? server : "");
+	return ew_buf_take(&line);
+}
+
+static void add_credentials_line(struct ew_buf *b, const struct ew_step_result *s, int width)
+{
+	char *line = ew_step_credentials_text(s);
+
+	if (line == NULL)
+		return;
 	ew_buf_adds(b, "  ");
-	add_wrapped(b, line.data ? line.data : "", 2, 2, width);
-	ew_buf_reset(&line);
+	add_wrapped(b, line, 2, 2, width);
+	free(line);
 }
 
 static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int width)
@@ -473,7 +483,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		ew_buf_add_clean(&b, s->title);
 		ew_buf_printf(&b, " [%s] (%ld ms)\n", st, s->duration_ms);
 		add_stale_line(&b, s, width);
-		add_credentials_line(&b, json_object_get(s->data, "credentials"), width);
+		add_credentials_line(&b, s, width);
 		for (j = 0; j < s->nfindings; j++)
 			add_finding_text(&b, s->findings[j], width);
 	}

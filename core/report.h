@@ -58,6 +58,10 @@ int ew_step_result_is_stale(const struct ew_step_result *s);
  * target JSON names, for a person (caller frees). */
 char *ew_target_json_brief(const json_t *target);
 
+/* "As bob@EXWIZ.TEST (GSSAPI), asked dc1.exwiz.test": whose credentials a step
+ * used and which server it asked (caller frees); NULL when it does not say. */
+char *ew_step_credentials_text(const struct ew_step_result *s);
+
 json_t *ew_report_to_json(const struct ew_report *r);
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
 /* Text for a terminal or a ticket: every string escaped, lines wrapped at width. */

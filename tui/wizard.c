@@ -683,14 +683,32 @@ static void draw_pane(struct ui *u, int x, int w)
 				    "servers, login.");
 			return;
 		}
-		if (ew_step_result_is_stale(r) && rows-- > 0) {
-			char *l = ew_strprintf("STALE: run for %s. a runs it again.",
-					       json_string_value(json_object_get(r->data, "stale")));
+		{
+			/* Whose credentials and which server; whether it is stale:
+			 * wrapped, never cut. */
+			char *who = ew_step_credentials_text(r), *stale = NULL;
+			size_t first_stale;
 
-			attron(A_BOLD);
-			put(stdscr, y++, x, w, l ? l : "STALE");
+			if (who)
+				add_wrapped(&lines, &n, who, 0, w);
+			first_stale = n;
+			if (ew_step_result_is_stale(r)) {
+				stale = ew_strprintf("STALE: run for %s. a runs it again.",
+						     json_string_value(json_object_get(r->data,
+										      "stale")));
+				add_wrapped(&lines, &n, stale ? stale : "STALE", 0, w);
+			}
+			for (i = 0; i < n && rows > 0; i++, rows--) {
+				if (i == first_stale)
+					attron(A_BOLD);
+				put(stdscr, y++, x, w, lines[i]);
+			}
 			attroff(A_BOLD);
-			free(l);
+			free_lines(lines, n);
+			lines = NULL;
+			n = 0;
+			free(who);
+			free(stale);
 		}
 		if (u->sel >= r->nfindings)
 			u->sel = r->nfindings ? r->nfindings - 1 : 0;

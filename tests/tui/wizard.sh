@@ -133,8 +133,9 @@ for i in 1 2 3 4 5; do tm send-keys -t "$sess" BSpace; done
 tm send-keys -t "$sess" carol Enter
 wait_for "| carol |" 50 && wait_for "> groups    STALE" 20 && wait_for "Target and defaults: done" 50
 ok $? "user bob -> carol: the header says carol, the target step ran again and bob's groups are marked STALE"
-wait_for "STALE: run for user bob" 20
-ok $? "the groups pane says its results were run for user bob"
+wait_for "STALE: run for user bob" 20 && screen | grep -q "As Administrator@EXWIZ.TEST (GSSAPI" &&
+	screen | grep -Eq "asked( |$)" && screen | grep -q "dc1.exwiz.test"
+ok $? "the groups pane says its results were run for user bob, and whose credentials read them from which DC"
 tm send-keys -t "$sess" s
 wait_for "Report saved:" 30 &&
 	grep -q "STALE: run for an earlier target (user bob" "$work"/t4-report-*.txt &&
