@@ -67,6 +67,11 @@ for t in "$build"/tests/unit/test_*; do
 	run_suite "unit/$(basename "$t")" "$t"
 done
 
+for t in "$top"/tests/lint/*.sh; do
+	[ -f "$t" ] || continue
+	run_suite "lint/$(basename "$t")" sh "$t"
+done
+
 if [ "$mode" = all ]; then
 	run_suite "fuzz/quick" sh "$top/tests/fuzz/quick.sh"
 	echo "--- lab up ($ns)"

@@ -6,7 +6,9 @@
 set -u
 . "$(dirname "$0")/../integration/lib.sh"
 restore=
+silent_pid=
 at_exit() {
+	stop_listener "$silent_pid"
 	case "$restore" in
 	kdc) "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 ;;
 	ldap) "$labctl" -n "$ns" fault ldap-restore >/dev/null 2>&1 ;;
@@ -53,19 +55,16 @@ ok $? "KDC port dropped: KRB-KDC fails, the directory steps say why they skip, b
 run "DC stopped (samba down)" 25000 "$exw" check $X && has "\[FAIL\] KRB-KDC"
 ok $? "DC stopped: clear findings, bounded"
 "$labctl" -n "$ns" fault dc-start >/dev/null 2>&1 && restore=
-sleep 1
 
-inlab /usr/bin/python3 -c 'import socket,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.97",53))
-end=time.time()+20
-while time.time()<end:
-    s.settimeout(1)
-    try: s.recvfrom(4096)
-    except OSError: pass' &
-sleep 0.3
-run "a DNS server that never answers" 20000 "$exw" check dns $X --dns-server 127.0.0.97 &&
-	has "Resolver 127.0.0.97 does not answer"
+# (dc-start returns once the DC answers DNS, LDAP and Kerberos.)
+silent=$ADDR_T_FAULTS_SILENT
+start_listener silent_pid "$silent" "$top/tests/lib/silent_dns.py" 60 &&
+	run "a DNS server that never answers" 20000 "$exw" check dns $X --dns-server "$silent" &&
+	has "Resolver $silent does not answer"
 ok $? "a silent DNS server: a warning, bounded"
+stop_listener "$silent_pid"
+ok $? "the silent DNS server (pid $silent_pid, the python process) has ended"
+silent_pid=
 
 run "client clock 10 min ahead (faketime)" 20000 env \
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" faketime -f '+600s' \
@@ -148,13 +147,21 @@ wait $killer
 "$labctl" -n "$ns" fault ldap-restore >/dev/null 2>&1
 restore=
 
-# SIGKILL in the middle of a step, SIGHUP as from a lost SSH session.
+# SIGKILL in the middle of a step, SIGHUP as from a lost SSH session: the
+# signal goes once a step after the target has started (its start event is
+# in the transcript). labctl exec execs ip netns exec, which execs env and
+# exwizard: $! is exwizard itself.
 for sig in KILL HUP; do
 	t="$work/sig-$sig.jsonl"
-	inlab env KRB5CCNAME="$cc" "$exw" check $X -o "$t" >/dev/null 2>&1 &
-	sleep 0.8
-	pkill -"$sig" -f -- "-o $t" 2>/dev/null
-	wait $! 2>/dev/null
+	"$labctl" -n "$ns" exec env KRB5CCNAME="$cc" "$exw" check $X -o "$t" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	until grep '"phase":"start"' "$t" 2>/dev/null | grep -vq '"id":"target"' || [ "$i" -ge 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	"$exw" show "$t" >"$work/show" 2>&1
 	rc=$?
 	printf '%-44s show exit %s  %s\n' "SIG$sig in the middle of a step" "$rc" \

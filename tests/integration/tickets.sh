@@ -110,12 +110,16 @@ cp "$EXWIZ_LAB_PASSWORD_FILE" "$pwf"
 chmod 600 "$pwf"
 pw=$(head -n1 "$pwf")
 before=$(sha256sum "$work/cc-bob" | cut -d' ' -f1)
-inlab env KRB5CCNAME="$cb" "$exw" check tickets --kinit alice --password-file "$pwf" \
+# labctl exec execs ip netns exec, which execs env and exwizard: $! is
+# exwizard itself. Its argv and environment are read once it has started
+# (its transcript exists) and while it runs.
+"$labctl" -n "$ns" exec env KRB5CCNAME="$cb" "$exw" check tickets --kinit alice --password-file "$pwf" \
 	-x exch1.exwiz.test --json -o "$work/k.jsonl" >"$work/k.json" 2>"$work/k.err" &
 pid=$!
-sleep 0.3
 leak=0
-for p in $(pgrep -f "exwizard check tickets --kinit"); do
+i=0
+until [ -s "$work/k.jsonl" ] || [ "$i" -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+for p in $pid $(pgrep -f "exwizard check tickets --kinit"); do
 	tr '\0' '\n' </proc/"$p"/cmdline 2>/dev/null | grep -qF "$pw" && leak=1
 	tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qF "$pw" && leak=1
 done
