@@ -135,21 +135,22 @@ wait_for "EXITED" 30
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
 wait_for "summary" 50
+# Each frame waited for by what only the new size shows.
+long_bar() { screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]; }
+at_60x20() { [ "$(screen | wc -l)" -eq 20 ] && screen | grep -q "> target" && ! screen | grep -q "F5 re-run  n/p next/prev"; }
+too_small() { screen | grep -q "Terminal too small: 40x10"; }
+wizard_again() { screen | grep -q "> target" && ! screen | grep -q "too small"; }
 tm resize-window -t "$sess" -x 120 -y 40
-sleep 0.5
-screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]
+wait_until 30 long_bar
 ok $? "120x40: redrawn with the long key bar"
 tm resize-window -t "$sess" -x 60 -y 20
-sleep 0.5
-screen | grep -q "> target" && ! screen | grep -q "too small"
+wait_until 30 at_60x20 && ! screen | grep -q "too small"
 ok $? "60x20: still drawn"
 tm resize-window -t "$sess" -x 40 -y 10
-sleep 0.5
-screen | grep -q "Terminal too small: 40x10"
+wait_until 30 too_small
 ok $? "40x10: the terminal-too-small screen"
 tm resize-window -t "$sess" -x 80 -y 24
-sleep 0.5
-screen | grep -q "> target"
+wait_until 30 wizard_again
 ok $? "back to 80x24: the wizard again"
 pid=$(pgrep -n -f "exwizard $X --no-transcript")
 c1=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null)
@@ -226,8 +227,8 @@ wait_for "summary" 50
 tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 tm kill-session -t "$sess"
-sleep 1.5
-tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"' && ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null
+wizard_gone() { ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null; }
+wait_until 100 wizard_gone && tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"'
 ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
 
 finish
