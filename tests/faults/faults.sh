@@ -113,22 +113,26 @@ else
 	n=$((n + 1))
 fi
 
-# Every link slowed to 1 s round trip (each packet held 500 ms): the same
-# diagnosis, only slower, with the default timeouts (2 s per try).
-if "$labctl" -n "$ns" fault latency 500 >/dev/null 2>&1; then
+# Every link slowed to 600 ms round trip (each packet held 300 ms): the same
+# diagnosis, only slower, with the default timeouts (2 s per try). A
+# Kerberos exchange over TCP (the TGT is too large for UDP) takes two round
+# trips, the handshake and the request, within one try: at 1 s RTT that is
+# the whole try, and service tickets came back "No KDC of the realm answered"
+# in some runs while KRB-KDC passed.
+if "$labctl" -n "$ns" fault latency 300 >/dev/null 2>&1; then
 	restore=latency
-	run "every link slowed to 1 s RTT (NFQUEUE)" 60000 "$exw" check -u bob \
+	run "every link slowed to 600 ms RTT (NFQUEUE)" 60000 "$exw" check -u bob \
 		-x exch1.exwiz.test -x fe1.region1.exwiz.test -m junior &&
 		has "TOK-COUNT: bob is in 603 security groups" && has "\[PASS\] KRB-KDC" &&
-		has "\[INFO\] DNS-SRV\|\[PASS\] DNS-SRV"
-	ok $? "every link at 1 s RTT: the same findings, bounded ($(tail -1 "$table"))"
+		has "\[INFO\] DNS-SRV\|\[PASS\] DNS-SRV" && ! has "within the time limit"
+	ok $? "every link at 600 ms RTT: the same findings, no KDC timed out, bounded ($(tail -1 "$table"))"
 	# --kinit over the same links: the KDCs found once and pinned, so the two
 	# or three AS exchanges need no DNS of their own.
 	cp "$EXWIZ_LAB_PASSWORD_FILE" "$work/pw" && chmod 600 "$work/pw"
-	run "--kinit with every link at 1 s RTT" 15000 "$exw" check target \
+	run "--kinit with every link at 600 ms RTT" 15000 "$exw" check target \
 		--kinit alice --password-file "$work/pw" &&
 		has "Login: .*kinit alice@\{0,1\}.*in-memory cache"
-	ok $? "--kinit at 1 s RTT: a TGT, bounded ($(tail -1 "$table"))"
+	ok $? "--kinit at 600 ms RTT: a TGT, bounded ($(tail -1 "$table"))"
 	"$labctl" -n "$ns" fault latency-off >/dev/null 2>&1
 	restore=
 else
