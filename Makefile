@@ -18,7 +18,9 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
 LAB_NS ?= exwiz
-CHECK_NS ?= exwizck
+# make check and make bench: a lab of the run's own, exwizck-PID / exwizbn-PID,
+# unless CHECK_NS / BENCH_NS name one
+CHECK_NS ?=
 
 ifeq ($(V),1)
 Q :=
@@ -166,16 +168,17 @@ check:
 lab-up:
 	$(Q)tests/lab/labctl -n $(LAB_NS) up
 
-# The benchmark, in a lab of its own (BENCH_NS), removed afterwards.
-BENCH_NS ?= exwizbn
+# The benchmark, in a lab of its own (BENCH_NS, by default exwizbn-PID),
+# removed afterwards.
+BENCH_NS ?=
 bench-build: exwizard $(LATENCY_BIN)
 
 bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory bench-build
-	$(Q)tests/lab/labctl -n $(BENCH_NS) up --scale
-	$(Q)EXWIZ_LATENCY_BIN=$(abspath $(LATENCY_BIN)) LAB_NS=$(BENCH_NS) \
-		bash tests/bench/bench.sh; rc=$$?; tests/lab/labctl -n $(BENCH_NS) down; exit $$rc
+	$(Q)ns=$(or $(BENCH_NS),exwizbn-$$$$); tests/lab/labctl -n $$ns up --scale || exit 1; \
+		EXWIZ_LATENCY_BIN=$(abspath $(LATENCY_BIN)) LAB_NS=$$ns bash tests/bench/bench.sh; \
+		rc=$$?; tests/lab/labctl -n $$ns down; exit $$rc
 
 # The TSan suite alone, in a lab of its own (TSAN_NS), removed afterwards.
 TSAN_NS ?= exwizts

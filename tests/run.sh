@@ -3,6 +3,8 @@
 #   tests/run.sh unit BUILD   unit tests only (no root, no network)
 #   tests/run.sh all BUILD    unit tests, then the lab domain up, the lab smoke
 #                             test and the integration tests, then the lab down
+# Both run the lint of the lab's scripts (tests/lint). The lab is LAB_NS, by
+# default exwizck-PID, a name of this run's own: two runs never meet.
 # Every suite speaks TAP ("ok N - name" / "not ok N - name"; cmocka marks a
 # skipped test "not ok N # SKIP"); a suite that exits non-zero without
 # reporting a failure counts as one failure.
@@ -10,7 +12,7 @@ set -u
 mode=${1:-unit}
 build=${2:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
-ns=${LAB_NS:-exwizck}
+ns=${LAB_NS:-exwizck-$$}
 labctl="$top/tests/lab/labctl"
 passed=0
 failed=0
@@ -67,6 +69,11 @@ for t in "$build"/tests/unit/test_*; do
 	run_suite "unit/$(basename "$t")" "$t"
 done
 
+for t in "$top"/tests/lint/*.sh; do
+	[ -f "$t" ] || continue
+	run_suite "lint/$(basename "$t")" sh "$t"
+done
+
 if [ "$mode" = all ]; then
 	run_suite "fuzz/quick" sh "$top/tests/fuzz/quick.sh"
 	echo "--- lab up ($ns)"
@@ -94,5 +101,7 @@ if [ "$mode" = all ]; then
 		[ -f "$t" ] || continue
 		run_suite "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 	done
+	# last: it tries `up` on this run's lab
+	run_suite "lab/lifecycle.sh" sh "$top/tests/lab/lifecycle.sh"
 fi
 finish

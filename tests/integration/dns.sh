@@ -4,9 +4,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 silent_pid=
-at_exit() {
-	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
-}
+at_exit() { stop_listener "$silent_pid"; }
 # findings CHECK SEVERITY FILE: the titles of the findings of that check and severity
 
 X="-x exch1.exwiz.test -x fe1.region1.exwiz.test"
@@ -83,25 +81,20 @@ inlab "$exw" check dns -x exch1.exwiz.test --flush --no-transcript >/dev/null 2>
 ok $? "exch1 restored to 127.0.0.11 everywhere"
 
 # A silent resolver: it reads queries and never answers.
-inlab /usr/bin/python3 -c 'import socket,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.99",53))
-end=time.time()+30
-while time.time()<end:
-    s.settimeout(1)
-    try: s.recvfrom(4096)
-    except OSError: pass' &
-silent_pid=$!
-sleep 0.3
+silent=$ADDR_T_DNS_SILENT
+start_listener silent_pid "$silent" "$top/tests/lib/silent_dns.py" 60
+ok $? "a silent resolver listens on $silent (pid $silent_pid, the python process)"
 t0=$(msecs)
-inlab "$exw" check dns -u bob -x exch1.exwiz.test --dns-server 127.0.0.99 --timeout 0.5 \
+inlab "$exw" check dns -u bob -x exch1.exwiz.test --dns-server "$silent" --timeout 0.5 \
 	--tries 2 --json --no-transcript >"$work/r4.json" 2>/dev/null
 t1=$(msecs)
 el=$((t1 - t0))
-findings DNS-SERVERS warn "$work/r4.json" | grep -q 'Resolver 127.0.0.99 does not answer'
+findings DNS-SERVERS warn "$work/r4.json" | grep -q "Resolver $silent does not answer"
 ok $? "a silent resolver gives a DNS-SERVERS warning"
 [ "$el" -lt 2500 ]
 ok $? "the step is bounded: $el ms with --timeout 0.5 --tries 2 (limit 0.5 x 2 + 0.5 s, plus 1 s)"
-kill "$silent_pid" 2>/dev/null
+stop_listener "$silent_pid"
+ok $? "the silent resolver (pid $silent_pid) has ended"
 silent_pid=
 
 inlab "$exw" check dns -d 'bad..name' --no-transcript >/dev/null 2>"$work/e5"

@@ -9,7 +9,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 export TERM="${TERM:-xterm}"
 sess="exwiz-hostile-$$"
-at_exit() { tmux kill-session -t "$sess" 2>/dev/null; }
+dnspid=
+at_exit() { tmux kill-session -t "$sess" 2>/dev/null; stop_listener "$dnspid"; }
 cc="FILE:$work/cc"
 inlab env KRB5CCNAME="$cc" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" >/dev/null 2>&1
 raw() { LC_ALL=C grep -c "$(printf '[\033\r\007]')" "$1"; }
@@ -104,16 +105,17 @@ ok $? "frank's check: the transcript clean; peak RSS (${rssbin#"$top"/}) ${rss} 
 
 # A hostile DNS server (hostile_dns.py, in the lab namespace): every answer
 # names hosts with escape sequences, CR, LF, NUL and invalid UTF-8.
-inlab /usr/bin/python3 "$top/tests/integration/hostile_dns.py" 127.0.0.98 30 &
-dnspid=$!
-sleep 0.5
+hostile=$ADDR_T_HOSTILE_DNS
+start_listener dnspid "$hostile" "$top/tests/integration/hostile_dns.py" 60
+ok $? "the hostile DNS server listens on $hostile (pid $dnspid, the python process)"
 t0=$(msecs)
-inlab env KRB5CCNAME="$cc" "$exw" check dns --dns-server 127.0.0.98 -o "$work/dns.jsonl" \
+inlab env KRB5CCNAME="$cc" "$exw" check dns --dns-server "$hostile" -o "$work/dns.jsonl" \
 	>"$work/dns.txt" 2>"$work/dns.err"
 rc=$?
 el=$(( $(msecs) - t0 ))
-kill "$dnspid" 2>/dev/null
-wait "$dnspid" 2>/dev/null
+stop_listener "$dnspid"
+ok $? "the hostile DNS server (pid $dnspid) has ended"
+dnspid=
 [ "$rc" -le 2 ] && [ "$el" -lt 20000 ] && [ "$(raw "$work/dns.txt")" -eq 0 ] &&
 	[ "$(raw "$work/dns.err")" -eq 0 ] && [ "$(raw "$work/dns.jsonl")" -eq 0 ]
 ok $? "a hostile DNS server: no raw ESC, CR or BEL in the report, stderr or the transcript (exit $rc, $el ms)"
@@ -136,14 +138,22 @@ ok $? "show --json of that transcript: no string holds a control character"
 tmux new-session -d -x 160 -y 30 -s "$sess" \
 	"$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=$cc $exw -u mallory --no-transcript; sleep 30"
 before=$(tmux display -p -t "$sess" '#{pane_title}')
-sleep 1
+# pane_shows TEXT: until the pane shows TEXT (at most 10 s)
+pane_shows() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tmux capture-pane -p -t "$sess" | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+pane_shows "summary"
 for k in n n n n; do tmux send-keys -t "$sess" "$k"; done
 tmux send-keys -t "$sess" Enter
-i=0
-while [ $i -lt 100 ] && ! tmux capture-pane -p -t "$sess" | grep -q "MBX-ATTRS"; do sleep 0.1; i=$((i + 1)); done
+pane_shows "MBX-ATTRS"
 tmux send-keys -t "$sess" d
-sleep 0.5
-tmux capture-pane -p -t "$sess" | grep -qF '\x1b]0;x\x07'
+pane_shows '\x1b]0;x\x07'
 ok $? "the wizard's data view shows the escaped value"
 after=$(tmux display -p -t "$sess" '#{pane_title}')
 [ "$after" = "$before" ] && [ "$after" != x ] && [ "$after" != pwned ]

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A hostile DNS server for hostile.sh: answers every question over UDP with
 records whose names and text hold terminal escapes, CR, BEL, NUL and invalid
-UTF-8, for SECONDS seconds. Usage: hostile_dns.py ADDR SECONDS."""
+UTF-8, for at most SECONDS seconds (SIGTERM ends it at once). Prints
+"listening" once the socket is bound. Usage: hostile_dns.py ADDR SECONDS."""
 import socket
 import struct
 import sys
@@ -48,6 +49,7 @@ def answer(q):
 def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((sys.argv[1], 53))
+    print("listening", flush=True)
     end = time.time() + float(sys.argv[2])
     while time.time() < end:
         s.settimeout(0.5)

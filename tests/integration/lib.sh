@@ -3,11 +3,13 @@
 # A test may define at_exit() for its own cleanup; it runs before the work
 # directory goes.
 top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-ns=${LAB_NS:-exwizck}
+ns=${LAB_NS:-${EXWIZ_LAB_NS:-exwiz}}
 labctl="$top/tests/lab/labctl"
 exw=${EXWIZARD:-$top/exwizard}
 eval "$("$labctl" -n "$ns" env)"
 work=$(mktemp -d)
+. "$top/tests/lib/addresses.sh"
+. "$top/tests/lib/listener.sh"
 n=0
 fails=0
 at_exit() { :; }

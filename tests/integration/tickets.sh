@@ -110,7 +110,8 @@ cp "$EXWIZ_LAB_PASSWORD_FILE" "$pwf"
 chmod 600 "$pwf"
 pw=$(head -n1 "$pwf")
 before=$(sha256sum "$work/cc-bob" | cut -d' ' -f1)
-inlab env KRB5CCNAME="$cb" "$exw" check tickets --kinit alice --password-file "$pwf" \
+# labctl exec execs ip netns exec, which execs env and exwizard: $! is exwizard.
+"$labctl" -n "$ns" exec env KRB5CCNAME="$cb" "$exw" check tickets --kinit alice --password-file "$pwf" \
 	-x exch1.exwiz.test --json -o "$work/k.jsonl" >"$work/k.json" 2>"$work/k.err" &
 pid=$!
 # argv and the environment of every exwizard of this run, read while it runs.

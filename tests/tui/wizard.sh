@@ -25,7 +25,7 @@ at_exit() {
 		tmux -L "exwiz-tui-$$-$i" kill-server 2>/dev/null
 		i=$((i + 1))
 	done
-	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
+	stop_listener "$silent_pid"
 }
 screen() { tm capture-pane -p -t "$sess"; }
 # wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
@@ -33,6 +33,28 @@ wait_for() {
 	i=0
 	while [ "$i" -lt "${2:-100}" ]; do
 		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# wait_until TENTHS CMD...: until CMD succeeds (at most TENTHS tenths of a second).
+wait_until() {
+	_wu=$1
+	shift
+	i=0
+	while [ "$i" -lt "$_wu" ]; do
+		"$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$@"
+}
+# wait_gone TEXT [TENTHS]: until the screen no longer shows TEXT (default 10 s).
+wait_gone() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		screen | grep -qF -- "$1" || return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -155,21 +177,22 @@ ok $? "show marks the run for bob stale in the transcript, and not the run for c
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
 wait_for "summary" 50
+# Each frame waited for by what only the new size shows.
+long_bar() { screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]; }
+at_60x20() { [ "$(screen | wc -l)" -eq 20 ] && screen | grep -q "> target" && ! screen | grep -q "F5 re-run  n/p next/prev"; }
+too_small() { screen | grep -q "Terminal too small: 40x10"; }
+wizard_again() { screen | grep -q "> target" && ! screen | grep -q "too small"; }
 tm resize-window -t "$sess" -x 120 -y 40
-sleep 0.5
-screen | grep -q "F5 re-run  n/p next/prev" && [ "$(screen | wc -l)" -ge 40 ]
+wait_until 30 long_bar
 ok $? "120x40: redrawn with the long key bar"
 tm resize-window -t "$sess" -x 60 -y 20
-sleep 0.5
-screen | grep -q "> target" && ! screen | grep -q "too small"
+wait_until 30 at_60x20 && ! screen | grep -q "too small"
 ok $? "60x20: still drawn"
 tm resize-window -t "$sess" -x 40 -y 10
-sleep 0.5
-screen | grep -q "Terminal too small: 40x10"
+wait_until 30 too_small
 ok $? "40x10: the terminal-too-small screen"
 tm resize-window -t "$sess" -x 80 -y 24
-sleep 0.5
-screen | grep -q "> target"
+wait_until 30 wizard_again
 ok $? "back to 80x24: the wizard again"
 pid=$(pgrep -n -f "exwizard $X --no-transcript")
 c1=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null)
@@ -198,36 +221,48 @@ ok $? "NO_COLOR and --ascii: no colour escapes, ASCII lines only"
 tm send-keys -t "$sess" q
 
 # A silent DNS server: keys are still handled while the step waits; Esc cancels.
-inlab /usr/bin/python3 -c 'import socket,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.98",53))
-end=time.time()+30
-while time.time()<end:
-    s.settimeout(1)
-    try: s.recvfrom(4096)
-    except OSError: pass' &
-silent_pid=$!
-sleep 0.3
-start "$exw" $X --dns-server 127.0.0.98 --timeout 10 --tries 2 -o "$work/t2.jsonl"
+silent=$ADDR_T_WIZARD_SILENT
+start_listener silent_pid "$silent" "$top/tests/lib/silent_dns.py" 120
+ok $? "a silent DNS server listens on $silent (pid $silent_pid, the python process)"
+# step_event ID PHASE TRANSCRIPT: the transcript holds that step event
+step_event() {
+	grep '"event":"step"' "$3" 2>/dev/null | grep "\"id\":\"$1\"" | grep -q "\"phase\":\"$2\""
+}
+# dns_running: the pane says the DNS step runs, the transcript has its start
+# and no end
+dns_running() {
+	screen | grep -qF "(Esc cancels)" && step_event dns start "$work/t2.jsonl" &&
+		! step_event dns end "$work/t2.jsonl"
+}
+start "$exw" $X --dns-server "$silent" --timeout 10 --tries 2 -o "$work/t2.jsonl"
 wait_for "summary" 50
 tm send-keys -t "$sess" n Enter
-wait_for "Running DNS" 30
+i=0
+until dns_running || [ "$i" -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+dns_running
+ok $? "n, Enter: the DNS step is running (the pane says Esc cancels; the transcript has its start, no end)"
 t0=$(msecs)
 tm send-keys -t "$sess" Tab
-wait_for "Running; the findings" 2
-sleep 0.05
+wait_for "Running; the findings" 20
 tm send-keys -t "$sess" '?'
 wait_for "Step \"dns\"" 20
 rc=$?
 el=$(( $(msecs) - t0 ))
-ok $rc "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames)"
-tm send-keys -t "$sess" Escape Escape
-wait_for "dns       STOP" 30
-ok $? "Esc cancels the running step"
+[ "$rc" -eq 0 ] && ! step_event dns end "$work/t2.jsonl"
+ok $? "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames; the step still runs)"
+tm send-keys -t "$sess" Escape
+wait_gone "Step \"dns\"" 20 && dns_running
+ok $? "Esc closes the help; the step still runs"
+tm send-keys -t "$sess" Escape
+wait_for "dns       STOP" 30 && grep '"event":"step"' "$work/t2.jsonl" | grep '"id":"dns"' |
+	grep '"phase":"end"' | grep -q '"status":"cancelled"'
+ok $? "Esc cancels the running step: STOP on the step list, status cancelled in the transcript"
 tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 tail -n 1 "$work/t2.jsonl" | grep -q '"event":"end"'
 ok $? "the transcript of the cancelled session is complete"
-kill "$silent_pid" 2>/dev/null
+stop_listener "$silent_pid"
+ok $? "the silent DNS server (pid $silent_pid) has ended"
 silent_pid=
 
 # A lost SSH session: the tmux session killed under the wizard.
@@ -236,8 +271,8 @@ wait_for "summary" 50
 tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 tm kill-session -t "$sess"
-sleep 1.5
-tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"' && ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null
+wizard_gone() { ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null; }
+wait_until 100 wizard_gone && tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"'
 ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
 
 finish
