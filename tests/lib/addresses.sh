@@ -30,3 +30,4 @@ ADDR_T_DNS_SILENT=127.0.0.99         # tests/integration/dns.sh: silent_dns.py, 
 ADDR_T_HOSTILE_DNS=127.0.0.98        # tests/integration/hostile.sh: hostile_dns.py, answers with hostile names (UDP 53)
 ADDR_T_FAULTS_SILENT=127.0.0.97      # tests/faults/faults.sh: silent_dns.py, a resolver that never answers (UDP 53)
 ADDR_T_WIZARD_SILENT=127.0.0.96      # tests/tui/wizard.sh: silent_dns.py, a resolver that never answers (UDP 53)
+ADDR_T_TSAN_SILENT=127.0.0.95        # tests/tsan/run.sh: silent_dns.py, a resolver that never answers (UDP 53)

@@ -22,7 +22,7 @@ ok() {
 # The lab's scripts: everything that runs in or drives the lab namespace.
 files=$(ls tests/lab/labctl tests/lab/*.sh tests/lab/*.py tests/integration/*.sh \
 	tests/integration/*.py tests/tui/*.sh tests/faults/*.sh tests/bench/*.sh \
-	tests/bench/*.py tests/lib/*.sh tests/lib/*.py tests/run.sh 2>/dev/null | grep -vx "$table")
+	tests/bench/*.py tests/lib/*.sh tests/lib/*.py tests/tsan/*.sh tests/run.sh 2>/dev/null | grep -vx "$table")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 

@@ -20,7 +20,7 @@ silent_pid=
 fault=
 # EXWIZ_TSAN_KEEP=DIR: the reports are copied there at the end.
 at_exit() {
-	[ -n "$silent_pid" ] && kill "$silent_pid" 2>/dev/null
+	stop_listener "$silent_pid"
 	[ -n "$fault" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null
 	[ -n "${EXWIZ_TSAN_KEEP:-}" ] && mkdir -p "$EXWIZ_TSAN_KEEP" && cp -r "$logs"/. "$EXWIZ_TSAN_KEEP"/
 }
@@ -119,22 +119,10 @@ verdict mailbox-noticket "$worst" "$work/mbx.txt" \
 
 # SIGINT while the DNS and tickets steps wait on a DNS server that never
 # answers: the signal handler sets the flag that the steps' threads read.
-(exec "$labctl" -n "$ns" exec /usr/bin/python3 -c 'import socket,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.96",53))
-print("bound", flush=True)
-end=time.time()+60
-while time.time()<end:
-    s.settimeout(1)
-    try: s.recvfrom(4096)
-    except OSError: pass') >"$work/silent.out" 2>&1 &
-silent_pid=$!
-i=0
-while [ "$i" -lt 100 ] && ! grep -q bound "$work/silent.out"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+silent=$ADDR_T_TSAN_SILENT
+start_listener silent_pid "$silent" "$top/tests/lib/silent_dns.py" 60
 (exec "$labctl" -n "$ns" exec env KRB5CCNAME="FILE:$work/cc-bob" TSAN_OPTIONS="$(topts sigint)" \
-	"$tsbin" check -u bob dns tickets --dns-server 127.0.0.96 --timeout 10 --tries 2 \
+	"$tsbin" check -u bob dns tickets --dns-server "$silent" --timeout 10 --tries 2 \
 	-o "$work/sigint.jsonl") >"$work/sigint.txt" 2>"$work/sigint.err" &
 pid=$!
 # nstarted: how many steps have started, by the transcript.
@@ -154,8 +142,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 el=$(( $(msecs) - s0 ))
-kill "$silent_pid" 2>/dev/null
-wait "$silent_pid" 2>/dev/null
+stop_listener "$silent_pid"
 silent_pid=
 [ "${started:-0}" -ge 3 ] && [ "$el" -lt 8000 ] && grep -q "Stopped by a signal" "$work/sigint.txt"
 verdict sigint "$rc" "$work/sigint.txt" "SIGINT while the DNS and tickets steps wait on a silent server (stopped $el ms after it)" $?
