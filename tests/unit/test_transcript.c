@@ -101,9 +101,9 @@ static int run_gamma(struct ew_run *run, struct ew_step_result *res)
 }
 
 static const struct ew_step test_steps[] = {
-	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha },
-	{ "beta", "Beta step", "beta", "Checks beta.", run_beta },
-	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma },
+	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0 },
+	{ "beta", "Beta step", "beta", "Checks beta.", run_beta, 0 },
+	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0 },
 };
 #define NTEST_STEPS (sizeof(test_steps) / sizeof(test_steps[0]))
 
@@ -613,16 +613,16 @@ static void test_round_trip_through_steps(void **state)
 static int run_delta(struct ew_run *run, struct ew_step_result *res)
 {
 	ew_step_result_add(res, ew_finding_new("DELTA-CONF", EW_INFO, "Settings read"));
-	*run->cancel = 1;
+	atomic_store(run->cancel, 1);
 	ew_step_result_add(res, ew_finding_new("DELTA-KDC", EW_SKIP, "Cancelled before any "
 					       "KDC answered"));
 	return 0;
 }
 
 static const struct ew_step cancel_steps[] = {
-	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha },
-	{ "delta", "Delta step", "delta", "Checks delta.", run_delta },
-	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma },
+	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0 },
+	{ "delta", "Delta step", "delta", "Checks delta.", run_delta, 0 },
+	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0 },
 };
 
 /*
@@ -636,7 +636,7 @@ static void test_cancelled_steps(void **state)
 	struct fixture *fx = *state;
 	char *path = tu_path(fx->dir, "cancelled.jsonl");
 	struct ew_transcript *t = NULL;
-	volatile sig_atomic_t cancel = 0;
+	atomic_int cancel = 0;
 	struct ew_report *live, *read;
 	struct ew_run run;
 	char err[256] = "", *text;
