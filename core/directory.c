@@ -1,3 +1,9 @@
+/*
+ * Large on purpose: every use of libldap and lber (the bounded connect,
+ * StartTLS, the GSSAPI and simple binds, pipelined searches, paging, ranged
+ * retrieval, controls, libldap's one-time set-up) stays behind directory.h,
+ * whose values are NUL-safe and owned as it says.
+ */
 #include "directory.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,9 @@
+/*
+ * Large on purpose: every call into MIT krb5 that can block or that shares
+ * library state (the cache collection, service tickets on threads of their
+ * own, kinit, the pinned KDC configuration, the trace) is in this one file,
+ * bounded, cancellable and settled at exit the same way.
+ */
 #include "krb.h"
 
 #include <ctype.h>

@@ -1,3 +1,8 @@
+/*
+ * A little over the usual size: the step's two pipelined batches of
+ * searches, and the bookkeeping of what the reader could and could not read
+ * for every object they return, which the pure rules in mailbox.c need.
+ */
 #include "mailboxstep.h"
 
 #include <jansson.h>

@@ -9,7 +9,7 @@
 #include "dnsstep.h"
 #include "groupsstep.h"
 #include "mailboxstep.h"
-#include "target.h"
+#include "targetstep.h"
 #include "ticketsstep.h"
 #include "text.h"
 #include "transcript.h"

@@ -1,9 +1,8 @@
 /*
  * target.h - what is being diagnosed: realm, AD DNS domain, user, Exchange
  * servers, mover account, DC, extra DNS servers and credential cache, with
- * where each value came from; the syntax checks for values typed by a person;
- * and the "target" step that fills in the defaults the machine already knows
- * (realm from krb5.conf, user from the credential cache, domain from the realm).
+ * where each value came from; the syntax checks for values typed by a person.
+ * The "target" step that fills in the defaults is in targetstep.h.
  */
 #ifndef EW_TARGET_H
 #define EW_TARGET_H
@@ -72,10 +71,5 @@ int ew_same_account(const char *user, const char *principal);
  * when there is one, else the cache principal; NULL when there is neither.
  */
 const char *ew_target_reader(const struct ew_target *t, const char *bind_dn);
-
-struct ew_run;
-struct ew_step_result;
-/* The "target" step: fill in the defaults, say where each came from. */
-int ew_target_step(struct ew_run *run, struct ew_step_result *res);
 
 #endif

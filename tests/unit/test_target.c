@@ -10,6 +10,7 @@
 #include "finding.h"
 #include "step.h"
 #include "target.h"
+#include "targetstep.h"
 #include "text.h"
 
 /* ---- syntax checks ---- */
