@@ -1,5 +1,5 @@
 /*
- * A little over the usual size: the step's two pipelined batches of
+ * Larger than the other steps: the two pipelined batches of
  * searches, and the bookkeeping of what the reader could and could not read
  * for every object they return, which the pure rules in mailbox.c need.
  */

@@ -1,12 +1,12 @@
 /*
+ * Large: the loop, the jobs, the views, the target form and the keys are
+ * still in this one file; they are to be split by job, with the views and
+ * the keys as tables.
+ *
  * The interactive wizard. One poll() over the terminal, a wake-up pipe from
  * the worker thread and the pipe that catches stderr; a timeout only while a
  * step runs (for the spinner). Steps run on the worker with their own krb5
  * contexts and LDAP handles (inside core); the UI never calls them itself.
- *
- * Large: the loop, the jobs, the views, the target form and the keys are
- * still in this one file; they are to be split by job, with the views and
- * the keys as tables.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "wizard.h"
