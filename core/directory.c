@@ -494,9 +494,20 @@ static long long deadline_from_now(const struct ew_dir *d)
 }
 
 /* Describes a search for messages: "search of BASE" (cleaned later). */
+/*
+ * "search of "BASE" for FILTER", for an error message. A long filter (a batch
+ * of a hundred SIDs is about 8 KB) is shortened to its start and its length,
+ * so that what follows it, the reason, is never cut off.
+ */
 static void search_what(char *buf, size_t len, const char *base, const char *filter)
 {
-	snprintf(buf, len, "search of \"%s\" for %s", base, filter);
+	size_t flen = strlen(filter);
+
+	if (flen > 120)
+		snprintf(buf, len, "search of \"%.200s\" for %.80s... (%zu bytes)", base, filter,
+			 flen);
+	else
+		snprintf(buf, len, "search of \"%.200s\" for %s", base, filter);
 }
 
 int ew_dir_search(struct ew_dir *d, const char *base, int scope, const char *filter,

@@ -107,8 +107,11 @@ static const char *search_cause(const char *msg, const char *filter)
 {
 	const char *p = filter ? strstr(msg, filter) : NULL;
 
-	if (p == NULL)
-		return msg;
+	if (p == NULL) {
+		/* A long filter is given shortened: "...(N bytes): why". */
+		p = strstr(msg, " bytes): ");
+		return p ? p + 9 : msg;
+	}
 	p += strlen(filter);
 	return strncmp(p, ": ", 2) == 0 ? p + 2 : msg;
 }

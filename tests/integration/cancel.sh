@@ -138,7 +138,9 @@ s=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="groups"][0]
 print(s["data"]["counts"].get("not_looked_up"))' "$work/g.json" 2>/dev/null) SIDs not looked up, none counted as unresolved"
 findings TOK-COUNT info "$work/g.json" >"$work/count"
 grep -q 'could not be looked up' "$work/count" && grep -q 'lookups (of up to 100 SIDs each) failed' "$work/count" &&
-	! grep -q 'not resolved (foreign or deleted)' "$work/count"
+	! grep -q 'not resolved (foreign or deleted)' "$work/count" &&
+	grep -Eq "failed; the first: .*(Can't contact LDAP server|connection|reset)" "$work/count" &&
+	! grep -q 'objectSid=' "$work/count"
 ok $? "TOK-COUNT says how many SIDs could not be looked up and why, and calls none foreign or deleted"
 py 'import json,sys
 s=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="groups"][0]
