@@ -149,4 +149,20 @@ ok={"pass":"at most","warn":"at least","fail":"at least","skip":"not known"}[f["
 sys.exit(0 if ok and "201200" not in f["title"] and any("not looked up" in e for e in f["evidence"]) else 1)' "$work/g.json" 2>/dev/null
 ok $? "TOK-SIZE gives a bound, said as such: $(findings TOK-SIZE warn "$work/g.json" | head -1)$(findings TOK-SIZE fail "$work/g.json" | head -1)$(findings TOK-SIZE skip "$work/g.json" | head -1)$(findings TOK-SIZE pass "$work/g.json" | head -1)"
 
+# ---- 3. The DC falls silent during the SID lookups ----
+# The same point in the run, but the packets are dropped: the lookups time
+# out, and TOK-COUNT must give that reason, not a piece of the 8 KB filter.
+inlab "$ipt" -w -F "$chain"
+for side in "--dport 389" "--sport 389"; do
+	inlab "$ipt" -w -A "$chain" -p tcp $side -m connbytes --connbytes "$half": \
+		--connbytes-dir original --connbytes-mode bytes -j DROP
+done
+inlab env KRB5CCNAME="$cc" "$exw" check groups -u frank --timeout 1 --tries 1 --json \
+	--no-transcript >"$work/g2.json" 2>/dev/null
+rc=$?
+findings TOK-COUNT info "$work/g2.json" >"$work/count2"
+[ "$rc" -le 4 ] && grep -q 'could not be looked up' "$work/count2" &&
+	grep -q 'failed; the first: timed out after' "$work/count2" && ! grep -q 'objectSid=' "$work/count2"
+ok $? "lookups that time out: TOK-COUNT gives the reason, not the filter (exit $rc): $(grep 'the first' "$work/count2" | cut -c1-100)"
+
 finish
