@@ -722,6 +722,13 @@ int ew_dns_resolve(struct ew_dns_result **rs, size_t n, const struct ew_dns_opts
 	size_t i;
 	int rc = -1;
 
+	if (o->cancel && atomic_load(o->cancel)) {
+		/* Stopped already: nothing is asked. */
+		for (i = 0; i < n; i++)
+			if (rs[i]->status == EW_DNS_PENDING)
+				set_error(rs[i], EW_DNS_CANCELLED, "cancelled");
+		return 0;
+	}
 	pthread_once(&ares_once, ares_global_init);
 	if (ares_init_rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(ares_init_rc));

@@ -100,8 +100,18 @@ void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
 
 	memset(counts, 0, EW_NSEVERITY * sizeof(counts[0]));
 	for (i = 0; i < r->nsteps; i++)
-		for (j = 0; j < r->steps[i]->nfindings; j++)
+		for (j = 0; j < r->steps[i]->nfindings && !ew_step_result_is_stale(r->steps[i]); j++)
 			counts[r->steps[i]->findings[j]->severity]++;
+}
+
+unsigned ew_report_stale_steps(const struct ew_report *r)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		n += ew_step_result_is_stale(r->steps[i]);
+	return n;
 }
 
 int ew_report_exit_code(const struct ew_report *r)
@@ -117,7 +127,7 @@ int ew_report_exit_code(const struct ew_report *r)
 	for (i = 0; i < r->nsteps; i++) {
 		const struct ew_step *st = ew_step_find(r->steps[i]->id);
 
-		if (st && (st->flags & EW_STEP_SETUP))
+		if ((st && (st->flags & EW_STEP_SETUP)) || ew_step_result_is_stale(r->steps[i]))
 			continue;
 		diagnosing++;
 		for (j = 0; j < r->steps[i]->nfindings; j++)
@@ -130,7 +140,9 @@ int ew_report_exit_code(const struct ew_report *r)
 		return EW_EXIT_FAIL;
 	if (c[EW_WARN])
 		return EW_EXIT_WARN;
-	if (c[EW_PASS] + c[EW_INFO] == 0)
+	/* A run cut short never says "all is well": it did not look at everything. */
+	if (c[EW_PASS] + c[EW_INFO] == 0 || ew_report_cancelled_steps(r) ||
+	    (diagnosing == 0 && r->nsteps && r->steps[0]->status == EW_ST_CANCELLED))
 		return EW_EXIT_NOTHING;
 	return EW_EXIT_OK;
 }
@@ -140,11 +152,12 @@ static json_t *summary_json(const struct ew_report *r)
 	unsigned c[EW_NSEVERITY];
 
 	ew_report_summary(r, c);
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}",
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 			 "pass", (int)c[EW_PASS], "info", (int)c[EW_INFO],
 			 "warn", (int)c[EW_WARN], "fail", (int)c[EW_FAIL],
 			 "skip", (int)c[EW_SKIP],
-			 "cancelled", (int)ew_report_cancelled_steps(r));
+			 "cancelled", (int)ew_report_cancelled_steps(r),
+			 "stale", (int)ew_report_stale_steps(r));
 }
 
 json_t *ew_report_to_json(const struct ew_report *r)
@@ -493,6 +506,9 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	cancelled = ew_report_cancelled_steps(r);
 	if (cancelled)
 		ew_buf_printf(&b, "; %u step%s cancelled", cancelled, cancelled == 1 ? "" : "s");
+	if (ew_report_stale_steps(r))
+		ew_buf_printf(&b, "; %u stale step%s not counted", ew_report_stale_steps(r),
+			      ew_report_stale_steps(r) == 1 ? "" : "s");
 	ew_buf_addc(&b, '\n');
 	for (i = 0; i < r->nnotes; i++) {
 		ew_buf_adds(&b, "Note: ");

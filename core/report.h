@@ -41,8 +41,10 @@ int ew_report_add_step(struct ew_report *r, struct ew_step_result *step);
 int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* counts[sev] = number of findings of each severity. */
+/* counts[sev] = number of findings of each severity, stale results left out. */
 void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY]);
+/* How many results were run for an earlier target (not counted above). */
+unsigned ew_report_stale_steps(const struct ew_report *r);
 /* How many steps were cancelled (stopped by the user or a signal). */
 unsigned ew_report_cancelled_steps(const struct ew_report *r);
 int ew_report_exit_code(const struct ew_report *r);

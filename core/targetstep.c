@@ -354,7 +354,7 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 			  (rs[i]->status == EW_DNS_NODATA && rs[i]->type == EW_DNS_SRV);
 		nx += rs[i]->type == EW_DNS_SOA && rs[i]->status == EW_DNS_NXDOMAIN;
 	}
-	if (n == 0 || absent != n || nx == 0) {
+	if (n == 0 || absent != n || nx == 0 || ew_run_cancelled(run)) {
 		for (i = 0; i < n; i++)
 			ew_dns_result_free(&rs[i]);
 		free(known);
@@ -413,6 +413,15 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 	rev = ew_dns_reverse_name(t->dc);
 	names[0] = rev;
 	n = rev ? ask_system(run, names, ptr, 1, rs, sizeof(rs) / sizeof(rs[0])) : 0;
+	if (ew_run_cancelled(run)) {
+		/* Stopped while asking: no verdict on the address either way. */
+		for (i = 0; i < n; i++)
+			ew_dns_result_free(&rs[i]);
+		free(rev);
+		ew_step_result_add(res, ew_finding_new("TARGET-DC", EW_SKIP, "Cancelled before "
+						       "the name of DC %s was looked up", t->dc));
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (!name[0] && rs[i]->status == EW_DNS_OK && rs[i]->nanswers)
 			snprintf(name, sizeof(name), "%s", rs[i]->answers[0].data);

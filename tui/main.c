@@ -252,7 +252,8 @@ static int took_target(const struct opts *o, struct ew_report *r, struct ew_tran
 	size_t k;
 	int bad = 0;
 
-	for (k = 0; k < res->nfindings; k++)
+	/* A target step stopped by a signal settled nothing: no verdict on it. */
+	for (k = 0; k < res->nfindings && res->status != EW_ST_CANCELLED; k++)
 		if (res->findings[k]->severity == EW_FAIL)
 			bad = 1;
 	json_decref(r->target);

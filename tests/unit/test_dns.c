@@ -1483,6 +1483,27 @@ static void test_resolve_nothing(void **state)
 	assert_string_equal(err, "");
 }
 
+/* Cancelled before it starts: every question is cancelled, none is sent
+ * (192.0.2.1 is a documentation address; nothing could answer there). */
+static void test_resolve_cancelled_first(void **state)
+{
+	atomic_int cancel = 1;
+	struct ew_dns_opts o = { 300, 1, &cancel };
+	struct ew_dns_result *r = ew_dns_result_new("1.2.0.192.in-addr.arpa", EW_DNS_PTR,
+						    "192.0.2.1");
+	char err[256] = "";
+	long t0;
+
+	(void)state;
+	assert_non_null(r);
+	t0 = ms_now();
+	assert_int_equal(ew_dns_resolve(&r, 1, &o, err, sizeof(err)), 0);
+	assert_true(ms_now() - t0 < 100);
+	assert_int_equal(r->status, EW_DNS_CANCELLED);
+	assert_non_null(r->error);
+	ew_dns_result_free(&r);
+}
+
 static void test_resolve_bad_server(void **state)
 {
 	struct ew_dns_opts o = { 300, 1, NULL };
@@ -1558,6 +1579,7 @@ int main(void)
 		cmocka_unit_test(test_status_and_type_names),
 		cmocka_unit_test(test_parse_property),
 		cmocka_unit_test(test_resolve_nothing),
+		cmocka_unit_test(test_resolve_cancelled_first),
 		cmocka_unit_test(test_resolve_bad_server),
 		cmocka_unit_test(test_resolve_skips_answered),
 	};

@@ -395,7 +395,8 @@ static void test_exit_code(void **state)
 	assert_int_equal(ew_report_exit_code(r), 2);
 	ew_report_free(&r);
 
-	/* Interrupted: the worst of what was found; what was cut short is a skip. */
+	/* Interrupted: the worst of what was found, and never 0 (not everything
+	 * was looked at); what was cut short is a skip. */
 	{
 		struct ew_step_result *s;
 
@@ -406,7 +407,9 @@ static void test_exit_code(void **state)
 					      "answered"));
 		s->status = EW_ST_CANCELLED;
 		ew_report_add_step(r, s);
-		assert_int_equal(ew_report_exit_code(r), EW_EXIT_OK);
+		assert_int_equal(ew_report_exit_code(r), EW_EXIT_NOTHING);
+		ew_step_result_add(s, finding("KRB-SKEW", EW_WARN, "a clock 90 s off"));
+		assert_int_equal(ew_report_exit_code(r), EW_EXIT_WARN);
 		ew_report_free(&r);
 		r = ew_report_new("0.1.0", "h");
 		s = ew_step_result_new("dns", "D");
@@ -745,6 +748,16 @@ static void test_stale(void **state)
 	text = ew_report_to_text(r, 80);
 	assert_non_null(strstr(text, "STALE: run for an earlier target (user bob, realm"));
 	free(text);
+	/* Not counted, and no verdict on the target of the report. */
+	{
+		unsigned c[EW_NSEVERITY];
+
+		ew_step_result_add(g, finding("TOK-SIZE", EW_FAIL, "bob's token is too big"));
+		ew_report_summary(r, c);
+		assert_int_equal(c[EW_FAIL] + c[EW_INFO], 0);
+		assert_int_equal(ew_report_stale_steps(r), 1);
+		assert_int_equal(ew_report_exit_code(r), EW_EXIT_NOTHING);
+	}
 	ew_step_result_mark_stale(NULL, earlier);	/* no result: nothing to mark */
 	brief = ew_target_json_brief(NULL);
 	assert_string_equal(brief, "no target");

@@ -978,11 +978,48 @@ static void test_same_account(void **state)
 	assert_null(ew_target_reader(&t, NULL));
 }
 
+/*
+ * Stopped while the target step asks for the name of a --dc address: no
+ * verdict on the address (a skip, never the configuration error), and the
+ * step is cancelled. Nothing is sent once the flag is set.
+ */
+static void test_step_dc_address_cancelled(void **state)
+{
+	struct fixture *fx = *state;
+	struct ew_target *t = ew_target_new();
+	const struct ew_step *step = ew_step_find("target");
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+	struct ew_run run;
+	atomic_int cancel = 1;
+	char err[256];
+	size_t i;
+
+	use_krb5_conf(fx, "\tdefault_realm = LAB.EXAMPLE");
+	setenv("KRB5CCNAME", "FILE:/nonexistent", 1);
+	assert_int_equal(ew_target_set_dc(t, "192.0.2.1", err, sizeof(err)), 0);
+	memset(&run, 0, sizeof(run));
+	run.target = t;
+	run.cancel = &cancel;
+	res = ew_step_execute(step, &run);
+	assert_non_null(res);
+	f = get_finding(res, "TARGET-DC");
+	assert_int_equal(f->severity, EW_SKIP);
+	assert_non_null(strstr(f->title, "Cancelled"));
+	for (i = 0; i < res->nfindings; i++)
+		assert_int_not_equal(res->findings[i]->severity, EW_FAIL);
+	assert_string_equal(t->dc, "192.0.2.1");
+	assert_int_equal(res->status, EW_ST_CANCELLED);
+	ew_step_result_free(&res);
+	ew_target_free(&t);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_account),
+		T(test_step_dc_address_cancelled),
 		cmocka_unit_test(test_valid_hostname),
 		cmocka_unit_test(test_valid_hostname_two_trailing_dots),
 		cmocka_unit_test(test_valid_realm),
