@@ -464,7 +464,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		}
 	}
 	ew_token_rule_lsa(&counts, t->user, res);
-	if (t->cache_principal && !ew_same_account(account, t->cache_principal)) {
+	if (t->cache_principal && !ew_same_account(account, t->cache_principal, t->realm)) {
 		/* The tickets at hand are another account's: never measured as this user's. */
 		f = ew_finding_new("TOK-MEASURED", EW_SKIP, "%s's tickets were not measured: the "
 				   "credential cache holds %s's", t->user, t->cache_principal);

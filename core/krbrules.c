@@ -441,7 +441,7 @@ static void kdc_evidence(struct ew_finding *f, const struct ew_kdc_probe *p, int
 void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_request,
 		     int udp_limit, struct ew_step_result *res)
 {
-	size_t i, udp_ok = 0, tcp_ok = 0, tcp_tried = 0, failed = 0, cut = 0;
+	size_t i, udp_ok = 0, tcp_ok = 0, tcp_tried = 0, tcp_cut = 0, failed = 0, cut = 0;
 	struct ew_finding *f, *ev;
 
 	if (n == 0) {
@@ -456,6 +456,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 	for (i = 0; i < n; i++) {
 		if (p[i].cancelled && !p[i].ok) {
 			cut++;
+			tcp_cut += p[i].proto == EW_KDC_TCP;
 			continue;
 		}
 		udp_ok += p[i].proto == EW_KDC_UDP && p[i].ok;
@@ -486,9 +487,10 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		ew_step_result_add(res, f);
 		return;
 	}
-	if (tcp_tried && tcp_ok == 0 && largest_request > (size_t)udp_limit) {
-		f = ew_finding_new("KRB-KDC", EW_WARN, "TCP/88 is blocked, but this user's "
-				   "requests (%zu bytes) need TCP", largest_request);
+	/* Blocked only when every TCP probe was made and none answered. */
+	if (tcp_tried && tcp_ok == 0 && tcp_cut == 0 && largest_request > (size_t)udp_limit) {
+		f = ew_finding_new("KRB-KDC", EW_WARN, "TCP/88 is blocked, but requests of "
+				   "%zu bytes need TCP", largest_request);
 		if (f) {
 			ew_finding_detail(f, "Requests larger than udp_preference_limit (%d) and "
 					  "replies too big for UDP go over TCP; with TCP blocked, "

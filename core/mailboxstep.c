@@ -192,20 +192,13 @@ static void cfg_add_listing(struct cfg_build *b, const char *base, const struct 
 }
 
 /* Who reads the directory on this connection: the bind DN, or the principal
- * of the ticket the GSSAPI bind used. NULL when not known. */
-static char *reader_name(const struct ew_run *run, const struct ew_dirconn *c)
+ * of the credential cache whose ticket the GSSAPI bind used (a copy of it).
+ * NULL when not known. */
+static char *reader_name(const struct ew_run *run)
 {
-	struct ew_krb_caches cc;
-	char err[256], *who = NULL;
+	const char *who = ew_target_reader(run->target, run->bind_dn);
 
-	if (run->bind_dn)
-		return strdup(run->bind_dn);
-	memset(&cc, 0, sizeof(cc));
-	if (c->ccache && ew_krb_list(c->ccache, &cc, err, sizeof(err)) == 0 && cc.n &&
-	    cc.caches[0].principal)
-		who = strdup(cc.caches[0].principal);
-	ew_krb_caches_clear(&cc);
-	return who;
+	return who ? strdup(who) : NULL;
 }
 
 /*
@@ -642,7 +635,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		ew_step_result_add(res, ew_finding_new("MBX-ATTRS", EW_SKIP, "Out of memory"));
 		goto out;
 	}
-	reader = reader_name(run, &c);
+	reader = reader_name(run);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	config = ew_dir_rootdse(c.dir, "configurationNamingContext");
 	schema = ew_dir_rootdse(c.dir, "schemaNamingContext");

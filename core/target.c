@@ -410,11 +410,15 @@ void ew_account_name(const char *user, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)strcspn(user, "@"), user);
 }
 
-int ew_same_account(const char *user, const char *principal)
+int ew_same_account(const char *user, const char *principal, const char *realm)
 {
+	const char *at = principal ? strrchr(principal, '@') : NULL;
 	char a[256], b[256];
 
 	if (user == NULL || principal == NULL)
+		return 0;
+	/* bob of another realm is another account. */
+	if (realm && at && strcasecmp(at + 1, realm) != 0)
 		return 0;
 	ew_account_name(user, a, sizeof(a));
 	ew_account_name(principal, b, sizeof(b));

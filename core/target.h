@@ -64,8 +64,9 @@ json_t *ew_target_to_json(const struct ew_target *t);
 /* The account name of "bob@REALM", "DOMAIN\\bob" or "bob": "bob". */
 void ew_account_name(const char *user, char *out, size_t len);
 /* 1 when user and principal name the same account (account names compared
- * without case), 0 when not or when either is NULL. */
-int ew_same_account(const char *user, const char *principal);
+ * without case; a principal of another realm than realm, when both are known,
+ * is another account), 0 when not or when either is NULL. */
+int ew_same_account(const char *user, const char *principal, const char *realm);
 /*
  * Whose credentials a step that reads the directory uses: the simple-bind DN
  * when there is one, else the cache principal; NULL when there is neither.

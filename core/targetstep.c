@@ -148,7 +148,7 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 
 	free(t->cache_principal);
 	t->cache_principal = name ? ew_text_cleanz(name) : NULL;
-	if (t->user && t->cache_principal && !ew_same_account(t->user, t->cache_principal)) {
+	if (t->user && t->cache_principal && !ew_same_account(t->user, t->cache_principal, t->realm)) {
 		f = ew_finding_new("TARGET-USER", EW_WARN, "The credential cache holds the tickets "
 				   "of %s, not of %s", t->cache_principal, t->user);
 		if (f) {
@@ -400,7 +400,8 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 	unsigned char bin[16];
 	char *rev = NULL, name[256] = "", why[400] = "";
 	const char *names[1];
-	const int ptr[1] = { EW_DNS_PTR }, a[1] = { EW_DNS_A };
+	const int ptr[1] = { EW_DNS_PTR }, a[1] = { EW_DNS_A }, aaaa[1] = { EW_DNS_AAAA };
+	const char *bad = NULL;
 	size_t n, i, j;
 	int v6, confirmed = 0;
 	struct ew_finding *f;
@@ -432,19 +433,25 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 	}
 	if (name[0] && name[strlen(name) - 1] == '.')
 		name[strlen(name) - 1] = '\0';
-	if (name[0] && !v6) {
+	if (name[0] && !ew_valid_hostname(name, &bad)) {
+		snprintf(why, sizeof(why), "the PTR record of %s names no host (%s)", t->dc, bad);
+	} else if (name[0]) {
+		/* The name must lead back to the address (A, or AAAA for IPv6). */
 		names[0] = name;
-		n = ask_system(run, names, a, 1, rs, sizeof(rs) / sizeof(rs[0]));
+		n = ask_system(run, names, v6 ? aaaa : a, 1, rs, sizeof(rs) / sizeof(rs[0]));
 		for (i = 0; i < n; i++) {
-			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++)
-				confirmed |= strcmp(rs[i]->answers[j].data, t->dc) == 0;
+			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++) {
+				unsigned char back[16];
+
+				confirmed |= inet_pton(v6 ? AF_INET6 : AF_INET,
+						       rs[i]->answers[j].data, back) == 1 &&
+					     memcmp(back, bin, v6 ? 16 : 4) == 0;
+			}
 			ew_dns_result_free(&rs[i]);
 		}
 		if (!confirmed)
 			snprintf(why, sizeof(why), "%s (the PTR name of %s) does not resolve back "
 				 "to %s", name, t->dc, t->dc);
-	} else if (name[0]) {
-		confirmed = 1;
 	}
 	if (confirmed) {
 		f = ew_finding_new("TARGET-DC", EW_INFO, "DC %s is %s (its PTR record)", t->dc,

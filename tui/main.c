@@ -91,7 +91,10 @@ static int print_report(const struct ew_report *r, int json)
 		fputc('\n', stdout);
 	free(text);
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "exwizard: writing the report: %s\n", strerror(errno));
+		int e = errno;
+
+		fprintf(stderr, "exwizard: writing the report: %s\n", strerror(e));
+		errno = e;	/* the caller tells EPIPE apart */
 		return -1;
 	}
 	return 0;
@@ -427,7 +430,9 @@ static int run_steps(const struct opts *o, int wizard)
 		       c[EW_FAIL], c[EW_WARN], c[EW_INFO], c[EW_PASS], c[EW_SKIP],
 		       cut ? "; " : "", cut, cut == 1 ? " step cancelled" : cut ? " steps cancelled" :
 		       "", r->transcript ? " Transcript: " : "", r->transcript ? r->transcript : "");
-	} else if (print_report(r, o->json) != 0 && rc < EW_EXIT_FAIL) {
+	} else if (print_report(r, o->json) != 0 && errno != EPIPE && rc < EW_EXIT_FAIL) {
+		/* A reader that stopped reading (exwizard check | head) chose to:
+		 * the status stays the diagnosis's. */
 		rc = EW_EXIT_FAIL;
 	}
 	ew_report_free(&r);
@@ -493,8 +498,7 @@ int main(int argc, char **argv)
 	/* The threads that use the libraries end before the libraries'
 	 * destructors (exit) free what they use; a Kerberos request a step
 	 * stopped waiting for may still run: then no destructor runs. */
-	ew_dir_warm_up_end();
-	if (ew_krb_settle(EXIT_WAIT_MS) > 0) {
+	if ((ew_dir_warm_up_end(EXIT_WAIT_MS) != 0) | (ew_krb_settle(EXIT_WAIT_MS) > 0)) {
 		fflush(NULL);
 		_exit(rc);
 	}

@@ -960,16 +960,21 @@ static void test_same_account(void **state)
 	struct ew_target t = {0};
 
 	(void)state;
-	assert_true(ew_same_account("bob", "bob@EXWIZ.TEST"));
-	assert_true(ew_same_account("BOB", "bob@EXWIZ.TEST"));
-	assert_true(ew_same_account("EXWIZ\\bob", "bob@EXWIZ.TEST"));
-	assert_true(ew_same_account("bob@exwiz.test", "bob@EXWIZ.TEST"));
-	assert_false(ew_same_account("carol", "bob@EXWIZ.TEST"));
-	assert_false(ew_same_account("bo", "bob@EXWIZ.TEST"));
-	assert_false(ew_same_account("bobby", "bob@EXWIZ.TEST"));
-	assert_false(ew_same_account(NULL, "bob@EXWIZ.TEST"));
-	assert_false(ew_same_account("bob", NULL));
-	assert_false(ew_same_account("", "@EXWIZ.TEST"));
+	assert_true(ew_same_account("bob", "bob@EXWIZ.TEST", NULL));
+	assert_true(ew_same_account("BOB", "bob@EXWIZ.TEST", NULL));
+	assert_true(ew_same_account("EXWIZ\\bob", "bob@EXWIZ.TEST", NULL));
+	assert_true(ew_same_account("bob@exwiz.test", "bob@EXWIZ.TEST", NULL));
+	assert_false(ew_same_account("carol", "bob@EXWIZ.TEST", NULL));
+	assert_false(ew_same_account("bo", "bob@EXWIZ.TEST", NULL));
+	assert_false(ew_same_account("bobby", "bob@EXWIZ.TEST", NULL));
+	assert_false(ew_same_account(NULL, "bob@EXWIZ.TEST", NULL));
+	assert_false(ew_same_account("bob", NULL, NULL));
+	assert_false(ew_same_account("", "@EXWIZ.TEST", NULL));
+	/* The realm, when known: bob of another realm is not this realm's bob. */
+	assert_true(ew_same_account("bob", "bob@EXWIZ.TEST", "EXWIZ.TEST"));
+	assert_true(ew_same_account("bob", "bob@exwiz.test", "EXWIZ.TEST"));
+	assert_false(ew_same_account("bob", "bob@OTHER.TEST", "EXWIZ.TEST"));
+	assert_true(ew_same_account("bob", "bob", "EXWIZ.TEST"));
 	/* The directory is read as the bind DN when there is one. */
 	t.cache_principal = "bob@EXWIZ.TEST";
 	assert_string_equal(ew_target_reader(&t, NULL), "bob@EXWIZ.TEST");
