@@ -1631,20 +1631,11 @@ void ew_dir_warm_up(void)
 	warm_up_started = 1;
 }
 
-int ew_dir_warm_up_end(int max_ms)
+int ew_dir_warm_up_end(const struct timespec *until)
 {
-	struct timespec until;
-
 	if (!warm_up_started)
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += max_ms / 1000;
-	until.tv_nsec += (long)(max_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	if (pthread_timedjoin_np(warm_up_th, NULL, &until) != 0)
+	if (pthread_timedjoin_np(warm_up_th, NULL, until) != 0)
 		return -1;	/* still looking this host's name up */
 	warm_up_started = 0;
 	return 0;

@@ -72,11 +72,13 @@ int ew_dir_open(const struct ew_dir_opts *o, struct ew_dir **out, char *err, siz
  * the main thread.
  */
 void ew_dir_warm_up(void);
-/* Waits up to max_ms for that thread: before the process ends, as the
- * destructors of libldap and GSSAPI free what it made. 0, or -1 when it still
- * runs (its name lookup waits on a silent resolver): then end the process
- * with _exit, not exit, as no destructor may run under it. */
-int ew_dir_warm_up_end(int max_ms);
+/* Waits until the deadline (CLOCK_REALTIME) for that thread: before the
+ * process ends, as the destructors of libldap and GSSAPI free what it made.
+ * 0, or -1 when it still runs (its name lookup waits on a silent resolver):
+ * then end the process with _exit, not exit, as no destructor may run under
+ * it. */
+struct timespec;
+int ew_dir_warm_up_end(const struct timespec *until);
 void ew_dir_close(struct ew_dir **d);
 
 /* First value of a rootDSE attribute (defaultNamingContext,

@@ -742,21 +742,13 @@ static void abandon(pthread_t th)
 	pthread_mutex_unlock(&abandoned_mu);
 }
 
-size_t ew_krb_settle(int max_ms)
+size_t ew_krb_settle(const struct timespec *until)
 {
-	struct timespec until;
 	size_t i, left;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += max_ms / 1000;
-	until.tv_nsec += (long)(max_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&abandoned_mu);
 	for (i = left = 0; i < nabandoned; i++)
-		if (pthread_timedjoin_np(abandoned[i], NULL, &until) != 0)
+		if (pthread_timedjoin_np(abandoned[i], NULL, until) != 0)
 			abandoned[left++] = abandoned[i];
 	nabandoned = left;
 	if (left == 0) {

@@ -90,11 +90,12 @@ void ew_krb_svc_clear(struct ew_krb_svc *s);
 /*
  * Requests that ew_krb_get_services and ew_krb_prefetch stopped waiting for
  * (cancelled, or past their time limit) end on their own threads. This waits
- * up to max_ms for them to end and returns how many still run. While any
- * does, the process must not run the libraries' destructors: end it with
- * _exit, not exit.
+ * until the deadline (CLOCK_REALTIME) for them to end and returns how many
+ * still run. While any does, the process must not run the libraries'
+ * destructors: end it with _exit, not exit.
  */
-size_t ew_krb_settle(int max_ms);
+struct timespec;
+size_t ew_krb_settle(const struct timespec *until);
 
 /*
  * A private MEMORY cache holding only the TGT of ccache (NULL: the default)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "help.h"
@@ -25,7 +26,8 @@
 #include "version.h"
 #include "wizard.h"
 
-#define EXIT_WAIT_MS 2000	/* at the end, for Kerberos requests still running */
+/* At the end, for the threads that use the libraries and still run. */
+#define EXIT_WAIT_MS 2000
 
 /* Set by SIGINT/SIGTERM/SIGHUP, read by the UI and by every step's threads:
  * a lock-free atomic, which a signal handler may store to. */
@@ -442,6 +444,7 @@ static int run_steps(const struct opts *o, int wizard)
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
+	struct timespec until;
 	char kinit_cache[256] = "";
 	int rc;
 
@@ -498,7 +501,14 @@ int main(int argc, char **argv)
 	/* The threads that use the libraries end before the libraries'
 	 * destructors (exit) free what they use; a Kerberos request a step
 	 * stopped waiting for may still run: then no destructor runs. */
-	if ((ew_dir_warm_up_end(EXIT_WAIT_MS) != 0) | (ew_krb_settle(EXIT_WAIT_MS) > 0)) {
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += EXIT_WAIT_MS / 1000;
+	until.tv_nsec += (long)(EXIT_WAIT_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if ((ew_dir_warm_up_end(&until) != 0) | (ew_krb_settle(&until) > 0)) {
 		fflush(NULL);
 		_exit(rc);
 	}
