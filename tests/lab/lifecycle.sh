@@ -82,4 +82,23 @@ t=$(ls "$work/state/exwizard/"demo-*.jsonl 2>/dev/null | head -n 1)
 	! ls "$EXWIZ_LAB_DIR"/demo-*.jsonl >/dev/null 2>&1 && "$exw" show "$t" >/dev/null
 ok $? "make demo's transcript is in \$XDG_STATE_HOME/exwizard, not in the lab dir, and named at the end (demo.sh exit $rc: ${t#"$work"/})"
 
+# What a run killed outright leaves: labs of a prefix whose owner has ended
+# are taken down by reap; one whose owner still runs is left alone.
+prefix="exwizrp$$"
+sh -c 'exit 0' &
+deadpid=$!
+deadstart=$(awk '{ print $22 }' "/proc/$deadpid/stat" 2>/dev/null)
+wait "$deadpid"
+for l in dead live; do
+	mkdir -p "/var/tmp/exwizard-lab-$prefix-$l"
+done
+echo "$deadpid ${deadstart:-1} sh -c exit 0" >"/var/tmp/exwizard-lab-$prefix-dead/owner"
+echo "$$ $(awk '{ print $22 }' /proc/$$/stat) sh lifecycle.sh" >"/var/tmp/exwizard-lab-$prefix-live/owner"
+"$labctl" -n "$ns" reap "$prefix" >"$work/reap.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && [ ! -e "/var/tmp/exwizard-lab-$prefix-dead" ] && [ -d "/var/tmp/exwizard-lab-$prefix-live" ] &&
+	grep -q "lab $prefix-dead was left by a run that has ended" "$work/reap.out"
+ok $? "reap takes down a lab whose owner has ended and leaves one whose owner runs (exit $rc)"
+rm -rf "/var/tmp/exwizard-lab-$prefix-live"
+
 finish
