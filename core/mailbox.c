@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "finding.h"
+#include "text.h"
 #include "secdesc.h"
 #include "step.h"
 
@@ -108,35 +109,72 @@ int ew_mbx_has_mailbox(const struct ew_mbx_user *u)
 	return u->home_mdb != NULL || u->home_server != NULL;
 }
 
+const char *const ew_mbx_attr_names[EW_MBX_A_N] = {
+	"homeMDB", "homeMTA", "msExchHomeServerName", "legacyExchangeDN", "mailNickname",
+	"msExchMailboxGuid", "msExchMailboxSecurityDescriptor", "proxyAddresses",
+};
+
+/* Who read the directory, for "not readable as ...". */
+static const char *as_whom(const char *reader)
+{
+	return reader ? reader : "the account exwizard binds as";
+}
+
+/* Why an absent attribute the reader may not be able to read is not missing. */
+static void evidence_unread_attr(struct ew_finding *f, const struct ew_mbx_user *u,
+				 enum ew_mbx_attr a)
+{
+	if (u->readable[a] == EW_MBX_NO)
+		ew_finding_evidence(f, "%s: none came back; the user's permissions do not let "
+				    "%s read it", ew_mbx_attr_names[a], as_whom(u->reader));
+	else
+		ew_finding_evidence(f, "%s: none came back; whether %s may read it could not "
+				    "be told (the user's permissions, the reader's groups or "
+				    "the attribute's schema entry not readable)",
+				    ew_mbx_attr_names[a], as_whom(u->reader));
+}
+
 void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 {
 	struct ew_finding *f = NULL;
-	size_t i, primary = 0, missing = 0;
-	const struct {
-		const char *name;
-		int present;
-	} req[] = {
-		{ "homeMDB", u->home_mdb != NULL },
-		{ "homeMTA", u->home_mta != NULL },
-		{ "msExchHomeServerName", u->home_server != NULL },
-		{ "legacyExchangeDN", u->legacy_dn != NULL },
-		{ "mailNickname", u->nickname != NULL },
-		{ "msExchMailboxGuid", u->has_guid },
+	struct ew_buf names = {0};
+	size_t i, primary = 0, missing = 0, unread = 0;
+	int present[EW_MBX_A_N] = {
+		[EW_MBX_A_HOME_MDB] = u->home_mdb != NULL,
+		[EW_MBX_A_HOME_MTA] = u->home_mta != NULL,
+		[EW_MBX_A_HOME_SERVER] = u->home_server != NULL,
+		[EW_MBX_A_LEGACY_DN] = u->legacy_dn != NULL,
+		[EW_MBX_A_NICKNAME] = u->nickname != NULL,
+		[EW_MBX_A_GUID] = u->has_guid,
+		[EW_MBX_A_SD] = 1,	/* judged by MBX-CONSISTENT */
+		[EW_MBX_A_PROXIES] = u->nproxies > 0,
 	};
+	int proxies_unread = !present[EW_MBX_A_PROXIES] &&
+			     u->readable[EW_MBX_A_PROXIES] != EW_MBX_YES;
 
 	for (i = 0; i < u->nproxies; i++)
 		primary += strncmp(u->proxies[i], "SMTP:", 5) == 0;
-	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
-		if (req[i].present)
+	for (i = 0; i < EW_MBX_A_PROXIES; i++) {
+		if (present[i] || u->readable[i] == EW_MBX_YES)
+			continue;
+		ew_buf_printf(&names, "%s%s", unread ? ", " : "", ew_mbx_attr_names[i]);
+		unread++;
+	}
+	if (proxies_unread) {
+		ew_buf_printf(&names, "%s%s", unread ? ", " : "", "proxyAddresses");
+		unread++;
+	}
+	for (i = 0; i < EW_MBX_A_PROXIES; i++) {
+		if (present[i] || u->readable[i] != EW_MBX_YES)
 			continue;
 		if (f == NULL)
 			f = ew_finding_new("MBX-ATTRS", EW_FAIL, "The mailbox lacks attributes "
 					   "Exchange needs");
 		if (f)
-			ew_finding_evidence(f, "%s: missing", req[i].name);
+			ew_finding_evidence(f, "%s: missing", ew_mbx_attr_names[i]);
 		missing++;
 	}
-	if (primary != 1) {
+	if (primary != 1 && !proxies_unread) {
 		if (f == NULL)
 			f = ew_finding_new("MBX-ATTRS", EW_FAIL, "The mailbox has %zu primary SMTP "
 					   "addresses (exactly one is needed)", primary);
@@ -146,6 +184,12 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 		missing++;
 	}
 	if (f) {
+		for (i = 0; i < EW_MBX_A_N; i++)
+			if (i != EW_MBX_A_SD && !present[i] && u->readable[i] != EW_MBX_YES)
+				evidence_unread_attr(f, u, (enum ew_mbx_attr)i);
+		if (unread)
+			ew_finding_evidence(f, "not checked (not readable as %s): %s",
+					    as_whom(u->reader), names.data ? names.data : "?");
 		ew_finding_detail(f, "Exchange and Outlook find the mailbox through these "
 				  "attributes; a mailbox without them cannot be logged on to.");
 		ew_finding_remedy(f, "Let the Recipient Update Service stamp the attributes "
@@ -153,7 +197,28 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 				  "Rebuild), or finish the move with an account that has the "
 				  "rights (see MBX-MOVER).");
 		ew_step_result_add(res, f);
-		return;
+		goto out;
+	}
+	if (unread) {
+		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "%s cannot be checked: not readable as %s",
+				   names.data ? names.data : "?", as_whom(u->reader));
+		if (f) {
+			for (i = 0; i < EW_MBX_A_N; i++)
+				if (i != EW_MBX_A_SD && !present[i])
+					evidence_unread_attr(f, u, (enum ew_mbx_attr)i);
+			for (i = 0; i < EW_MBX_A_N; i++)
+				if (i != EW_MBX_A_SD && present[i])
+					ew_finding_evidence(f, "%s: there", ew_mbx_attr_names[i]);
+			ew_finding_detail(f, "The directory leaves out, without a word, what the "
+					  "reader may not read: an absent attribute is missing "
+					  "only when the reader may read it.");
+			ew_finding_remedy(f, "Check again as an account that may read the user's "
+					  "Exchange attributes, such as an Exchange administrator: "
+					  "log on as one, or give --kinit ADMIN, or bind with "
+					  "--simple-bind DN.");
+		}
+		ew_step_result_add(res, f);
+		goto out;
 	}
 	f = ew_finding_new("MBX-ATTRS", EW_PASS, "The mailbox attributes are there");
 	if (f) {
@@ -166,12 +231,8 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 			ew_finding_evidence(f, "not in any address list (showInAddressBook)");
 	}
 	ew_step_result_add(res, f);
-}
-
-/* Who read the directory, for "not readable as ...". */
-static const char *as_whom(const char *reader)
-{
-	return reader ? reader : "the account exwizard binds as";
+out:
+	ew_buf_reset(&names);
 }
 
 /* The way out when something could not be read. */
@@ -386,7 +447,20 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		bad++;
 	}
 	/* msExchMailboxSecurityDescriptor: SELF (or the user) with full mailbox access. */
-	if (u->sd == NULL) {
+	if (u->sd == NULL && u->readable[EW_MBX_A_SD] != EW_MBX_YES) {
+		f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "The mailbox security descriptor "
+				   "(msExchMailboxSecurityDescriptor) cannot be checked: not "
+				   "readable as %s", as_whom(u->reader));
+		if (f) {
+			evidence_unread_attr(f, u, EW_MBX_A_SD);
+			ew_finding_detail(f, "The directory leaves out, without a word, what the "
+					  "reader may not read: it is missing only if an account "
+					  "that may read it finds none.");
+			remedy_read_as_admin(f, "the user's Exchange attributes");
+		}
+		ew_step_result_add(res, f);
+		unread++;
+	} else if (u->sd == NULL) {
 		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor "
 				   "(msExchMailboxSecurityDescriptor)");
 		if (f) {

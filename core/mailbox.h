@@ -21,6 +21,20 @@
 
 struct ew_step_result;
 
+enum ew_mbx_right { EW_MBX_UNKNOWN, EW_MBX_NO, EW_MBX_YES };
+
+/*
+ * The user's attributes whose absence the verdicts judge. The directory
+ * leaves out, without a word, an attribute the reader may not read: an
+ * absent one is missing only when the reader may read it (READ_PROPERTY in
+ * the user's DACL for the reader's SIDs).
+ */
+enum ew_mbx_attr { EW_MBX_A_HOME_MDB, EW_MBX_A_HOME_MTA, EW_MBX_A_HOME_SERVER,
+		   EW_MBX_A_LEGACY_DN, EW_MBX_A_NICKNAME, EW_MBX_A_GUID, EW_MBX_A_SD,
+		   EW_MBX_A_PROXIES, EW_MBX_A_N };
+/* Their lDAPDisplayNames, in that order. */
+extern const char *const ew_mbx_attr_names[EW_MBX_A_N];
+
 struct ew_mbx_user {
 	const char *dn;
 	const char *home_mdb, *home_mta, *home_server;	/* homeMDB, homeMTA, msExchHomeServerName */
@@ -33,6 +47,11 @@ struct ew_mbx_user {
 	size_t show_in_ab;		/* showInAddressBook values */
 	int has_uac;			/* msExchUserAccountControl */
 	struct ew_sid sid;
+	/* May the reader read each attribute: EW_MBX_UNKNOWN when the user's
+	 * DACL, the reader's SIDs or the attribute's schema entry could not be
+	 * read. Only an absent attribute's entry matters. */
+	enum ew_mbx_right readable[EW_MBX_A_N];
+	const char *reader;	/* who read the user; NULL: not known */
 };
 
 /* One object of the Exchange configuration tree, as the reader got it. */
@@ -88,6 +107,11 @@ void ew_mbx_legacy_site(const char *legacy, char *buf, size_t len);
 
 /* Does the user have a mailbox at all (homeMDB or msExchHomeServerName)? */
 int ew_mbx_has_mailbox(const struct ew_mbx_user *u);
+/*
+ * MBX-ATTRS. An absent attribute the reader may read is missing (FAIL); one
+ * it may not read, or whose readability is not known, cannot be checked:
+ * SKIP naming it and u->reader, unless something else fails.
+ */
 void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res);
 /*
  * MBX-CONSISTENT. Each comparison with the configuration is made only when
@@ -102,8 +126,6 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
  * or on both the target and the source administrative group; and write
  * access to each attribute a move writes on the user.
  */
-enum ew_mbx_right { EW_MBX_UNKNOWN, EW_MBX_NO, EW_MBX_YES };
-
 /* An object whose DACL the verdict needs or shows. */
 struct ew_mbx_acl {
 	const char *label;	/* "the organization"; NULL: not part of this move */

@@ -250,6 +250,58 @@ static const struct ew_dir_entry *schema_entry(const struct ew_dir_result *sr, c
 	return NULL;
 }
 
+/*
+ * Whether the reader may read each of the user's attributes that did not come
+ * back: READ_PROPERTY on the attribute (or its property set) in the user's
+ * DACL, for the reader's SIDs (the rootDSE's tokenGroups: its own SID and its
+ * groups; and Everyone, Authenticated Users, and SELF when the reader is the
+ * user). Unknown when the DACL, the SIDs or the schema entry did not come back.
+ */
+static void user_readable(struct ew_mbx_user *u, const struct ew_dir_entry *ue,
+			  const struct ew_dir_result *tg, const struct ew_dir_result *sch)
+{
+	const struct ew_dir_attr *a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
+	struct ew_sd *sd = NULL;
+	struct ew_sid *sids = NULL;
+	size_t i, n = 0, self = 0;
+	char err[256];
+
+	if (a == NULL || a->nvalues == 0 ||
+	    ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len, &sd, err,
+			sizeof(err)) != 0)
+		goto out;
+	a = tg && tg->nentries ? ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
+	if (a == NULL || a->nvalues == 0 || (sids = calloc(a->nvalues + 3, sizeof(*sids))) == NULL)
+		goto out;
+	for (i = 0; i < a->nvalues; i++)
+		if (ew_sid_parse_exact((const unsigned char *)a->values[i].val, a->values[i].len,
+				       &sids[n]) == 0) {
+			self |= u->sid.revision && ew_sid_equal(&sids[n], &u->sid);
+			n++;
+		}
+	ew_sid_from_string("S-1-1-0", &sids[n++]);
+	ew_sid_from_string("S-1-5-11", &sids[n++]);
+	if (self)
+		ew_sid_from_string("S-1-5-10", &sids[n++]);
+	for (i = 0; i < EW_MBX_A_N; i++) {
+		const struct ew_dir_entry *se = schema_entry(sch, ew_mbx_attr_names[i]);
+		const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
+		const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") :
+					       NULL;
+
+		if (g == NULL || g->nvalues == 0 || g->values[0].len != 16)
+			continue;
+		u->readable[i] = ew_sd_access(sd, sids, n, (const unsigned char *)g->values[0].val,
+					      ps && ps->nvalues && ps->values[0].len == 16 ?
+					      (const unsigned char *)ps->values[0].val : NULL,
+					      EW_DS_READ_PROP, NULL) & EW_DS_READ_PROP ?
+				 EW_MBX_YES : EW_MBX_NO;
+	}
+out:
+	free(sids);
+	ew_sd_free(&sd);
+}
+
 static const char *const moved[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
 				     "targetAddress", "proxyAddresses", "legacyExchangeDN" };
 static const char *const admin_groups[] = {
@@ -611,7 +663,9 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	LDAPControl *sdctl = NULL, *ctrls[2] = { NULL, NULL };
 	const char *base, *config;
 	char err[512], *exch = NULL;
-	int ureq, creq, sreq, ereq, mreq = -1, greq = -1, screq = -1, spreq = -1, lreq[16];
+	static const char *const tgattrs[] = { "tokenGroups", NULL };
+	struct ew_buf ufb = {0};
+	int ureq, creq, sreq, ereq, treq, rreq, mreq = -1, greq = -1, screq = -1, spreq = -1, lreq[16];
 	size_t i;
 	json_t *attrs, *cons, *spns, *map;
 
@@ -652,6 +706,10 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	services = config ? ew_strprintf("CN=Services,%s", config) : NULL;
 	exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
 	ufilter = ew_dirconn_account_filter(t->user);
+	ew_buf_adds(&ufb, "(|");
+	for (i = 0; i < EW_MBX_A_N; i++)
+		ew_buf_printf(&ufb, "(lDAPDisplayName=%s)", ew_mbx_attr_names[i]);
+	ew_buf_adds(&ufb, ")");
 	if (t->mover) {
 		mfilter = ew_dirconn_account_filter(t->mover);
 		ew_buf_adds(&gfb, "(&(objectClass=group)(|");
@@ -667,6 +725,10 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	creq = batch_add(b1, exch, LDAP_SCOPE_SUBTREE, cfilter, cattrs, NULL);
 	sreq = batch_add(b1, services, LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs, NULL);
 	ereq = batch_add(b1, exch, LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs, NULL);
+	/* The reader's own SIDs, and the schema entries of the user's attributes:
+	 * to tell an absent attribute from one the reader may not read. */
+	treq = batch_add(b1, "", LDAP_SCOPE_BASE, "(objectClass=*)", tgattrs, NULL);
+	rreq = batch_add(b1, schema, LDAP_SCOPE_ONELEVEL, ufb.data, sattrs, NULL);
 	if (t->mover) {
 		mreq = batch_add(b1, base, LDAP_SCOPE_SUBTREE, mfilter, macct, NULL);
 		greq = batch_add(b1, base, LDAP_SCOPE_SUBTREE, gfb.data, gattrs, NULL);
@@ -719,6 +781,8 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
 				   &u.sid);
 	json_object_set_new(res->data, "read_as", ew_json_string_clean(reader));
+	u.reader = reader;
+	user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
 
 	if (!ew_mbx_has_mailbox(&u)) {
 		f = ew_finding_new("MBX-ATTRS", EW_INFO, "%s has no Exchange mailbox (no homeMDB)",
@@ -817,6 +881,17 @@ data:
 						  "AdminSDHolder.");
 			}
 			ew_step_result_add(res, f);
+		} else if (ac == NULL && (a == NULL || a->nvalues == 0)) {
+			f = ew_finding_new("MBX-PROTECTED", EW_SKIP, "Whether %s is a protected "
+					   "account cannot be told: neither adminCount nor its "
+					   "permissions are readable as %s", t->user,
+					   reader ? reader : "the account exwizard binds as");
+			if (f)
+				ew_finding_remedy(f, "Check again as an account that may read the "
+						  "user's permissions, such as an Exchange "
+						  "administrator: log on as one, or give --kinit "
+						  "ADMIN, or bind with --simple-bind DN.");
+			ew_step_result_add(res, f);
 		} else {
 			ew_step_result_add(res, ew_finding_new("MBX-PROTECTED", EW_PASS,
 							       "Not a protected account"));
@@ -893,6 +968,7 @@ out:
 	free(spnflt);
 	ew_buf_reset(&gfb);
 	ew_buf_reset(&sfb);
+	ew_buf_reset(&ufb);
 	if (b2)
 		batch_free(b2);
 	if (b1)

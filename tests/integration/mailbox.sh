@@ -165,4 +165,48 @@ findings MBX-CONSISTENT fail "$work/ka2.json" | grep -q 'msExchHomeServerName na
 	[ -z "$(findings MBX-CONSISTENT skip "$work/ka2.json")" ]
 ok $? "the way out: --kinit Administrator over alice's cache gives the verdicts Administrator's cache gives"
 
+# An attribute the reader may not read is not missing. Deny alice read
+# access to carol's msExchMailboxSecurityDescriptor (ldapsearch as alice, the
+# oracle, then gets none): as alice the descriptor cannot be checked, as
+# Administrator it is still missing. carol's DACL is put back.
+sdflags='1.2.840.113556.1.4.801=::MAMCAQQ='
+cdn=$(inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -Y GSSAPI -b "$EXWIZ_LAB_BASE_DN" \
+	'(sAMAccountName=carol)' dn | sed -n 's/^dn: //p')
+sguid=$(inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI \
+	-b "CN=Schema,CN=Configuration,$EXWIZ_LAB_BASE_DN" -s one \
+	'(lDAPDisplayName=msExchMailboxSecurityDescriptor)' schemaIDGUID |
+	py 'import sys,base64,uuid
+print(uuid.UUID(bytes_le=base64.b64decode(sys.stdin.read().split("schemaIDGUID:: ")[1].split()[0])))')
+asid=$(inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI \
+	-b "$EXWIZ_LAB_BASE_DN" '(sAMAccountName=alice)' objectSid |
+	py 'import sys,base64,struct
+b=base64.b64decode(sys.stdin.read().split("objectSid:: ")[1].split()[0])
+print("S-%d-%d-" % (b[0], int.from_bytes(b[2:8], "big")) + "-".join(str(x) for x in struct.unpack("<%dI" % b[1], b[8:8 + 4 * b[1]])))')
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b "$cdn" -s base \
+	-E "$sdflags" '(objectClass=*)' nTSecurityDescriptor >"$work/carol-sd.ldif"
+inlab env KRB5CCNAME="$adm" samba-tool dsacl set -H "ldap://$EXWIZ_LAB_DC" -k yes \
+	--objectdn="$cdn" --sddl="(OD;;RP;$sguid;;$asid)" >/dev/null 2>&1
+inlab env KRB5CCNAME="FILE:$work/cc-alice" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI \
+	-b "$cdn" -s base '(objectClass=*)' msExchMailboxSecurityDescriptor mailNickname >"$work/deny.ldif"
+[ -n "$sguid" ] && grep -q '^mailNickname: carol' "$work/deny.ldif" &&
+	! grep -q '^msExchMailboxSecurityDescriptor' "$work/deny.ldif"
+ok $? "oracle: with read denied, alice gets carol's mailNickname and no msExchMailboxSecurityDescriptor"
+alice_run -u carol >"$work/ad.json" 2>/dev/null
+findings MBX-CONSISTENT skip "$work/ad.json" >"$work/ad-skip"
+sed 's/^/# /' "$work/ad-skip"
+grep -q 'msExchMailboxSecurityDescriptor) cannot be checked: not readable as alice@EXWIZ.TEST' "$work/ad-skip" &&
+	! findings MBX-CONSISTENT fail "$work/ad.json" | grep -q 'No mailbox security descriptor'
+ok $? "as alice, descriptor not readable: a skip that names alice, not 'No mailbox security descriptor'"
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol --json --no-transcript >"$work/dd.json" 2>/dev/null
+findings MBX-CONSISTENT fail "$work/dd.json" | grep -q 'No mailbox security descriptor'
+ok $? "as Administrator, with alice denied: the descriptor is still missing"
+sed "s/^nTSecurityDescriptor::/changetype: modify\nreplace: nTSecurityDescriptor\nnTSecurityDescriptor::/" \
+	"$work/carol-sd.ldif" >"$work/carol-sd.mod"
+# (a descriptor of the DACL alone: the directory keeps the owner and group)
+inlab env KRB5CCNAME="$adm" ldapmodify -Q -Y GSSAPI -f "$work/carol-sd.mod" >/dev/null 2>&1
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b "$cdn" \
+	-s base -E "$sdflags" '(objectClass=*)' nTSecurityDescriptor >"$work/carol-sd2.ldif"
+cmp -s "$work/carol-sd.ldif" "$work/carol-sd2.ldif"
+ok $? "carol's DACL is put back as it was"
+
 finish

@@ -184,6 +184,16 @@ static size_t build_sd(unsigned char *buf, size_t cap, const struct ace_spec *ac
 
 /* ---- users ---- */
 
+/* Read as an account that may read every attribute of the user. */
+static void all_readable(struct ew_mbx_user *u)
+{
+	size_t i;
+
+	for (i = 0; i < EW_MBX_A_N; i++)
+		u->readable[i] = EW_MBX_YES;
+	u->reader = "Administrator@EXWIZ.TEST";
+}
+
 /* alice as the lab has her; sd and sdlen are the caller's. */
 static struct ew_mbx_user alice(void)
 {
@@ -202,6 +212,7 @@ static struct ew_mbx_user alice(void)
 	u.show_in_ab = 2;
 	u.has_uac = 1;
 	u.sid = sid_of(ALICE_SID);
+	all_readable(&u);
 	return u;
 }
 
@@ -223,6 +234,7 @@ static struct ew_mbx_user carol(void)
 	u.show_in_ab = 2;
 	u.has_uac = 1;
 	u.sid = sid_of(DOM "-1106");
+	all_readable(&u);
 	return u;
 }
 
@@ -522,6 +534,7 @@ static void test_attrs_missing_mta(void **state)
 	u.dn = ALICE_DN;
 	u.proxies = ALICE_PROXIES;
 	u.nproxies = 1;
+	all_readable(&u);
 	res = attrs(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-ATTRS", EW_FAIL, "lacks attributes");
@@ -644,6 +657,91 @@ static void test_consistent_alice(void **state)
 }
 
 /* A mailbox entirely on the old server is consistent too. */
+/* An absent attribute is missing only when the reader may read it. */
+static void test_attrs_not_readable(void **state)
+{
+	struct ew_mbx_user u = alice();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	/* absent, readable: missing */
+	u.home_mta = NULL;
+	u.has_guid = 0;
+	res = attrs(&u);
+	f = need(res, "MBX-ATTRS", EW_FAIL, "lacks attributes");
+	need_evidence(f, "homeMTA: missing");
+	need_evidence(f, "msExchMailboxGuid: missing");
+	ew_step_result_free(&res);
+
+	/* absent, not readable as the reader or not known: a skip naming both */
+	u.reader = "alice@EXWIZ.TEST";
+	u.readable[EW_MBX_A_HOME_MTA] = EW_MBX_NO;
+	u.readable[EW_MBX_A_GUID] = EW_MBX_UNKNOWN;
+	res = attrs(&u);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(count(res, "MBX-ATTRS", EW_FAIL), 0);
+	f = need(res, "MBX-ATTRS", EW_SKIP, "homeMTA, msExchMailboxGuid cannot be checked: not "
+		 "readable as alice@EXWIZ.TEST");
+	assert_null(evidence(f, "missing"));
+	need_evidence(f, "homeMTA: none came back; the user's permissions do not let "
+		      "alice@EXWIZ.TEST read it");
+	need_evidence(f, "msExchMailboxGuid: none came back; whether alice@EXWIZ.TEST may "
+		      "read it could not be told");
+	need_evidence(f, "homeMDB: there");
+	assert_non_null(strstr(f->remedy, "--kinit"));
+	ew_step_result_free(&res);
+
+	/* one missing, one not readable: the fail says both */
+	u.readable[EW_MBX_A_GUID] = EW_MBX_YES;
+	res = attrs(&u);
+	f = need(res, "MBX-ATTRS", EW_FAIL, "lacks attributes");
+	need_evidence(f, "msExchMailboxGuid: missing");
+	assert_null(evidence(f, "homeMTA: missing"));
+	need_evidence(f, "not checked (not readable as alice@EXWIZ.TEST): homeMTA");
+	ew_step_result_free(&res);
+
+	/* proxyAddresses absent and not readable: no primary SMTP count is judged */
+	u = alice();
+	u.nproxies = 0;
+	u.readable[EW_MBX_A_PROXIES] = EW_MBX_UNKNOWN;
+	res = attrs(&u);
+	need(res, "MBX-ATTRS", EW_SKIP, "proxyAddresses cannot be checked");
+	assert_int_equal(count(res, "MBX-ATTRS", EW_FAIL), 0);
+	ew_step_result_free(&res);
+}
+
+/* No mailbox security descriptor: missing only when the reader may read it. */
+static void test_consistent_sd_not_readable(void **state)
+{
+	struct ew_mbx_user u = alice();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	u.sd = NULL;
+	res = consistent(&u);
+	need(res, "MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor");
+	ew_step_result_free(&res);
+
+	u.reader = "alice@EXWIZ.TEST";
+	u.readable[EW_MBX_A_SD] = EW_MBX_NO;
+	res = consistent(&u);
+	assert_int_equal(res->nfindings, 1);
+	f = need(res, "MBX-CONSISTENT", EW_SKIP, "(msExchMailboxSecurityDescriptor) cannot be "
+		 "checked: not readable as alice@EXWIZ.TEST");
+	need_evidence(f, "msExchMailboxSecurityDescriptor: none came back");
+	assert_non_null(strstr(f->remedy, "--simple-bind"));
+	ew_step_result_free(&res);
+
+	u.readable[EW_MBX_A_SD] = EW_MBX_UNKNOWN;
+	res = consistent(&u);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_FAIL), 0);
+	assert_int_equal(count(res, "MBX-CONSISTENT", EW_PASS), 0);
+	need(res, "MBX-CONSISTENT", EW_SKIP, "not readable as alice@EXWIZ.TEST");
+	ew_step_result_free(&res);
+}
+
 static void test_consistent_old_server(void **state)
 {
 	struct ew_mbx_user u = carol();
@@ -1620,6 +1718,8 @@ int main(void)
 		cmocka_unit_test(test_has_mailbox),
 		cmocka_unit_test(test_attrs_alice),
 		cmocka_unit_test(test_attrs_missing_mta),
+		cmocka_unit_test(test_attrs_not_readable),
+		cmocka_unit_test(test_consistent_sd_not_readable),
 		cmocka_unit_test(test_attrs_primary_smtp),
 		cmocka_unit_test(test_consistent_alice),
 		cmocka_unit_test(test_consistent_old_server),
