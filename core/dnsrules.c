@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "dnscache.h"
 #include "finding.h"
 #include "step.h"
@@ -140,7 +141,7 @@ void ew_dns_rule_srv(const struct ew_dns_view *v, struct ew_step_result *res)
 			continue;
 		}
 		missing++;
-		f = ew_finding_new("DNS-SRV", ew_srv_names[i].critical ? EW_FAIL : EW_WARN,
+		f = ew_finding_new(EW_CK_DNS_SRV, ew_srv_names[i].critical ? EW_FAIL : EW_WARN,
 				   "No Record Available: %s (SRV)", name);
 		if (f == NULL)
 			continue;
@@ -156,12 +157,12 @@ void ew_dns_rule_srv(const struct ew_dns_view *v, struct ew_step_result *res)
 		ew_step_result_add(res, f);
 	}
 	if (unknown == ew_nsrv_names) {
-		ew_step_result_add(res, ew_finding_new("DNS-SRV", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_SRV, EW_SKIP,
 						       "No resolver answered the SRV queries"));
 		return;
 	}
 	if (missing == 0) {
-		pass = ew_finding_new("DNS-SRV", EW_PASS, "The %zu SRV records DC location "
+		pass = ew_finding_new(EW_CK_DNS_SRV, EW_PASS, "The %zu SRV records DC location "
 				      "needs are there", ew_nsrv_names - unknown);
 		for (i = 0; pass && i < ew_nsrv_names; i++) {
 			const struct ew_dns_result *r = NULL;
@@ -228,7 +229,7 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 			if (k == v->nresults)
 				continue;
 			if (f == NULL)
-				f = ew_finding_new("DNS-SERVERS", EW_FAIL, "Resolver %s says "
+				f = ew_finding_new(EW_CK_DNS_SERVERS, EW_FAIL, "Resolver %s says "
 						   "No Record Available where %s has the records",
 						   srv, other);
 			if (f && denied < 12)
@@ -255,7 +256,7 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 			bad++;
 		}
 		if (timeouts) {
-			f = ew_finding_new("DNS-SERVERS", EW_WARN, "Resolver %s does not answer "
+			f = ew_finding_new(EW_CK_DNS_SERVERS, EW_WARN, "Resolver %s does not answer "
 					   "(%zu of %zu queries timed out)", srv, timeouts, asked);
 			if (f) {
 				ew_finding_detail(f, "Each query a client sends there waits for the "
@@ -267,7 +268,7 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 			bad++;
 		}
 		if (failures) {
-			f = ew_finding_new("DNS-SERVERS", EW_WARN, "Resolver %s fails %zu of %zu "
+			f = ew_finding_new(EW_CK_DNS_SERVERS, EW_WARN, "Resolver %s fails %zu of %zu "
 					   "queries (SERVFAIL, REFUSED or errors)", srv, failures,
 					   asked);
 			if (f)
@@ -282,7 +283,7 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 
 		for (s = 0; s < v->nservers; s++)
 			clients += strcmp(v->servers[s].source, "dc") != 0;
-		ew_step_result_add(res, ew_finding_new("DNS-SERVERS", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_SERVERS, EW_PASS,
 						       "The %zu resolver(s) of this machine agree "
 						       "and answer", clients));
 	}
@@ -338,7 +339,7 @@ static const struct ew_dns_result *ptr_of(const struct ew_dns_view *v, const cha
 static struct ew_finding *not_a_host_name(const struct ew_dns_view *v, const char *name,
 					  const char *why)
 {
-	struct ew_finding *f = ew_finding_new("DNS-TARGETS", EW_FAIL, "An SRV record names %s, "
+	struct ew_finding *f = ew_finding_new(EW_CK_DNS_TARGETS, EW_FAIL, "An SRV record names %s, "
 					      "which is not a host name", name);
 	size_t r, k;
 
@@ -367,7 +368,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 	size_t i, a, bad = 0, checked = 0;
 	struct ew_finding *pass;
 
-	pass = ew_finding_new("DNS-TARGETS", EW_PASS, "Every SRV target and Exchange name "
+	pass = ew_finding_new(EW_CK_DNS_TARGETS, EW_PASS, "Every SRV target and Exchange name "
 			      "resolves, forward and reverse agree");
 	for (i = 0; i < nnames; i++) {
 		const char *addrs[16], *why;
@@ -391,7 +392,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			if (p < 0 && presence(v, names[i], EW_DNS_AAAA) < 0)
 				continue;	/* nobody answered: DNS-SERVERS says so */
 			checked++;
-			f = ew_finding_new("DNS-TARGETS", EW_FAIL, "%s has no address", names[i]);
+			f = ew_finding_new(EW_CK_DNS_TARGETS, EW_FAIL, "%s has no address", names[i]);
 			if (f) {
 				evidence_per_server(f, v, names[i], EW_DNS_A);
 				ew_finding_detail(f, "Clients cannot connect to %s, and Kerberos "
@@ -409,7 +410,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 									  NULL);
 
 			if (cn && cn->ncnames) {
-				f = ew_finding_new("DNS-TARGETS", EW_INFO, "%s is an alias of %s",
+				f = ew_finding_new(EW_CK_DNS_TARGETS, EW_INFO, "%s is an alias of %s",
 						   names[i], cn->cnames[cn->ncnames - 1]);
 				if (f)
 					ew_finding_detail(f, "With dns_canonicalize_hostname (the MIT "
@@ -435,7 +436,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			if (match || p->status == EW_DNS_TIMEOUT)
 				continue;
 			if (p->status == EW_DNS_OK) {
-				f = ew_finding_new("DNS-TARGETS", rdns ? EW_WARN : EW_INFO,
+				f = ew_finding_new(EW_CK_DNS_TARGETS, rdns ? EW_WARN : EW_INFO,
 						   "%s -> %s, but the PTR says %s", names[i], addrs[a],
 						   p->answers[0].data);
 				if (f) {
@@ -451,7 +452,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 				ew_step_result_add(res, f);
 				bad += rdns;
 			} else if (rdns) {
-				f = ew_finding_new("DNS-TARGETS", EW_INFO, "%s (%s) has no PTR record",
+				f = ew_finding_new(EW_CK_DNS_TARGETS, EW_INFO, "%s (%s) has no PTR record",
 						   names[i], addrs[a]);
 				if (f)
 					ew_finding_detail(f, "krb5 rdns is on; without a PTR it keeps the "
@@ -479,7 +480,7 @@ void ew_dns_rule_tc(const struct ew_dns_view *v, struct ew_step_result *res)
 		trunc++;
 		if (r->tcp_failed) {
 			if (f == NULL)
-				f = ew_finding_new("DNS-TC", EW_WARN, "Large DNS answers are truncated "
+				f = ew_finding_new(EW_CK_DNS_TC, EW_WARN, "Large DNS answers are truncated "
 						   "and TCP/53 fails");
 			if (f)
 				ew_finding_evidence(f, "%s %s @%s: truncated over UDP; TCP: %s",
@@ -488,7 +489,7 @@ void ew_dns_rule_tc(const struct ew_dns_view *v, struct ew_step_result *res)
 			failed++;
 		} else {
 			if (g == NULL)
-				g = ew_finding_new("DNS-TC", EW_INFO, "Some answers do not fit in UDP; "
+				g = ew_finding_new(EW_CK_DNS_TC, EW_INFO, "Some answers do not fit in UDP; "
 						   "they came over TCP");
 			if (g)
 				ew_finding_evidence(g, "%s %s @%s", r->name, ew_dns_type_name(r->type),
@@ -504,7 +505,7 @@ void ew_dns_rule_tc(const struct ew_dns_view *v, struct ew_step_result *res)
 	if (g)
 		ew_step_result_add(res, g);
 	if (trunc == 0)
-		ew_step_result_add(res, ew_finding_new("DNS-TC", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_TC, EW_PASS,
 						       "Every answer fit in a UDP message"));
 	(void)failed;
 }
@@ -520,18 +521,18 @@ void ew_dns_rule_autodiscover(const struct ew_dns_view *v, struct ew_step_result
 	p_srv = presence(v, srv, EW_DNS_SRV);
 	p_a = presence(v, host, EW_DNS_A);
 	if (p_srv < 0 && p_a < 0) {
-		ew_step_result_add(res, ew_finding_new("DNS-AUTODISCOVER", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_AUTODISCOVER, EW_SKIP,
 						       "No resolver answered the Autodiscover "
 						       "queries"));
 		return;
 	}
 	if (p_srv == 1 && p_a == 1) {
-		ew_step_result_add(res, ew_finding_new("DNS-AUTODISCOVER", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_AUTODISCOVER, EW_PASS,
 						       "Autodiscover is published in DNS (%s and %s)",
 						       srv, host));
 		return;
 	}
-	f = ew_finding_new("DNS-AUTODISCOVER", EW_WARN, p_srv != 1 && p_a != 1 ?
+	f = ew_finding_new(EW_CK_DNS_AUTODISCOVER, EW_WARN, p_srv != 1 && p_a != 1 ?
 			   "Autodiscover is not published in DNS" :
 			   "Autodiscover has only one DNS path");
 	if (f == NULL)
@@ -562,7 +563,7 @@ void ew_dns_rule_realm(const struct ew_dns_view *v, const struct ew_realm_probe 
 	size_t i, problems = 0, looked = 0;
 	struct ew_finding *pass;
 
-	pass = ew_finding_new("DNS-REALM", EW_PASS, "Each Exchange name maps to a realm "
+	pass = ew_finding_new(EW_CK_DNS_REALM, EW_PASS, "Each Exchange name maps to a realm "
 			      "with KDCs");
 	for (i = 0; i < n; i++) {
 		const char *suffix = ew_dns_suffix(p[i].host);
@@ -596,7 +597,7 @@ void ew_dns_rule_realm(const struct ew_dns_view *v, const struct ew_realm_probe 
 			continue;
 		}
 		problems++;
-		f = ew_finding_new("DNS-REALM", mapped ? EW_WARN : EW_FAIL,
+		f = ew_finding_new(EW_CK_DNS_REALM, mapped ? EW_WARN : EW_FAIL,
 				   "%s: disjoint namespace; the realm hint %s has no KDC",
 				   p[i].host, hint);
 		if (f == NULL)
@@ -631,7 +632,7 @@ void ew_dns_rule_realm(const struct ew_dns_view *v, const struct ew_realm_probe 
 	else
 		ew_finding_free(&pass);
 	if (looked == 0 && n > 0)
-		ew_step_result_add(res, ew_finding_new("DNS-REALM", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_REALM, EW_SKIP,
 						       "No Exchange name has a DNS suffix "
 						       "(give fully qualified names with -x)"));
 }
@@ -645,7 +646,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 	for (s = 0; s < v->nservers; s++)
 		have_dc |= strcmp(v->servers[s].source, "dc") == 0;
 	if (ncaches == 0) {
-		ew_step_result_add(res, ew_finding_new("DNS-CACHE", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_CACHE, EW_PASS,
 						       "No local DNS cache between this host and "
 						       "the DCs"));
 		return;
@@ -678,7 +679,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 				if (mine && theirs && (strcmp(mine, theirs) != 0 ||
 						       r->status != v->results[k]->status)) {
 					if (f == NULL)
-						f = ew_finding_new("DNS-CACHE", EW_WARN, "%s at %s "
+						f = ew_finding_new(EW_CK_DNS_CACHE, EW_WARN, "%s at %s "
 								   "answers differently from the DC",
 								   ca->program, ca->address);
 					if (f)
@@ -700,7 +701,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 		if (f && differ >= 3 && negative == differ && agree_ok == 0) {
 			/* Not a stale cache: a resolver without the AD zone (DNS-SERVERS). */
 			ew_finding_free(&f);
-			f = ew_finding_new("DNS-CACHE", EW_INFO, "%s at %s does not serve the AD "
+			f = ew_finding_new(EW_CK_DNS_CACHE, EW_INFO, "%s at %s does not serve the AD "
 					   "zone at all (see DNS-SERVERS), so it is not compared as "
 					   "a cache", ca->program, ca->address);
 			ew_step_result_add(res, f);
@@ -721,7 +722,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 			differ_total += differ;
 			continue;
 		}
-		f = ew_finding_new("DNS-CACHE", EW_INFO, "%s%s%s caches %s%s", ca->program,
+		f = ew_finding_new(EW_CK_DNS_CACHE, EW_INFO, "%s%s%s caches %s%s", ca->program,
 				   ca->address ? " at " : "", ca->address ? ca->address : "",
 				   ca->path, flushed && flushed[c] == 1 ? " (flushed; now agrees "
 				   "with the DC)" : compared ? "; its answers agree with the DC" : "");

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "catalogue.h"
 #include "dns.h"
 #include "dnscache.h"
 #include "dnsrules.h"
@@ -128,7 +129,7 @@ static int run_phase(struct ew_run *run, struct plan *p, const char *label,
 	for (i = 0; i < p->n && p->rs[i]->status != EW_DNS_PENDING; i++)
 		first = i + 1;
 	if (ew_dns_resolve(p->rs, p->n, &o, err, sizeof(err)) != 0) {
-		struct ew_finding *f = ew_finding_new("DNS-SERVERS", EW_SKIP,
+		struct ew_finding *f = ew_finding_new(EW_CK_DNS_SERVERS, EW_SKIP,
 						      "DNS queries could not be sent");
 
 		if (f)
@@ -245,7 +246,7 @@ static void flush_caches(struct ew_run *run, struct plan *p, struct ew_cache *ca
 						      "what", "flush", "text", text, "ok", rc == 0));
 		}
 		if (rc != 0) {
-			struct ew_finding *f = ew_finding_new("DNS-CACHE", EW_WARN,
+			struct ew_finding *f = ew_finding_new(EW_CK_DNS_CACHE, EW_WARN,
 							      "Could not flush %s",
 							      caches[c].program);
 
@@ -289,20 +290,20 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 	int rdns;
 
 	if (t->domain == NULL) {
-		ew_step_result_add(res, ew_finding_new("DNS-SRV", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_SRV, EW_SKIP,
 						       "No AD DNS domain to look at (give -d "
 						       "DOMAIN or -r REALM)"));
 		return 0;
 	}
 	if (ew_resolv_load("/etc/resolv.conf", &rc) != 0) {
-		struct ew_finding *f = ew_finding_new("DNS-SERVERS", EW_WARN,
+		struct ew_finding *f = ew_finding_new(EW_CK_DNS_SERVERS, EW_WARN,
 						      "/etc/resolv.conf cannot be read");
 
 		if (f)
 			ew_finding_detail(f, "The resolver library then asks 127.0.0.1.");
 		ew_step_result_add(res, f);
 	} else if (rc.nservers == 0) {
-		struct ew_finding *f = ew_finding_new("DNS-SERVERS", EW_WARN,
+		struct ew_finding *f = ew_finding_new(EW_CK_DNS_SERVERS, EW_WARN,
 						      "/etc/resolv.conf lists no usable nameserver");
 
 		if (f) {
@@ -314,7 +315,7 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 		ew_step_result_add(res, f);
 	}
 	if (rc.ignored) {
-		struct ew_finding *f = ew_finding_new("DNS-SERVERS", EW_INFO,
+		struct ew_finding *f = ew_finding_new(EW_CK_DNS_SERVERS, EW_INFO,
 						      "resolv.conf lists more than 3 nameservers; "
 						      "the rest are never asked");
 
@@ -448,7 +449,7 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 	if (t->nexchange)
 		ew_dns_rule_realm(&v, probes, t->nexchange, res);
 	else
-		ew_step_result_add(res, ew_finding_new("DNS-REALM", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_REALM, EW_SKIP,
 						       "No Exchange server given (-x FQDN)"));
 	ew_dns_rule_autodiscover(&v, res);
 

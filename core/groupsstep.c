@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "dirconnect.h"
 #include "directory.h"
 #include "finding.h"
@@ -234,11 +235,11 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	json_t *groups_json, *direct_json;
 
 	if (t->user == NULL) {
-		ew_step_result_add(res, ew_finding_new("TOK-COUNT", EW_SKIP, "No user to look "
+		ew_step_result_add(res, ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "No user to look "
 						       "at: give -u NAME"));
 		return 0;
 	}
-	if (ew_dirconn_open(run, 0, "TOK-COUNT", &c, &why) != 0) {
+	if (ew_dirconn_open(run, 0, EW_CK_TOK_COUNT, &c, &why) != 0) {
 		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
 		ew_step_result_add(res, why);
 		return 0;
@@ -249,14 +250,14 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	ew_account_name(t->user, account, sizeof(account));
 	if (base == NULL || (ur = ew_dirconn_find_account(c.dir, base, t->user, user_attrs, NULL,
 							  err, sizeof(err))) == NULL) {
-		f = ew_finding_new("TOK-COUNT", EW_SKIP, "The user could not be looked up");
+		f = ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "The user could not be looked up");
 		if (f)
 			ew_finding_evidence(f, "%s", base ? err : "no defaultNamingContext");
 		ew_step_result_add(res, f);
 		goto out;
 	}
 	if (ur->nentries == 0) {
-		f = ew_finding_new("TOK-COUNT", EW_FAIL, "No user %s in the directory", t->user);
+		f = ew_finding_new(EW_CK_TOK_COUNT, EW_FAIL, "No user %s in the directory", t->user);
 		if (f) {
 			ew_finding_evidence(f, "searched %s for sAMAccountName %s or UPN %s", base,
 					    account, t->user);
@@ -272,7 +273,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	if (a == NULL || a->nvalues == 0 ||
 	    ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
 			       &user_sid) != 0 || ew_sid_domain(&user_sid, &domain_sid) != 0) {
-		ew_step_result_add(res, ew_finding_new("TOK-COUNT", EW_SKIP, "The user's "
+		ew_step_result_add(res, ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "The user's "
 						       "objectSid cannot be read"));
 		goto out;
 	}
@@ -307,7 +308,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		if (chain == NULL || ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, chain,
 						   grp_attrs, NULL, &cr, err, sizeof(err)) != 0) {
 			/* Neither way worked: no count at all, rather than a count of 0. */
-			f = ew_finding_new("TOK-COUNT", EW_SKIP, "The groups of %s could not "
+			f = ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "The groups of %s could not "
 					   "be read", t->user);
 			if (f) {
 				ew_finding_evidence(f, "tokenGroups: %s", tg_err);
@@ -318,9 +319,9 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 						  "network, the rights of the account bound as).");
 			}
 			ew_step_result_add(res, f);
-			ew_step_result_add(res, ew_finding_new("TOK-SIZE", EW_SKIP, "No token "
+			ew_step_result_add(res, ew_finding_new(EW_CK_TOK_SIZE, EW_SKIP, "No token "
 							       "size without the groups"));
-			ew_step_result_add(res, ew_finding_new("TOK-LSA", EW_SKIP, "No SID count "
+			ew_step_result_add(res, ew_finding_new(EW_CK_TOK_LSA, EW_SKIP, "No SID count "
 							       "without the groups"));
 			free(chain);
 			goto out;
@@ -396,7 +397,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	/* The direct groups, with ranged retrieval (TOK-RANGE). */
 	if (ew_dir_read_all_values(c.dir, user_dn, "memberOf", &direct, &complete, err,
 				   sizeof(err)) == 0) {
-		f = ew_finding_new("TOK-RANGE", complete ? EW_PASS : EW_WARN, complete ?
+		f = ew_finding_new(EW_CK_TOK_RANGE, complete ? EW_PASS : EW_WARN, complete ?
 				   "memberOf read in full: %zu direct groups" :
 				   "memberOf could not be read to the end (%zu values)",
 				   direct.nvalues);
@@ -406,7 +407,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 					  "tokenGroups and are not affected).");
 		ew_step_result_add(res, f);
 	} else {
-		f = ew_finding_new("TOK-RANGE", EW_SKIP, "memberOf could not be read");
+		f = ew_finding_new(EW_CK_TOK_RANGE, EW_SKIP, "memberOf could not be read");
 		if (f)
 			ew_finding_evidence(f, "%s", err);
 		ew_step_result_add(res, f);
@@ -466,7 +467,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	ew_token_rule_lsa(&counts, t->user, res);
 	if (t->cache_principal && !ew_same_account(account, t->cache_principal, t->realm)) {
 		/* The tickets at hand are another account's: never measured as this user's. */
-		f = ew_finding_new("TOK-MEASURED", EW_SKIP, "%s's tickets were not measured: the "
+		f = ew_finding_new(EW_CK_TOK_MEASURED, EW_SKIP, "%s's tickets were not measured: the "
 				   "credential cache holds %s's", t->user, t->cache_principal);
 		if (f)
 			ew_finding_remedy(f, "Run again with --kinit %s to measure %s's own "

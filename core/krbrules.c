@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "finding.h"
 #include "step.h"
 #include "text.h"
@@ -42,7 +43,7 @@ void ew_krb_rule_conf(const struct ew_krb_conf *c, const char *realm, size_t srv
 	size_t i;
 
 	if (c->nkdcs == 0 && (!c->dns_lookup_kdc || srv_kdcs == 0)) {
-		f = ew_finding_new("KRB-CONF", EW_WARN, "No way to find a KDC for %s",
+		f = ew_finding_new(EW_CK_KRB_CONF, EW_WARN, "No way to find a KDC for %s",
 				   realm ? realm : "the realm");
 		if (f) {
 			ew_finding_detail(f, "krb5.conf names no KDC for the realm and %s.",
@@ -53,7 +54,7 @@ void ew_krb_rule_conf(const struct ew_krb_conf *c, const char *realm, size_t srv
 		}
 		ew_step_result_add(res, f);
 	}
-	f = ew_finding_new("KRB-CONF", EW_INFO, "Kerberos settings: default_realm %s, "
+	f = ew_finding_new(EW_CK_KRB_CONF, EW_INFO, "Kerberos settings: default_realm %s, "
 			   "udp_preference_limit %d, clockskew %d s",
 			   c->default_realm ? c->default_realm : "(none)",
 			   c->udp_preference_limit, c->clockskew);
@@ -109,7 +110,7 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 				tgt = c;
 	}
 	if (def == NULL || def->principal == NULL) {
-		f = ew_finding_new("KRB-CACHE", EW_FAIL, "No credential cache with tickets");
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "No credential cache with tickets");
 		if (f) {
 			if (def && def->error)
 				ew_finding_evidence(f, "%s: %s", def->name ? def->name : "cache",
@@ -119,21 +120,21 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 		}
 		ew_step_result_add(res, f);
 	} else if (tgt == NULL) {
-		f = ew_finding_new("KRB-CACHE", EW_FAIL, "No TGT for %s in %s",
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "No TGT for %s in %s",
 				   realm ? realm : "the realm", def->name);
 		if (f)
 			ew_finding_remedy(f, "Get one with kinit %s, or --kinit.", def->principal);
 		ew_step_result_add(res, f);
 	} else if (tgt->endtime <= now) {
 		fmt_time(tgt->endtime, end, sizeof(end));
-		f = ew_finding_new("KRB-CACHE", EW_FAIL, "The TGT of %s expired at %s",
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "The TGT of %s expired at %s",
 				   def->principal, end);
 		if (f)
 			ew_finding_remedy(f, "Renew it (kinit -R) or log on again.");
 		ew_step_result_add(res, f);
 	} else if (tgt->endtime - now < 600) {
 		fmt_time(tgt->endtime, end, sizeof(end));
-		f = ew_finding_new("KRB-CACHE", EW_WARN, "The TGT of %s expires in %lld min "
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_WARN, "The TGT of %s expires in %lld min "
 				   "(%s)", def->principal, (tgt->endtime - now) / 60, end);
 		if (f)
 			ew_finding_remedy(f, "Renew it (kinit -R) before going on.");
@@ -149,7 +150,7 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 
 			if (ws == 1 || wt == 1) {
 				ew_krb_enctype_name(k->ticket_enctype, e1, sizeof(e1));
-				f = ew_finding_new("KRB-CACHE", EW_FAIL, "DES ticket for %s", k->server);
+				f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "DES ticket for %s", k->server);
 				if (f)
 					ew_finding_remedy(f, "DES is broken and off by default since "
 							  "Windows 7: give the account AES keys.");
@@ -158,7 +159,7 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 			} else if (ws == 2 && (wt == 2 || k->ticket_enctype < 0)) {
 				weak_rc4++;
 				ew_krb_enctype_name(k->session_enctype, e1, sizeof(e1));
-				f = ew_finding_new("KRB-CACHE", EW_WARN, "RC4-only ticket for %s",
+				f = ew_finding_new(EW_CK_KRB_CACHE, EW_WARN, "RC4-only ticket for %s",
 						   k->server);
 				if (f)
 					ew_finding_remedy(f, "Give the service account AES keys "
@@ -170,10 +171,10 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 	}
 	/* The klist view, one line per credential. */
 	if (tgt && tgt->endtime > now)
-		f = ew_finding_new("KRB-CACHE", EW_PASS, "%zu cache(s); a valid TGT for %s",
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_PASS, "%zu cache(s); a valid TGT for %s",
 				   caches->n, def->principal);
 	else
-		f = ew_finding_new("KRB-CACHE", EW_INFO, "%zu cache(s); see above", caches->n);
+		f = ew_finding_new(EW_CK_KRB_CACHE, EW_INFO, "%zu cache(s); see above", caches->n);
 	for (i = 0; f && i < caches->n; i++) {
 		const struct ew_krb_cache *c = &caches->caches[i];
 
@@ -261,14 +262,14 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 		ncut += svc[i].cancelled != 0;
 	if (ncut) {
 		/* Not a failure: the user stopped the wait before the KDC answered. */
-		cut = ew_finding_new("KRB-SVC", EW_SKIP, "Cancelled before the KDC answered %zu "
+		cut = ew_finding_new(EW_CK_KRB_SVC, EW_SKIP, "Cancelled before the KDC answered %zu "
 				     "of the %zu session ticket requests", ncut, n);
 		if (cut)
 			ew_finding_remedy(cut, "Run the step again and let it finish to learn "
 					  "whether these tickets can be had.");
 	}
 
-	pass = ew_finding_new("KRB-SVC", EW_PASS, "Session tickets for every service that "
+	pass = ew_finding_new(EW_CK_KRB_SVC, EW_PASS, "Session tickets for every service that "
 			      "should have one");
 	for (i = 0; i < n; i++) {
 		const struct ew_krb_svc *s = &svc[i];
@@ -292,7 +293,7 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 						    s->ticket_size, e);
 			if (ew_krb_enctype_weakness(s->enctype) == 2) {
 				if (rc4 == NULL) {
-					rc4 = ew_finding_new("KRB-SVC", EW_INFO, "Some service "
+					rc4 = ew_finding_new(EW_CK_KRB_SVC, EW_INFO, "Some service "
 							     "tickets are RC4 (rc4-hmac)");
 					if (rc4)
 						ew_finding_detail(rc4, "Their accounts have no "
@@ -308,7 +309,7 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 		}
 		if (strncasecmp(service, "exchange", 8) == 0 && ew_krb_is_front_end(svc, n, host)) {
 			if (fe == NULL)
-				fe = ew_finding_new("KRB-SVC", EW_INFO, "Front ends: only HTTP/ is "
+				fe = ew_finding_new(EW_CK_KRB_SVC, EW_INFO, "Front ends: only HTTP/ is "
 						    "registered, which is right for them");
 			if (fe)
 				ew_finding_evidence(fe, "%s: no such SPN", s->spn);
@@ -322,7 +323,7 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 			continue;
 		}
 		bad++;
-		f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for %s", s->spn);
+		f = ew_finding_new(EW_CK_KRB_SVC, EW_FAIL, "No session ticket for %s", s->spn);
 		if (f == NULL)
 			continue;
 		ew_finding_detail(f, "%s", s->cause ? s->cause : "The request failed.");
@@ -380,14 +381,14 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 			cut |= p[i].cancelled;
 		for (i = 0; i < ns; i++)
 			cut |= svc[i].cancelled;
-		ew_step_result_add(res, ew_finding_new("KRB-SKEW", EW_SKIP, cut ?
+		ew_step_result_add(res, ew_finding_new(EW_CK_KRB_SKEW, EW_SKIP, cut ?
 						       "Cancelled before the KDC's time was "
 						       "learned" : "The KDC's time could not be "
 						       "learned (no KDC answered)"));
 		return;
 	}
 	if (skew_error && (!have || (skew < clockskew && skew > -clockskew))) {
-		f = ew_finding_new("KRB-SKEW", EW_FAIL, "The KDC refuses requests: clock skew "
+		f = ew_finding_new(EW_CK_KRB_SKEW, EW_FAIL, "The KDC refuses requests: clock skew "
 				   "too great");
 		if (f)
 			ew_finding_remedy(f, "Synchronise this host's clock with the domain.");
@@ -395,14 +396,14 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 		return;
 	}
 	if (skew >= clockskew || skew <= -clockskew)
-		f = ew_finding_new("KRB-SKEW", EW_FAIL, "The clock is %.0f s %s the KDC's "
+		f = ew_finding_new(EW_CK_KRB_SKEW, EW_FAIL, "The clock is %.0f s %s the KDC's "
 				   "(limit %d s)", skew < 0 ? -skew : skew,
 				   skew < 0 ? "ahead of" : "behind", clockskew);
 	else if (skew > 60 || skew < -60)
-		f = ew_finding_new("KRB-SKEW", EW_WARN, "The clock is %.0f s %s the KDC's",
+		f = ew_finding_new(EW_CK_KRB_SKEW, EW_WARN, "The clock is %.0f s %s the KDC's",
 				   skew < 0 ? -skew : skew, skew < 0 ? "ahead of" : "behind");
 	else
-		f = ew_finding_new("KRB-SKEW", EW_PASS, "The clock agrees with the KDC's "
+		f = ew_finding_new(EW_CK_KRB_SKEW, EW_PASS, "The clock agrees with the KDC's "
 				   "(%+.1f s)", -skew);
 	if (f == NULL)
 		return;
@@ -445,7 +446,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 	struct ew_finding *f, *ev;
 
 	if (n == 0) {
-		f = ew_finding_new("KRB-KDC", EW_FAIL, "No KDC to ask: none in krb5.conf, none "
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_FAIL, "No KDC to ask: none in krb5.conf, none "
 				   "from DNS");
 		if (f)
 			ew_finding_remedy(f, "Fix the _kerberos SRV records (see DNS-SRV) or name "
@@ -465,7 +466,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		failed += !p[i].ok;
 	}
 	if (udp_ok + tcp_ok == 0 && cut) {
-		f = ew_finding_new("KRB-KDC", EW_SKIP, "Cancelled before any KDC answered");
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_SKIP, "Cancelled before any KDC answered");
 		for (i = 0; f && i < n; i++)
 			kdc_evidence(f, &p[i], 0);
 		if (f)
@@ -475,7 +476,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		return;
 	}
 	if (udp_ok + tcp_ok == 0) {
-		f = ew_finding_new("KRB-KDC", EW_FAIL, "No KDC answers, over UDP or TCP");
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_FAIL, "No KDC answers, over UDP or TCP");
 		for (i = 0; f && i < n; i++)
 			kdc_evidence(f, &p[i], 0);
 		if (f) {
@@ -489,7 +490,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 	}
 	/* Blocked only when every TCP probe was made and none answered. */
 	if (tcp_tried && tcp_ok == 0 && tcp_cut == 0 && largest_request > (size_t)udp_limit) {
-		f = ew_finding_new("KRB-KDC", EW_WARN, "TCP/88 is blocked, but requests of "
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_WARN, "TCP/88 is blocked, but requests of "
 				   "%zu bytes need TCP", largest_request);
 		if (f) {
 			ew_finding_detail(f, "Requests larger than udp_preference_limit (%d) and "
@@ -500,7 +501,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		ew_step_result_add(res, f);
 	}
 	if (failed) {
-		f = ew_finding_new("KRB-KDC", EW_WARN, "Some KDCs or transports do not answer");
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_WARN, "Some KDCs or transports do not answer");
 		for (i = 0; f && i < n; i++)
 			if (!p[i].ok && !p[i].cancelled)
 				kdc_evidence(f, &p[i], 0);
@@ -511,7 +512,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		ew_step_result_add(res, f);
 	}
 	if (cut) {
-		f = ew_finding_new("KRB-KDC", EW_SKIP, "Cancelled before every KDC had answered "
+		f = ew_finding_new(EW_CK_KRB_KDC, EW_SKIP, "Cancelled before every KDC had answered "
 				   "(%zu of %zu probes)", cut, n);
 		for (i = 0; f && i < n; i++)
 			kdc_evidence(f, &p[i], 1);
@@ -520,7 +521,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 	}
 	if (failed)
 		return;
-	ev = ew_finding_new("KRB-KDC", EW_PASS, "Every KDC answers over UDP and TCP");
+	ev = ew_finding_new(EW_CK_KRB_KDC, EW_PASS, "Every KDC answers over UDP and TCP");
 	for (i = 0; ev && i < n; i++)
 		kdc_evidence(ev, &p[i], 1);
 	ew_step_result_add(res, ev);
@@ -566,14 +567,14 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *p
 		ew_krb_trace_scan(svc[i].trace, svc[i].ntrace, &largest, &udp, &tcp, &too_big);
 	}
 	if (traced == 0) {
-		ew_step_result_add(res, ew_finding_new("KRB-TRANSPORT", EW_SKIP, cut ?
+		ew_step_result_add(res, ew_finding_new(EW_CK_KRB_TRANSPORT, EW_SKIP, cut ?
 						       "Cancelled before a request was traced" :
 						       "No request was traced"));
 		return;
 	}
 	if (!tcp && cut) {
 		/* The requests cut short may have been the ones that needed TCP. */
-		f = ew_finding_new("KRB-TRANSPORT", EW_SKIP, "Cancelled before every request "
+		f = ew_finding_new(EW_CK_KRB_TRANSPORT, EW_SKIP, "Cancelled before every request "
 				   "was traced (%zu of %zu were)", traced, n);
 		if (f)
 			ew_finding_evidence(f, "the requests traced went over UDP (up to %zu "
@@ -582,14 +583,14 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *p
 		return;
 	}
 	if (!tcp) {
-		f = ew_finding_new("KRB-TRANSPORT", EW_PASS, "Kerberos for %s runs over UDP "
+		f = ew_finding_new(EW_CK_KRB_TRANSPORT, EW_PASS, "Kerberos for %s runs over UDP "
 				   "(requests up to %zu bytes, limit %d)",
 				   principal ? principal : "the cache's principal",
 				   largest, udp_limit);
 		ew_step_result_add(res, f);
 		return;
 	}
-	f = ew_finding_new("KRB-TRANSPORT", tcp_ok ? EW_INFO : EW_FAIL,
+	f = ew_finding_new(EW_CK_KRB_TRANSPORT, tcp_ok ? EW_INFO : EW_FAIL,
 			   "Kerberos for %s runs over TCP",
 			   principal ? principal : "the cache's principal");
 	if (f == NULL)
@@ -625,13 +626,13 @@ void ew_krb_rule_spn_unique(const char *spn, const struct ew_spn_holder *h, size
 	size_t i;
 
 	if (n == 1) {
-		f = ew_finding_new("SPN-UNIQUE", EW_PASS, "%s is held by one account (%s)", spn,
+		f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_PASS, "%s is held by one account (%s)", spn,
 				   h[0].account ? h[0].account : h[0].dn);
 		ew_step_result_add(res, f);
 		return;
 	}
 	if (n == 0) {
-		f = ew_finding_new("SPN-UNIQUE", EW_FAIL, "%s is not registered in the forest",
+		f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_FAIL, "%s is not registered in the forest",
 				   spn);
 		if (f) {
 			ew_finding_detail(f, "No account holds this service principal name: the "
@@ -643,7 +644,7 @@ void ew_krb_rule_spn_unique(const char *spn, const struct ew_spn_holder *h, size
 		ew_step_result_add(res, f);
 		return;
 	}
-	f = ew_finding_new("SPN-UNIQUE", EW_FAIL, "%s is held by %zu accounts (a duplicate "
+	f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_FAIL, "%s is held by %zu accounts (a duplicate "
 			   "SPN)", spn, n);
 	if (f == NULL)
 		return;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "finding.h"
 #include "text.h"
 #include "secdesc.h"
@@ -168,7 +169,7 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 		if (present[i] || u->readable[i] != EW_MBX_YES)
 			continue;
 		if (f == NULL)
-			f = ew_finding_new("MBX-ATTRS", EW_FAIL, "The mailbox lacks attributes "
+			f = ew_finding_new(EW_CK_MBX_ATTRS, EW_FAIL, "The mailbox lacks attributes "
 					   "Exchange needs");
 		if (f)
 			ew_finding_evidence(f, "%s: missing", ew_mbx_attr_names[i]);
@@ -176,7 +177,7 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 	}
 	if (primary != 1 && !proxies_unread) {
 		if (f == NULL)
-			f = ew_finding_new("MBX-ATTRS", EW_FAIL, "The mailbox has %zu primary SMTP "
+			f = ew_finding_new(EW_CK_MBX_ATTRS, EW_FAIL, "The mailbox has %zu primary SMTP "
 					   "addresses (exactly one is needed)", primary);
 		if (f)
 			ew_finding_evidence(f, "proxyAddresses: %zu values, %zu primary (SMTP:)",
@@ -200,7 +201,7 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 		goto out;
 	}
 	if (unread) {
-		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "%s cannot be checked: not readable as %s",
+		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_SKIP, "%s cannot be checked: not readable as %s",
 				   names.data ? names.data : "?", as_whom(u->reader));
 		if (f) {
 			for (i = 0; i < EW_MBX_A_N; i++)
@@ -220,7 +221,7 @@ void ew_mbx_rule_attrs(const struct ew_mbx_user *u, struct ew_step_result *res)
 		ew_step_result_add(res, f);
 		goto out;
 	}
-	f = ew_finding_new("MBX-ATTRS", EW_PASS, "The mailbox attributes are there");
+	f = ew_finding_new(EW_CK_MBX_ATTRS, EW_PASS, "The mailbox attributes are there");
 	if (f) {
 		ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
 		ew_finding_evidence(f, "msExchHomeServerName: %s", u->home_server);
@@ -264,7 +265,7 @@ static void evidence_not_readable(struct ew_finding *f, const struct ew_mbx_conf
 /* A comparison with the configuration that could not be made. */
 static struct ew_finding *not_compared(const struct ew_mbx_config *c, const char *title)
 {
-	struct ew_finding *f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "%s (not readable as "
+	struct ew_finding *f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_SKIP, "%s (not readable as "
 					      "%s)", title, as_whom(c->reader));
 
 	if (f)
@@ -326,7 +327,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		ew_step_result_add(res, f);
 		unread++;
 	} else if (u->home_mdb && (seen == EW_MBX_ABSENT || at->kind != EW_MBX_DATABASE)) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "homeMDB names no existing mailbox "
 				   "database");
 		if (f) {
 			ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
@@ -370,7 +371,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		ew_step_result_add(res, f);
 		unread++;
 	} else if (server && u->home_server && strcasecmp(server->legacy_dn, u->home_server) != 0) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "msExchHomeServerName names another "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "msExchHomeServerName names another "
 				   "server than the one holding homeMDB");
 		if (f) {
 			ew_finding_evidence(f, "homeMDB is on %s (%s)", server->name ? server->name :
@@ -404,7 +405,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 			ew_step_result_add(res, f);
 			unread++;
 		} else if (mta_server != server) {
-			f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA of "
+			f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "homeMTA is not the MTA of "
 					   "the mailbox server");
 			if (f) {
 				ew_finding_evidence(f, "homeMTA: %s", u->home_mta);
@@ -431,7 +432,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		ew_step_result_add(res, f);
 		unread++;
 	} else if (server && u->legacy_dn && strcasecmp(user_site, server_site) != 0) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "legacyExchangeDN is still in the "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "legacyExchangeDN is still in the "
 				   "old administrative group");
 		if (f) {
 			ew_finding_evidence(f, "legacyExchangeDN: %s", u->legacy_dn);
@@ -448,7 +449,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 	}
 	/* msExchMailboxSecurityDescriptor: SELF (or the user) with full mailbox access. */
 	if (u->sd == NULL && u->readable[EW_MBX_A_SD] != EW_MBX_YES) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_SKIP, "The mailbox security descriptor "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_SKIP, "The mailbox security descriptor "
 				   "(msExchMailboxSecurityDescriptor) cannot be checked: not "
 				   "readable as %s", as_whom(u->reader));
 		if (f) {
@@ -461,7 +462,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		ew_step_result_add(res, f);
 		unread++;
 	} else if (u->sd == NULL) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "No mailbox security descriptor "
 				   "(msExchMailboxSecurityDescriptor)");
 		if (f) {
 			ew_finding_detail(f, "Nobody, the user included, is granted access to the "
@@ -478,7 +479,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		char err[256];
 
 		if (ew_sd_parse(u->sd, u->sdlen, &sd, err, sizeof(err)) != 0) {
-			f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "The mailbox security "
+			f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "The mailbox security "
 					   "descriptor cannot be read");
 			if (f)
 				ew_finding_evidence(f, "%s", err);
@@ -494,7 +495,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 			if (!(got & EW_DS_CREATE_CHILD)) {
 				char *sddl = ew_sd_to_sddl(sd);
 
-				f = ew_finding_new("MBX-CONSISTENT", EW_FAIL, "The mailbox security "
+				f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "The mailbox security "
 						   "descriptor does not give the user full mailbox "
 						   "access");
 				if (f) {
@@ -510,7 +511,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		}
 	}
 	if (bad == 0 && unread == 0) {
-		f = ew_finding_new("MBX-CONSISTENT", EW_PASS, "The mailbox agrees with the "
+		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_PASS, "The mailbox agrees with the "
 				   "Exchange configuration");
 		if (f && server)
 			ew_finding_evidence(f, "on %s, database %s", server->name ? server->name :
@@ -578,17 +579,17 @@ void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
 		write = both(write, m->attrs[i].write);
 
 	if (!m->groups_read) {
-		f = ew_finding_new("MBX-MOVER", EW_SKIP, "Whether %s could move the mailbox cannot "
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "Whether %s could move the mailbox cannot "
 				   "be judged: its groups (tokenGroups) are not readable as %s",
 				   m->account, as_whom(m->reader));
 	} else if (exch == EW_MBX_NO || write == EW_MBX_NO) {
-		f = ew_finding_new("MBX-MOVER", EW_FAIL, "%s lacks the rights to move a mailbox",
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_FAIL, "%s lacks the rights to move a mailbox",
 				   m->account);
 	} else if (exch == EW_MBX_YES && write == EW_MBX_YES) {
-		f = ew_finding_new("MBX-MOVER", EW_PASS, "%s could have moved the mailbox",
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_PASS, "%s could have moved the mailbox",
 				   m->account);
 	} else {
-		f = ew_finding_new("MBX-MOVER", EW_SKIP, "Whether %s could move the mailbox cannot "
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "Whether %s could move the mailbox cannot "
 				   "be judged: the permissions it needs are not readable as %s",
 				   m->account, as_whom(m->reader));
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "dirconnect.h"
 #include "directory.h"
 #include "finding.h"
@@ -437,12 +438,12 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 
 	if (m->account == NULL || m->account->nentries == 0) {
 		if (m->account == NULL) {
-			f = ew_finding_new("MBX-MOVER", EW_SKIP, "The account %s could not be "
+			f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "The account %s could not be "
 					   "looked up", m->v.account);
 			if (f)
 				ew_finding_evidence(f, "%s", m->account_err ? m->account_err : "?");
 		} else {
-			f = ew_finding_new("MBX-MOVER", EW_FAIL, "No account %s in the directory",
+			f = ew_finding_new(EW_CK_MBX_MOVER, EW_FAIL, "No account %s in the directory",
 					   m->v.account);
 			if (f)
 				ew_finding_remedy(f, "Check the name given with -m.");
@@ -670,11 +671,11 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	json_t *attrs, *cons, *spns, *map;
 
 	if (t->user == NULL) {
-		ew_step_result_add(res, ew_finding_new("MBX-ATTRS", EW_SKIP, "No user to look "
+		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_ATTRS, EW_SKIP, "No user to look "
 						       "at: give -u NAME"));
 		return 0;
 	}
-	if (ew_dirconn_open(run, 0, "MBX-ATTRS", &c, &why) != 0) {
+	if (ew_dirconn_open(run, 0, EW_CK_MBX_ATTRS, &c, &why) != 0) {
 		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
 		ew_step_result_add(res, why);
 		return 0;
@@ -686,7 +687,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	b2 = calloc(1, sizeof(*b2));
 	mv = t->mover ? calloc(1, sizeof(*mv)) : NULL;
 	if (b1 == NULL || b2 == NULL || (t->mover && mv == NULL)) {
-		ew_step_result_add(res, ew_finding_new("MBX-ATTRS", EW_SKIP, "Out of memory"));
+		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_ATTRS, EW_SKIP, "Out of memory"));
 		goto out;
 	}
 	reader = reader_name(run);
@@ -738,7 +739,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		batch_run(c.dir, b1);
 	ur = batch_result(b1, ureq);
 	if (ur == NULL) {
-		f = ew_finding_new("MBX-ATTRS", EW_SKIP, "The user could not be looked up");
+		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_SKIP, "The user could not be looked up");
 		if (f)
 			ew_finding_evidence(f, "%s", batch_error(b1, ureq) ? batch_error(b1, ureq) :
 					    base ? "out of memory" : "no defaultNamingContext");
@@ -746,7 +747,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		goto out;
 	}
 	if (ur->nentries == 0) {
-		f = ew_finding_new("MBX-ATTRS", EW_FAIL, "No user %s in the directory", t->user);
+		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_FAIL, "No user %s in the directory", t->user);
 		ew_step_result_add(res, f);
 		goto out;
 	}
@@ -785,7 +786,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
 
 	if (!ew_mbx_has_mailbox(&u)) {
-		f = ew_finding_new("MBX-ATTRS", EW_INFO, "%s has no Exchange mailbox (no homeMDB)",
+		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_INFO, "%s has no Exchange mailbox (no homeMDB)",
 				   t->user);
 		if (f)
 			ew_finding_remedy(f, "If Outlook should open a mailbox for this user, "
@@ -847,7 +848,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	if (mv) {
 		mover_judge(mv, b2, res, res->data);
 	} else {
-		ew_step_result_add(res, ew_finding_new("MBX-MOVER", EW_SKIP, "No mover given "
+		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "No mover given "
 						       "(-m NAME: the account that moved the "
 						       "mailbox)"));
 	}
@@ -864,7 +865,7 @@ data:
 			protected_dacl = (sd->control & 0x1000) != 0;
 		ew_sd_free(&sd);
 		if ((ac && strcmp(ac, "1") == 0) || protected_dacl) {
-			f = ew_finding_new("MBX-PROTECTED", EW_WARN, "%s is a protected account",
+			f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_WARN, "%s is a protected account",
 					   t->user);
 			if (f) {
 				if (ac && strcmp(ac, "1") == 0)
@@ -882,7 +883,7 @@ data:
 			}
 			ew_step_result_add(res, f);
 		} else if (ac == NULL && (a == NULL || a->nvalues == 0)) {
-			f = ew_finding_new("MBX-PROTECTED", EW_SKIP, "Whether %s is a protected "
+			f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_SKIP, "Whether %s is a protected "
 					   "account cannot be told: neither adminCount nor its "
 					   "permissions are readable as %s", t->user,
 					   reader ? reader : "the account exwizard binds as");
@@ -893,7 +894,7 @@ data:
 						  "ADMIN, or bind with --simple-bind DN.");
 			ew_step_result_add(res, f);
 		} else {
-			ew_step_result_add(res, ew_finding_new("MBX-PROTECTED", EW_PASS,
+			ew_step_result_add(res, ew_finding_new(EW_CK_MBX_PROTECTED, EW_PASS,
 							       "Not a protected account"));
 		}
 	}
@@ -924,7 +925,7 @@ data:
 	}
 	cons = json_array();
 	for (i = 0; i < res->nfindings; i++)
-		if (strcmp(res->findings[i]->check, "MBX-CONSISTENT") == 0)
+		if (strcmp(res->findings[i]->check, EW_CK_MBX_CONSISTENT) == 0)
 			json_array_append_new(cons, json_pack("{s:s, s:s}", "severity",
 				ew_severity_name(res->findings[i]->severity),
 				"title", res->findings[i]->title));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalogue.h"
 #include "dirconnect.h"
 #include "dns.h"
 #include "dnscache.h"
@@ -34,7 +35,7 @@ static void resolve_realm(krb5_context ctx, struct ew_target *t, struct ew_step_
 	const char *why;
 
 	if (t->realm) {
-		f = ew_finding_new("TARGET-REALM", EW_PASS, "Realm %s (given on the command line)",
+		f = ew_finding_new(EW_CK_TARGET_REALM, EW_PASS, "Realm %s (given on the command line)",
 				   t->realm);
 		ew_step_result_add(res, f);
 		return;
@@ -43,7 +44,7 @@ static void resolve_realm(krb5_context ctx, struct ew_target *t, struct ew_step_
 	if (code == 0 && !ew_valid_realm(realm, &why)) {
 		char *shown = ew_text_cleanz(realm);
 
-		f = ew_finding_new("TARGET-REALM", EW_FAIL,
+		f = ew_finding_new(EW_CK_TARGET_REALM, EW_FAIL,
 				   "The default_realm of krb5.conf is not a usable realm");
 		if (f) {
 			ew_finding_evidence(f, "default_realm = %s (%s)", shown ? shown : "?", why);
@@ -58,14 +59,14 @@ static void resolve_realm(krb5_context ctx, struct ew_target *t, struct ew_step_
 	if (code == 0 && realm != NULL && *realm != '\0') {
 		t->realm = strdup(realm);
 		t->realm_source = "krb5.conf";
-		f = ew_finding_new("TARGET-REALM", EW_PASS,
+		f = ew_finding_new(EW_CK_TARGET_REALM, EW_PASS,
 				   "Realm %s (default_realm of krb5.conf)", realm);
 		ew_step_result_add(res, f);
 		krb5_free_default_realm(ctx, realm);
 		return;
 	}
 	msg = ctx ? krb_message(ctx, code) : strdup("no Kerberos library context");
-	f = ew_finding_new("TARGET-REALM", EW_FAIL, "No realm to diagnose");
+	f = ew_finding_new(EW_CK_TARGET_REALM, EW_FAIL, "No realm to diagnose");
 	if (f) {
 		ew_finding_detail(f, "No realm was given with -r and krb5.conf has no "
 				  "default_realm the library could read.");
@@ -85,18 +86,18 @@ static void resolve_domain(struct ew_target *t, struct ew_step_result *res)
 	size_t i;
 
 	if (t->domain) {
-		ew_step_result_add(res, ew_finding_new("TARGET-DOMAIN", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_DOMAIN, EW_PASS,
 						       "AD DNS domain %s (given on the command line)",
 						       t->domain));
 		return;
 	}
 	if (t->realm == NULL) {
-		ew_step_result_add(res, ew_finding_new("TARGET-DOMAIN", EW_SKIP,
+		ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_DOMAIN, EW_SKIP,
 						       "No AD DNS domain: no realm to derive it from"));
 		return;
 	}
 	if (!ew_valid_hostname(t->realm, &why)) {
-		f = ew_finding_new("TARGET-DOMAIN", EW_FAIL,
+		f = ew_finding_new(EW_CK_TARGET_DOMAIN, EW_FAIL,
 				   "The realm %s is not a DNS name", t->realm);
 		if (f) {
 			ew_finding_detail(f, "An AD realm is its DNS domain in upper case; "
@@ -112,7 +113,7 @@ static void resolve_domain(struct ew_target *t, struct ew_step_result *res)
 	for (i = 0; t->domain[i]; i++)
 		t->domain[i] = (char)tolower((unsigned char)t->domain[i]);
 	t->domain_source = "realm";
-	ew_step_result_add(res, ew_finding_new("TARGET-DOMAIN", EW_INFO,
+	ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_DOMAIN, EW_INFO,
 					       "AD DNS domain %s (the realm in lower case)",
 					       t->domain));
 }
@@ -149,7 +150,7 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 	free(t->cache_principal);
 	t->cache_principal = name ? ew_text_cleanz(name) : NULL;
 	if (t->user && t->cache_principal && !ew_same_account(t->user, t->cache_principal, t->realm)) {
-		f = ew_finding_new("TARGET-USER", EW_WARN, "The credential cache holds the tickets "
+		f = ew_finding_new(EW_CK_TARGET_USER, EW_WARN, "The credential cache holds the tickets "
 				   "of %s, not of %s", t->cache_principal, t->user);
 		if (f) {
 			ew_finding_detail(f, "%s is diagnosed from the directory, read as %s. The "
@@ -165,7 +166,7 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 		}
 		ew_step_result_add(res, f);
 	} else if (t->user) {
-		f = ew_finding_new("TARGET-USER", EW_PASS,
+		f = ew_finding_new(EW_CK_TARGET_USER, EW_PASS,
 				   "User %s (given on the command line)", t->user);
 		if (f && name)
 			ew_finding_evidence(f, "credential cache principal: %s", name);
@@ -173,13 +174,13 @@ static void resolve_user(krb5_context ctx, struct ew_target *t, struct ew_step_r
 	} else if (name) {
 		t->user = ew_text_cleanz(name);
 		t->user_source = "ccache";
-		f = ew_finding_new("TARGET-USER", EW_PASS,
+		f = ew_finding_new(EW_CK_TARGET_USER, EW_PASS,
 				   "User %s (the principal of the credential cache)", name);
 		if (f && ccname)
 			ew_finding_evidence(f, "cache: %s", ccname);
 		ew_step_result_add(res, f);
 	} else {
-		f = ew_finding_new("TARGET-USER", EW_WARN, "No user under diagnosis");
+		f = ew_finding_new(EW_CK_TARGET_USER, EW_WARN, "No user under diagnosis");
 		if (f) {
 			ew_finding_detail(f, "No user was given with -u and the credential cache "
 					  "names no principal.");
@@ -360,7 +361,7 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 		free(known);
 		return;
 	}
-	f = ew_finding_new("TARGET-REALM", EW_FAIL, "No KDC serves the realm %s: krb5.conf does "
+	f = ew_finding_new(EW_CK_TARGET_REALM, EW_FAIL, "No KDC serves the realm %s: krb5.conf does "
 			   "not name it and no DNS server knows %s", t->realm, lower);
 	if (f) {
 		ew_finding_detail(f, "Realms this machine knows: %s.", known && *known ? known :
@@ -375,7 +376,7 @@ static void check_realm_exists(krb5_context ctx, struct ew_run *run, struct ew_s
 	}
 	/* It takes the place of the realm's earlier "given" or "from krb5.conf" pass. */
 	for (i = 0; f && i < res->nfindings; i++)
-		if (strcmp(res->findings[i]->check, "TARGET-REALM") == 0 &&
+		if (strcmp(res->findings[i]->check, EW_CK_TARGET_REALM) == 0 &&
 		    res->findings[i]->severity == EW_PASS) {
 			ew_finding_free(&res->findings[i]);
 			res->findings[i] = f;
@@ -419,7 +420,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 		for (i = 0; i < n; i++)
 			ew_dns_result_free(&rs[i]);
 		free(rev);
-		ew_step_result_add(res, ew_finding_new("TARGET-DC", EW_SKIP, "Cancelled before "
+		ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_DC, EW_SKIP, "Cancelled before "
 						       "the name of DC %s was looked up", t->dc));
 		return;
 	}
@@ -454,7 +455,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 				 "to %s", name, t->dc, t->dc);
 	}
 	if (confirmed) {
-		f = ew_finding_new("TARGET-DC", EW_INFO, "DC %s is %s (its PTR record)", t->dc,
+		f = ew_finding_new(EW_CK_TARGET_DC, EW_INFO, "DC %s is %s (its PTR record)", t->dc,
 				   name);
 		if (f)
 			ew_finding_detail(f, "Kerberos names a DC by its host name (ldap/%s), so "
@@ -465,7 +466,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 		free(rev);
 		return;
 	}
-	f = ew_finding_new("TARGET-DC", EW_FAIL, "--dc %s is an address, and Kerberos needs "
+	f = ew_finding_new(EW_CK_TARGET_DC, EW_FAIL, "--dc %s is an address, and Kerberos needs "
 			   "the DC's host name", t->dc);
 	if (f) {
 		char hosts[8][256];
@@ -498,7 +499,7 @@ int ew_target_step(struct ew_run *run, struct ew_step_result *res)
 
 	code = krb5_init_context(&ctx);
 	if (code != 0) {
-		struct ew_finding *f = ew_finding_new("TARGET-REALM", EW_WARN,
+		struct ew_finding *f = ew_finding_new(EW_CK_TARGET_REALM, EW_WARN,
 						      "The Kerberos configuration cannot be read");
 
 		if (f) {
@@ -517,10 +518,10 @@ int ew_target_step(struct ew_run *run, struct ew_step_result *res)
 	check_realm_exists(ctx, run, res);
 	resolve_dc(run, res);
 	if (t->nexchange == 0)
-		ew_step_result_add(res, ew_finding_new("TARGET-EXCHANGE", EW_INFO,
+		ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_EXCHANGE, EW_INFO,
 						       "No Exchange server given (-x FQDN)"));
 	else
-		ew_step_result_add(res, ew_finding_new("TARGET-EXCHANGE", EW_PASS,
+		ew_step_result_add(res, ew_finding_new(EW_CK_TARGET_EXCHANGE, EW_PASS,
 						       "%zu Exchange server name(s) given",
 						       t->nexchange));
 	json_object_set_new(res->data, "target", ew_target_to_json(t));

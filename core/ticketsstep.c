@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "catalogue.h"
 #include "directory.h"
 #include "dirconnect.h"
 #include "dns.h"
@@ -273,7 +274,7 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	size_t i, j, asked = 0, idx[MAX_SPNS];
 	json_t *spns = json_array();
 
-	if (ew_dirconn_open(run, 1, "SPN-UNIQUE", &c, &why) != 0) {
+	if (ew_dirconn_open(run, 1, EW_CK_SPN_UNIQUE, &c, &why) != 0) {
 		ew_step_result_add(res, why);
 		json_decref(spns);
 		return;
@@ -308,7 +309,7 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		json_t *holders = json_array();
 
 		if (results[j] == NULL) {
-			struct ew_finding *f = ew_finding_new("SPN-UNIQUE", EW_SKIP, "%s: the "
+			struct ew_finding *f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP, "%s: the "
 							      "global catalog search failed", s->spn);
 
 			if (f)
@@ -330,7 +331,7 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		if (nh == 1) {
 			/* One line each in a single finding: the usual, healthy case. */
 			if (unique == NULL)
-				unique = ew_finding_new("SPN-UNIQUE", EW_PASS, "Service principal "
+				unique = ew_finding_new(EW_CK_SPN_UNIQUE, EW_PASS, "Service principal "
 							"names with exactly one holder");
 			if (unique)
 				ew_finding_evidence(unique, "%s: %s", s->spn,
@@ -422,7 +423,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	char dc_host[256] = "";
 
 	if (t->realm == NULL) {
-		ew_step_result_add(res, ew_finding_new("KRB-CONF", EW_SKIP, "No realm: give -r "
+		ew_step_result_add(res, ew_finding_new(EW_CK_KRB_CONF, EW_SKIP, "No realm: give -r "
 						       "REALM or set default_realm in krb5.conf"));
 		return 0;
 	}
@@ -486,7 +487,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	if (nsvc && ew_krb_get_services(t->ccache, t->realm, pins, npin, svc, nsvc,
 					run->timeout_ms * run->tries + 1000, run->cancel,
 					err, sizeof(err)) != 0) {
-		struct ew_finding *f = ew_finding_new("KRB-SVC", EW_SKIP, "No session tickets "
+		struct ew_finding *f = ew_finding_new(EW_CK_KRB_SVC, EW_SKIP, "No session tickets "
 						      "could be asked for");
 
 		if (f) {
@@ -539,7 +540,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	if (nsvc)
 		ew_krb_rule_svc(svc, nsvc, res);
 	else if (t->nexchange == 0)
-		ew_step_result_add(res, ew_finding_new("KRB-SVC", EW_SKIP, "No Exchange server "
+		ew_step_result_add(res, ew_finding_new(EW_CK_KRB_SVC, EW_SKIP, "No Exchange server "
 						       "given (-x FQDN)"));
 	ew_krb_rule_skew(probes, nprobes, svc, nsvc, conf.clockskew, res);
 	ew_krb_rule_kdc(probes, nprobes, largest, conf.udp_preference_limit, res);
@@ -553,7 +554,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		if (kdc_answers || run->bind_dn)
 			spn_unique(run, svc, nsvc, res, res->data);
 		else
-			ew_step_result_add(res, ew_finding_new("SPN-UNIQUE", EW_SKIP,
+			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
 							       "catalog cannot be read with Kerberos "
 							       "(--simple-bind DN reads it without)"));

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "finding.h"
 #include "step.h"
 
@@ -122,11 +123,11 @@ void ew_token_rule_count(const struct ew_token_counts *c, const char *user,
 			 c->builtin + c->unresolved_in + c->unresolved_out + c->not_looked_up;
 
 	if (c->not_looked_up)
-		f = ew_finding_new("TOK-COUNT", EW_INFO, "%s is in %u security groups "
+		f = ew_finding_new(EW_CK_TOK_COUNT, EW_INFO, "%s is in %u security groups "
 				   "(transitively); %u of them could not be looked up",
 				   user ? user : "The user", total, c->not_looked_up);
 	else
-		f = ew_finding_new("TOK-COUNT", EW_INFO, "%s is in %u security groups "
+		f = ew_finding_new(EW_CK_TOK_COUNT, EW_INFO, "%s is in %u security groups "
 				   "(transitively)", user ? user : "The user", total);
 	if (f == NULL)
 		return;
@@ -190,20 +191,20 @@ static void rule_size_range(const struct ew_token_counts *c, int delegation, con
 	/* Over a limit at its least, or within them at its most; else not known. */
 	sev = low != EW_PASS ? low : high == EW_PASS ? EW_PASS : EW_SKIP;
 	if (sev == EW_PASS)
-		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at most %ld bytes (2008 R2 "
+		f = ew_finding_new(EW_CK_TOK_SIZE, sev, "Token estimate at most %ld bytes (2008 R2 "
 				   "rules), %ld (2012 rules): within the limits, though %u group "
 				   "SIDs could not be looked up", legacy + extra, modern + extra,
 				   nl);
 	else if (sev == EW_WARN)
-		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at least %ld bytes (2008 R2 "
+		f = ew_finding_new(EW_CK_TOK_SIZE, sev, "Token estimate at least %ld bytes (2008 R2 "
 				   "rules) exceeds MaxTokenSize 12,000 of older Windows; %u group "
 				   "SIDs could not be looked up, so it may be larger", legacy, nl);
 	else if (sev == EW_FAIL)
-		f = ew_finding_new("TOK-SIZE", sev, "Token estimate at least %ld bytes (2008 R2 "
+		f = ew_finding_new(EW_CK_TOK_SIZE, sev, "Token estimate at least %ld bytes (2008 R2 "
 				   "rules), %ld (2012 rules): over the limit; %u group SIDs could "
 				   "not be looked up, so it may be larger", legacy, modern, nl);
 	else
-		f = ew_finding_new("TOK-SIZE", sev, "Token size not known: %u group SIDs could "
+		f = ew_finding_new(EW_CK_TOK_SIZE, sev, "Token size not known: %u group SIDs could "
 				   "not be looked up (between %ld and %ld bytes by the 2008 R2 "
 				   "rules)", nl, legacy, legacy + extra);
 	if (f == NULL)
@@ -242,7 +243,7 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 		return;
 	}
 	sev = size_severity(legacy, modern);
-	f = ew_finding_new("TOK-SIZE", sev, sev == EW_PASS ?
+	f = ew_finding_new(EW_CK_TOK_SIZE, sev, sev == EW_PASS ?
 			   "Token estimate %ld bytes (2008 R2 rules), %ld (2012 rules): within "
 			   "the limits" : sev == EW_WARN ?
 			   "Token estimate %ld bytes (2008 R2 rules) exceeds MaxTokenSize 12,000 "
@@ -274,13 +275,13 @@ void ew_token_rule_lsa(const struct ew_token_counts *c, const char *user,
 	struct ew_finding *f;
 
 	if (n > EW_LSA_MAX)
-		f = ew_finding_new("TOK-LSA", EW_FAIL, "%u SIDs in the access token of %s: over "
+		f = ew_finding_new(EW_CK_TOK_LSA, EW_FAIL, "%u SIDs in the access token of %s: over "
 				   "the limit of 1,024 (KB328889)", n, user ? user : "the user");
 	else if (n > EW_LSA_WARN)
-		f = ew_finding_new("TOK-LSA", EW_WARN, "%u SIDs in the access token of %s: close "
+		f = ew_finding_new(EW_CK_TOK_LSA, EW_WARN, "%u SIDs in the access token of %s: close "
 				   "to the limit of 1,024", n, user ? user : "the user");
 	else
-		f = ew_finding_new("TOK-LSA", EW_PASS, "%u SIDs in the access token (limit "
+		f = ew_finding_new(EW_CK_TOK_LSA, EW_PASS, "%u SIDs in the access token (limit "
 				   "1,024)", n);
 	if (f == NULL)
 		return;
@@ -305,7 +306,7 @@ void ew_token_rule_measured(long estimate, size_t tgt, size_t service, int tcp_b
 	char est[64];
 
 	if (tgt == 0 && service == 0) {
-		ew_step_result_add(res, ew_finding_new("TOK-MEASURED", EW_SKIP, "No ticket of "
+		ew_step_result_add(res, ew_finding_new(EW_CK_TOK_MEASURED, EW_SKIP, "No ticket of "
 						       "this user to measure (no TGT in the cache)"));
 		return;
 	}
@@ -313,7 +314,7 @@ void ew_token_rule_measured(long estimate, size_t tgt, size_t service, int tcp_b
 		snprintf(est, sizeof(est), "estimate %ld", estimate);
 	else
 		snprintf(est, sizeof(est), "no estimate (groups not looked up)");
-	f = ew_finding_new("TOK-MEASURED", tcp_blocked && (tgt > EW_UDP_LIMIT ||
+	f = ew_finding_new(EW_CK_TOK_MEASURED, tcp_blocked && (tgt > EW_UDP_LIMIT ||
 							   service > EW_UDP_LIMIT) ?
 			   EW_WARN : EW_INFO, "Measured: TGT %zu bytes%s; %s; UDP limit %d",
 			   tgt, service ? ", a service ticket" : "", est, EW_UDP_LIMIT);

@@ -3,16 +3,17 @@
  * Parses and validates what the user typed, then hands over to core (the
  * steps, the report, the transcript) and prints the result.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "help.h"
 #include "directory.h"
 #include "krb.h"
@@ -34,6 +35,17 @@
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is not lock-free");
 static atomic_int cancel_flag;
 
+/* Whether a help topic is the topic of a check (listed from the catalogue). */
+static int is_check_topic(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ew_nchecks; i++)
+		if (strcasecmp(ew_checks[i].help, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int cmd_help(const struct opts *o)
 {
 	const struct ew_help_topic *t;
@@ -43,20 +55,16 @@ static int cmd_help(const struct opts *o)
 	if (o->nargs > 1)
 		return ew_usage_error("help takes one topic");
 	if (o->nargs == 0) {
-		int pass;
-
-		/* Guides and steps (lower-case names) first, then the check ids. */
+		/* Guides and steps first, then the checks of the catalogue. */
 		puts("Help topics (exwizard help TOPIC):");
-		for (pass = 0; pass < 2; pass++) {
-			for (i = 0; i < ew_help_ntopics; i++) {
-				const char *name = ew_help_topics[i].name;
-
-				if ((islower((unsigned char)name[0]) != 0) != (pass == 0))
-					continue;
-				ew_help_title(&ew_help_topics[i], title, sizeof(title));
-				printf("  %-16s %s\n", name, title);
-			}
+		for (i = 0; i < ew_help_ntopics; i++) {
+			if (is_check_topic(ew_help_topics[i].name))
+				continue;
+			ew_help_title(&ew_help_topics[i], title, sizeof(title));
+			printf("  %-16s %s\n", ew_help_topics[i].name, title);
 		}
+		for (i = 0; i < ew_nchecks; i++)
+			printf("  %-16s %s\n", ew_checks[i].help, ew_checks[i].title);
 		return 0;
 	}
 	t = ew_help_find(o->args[0]);
