@@ -112,8 +112,15 @@ $(EW_BIN): $(TUI_OBJ) $(LIBCORE)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBCORE) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@";)
-	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TEST_CFLAGS) -Itests/unit -o $@ $< \
-		$(ALL_LDFLAGS) $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TEST_CFLAGS) -Itests/unit $(UNIT_EXTRA_CFLAGS) \
+		-o $@ $< $(ALL_LDFLAGS) $(UNIT_EXTRA_OBJ) $(LIBCORE) $(CORE_LIBS) $(TEST_LIBS)
+
+# The command line (tui/options.c, no curses) and the manual page it is
+# compared with, for test_options.
+$(BUILD)/tests/unit/test_options: $(BUILD)/tui/options.o tui/options.h exwizard.1
+$(BUILD)/tests/unit/test_options: private UNIT_EXTRA_CFLAGS := -Itui \
+	-DEW_MANPAGE='"$(CURDIR)/exwizard.1"'
+$(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options.o
 
 $(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCORE) tests/unit/testutil.h
 	@mkdir -p $(dir $@)

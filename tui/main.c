@@ -467,8 +467,6 @@ int main(int argc, char **argv)
 		return EW_EXIT_USAGE;
 	}
 	rc = ew_options_parse(argc, argv, &o);
-	if (rc < 0 && o.password_file && !o.kinit && !o.simple_bind)
-		rc = ew_usage_error("--password-file goes with --kinit or --simple-bind");
 	if (rc < 0 && o.simple_bind && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
 		rc = read_bind_password(&o);
 	if (rc < 0 && o.kinit && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))

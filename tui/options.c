@@ -1,6 +1,8 @@
 /*
- * The command line: the options, checked for syntax as they are read, the
- * subcommand, and whether each option applies to it. Our own messages, with
+ * The command line: the table of options (getopt_long's tables, the usage
+ * text and the command each option applies to are made from it), the
+ * options checked for syntax as they are read, the subcommand, and whether
+ * each option applies to it. Our own messages, with
  * the option named; exit status EW_EXIT_USAGE on any mistake.
  */
 #include "options.h"
@@ -24,54 +26,110 @@
 #define FOR_WIZARD (1u << CMD_WIZARD)
 #define FOR_CHECK (1u << CMD_CHECK)
 #define FOR_SHOW (1u << CMD_SHOW)
+#define FOR_HELP (1u << CMD_HELP)
 #define FOR_RUN (FOR_WIZARD | FOR_CHECK)
+#define FOR_ALL (FOR_RUN | FOR_SHOW | FOR_HELP)
 
-enum {
-	OPT_DC = 256,
-	OPT_DNS_SERVER,
-	OPT_CCACHE,
-	OPT_NO_TRANSCRIPT,
-	OPT_JSON,
-	OPT_FLUSH,
-	OPT_TIMEOUT,
-	OPT_TRIES,
-	OPT_KINIT,
-	OPT_SIMPLE_BIND,
-	OPT_ASCII,
-	OPT_TEXT,
-	OPT_NO_COLOR,
-	OPT_CA_FILE,
-	OPT_PASSWORD_FILE,
-	OPT_HELP,
-	OPT_VERSION,
+/* getopt_long's code for a long option: its index in the table, above any
+ * byte a short option can be. */
+#define LONG_BASE 256
+
+/*
+ * The options. To add one: a name in enum ew_opt, a row here, its case in
+ * ew_options_parse and its entry in exwizard.1 (tests/unit/test_options.c
+ * compares the table with the manual page).
+ */
+const struct ew_option ew_options[EW_NOPT] = {
+	[EW_OPT_REALM] = { "realm", 'r', "REALM", FOR_RUN, 0, EW_GROUP_TARGET,
+			   "default: default_realm of krb5.conf" },
+	[EW_OPT_DOMAIN] = { "domain", 'd', "DOMAIN", FOR_RUN, 0, EW_GROUP_TARGET,
+			    "AD DNS domain; default: the realm in lower case" },
+	[EW_OPT_USER] = { "user", 'u', "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
+			  "sAMAccountName or UPN; default: the cache's principal" },
+	[EW_OPT_EXCHANGE] = { "exchange", 'x', "FQDN", FOR_RUN, 0, EW_GROUP_TARGET,
+			      "Exchange server, repeatable (front and back end)" },
+	[EW_OPT_MOVER] = { "mover", 'm', "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
+			   "account that moved (or will move) the mailbox" },
+	[EW_OPT_DC] = { "dc", 0, "HOST", FOR_RUN, 0, EW_GROUP_TARGET,
+			"domain controller; default: located through DNS" },
+	[EW_OPT_DNS_SERVER] = { "dns-server", 0, "IP[:PORT]", FOR_RUN, 0, EW_GROUP_TARGET,
+				"also query this DNS server, repeatable" },
+	[EW_OPT_CCACHE] = { "ccache", 0, "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
+			    "credential cache; default: KRB5CCNAME or the default" },
+	[EW_OPT_KINIT] = { "kinit", 0, "PRINCIPAL", FOR_RUN, 0, EW_GROUP_TARGET,
+			   "get a TGT into a private in-memory cache first" },
+	[EW_OPT_SIMPLE_BIND] = { "simple-bind", 0, "DN", FOR_RUN, 0, EW_GROUP_TARGET,
+				 "LDAP simple bind over StartTLS instead of Kerberos" },
+	[EW_OPT_CA_FILE] = { "ca-file", 0, "FILE", FOR_RUN, 0, EW_GROUP_TARGET,
+			     "CA certificates for StartTLS (default: ldap.conf)" },
+	[EW_OPT_PASSWORD_FILE] = { "password-file", 0, "F", FOR_RUN,
+				   (1u << EW_OPT_KINIT) | (1u << EW_OPT_SIMPLE_BIND),
+				   EW_GROUP_TARGET,
+				   "password for --kinit/--simple-bind (mode 0600)" },
+	[EW_OPT_TIMEOUT] = { "timeout", 0, "SECONDS", FOR_RUN, 0, EW_GROUP_NETWORK,
+			     "wait per try for a server (default 2)" },
+	[EW_OPT_TRIES] = { "tries", 0, "N", FOR_RUN, 0, EW_GROUP_NETWORK,
+			   "tries per question (default 2)" },
+	[EW_OPT_FLUSH] = { "flush", 0, NULL, FOR_CHECK, 0, EW_GROUP_NETWORK,
+			   "allowed to flush local DNS caches" },
+	[EW_OPT_TRANSCRIPT] = { "transcript", 'o', "FILE", FOR_RUN, 0, EW_GROUP_OUTPUT,
+				"default: $XDG_STATE_HOME/exwizard/exwizard-HOST-TIME.jsonl" },
+	[EW_OPT_NO_TRANSCRIPT] = { "no-transcript", 0, NULL, FOR_RUN, 0, EW_GROUP_OUTPUT,
+				   "keep no transcript" },
+	[EW_OPT_JSON] = { "json", 0, NULL, FOR_CHECK | FOR_SHOW, 0, EW_GROUP_OUTPUT,
+			  "JSON instead of text" },
+	[EW_OPT_TEXT] = { "text", 0, NULL, FOR_SHOW, 0, EW_GROUP_OUTPUT,
+			  "text, also on a terminal" },
+	[EW_OPT_ASCII] = { "ascii", 0, NULL, FOR_WIZARD | FOR_SHOW, 0, EW_GROUP_OUTPUT,
+			   "ASCII line drawing" },
+	[EW_OPT_NO_COLOR] = { "no-color", 0, NULL, FOR_WIZARD | FOR_SHOW, 0, EW_GROUP_OUTPUT,
+			      "no colours (NO_COLOR is honoured too)" },
+	[EW_OPT_HELP] = { "help", 'h', NULL, FOR_ALL, 0, EW_GROUP_NONE, NULL },
+	[EW_OPT_VERSION] = { "version", 'V', NULL, FOR_ALL, 0, EW_GROUP_NONE, NULL },
 };
 
-static const struct option long_options[] = {
-	{ "realm", required_argument, NULL, 'r' },
-	{ "domain", required_argument, NULL, 'd' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "exchange", required_argument, NULL, 'x' },
-	{ "mover", required_argument, NULL, 'm' },
-	{ "dc", required_argument, NULL, OPT_DC },
-	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
-	{ "ccache", required_argument, NULL, OPT_CCACHE },
-	{ "transcript", required_argument, NULL, 'o' },
-	{ "no-transcript", no_argument, NULL, OPT_NO_TRANSCRIPT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "flush", no_argument, NULL, OPT_FLUSH },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "tries", required_argument, NULL, OPT_TRIES },
-	{ "kinit", required_argument, NULL, OPT_KINIT },
-	{ "simple-bind", required_argument, NULL, OPT_SIMPLE_BIND },
-	{ "ascii", no_argument, NULL, OPT_ASCII },
-	{ "text", no_argument, NULL, OPT_TEXT },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+_Static_assert(EW_NOPT <= 32, "ew_option.with is a mask of 32 options");
+
+static const char *const group_title[] = {
+	[EW_GROUP_TARGET] = "Target:",
+	[EW_GROUP_NETWORK] = "Network:",
+	[EW_GROUP_OUTPUT] = "Output:",
 };
+
+static const char *const cmd_name[] = {
+	[CMD_WIZARD] = "wizard",
+	[CMD_CHECK] = "check",
+	[CMD_SHOW] = "show",
+	[CMD_HELP] = "help",
+};
+
+/* The column the usage text of an option starts at. */
+#define USAGE_COLUMN 27
+
+static void usage_option(FILE *fp, const struct ew_option *op)
+{
+	int n;
+
+	if (op->letter)
+		n = fprintf(fp, "  -%c, --%s", op->letter, op->name);
+	else
+		n = fprintf(fp, "      --%s", op->name);
+	if (op->arg)
+		n += fprintf(fp, " %s", op->arg);
+	fprintf(fp, "%*s", n < USAGE_COLUMN - 1 ? USAGE_COLUMN - n : 2, "");
+	/* The commands it applies to, when not the wizard and check alike. */
+	if (op->applies != FOR_RUN) {
+		const char *sep = "(";
+
+		for (size_t c = 0; c < sizeof(cmd_name) / sizeof(cmd_name[0]); c++)
+			if (op->applies & (1u << c)) {
+				fprintf(fp, "%s%s", sep, cmd_name[c]);
+				sep = ", ";
+			}
+		fputs(") ", fp);
+	}
+	fprintf(fp, "%s\n", op->usage);
+}
 
 void ew_usage(FILE *fp)
 {
@@ -81,33 +139,14 @@ void ew_usage(FILE *fp)
 	      "                                           the wizard's views, else as text\n"
 	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
 	      "       exwizard --version | --help\n"
-	      "\n"
-	      "Target:\n"
-	      "  -r, --realm REALM        default: default_realm of krb5.conf\n"
-	      "  -d, --domain DOMAIN      AD DNS domain; default: the realm in lower case\n"
-	      "  -u, --user NAME          sAMAccountName or UPN; default: the cache's principal\n"
-	      "  -x, --exchange FQDN      Exchange server, repeatable (front and back end)\n"
-	      "  -m, --mover NAME         account that moved (or will move) the mailbox\n"
-	      "      --dc HOST            domain controller; default: located through DNS\n"
-	      "      --dns-server IP[:PORT]  also query this DNS server, repeatable\n"
-	      "      --ccache NAME        credential cache; default: KRB5CCNAME or the default\n"
-	      "      --kinit PRINCIPAL    get a TGT into a private in-memory cache first\n"
-	      "      --simple-bind DN     LDAP simple bind over StartTLS instead of Kerberos\n"
-	      "      --ca-file FILE       CA certificates for StartTLS (default: ldap.conf)\n"
-	      "      --password-file F    password for --kinit/--simple-bind (mode 0600)\n"
-	      "Network:\n"
-	      "      --timeout SECONDS    wait per try for a server (default 2)\n"
-	      "      --tries N            tries per question (default 2)\n"
-	      "      --flush              (check) allowed to flush local DNS caches\n"
-	      "Output:\n"
-	      "  -o, --transcript FILE    default: $XDG_STATE_HOME/exwizard/"
-	      "exwizard-HOST-TIME.jsonl\n"
-	      "      --no-transcript      keep no transcript\n"
-	      "      --json               (check, show) JSON instead of text\n"
-	      "      --ascii              (wizard) ASCII line drawing\n"
-	      "      --no-color           (wizard) no colours (NO_COLOR is honoured too)\n"
-	      "\n"
-	      "Steps: ", fp);
+	      "\n", fp);
+	for (size_t g = EW_GROUP_TARGET; g <= EW_GROUP_OUTPUT; g++) {
+		fprintf(fp, "%s\n", group_title[g]);
+		for (size_t i = 0; i < EW_NOPT; i++)
+			if (ew_options[i].group == g)
+				usage_option(fp, &ew_options[i]);
+	}
+	fputs("\nSteps: ", fp);
 	for (size_t i = 0; i < ew_nsteps; i++)
 		fprintf(fp, "%s%s", i ? ", " : "", ew_steps[i].id);
 	fputs("\nExit status of check: 0 nothing above info, 1 a warning, 2 a failure,\n"
@@ -127,23 +166,51 @@ int ew_usage_error(const char *fmt, ...)
 	return EW_EXIT_USAGE;
 }
 
-static void note_option(struct opts *o, const char *name, unsigned mask)
+static void note_option(struct opts *o, enum ew_opt id)
 {
 	int i;
 
 	for (i = 0; i < o->nseen; i++)
-		if (o->seen_name[i] == name)
+		if (o->seen[i] == id)
 			return;
-	if (o->nseen < (int)(sizeof(o->seen_name) / sizeof(o->seen_name[0]))) {
-		o->seen_name[o->nseen] = name;
-		o->seen_for[o->nseen++] = mask;
+	if (o->nseen < EW_NOPT)
+		o->seen[o->nseen++] = id;
+}
+
+/* Whether option id was given. */
+static int seen(const struct opts *o, enum ew_opt id)
+{
+	for (int i = 0; i < o->nseen; i++)
+		if (o->seen[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The long options and the short-option string for getopt_long. */
+static void getopt_tables(struct option *lo, char *shorts)
+{
+	size_t i, n = 0;
+
+	shorts[n++] = ':';
+	for (i = 0; i < EW_NOPT; i++) {
+		lo[i].name = ew_options[i].name;
+		lo[i].has_arg = ew_options[i].arg ? required_argument : no_argument;
+		lo[i].flag = NULL;
+		lo[i].val = LONG_BASE + (int)i;
+		if (ew_options[i].letter) {
+			shorts[n++] = ew_options[i].letter;
+			if (ew_options[i].arg)
+				shorts[n++] = ':';
+		}
 	}
+	memset(&lo[EW_NOPT], 0, sizeof(lo[EW_NOPT]));
+	shorts[n] = '\0';
 }
 
 /*
  * getopt_long's complaint, in words: c is ':' (a value is missing) or '?'
  * (unknown, or a value given to an option that takes none); optopt is then
- * the short option, a long option's code (256 and up), or 0 for an unknown
+ * the short option, a long option's code (LONG_BASE and up), or 0 for an unknown
  * long option. A long option is named as the user typed it (--realm, not
  * -r), and the user's text is shown cleaned.
  */
@@ -152,7 +219,7 @@ static int bad_option(int c, const char *arg)
 	char name[64], *clean;
 	int rc;
 
-	if (strncmp(arg, "--", 2) == 0 || optopt <= 0 || optopt >= 256)
+	if (strncmp(arg, "--", 2) == 0 || optopt <= 0 || optopt >= LONG_BASE)
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
 	else if (isgraph(optopt))
 		snprintf(name, sizeof(name), "-%c", optopt);
@@ -163,13 +230,13 @@ static int bad_option(int c, const char *arg)
 		char list[256] = "";
 		size_t i, n = 0, used = 0;
 
-		for (i = 0; long_options[i].name; i++) {
-			if (strncmp(long_options[i].name, name + 2, strlen(name + 2)) != 0)
+		for (i = 0; i < EW_NOPT; i++) {
+			if (strncmp(ew_options[i].name, name + 2, strlen(name + 2)) != 0)
 				continue;
 			n++;
 			if (used < sizeof(list))
 				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s--%s",
-							 used ? ", " : "", long_options[i].name);
+							 used ? ", " : "", ew_options[i].name);
 		}
 		if (n > 1) {
 			rc = ew_usage_error("option %s is ambiguous: %s", clean ? clean : "?", list);
@@ -179,7 +246,7 @@ static int bad_option(int c, const char *arg)
 	}
 	if (c == ':')
 		rc = ew_usage_error("option %s needs a value", clean ? clean : "?");
-	else if (optopt >= 256)
+	else if (optopt >= LONG_BASE)
 		rc = ew_usage_error("option %s takes no value", clean ? clean : "?");
 	else
 		rc = ew_usage_error("unknown option %s", clean ? clean : "?");
@@ -187,112 +254,110 @@ static int bad_option(int c, const char *arg)
 	return rc;
 }
 
+/* The option getopt_long returned as c, or -1 for its complaint. */
+static int option_id(int c)
+{
+	if (c >= LONG_BASE && c < LONG_BASE + EW_NOPT)
+		return c - LONG_BASE;
+	for (int i = 0; i < EW_NOPT; i++)
+		if (ew_options[i].letter && ew_options[i].letter == c)
+			return i;
+	return -1;
+}
+
 int ew_options_parse(int argc, char **argv, struct opts *o)
 {
-	char err[256];
-	const char *name;
-	unsigned mask;
-	int c, rc;
+	struct option long_options[EW_NOPT + 1];
+	char shorts[2 + 2 * EW_NOPT], err[256], name[32];
+	int c, id, rc;
 
+	getopt_tables(long_options, shorts);
 	/* Our own messages, with the option named. optind = 0: glibc starts
 	 * afresh (argument order, a half-read "-abc"), so a second call in the
 	 * same process (the fuzzer) sees no state of the first. */
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":r:d:u:x:m:o:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, long_options, NULL)) != -1) {
+		id = option_id(c);
+		if (id < 0)
+			return bad_option(c, argv[optind - 1]);
 		rc = 0;
 		err[0] = '\0';
-		mask = FOR_RUN;
-		name = NULL;
-		switch (c) {
-		case 'r': name = "--realm"; rc = ew_target_set_realm(o->target, optarg, err, sizeof(err)); break;
-		case 'd': name = "--domain"; rc = ew_target_set_domain(o->target, optarg, err, sizeof(err)); break;
-		case 'u': name = "--user"; rc = ew_target_set_user(o->target, optarg, err, sizeof(err)); break;
-		case 'x': name = "--exchange"; rc = ew_target_add_exchange(o->target, optarg, err, sizeof(err)); break;
-		case 'm': name = "--mover"; rc = ew_target_set_mover(o->target, optarg, err, sizeof(err)); break;
-		case OPT_DC: name = "--dc"; rc = ew_target_set_dc(o->target, optarg, err, sizeof(err)); break;
-		case OPT_DNS_SERVER: name = "--dns-server"; rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
-		case OPT_CCACHE: name = "--ccache"; rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
-		case 'o':
-			name = "--transcript";
+		snprintf(name, sizeof(name), "--%s", ew_options[id].name);
+		switch ((enum ew_opt)id) {
+		case EW_OPT_REALM: rc = ew_target_set_realm(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_DOMAIN: rc = ew_target_set_domain(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_USER: rc = ew_target_set_user(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_EXCHANGE: rc = ew_target_add_exchange(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_MOVER: rc = ew_target_set_mover(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_DC: rc = ew_target_set_dc(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_DNS_SERVER: rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_CCACHE: rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_TRANSCRIPT:
 			if (*optarg == '\0')
 				return ew_usage_error("--transcript: empty file name");
 			o->transcript = optarg;
 			break;
-		case OPT_NO_TRANSCRIPT: name = "--no-transcript"; o->no_transcript = 1; break;
-		case OPT_JSON: name = "--json"; mask = FOR_CHECK | FOR_SHOW; o->json = 1; break;
-		case OPT_FLUSH: name = "--flush"; mask = FOR_CHECK; o->flush = 1; break;
-		case OPT_TIMEOUT: {
+		case EW_OPT_NO_TRANSCRIPT: o->no_transcript = 1; break;
+		case EW_OPT_JSON: o->json = 1; break;
+		case EW_OPT_FLUSH: o->flush = 1; break;
+		case EW_OPT_TIMEOUT: {
 			char *end;
 			double s = strtod(optarg, &end);
 
-			name = "--timeout";
 			if (end == optarg || *end != '\0' || !(s >= 0.05 && s <= 60))
 				return ew_usage_error("--timeout: give seconds from 0.05 to 60");
 			o->timeout_ms = (int)(s * 1000 + 0.5);
 			break;
 		}
-		case OPT_KINIT: {
+		case EW_OPT_KINIT: {
 			const char *why;
 
-			name = "--kinit";
-			mask = FOR_RUN;
 			if (!ew_valid_account(optarg, &why))
 				return ew_usage_error("--kinit: invalid principal: %s", why);
 			o->kinit = optarg;
 			break;
 		}
-		case OPT_SIMPLE_BIND:
-			name = "--simple-bind";
+		case EW_OPT_SIMPLE_BIND:
 			if (*optarg == '\0' || strlen(optarg) > 1024 ||
 			    !ew_text_is_clean(optarg, strlen(optarg)))
 				return ew_usage_error("--simple-bind: give the DN of the account");
 			o->simple_bind = optarg;
 			break;
-		case OPT_ASCII: name = "--ascii"; mask = FOR_WIZARD | FOR_SHOW; o->ascii = 1; break;
-		case OPT_NO_COLOR:
-			name = "--no-color";
-			mask = FOR_WIZARD | FOR_SHOW;
-			o->no_color = 1;
-			break;
-		case OPT_TEXT: name = "--text"; mask = FOR_SHOW; o->text = 1; break;
-		case OPT_CA_FILE:
-			name = "--ca-file";
+		case EW_OPT_ASCII: o->ascii = 1; break;
+		case EW_OPT_NO_COLOR: o->no_color = 1; break;
+		case EW_OPT_TEXT: o->text = 1; break;
+		case EW_OPT_CA_FILE:
 			if (access(optarg, R_OK) != 0)
 				return ew_usage_error("--ca-file %s: %s", optarg, strerror(errno));
 			o->ca_file = optarg;
 			break;
-		case OPT_PASSWORD_FILE:
-			name = "--password-file";
+		case EW_OPT_PASSWORD_FILE:
 			if (*optarg == '\0')
 				return ew_usage_error("--password-file: empty file name");
 			o->password_file = optarg;
 			break;
-		case OPT_TRIES: {
+		case EW_OPT_TRIES: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 
-			name = "--tries";
 			if (end == optarg || *end != '\0' || n < 1 || n > 5)
 				return ew_usage_error("--tries: give a number from 1 to 5");
 			o->tries = (int)n;
 			break;
 		}
-		case 'h':
-		case OPT_HELP:
+		case EW_OPT_HELP:
 			ew_usage(stdout);
 			return 0;
-		case 'V':
-		case OPT_VERSION:
+		case EW_OPT_VERSION:
 			printf("exwizard %s\n", EW_VERSION);
 			return 0;
-		case ':':
-		default:
-			return bad_option(c, argv[optind - 1]);
+		case EW_NOPT:
+			break;
 		}
 		if (rc != 0)
 			return ew_usage_error("%s: %s", name, err);
-		note_option(o, name, mask);
+		note_option(o, (enum ew_opt)id);
 	}
 	o->cmd = CMD_WIZARD;
 	if (optind < argc) {
@@ -318,10 +383,29 @@ int ew_options_parse(int argc, char **argv, struct opts *o)
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	for (c = 0; c < o->nseen; c++)
-		if (!(o->seen_for[c] & (1u << o->cmd)))
-			return ew_usage_error("option %s does not apply to %s", o->seen_name[c],
-					      o->cmd == CMD_WIZARD ? "the wizard" :
-					      o->cmd == CMD_CHECK ? "check" :
-					      o->cmd == CMD_SHOW ? "show" : "help");
+		if (!(ew_options[o->seen[c]].applies & (1u << o->cmd)))
+			return ew_usage_error("option --%s does not apply to %s",
+					      ew_options[o->seen[c]].name,
+					      o->cmd == CMD_WIZARD ? "the wizard" : cmd_name[o->cmd]);
+	/* An option that goes with others: one of them is given too. */
+	for (c = 0; c < o->nseen; c++) {
+		const struct ew_option *op = &ew_options[o->seen[c]];
+		char list[256] = "";
+		size_t used = 0;
+		int found = 0;
+
+		if (op->with == 0)
+			continue;
+		for (id = 0; id < EW_NOPT; id++) {
+			if (!(op->with & (1u << id)))
+				continue;
+			found |= seen(o, (enum ew_opt)id);
+			if (used < sizeof(list))
+				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s--%s",
+							 used ? " or " : "", ew_options[id].name);
+		}
+		if (!found)
+			return ew_usage_error("--%s goes with %s", op->name, list);
+	}
 	return -1;
 }

@@ -1,8 +1,9 @@
 /*
  * options.h - the command line: the subcommand (wizard, check, show, help),
- * the options checked for syntax and for the command they apply to, the
- * usage text and the usage error message. No curses, so the fuzzer can link
- * it alone.
+ * the table of options (the one place an option is declared), the options
+ * checked for syntax and for the command they apply to, the usage text
+ * made from the table and the usage error message. No curses, so the fuzzer
+ * and the unit test can link it alone.
  */
 #ifndef EW_OPTIONS_H
 #define EW_OPTIONS_H
@@ -14,6 +15,53 @@
 struct ew_target;
 
 enum cmd { CMD_WIZARD, CMD_CHECK, CMD_SHOW, CMD_HELP };
+
+/* The options, in the order of the table (and of the usage text). */
+enum ew_opt {
+	EW_OPT_REALM,
+	EW_OPT_DOMAIN,
+	EW_OPT_USER,
+	EW_OPT_EXCHANGE,
+	EW_OPT_MOVER,
+	EW_OPT_DC,
+	EW_OPT_DNS_SERVER,
+	EW_OPT_CCACHE,
+	EW_OPT_KINIT,
+	EW_OPT_SIMPLE_BIND,
+	EW_OPT_CA_FILE,
+	EW_OPT_PASSWORD_FILE,
+	EW_OPT_TIMEOUT,
+	EW_OPT_TRIES,
+	EW_OPT_FLUSH,
+	EW_OPT_TRANSCRIPT,
+	EW_OPT_NO_TRANSCRIPT,
+	EW_OPT_JSON,
+	EW_OPT_TEXT,
+	EW_OPT_ASCII,
+	EW_OPT_NO_COLOR,
+	EW_OPT_HELP,
+	EW_OPT_VERSION,
+	EW_NOPT
+};
+
+/* The heading an option is listed under in the usage text. */
+enum ew_opt_group { EW_GROUP_NONE, EW_GROUP_TARGET, EW_GROUP_NETWORK, EW_GROUP_OUTPUT };
+
+/*
+ * One option: the table drives getopt_long, the usage text, the check of
+ * the command an option applies to and of the options it goes with.
+ */
+struct ew_option {
+	const char *name;	/* long name, without "--" */
+	char letter;		/* short option, or 0 */
+	const char *arg;	/* the value's name in the usage text, or NULL */
+	unsigned applies;	/* 1u << enum cmd, for each command it applies to */
+	unsigned with;		/* 1u << enum ew_opt: one of them must be given too */
+	enum ew_opt_group group;	/* EW_GROUP_NONE: in the usage lines at the top */
+	const char *usage;	/* the usage text's line, or NULL (see group) */
+};
+
+extern const struct ew_option ew_options[EW_NOPT];
 
 struct opts {
 	enum cmd cmd;
@@ -34,8 +82,7 @@ struct opts {
 	const char *password_file;
 	char **args;		/* after the subcommand */
 	int nargs;
-	const char *seen_name[32];	/* options seen, to check against the command */
-	unsigned seen_for[32];
+	enum ew_opt seen[EW_NOPT];	/* options seen, to check against the command */
 	int nseen;
 };
 
