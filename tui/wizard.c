@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "finding.h"
 #include "help.h"
 #include "krb.h"
@@ -1281,7 +1282,7 @@ static int dns_cache_warns(const struct ui *u)
 	size_t i;
 
 	for (i = 0; r && i < r->nfindings; i++)
-		if (strcmp(r->findings[i]->check, "DNS-CACHE") == 0 &&
+		if (strcmp(r->findings[i]->check, EW_CK_DNS_CACHE) == 0 &&
 		    r->findings[i]->severity == EW_WARN)
 			return 1;
 	return 0;
