@@ -11,7 +11,7 @@
 #include "dnscache.h"
 #include "finding.h"
 #include "krb.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 

@@ -9,7 +9,7 @@
 #include "catalogue.h"
 #include "dnscache.h"
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 #include "target.h"
 #include "text.h"
 

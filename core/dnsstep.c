@@ -14,7 +14,7 @@
 #include "dnscache.h"
 #include "dnsrules.h"
 #include "finding.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 #include "transcript.h"

@@ -12,7 +12,7 @@
 #include "finding.h"
 #include "krb.h"
 #include "sid.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 #include "tokensize.h"

@@ -8,7 +8,7 @@
 
 #include "catalogue.h"
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 void ew_krb_conf_defaults(struct ew_krb_conf *c)

@@ -9,7 +9,7 @@
 #include "finding.h"
 #include "text.h"
 #include "secdesc.h"
-#include "step.h"
+#include "result.h"
 
 const struct ew_mbx_object *ew_mbx_find(const struct ew_mbx_config *c, const char *dn)
 {

@@ -20,7 +20,7 @@
 #include "mailbox.h"
 #include "secdesc.h"
 #include "sid.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 struct ew_report *ew_report_new(const char *version, const char *host)
@@ -125,9 +125,7 @@ int ew_report_exit_code(const struct ew_report *r)
 	 * nothing was checked.
 	 */
 	for (i = 0; i < r->nsteps; i++) {
-		const struct ew_step *st = ew_step_find(r->steps[i]->id);
-
-		if ((st && (st->flags & EW_STEP_SETUP)) || ew_step_result_is_stale(r->steps[i]))
+		if (r->steps[i]->setup || ew_step_result_is_stale(r->steps[i]))
 			continue;
 		diagnosing++;
 		for (j = 0; j < r->steps[i]->nfindings; j++)

@@ -47,6 +47,8 @@ void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
 unsigned ew_report_stale_steps(const struct ew_report *r);
 /* How many steps were cancelled (stopped by the user or a signal). */
 unsigned ew_report_cancelled_steps(const struct ew_report *r);
+/* A step whose result has setup set diagnoses nothing: when every other step
+ * only skipped, nothing could run. */
 int ew_report_exit_code(const struct ew_report *r);
 
 /*
@@ -65,6 +67,7 @@ char *ew_target_json_brief(const json_t *target);
 char *ew_step_credentials_text(const struct ew_step_result *s);
 
 json_t *ew_report_to_json(const struct ew_report *r);
+/* The results' setup flags stay 0: the JSON does not carry them. */
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
 /* Text for a terminal or a ticket: every string escaped, lines wrapped at width. */
 char *ew_report_to_text(const struct ew_report *r, int width);

@@ -1,119 +1,19 @@
 /*
- * step.h - the step table and the run of a step.
- *
- * One table (ew_steps) drives the wizard, `exwizard check` and the tests: each
- * step has an id, a title, a help topic and a run function. A run function
- * adds findings and structured data to its result; its return value only says
- * whether it could run (a step that could not run leaves a skip finding that
- * says why). ew_step_execute() times a step, records it in the transcript and
- * sets its status.
+ * step.h - the step table. One table (ew_steps) drives the wizard,
+ * `exwizard check` and the tests: each entry names a step, its help topic,
+ * its run function (run.h says what a step is and runs it) and its flags.
  */
 #ifndef EW_STEP_H
 #define EW_STEP_H
 
-#include <jansson.h>
-#include <stdatomic.h>
 #include <stddef.h>
 
-#include "finding.h"
-
-struct ew_target;
-struct ew_transcript;
-
-enum ew_status {
-	EW_ST_PASS = EW_PASS,
-	EW_ST_INFO = EW_INFO,
-	EW_ST_WARN = EW_WARN,
-	EW_ST_FAIL = EW_FAIL,
-	EW_ST_SKIP = EW_SKIP,
-	EW_ST_PENDING,		/* not run yet */
-	EW_ST_RUNNING,
-	EW_ST_CANCELLED,	/* stopped by the user */
-	EW_ST_INTERRUPTED,	/* started, never ended (a killed session) */
-};
-
-const char *ew_status_name(enum ew_status st);
-int ew_status_parse(const char *name, enum ew_status *out);
-
-struct ew_step_result {
-	char *id;
-	char *title;
-	enum ew_status status;
-	long duration_ms;
-	struct ew_finding **findings;
-	size_t nfindings;
-	json_t *data;		/* object, owned */
-};
-
-struct ew_step_result *ew_step_result_new(const char *id, const char *title);
-void ew_step_result_free(struct ew_step_result **r);
-/* Takes ownership of f (also on failure, when it is freed). f NULL: -1. */
-int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f);
-/* Worst severity among the findings (fail > warn > info > pass); skip only if
- * every finding is a skip; pass when there is none. */
-enum ew_status ew_step_result_worst(const struct ew_step_result *r);
-
-/* ew_run.flags */
-#define EW_RUN_FLUSH 0x1	/* allowed to flush local DNS caches */
-
-/* What a step runs with. */
-struct ew_run {
-	struct ew_target *target;
-	struct ew_transcript *transcript;	/* NULL: not recorded */
-	atomic_int *cancel;			/* set to stop; may be NULL */
-	unsigned flags;
-	int timeout_ms;				/* per network try */
-	int tries;
-	/* LDAP simple bind over StartTLS (--simple-bind); NULL: GSSAPI */
-	const char *bind_dn;
-	const char *bind_password;		/* not owned; wiped by the caller */
-	const char *ca_file;			/* NULL: ldap.conf / LDAPTLS_CACERT */
-};
-
-/* Whether the user asked to stop. */
-int ew_run_cancelled(const struct ew_run *run);
-/* A "probe" event (what was asked, of whom, what came back) in the transcript. */
-void ew_run_probe(struct ew_run *run, const char *step, json_t *fields);
-void ew_run_note(struct ew_run *run, const char *step, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-typedef int (*ew_step_fn)(struct ew_run *run, struct ew_step_result *res);
-
-struct ew_step {
-	const char *id;
-	const char *title;
-	const char *help;	/* help topic */
-	const char *summary;	/* one line: what it checks */
-	ew_step_fn run;
-	unsigned flags;		/* EW_STEP_* */
-};
-
-/* ew_step.flags */
-#define EW_STEP_SETUP 0x1	/* settles the target; diagnoses nothing by itself */
+#include "result.h"
+#include "run.h"
 
 extern const struct ew_step ew_steps[];
 extern const size_t ew_nsteps;
 
 const struct ew_step *ew_step_find(const char *id);
-
-/*
- * Run one step: start event, the step, its findings and end event in the
- * transcript (fsync'ed), status and duration set. The status is
- * EW_ST_CANCELLED when run->cancel was set by the time the step returned
- * (a step that then has no finding gets a skip saying it was cancelled);
- * else the worst of its findings. Returns the result, NULL only when out of
- * memory.
- */
-struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run *run);
-
-/*
- * Run n steps side by side, each on its own thread (none of the steps after
- * the target step needs another's result), and wait for all of them: every
- * network wait in a step is bounded, and each step sees run->cancel. out[i]
- * is step i's result (NULL when out of memory). When a thread cannot be
- * started, that step runs on the calling thread instead.
- */
-void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
-			       struct ew_run *run, struct ew_step_result **out);
 
 #endif

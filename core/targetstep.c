@@ -14,7 +14,7 @@
 #include "dns.h"
 #include "dnscache.h"
 #include "finding.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 

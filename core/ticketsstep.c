@@ -20,7 +20,7 @@
 #include "kdcprobe.h"
 #include "krb.h"
 #include "krbrules.h"
-#include "step.h"
+#include "run.h"
 #include "target.h"
 #include "text.h"
 

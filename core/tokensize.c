@@ -5,7 +5,7 @@
 
 #include "catalogue.h"
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 
 enum ew_scope ew_token_scope(unsigned t)
 {

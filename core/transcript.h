@@ -3,7 +3,7 @@
  * input, step, probe, finding, action, note, end), each with its time and
  * sequence number, written as it happens and fsync'ed after every step so a
  * killed session keeps what it had. Created 0600 with O_EXCL|O_NOFOLLOW.
- * The reader turns a transcript, complete or cut short, back into a report.
+ * Reading one back into a report is transcriptread.h's.
  */
 #ifndef EW_TRANSCRIPT_H
 #define EW_TRANSCRIPT_H
@@ -12,7 +12,6 @@
 #include <stddef.h>
 
 struct ew_transcript;
-struct ew_report;
 
 /* Creates path (must not exist). 0, or -1 with a message in err. */
 int ew_transcript_open(const char *path, struct ew_transcript **out,
@@ -45,13 +44,5 @@ int ew_transcript_open_default(struct ew_transcript **out, char *err, size_t err
 
 /* ISO 8601 UTC with milliseconds, e.g. 2026-11-22T10:00:00.123Z. */
 void ew_time_iso(char *buf, size_t len);
-
-/*
- * Read a transcript into a report. Incomplete or unreadable lines (a session
- * killed mid-write) end the reading with a note in the report; steps started
- * but never ended are "interrupted". NULL with a message in err when the file
- * cannot be opened or holds no session.
- */
-struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen);
 
 #endif

@@ -24,6 +24,7 @@
 #include "target.h"
 #include "text.h"
 #include "transcript.h"
+#include "transcriptread.h"
 #include "version.h"
 #include "wizard.h"
 

@@ -354,6 +354,7 @@ static void rebuild_report(struct ui *u)
 			continue;
 		c->status = u->res[i]->status;
 		c->duration_ms = u->res[i]->duration_ms;
+		c->setup = u->res[i]->setup;
 		json_decref(c->data);
 		c->data = json_deep_copy(u->res[i]->data);
 		for (k = 0; k < u->res[i]->nfindings; k++) {
@@ -1563,6 +1564,7 @@ int ew_wizard_run(struct ew_wizard *w)
 					continue;
 				u.res[i]->status = s->status;
 				u.res[i]->duration_ms = s->duration_ms;
+				u.res[i]->setup = s->setup;
 				json_decref(u.res[i]->data);
 				u.res[i]->data = json_deep_copy(s->data);
 				for (f = 0; f < s->nfindings; f++) {

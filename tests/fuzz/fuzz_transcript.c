@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "report.h"
-#include "transcript.h"
+#include "transcriptread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

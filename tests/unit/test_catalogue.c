@@ -214,7 +214,7 @@ static const char *macro_id(const char *header, const char *macro, char *buf, si
 /*
  * Whether arg, the check id given at a call in file, is one the catalogue
  * holds. The only other ids, each documented where it is passed on:
- * - step.c, step->id: a step cancelled or unable to run before any finding
+ * - run.c, step->id: a step cancelled or unable to run before any finding
  *   reports a skip under its own id, whose help topic is the step's guide
  *   (test_step_skip_id below);
  * - dirconnect.c, check_id: the caller's id (its calls are checked too);
@@ -225,7 +225,7 @@ static int arg_ok(const char *header, const char *file, const char *arg)
 {
 	char id[64];
 
-	if (strcmp(file, "step.c") == 0 && strcmp(arg, "step->id") == 0)
+	if (strcmp(file, "run.c") == 0 && strcmp(arg, "step->id") == 0)
 		return 1;
 	if (strcmp(file, "dirconnect.c") == 0 && strcmp(arg, "check_id") == 0)
 		return 1;
@@ -456,9 +456,9 @@ static void test_scan_catches(void **state)
 	assert_int_equal(scan_calls(&v, 1, header, "ew_finding_new", 0, 1, &bad), 4);
 	assert_int_equal(bad, 3);
 	/* The exceptions hold only where they are documented. */
-	assert_true(arg_ok(header, "step.c", "step->id"));
+	assert_true(arg_ok(header, "run.c", "step->id"));
 	assert_false(arg_ok(header, "dnsstep.c", "step->id"));
-	assert_false(arg_ok(header, "step.c", "\"dns\""));
+	assert_false(arg_ok(header, "run.c", "\"dns\""));
 }
 
 static int no_finding_run(struct ew_run *run, struct ew_step_result *res)

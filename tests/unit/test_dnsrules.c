@@ -13,7 +13,7 @@
 #include "dnscache.h"
 #include "dnsrules.h"
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 #define C1 "10.0.0.1"	/* resolv.conf */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 static void assert_clean(const char *s)

@@ -98,6 +98,7 @@ static void test_target_checks_have_help(void **state)
 	free(config);
 	free(cc);
 	assert_non_null(res);
+	assert_true(res->setup);	/* from the table's EW_STEP_SETUP */
 	assert_true(res->nfindings >= 4);
 	for (i = 0; i < res->nfindings; i++) {
 		if (ew_help_find(res->findings[i]->help) == NULL) {

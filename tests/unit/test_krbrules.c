@@ -16,7 +16,7 @@
 #include "kdcprobe.h"
 #include "krb.h"
 #include "krbrules.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 #define REALM "EXWIZ.TEST"

@@ -19,7 +19,7 @@
 #include "mailbox.h"
 #include "secdesc.h"
 #include "sid.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 /* ---- the lab's Exchange configuration ---- */

@@ -11,7 +11,7 @@
 
 #include "finding.h"
 #include "sid.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 #include "tokensize.h"
 

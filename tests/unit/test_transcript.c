@@ -19,6 +19,7 @@
 #include "step.h"
 #include "text.h"
 #include "transcript.h"
+#include "transcriptread.h"
 
 #define HOSTILE_EVIDENCE "\x1b]0;pwned\x07"
 
@@ -707,6 +708,63 @@ static void test_cancelled_steps(void **state)
 	free(path);
 }
 
+static int run_skip_only(struct ew_run *run, struct ew_step_result *res)
+{
+	(void)run;
+	ew_step_result_add(res, ew_finding_new("DNS-SRV", EW_SKIP, "No resolver answered"));
+	return 0;
+}
+
+/*
+ * The step that settles the target (EW_STEP_SETUP in the table) diagnoses
+ * nothing: its result says so when run and when read back from the
+ * transcript (the reader asks the table by the step's id), so `show` gives
+ * the exit status `check` gave: nothing could run.
+ */
+static void test_setup_step_read_back(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = tu_path(fx->dir, "setup.jsonl");
+	const struct ew_step steps[] = {
+		{ "target", "Target", "target", "Settles the target.", run_alpha,
+		  EW_STEP_SETUP },
+		{ "dns", "DNS", "dns", "Checks DNS.", run_skip_only, 0 },
+	};
+	struct ew_transcript *t = NULL;
+	struct ew_report *live, *read;
+	struct ew_run run;
+	char err[256] = "";
+	size_t i;
+
+	assert_non_null(ew_step_find("target"));
+	assert_true(ew_step_find("target")->flags & EW_STEP_SETUP);
+	assert_false(ew_step_find("dns")->flags & EW_STEP_SETUP);
+	assert_int_equal(ew_transcript_open(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(write_session(t), 0);
+	memset(&run, 0, sizeof(run));
+	run.transcript = t;
+	live = ew_report_new("0.1.0", "jump1");
+	for (i = 0; i < 2; i++)
+		assert_int_equal(ew_report_add_step(live, ew_step_execute(&steps[i], &run)), 0);
+	assert_int_equal(ew_transcript_event(t, "end", NULL), 0);
+	assert_int_equal(ew_transcript_close(&t), 0);
+	assert_true(live->steps[0]->setup);
+	assert_false(live->steps[1]->setup);
+	assert_int_equal(live->steps[0]->status, EW_ST_WARN);
+	assert_int_equal(ew_report_exit_code(live), EW_EXIT_NOTHING);
+
+	read = ew_transcript_read(path, err, sizeof(err));
+	if (read == NULL)
+		fail_msg("read: %s", err);
+	assert_int_equal(read->nsteps, 2);
+	assert_true(read->steps[0]->setup);
+	assert_false(read->steps[1]->setup);
+	assert_int_equal(ew_report_exit_code(read), EW_EXIT_NOTHING);
+	ew_report_free(&live);
+	ew_report_free(&read);
+	free(path);
+}
+
 static void test_sigkill_mid_session(void **state)
 {
 	struct fixture *fx = *state;
@@ -1258,6 +1316,7 @@ int main(void)
 		T(test_hostile_strings_in_events),
 		T(test_round_trip_through_steps),
 		T(test_cancelled_steps),
+		T(test_setup_step_read_back),
 		T(test_sigkill_mid_session),
 		T(test_cut_last_line),
 		T(test_cut_inside_step),
