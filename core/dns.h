@@ -72,6 +72,8 @@ struct ew_dns_result *ew_dns_result_new(const char *name, int type, const char *
 void ew_dns_result_free(struct ew_dns_result **r);
 /* Back to "not asked" (for asking again after a flush). */
 void ew_dns_result_clear(struct ew_dns_result *r);
+/* Only the answers and CNAMEs freed and emptied. */
+void ew_dns_result_clear_answers(struct ew_dns_result *r);
 
 /*
  * Parse a DNS answer (len bytes) into r: status from the rcode and the

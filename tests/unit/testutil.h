@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "finding.h"
-#include "step.h"
+#include "result.h"
 #include "text.h"
 
 #include <ftw.h>
