@@ -75,6 +75,7 @@ struct ui {
 	char **ov_lines;		/* text of the overlay */
 	size_t ov_n, ov_top;
 	char ov_title[128];
+	int ov_help;			/* the overlay is a help topic */
 	char message[4400];		/* one line above the key bar */
 	struct job *job;		/* running, or NULL */
 	int wake[2];
@@ -560,8 +561,19 @@ static void summary_lines(struct ui *u, char ***v, size_t *n, int width)
 		add_wrapped(v, n, b.data ? b.data : "STALE", 0, width);
 		ew_buf_reset(&b);
 	}
-	add_linef(v, n, "Transcript: %s", u->w->transcript_path ? u->w->transcript_path :
-		  "(none)");
+	{
+		/* A path has no spaces to wrap at: on lines of its own, in pieces. */
+		const char *tp = u->w->transcript_path ? u->w->transcript_path : "(none)";
+		size_t len = strlen(tp), off;
+
+		if ((int)len + 12 <= width || width < 10) {
+			add_linef(v, n, "Transcript: %s", tp);
+		} else {
+			add_line(v, n, "Transcript:");
+			for (off = 0; off < len; off += (size_t)width - 2)
+				add_linef(v, n, "  %.*s", width - 2, tp + off);
+		}
+	}
 	add_line(v, n, "s saves this report as text; q quits.");
 }
 
@@ -633,6 +645,53 @@ static void draw_steps(const struct ui *u, int lw)
 		mvvline(1, lw, ACS_VLINE, LINES - 2);
 }
 
+/*
+ * A step's intro: the first whole sentences of its help topic's first
+ * paragraph that fit in two lines (a long first sentence gets up to four);
+ * never a sentence cut in the middle.
+ */
+#define INTRO_LINES 2
+static void intro_lines(const char *body, const char *fallback, int w, char ***v, size_t *n)
+{
+	const char *end = body ? strstr(body, "\n\n") : NULL;
+	size_t plen = body ? (end ? (size_t)(end - body) : strlen(body)) : 0, k, best = 0;
+
+	for (k = 1; k <= plen; k++) {
+		char *part, **tmp = NULL;
+		size_t nt = 0;
+
+		if (body[k - 1] != '.' || (k < plen && body[k] != ' ' && body[k] != '\n'))
+			continue;
+		part = strndup(body, k);
+		if (part == NULL)
+			break;
+		add_wrapped(&tmp, &nt, part, 0, w);
+		free(part);
+		free_lines(tmp, nt);
+		if (nt <= INTRO_LINES || (best == 0 && nt <= 2 * INTRO_LINES))
+			best = k;
+		if (nt > INTRO_LINES)
+			break;
+	}
+	if (best) {
+		char *part = strndup(body, best);
+
+		add_wrapped(v, n, part ? part : fallback, 0, w);
+		free(part);
+	} else {
+		add_wrapped(v, n, fallback, 0, w);
+	}
+}
+
+/* Keeps *top so that the last of n lines is the last of rows shown. */
+static void clamp_top(size_t *top, size_t n, int rows)
+{
+	size_t max = rows > 0 && n > (size_t)rows ? n - (size_t)rows : 0;
+
+	if (*top > max)
+		*top = max;
+}
+
 static void draw_pane(struct ui *u, int x, int w)
 {
 	char **lines = NULL;
@@ -640,10 +699,21 @@ static void draw_pane(struct ui *u, int x, int w)
 	int y = 1, rows;
 
 	if (u->cur == ew_nsteps) {
-		attron(A_BOLD);
-		put(stdscr, y++, x, w, "Summary");
-		attroff(A_BOLD);
+		char title[128];
+
 		summary_lines(u, &lines, &n, w);
+		rows = LINES - 2 - (y + 1);
+		clamp_top(&u->top, n, rows);
+		snprintf(title, sizeof(title), "Summary%s%s%s",
+			 u->pane == PANE_FINDINGS ? " (j/k, PgUp/PgDn scroll)" : "",
+			 u->top ? "  ^ more above" : "",
+			 u->top + (size_t)rows < n ? "  v more below" : "");
+		if (u->top + (size_t)rows < n && u->pane != PANE_FINDINGS)
+			snprintf(title, sizeof(title), "Summary%s  v more below (Tab, then j)",
+				 u->top ? "  ^ more above" : "");
+		attron(A_BOLD);
+		put(stdscr, y++, x, w, title);
+		attroff(A_BOLD);
 		for (i = u->top; i < n && y < LINES - 2; i++)
 			put(stdscr, y++, x, w, lines[i]);
 		free_lines(lines, n);
@@ -664,9 +734,9 @@ static void draw_pane(struct ui *u, int x, int w)
 			const struct ew_help_topic *ht = ew_help_find(s->help);
 			const char *body = ht ? strchr(ht->text, '\n') : NULL;
 
-			add_wrapped(&lines, &n, body ? body + 1 : s->summary, 0, w);
+			intro_lines(body ? body + 1 : NULL, s->summary, w, &lines, &n);
 		}
-		for (i = 0; i < n && i < 2; i++)
+		for (i = 0; i < n && i < 2 * INTRO_LINES; i++)
 			put(stdscr, y++, x, w, lines[i]);
 		free_lines(lines, n);
 		lines = NULL;
@@ -675,6 +745,7 @@ static void draw_pane(struct ui *u, int x, int w)
 		rows = LINES - 2 - y;
 		if (u->data_view) {
 			data_lines(u, u->cur, &lines, &n, w);
+			clamp_top(&u->top, n, rows);
 			for (i = u->top; i < n && rows-- > 0; i++)
 				put(stdscr, y++, x, w, lines[i]);
 			free_lines(lines, n);
@@ -737,21 +808,105 @@ static void draw_pane(struct ui *u, int x, int w)
 	}
 }
 
+/*
+ * The key bar: only the keys that work on the screen shown, long labels from
+ * 100 columns. When they do not fit, the least important go first (the
+ * highest rank); rank 0 (help, quit, close) always stays.
+ */
+struct keyitem {
+	const char *lng, *shrt;
+	int rank;
+};
+
+static int dns_cache_warns(const struct ui *u);
+
+static size_t screen_keys(const struct ui *u, struct keyitem *k)
+{
+	size_t n = 0;
+	int summary = u->cur == ew_nsteps;
+	const struct ew_step_result *r = summary ? NULL : u->res[u->cur];
+
+#define KEY(l, s, rk) (k[n++] = (struct keyitem){ (l), (s), (rk) })
+	switch (u->ov) {
+	case OV_FORM:
+		KEY("Tab/Down next field", "Tab:next", 0);
+		KEY("Up previous field", "Up:prev", 1);
+		KEY("Enter apply", "Enter:apply", 0);
+		KEY("Esc cancel", "Esc:cancel", 0);
+		return n;
+	case OV_CONFIRM_QUIT:
+	case OV_CONFIRM_FLUSH:
+		KEY("y yes", "y:yes", 0);
+		KEY("n no", "n:no", 0);
+		return n;
+	case OV_TEXT:
+		KEY("Esc/q close", "Esc/q:close", 0);
+		KEY("j/k scroll", "j/k:scroll", 1);
+		KEY("PgUp/PgDn page", "PgUp/PgDn", 2);
+		if (!u->ov_help)
+			KEY("F1/? help", "?:help", 1);
+		return n;
+	case OV_NONE:
+		break;
+	}
+	KEY("F1/? help", "?:help", 0);
+	if (!summary && (r ? r->nfindings > 0 : !u->w->view))
+		KEY(r ? "Enter details" : "Enter run", r ? "Enter:details" : "Enter:run", 1);
+	if (!summary && r && !u->w->view && !u->job)
+		KEY("F5 re-run", "F5:rerun", 4);
+	KEY("n/p next/prev", "n/p:step", 2);
+	if (summary || (r && r->nfindings) || u->data_view)
+		KEY(summary ? "Tab/j/k scroll" : "Tab pane", summary ? "Tab/j/k:scroll" : "Tab",
+		    summary ? 1 : 4);
+	if (!summary && r)
+		KEY("d data", "d:data", 3);
+	if (!u->w->view && !u->job) {
+		KEY("e edit", "e:edit", 3);
+		KEY("a run all", "a:all", 2);
+		if (dns_cache_warns(u))
+			KEY("f flush DNS", "f:flush", 2);
+	}
+	KEY("s save", "s:save", 3);
+	if (u->job)
+		KEY("Esc cancel", "Esc:cancel", 0);
+	KEY("q quit", "q:quit", 0);
+#undef KEY
+	return n;
+}
+
 static void draw_keys(const struct ui *u)
 {
-	const char *keys = u->ov != OV_NONE ? " Esc close  j/k scroll  q quit" :
-			   COLS >= 100 ?
-			   " F1/? help  Enter run/details  F5 re-run  n/p next/prev  Tab pane"
-			   "  d data  e edit  a run all  s save  Esc cancel  q quit" :
-			   " ?:help Enter:run/details F5:rerun n/p:step Tab d:data e:edit a:all"
-			   " s:save q:quit";
+	struct keyitem k[16];
+	size_t n = screen_keys(u, k), i;
+	int lng = COLS >= 100, sep = lng ? 2 : 1, total;
+	struct ew_buf b = {0};
 
+	for (;;) {
+		size_t drop = n;
+
+		total = 1;
+		for (i = 0; i < n; i++)
+			total += (int)strlen(lng ? k[i].lng : k[i].shrt) + (i ? sep : 0);
+		if (total <= COLS)
+			break;
+		for (i = 0; i < n; i++)
+			if (k[i].rank > 0 && (drop == n || k[i].rank >= k[drop].rank))
+				drop = i;
+		if (drop == n)
+			break;
+		memmove(&k[drop], &k[drop + 1], (n - drop - 1) * sizeof(*k));
+		n--;
+	}
+	ew_buf_addc(&b, ' ');
+	for (i = 0; i < n; i++)
+		ew_buf_printf(&b, "%s%s", i ? (lng ? "  " : " ") : "", lng ? k[i].lng : k[i].shrt);
 	if (u->message[0])
 		put(stdscr, LINES - 2, 1, COLS - 2, u->message);
 	attron(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	put(stdscr, LINES - 1, 0, COLS, keys);
+	put(stdscr, LINES - 1, 0, COLS, b.data ? b.data : "");
 	attroff(A_REVERSE);
+	ew_buf_reset(&b);
 }
 
 static void draw_overlay(struct ui *u)
@@ -800,13 +955,39 @@ static void draw(struct ui *u)
 
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		char msg[128];
+		/* The longest text whose words all fit, wrapped, in the window. */
+		const char *const fmt[] = {
+			"Terminal too small: %dx%d. exwizard needs at least %dx%d. "
+			"Make the window larger, or press q to quit.",
+			"Too small: %dx%d, needs %dx%d. Make it larger, or press q to quit.",
+			"Too small (%dx%d, needs %dx%d). q quits.",
+			"Too small. q quits.",
+		};
+		size_t f, i;
 
 		u->too_small = 1;
-		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d. exwizard needs at least %dx%d.",
-			 COLS, LINES, MIN_COLS, MIN_LINES);
-		mvaddnstr(LINES / 2, 0, msg, COLS);
-		mvaddnstr(LINES / 2 + 1, 0, "Make the window larger, or press q to quit.", COLS);
+		for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]); f++) {
+			char **lines = NULL, *msg;
+			size_t n = 0;
+			int fits = 1;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-extra-args"
+			msg = ew_strprintf(fmt[f], COLS, LINES, MIN_COLS, MIN_LINES);
+#pragma GCC diagnostic pop
+			add_wrapped(&lines, &n, msg ? msg : "", 0, COLS);
+			for (i = 0; i < n; i++)
+				fits &= (int)strlen(lines[i]) <= COLS;
+			if ((fits && (int)n <= LINES) || f + 1 == sizeof(fmt) / sizeof(fmt[0]))
+				for (i = 0; i < n && (int)i < LINES; i++)
+					mvaddnstr((LINES - (int)n) / 2 > 0 ? (LINES - (int)n) / 2 + (int)i :
+						  (int)i, 0, lines[i], COLS);
+			free_lines(lines, n);
+			free(msg);
+			if (fits && (int)n <= LINES)
+				break;
+		}
 		refresh();
 		return;
 	}
@@ -832,6 +1013,7 @@ static void close_overlay(struct ui *u)
 	free_lines(u->ov_lines, u->ov_n);
 	u->ov_lines = NULL;
 	u->ov_n = u->ov_top = 0;
+	u->ov_help = 0;
 	u->ov = OV_NONE;
 }
 
@@ -856,6 +1038,7 @@ static void open_help(struct ui *u)
 		return;
 	add_wrapped(&u->ov_lines, &u->ov_n, t->text, 0, COLS - 10);
 	open_text(u, t->name);
+	u->ov_help = 1;
 }
 
 static void open_details(struct ui *u)
@@ -1388,7 +1571,26 @@ static int key(struct ui *u, int ch)
 		move_step(u, -1);
 		break;
 	case '\t':
-		u->pane = u->pane == PANE_STEPS && r && r->nfindings ? PANE_FINDINGS : PANE_STEPS;
+		u->pane = u->pane == PANE_STEPS &&
+			  ((r && r->nfindings) || u->cur == ew_nsteps || u->data_view) ?
+			  PANE_FINDINGS : PANE_STEPS;
+		break;
+	/* Pages and ends of the summary and the data (clamped when drawn). */
+	case KEY_NPAGE: case ' ':
+		if (u->data_view || u->cur == ew_nsteps)
+			u->top += (size_t)(LINES > 8 ? LINES - 8 : 1);
+		break;
+	case KEY_PPAGE:
+		if (u->data_view || u->cur == ew_nsteps)
+			u->top = u->top > (size_t)(LINES - 8) ? u->top - (size_t)(LINES - 8) : 0;
+		break;
+	case KEY_HOME: case 'g':
+		if (u->data_view || u->cur == ew_nsteps)
+			u->top = 0;
+		break;
+	case KEY_END: case 'G':
+		if (u->data_view || u->cur == ew_nsteps)
+			u->top = (size_t)-1;
 		break;
 	case 'j': case KEY_DOWN:
 		if (u->pane == PANE_STEPS)
@@ -1407,6 +1609,12 @@ static int key(struct ui *u, int ch)
 			u->sel--;
 		break;
 	case 'd':
+		if (!u->data_view && (r == NULL || r->data == NULL)) {
+			snprintf(u->message, sizeof(u->message), u->cur == ew_nsteps ?
+				 "d shows a step's data: the summary has none (n, p choose a step)" :
+				 "No data yet: Enter runs this step, then d shows what it gathered");
+			break;
+		}
 		u->data_view = !u->data_view;
 		u->top = 0;
 		break;
@@ -1415,10 +1623,16 @@ static int key(struct ui *u, int ch)
 			form_open(u);
 		break;
 	case 'f':
-		if (!u->job && dns_cache_warns(u)) {
+		if (u->w->view)
+			snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
+		else if (u->job)
+			snprintf(u->message, sizeof(u->message), "A step is running: f waits for it");
+		else if (dns_cache_warns(u)) {
 			u->ov = OV_CONFIRM_FLUSH;
 			snprintf(u->ov_title, sizeof(u->ov_title), " Flush DNS caches ");
-		}
+		} else
+			snprintf(u->message, sizeof(u->message), "Nothing to flush: f is for when the "
+				 "DNS step finds a local cache that disagrees (DNS-CACHE)");
 		break;
 	case 's':
 		save_report(u);
@@ -1435,6 +1649,13 @@ static int key(struct ui *u, int ch)
 					start_job(u, i, 0);
 					break;
 				}
+			if (i == ew_nsteps)
+				snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
+					 "left for a (F5 runs the selected step again)");
+		} else {
+			snprintf(u->message, sizeof(u->message), u->w->view ?
+				 "A saved transcript: nothing runs here" :
+				 "A step is running: a waits for it");
 		}
 		break;
 	case KEY_F(5):
@@ -1543,6 +1764,11 @@ int ew_wizard_run(struct ew_wizard *w)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Home and End as tmux, screen and the Linux console send them, whatever TERM says. */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[8~", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);

@@ -275,4 +275,67 @@ wizard_gone() { ! pgrep -f "exwizard $X -o $work/t3.jsonl" >/dev/null; }
 wait_until 100 wizard_gone && tail -n 1 "$work/t3.jsonl" | grep -q '"event":"end"'
 ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
 
+
+# The summary scrolls to its last line; the key bar lists what works, fits
+# and keeps q; keys with nothing to do say so.
+start "$exw" $X -o "$work/t5.jsonl"
+wait_for "> target    WARN" 50
+bar() { screen | tail -n 1; }
+bar | grep -q "q:quit *$" && bar | grep -q "?:help" && ! bar | grep -q "Esc:cancel"
+ok $? "80x24 main screen: the key bar fits with q:quit whole ($(bar | sed 's/ *$//'))"
+tm send-keys -t "$sess" f
+wait_for "Nothing to flush: f is for when the DNS step"
+ok $? "f with no DNS cache warning: a message says there is nothing to flush"
+tm send-keys -t "$sess" n d
+wait_for "No data yet: Enter runs this step"
+ok $? "d on a step not run: a message says there is no data yet"
+tm send-keys -t "$sess" a
+wait_for "> summary" 300
+! screen | sed 1d | grep -q "t5.jsonl *$" && screen | grep -q "v more below"
+ok $? "the summary at 80x24 is longer than the pane: the transcript line is below, marked"
+tm send-keys -t "$sess" Tab End
+wait_for "s saves this report" 30 && screen | grep -q "Transcript:" && screen | sed 1d | grep -q "t5.jsonl *$" &&
+	screen | grep -q "\^ more above" && ! screen | grep -q "v more below"
+ok $? "Tab, End: the summary scrolls to its last line (the transcript path), marked as more above"
+tm send-keys -t "$sess" Home
+wait_for "v more below" 30 && ! screen | grep -q "more above" && ! screen | sed 1d | grep -q "t5.jsonl *$"
+ok $? "Home: back at the top of the summary"
+tm send-keys -t "$sess" d
+wait_for "the summary has none"
+ok $? "d on the summary: a message says it has no data view"
+tm send-keys -t "$sess" a
+wait_for "Every step has run: nothing left for a"
+ok $? "a with every step run: a message says nothing is left"
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20 && bar | grep -q "Enter:apply" && bar | grep -q "Esc:cancel" &&
+	! bar | grep -q "q:quit"
+ok $? "the form's key bar: its own keys, no q:quit ($(bar | sed 's/ *$//'))"
+tm send-keys -t "$sess" Escape
+wait_for "Target unchanged" 20
+tm send-keys -t "$sess" p p p p
+wait_for "> dns" 20
+intro=$(screen | sed -n '3,6p' | cut -c21- | grep -Ev "^[-─q]+ *$" | tr '\n' ' ')
+printf '%s' "$intro" | grep -Eq '\. *$'
+ok $? "the dns step's intro ends at the end of a sentence ($intro)"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+
+# The read-only view's key bar: nothing that runs or edits.
+new_scene "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t5.jsonl; echo EXITED; sleep 30"
+wait_for "VIEW (read-only)" 50
+bar | grep -q "q:quit" && ! bar | grep -Eq "F5|e:edit|a:all|f:flush"
+ok $? "show: the key bar offers no F5, e, a ($(bar | sed 's/ *$//'))"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 30
+
+# 20x5: the too-small text whole, in whole words.
+start "$exw" $X --no-transcript
+wait_for "summary" 50
+tm resize-window -t "$sess" -x 20 -y 5
+small_whole() { screen | tr '\n' ' ' | tr -s ' ' | grep -q "Terminal too small: 20x5\. exwizard needs at least 60x16\. Make the window larger, or press q to quit\."; }
+wait_until 30 small_whole
+ok $? "20x5: the too-small text fits whole ($(screen | tr '\n' '|'))"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+
 finish
