@@ -71,6 +71,7 @@ struct ui {
 	size_t top;			/* first finding shown */
 	enum pane pane;
 	int data_view;
+	size_t left;			/* data view: first column shown (h/l) */
 	enum overlay ov;
 	char **ov_lines;		/* text of the overlay */
 	size_t ov_n, ov_top;
@@ -222,6 +223,196 @@ static void add_wrapped(char ***v, size_t *n, const char *text, int indent, int 
 	if (b.len)
 		add_line(v, n, b.data);
 	ew_buf_reset(&b);
+}
+
+/* The mark of a cut value: "…", or "~" with --ascii or a locale without UTF-8. */
+static const char *cut_mark(const struct ui *u)
+{
+	return u->w->ascii || MB_CUR_MAX == 1 ? "~" : "\xe2\x80\xa6";
+}
+
+/* Columns s takes on the screen: one per character (UTF-8 code point). */
+static size_t text_cols(const char *s)
+{
+	size_t c = 0;
+
+	for (; s && *s; s++)
+		c += ((unsigned char)*s & 0xC0) != 0x80;
+	return c;
+}
+
+/* The first cols characters of s, in bytes. */
+static size_t cols_bytes(const char *s, size_t cols)
+{
+	size_t i = 0;
+
+	while (s[i] && cols) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		cols--;
+	}
+	return i;
+}
+
+/*
+ * A column of a table: s in exactly w columns, padded; a longer s is cut to
+ * w - 1 and marked, so that a cut is always seen. w 0: s whole.
+ */
+static void add_cell(struct ew_buf *b, const char *s, size_t w, const char *mark)
+{
+	size_t c;
+
+	s = s ? s : "";
+	c = text_cols(s);
+	if (w == 0 || c <= w) {
+		ew_buf_adds(b, s);
+		for (; w && c < w; c++)
+			ew_buf_addc(b, ' ');
+		return;
+	}
+	ew_buf_add(b, s, cols_bytes(s, w - 1));
+	ew_buf_adds(b, mark);
+}
+
+/*
+ * A line of the data view as shown: from column left, in w columns; what is
+ * cut off on either side is marked.
+ */
+static char *fit_line(const char *s, size_t left, size_t w, const char *mark)
+{
+	struct ew_buf b = {0};
+	size_t c = text_cols(s);
+
+	if (w == 0)
+		return ew_buf_take(&b);
+	if (left >= c)
+		return ew_buf_take(&b);
+	if (left) {
+		s += cols_bytes(s, left + 1);
+		ew_buf_adds(&b, mark);
+		c -= left + 1;
+		w--;
+	}
+	if (c <= w)
+		ew_buf_adds(&b, s);
+	else if (w) {
+		ew_buf_add(&b, s, cols_bytes(s, w - 1));
+		ew_buf_adds(&b, mark);
+	}
+	return ew_buf_take(&b);
+}
+
+/*
+ * One line of a help topic, wrapped only when wider than width, at a space.
+ * The continuation of a table row lines up with its last column (after a gap
+ * of two spaces or more), that of a list item ("- ") with its text, that of
+ * any other indented line with the line.
+ */
+static void add_layout_line(char ***v, size_t *n, const char *line, int width)
+{
+	const char *q = line;
+	size_t ind = 0, k;
+
+	while (line[ind] == ' ')
+		ind++;
+	if (ind > (size_t)width / 2)
+		ind = (size_t)width / 2;
+	if (line[ind] == '-' && line[ind + 1] == ' ')
+		ind += 2;
+	for (k = ind; line[k] && k + 20 < (size_t)width; k++)
+		if (line[k] == ' ' && line[k + 1] == ' ' && line[k + 2] != ' ' &&
+		    line[k + 2] != '\0')
+			ind = k + 2;
+	for (;;) {
+		struct ew_buf b = {0};
+		size_t room = (size_t)width - (q == line ? 0 : ind), cut, sp;
+
+		if (q != line)
+			ew_buf_printf(&b, "%*s", (int)ind, "");
+		if (text_cols(q) <= room) {
+			ew_buf_adds(&b, q);
+			add_line(v, n, b.data ? b.data : "");
+			ew_buf_reset(&b);
+			return;
+		}
+		cut = cols_bytes(q, room);
+		for (sp = cut; sp > 0 && q[sp] != ' '; sp--)
+			;
+		if (sp > (q == line ? ind : 0))
+			cut = sp;
+		ew_buf_add(&b, q, cut);
+		add_line(v, n, b.data ? b.data : "");
+		ew_buf_reset(&b);
+		q += cut;
+		while (*q == ' ')
+			q++;
+		if (*q == '\0')
+			return;
+	}
+}
+
+/*
+ * Text laid out as written (a help topic): the first line (its title) alone,
+ * blank lines kept, the lines of a paragraph at the margin filled to width,
+ * and so the lines of a list item ("- "); any other indented line (a table
+ * row) kept as it is, spaces inside it too (see add_layout_line).
+ */
+static void add_layout(char ***v, size_t *n, const char *text, int width)
+{
+	const char *p = text;
+	struct ew_buf para = {0}, item = {0};
+	size_t item_ind = 0;
+	int first = 1;
+
+	if (width < 30)
+		width = 30;
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p), ind = 0;
+		char *line = ew_text_clean(p, len);
+
+		p = e ? e + 1 : p + len;
+		if (line == NULL)
+			break;
+		while (line[ind] == ' ')
+			ind++;
+		if (item.len && line[0] && ind == item_ind + 2 && line[ind] != '-') {
+			/* The next line of a list item. */
+			ew_buf_addc(&item, ' ');
+			ew_buf_adds(&item, line + ind);
+			free(line);
+			continue;
+		}
+		if (item.len)
+			add_layout_line(v, n, item.data, width);
+		ew_buf_reset(&item);
+		if (!first && ind == 0 && line[0] && !(line[0] == '-' && line[1] == ' ')) {
+			/* A line of a paragraph at the margin: filled below. */
+			if (para.len)
+				ew_buf_addc(&para, ' ');
+			ew_buf_adds(&para, line);
+			free(line);
+			continue;
+		}
+		if (para.len)
+			add_wrapped(v, n, para.data, 0, width);
+		ew_buf_reset(&para);
+		first = 0;
+		if (line[ind] == '-' && line[ind + 1] == ' ') {
+			ew_buf_adds(&item, line);
+			item_ind = ind;
+		} else {
+			add_layout_line(v, n, line, width);
+		}
+		free(line);
+	}
+	if (para.len)
+		add_wrapped(v, n, para.data, 0, width);
+	if (item.len)
+		add_layout_line(v, n, item.data, width);
+	ew_buf_reset(&para);
+	ew_buf_reset(&item);
 }
 
 static const struct ew_step *step_of(size_t i)
@@ -404,8 +595,13 @@ static void save_report(struct ui *u)
 
 /* ---- the step pane's content ---- */
 
-static void data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int width)
+/*
+ * A step's data as lines. Columns are cut to fit width (marked), or with
+ * whole set as wide as their values, for a sideways scroll to reach them.
+ */
+static void data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int width, int whole)
 {
+	const char *mark = cut_mark(u);
 	const json_t *d = u->res[i] ? u->res[i]->data : NULL;
 	const char *id = ew_steps[i].id;
 	json_t *x, *y;
@@ -416,44 +612,104 @@ static void data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int w
 		return;
 	}
 	if (strcmp(id, "dns") == 0) {
-		add_linef(v, n, "%-34s %-5s %-13s %-8s %s", "Name", "Type", "Server", "Status",
-			  "Answers");
-		json_array_foreach(json_object_get(d, "records"), k, x) {
+		/* Columns as wide as their widest value; cut (and marked) to fit
+		 * the pane unless shown whole for a sideways scroll. The server
+		 * column holds "127.0.0.10" and "[::1]:5353" whole. */
+		const json_t *recs = json_object_get(d, "records");
+		size_t nw = 4, tw = 4, sw = 6, stw = 6, room;
+		struct ew_buf h = {0};
+
+		json_array_foreach(recs, k, x) {
+			size_t c;
+
+			if ((c = text_cols(json_string_value(json_object_get(x, "name")))) > nw)
+				nw = c;
+			if ((c = text_cols(json_string_value(json_object_get(x, "type")))) > tw)
+				tw = c;
+			if ((c = text_cols(json_string_value(json_object_get(x, "server")))) > sw)
+				sw = c;
+			if ((c = text_cols(json_string_value(json_object_get(x, "status")))) > stw)
+				stw = c;
+		}
+		if (!whole) {
+			if (tw > 5)
+				tw = 5;
+			if (sw > 15)
+				sw = 15;
+			if (stw > 8)
+				stw = 8;
+			room = width > (int)(tw + sw + stw + 4 + 16) ?
+			       (size_t)width - (tw + sw + stw + 4) : 16;
+			if (nw > room)
+				nw = room;
+		}
+		add_cell(&h, "Name", nw, mark);
+		ew_buf_addc(&h, ' ');
+		add_cell(&h, "Type", tw, mark);
+		ew_buf_addc(&h, ' ');
+		add_cell(&h, "Server", sw, mark);
+		ew_buf_addc(&h, ' ');
+		add_cell(&h, "Status", stw, mark);
+		ew_buf_adds(&h, " Answers");
+		add_line(v, n, h.data);
+		ew_buf_reset(&h);
+		json_array_foreach(recs, k, x) {
 			struct ew_buf b = {0};
 			size_t a;
 
+			add_cell(&b, json_string_value(json_object_get(x, "name")), nw, mark);
+			ew_buf_addc(&b, ' ');
+			add_cell(&b, json_string_value(json_object_get(x, "type")), tw, mark);
+			ew_buf_addc(&b, ' ');
+			add_cell(&b, json_string_value(json_object_get(x, "server")), sw, mark);
+			ew_buf_addc(&b, ' ');
+			add_cell(&b, json_string_value(json_object_get(x, "status")), stw, mark);
+			ew_buf_addc(&b, ' ');
 			json_array_foreach(json_object_get(x, "answers"), a, y) {
 				if (a)
 					ew_buf_adds(&b, ", ");
 				ew_buf_adds(&b, json_string_value(y) ? json_string_value(y) : "");
 			}
-			add_linef(v, n, "%-34.34s %-5s %-13.13s %-8s %s",
-				  json_string_value(json_object_get(x, "name")),
-				  json_string_value(json_object_get(x, "type")),
-				  json_string_value(json_object_get(x, "server")),
-				  json_string_value(json_object_get(x, "status")),
-				  b.data ? b.data : "");
+			add_line(v, n, b.data ? b.data : "");
 			ew_buf_reset(&b);
 		}
 	} else if (strcmp(id, "tickets") == 0) {
+		size_t sw = whole ? 0 : 38;
+
 		add_line(v, n, "Cached tickets (klist / KerbTray):");
-		json_array_foreach(json_object_get(d, "tickets"), k, x)
-			add_linef(v, n, "  %-38.38s %s %-5s %s %lld B",
-				  json_string_value(json_object_get(x, "server")),
-				  json_string_value(json_object_get(x, "endtime")) ?
-				  json_string_value(json_object_get(x, "endtime")) : "-",
-				  json_string_value(json_object_get(x, "flag_letters")),
-				  json_string_value(json_object_get(x, "ticket_enctype")) ?
-				  json_string_value(json_object_get(x, "ticket_enctype")) : "?",
-				  (long long)json_integer_value(json_object_get(x, "ticket_size")));
+		json_array_foreach(json_object_get(d, "tickets"), k, x) {
+			struct ew_buf b = {0};
+
+			ew_buf_adds(&b, "  ");
+			add_cell(&b, json_string_value(json_object_get(x, "server")), sw, mark);
+			ew_buf_printf(&b, " %s ",
+				      json_string_value(json_object_get(x, "endtime")) ?
+				      json_string_value(json_object_get(x, "endtime")) : "-");
+			add_cell(&b, json_string_value(json_object_get(x, "flag_letters")),
+				 whole ? 0 : 5, mark);
+			ew_buf_printf(&b, " %s %lld B",
+				      json_string_value(json_object_get(x, "ticket_enctype")) ?
+				      json_string_value(json_object_get(x, "ticket_enctype")) : "?",
+				      (long long)json_integer_value(json_object_get(x, "ticket_size")));
+			add_line(v, n, b.data ? b.data : "");
+			ew_buf_reset(&b);
+		}
 		add_line(v, n, "Session tickets asked for:");
-		json_array_foreach(json_object_get(d, "services"), k, x)
-			add_linef(v, n, "  %-38.38s %-7s %lld B %s",
-				  json_string_value(json_object_get(x, "spn")),
-				  json_string_value(json_object_get(x, "status")),
-				  (long long)json_integer_value(json_object_get(x, "ticket_size")),
-				  json_string_value(json_object_get(x, "error")) ?
-				  json_string_value(json_object_get(x, "error")) : "");
+		json_array_foreach(json_object_get(d, "services"), k, x) {
+			struct ew_buf b = {0};
+
+			ew_buf_adds(&b, "  ");
+			add_cell(&b, json_string_value(json_object_get(x, "spn")), sw, mark);
+			ew_buf_addc(&b, ' ');
+			add_cell(&b, json_string_value(json_object_get(x, "status")), whole ? 0 : 7,
+				 mark);
+			ew_buf_printf(&b, " %lld B %s",
+				      (long long)json_integer_value(json_object_get(x, "ticket_size")),
+				      json_string_value(json_object_get(x, "error")) ?
+				      json_string_value(json_object_get(x, "error")) : "");
+			add_line(v, n, b.data ? b.data : "");
+			ew_buf_reset(&b);
+		}
 	} else if (strcmp(id, "groups") == 0) {
 		const json_t *c = json_object_get(d, "counts");
 		long legacy = (long)json_integer_value(json_object_get(d, "estimate_legacy"));
@@ -744,10 +1000,24 @@ static void draw_pane(struct ui *u, int x, int w)
 		hline_at(u, y++, x, w);
 		rows = LINES - 2 - y;
 		if (u->data_view) {
-			data_lines(u, u->cur, &lines, &n, w);
+			data_lines(u, u->cur, &lines, &n, w, u->left > 0);
 			clamp_top(&u->top, n, rows);
-			for (i = u->top; i < n && rows-- > 0; i++)
-				put(stdscr, y++, x, w, lines[i]);
+			{
+				/* No further right than the end of the longest line. */
+				size_t most = 0, c;
+
+				for (i = 0; i < n; i++)
+					if ((c = text_cols(lines[i])) > most)
+						most = c;
+				if (u->left + (size_t)w > most + 1)
+					u->left = most + 1 > (size_t)w ? most + 1 - (size_t)w : 0;
+			}
+			for (i = u->top; i < n && rows-- > 0; i++) {
+				char *l = fit_line(lines[i], u->left, (size_t)w, cut_mark(u));
+
+				mvaddstr(y++, x, l ? l : "");
+				free(l);
+			}
 			free_lines(lines, n);
 			return;
 		}
@@ -860,6 +1130,8 @@ static size_t screen_keys(const struct ui *u, struct keyitem *k)
 		    summary ? 1 : 4);
 	if (!summary && r)
 		KEY("d data", "d:data", 3);
+	if (u->data_view)
+		KEY("h/l sideways", "h/l:side", 3);
 	if (!u->w->view && !u->job) {
 		KEY("e edit", "e:edit", 3);
 		KEY("a run all", "a:all", 2);
@@ -1036,7 +1308,7 @@ static void open_help(struct ui *u)
 		t = ew_help_find(u->cur < ew_nsteps ? ew_steps[u->cur].help : "overview");
 	if (t == NULL)
 		return;
-	add_wrapped(&u->ov_lines, &u->ov_n, t->text, 0, COLS - 10);
+	add_layout(&u->ov_lines, &u->ov_n, t->text, COLS - 10);
 	open_text(u, t->name);
 	u->ov_help = 1;
 }
@@ -1480,6 +1752,7 @@ static void move_step(struct ui *u, int delta)
 		u->cur++;
 	u->sel = u->top = 0;
 	u->data_view = 0;
+	u->left = 0;
 	u->message[0] = '\0';
 	if (u->cur < ew_nsteps && u->res[u->cur] == NULL && !u->job)
 		snprintf(u->message, sizeof(u->message), "Enter runs this step: %s",
@@ -1564,6 +1837,18 @@ static int key(struct ui *u, int ch)
 	case KEY_F(1): case '?':
 		open_help(u);
 		break;
+	case 'l': case 'h':
+		/* Sideways in the data view: the columns shown whole. */
+		if (!u->data_view) {
+			snprintf(u->message, sizeof(u->message),
+				 "h and l scroll the data view sideways: d shows it");
+			break;
+		}
+		if (ch == 'l')
+			u->left += 8;
+		else
+			u->left = u->left > 8 ? u->left - 8 : 0;
+		break;
 	case 'n': case KEY_RIGHT:
 		move_step(u, 1);
 		break;
@@ -1617,6 +1902,7 @@ static int key(struct ui *u, int ch)
 		}
 		u->data_view = !u->data_view;
 		u->top = 0;
+		u->left = 0;
 		break;
 	case 'e':
 		if (!u->job && !u->w->view)

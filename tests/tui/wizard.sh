@@ -338,4 +338,45 @@ ok $? "20x5: the too-small text fits whole ($(screen | tr '\n' '|'))"
 tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 
+# The DNS data view: the DC's address whole, every cut value marked, and h/l
+# reach what the pane cuts (the columns then shown whole).
+start "$exw" $X --dns-server "$ADDR_DC" --no-transcript
+wait_for "> target    WARN" 50
+tm send-keys -t "$sess" n Enter
+wait_for "DNS-SERVERS" 100 && tm send-keys -t "$sess" d
+wait_for "Answers" 30 || wait_for "Server" 30
+# data_rows: the rows of the data pane (right of the step list), blanks cut
+data_rows() { screen | sed '$d' | sed '$d' | cut -c21- | sed 's/ *$//' | sed -n '/Type  *Server/,$p'; }
+data_rows | grep -q "SRV  *$ADDR_DC  *ok" &&
+	data_rows | grep -q '^Name  *Type  *Server  *Status' &&
+	! data_rows | sed 1d | awk '{print $1}' | grep -v '\.exwiz\.test$' | grep -qv '…$'
+ok $? "d on the DNS step at 80x24: $ADDR_DC whole in the server column, every name whole or marked …"
+data_rows | grep -q '…$' && ! data_rows | grep -Eq '(Stat|nxdo)$'
+ok $? "... and a row cut at the pane's edge ends in … ($(data_rows | sed -n 2p))"
+tm send-keys -t "$sess" Tab l l l l l
+wait_for "dc1.exwiz.test" 30 && data_rows | grep -q "^….* $ADDR_DC  *ok  *0 100 389 dc1\.exwiz\.test$"
+ok $? "Tab, l: the data view scrolls sideways to the answers, marked … on the left"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+
+# A help topic keeps its layout: KRB-SVC's table rows on lines of their own,
+# indented, their columns aligned (a wrapped row goes on under its column);
+# blank lines between paragraphs.
+start "$exw" $X --no-transcript
+wait_for "> target    WARN" 50
+tm send-keys -t "$sess" n n Enter
+wait_for "[FAIL] KRB-SVC" 100
+tm send-keys -t "$sess" Tab j j Enter
+wait_for "F1 or ?: help on KRB-SVC" 30 && tm send-keys -t "$sess" F1
+wait_for "KRB-SVC: session tickets for the Exchange services" 30
+help_rows() { screen | sed -n 's/^...x \(.*\)x.*$/\1/p' | sed 's/ *$//'; }
+help_rows | grep -q '^  KDC_ERR_S_PRINCIPAL_UNKNOWN   the SPN is not registered, or' &&
+	help_rows | grep -q '^  KRB_AP_ERR_SKEW               the clocks differ too much (KRB-SKEW)$' &&
+	help_rows | grep -q '^                                two accounts (see SPN-UNIQUE)$' &&
+	help_rows | grep -q '^Each failure is decoded:$' &&
+	[ -z "$(help_rows | grep -B1 '^Each failure is decoded:$' | sed -n '1p')" ]
+ok $? "F1 on a KRB-SVC finding: the error table's rows on their own lines, indented and aligned, after a blank line"
+tm send-keys -t "$sess" Escape q
+wait_for "EXITED" 50
+
 finish
