@@ -153,20 +153,11 @@ static void set_status(struct fx *f, const char *name, int type, const char *ser
 		       enum ew_dns_status st)
 {
 	struct ew_dns_result *r = ew_dns_view_find(fx_view(f), name, type, server);
-	size_t i;
 
 	assert_non_null(r);
 	r->status = st;
-	if (st != EW_DNS_OK) {
-		for (i = 0; i < r->nanswers; i++) {
-			free(r->answers[i].name);
-			free(r->answers[i].data);
-			free(r->answers[i].target);
-		}
-		free(r->answers);
-		r->answers = NULL;
-		r->nanswers = 0;
-	}
+	if (st != EW_DNS_OK)
+		ew_dns_result_clear_answers(r);
 }
 
 /* ---- looking at findings ---- */
