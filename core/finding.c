@@ -90,6 +90,29 @@ void ew_finding_free(struct ew_finding **fp)
 	*fp = NULL;
 }
 
+struct ew_finding *ew_finding_dup(const struct ew_finding *f)
+{
+	struct ew_finding *c;
+	size_t i;
+
+	if (f == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->severity = f->severity;
+	c->check = strdup(f->check);
+	c->title = strdup(f->title);
+	c->help = strdup(f->help);
+	c->detail = f->detail ? strdup(f->detail) : NULL;
+	c->remedy = f->remedy ? strdup(f->remedy) : NULL;
+	c->evidence = f->nevidence ? calloc(f->nevidence, sizeof(*c->evidence)) : NULL;
+	for (i = 0; c->evidence && i < f->nevidence; i++)
+		if ((c->evidence[c->nevidence] = strdup(f->evidence[i])) != NULL)
+			c->nevidence++;
+	if (!c->check || !c->title || !c->help || (f->detail && !c->detail) ||
+	    (f->remedy && !c->remedy) || c->nevidence != f->nevidence)
+		ew_finding_free(&c);
+	return c;
+}
+
 static int set_field(char **field, const char *fmt, va_list ap)
 {
 	char *s = vclean(fmt, ap);

@@ -41,6 +41,8 @@ struct ew_finding *ew_finding_new(const char *check, enum ew_severity sev,
 				  const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ew_finding_free(struct ew_finding **f);
+/* A copy the caller owns; NULL when f is NULL or out of memory. */
+struct ew_finding *ew_finding_dup(const struct ew_finding *f);
 
 int ew_finding_detail(struct ew_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -63,6 +63,26 @@ void ew_step_result_free(struct ew_step_result **rp)
 	*rp = NULL;
 }
 
+struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r)
+{
+	struct ew_step_result *c;
+	size_t i;
+
+	if (r == NULL || (c = ew_step_result_new(r->id, r->title)) == NULL)
+		return NULL;
+	c->status = r->status;
+	c->duration_ms = r->duration_ms;
+	c->setup = r->setup;
+	json_decref(c->data);
+	c->data = json_deep_copy(r->data);
+	for (i = 0; c->data && i < r->nfindings; i++)
+		if (ew_step_result_add(c, ew_finding_dup(r->findings[i])) != 0)
+			break;
+	if (c->data == NULL || c->nfindings != r->nfindings)
+		ew_step_result_free(&c);
+	return c;
+}
+
 int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f)
 {
 	struct ew_finding **v;

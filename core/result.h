@@ -45,6 +45,9 @@ struct ew_step_result {
 
 struct ew_step_result *ew_step_result_new(const char *id, const char *title);
 void ew_step_result_free(struct ew_step_result **r);
+/* A deep copy the caller owns (findings, data, status, duration, setup);
+ * NULL when r is NULL or out of memory. */
+struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r);
 /* Takes ownership of f (also on failure, when it is freed). f NULL: -1. */
 int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f);
 /* Worst severity among the findings (fail > warn > info > pass); skip only if

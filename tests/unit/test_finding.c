@@ -427,6 +427,56 @@ static void test_step_result_basics(void **state)
 	assert_int_equal(st, EW_ST_PASS);
 }
 
+/* A copy is deep: equal, sharing no string, owned on its own. */
+static void test_dup(void **state)
+{
+	struct ew_step_result *r, *c;
+	struct ew_finding *f, *g;
+	size_t i;
+
+	(void)state;
+	assert_null(ew_finding_dup(NULL));
+	assert_null(ew_step_result_dup(NULL));
+	f = ew_finding_new("KRB-TGT", EW_FAIL, "No ticket for %s", "bob");
+	assert_non_null(f);
+	assert_int_equal(ew_finding_detail(f, "detail"), 0);
+	assert_int_equal(ew_finding_evidence(f, "line 1"), 0);
+	assert_int_equal(ew_finding_evidence(f, "line 2"), 0);
+	assert_int_equal(ew_finding_set_help(f, "tickets"), 0);
+	g = ew_finding_dup(f);
+	assert_non_null(g);
+	assert_findings_equal(f, g);
+	assert_ptr_not_equal(f->title, g->title);
+	assert_ptr_not_equal(f->evidence[1], g->evidence[1]);
+	assert_null(g->remedy);
+
+	r = ew_step_result_new("tickets", "Kerberos tickets");
+	assert_non_null(r);
+	r->status = EW_ST_FAIL;
+	r->duration_ms = 42;
+	r->setup = 1;
+	assert_int_equal(json_object_set_new(r->data, "n", json_integer(3)), 0);
+	assert_int_equal(ew_step_result_add(r, f), 0);
+	assert_int_equal(ew_step_result_add(r, g), 0);
+	c = ew_step_result_dup(r);
+	assert_non_null(c);
+	assert_string_equal(c->id, r->id);
+	assert_string_equal(c->title, r->title);
+	assert_int_equal(c->status, EW_ST_FAIL);
+	assert_int_equal(c->duration_ms, 42);
+	assert_int_equal(c->setup, 1);
+	assert_true(json_equal(c->data, r->data));
+	assert_ptr_not_equal(c->data, r->data);
+	assert_int_equal(c->nfindings, 2);
+	for (i = 0; i < 2; i++) {
+		assert_ptr_not_equal(c->findings[i], r->findings[i]);
+		assert_findings_equal(c->findings[i], r->findings[i]);
+	}
+	ew_step_result_free(&r);
+	assert_string_equal(c->findings[0]->evidence[0], "line 1");
+	ew_step_result_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_from_json_cleans),
 		cmocka_unit_test(test_worst_rules),
 		cmocka_unit_test(test_step_result_basics),
+		cmocka_unit_test(test_dup),
 	};
 
 	return cmocka_run_group_tests_name("finding", tests, NULL, NULL);

@@ -1,0 +1,114 @@
+/*
+ * wizui.h - the wizard's state, shared by its parts: wizard.c (the loop,
+ * the worker and its jobs, the report), wizdraw.c (drawing), wizviews.c
+ * (what the panes and overlays hold), wizkeys.c (the keys and the key bar)
+ * and wizform.c (the target form and the login). Used by the UI thread only;
+ * a job's own fields are the worker's until the UI takes the job back.
+ */
+#ifndef EW_WIZUI_H
+#define EW_WIZUI_H
+
+#include <form.h>
+#include <ncurses.h>
+#include <panel.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "report.h"
+#include "run.h"
+#include "step.h"
+#include "target.h"
+#include "wizard.h"
+#include "wizlines.h"
+
+#define MIN_COLS 60
+#define MIN_LINES 16
+#define MAX_STEPS 16
+#define NFIELDS 7		/* the target form */
+
+enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
+enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
+enum pane { PANE_STEPS, PANE_FINDINGS };
+
+/*
+ * A step on the worker. It works on a copy of the target (the target step
+ * fills in its defaults there) while the UI draws from the wizard's own;
+ * the copy becomes the wizard's target when the UI takes the job back.
+ */
+struct job {
+	pthread_t th;
+	size_t step;
+	struct ew_run run;
+	struct ew_target *target;
+	atomic_int cancel;		/* set by the UI, read by the step's threads */
+	struct ew_step_result *res;
+	int wake_fd;
+};
+
+struct ui {
+	struct ew_wizard *w;
+	size_t nsteps;			/* steps of the table, then the summary */
+	struct ew_step_result *res[MAX_STEPS];
+	size_t cur;			/* selected step (nsteps: the summary) */
+	size_t sel;			/* selected finding */
+	size_t top;			/* first finding shown */
+	enum pane pane;
+	int data_view;
+	size_t left;			/* data view: first column shown (h/l) */
+	enum overlay ov;
+	char **ov_lines;		/* text of the overlay */
+	size_t ov_n, ov_top;
+	char ov_title[128];
+	int ov_help;			/* the overlay is a help topic */
+	char message[4400];		/* one line above the key bar */
+	struct job *job;		/* running, or NULL */
+	int wake[2];
+	int err_pipe[2];
+	int saved_stderr;
+	int spin;
+	int run_all;			/* 'a': go on with the next step not run */
+	int too_small;
+	FORM *form;
+	FIELD *fields[NFIELDS + 1];
+	char *bind_dn;			/* a simple bind chosen in the form */
+	char bind_pw[1024];		/* its password; wiped at the end */
+	char kinit_cache[256];		/* a TGT got in the form; destroyed at the end */
+	WINDOW *form_win, *form_sub;
+	PANEL *form_panel;
+};
+
+
+/* wizard.c */
+void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags);
+void ew_wiz_rebuild_report(struct ui *u);
+void ew_wiz_save_report(struct ui *u);
+
+/* wizdraw.c */
+void ew_wiz_put(WINDOW *win, int y, int x, int width, const char *s);
+/* The mark of a cut value: "…", or "~" with --ascii or a locale without UTF-8. */
+const char *ew_wiz_cut_mark(const struct ui *u);
+/* A window's border from the glyph table. */
+void ew_wiz_box(const struct ui *u, WINDOW *win);
+void ew_wiz_draw(struct ui *u);
+void ew_wiz_colors(int on);
+
+/* wizviews.c */
+void ew_wiz_data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int width,
+		       int whole);
+void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width);
+void ew_wiz_overlay_close(struct ui *u);
+void ew_wiz_open_help(struct ui *u);
+void ew_wiz_open_details(struct ui *u);
+
+/* wizkeys.c */
+void ew_wiz_draw_keys(const struct ui *u);
+/* Returns 1 to quit. */
+int ew_wiz_key(struct ui *u, int ch);
+
+/* wizform.c */
+void ew_wiz_form_open(struct ui *u);
+void ew_wiz_form_close(struct ui *u);
+void ew_wiz_form_key(struct ui *u, int ch);
+
+#endif
