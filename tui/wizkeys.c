@@ -15,106 +15,40 @@
 #include "transcript.h"
 
 /*
- * The key bar: only the keys that work on the screen shown, long labels from
- * 100 columns. When they do not fit, the least important go first (the
- * highest rank); rank 0 (help, quit, close) always stays.
+ * Each screen has a table of actions, like htop's: the keys an action takes,
+ * its labels in the key bar (long from 100 columns, short below; none for a
+ * key that is not listed), its rank there (when the bar does not fit, the
+ * highest rank goes first; rank 0 always stays), when it is offered, and
+ * what it does. The same table dispatches the keys and draws the bar, so
+ * the bar shows what works on the screen shown.
  */
-struct keyitem {
-	const char *lng, *shrt;
+struct action {
+	int keys[6];			/* 0-terminated */
+	const char *lng, *shrt;		/* NULL: not in the key bar */
 	int rank;
+	int (*offered)(const struct ui *u);	/* NULL: always */
+	int (*run)(struct ui *u, int ch);	/* 1: quit */
 };
 
-static int dns_cache_warns(const struct ui *u);
+struct screen {
+	const struct action *acts;
+	size_t n;
+	int (*other)(struct ui *u, int ch);	/* a key no action takes; NULL: ignored */
+};
 
-static size_t screen_keys(const struct ui *u, struct keyitem *k)
+#define ESC 27
+#define ENTER_KEYS '\n', '\r', KEY_ENTER
+
+/* ---- what the main screen's offers depend on ---- */
+
+static const struct ew_step_result *cur_result(const struct ui *u)
 {
-	size_t n = 0;
-	int summary = u->cur == ew_nsteps;
-	const struct ew_step_result *r = summary ? NULL : u->res[u->cur];
-
-#define KEY(l, s, rk) (k[n++] = (struct keyitem){ (l), (s), (rk) })
-	switch (u->ov) {
-	case OV_FORM:
-		KEY("Tab/Down next field", "Tab:next", 0);
-		KEY("Up previous field", "Up:prev", 1);
-		KEY("Enter apply", "Enter:apply", 0);
-		KEY("Esc cancel", "Esc:cancel", 0);
-		return n;
-	case OV_CONFIRM_QUIT:
-	case OV_CONFIRM_FLUSH:
-		KEY("y yes", "y:yes", 0);
-		KEY("n no", "n:no", 0);
-		return n;
-	case OV_TEXT:
-		KEY("Esc/q close", "Esc/q:close", 0);
-		KEY("j/k scroll", "j/k:scroll", 1);
-		KEY("PgUp/PgDn page", "PgUp/PgDn", 2);
-		if (!u->ov_help)
-			KEY("F1/? help", "?:help", 1);
-		return n;
-	case OV_NONE:
-		break;
-	}
-	KEY("F1/? help", "?:help", 0);
-	if (!summary && (r ? r->nfindings > 0 : !u->w->view))
-		KEY(r ? "Enter details" : "Enter run", r ? "Enter:details" : "Enter:run", 1);
-	if (!summary && r && !u->w->view && !u->job)
-		KEY("F5 re-run", "F5:rerun", 4);
-	KEY("n/p next/prev", "n/p:step", 2);
-	if (summary || (r && r->nfindings) || u->data_view)
-		KEY(summary ? "Tab/j/k scroll" : "Tab pane", summary ? "Tab/j/k:scroll" : "Tab",
-		    summary ? 1 : 4);
-	if (!summary && r)
-		KEY("d data", "d:data", 3);
-	if (u->data_view)
-		KEY("h/l sideways", "h/l:side", 3);
-	if (!u->w->view && !u->job) {
-		KEY("e edit", "e:edit", 3);
-		KEY("a run all", "a:all", 2);
-		if (dns_cache_warns(u))
-			KEY("f flush DNS", "f:flush", 2);
-	}
-	KEY("s save", "s:save", 3);
-	if (u->job)
-		KEY("Esc cancel", "Esc:cancel", 0);
-	KEY("q quit", "q:quit", 0);
-#undef KEY
-	return n;
+	return u->cur < ew_nsteps ? u->res[u->cur] : NULL;
 }
 
-void ew_wiz_draw_keys(const struct ui *u)
+static int on_summary(const struct ui *u)
 {
-	struct keyitem k[16];
-	size_t n = screen_keys(u, k), i;
-	int lng = COLS >= 100, sep = lng ? 2 : 1, total;
-	struct ew_buf b = {0};
-
-	for (;;) {
-		size_t drop = n;
-
-		total = 1;
-		for (i = 0; i < n; i++)
-			total += (int)strlen(lng ? k[i].lng : k[i].shrt) + (i ? sep : 0);
-		if (total <= COLS)
-			break;
-		for (i = 0; i < n; i++)
-			if (k[i].rank > 0 && (drop == n || k[i].rank >= k[drop].rank))
-				drop = i;
-		if (drop == n)
-			break;
-		memmove(&k[drop], &k[drop + 1], (n - drop - 1) * sizeof(*k));
-		n--;
-	}
-	ew_buf_addc(&b, ' ');
-	for (i = 0; i < n; i++)
-		ew_buf_printf(&b, "%s%s", i ? (lng ? "  " : " ") : "", lng ? k[i].lng : k[i].shrt);
-	if (u->message[0])
-		ew_wiz_put(stdscr, LINES - 2, 1, COLS - 2, u->message);
-	attron(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	ew_wiz_put(stdscr, LINES - 1, 0, COLS, b.data ? b.data : "");
-	attroff(A_REVERSE);
-	ew_buf_reset(&b);
+	return u->cur == ew_nsteps;
 }
 
 static int dns_cache_warns(const struct ui *u)
@@ -129,6 +63,67 @@ static int dns_cache_warns(const struct ui *u)
 			return 1;
 	return 0;
 }
+
+static int can_run(const struct ui *u)
+{
+	return !u->w->view && !u->job;
+}
+
+static int offer_details(const struct ui *u)
+{
+	const struct ew_step_result *r = cur_result(u);
+
+	return !on_summary(u) && r && r->nfindings > 0;
+}
+
+static int offer_run(const struct ui *u)
+{
+	return !on_summary(u) && !cur_result(u) && !u->w->view;
+}
+
+static int offer_rerun(const struct ui *u)
+{
+	return !on_summary(u) && cur_result(u) && can_run(u);
+}
+
+static int offer_scroll_summary(const struct ui *u)
+{
+	return on_summary(u);
+}
+
+static int offer_pane(const struct ui *u)
+{
+	const struct ew_step_result *r = cur_result(u);
+
+	return !on_summary(u) && ((r && r->nfindings) || u->data_view);
+}
+
+static int offer_data(const struct ui *u)
+{
+	return !on_summary(u) && cur_result(u);
+}
+
+static int offer_sideways(const struct ui *u)
+{
+	return u->data_view;
+}
+
+static int offer_flush(const struct ui *u)
+{
+	return can_run(u) && dns_cache_warns(u);
+}
+
+static int offer_cancel(const struct ui *u)
+{
+	return u->job != NULL;
+}
+
+static int offer_more_help(const struct ui *u)
+{
+	return !u->ov_help;
+}
+
+/* ---- the main screen's actions ---- */
 
 static void move_step(struct ui *u, int delta)
 {
@@ -147,212 +142,380 @@ static void move_step(struct ui *u, int delta)
 		snprintf(u->message, sizeof(u->message), "The summary of every step run so far");
 }
 
-/* Returns 1 to quit. */
-int ew_wiz_key(struct ui *u, int ch)
+static int act_quit(struct ui *u, int ch)
 {
-	const struct ew_step_result *r = u->cur < ew_nsteps ? u->res[u->cur] : NULL;
+	(void)ch;
+	if (u->job) {
+		u->ov = OV_CONFIRM_QUIT;
+		snprintf(u->ov_title, sizeof(u->ov_title), " Quit ");
+		return 0;
+	}
+	return 1;
+}
 
-	if (u->ov == OV_FORM) {
-		ew_wiz_form_key(u, ch);
-		return 0;
-	}
-	if (u->ov == OV_CONFIRM_QUIT) {
-		u->ov = OV_NONE;
-		if (ch == 'y' || ch == 'Y') {
-			if (u->job)
-				atomic_store(&u->job->cancel, 1);
-			return 1;
-		}
-		return 0;
-	}
-	if (u->ov == OV_CONFIRM_FLUSH) {
-		u->ov = OV_NONE;
-		if (ch == 'y' || ch == 'Y') {
-			const struct ew_step *dns = ew_step_find("dns");
-
-			if (u->w->run->transcript)
-				ew_transcript_event(u->w->run->transcript, "input",
-						    json_pack("{s:s, s:s}", "source", "confirmation",
-							      "text", "flush the local DNS caches"));
-			ew_wiz_start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
-		} else {
-			snprintf(u->message, sizeof(u->message), "Nothing flushed");
-		}
-		return 0;
-	}
-	if (u->ov == OV_TEXT) {
-		switch (ch) {
-		case 27: case 'q': case '\n': case '\r': case KEY_ENTER:
-			ew_wiz_overlay_close(u);
-			break;
-		case 'j': case KEY_DOWN:
-			if (u->ov_top + 1 < u->ov_n)
-				u->ov_top++;
-			break;
-		case 'k': case KEY_UP:
-			if (u->ov_top)
-				u->ov_top--;
-			break;
-		case ' ': case KEY_NPAGE:
-			u->ov_top = u->ov_top + 10 < u->ov_n ? u->ov_top + 10 : u->ov_top;
-			break;
-		case KEY_PPAGE:
-			u->ov_top = u->ov_top > 10 ? u->ov_top - 10 : 0;
-			break;
-		case KEY_F(1): case '?':
-			ew_wiz_open_help(u);
-			break;
-		}
-		return 0;
-	}
-	switch (ch) {
-	case 'q':
-		if (u->job) {
-			u->ov = OV_CONFIRM_QUIT;
-			snprintf(u->ov_title, sizeof(u->ov_title), " Quit ");
-			return 0;
-		}
-		return 1;
-	case 27:
-		u->run_all = 0;
-		if (u->job) {
-			atomic_store(&u->job->cancel, 1);
-			snprintf(u->message, sizeof(u->message), "Cancelling...");
-		}
-		break;
-	case KEY_F(1): case '?':
-		ew_wiz_open_help(u);
-		break;
-	case 'l': case 'h':
-		/* Sideways in the data view: the columns shown whole. */
-		if (!u->data_view) {
-			snprintf(u->message, sizeof(u->message),
-				 "h and l scroll the data view sideways: d shows it");
-			break;
-		}
-		if (ch == 'l')
-			u->left += 8;
-		else
-			u->left = u->left > 8 ? u->left - 8 : 0;
-		break;
-	case 'n': case KEY_RIGHT:
-		move_step(u, 1);
-		break;
-	case 'p': case KEY_LEFT:
-		move_step(u, -1);
-		break;
-	case '\t':
-		u->pane = u->pane == PANE_STEPS &&
-			  ((r && r->nfindings) || u->cur == ew_nsteps || u->data_view) ?
-			  PANE_FINDINGS : PANE_STEPS;
-		break;
-	/* Pages and ends of the summary and the data (clamped when drawn). */
-	case KEY_NPAGE: case ' ':
-		if (u->data_view || u->cur == ew_nsteps)
-			u->top += (size_t)(LINES > 8 ? LINES - 8 : 1);
-		break;
-	case KEY_PPAGE:
-		if (u->data_view || u->cur == ew_nsteps)
-			u->top = u->top > (size_t)(LINES - 8) ? u->top - (size_t)(LINES - 8) : 0;
-		break;
-	case KEY_HOME: case 'g':
-		if (u->data_view || u->cur == ew_nsteps)
-			u->top = 0;
-		break;
-	case KEY_END: case 'G':
-		if (u->data_view || u->cur == ew_nsteps)
-			u->top = (size_t)-1;
-		break;
-	case 'j': case KEY_DOWN:
-		if (u->pane == PANE_STEPS)
-			move_step(u, 1);
-		else if (u->data_view || u->cur == ew_nsteps)
-			u->top++;
-		else if (r && u->sel + 1 < r->nfindings)
-			u->sel++;
-		break;
-	case 'k': case KEY_UP:
-		if (u->pane == PANE_STEPS)
-			move_step(u, -1);
-		else if (u->data_view || u->cur == ew_nsteps)
-			u->top = u->top ? u->top - 1 : 0;
-		else if (u->sel)
-			u->sel--;
-		break;
-	case 'd':
-		if (!u->data_view && (r == NULL || r->data == NULL)) {
-			snprintf(u->message, sizeof(u->message), u->cur == ew_nsteps ?
-				 "d shows a step's data: the summary has none (n, p choose a step)" :
-				 "No data yet: Enter runs this step, then d shows what it gathered");
-			break;
-		}
-		u->data_view = !u->data_view;
-		u->top = 0;
-		u->left = 0;
-		break;
-	case 'e':
-		if (!u->job && !u->w->view)
-			ew_wiz_form_open(u);
-		break;
-	case 'f':
-		if (u->w->view)
-			snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
-		else if (u->job)
-			snprintf(u->message, sizeof(u->message), "A step is running: f waits for it");
-		else if (dns_cache_warns(u)) {
-			u->ov = OV_CONFIRM_FLUSH;
-			snprintf(u->ov_title, sizeof(u->ov_title), " Flush DNS caches ");
-		} else
-			snprintf(u->message, sizeof(u->message), "Nothing to flush: f is for when the "
-				 "DNS step finds a local cache that disagrees (DNS-CACHE)");
-		break;
-	case 's':
-		ew_wiz_save_report(u);
-		break;
-	case 'a':
-		/* Run every step not run yet, one after the other. */
-		if (!u->job) {
-			size_t i;
-
-			for (i = 0; i < ew_nsteps; i++)
-				if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])) {
-					u->cur = i;
-					u->run_all = 1;
-					ew_wiz_start_job(u, i, 0);
-					break;
-				}
-			if (i == ew_nsteps)
-				snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
-					 "left for a (F5 runs the selected step again)");
-		} else {
-			snprintf(u->message, sizeof(u->message), u->w->view ?
-				 "A saved transcript: nothing runs here" :
-				 "A step is running: a waits for it");
-		}
-		break;
-	case KEY_F(5):
-		if (u->cur < ew_nsteps)
-			ew_wiz_start_job(u, u->cur, 0);
-		break;
-	case '\n': case '\r': case KEY_ENTER:
-		if (u->cur == ew_nsteps)
-			break;
-		/* The first entry is the target: Enter opens its form. */
-		if (u->cur == 0 && u->pane == PANE_STEPS && !u->job && !u->w->view) {
-			ew_wiz_form_open(u);
-			break;
-		}
-		if (r == NULL || u->pane == PANE_STEPS) {
-			if (r == NULL)
-				ew_wiz_start_job(u, u->cur, 0);
-			else if (r->nfindings) {
-				u->pane = PANE_FINDINGS;
-				ew_wiz_open_details(u);
-			}
-		} else {
-			ew_wiz_open_details(u);
-		}
-		break;
+static int act_cancel(struct ui *u, int ch)
+{
+	(void)ch;
+	u->run_all = 0;
+	if (u->job) {
+		atomic_store(&u->job->cancel, 1);
+		snprintf(u->message, sizeof(u->message), "Cancelling...");
 	}
 	return 0;
+}
+
+static int act_help(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_open_help(u);
+	return 0;
+}
+
+static int act_sideways(struct ui *u, int ch)
+{
+	/* Sideways in the data view: the columns shown whole. */
+	if (!u->data_view)
+		snprintf(u->message, sizeof(u->message),
+			 "h and l scroll the data view sideways: d shows it");
+	else if (ch == 'l')
+		u->left += 8;
+	else
+		u->left = u->left > 8 ? u->left - 8 : 0;
+	return 0;
+}
+
+static int act_step(struct ui *u, int ch)
+{
+	move_step(u, ch == 'n' || ch == KEY_RIGHT ? 1 : -1);
+	return 0;
+}
+
+static int act_pane(struct ui *u, int ch)
+{
+	const struct ew_step_result *r = cur_result(u);
+
+	(void)ch;
+	u->pane = u->pane == PANE_STEPS &&
+		  ((r && r->nfindings) || on_summary(u) || u->data_view) ?
+		  PANE_FINDINGS : PANE_STEPS;
+	return 0;
+}
+
+/* Pages and ends of the summary and the data (clamped when drawn). */
+static int act_page(struct ui *u, int ch)
+{
+	size_t page = (size_t)(LINES > 8 ? LINES - 8 : 1);
+
+	if (!u->data_view && !on_summary(u))
+		return 0;
+	if (ch == KEY_NPAGE || ch == ' ')
+		u->top += page;
+	else if (ch == KEY_PPAGE)
+		u->top = u->top > page ? u->top - page : 0;
+	else if (ch == KEY_HOME || ch == 'g')
+		u->top = 0;
+	else
+		u->top = (size_t)-1;
+	return 0;
+}
+
+static int act_line(struct ui *u, int ch)
+{
+	const struct ew_step_result *r = cur_result(u);
+	int down = ch == 'j' || ch == KEY_DOWN;
+
+	if (u->pane == PANE_STEPS)
+		move_step(u, down ? 1 : -1);
+	else if (u->data_view || on_summary(u))
+		u->top = down ? u->top + 1 : u->top ? u->top - 1 : 0;
+	else if (down && r && u->sel + 1 < r->nfindings)
+		u->sel++;
+	else if (!down && u->sel)
+		u->sel--;
+	return 0;
+}
+
+static int act_data(struct ui *u, int ch)
+{
+	const struct ew_step_result *r = cur_result(u);
+
+	(void)ch;
+	if (!u->data_view && (r == NULL || r->data == NULL)) {
+		snprintf(u->message, sizeof(u->message), on_summary(u) ?
+			 "d shows a step's data: the summary has none (n, p choose a step)" :
+			 "No data yet: Enter runs this step, then d shows what it gathered");
+		return 0;
+	}
+	u->data_view = !u->data_view;
+	u->top = 0;
+	u->left = 0;
+	return 0;
+}
+
+static int act_edit(struct ui *u, int ch)
+{
+	(void)ch;
+	if (can_run(u))
+		ew_wiz_form_open(u);
+	return 0;
+}
+
+static int act_flush(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->w->view)
+		snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
+	else if (u->job)
+		snprintf(u->message, sizeof(u->message), "A step is running: f waits for it");
+	else if (dns_cache_warns(u)) {
+		u->ov = OV_CONFIRM_FLUSH;
+		snprintf(u->ov_title, sizeof(u->ov_title), " Flush DNS caches ");
+	} else
+		snprintf(u->message, sizeof(u->message), "Nothing to flush: f is for when the "
+			 "DNS step finds a local cache that disagrees (DNS-CACHE)");
+	return 0;
+}
+
+static int act_save(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_save_report(u);
+	return 0;
+}
+
+/* Run every step not run yet, one after the other. */
+static int act_all(struct ui *u, int ch)
+{
+	size_t i;
+
+	(void)ch;
+	if (!can_run(u)) {
+		snprintf(u->message, sizeof(u->message), u->w->view ?
+			 "A saved transcript: nothing runs here" :
+			 "A step is running: a waits for it");
+		return 0;
+	}
+	for (i = 0; i < ew_nsteps; i++)
+		if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])) {
+			u->cur = i;
+			u->run_all = 1;
+			ew_wiz_start_job(u, i, 0);
+			return 0;
+		}
+	snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
+		 "left for a (F5 runs the selected step again)");
+	return 0;
+}
+
+static int act_rerun(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->cur < ew_nsteps)
+		ew_wiz_start_job(u, u->cur, 0);
+	return 0;
+}
+
+static int act_enter(struct ui *u, int ch)
+{
+	const struct ew_step_result *r = cur_result(u);
+
+	(void)ch;
+	if (on_summary(u))
+		return 0;
+	/* The first entry is the target: Enter opens its form. */
+	if (u->cur == 0 && u->pane == PANE_STEPS && can_run(u)) {
+		ew_wiz_form_open(u);
+		return 0;
+	}
+	if (r == NULL)
+		ew_wiz_start_job(u, u->cur, 0);
+	else if (u->pane != PANE_STEPS)
+		ew_wiz_open_details(u);
+	else if (r->nfindings) {
+		u->pane = PANE_FINDINGS;
+		ew_wiz_open_details(u);
+	}
+	return 0;
+}
+
+static const struct action main_acts[] = {
+	{ { KEY_F(1), '?' }, "F1/? help", "?:help", 0, NULL, act_help },
+	{ { ENTER_KEYS }, "Enter details", "Enter:details", 1, offer_details, act_enter },
+	{ { ENTER_KEYS }, "Enter run", "Enter:run", 1, offer_run, act_enter },
+	{ { KEY_F(5) }, "F5 re-run", "F5:rerun", 4, offer_rerun, act_rerun },
+	{ { 'n', 'p', KEY_RIGHT, KEY_LEFT }, "n/p next/prev", "n/p:step", 2, NULL, act_step },
+	{ { '\t' }, "Tab/j/k scroll", "Tab/j/k:scroll", 1, offer_scroll_summary, act_pane },
+	{ { '\t' }, "Tab pane", "Tab", 4, offer_pane, act_pane },
+	{ { 'd' }, "d data", "d:data", 3, offer_data, act_data },
+	{ { 'h', 'l' }, "h/l sideways", "h/l:side", 3, offer_sideways, act_sideways },
+	{ { 'e' }, "e edit", "e:edit", 3, can_run, act_edit },
+	{ { 'a' }, "a run all", "a:all", 2, can_run, act_all },
+	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush, act_flush },
+	{ { 's' }, "s save", "s:save", 3, NULL, act_save },
+	{ { ESC }, "Esc cancel", "Esc:cancel", 0, offer_cancel, act_cancel },
+	{ { 'q' }, "q quit", "q:quit", 0, NULL, act_quit },
+	{ { 'j', 'k', KEY_DOWN, KEY_UP }, NULL, NULL, 0, NULL, act_line },
+	{ { KEY_NPAGE, ' ', KEY_PPAGE }, NULL, NULL, 0, NULL, act_page },
+	{ { KEY_HOME, 'g', KEY_END, 'G' }, NULL, NULL, 0, NULL, act_page },
+};
+
+/* ---- a text overlay (help, details) ---- */
+
+static int text_close(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_overlay_close(u);
+	return 0;
+}
+
+static int text_scroll(struct ui *u, int ch)
+{
+	if ((ch == 'j' || ch == KEY_DOWN) && u->ov_top + 1 < u->ov_n)
+		u->ov_top++;
+	else if ((ch == 'k' || ch == KEY_UP) && u->ov_top)
+		u->ov_top--;
+	else if (ch == ' ' || ch == KEY_NPAGE)
+		u->ov_top = u->ov_top + 10 < u->ov_n ? u->ov_top + 10 : u->ov_top;
+	else if (ch == KEY_PPAGE)
+		u->ov_top = u->ov_top > 10 ? u->ov_top - 10 : 0;
+	return 0;
+}
+
+static const struct action text_acts[] = {
+	{ { ESC, 'q', ENTER_KEYS }, "Esc/q close", "Esc/q:close", 0, NULL, text_close },
+	{ { 'j', 'k', KEY_DOWN, KEY_UP }, "j/k scroll", "j/k:scroll", 1, NULL, text_scroll },
+	{ { KEY_PPAGE, KEY_NPAGE, ' ' }, "PgUp/PgDn page", "PgUp/PgDn", 2, NULL, text_scroll },
+	{ { KEY_F(1), '?' }, "F1/? help", "?:help", 1, offer_more_help, act_help },
+};
+
+/* ---- a question (y/n): any other key is no ---- */
+
+static int confirm_no(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->ov == OV_CONFIRM_FLUSH)
+		snprintf(u->message, sizeof(u->message), "Nothing flushed");
+	u->ov = OV_NONE;
+	return 0;
+}
+
+static int confirm_yes(struct ui *u, int ch)
+{
+	enum overlay ov = u->ov;
+
+	(void)ch;
+	u->ov = OV_NONE;
+	if (ov == OV_CONFIRM_QUIT) {
+		if (u->job)
+			atomic_store(&u->job->cancel, 1);
+		return 1;
+	}
+	{
+		const struct ew_step *dns = ew_step_find("dns");
+
+		if (u->w->run->transcript)
+			ew_transcript_event(u->w->run->transcript, "input",
+					    json_pack("{s:s, s:s}", "source", "confirmation",
+						      "text", "flush the local DNS caches"));
+		ew_wiz_start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
+	}
+	return 0;
+}
+
+static const struct action confirm_acts[] = {
+	{ { 'y', 'Y' }, "y yes", "y:yes", 0, NULL, confirm_yes },
+	{ { 'n', 'N' }, "n no", "n:no", 0, NULL, confirm_no },
+};
+
+/* ---- the target form: the form library takes every key ---- */
+
+static int form_key(struct ui *u, int ch)
+{
+	ew_wiz_form_key(u, ch);
+	return 0;
+}
+
+static const struct action form_acts[] = {
+	{ { '\t', KEY_DOWN }, "Tab/Down next field", "Tab:next", 0, NULL, form_key },
+	{ { KEY_UP, KEY_BTAB }, "Up previous field", "Up:prev", 1, NULL, form_key },
+	{ { ENTER_KEYS }, "Enter apply", "Enter:apply", 0, NULL, form_key },
+	{ { ESC }, "Esc cancel", "Esc:cancel", 0, NULL, form_key },
+};
+
+#define SCREEN(a, other) { (a), sizeof(a) / sizeof((a)[0]), (other) }
+
+static struct screen screen_of(const struct ui *u)
+{
+	static const struct screen main_s = SCREEN(main_acts, NULL);
+	static const struct screen text_s = SCREEN(text_acts, NULL);
+	static const struct screen confirm_s = SCREEN(confirm_acts, confirm_no);
+	static const struct screen form_s = SCREEN(form_acts, form_key);
+
+	switch (u->ov) {
+	case OV_FORM:
+		return form_s;
+	case OV_CONFIRM_QUIT:
+	case OV_CONFIRM_FLUSH:
+		return confirm_s;
+	case OV_TEXT:
+		return text_s;
+	case OV_NONE:
+		break;
+	}
+	return main_s;
+}
+
+int ew_wiz_key(struct ui *u, int ch)
+{
+	struct screen s = screen_of(u);
+	size_t i, k;
+
+	for (i = 0; i < s.n; i++)
+		for (k = 0; k < 6 && s.acts[i].keys[k]; k++)
+			if (s.acts[i].keys[k] == ch)
+				return s.acts[i].run(u, ch);
+	return s.other ? s.other(u, ch) : 0;
+}
+
+/*
+ * The key bar: the labels of the actions offered on the screen shown. When
+ * they do not fit, the highest rank goes first (the last of equals).
+ */
+void ew_wiz_draw_keys(const struct ui *u)
+{
+	struct screen s = screen_of(u);
+	const struct action *k[32];
+	size_t n = 0, i;
+	int lng = COLS >= 100, sep = lng ? 2 : 1, total;
+	struct ew_buf b = {0};
+
+	for (i = 0; i < s.n && n < sizeof(k) / sizeof(k[0]); i++)
+		if (s.acts[i].lng && (s.acts[i].offered == NULL || s.acts[i].offered(u)))
+			k[n++] = &s.acts[i];
+	for (;;) {
+		size_t drop = n;
+
+		total = 1;
+		for (i = 0; i < n; i++)
+			total += (int)strlen(lng ? k[i]->lng : k[i]->shrt) + (i ? sep : 0);
+		if (total <= COLS)
+			break;
+		for (i = 0; i < n; i++)
+			if (k[i]->rank > 0 && (drop == n || k[i]->rank >= k[drop]->rank))
+				drop = i;
+		if (drop == n)
+			break;
+		memmove(&k[drop], &k[drop + 1], (n - drop - 1) * sizeof(*k));
+		n--;
+	}
+	ew_buf_addc(&b, ' ');
+	for (i = 0; i < n; i++)
+		ew_buf_printf(&b, "%s%s", i ? (lng ? "  " : " ") : "", lng ? k[i]->lng : k[i]->shrt);
+	if (u->message[0])
+		ew_wiz_put(stdscr, LINES - 2, 1, COLS - 2, u->message);
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	ew_wiz_put(stdscr, LINES - 1, 0, COLS, b.data ? b.data : "");
+	attroff(A_REVERSE);
+	ew_buf_reset(&b);
 }

@@ -28,6 +28,7 @@ at_exit() {
 	stop_listener "$silent_pid"
 }
 screen() { tm capture-pane -p -t "$sess"; }
+bar() { screen | tail -n 1; }
 # wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
 wait_for() {
 	i=0
@@ -80,8 +81,9 @@ ok $? "n, Enter: the DNS step runs and shows its findings"
 screen | grep -q "dns       FAIL" && screen | grep -q "\[FAIL\] DNS-REALM fe1.region1.exwiz.test"
 ok $? "the DNS step is FAIL and names the disjoint front end"
 tm send-keys -t "$sess" Tab Enter
-wait_for "Evidence:" 30 && tm send-keys -t "$sess" Escape
-ok $? "Tab, Enter: the details of a finding open (and Esc closes them)"
+wait_for "Evidence:" 30 && bar | grep -q "Esc/q:close j/k:scroll PgUp/PgDn ?:help" &&
+	! bar | grep -q "q:quit" && tm send-keys -t "$sess" Escape
+ok $? "Tab, Enter: the details of a finding open, their key bar has close, scroll, help ($(bar | sed 's/ *$//')), and Esc closes them"
 tm send-keys -t "$sess" F1
 wait_for "DNS-SRV: the SRV records" 30 && tm send-keys -t "$sess" Escape
 ok $? "F1: the help topic of the selected finding"
@@ -250,9 +252,17 @@ rc=$?
 el=$(( $(msecs) - t0 ))
 [ "$rc" -eq 0 ] && ! step_event dns end "$work/t2.jsonl"
 ok $? "while the step waits on the silent server, keys are handled ($el ms for two keys and their frames; the step still runs)"
+bar | grep -q "Esc/q:close j/k:scroll PgUp/PgDn *$"
+ok $? "the help's key bar: close and scroll, no help on help ($(bar | sed 's/ *$//'))"
 tm send-keys -t "$sess" Escape
 wait_gone "Step \"dns\"" 20 && dns_running
 ok $? "Esc closes the help; the step still runs"
+tm send-keys -t "$sess" q
+wait_for "Stop it and quit? (y/n)" 20 && bar | grep -q "^ y:yes n:no *$"
+ok $? "q while a step runs asks first; the question's key bar is y and n ($(bar | sed 's/ *$//'))"
+tm send-keys -t "$sess" n
+wait_gone "Stop it and quit" 20 && bar | grep -q "Esc:cancel" && dns_running
+ok $? "n: no quitting, the step still runs and Esc:cancel is offered"
 tm send-keys -t "$sess" Escape
 wait_for "dns       STOP" 30 && grep '"event":"step"' "$work/t2.jsonl" | grep '"id":"dns"' |
 	grep '"phase":"end"' | grep -q '"status":"cancelled"'
@@ -280,7 +290,6 @@ ok $? "a killed session (SIGHUP): the wizard ends, the transcript is complete"
 # and keeps q; keys with nothing to do say so.
 start "$exw" $X -o "$work/t5.jsonl"
 wait_for "> target    WARN" 50
-bar() { screen | tail -n 1; }
 bar | grep -q "q:quit *$" && bar | grep -q "?:help" && ! bar | grep -q "Esc:cancel"
 ok $? "80x24 main screen: the key bar fits with q:quit whole ($(bar | sed 's/ *$//'))"
 tm send-keys -t "$sess" f
@@ -300,6 +309,8 @@ ok $? "Tab, End: the summary scrolls to its last line (the transcript path), mar
 tm send-keys -t "$sess" Home
 wait_for "v more below" 30 && ! screen | grep -q "more above" && ! screen | sed 1d | grep -q "t5.jsonl *$"
 ok $? "Home: back at the top of the summary"
+bar | grep -q "Tab/j/k:scroll" && ! bar | grep -q "d:data" && ! bar | grep -q "Enter:"
+ok $? "the summary's key bar: scroll keys, no d, no Enter ($(bar | sed 's/ *$//'))"
 tm send-keys -t "$sess" d
 wait_for "the summary has none"
 ok $? "d on the summary: a message says it has no data view"
