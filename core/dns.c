@@ -68,18 +68,6 @@ static char *expand(const unsigned char *p, const unsigned char *buf, size_t len
 	return clean;
 }
 
-/* Names compare without case and without a trailing dot. */
-static int same_name(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la && a[la - 1] == '.')
-		la--;
-	if (lb && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 static int rdata_to_answer(const struct rr *rr, const unsigned char *buf, size_t len,
 			   struct ew_dns_answer *a)
 {
@@ -276,7 +264,7 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r)
 		size_t found = 0;
 
 		for (i = 0; i < nans; i++) {
-			if (rrs[i].type == r->type && same_name(rrs[i].name, cur))
+			if (rrs[i].type == r->type && ew_dns_name_eq(rrs[i].name, cur))
 				found++;
 		}
 		if (found) {
@@ -286,7 +274,7 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r)
 				goto out;
 			}
 			for (i = 0; i < nans; i++) {
-				if (rrs[i].type != r->type || !same_name(rrs[i].name, cur))
+				if (rrs[i].type != r->type || !ew_dns_name_eq(rrs[i].name, cur))
 					continue;
 				if (rdata_to_answer(&rrs[i], buf, len,
 						    &r->answers[r->nanswers]) != 0) {
@@ -307,7 +295,7 @@ int ew_dns_parse(const unsigned char *buf, size_t len, struct ew_dns_result *r)
 			break;
 		}
 		for (i = 0; i < nans && next == NULL; i++) {
-			if (rrs[i].type == EW_DNS_CNAME && same_name(rrs[i].name, cur)) {
+			if (rrs[i].type == EW_DNS_CNAME && ew_dns_name_eq(rrs[i].name, cur)) {
 				struct ew_dns_answer a;
 
 				if (rdata_to_answer(&rrs[i], buf, len, &a) != 0) {

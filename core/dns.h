@@ -100,6 +100,8 @@ int ew_dns_resolve(struct ew_dns_result **rs, size_t n, const struct ew_dns_opts
 
 /* A reverse name for an address: "4.3.2.1.in-addr.arpa" or the ip6.arpa form. */
 char *ew_dns_reverse_name(const char *ip);
+/* DNS names compare without case and without a trailing dot. */
+int ew_dns_name_eq(const char *a, const char *b);
 
 /* The set of answers as one sorted string ("a|b|c"), to compare servers. */
 char *ew_dns_answer_set(const struct ew_dns_result *r);

@@ -94,6 +94,17 @@ void ew_dns_result_free(struct ew_dns_result **rp)
 	*rp = NULL;
 }
 
+int ew_dns_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la && a[la - 1] == '.')
+		la--;
+	if (lb && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
 char *ew_dns_reverse_name(const char *ip)
 {
 	unsigned char a[16];

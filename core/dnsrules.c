@@ -26,17 +26,6 @@ const struct ew_srv_name ew_srv_names[] = {
 };
 const size_t ew_nsrv_names = sizeof(ew_srv_names) / sizeof(ew_srv_names[0]);
 
-static int name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la && a[la - 1] == '.')
-		la--;
-	if (lb && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 struct ew_dns_result *ew_dns_view_find(const struct ew_dns_view *v, const char *name,
 				       int type, const char *server)
 {
@@ -45,7 +34,7 @@ struct ew_dns_result *ew_dns_view_find(const struct ew_dns_view *v, const char *
 	for (i = 0; i < v->nresults; i++) {
 		struct ew_dns_result *r = v->results[i];
 
-		if (r->type == type && name_eq(r->name, name) &&
+		if (r->type == type && ew_dns_name_eq(r->name, name) &&
 		    (server == NULL || strcmp(r->server, server) == 0))
 			return r;
 	}
@@ -99,7 +88,7 @@ static int presence(const struct ew_dns_view *v, const char *name, int type)
 	for (i = 0; i < v->nresults; i++) {
 		const struct ew_dns_result *r = v->results[i];
 
-		if (r->type != type || !name_eq(r->name, name) ||
+		if (r->type != type || !ew_dns_name_eq(r->name, name) ||
 		    !ew_dns_view_is_client(v, r->server))
 			continue;
 		if (r->status == EW_DNS_OK)
@@ -117,7 +106,7 @@ static void evidence_per_server(struct ew_finding *f, const struct ew_dns_view *
 	for (i = 0; i < v->nresults; i++) {
 		const struct ew_dns_result *r = v->results[i];
 
-		if (r->type == type && name_eq(r->name, name))
+		if (r->type == type && ew_dns_name_eq(r->name, name))
 			ew_finding_evidence(f, "%s %s @%s: %s", r->name, ew_dns_type_name(type),
 					    r->server, shown_status(r));
 	}
@@ -170,7 +159,7 @@ void ew_dns_rule_srv(const struct ew_dns_view *v, struct ew_step_result *res)
 			srv_name(v, i, name, sizeof(name));
 			for (j = 0; j < v->nresults && r == NULL; j++)
 				if (v->results[j]->type == EW_DNS_SRV &&
-				    name_eq(v->results[j]->name, name) &&
+				    ew_dns_name_eq(v->results[j]->name, name) &&
 				    v->results[j]->status == EW_DNS_OK)
 					r = v->results[j];
 			if (r && r->nanswers)
@@ -220,7 +209,7 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 			for (k = 0; k < v->nresults; k++) {
 				const struct ew_dns_result *o = v->results[k];
 
-				if (o != r && o->type == r->type && name_eq(o->name, r->name) &&
+				if (o != r && o->type == r->type && ew_dns_name_eq(o->name, r->name) &&
 				    o->status == EW_DNS_OK) {
 					other = o->server;
 					break;
@@ -298,7 +287,7 @@ static size_t addresses_of(const struct ew_dns_view *v, const char *name, const 
 	for (i = 0; i < v->nresults; i++) {
 		const struct ew_dns_result *r = v->results[i];
 
-		if ((r->type != EW_DNS_A && r->type != EW_DNS_AAAA) || !name_eq(r->name, name) ||
+		if ((r->type != EW_DNS_A && r->type != EW_DNS_AAAA) || !ew_dns_name_eq(r->name, name) ||
 		    r->status != EW_DNS_OK || !ew_dns_view_is_client(v, r->server))
 			continue;
 		for (j = 0; j < r->nanswers; j++) {
@@ -323,7 +312,7 @@ static const struct ew_dns_result *ptr_of(const struct ew_dns_view *v, const cha
 	for (i = 0; i < v->nresults; i++) {
 		const struct ew_dns_result *r = v->results[i];
 
-		if (r->type != EW_DNS_PTR || !name_eq(r->name, rev) ||
+		if (r->type != EW_DNS_PTR || !ew_dns_name_eq(r->name, rev) ||
 		    !ew_dns_view_is_client(v, r->server))
 			continue;
 		if (best == NULL || (r->status == EW_DNS_OK && best->status != EW_DNS_OK))
@@ -351,7 +340,7 @@ static struct ew_finding *not_a_host_name(const struct ew_dns_view *v, const cha
 		if (sr->type != EW_DNS_SRV || sr->status != EW_DNS_OK)
 			continue;
 		for (k = 0; k < sr->nanswers; k++)
-			if (sr->answers[k].target && name_eq(sr->answers[k].target, name))
+			if (sr->answers[k].target && ew_dns_name_eq(sr->answers[k].target, name))
 				ew_finding_evidence(f, "%s SRV @%s: %s", sr->name, sr->server,
 						    sr->answers[k].data);
 	}
@@ -432,7 +421,7 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 			if (p == NULL)
 				continue;
 			for (k = 0; k < p->nanswers; k++)
-				match |= name_eq(p->answers[k].data, names[i]);
+				match |= ew_dns_name_eq(p->answers[k].data, names[i]);
 			if (match || p->status == EW_DNS_TIMEOUT)
 				continue;
 			if (p->status == EW_DNS_OK) {
@@ -578,7 +567,7 @@ void ew_dns_rule_realm(const struct ew_dns_view *v, const struct ew_realm_probe 
 		upper(hint);
 		mapped = p[i].mit_realm && *p[i].mit_realm && v->realm &&
 			 strcasecmp(p[i].mit_realm, v->realm) == 0;
-		if (name_eq(suffix, v->domain)) {
+		if (ew_dns_name_eq(suffix, v->domain)) {
 			if (pass)
 				ew_finding_evidence(pass, "%s: in the AD domain; realm %s", p[i].host,
 						    hint);
@@ -666,7 +655,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 				for (k = 0; k < v->nresults; k++) {
 					const struct ew_dns_result *o = v->results[k];
 
-					if (o->type == r->type && name_eq(o->name, r->name) &&
+					if (o->type == r->type && ew_dns_name_eq(o->name, r->name) &&
 					    !ew_dns_view_is_client(v, o->server) &&
 					    definitive(o->status))
 						break;

@@ -38,18 +38,6 @@ int ew_severity_parse(const char *name, enum ew_severity *out)
 }
 
 /* Format, then clean: format arguments may come from the network. */
-static char *vclean(const char *fmt, va_list ap)
-{
-	char *raw, *clean;
-
-	raw = ew_vstrprintf(fmt, ap);
-	if (raw == NULL)
-		return NULL;
-	clean = ew_text_cleanz(raw);
-	free(raw);
-	return clean;
-}
-
 struct ew_finding *ew_finding_new(const char *check, enum ew_severity sev,
 				  const char *fmt, ...)
 {
@@ -63,7 +51,7 @@ struct ew_finding *ew_finding_new(const char *check, enum ew_severity sev,
 	f->check = ew_text_cleanz(check);
 	f->help = ew_text_cleanz(check);
 	va_start(ap, fmt);
-	f->title = vclean(fmt, ap);
+	f->title = ew_vstrprintf_clean(fmt, ap);
 	va_end(ap);
 	if (f->check == NULL || f->help == NULL || f->title == NULL)
 		ew_finding_free(&f);
@@ -115,7 +103,7 @@ struct ew_finding *ew_finding_dup(const struct ew_finding *f)
 
 static int set_field(char **field, const char *fmt, va_list ap)
 {
-	char *s = vclean(fmt, ap);
+	char *s = ew_vstrprintf_clean(fmt, ap);
 
 	if (s == NULL)
 		return -1;
@@ -168,7 +156,7 @@ int ew_finding_evidence(struct ew_finding *f, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vclean(fmt, ap);
+	s = ew_vstrprintf_clean(fmt, ap);
 	va_end(ap);
 	return add_evidence(f, s);
 }

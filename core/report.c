@@ -65,13 +65,11 @@ int ew_report_add_step(struct ew_report *r, struct ew_step_result *step)
 int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 {
 	va_list ap;
-	char *raw, *s, **v;
+	char *s, **v;
 
 	va_start(ap, fmt);
-	raw = ew_vstrprintf(fmt, ap);
+	s = ew_vstrprintf_clean(fmt, ap);
 	va_end(ap);
-	s = ew_text_cleanz(raw);
-	free(raw);
 	if (s == NULL)
 		return -1;
 	v = realloc(r->notes, (r->nnotes + 1) * sizeof(*v));

@@ -29,15 +29,13 @@ void ew_run_probe(struct ew_run *run, const char *step, json_t *fields)
 void ew_run_note(struct ew_run *run, const char *step, const char *fmt, ...)
 {
 	va_list ap;
-	char *raw, *s;
+	char *s;
 
 	if (run->transcript == NULL)
 		return;
 	va_start(ap, fmt);
-	raw = ew_vstrprintf(fmt, ap);
+	s = ew_vstrprintf_clean(fmt, ap);
 	va_end(ap);
-	s = ew_text_cleanz(raw);
-	free(raw);
 	if (s == NULL)
 		return;
 	ew_transcript_event(run->transcript, "note",

@@ -110,6 +110,17 @@ char *ew_vstrprintf(const char *fmt, va_list ap)
 	return ew_buf_take(&b);
 }
 
+char *ew_vstrprintf_clean(const char *fmt, va_list ap)
+{
+	char *raw = ew_vstrprintf(fmt, ap), *clean;
+
+	if (raw == NULL)
+		return NULL;
+	clean = ew_text_cleanz(raw);
+	free(raw);
+	return clean;
+}
+
 char *ew_strprintf(const char *fmt, ...)
 {
 	va_list ap;

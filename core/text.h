@@ -64,5 +64,7 @@ json_t *ew_json_string_clean(const char *s);
 /* printf into a new string; NULL when out of memory. */
 char *ew_strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ew_vstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* ew_vstrprintf cleaned (see ew_text_cleanz); NULL when out of memory. */
+char *ew_vstrprintf_clean(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
