@@ -67,6 +67,22 @@ static int object_layout(uint8_t type)
 	}
 }
 
+/* An object ACE's GUID at *pos (which it passes), named name in an error. */
+static int take_guid(const unsigned char *p, size_t size, size_t *pos, unsigned char *guid,
+		     int *has, const char *name, const char *what, size_t idx, char *err,
+		     size_t errlen)
+{
+	if (size - *pos < 16 + 8) {
+		set_err(err, errlen, "%s ACE %zu: object ACE of %zu bytes is too short for its "
+			"%s GUID", what, idx, size, name);
+		return -1;
+	}
+	*has = 1;
+	memcpy(guid, p + *pos, 16);
+	*pos += 16;
+	return 0;
+}
+
 /*
  * One ACE at p (size bytes, already checked against the ACL). ace may be
  * NULL (the SACL is only checked).
@@ -91,30 +107,14 @@ static int parse_ace(const unsigned char *p, size_t size, struct ew_ace *ace, co
 		}
 		oflags = le32(p + pos);
 		pos += 4;
-		if (oflags & OBJECT_TYPE_PRESENT) {
-			if (size - pos < 16 + 8) {
-				set_err(err, errlen,
-					"%s ACE %zu: object ACE of %zu bytes is too short for its "
-					"object type GUID",
-					what, idx, size);
-				return -1;
-			}
-			a.has_object_type = 1;
-			memcpy(a.object_type, p + pos, 16);
-			pos += 16;
-		}
-		if (oflags & INHERITED_OBJECT_TYPE_PRESENT) {
-			if (size - pos < 16 + 8) {
-				set_err(err, errlen,
-					"%s ACE %zu: object ACE of %zu bytes is too short for its "
-					"inherited object type GUID",
-					what, idx, size);
-				return -1;
-			}
-			a.has_inherited_object_type = 1;
-			memcpy(a.inherited_object_type, p + pos, 16);
-			pos += 16;
-		}
+		if ((oflags & OBJECT_TYPE_PRESENT) &&
+		    take_guid(p, size, &pos, a.object_type, &a.has_object_type, "object type",
+			      what, idx, err, errlen) != 0)
+			return -1;
+		if ((oflags & INHERITED_OBJECT_TYPE_PRESENT) &&
+		    take_guid(p, size, &pos, a.inherited_object_type, &a.has_inherited_object_type,
+			      "inherited object type", what, idx, err, errlen) != 0)
+			return -1;
 	} else if (!plain_layout(a.type)) {
 		/* Unknown layout: type, flags and mask only; it never applies. */
 		if (ace)

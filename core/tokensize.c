@@ -175,6 +175,38 @@ static void size_detail(struct ew_finding *f, enum ew_severity sev, const char *
 			  "Parameters, at most 65535) on clients and servers (KB327825).");
 }
 
+/*
+ * The sums behind the two estimates, as evidence; with group SIDs not looked
+ * up, their part and the range it makes (extra: the most they can add).
+ */
+static void size_evidence(struct ew_finding *f, const struct ew_token_counts *c, int delegation,
+			  long legacy, long modern, long extra)
+{
+	unsigned nl = c->not_looked_up;
+	const char *dbl = delegation ? ", doubled for delegation" : "";
+	char unk[64] = "", lr[64], mr[64];
+
+	if (nl) {
+		snprintf(unk, sizeof(unk), " + 8 to 40 x %u (not looked up)", nl);
+		snprintf(lr, sizeof(lr), "%ld to %ld", legacy, legacy + extra);
+		snprintf(mr, sizeof(mr), "%ld to %ld", modern, modern + extra);
+	} else {
+		snprintf(lr, sizeof(lr), "%ld", legacy);
+		snprintf(mr, sizeof(mr), "%ld", modern);
+	}
+	ew_finding_evidence(f, "2008 R2 and earlier: 1200 + 40 x %u (domain local, builtin, "
+			    "universal outside, sIDHistory, unresolved) + 8 x %u (global, "
+			    "universal inside)%s%s = %s",
+			    c->domain_local + c->builtin + c->universal_out + c->sid_history +
+			    c->unresolved_in + c->unresolved_out, c->global + c->universal_in,
+			    unk, dbl, lr);
+	ew_finding_evidence(f, "2012 and later: 1200 + 40 x %u (universal outside, "
+			    "sIDHistory) + 8 x %u (global, domain local, universal inside, "
+			    "builtin)%s%s = %s", c->universal_out + c->sid_history + c->unresolved_out,
+			    c->global + c->universal_in + c->domain_local + c->builtin +
+			    c->unresolved_in, unk, dbl, mr);
+}
+
 /* TOK-SIZE when some SIDs could not be looked up: the estimate is a range. */
 static void rule_size_range(const struct ew_token_counts *c, int delegation, const char *user,
 			    struct ew_step_result *res)
@@ -209,19 +241,7 @@ static void rule_size_range(const struct ew_token_counts *c, int delegation, con
 				   "rules)", nl, legacy, legacy + extra);
 	if (f == NULL)
 		return;
-	ew_finding_evidence(f, "2008 R2 and earlier: 1200 + 40 x %u (domain local, builtin, "
-			    "universal outside, sIDHistory, unresolved) + 8 x %u (global, "
-			    "universal inside) + 8 to 40 x %u (not looked up)%s = %ld to %ld",
-			    c->domain_local + c->builtin + c->universal_out + c->sid_history +
-			    c->unresolved_in + c->unresolved_out, c->global + c->universal_in, nl,
-			    delegation ? ", doubled for delegation" : "", legacy, legacy + extra);
-	ew_finding_evidence(f, "2012 and later: 1200 + 40 x %u (universal outside, "
-			    "sIDHistory) + 8 x %u (global, domain local, universal inside, "
-			    "builtin) + 8 to 40 x %u (not looked up)%s = %ld to %ld",
-			    c->universal_out + c->sid_history + c->unresolved_out,
-			    c->global + c->universal_in + c->domain_local + c->builtin +
-			    c->unresolved_in, nl, delegation ? ", doubled for delegation" : "",
-			    modern, modern + extra);
+	size_evidence(f, c, delegation, legacy, modern, extra);
 	if (sev == EW_WARN || sev == EW_FAIL)
 		size_detail(f, sev, user);
 	else if (sev == EW_SKIP)
@@ -252,17 +272,7 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 			   "limit", legacy, modern);
 	if (f == NULL)
 		return;
-	ew_finding_evidence(f, "2008 R2 and earlier: 1200 + 40 x %u (domain local, builtin, "
-			    "universal outside, sIDHistory, unresolved) + 8 x %u (global, "
-			    "universal inside)%s = %ld",
-			    c->domain_local + c->builtin + c->universal_out + c->sid_history +
-			    c->unresolved_in + c->unresolved_out, c->global + c->universal_in,
-			    delegation ? ", doubled for delegation" : "", legacy);
-	ew_finding_evidence(f, "2012 and later: 1200 + 40 x %u (universal outside, "
-			    "sIDHistory) + 8 x %u (global, domain local, universal inside, "
-			    "builtin)%s = %ld", c->universal_out + c->sid_history + c->unresolved_out,
-			    c->global + c->universal_in + c->domain_local + c->builtin +
-			    c->unresolved_in, delegation ? ", doubled for delegation" : "", modern);
+	size_evidence(f, c, delegation, legacy, modern, 0);
 	if (sev != EW_PASS)
 		size_detail(f, sev, user);
 	ew_step_result_add(res, f);

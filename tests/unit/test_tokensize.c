@@ -735,9 +735,53 @@ static void test_rule_count_not_looked_up(void **state)
 	ew_step_result_free(&res);
 }
 
+/* The sums behind TOK-SIZE, word for word, known and with SIDs not looked up. */
+static void test_size_evidence_lines(void **state)
+{
+	struct ew_token_counts c;
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.global = 10;
+	c.domain_local = 30;
+	c.universal_in = 5;
+	c.universal_out = 2;
+	res = new_res();
+	ew_token_rule_size(&c, 0, "alice", res);
+	f = only(res, "TOK-SIZE");
+	assert_int_equal(f->nevidence, 2);
+	/* 1200 + 40 x 32 + 8 x 15 = 2600; 1200 + 40 x 2 + 8 x 45 = 1640 */
+	assert_string_equal(f->evidence[0], "2008 R2 and earlier: 1200 + 40 x 32 (domain local, "
+			    "builtin, universal outside, sIDHistory, unresolved) + 8 x 15 (global, "
+			    "universal inside) = 2600");
+	assert_string_equal(f->evidence[1], "2012 and later: 1200 + 40 x 2 (universal outside, "
+			    "sIDHistory) + 8 x 45 (global, domain local, universal inside, "
+			    "builtin) = 1640");
+	ew_step_result_free(&res);
+
+	c.not_looked_up = 3;
+	res = new_res();
+	ew_token_rule_size(&c, 1, "alice", res);
+	f = only(res, "TOK-SIZE");
+	assert_int_equal(f->nevidence, 2);
+	/* 3 unknown SIDs add 8 to 40 bytes each, then doubled: 5248 to 5440, 3328 to 3520 */
+	assert_string_equal(f->evidence[0], "2008 R2 and earlier: 1200 + 40 x 32 (domain local, "
+			    "builtin, universal outside, sIDHistory, unresolved) + 8 x 15 (global, "
+			    "universal inside) + 8 to 40 x 3 (not looked up), doubled for "
+			    "delegation = 5248 to 5440");
+	assert_string_equal(f->evidence[1], "2012 and later: 1200 + 40 x 2 (universal outside, "
+			    "sIDHistory) + 8 x 45 (global, domain local, universal inside, "
+			    "builtin) + 8 to 40 x 3 (not looked up), doubled for delegation = 3328 "
+			    "to 3520");
+	ew_step_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size_evidence_lines),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_count_example1),
 		cmocka_unit_test(test_count_builtin_unresolved),
