@@ -146,14 +146,17 @@ int ew_report_exit_code(const struct ew_report *r)
 static json_t *summary_json(const struct ew_report *r)
 {
 	unsigned c[EW_NSEVERITY];
+	json_t *j = json_object();
+	int s;
 
 	ew_report_summary(r, c);
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-			 "pass", (int)c[EW_PASS], "info", (int)c[EW_INFO],
-			 "warn", (int)c[EW_WARN], "fail", (int)c[EW_FAIL],
-			 "skip", (int)c[EW_SKIP],
-			 "cancelled", (int)ew_report_cancelled_steps(r),
-			 "stale", (int)ew_report_stale_steps(r));
+	for (s = 0; j && s < EW_NSEVERITY; s++)
+		json_object_set_new(j, ew_severity_name((enum ew_severity)s), json_integer(c[s]));
+	if (j) {
+		json_object_set_new(j, "cancelled", json_integer(ew_report_cancelled_steps(r)));
+		json_object_set_new(j, "stale", json_integer(ew_report_stale_steps(r)));
+	}
+	return j;
 }
 
 json_t *ew_report_to_json(const struct ew_report *r)

@@ -5,15 +5,17 @@
 
 #include "text.h"
 
+/* After the severities' own names, which the first statuses share. */
 static const char *const status_names[] = {
-	"pass", "info", "warn", "fail", "skip",
 	"pending", "running", "cancelled", "interrupted",
 };
-#define NSTATUS (sizeof(status_names) / sizeof(status_names[0]))
+#define NSTATUS (EW_NSEVERITY + sizeof(status_names) / sizeof(status_names[0]))
 
 const char *ew_status_name(enum ew_status st)
 {
-	return (unsigned)st < NSTATUS ? status_names[st] : "?";
+	if ((unsigned)st < EW_NSEVERITY)
+		return ew_severity_name((enum ew_severity)st);
+	return (unsigned)st < NSTATUS ? status_names[st - EW_NSEVERITY] : "?";
 }
 
 int ew_status_parse(const char *name, enum ew_status *out)
@@ -21,7 +23,7 @@ int ew_status_parse(const char *name, enum ew_status *out)
 	size_t i;
 
 	for (i = 0; name && i < NSTATUS; i++) {
-		if (strcmp(name, status_names[i]) == 0) {
+		if (strcmp(name, ew_status_name((enum ew_status)i)) == 0) {
 			*out = (enum ew_status)i;
 			return 0;
 		}

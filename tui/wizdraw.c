@@ -38,15 +38,9 @@ static const char *status_tag(const struct ui *u, size_t i)
 		return "";
 	if (ew_step_result_is_stale(u->res[i]))
 		return "STALE";
-	switch (u->res[i]->status) {
-	case EW_ST_PASS: return "PASS";
-	case EW_ST_INFO: return "INFO";
-	case EW_ST_WARN: return "WARN";
-	case EW_ST_FAIL: return "FAIL";
-	case EW_ST_SKIP: return "SKIP";
-	case EW_ST_CANCELLED: return "STOP";
-	default: return "?";
-	}
+	if ((int)u->res[i]->status < EW_NSEVERITY)
+		return ew_severity_tag((enum ew_severity)u->res[i]->status);
+	return u->res[i]->status == EW_ST_CANCELLED ? "STOP" : "?";
 }
 
 void ew_wiz_put(WINDOW *win, int y, int x, int width, const char *s)
