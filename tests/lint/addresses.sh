@@ -20,7 +20,7 @@ ok() {
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 # The lab's scripts: everything that runs in or drives the lab namespace.
-files=$(ls tests/lab/labctl tests/lab/*.sh tests/lab/*.py tests/integration/*.sh \
+files=$(ls tests/lab/labctl tests/lab/reportset tests/lab/*.sh tests/lab/*.py tests/integration/*.sh \
 	tests/integration/*.py tests/tui/*.sh tests/faults/*.sh tests/bench/*.sh \
 	tests/bench/*.py tests/lib/*.sh tests/lib/*.py tests/tsan/*.sh tests/run.sh 2>/dev/null | grep -vx "$table")
 out=$(mktemp)
