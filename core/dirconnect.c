@@ -1,98 +1,61 @@
 #include "dirconnect.h"
 
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "directory.h"
-#include "dns.h"
-#include "dnscache.h"
 #include "finding.h"
 #include "krb.h"
+#include "locate.h"
 #include "run.h"
 #include "target.h"
 #include "text.h"
 
-size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
-			 char *err, size_t errlen)
-{
-	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
-	struct ew_dns_result *rs[EW_RESOLV_MAX];
-	struct ew_resolv rc;
-	char name[300];
-	size_t n = 0, nh = 0, i, j, k;
+/* The DCs or GCs tried, at most. */
+#define DIR_HOSTS 8
 
-	err[0] = '\0';
+static void locate_opts(const struct ew_run *run, size_t max, struct ew_locate_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dns.timeout_ms = run->timeout_ms;
+	o->dns.tries = run->tries;
+	o->dns.cancel = run->cancel;
+	o->max = max;
+}
+
+/* The DCs (gc: the global catalogs) the DC-locator SRV record names, added
+ * to l; with none, why in l->error. */
+static void find_dcs(struct ew_run *run, int gc, size_t max, struct ew_locate *l)
+{
+	struct ew_locate_opts o;
+	char name[300];
+	const char *names[1] = { name };
+
 	if (run->target->domain == NULL) {
-		snprintf(err, errlen, "no AD DNS domain");
-		return 0;
+		snprintf(l->error, sizeof(l->error), "no AD DNS domain");
+		return;
 	}
 	snprintf(name, sizeof(name), gc ? "_gc._tcp.%s" : "_ldap._tcp.dc._msdcs.%s",
 		 run->target->domain);
-	ew_resolv_system(&rc);
-	for (i = 0; i < rc.nservers; i++)
-		if ((rs[n] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[i])) != NULL)
-			n++;
-	ew_dns_resolve(rs, n, &o, err, errlen);
-	for (i = 0; i < n; i++) {
-		if (rs[i]->status != EW_DNS_OK) {
-			if (!err[0] && rs[i]->status != EW_DNS_OK)
-				snprintf(err, errlen, "%s SRV @%s: %s", name, rs[i]->server,
-					 ew_dns_status_name(rs[i]->status));
-			continue;
-		}
-		for (j = 0; j < rs[i]->nanswers && nh < max; j++) {
-			for (k = 0; k < nh; k++)
-				if (strcasecmp(hosts[k], rs[i]->answers[j].target) == 0)
-					break;
-			if (k == nh)
-				snprintf(hosts[nh++], 256, "%s", rs[i]->answers[j].target);
-		}
-	}
-	if (nh)
-		err[0] = '\0';
-	for (i = 0; i < n; i++)
-		ew_dns_result_free(&rs[i]);
-	ew_resolv_clear(&rc);
-	return nh;
+	locate_opts(run, max, &o);
+	ew_locate_srv(l, names, 1, &o);
 }
 
-/* The address of host (an IP literal as it is, else its A record from the
- * first resolver that has one), for pinning the KDC to the DC. */
-static int host_address(struct ew_run *run, const char *host, char *addr, size_t len)
+size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
+			 char *err, size_t errlen)
 {
-	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
-	struct ew_dns_result *rs[EW_RESOLV_MAX];
-	struct ew_resolv rc;
-	unsigned char buf[16];
-	char err[256];
-	size_t n = 0, i;
-	int found = -1;
+	struct ew_locate l = {0};
+	size_t i, n;
 
-	if (inet_pton(AF_INET, host, buf) == 1) {
-		snprintf(addr, len, "%s", host);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, buf) == 1) {
-		snprintf(addr, len, "[%s]", host);
-		return 0;
-	}
-	ew_resolv_system(&rc);
-	for (i = 0; i < rc.nservers; i++)
-		if ((rs[n] = ew_dns_result_new(host, EW_DNS_A, rc.servers[i])) != NULL)
-			n++;
-	ew_dns_resolve(rs, n, &o, err, sizeof(err));
-	for (i = 0; i < n; i++) {
-		if (found < 0 && rs[i]->status == EW_DNS_OK && rs[i]->nanswers > 0) {
-			snprintf(addr, len, "%s", rs[i]->answers[0].data);
-			found = 0;
-		}
-		ew_dns_result_free(&rs[i]);
-	}
-	ew_resolv_clear(&rc);
-	return found;
+	find_dcs(run, gc, max, &l);
+	for (i = 0; i < l.n && i < max; i++)
+		snprintf(hosts[i], 256, "%s", l.t[i].host);
+	n = i;
+	snprintf(err, errlen, "%s", n ? "" : l.error);
+	ew_locate_clear(&l);
+	return n;
 }
 
 /* The ldap/ ticket, fetched on a thread while the connection is made. */
@@ -149,36 +112,36 @@ void ew_dirconn_close(struct ew_dirconn *c)
 int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
 		    struct ew_finding **why)
 {
+	static const unsigned no_port[EW_LOCATE_NAMES];
 	struct ew_target *t = run->target;
+	struct ew_locate dcs = {0};
+	struct ew_locate_opts lo;
 	struct ew_dir_opts o;
-	char hosts[8][256], err[512] = "", tgt_err[512] = "", addr[80];
-	size_t nh, i;
+	char err[512] = "", tgt_err[512] = "", addr[80];
+	size_t i;
+	int ret = -1;
 
 	memset(c, 0, sizeof(*c));
 	*why = NULL;
-	if (t->dc && !gc) {
-		snprintf(hosts[0], sizeof(hosts[0]), "%s", t->dc);
-		nh = 1;
-	} else {
-		nh = ew_dirconn_locate(run, gc, hosts, 8, err, sizeof(err));
-		if (nh == 0 && t->dc) {
-			snprintf(hosts[0], sizeof(hosts[0]), "%s", t->dc);
-			nh = 1;
-		}
-	}
-	if (nh == 0 && ew_run_cancelled(run)) {
+	if (t->dc && !gc)
+		ew_locate_add(&dcs, t->dc, no_port, 0, 0, DIR_HOSTS);
+	else
+		find_dcs(run, gc, DIR_HOSTS, &dcs);
+	if (dcs.n == 0 && t->dc)
+		ew_locate_add(&dcs, t->dc, no_port, 0, 0, DIR_HOSTS);
+	if (dcs.n == 0 && ew_run_cancelled(run)) {
 		*why = ew_finding_new(check_id, EW_SKIP, "Cancelled before the directory was "
 				      "read");
-		return -1;
+		goto cleanup;
 	}
-	if (nh == 0) {
+	if (dcs.n == 0) {
 		*why = ew_finding_new(check_id, EW_SKIP, "No %s to ask: %s",
 				      gc ? "global catalog" : "domain controller",
-				      err[0] ? err : "none found");
+				      dcs.error[0] ? dcs.error : "none found");
 		if (*why)
 			ew_finding_remedy(*why, "Give one with --dc HOST, or fix the DC-locator "
 					  "SRV records (see the dns step).");
-		return -1;
+		goto cleanup;
 	}
 	memset(&o, 0, sizeof(o));
 	o.gc = gc;
@@ -199,28 +162,36 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 			ew_finding_remedy(*why, "Get a TGT (kinit, or --kinit PRINCIPAL), or bind "
 					  "with --simple-bind DN over StartTLS.");
 		}
-		return -1;
+		goto cleanup;
 	} else {
 		o.tls = EW_DIR_PLAIN;	/* GSSAPI brings its own signing and sealing */
 		o.ccache = c->ccache;
 	}
-	for (i = 0; i < nh && !ew_run_cancelled(run); i++) {
+	/* Their addresses once, for the connections and for the KDC of each DC. */
+	locate_opts(run, DIR_HOSTS, &lo);
+	ew_locate_addresses(&dcs, &lo);
+	for (i = 0; i < dcs.n && !ew_run_cancelled(run); i++) {
+		const struct ew_locate_target *h = &dcs.t[i];
 		struct prefetch pf;
 		int rc;
 
-		o.host = hosts[i];
+		o.host = h->host;
 		o.before_bind = NULL;
-		/* Its address once, for the connection and for the KDC of that DC. */
-		o.addr = host_address(run, hosts[i], addr, sizeof(addr)) == 0 ? addr : NULL;
+		o.addr = NULL;
+		if (h->naddrs) {
+			snprintf(addr, sizeof(addr), strchr(h->addrs[0], ':') ? "[%s]" : "%s",
+				 h->addrs[0]);
+			o.addr = addr;
+		}
 		if (c->ccache) {
 			/* The KDC is asked (bounded) while the connection is made and
 			 * the rootDSE read; the bind then finds the ticket. */
 			memset(&pf, 0, sizeof(pf));
 			pf.run = run;
 			pf.ccache = c->ccache;
-			pf.host = hosts[i];
+			pf.host = h->host;
 			pf.addr = o.addr;
-			snprintf(pf.spn, sizeof(pf.spn), "ldap/%s", hosts[i]);
+			snprintf(pf.spn, sizeof(pf.spn), "ldap/%s", h->host);
 			pf.started = pthread_create(&pf.th, NULL, prefetch_thread, &pf) == 0;
 			if (!pf.started)
 				prefetch_thread(&pf);
@@ -231,9 +202,10 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 		if (o.before_bind)
 			prefetch_wait(&pf, NULL, 0);
 		if (rc == 0) {
-			c->host = strdup(hosts[i]);
+			c->host = strdup(h->host);
 			c->method = strdup(ew_dir_bind_method(c->dir));
-			return 0;
+			ret = 0;
+			goto cleanup;
 		}
 	}
 	if (ew_run_cancelled(run))
@@ -242,7 +214,7 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 	else if ((*why = ew_finding_new(check_id, EW_SKIP, "The directory cannot be read: %s",
 					run->bind_dn ? "the simple bind failed" :
 					"the GSSAPI bind failed")) != NULL) {
-		ew_finding_evidence(*why, "%s: %s", hosts[nh - 1], err);
+		ew_finding_evidence(*why, "%s: %s", dcs.t[dcs.n - 1].host, err);
 		ew_finding_remedy(*why, "%s", run->bind_dn ?
 				  "Check the DN and password, and that the DC's certificate "
 				  "verifies (LDAPTLS_CACERT or --ca-file)." :
@@ -253,7 +225,9 @@ int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_
 		ew_krb_destroy(c->ccache);
 	free(c->ccache);
 	c->ccache = NULL;
-	return -1;
+cleanup:
+	ew_locate_clear(&dcs);
+	return ret;
 }
 
 json_t *ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c)

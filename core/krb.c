@@ -20,8 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns.h"
-#include "dnscache.h"
+#include "locate.h"
 #include "text.h"
 
 #define MAX_TRACE 200		/* lines kept per request */
@@ -963,15 +962,15 @@ static size_t kdc_locate(const char *principal, char *realm, size_t realmlen, in
 {
 	const char *kdc_path[] = { "realms", realm, "kdc", NULL };
 	krb5_principal princ = NULL;
-	struct ew_dns_opts o = { timeout_ms, tries, NULL };
-	struct ew_dns_result *srv[EW_RESOLV_MAX] = {0}, *a[EW_RESOLV_MAX * 4] = {0};
-	struct ew_resolv rc;
+	/* No run to cancel it: the caller's wait bounds it. At most 4 KDCs, of
+	 * the first resolver that knows them, as the library would take them. */
+	struct ew_locate_opts o = { { timeout_ms, tries, NULL }, 4, 1 };
+	struct ew_locate kdcs = {0};
 	krb5_context ctx = NULL;
 	profile_t prof = NULL;
-	char **vals = NULL, dom[256], name[300], err[128];
-	const char *targets[4];
-	unsigned ports[4];
-	size_t ns = 0, na = 0, nt = 0, n = 0, i, k;
+	char **vals = NULL, dom[256], name[300];
+	const char *names[1] = { name };
+	size_t n = 0, i, k;
 	int dns = 1, named = 0;
 
 	/* The realm as the library sees it ("alice" is in the default realm). */
@@ -1005,55 +1004,13 @@ static size_t kdc_locate(const char *principal, char *realm, size_t realmlen, in
 		dom[i] = (char)tolower((unsigned char)realm[i]);
 	dom[i] = '\0';
 	snprintf(name, sizeof(name), "_kerberos._udp.%s", dom);
-	ew_resolv_system(&rc);
-	for (i = 0; i < rc.nservers; i++)
-		if ((srv[ns] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[i])) != NULL)
-			ns++;
-	ew_dns_resolve(srv, ns, &o, err, sizeof(err));
-	/* The targets of the first resolver that knows them, lowest priority
-	 * value first. */
-	for (i = 0; i < ns && nt == 0; i++) {
-		const struct ew_dns_answer *an = srv[i]->answers;
-		int used[64] = {0};
-
-		if (srv[i]->status != EW_DNS_OK)
-			continue;
-		while (nt < 4) {
-			size_t best = SIZE_MAX;
-
-			for (k = 0; k < srv[i]->nanswers && k < 64; k++)
-				if (!used[k] && an[k].target && an[k].target[0] && an[k].port &&
-				    (best == SIZE_MAX || an[k].priority < an[best].priority))
-					best = k;
-			if (best == SIZE_MAX)
-				break;
-			used[best] = 1;
-			targets[nt] = an[best].target;
-			ports[nt++] = an[best].port;
-		}
-	}
-	for (k = 0; k < nt; k++)
-		for (i = 0; i < rc.nservers; i++)
-			if ((a[na] = ew_dns_result_new(targets[k], EW_DNS_A, rc.servers[i])) != NULL)
-				na++;
-	ew_dns_resolve(a, na, &o, err, sizeof(err));
-	for (k = 0; k < nt; k++) {
-		for (i = 0; i < na; i++) {
-			size_t m;
-
-			if (strcasecmp(a[i]->name, targets[k]) != 0 || a[i]->status != EW_DNS_OK)
-				continue;
-			for (m = 0; m < a[i]->nanswers && n < max; m++)
-				if (a[i]->answers[m].data)
-					snprintf(pins[n++], 80, "%s:%u", a[i]->answers[m].data, ports[k]);
-			break;
-		}
-	}
-	for (i = 0; i < ns; i++)
-		ew_dns_result_free(&srv[i]);
-	for (i = 0; i < na; i++)
-		ew_dns_result_free(&a[i]);
-	ew_resolv_clear(&rc);
+	ew_locate_srv(&kdcs, names, 1, &o);
+	ew_locate_addresses(&kdcs, &o);
+	for (k = 0; k < kdcs.n; k++)
+		for (i = 0; i < kdcs.t[k].naddrs && n < max; i++)
+			snprintf(pins[n++], 80, strchr(kdcs.t[k].addrs[i], ':') ? "[%s]:%u" : "%s:%u",
+				 kdcs.t[k].addrs[i], kdcs.t[k].port[0]);
+	ew_locate_clear(&kdcs);
 	return n;
 }
 

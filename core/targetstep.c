@@ -14,6 +14,7 @@
 #include "dns.h"
 #include "dnscache.h"
 #include "finding.h"
+#include "locate.h"
 #include "run.h"
 #include "target.h"
 #include "text.h"
@@ -210,18 +211,8 @@ static size_t ask_system(struct ew_run *run, const char *const *names, const int
 			 size_t nq, struct ew_dns_result **rs, size_t max)
 {
 	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
-	struct ew_resolv rc;
-	size_t i, q, n = 0;
-	char err[256];
 
-	ew_resolv_system(&rc);
-	for (i = 0; i < rc.nservers; i++)
-		for (q = 0; q < nq && n < max; q++)
-			if ((rs[n] = ew_dns_result_new(names[q], types[q], rc.servers[i])) != NULL)
-				n++;
-	ew_resolv_clear(&rc);
-	ew_dns_resolve(rs, n, &o, err, sizeof(err));
-	return n;
+	return ew_locate_ask(names, types, nq, &o, rs, max);
 }
 
 /* Append "NAME (source)" for a realm not yet in the list. */

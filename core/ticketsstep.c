@@ -14,12 +14,11 @@
 #include "catalogue.h"
 #include "directory.h"
 #include "dirconnect.h"
-#include "dns.h"
-#include "dnscache.h"
 #include "finding.h"
 #include "kdcprobe.h"
 #include "krb.h"
 #include "krbrules.h"
+#include "locate.h"
 #include "run.h"
 #include "target.h"
 #include "text.h"
@@ -88,11 +87,6 @@ static void read_conf(krb5_context ctx, const char *realm, struct ew_krb_conf *c
 	profile_release(prof);
 }
 
-struct kdc_target {
-	char host[256];
-	unsigned udp_port, tcp_port;
-};
-
 struct probe_ctx {
 	struct ew_kdc_probe *p;
 	size_t n;
@@ -115,126 +109,66 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static size_t add_kdc(struct kdc_target *k, size_t n, size_t max, const char *host,
-		      unsigned udp, unsigned tcp)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (strcasecmp(k[i].host, host) == 0) {
-			if (udp)
-				k[i].udp_port = udp;
-			if (tcp)
-				k[i].tcp_port = tcp;
-			return n;
-		}
-	}
-	if (n >= max)
-		return n;
-	snprintf(k[n].host, sizeof(k[n].host), "%s", host);
-	k[n].udp_port = udp;
-	k[n].tcp_port = tcp;
-	return n + 1;
-}
-
 /* The KDCs of the realm: krb5.conf's, then DNS SRV; their addresses. */
 static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_krb_conf *conf,
 			struct ew_kdc_probe *probes, size_t max, size_t *srv_count,
 			json_t *data)
 {
-	struct ew_dns_opts o = { run->timeout_ms, run->tries, run->cancel };
-	struct ew_dns_result *rs[64];
-	struct kdc_target k[16];
-	struct ew_resolv rc;
-	char dom[300], name[320], err[256];
-	size_t nk = 0, nr = 0, i, j, s, np = 0;
-	json_t *kdcs = json_array();
+	struct ew_locate_opts o = { { run->timeout_ms, run->tries, run->cancel }, 16, 0 };
+	struct ew_locate kdcs = {0};
+	char dom[300], udp[320], tcp[320];
+	const char *names[EW_LOCATE_NAMES] = { udp, tcp };
+	size_t i, np = 0;
+	json_t *list = json_array();
 
-	*srv_count = 0;
 	snprintf(dom, sizeof(dom), "%s", realm);
 	lower(dom);
 	for (i = 0; i < conf->nkdcs; i++) {
 		char host[256];
-		unsigned port = 88;
+		unsigned port[EW_LOCATE_NAMES] = { 88, 88 };
 		char *colon;
 
 		snprintf(host, sizeof(host), "%s", conf->kdcs[i]);
 		colon = strrchr(host, ':');
 		if (colon && !strchr(host, ']') && strchr(host, ':') == colon) {
 			*colon = '\0';
-			port = (unsigned)atoi(colon + 1);
+			port[0] = port[1] = (unsigned)atoi(colon + 1);
 		}
-		nk = add_kdc(k, nk, 16, host, port, port);
+		ew_locate_add(&kdcs, host, port, 0, 0, o.max);
 	}
-	ew_resolv_system(&rc);
+	*srv_count = 0;
 	if (conf->dns_lookup_kdc) {
-		for (s = 0; s < rc.nservers && nr + 2 <= 64; s++) {
-			snprintf(name, sizeof(name), "_kerberos._udp.%s", dom);
-			rs[nr++] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[s]);
-			snprintf(name, sizeof(name), "_kerberos._tcp.%s", dom);
-			rs[nr++] = ew_dns_result_new(name, EW_DNS_SRV, rc.servers[s]);
-		}
-		for (i = 0; i < nr; i++)
-			if (rs[i] == NULL)
-				goto done;
-		ew_dns_resolve(rs, nr, &o, err, sizeof(err));
-		for (i = 0; i < nr; i++) {
-			int udp = strstr(rs[i]->name, "._udp.") != NULL;
-
-			for (j = 0; rs[i]->status == EW_DNS_OK && j < rs[i]->nanswers; j++) {
-				size_t before = nk;
-
-				nk = add_kdc(k, nk, 16, rs[i]->answers[j].target,
-					     udp ? rs[i]->answers[j].port : 0,
-					     udp ? 0 : rs[i]->answers[j].port);
-				if (nk > before)
-					(*srv_count)++;
-			}
-		}
+		snprintf(udp, sizeof(udp), "_kerberos._udp.%s", dom);
+		snprintf(tcp, sizeof(tcp), "_kerberos._tcp.%s", dom);
+		*srv_count = ew_locate_srv(&kdcs, names, EW_LOCATE_NAMES, &o);
 	}
-	/* Addresses, from the first resolver that has them. */
-	for (i = 0; i < nr; i++)
-		ew_dns_result_free(&rs[i]);
-	nr = 0;
-	for (i = 0; i < nk && nr < 64; i++)
-		for (s = 0; s < rc.nservers && nr < 64; s++)
-			rs[nr++] = ew_dns_result_new(k[i].host, EW_DNS_A, rc.servers[s]);
-	for (i = 0; i < nr; i++)
-		if (rs[i] == NULL)
-			goto done;
-	ew_dns_resolve(rs, nr, &o, err, sizeof(err));
-	for (i = 0; i < nk; i++) {
-		const struct ew_dns_result *best = NULL;
+	ew_locate_addresses(&kdcs, &o);
+	for (i = 0; i < kdcs.n; i++) {
+		const struct ew_locate_target *k = &kdcs.t[i];
+		const char *addr = k->naddrs ? k->addrs[0] : NULL;
 		unsigned ports[3];
 		enum ew_kdc_proto protos[3] = { EW_KDC_UDP, EW_KDC_TCP, EW_KDC_KPASSWD_TCP };
 		int p;
 
-		for (j = 0; j < nr && best == NULL; j++)
-			if (strcasecmp(rs[j]->name, k[i].host) == 0 && rs[j]->status == EW_DNS_OK)
-				best = rs[j];
-		json_array_append_new(kdcs, json_pack("{s:s, s:s?}", "host", k[i].host,
-						       "address", best ? best->answers[0].data :
-						       NULL));
-		if (best == NULL)
+		json_array_append_new(list, json_pack("{s:s, s:s?}", "host", k->host,
+						      "address", addr));
+		if (addr == NULL)
 			continue;
-		ports[0] = k[i].udp_port ? k[i].udp_port : 88;
-		ports[1] = k[i].tcp_port ? k[i].tcp_port : 88;
+		ports[0] = k->port[0] ? k->port[0] : 88;
+		ports[1] = k->port[1] ? k->port[1] : 88;
 		ports[2] = 464;
 		for (p = 0; p < 3 && np < max; p++) {
 			memset(&probes[np], 0, sizeof(probes[np]));
-			probes[np].host = strdup(k[i].host);
-			probes[np].addr = strdup(best->answers[0].data);
+			probes[np].host = strdup(k->host);
+			probes[np].addr = strdup(addr);
 			probes[np].port = ports[p];
 			probes[np].proto = protos[p];
 			probes[np].krb_error = -1;
 			np++;
 		}
 	}
-done:
-	for (i = 0; i < nr; i++)
-		ew_dns_result_free(&rs[i]);
-	ew_resolv_clear(&rc);
-	json_object_set_new(data, "kdcs", kdcs);
+	ew_locate_clear(&kdcs);
+	json_object_set_new(data, "kdcs", list);
 	return np;
 }
 
