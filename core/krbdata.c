@@ -32,14 +32,11 @@ void ew_krb_caches_clear(struct ew_krb_caches *c)
 
 void ew_krb_svc_clear(struct ew_krb_svc *s)
 {
-	size_t i;
-
-	free(s->error);
-	for (i = 0; i < s->ntrace; i++)
-		free(s->trace[i]);
+	while (s->ntrace > 0)
+		free(s->trace[--s->ntrace]);
 	free(s->trace);
+	free(s->error);
 	s->trace = NULL;
-	s->ntrace = 0;
 	s->error = NULL;
 }
 

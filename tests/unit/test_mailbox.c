@@ -1480,14 +1480,38 @@ static struct ew_mbx_mover mover_all_read(uint32_t rights, enum ew_mbx_right wri
 	return m;
 }
 
+/* A rule's result that holds one finding, clean. */
+static struct ew_step_result *one_finding(struct ew_step_result *res)
+{
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	return res;
+}
+
+/* res has the finding of check and sev with needle in its title; freed. */
+static void says(struct ew_step_result *res, const char *check, enum ew_severity sev,
+		 const char *needle)
+{
+	need(res, check, sev, needle);
+	ew_step_result_free(&res);
+}
+
 static struct ew_step_result *mover(const struct ew_mbx_mover *m)
 {
 	struct ew_step_result *res = new_res();
 
 	ew_mbx_rule_mover(m, res);
-	tu_assert_findings_clean(res);
-	assert_int_equal(res->nfindings, 1);
-	return res;
+	return one_finding(res);
+}
+
+/* m's MBX-MOVER finding: sev, title holding title, an evidence line holding ev. */
+static void mover_shows(const struct ew_mbx_mover *m, enum ew_severity sev, const char *title,
+			const char *ev)
+{
+	struct ew_step_result *res = mover(m);
+
+	need_evidence(need(res, "MBX-MOVER", sev, title), ev);
+	ew_step_result_free(&res);
 }
 
 /* Not identified, as the step says it when the configuration cannot be read. */
@@ -1520,19 +1544,13 @@ static void test_mover_all_read(void **state)
 	/* both groups but not the organization: enough */
 	m = mover_all_read(0, EW_MBX_YES);
 	m.ag_new.rights = m.ag_old.rights = EW_DS_FULL_CONTROL;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_PASS, "could have moved");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_PASS, "could have moved");
 	/* only the target group: not enough */
 	m.ag_old.rights = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_FAIL, "lacks the rights");
 	/* a move within the group: the source group is not needed */
 	m.need_old = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_PASS, "could have moved");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_PASS, "could have moved");
 }
 
 /*
@@ -1584,14 +1602,10 @@ static void test_mover_not_readable(void **state)
 	m = mover_all_read(0, EW_MBX_YES);
 	m.ag_old = not_identified("the source administrative group");
 	m.ag_new.rights = EW_DS_FULL_CONTROL;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_SKIP, "cannot be judged");
 	/* ... unless a group that was read is already not enough */
 	m.ag_new.rights = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_FAIL, "lacks the rights");
 }
 
 static void test_mover_user_or_groups_not_read(void **state)
@@ -1614,10 +1628,7 @@ static void test_mover_user_or_groups_not_read(void **state)
 	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
 	m.attrs[3].general = EW_MBX_NO;
 	m.attrs[3].granted = EW_MBX_UNKNOWN;
-	res = mover(&m);
-	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
-	need_evidence(f, "targetAddress on the user: not judged");
-	ew_step_result_free(&res);
+	mover_shows(&m, EW_SKIP, "cannot be judged", "targetAddress on the user: not judged");
 
 	/* the mover's groups not read: nothing is judged, whatever the DACLs say */
 	m = mover_all_read(0, EW_MBX_NO);
@@ -1652,9 +1663,7 @@ static void test_mover_account(void **state)
 	assert_int_equal(f->nevidence, 0);
 	ew_step_result_free(&res);
 	m.account = NULL;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_SKIP, "No mover given");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_SKIP, "No mover given");
 
 	/* the search for the account failed: no verdict, the error as evidence */
 	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
@@ -1682,9 +1691,7 @@ static void test_mover_account(void **state)
 
 	/* found: judged by its rights */
 	m.found = 1;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_PASS, "junior could have moved the mailbox");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_PASS, "junior could have moved the mailbox");
 }
 
 /* An attribute is writable by the general right on the user, else by its own
@@ -1735,22 +1742,26 @@ static void test_mover_attr_write(void **state)
 	/* the user's DACL not read: a grant of its own proves nothing */
 	m.attrs[0].general = EW_MBX_UNKNOWN;
 	m.attrs[0].granted = EW_MBX_YES;
-	res = mover(&m);
-	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
-	need_evidence(f, "homeMDB on the user: not judged");
-	ew_step_result_free(&res);
+	mover_shows(&m, EW_SKIP, "cannot be judged", "homeMDB on the user: not judged");
 }
 
 /* ---- MBX-PROTECTED ---- */
+
+/* What came back of the user's adminCount and nTSecurityDescriptor. */
+static void read_back(struct ew_mbx_user *u, const char *admin_count, const unsigned char *sd,
+		      size_t sdlen)
+{
+	u->admin_count = admin_count;
+	u->nt_sd = sd;
+	u->nt_sdlen = sdlen;
+}
 
 static struct ew_step_result *protected_of(const struct ew_mbx_user *u)
 {
 	struct ew_step_result *res = new_res();
 
 	ew_mbx_rule_protected(u, res);
-	tu_assert_findings_clean(res);
-	assert_int_equal(res->nfindings, 1);
-	return res;
+	return one_finding(res);
 }
 
 /*
@@ -1773,24 +1784,16 @@ static void test_protected(void **state)
 	u.name = "alice";
 
 	/* the lab's alice: adminCount 0 or none, an inherited DACL */
-	u.admin_count = "0";
-	u.nt_sd = sd;
-	u.nt_sdlen = sdlen;
+	read_back(&u, "0", sd, sdlen);
 	res = protected_of(&u);
 	f = need(res, "MBX-PROTECTED", EW_PASS, "Not a protected account");
 	assert_int_equal(f->nevidence, 0);
 	ew_step_result_free(&res);
 	u.admin_count = NULL;
-	res = protected_of(&u);
-	need(res, "MBX-PROTECTED", EW_PASS, "Not a protected account");
-	ew_step_result_free(&res);
+	says(protected_of(&u), "MBX-PROTECTED", EW_PASS, "Not a protected account");
 	/* adminCount read, the DACL not: adminCount decides */
-	u.admin_count = "0";
-	u.nt_sd = NULL;
-	u.nt_sdlen = 0;
-	res = protected_of(&u);
-	need(res, "MBX-PROTECTED", EW_PASS, "Not a protected account");
-	ew_step_result_free(&res);
+	read_back(&u, "0", NULL, 0);
+	says(protected_of(&u), "MBX-PROTECTED", EW_PASS, "Not a protected account");
 
 	/* adminCount = 1 (Administrator in the lab) */
 	u.admin_count = "1";
@@ -1803,9 +1806,7 @@ static void test_protected(void **state)
 	ew_step_result_free(&res);
 
 	/* a protected DACL alone */
-	u.admin_count = "0";
-	u.nt_sd = psd;
-	u.nt_sdlen = psdlen;
+	read_back(&u, "0", psd, psdlen);
 	res = protected_of(&u);
 	f = need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account");
 	assert_int_equal(f->nevidence, 1);
@@ -1821,9 +1822,7 @@ static void test_protected(void **state)
 	ew_step_result_free(&res);
 
 	/* neither came back: not readable is not "not protected" */
-	u.admin_count = NULL;
-	u.nt_sd = NULL;
-	u.nt_sdlen = 0;
+	read_back(&u, NULL, NULL, 0);
 	u.reader = ALICE_READER;
 	res = protected_of(&u);
 	f = need(res, "MBX-PROTECTED", EW_SKIP, "Whether alice is a protected account cannot "
@@ -1831,9 +1830,8 @@ static void test_protected(void **state)
 	assert_non_null(strstr(f->remedy, "--kinit ADMIN"));
 	ew_step_result_free(&res);
 	u.reader = NULL;
-	res = protected_of(&u);
-	need(res, "MBX-PROTECTED", EW_SKIP, "readable as the account exwizard binds as");
-	ew_step_result_free(&res);
+	says(protected_of(&u), "MBX-PROTECTED", EW_SKIP,
+	     "readable as the account exwizard binds as");
 }
 
 /* ---- the lab's descriptors ---- */
