@@ -124,13 +124,14 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 
 # The rules of the steps and their tests link only the units they use, with
 # jansson and cmocka: no krb5, LDAP or c-ares. A rule that reaches for the
-# network, the directory or Kerberos fails to link here. (test_krbrules links
-# the whole core: its fixtures use krb.c's cache, configuration and trace
-# helpers, which live beside the krb5 calls.)
-RULES_TESTS := tokensize dnsrules mailbox
+# network, the directory or Kerberos fails to link here. (test_krbrules sees
+# <krb5.h> for the library's constants, and links without the library.)
+RULES_TESTS := tokensize dnsrules mailbox krbrules
 RULES_OBJ_tokensize := tokensize sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target finding result text
 RULES_OBJ_mailbox := mailbox secdesc sid finding result text
+RULES_OBJ_krbrules := krbrules krbdata finding result text
+RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
 JANSSON_LIBS = $(call pc_libs,jansson,-ljansson)
 
@@ -139,7 +140,8 @@ $$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/testutil.h \
 		$$(RULES_OBJ_$(1):%=$$(BUILD)/core/%.o)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  TEST    $$@ (rules only)";)
-	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(JANSSON_CFLAGS) $$(TEST_CFLAGS) -Itests/unit -o $$@ $$< \
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(JANSSON_CFLAGS) $$(RULES_CFLAGS_$(1)) $$(TEST_CFLAGS) \
+		-Itests/unit -o $$@ $$< \
 		$$(ALL_LDFLAGS) $$(RULES_OBJ_$(1):%=$$(BUILD)/core/%.o) $$(JANSSON_LIBS) $$(TEST_LIBS)
 endef
 $(foreach t,$(RULES_TESTS),$(eval $(call rules_test,$(t))))

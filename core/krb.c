@@ -34,61 +34,6 @@ static char *krb_msg(krb5_context ctx, krb5_error_code code)
 	return s;
 }
 
-void ew_krb_enctype_name(int enctype, char *buf, size_t len)
-{
-	if (krb5_enctype_to_name((krb5_enctype)enctype, FALSE, buf, len) != 0)
-		snprintf(buf, len, "enctype %d", enctype);
-}
-
-int ew_krb_enctype_weakness(int e)
-{
-	if (e == 1 || e == 2 || e == 3)	/* des-cbc-crc, des-cbc-md4, des-cbc-md5 */
-		return 1;
-	if (e == 23 || e == 24)	/* rc4-hmac, rc4-hmac-exp */
-		return 2;
-	return 0;
-}
-
-char *ew_krb_flags_text(unsigned flags, char *letters)
-{
-	static const struct {
-		unsigned bit;
-		char letter;
-		const char *name;
-	} f[] = {
-		{ TKT_FLG_FORWARDABLE, 'F', "forwardable" },
-		{ TKT_FLG_FORWARDED, 'f', "forwarded" },
-		{ TKT_FLG_PROXIABLE, 'P', "proxiable" },
-		{ TKT_FLG_PROXY, 'p', "proxy" },
-		{ TKT_FLG_MAY_POSTDATE, 'D', "may-postdate" },
-		{ TKT_FLG_POSTDATED, 'd', "postdated" },
-		{ TKT_FLG_INVALID, 'i', "invalid" },
-		{ TKT_FLG_RENEWABLE, 'R', "renewable" },
-		{ TKT_FLG_INITIAL, 'I', "initial" },
-		{ TKT_FLG_HW_AUTH, 'H', "hw-authent" },
-		{ TKT_FLG_PRE_AUTH, 'A', "pre-authent" },
-		{ TKT_FLG_TRANSIT_POLICY_CHECKED, 'T', "transit-policy-checked" },
-		{ TKT_FLG_OK_AS_DELEGATE, 'O', "ok-as-delegate" },
-		{ TKT_FLG_ANONYMOUS, 'a', "anonymous" },
-	};
-	struct ew_buf b = {0};
-	size_t i, k = 0;
-
-	ew_buf_add(&b, "", 0);
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		if (!(flags & f[i].bit))
-			continue;
-		if (b.len)
-			ew_buf_adds(&b, ", ");
-		ew_buf_adds(&b, f[i].name);
-		if (letters)
-			letters[k++] = f[i].letter;
-	}
-	if (letters)
-		letters[k] = '\0';
-	return ew_buf_take(&b);
-}
-
 void ew_krb_trace_redact(char *line)
 {
 	char *p;
@@ -110,31 +55,6 @@ void ew_krb_trace_redact(char *line)
 }
 
 /* ---- listing ---- */
-
-static void cache_free(struct ew_krb_cache *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->ncreds; i++) {
-		free(c->creds[i].client);
-		free(c->creds[i].server);
-	}
-	free(c->creds);
-	free(c->name);
-	free(c->principal);
-	free(c->error);
-}
-
-void ew_krb_caches_clear(struct ew_krb_caches *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		cache_free(&c->caches[i]);
-	free(c->caches);
-	c->caches = NULL;
-	c->n = 0;
-}
 
 static char *unparse(krb5_context ctx, krb5_const_principal p)
 {
@@ -902,19 +822,6 @@ int ew_krb_prefetch(const char *ccache, const char *realm, const char *kdc, cons
 	}
 	ew_krb_svc_clear(&s);
 	return rc;
-}
-
-void ew_krb_svc_clear(struct ew_krb_svc *s)
-{
-	size_t i;
-
-	free(s->error);
-	for (i = 0; i < s->ntrace; i++)
-		free(s->trace[i]);
-	free(s->trace);
-	s->trace = NULL;
-	s->ntrace = 0;
-	s->error = NULL;
 }
 
 /* ---- kinit ---- */

@@ -15,64 +15,13 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-struct ew_krb_cred {
-	char *client;
-	char *server;
-	long long authtime, starttime, endtime, renew_till;
-	unsigned flags;		/* TKT_FLG_* */
-	int session_enctype;
-	int ticket_enctype;	/* -1 when the ticket cannot be decoded */
-	size_t ticket_size;
-	int is_tgt;		/* krbtgt/REALM@REALM */
-};
-
-struct ew_krb_cache {
-	char *name;		/* TYPE:residual */
-	char *principal;	/* NULL: empty or unreadable */
-	int is_default;
-	char *error;
-	struct ew_krb_cred *creds;
-	size_t ncreds;
-};
-
-struct ew_krb_caches {
-	struct ew_krb_cache *caches;
-	size_t n;
-};
+#include "krbdata.h"
 
 /*
  * The caches: with ccache NULL, the whole collection of the default cache;
  * else only that cache. 0, or -1 with a message (no context at all).
  */
 int ew_krb_list(const char *ccache, struct ew_krb_caches *out, char *err, size_t errlen);
-void ew_krb_caches_clear(struct ew_krb_caches *c);
-
-/* "forwardable, renewable, initial, pre-authent"; klist letters in letters (>= 16 bytes). */
-char *ew_krb_flags_text(unsigned flags, char *letters);
-/* "aes256-cts-hmac-sha1-96", or "enctype N". */
-void ew_krb_enctype_name(int enctype, char *buf, size_t len);
-/* Weak: 1 for DES, 2 for RC4, 0 otherwise. */
-int ew_krb_enctype_weakness(int enctype);
-
-struct ew_krb_svc {
-	char *spn;		/* in: "exchangeRFR/exch1.exwiz.test" (the realm is added) */
-	int ok;
-	long code;		/* krb5 error code */
-	char *error;		/* the library's message */
-	const char *cause;	/* what it means here */
-	const char *remedy;
-	size_t ticket_size;
-	int enctype;		/* ticket enctype */
-	int session_enctype;
-	long long starttime, authtime, endtime;
-	double local_time;	/* local clock when the answer came (for skew) */
-	long rtt_ms;
-	int timed_out;		/* abandoned: no answer in time, or cancelled */
-	int cancelled;		/* abandoned because the cancel flag was set */
-	char **trace;		/* the library's trace for this request, redacted */
-	size_t ntrace;
-};
-
 /*
  * Get a service ticket for each svc[i].spn in realm with the TGT of ccache
  * (NULL: the default), all at once. Bounded by timeout_ms overall; when
@@ -86,7 +35,6 @@ struct ew_krb_svc {
 int ew_krb_get_services(const char *ccache, const char *realm, const char *const *kdcs,
 			size_t nkdcs, struct ew_krb_svc *svc, size_t n, int timeout_ms,
 			atomic_int *cancel, char *err, size_t errlen);
-void ew_krb_svc_clear(struct ew_krb_svc *s);
 /*
  * Requests that ew_krb_get_services and ew_krb_prefetch stopped waiting for
  * (cancelled, or past their time limit) end on their own threads. This waits

@@ -1,6 +1,5 @@
 #include "krbrules.h"
 
-#include <krb5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +226,7 @@ int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host
 		if (strcasecmp(s, "HTTP") == 0)
 			http_ok |= svc[i].ok;
 		else if (strncasecmp(s, "exchange", 8) == 0) {
-			if (!svc[i].ok && svc[i].code == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN)
+			if (!svc[i].ok && svc[i].code == EW_KRB5_KDC_ERR_S_PRINCIPAL_UNKNOWN)
 				ex_unknown++;
 			else
 				ex_other++;
@@ -316,7 +315,7 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 			continue;
 		}
 		if (strncasecmp(service, "exchange", 8) == 0 && cut &&
-		    s->code == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN && http_cancelled(svc, n, host)) {
+		    s->code == EW_KRB5_KDC_ERR_S_PRINCIPAL_UNKNOWN && http_cancelled(svc, n, host)) {
 			/* Right for a front end, wrong for a back end: not known which. */
 			ew_finding_evidence(cut, "%s: no such SPN; whether %s is a front end "
 					    "(HTTP/ only) was not learned", s->spn, host);
@@ -364,7 +363,7 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 		}
 	}
 	for (i = 0; i < ns; i++) {
-		if (svc[i].code == KRB5KRB_AP_ERR_SKEW)
+		if (svc[i].code == EW_KRB5_KRB_AP_ERR_SKEW)
 			skew_error = 1;
 		if (!have && svc[i].ok && svc[i].starttime > 0) {
 			skew = (double)svc[i].starttime - svc[i].local_time;

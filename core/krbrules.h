@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "kdcprobe.h"
-#include "krb.h"
+#include "krbdata.h"
 
 struct ew_step_result;
 

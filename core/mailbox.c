@@ -563,7 +563,43 @@ static void acl_evidence(struct ew_finding *f, const struct ew_mbx_acl *a, const
 	}
 }
 
-void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
+enum ew_mbx_right ew_mbx_attr_write(const struct ew_mbx_attr_right *a)
+{
+	if (a->general != EW_MBX_NO)
+		return a->general;
+	return a->granted;
+}
+
+/* The mover's account not given, not looked up, not there: the verdict, or 0. */
+static int mover_account(const struct ew_mbx_mover *m, struct ew_step_result *res)
+{
+	struct ew_finding *f;
+
+	if (m == NULL || m->account == NULL) {
+		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "No mover given "
+						       "(-m NAME: the account that moved the "
+						       "mailbox)"));
+		return 1;
+	}
+	if (!m->looked_up) {
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "The account %s could not be looked up",
+				   m->account);
+		if (f)
+			ew_finding_evidence(f, "%s", m->lookup_error ? m->lookup_error : "?");
+	} else if (!m->found) {
+		f = ew_finding_new(EW_CK_MBX_MOVER, EW_FAIL, "No account %s in the directory",
+				   m->account);
+		if (f)
+			ew_finding_remedy(f, "Check the name given with -m.");
+	} else {
+		return 0;
+	}
+	ew_step_result_add(res, f);
+	return 1;
+}
+
+/* The verdict on the rights of a mover whose account was found. */
+static void mover_rights(const struct ew_mbx_mover *m, struct ew_step_result *res)
 {
 	const struct ew_mbx_acl *shown[] = { &m->org, &m->ag_new, &m->ag_old, &m->srv_new,
 					     &m->srv_old };
@@ -576,7 +612,7 @@ void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
 		      both(full_control(&m->ag_new),
 			   m->need_old ? full_control(&m->ag_old) : EW_MBX_YES));
 	for (i = 0; i < m->nattrs; i++)
-		write = both(write, m->attrs[i].write);
+		write = both(write, ew_mbx_attr_write(&m->attrs[i]));
 
 	if (!m->groups_read) {
 		f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "Whether %s could move the mailbox cannot "
@@ -602,10 +638,12 @@ void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
 		acl_evidence(f, &m->user, m->reader);
 	} else {
 		for (i = 0; i < m->nattrs; i++) {
-			if (m->attrs[i].write == EW_MBX_NO)
+			enum ew_mbx_right w = ew_mbx_attr_write(&m->attrs[i]);
+
+			if (w == EW_MBX_NO)
 				ew_finding_evidence(f, "cannot write %s on the user",
 						    m->attrs[i].name);
-			else if (m->attrs[i].write == EW_MBX_UNKNOWN)
+			else if (w == EW_MBX_UNKNOWN)
 				ew_finding_evidence(f, "%s on the user: not judged (its schema "
 						    "entry could not be read as %s)",
 						    m->attrs[i].name, as_whom(m->reader));
@@ -633,6 +671,50 @@ void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
 				  "--kinit ADMIN, or bind with --simple-bind DN. By group "
 				  "membership, %s is in %zu Exchange admin group(s).", m->account,
 				  m->admin_groups);
+	}
+	ew_step_result_add(res, f);
+}
+
+void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res)
+{
+	if (!mover_account(m, res))
+		mover_rights(m, res);
+}
+
+void ew_mbx_rule_protected(const struct ew_mbx_user *u, struct ew_step_result *res)
+{
+	int admin = u->admin_count && strcmp(u->admin_count, "1") == 0, protected_dacl = 0;
+	struct ew_sd *sd = NULL;
+	struct ew_finding *f;
+	char err[256];
+
+	if (u->nt_sd && ew_sd_parse(u->nt_sd, u->nt_sdlen, &sd, err, sizeof(err)) == 0)
+		protected_dacl = (sd->control & EW_SE_DACL_PROTECTED) != 0;
+	ew_sd_free(&sd);
+	if (admin || protected_dacl) {
+		f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_WARN, "%s is a protected account",
+				   u->name);
+		if (f) {
+			if (admin)
+				ew_finding_evidence(f, "adminCount = 1 (AdminSDHolder resets its "
+						    "permissions every hour)");
+			if (protected_dacl)
+				ew_finding_evidence(f, "its DACL is protected from inheritance");
+			ew_finding_detail(f, "Exchange's inherited permissions do not reach it; "
+					  "moves and mailbox access by Exchange servers can fail.");
+			ew_finding_remedy(f, "Do not use a privileged account as a mail user, or "
+					  "grant Exchange its rights on AdminSDHolder.");
+		}
+	} else if (u->admin_count == NULL && u->nt_sd == NULL) {
+		f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_SKIP, "Whether %s is a protected account "
+				   "cannot be told: neither adminCount nor its permissions are "
+				   "readable as %s", u->name, as_whom(u->reader));
+		if (f)
+			ew_finding_remedy(f, "Check again as an account that may read the user's "
+					  "permissions, such as an Exchange administrator: log on as "
+					  "one, or give --kinit ADMIN, or bind with --simple-bind DN.");
+	} else {
+		f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_PASS, "Not a protected account");
 	}
 	ew_step_result_add(res, f);
 }

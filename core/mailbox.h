@@ -3,8 +3,9 @@
  * Exchange configuration it should agree with, and the verdicts MBX-ATTRS,
  * MBX-CONSISTENT (a half-finished move: homeMDB on the new server while
  * msExchHomeServerName, homeMTA or legacyExchangeDN still name the old one;
- * no mailbox security descriptor giving the user full mailbox access) and
- * MBX-MOVER (could the mover have moved it).
+ * no mailbox security descriptor giving the user full mailbox access),
+ * MBX-MOVER (could the mover have moved it) and MBX-PROTECTED (is the user
+ * a protected account, out of reach of Exchange's inherited permissions).
  * What the reader could not read is never taken for absent: the
  * configuration records which objects came back without their attributes
  * and which containers were listed in full, and a comparison whose one side
@@ -36,6 +37,7 @@ enum ew_mbx_attr { EW_MBX_A_HOME_MDB, EW_MBX_A_HOME_MTA, EW_MBX_A_HOME_SERVER,
 extern const char *const ew_mbx_attr_names[EW_MBX_A_N];
 
 struct ew_mbx_user {
+	const char *name;		/* the user as given (-u NAME), as findings name it */
 	const char *dn;
 	const char *home_mdb, *home_mta, *home_server;	/* homeMDB, homeMTA, msExchHomeServerName */
 	const char *legacy_dn, *nickname, *target_address;
@@ -47,6 +49,10 @@ struct ew_mbx_user {
 	size_t show_in_ab;		/* showInAddressBook values */
 	int has_uac;			/* msExchUserAccountControl */
 	struct ew_sid sid;
+	const char *admin_count;	/* adminCount; NULL: none came back */
+	const unsigned char *nt_sd;	/* nTSecurityDescriptor (owner, group, DACL);
+					 * NULL: none came back */
+	size_t nt_sdlen;
 	/* May the reader read each attribute: EW_MBX_UNKNOWN when the user's
 	 * DACL, the reader's SIDs or the attribute's schema entry could not be
 	 * read. Only an absent attribute's entry matters. */
@@ -137,14 +143,24 @@ struct ew_mbx_acl {
 
 struct ew_mbx_attr_right {
 	const char *name;	/* "homeMDB" */
-	enum ew_mbx_right write;	/* EW_MBX_UNKNOWN when the user's DACL, or the
-					 * attribute's schema entry, could not be read */
+	enum ew_mbx_right general;	/* write property on the user, every attribute:
+					 * EW_MBX_UNKNOWN when the user's DACL was not read */
+	enum ew_mbx_right granted;	/* write property on this attribute or its property
+					 * set: EW_MBX_UNKNOWN when the schema entries were
+					 * not read (none for the attribute: EW_MBX_NO) */
 };
+
+/* Whether the mover may write the attribute: by the general right, else by
+ * its own grant. */
+enum ew_mbx_right ew_mbx_attr_write(const struct ew_mbx_attr_right *a);
 
 #define EW_MBX_MOVED_MAX 8
 struct ew_mbx_mover {
-	const char *account;		/* the mover, as given */
+	const char *account;		/* the mover, as given; NULL: none given */
 	const char *reader;		/* who read the DACLs; NULL: not known */
+	int looked_up;			/* the search for the account came back */
+	const char *lookup_error;	/* why it did not (may be NULL) */
+	int found;			/* and found it */
 	int groups_read;		/* the mover's tokenGroups came back */
 	size_t admin_groups;		/* Exchange admin groups the mover is in */
 	struct ew_mbx_acl org, ag_new, ag_old, srv_new, srv_old, user;
@@ -154,11 +170,20 @@ struct ew_mbx_mover {
 };
 
 /*
- * FAIL when the rights that were read deny the move (no Full Control on the
+ * No mover given (m NULL or m->account NULL): SKIP saying how to give one.
+ * The account not looked up: SKIP with why; not found: FAIL. Else FAIL when
+ * the rights that were read deny the move (no Full Control on the
  * organization nor on both groups; an attribute that cannot be written);
  * PASS when they were all read and allow it; otherwise SKIP, naming what
  * could not be read as m->reader and how to read it.
  */
 void ew_mbx_rule_mover(const struct ew_mbx_mover *m, struct ew_step_result *res);
+
+/*
+ * MBX-PROTECTED, from u->admin_count and u->nt_sd: WARN when adminCount is 1
+ * or the DACL is protected from inheritance (AdminSDHolder's accounts);
+ * SKIP naming u->reader when neither came back; else PASS.
+ */
+void ew_mbx_rule_protected(const struct ew_mbx_user *u, struct ew_step_result *res);
 
 #endif

@@ -374,10 +374,13 @@ static void mover_prepare(struct mover *m, const struct ew_target *t,
 
 	m->v.account = t->mover;
 	m->v.reader = cfg->reader;
+	m->v.looked_up = m->account != NULL;
+	m->v.lookup_error = m->account_err;
+	m->v.found = m->account && m->account->nentries;
 	m->tg_req = -1;
 	for (i = 0; i < MOVER_OBJS; i++)
 		m->sd_req[i] = -1;
-	if (m->account == NULL || m->account->nentries == 0)
+	if (!m->v.found)
 		return;
 	for (i = 0; i < cfg->n; i++)
 		if (cfg->objects[i].kind == EW_MBX_ORG)
@@ -432,25 +435,11 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 	struct ew_sd *sds[MOVER_OBJS] = {0};
 	const struct ew_dir_attr *a;
 	json_t *groups = json_array(), *rights = json_array();
-	struct ew_finding *f;
 	char err[256];
 	size_t i, k;
 
-	if (m->account == NULL || m->account->nentries == 0) {
-		if (m->account == NULL) {
-			f = ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "The account %s could not be "
-					   "looked up", m->v.account);
-			if (f)
-				ew_finding_evidence(f, "%s", m->account_err ? m->account_err : "?");
-		} else {
-			f = ew_finding_new(EW_CK_MBX_MOVER, EW_FAIL, "No account %s in the directory",
-					   m->v.account);
-			if (f)
-				ew_finding_remedy(f, "Check the name given with -m.");
-		}
-		ew_step_result_add(res, f);
+	if (!m->v.found)
 		goto out;
-	}
 	a = ew_dir_entry_attr(&m->account->entries[0], "objectSid");
 	if (a && a->nvalues && ew_sid_parse_exact((const unsigned char *)a->values[0].val,
 						  a->values[0].len, &m->sids[0]) == 0)
@@ -518,39 +507,43 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 	for (k = 0; k < sizeof(moved) / sizeof(moved[0]) && k < EW_MBX_MOVED_MAX; k++) {
 		struct ew_mbx_attr_right *ar = &m->v.attrs[m->v.nattrs++];
 		const struct ew_sd *usd = NULL;
+		enum ew_mbx_right write;
 		uint32_t got;
 
 		for (i = 0; i < m->ndn; i++)
 			if (m->acl[i] == &m->v.user)
 				usd = sds[i];
 		ar->name = moved[k];
-		ar->write = EW_MBX_UNKNOWN;
+		ar->general = ar->granted = EW_MBX_UNKNOWN;
 		if (usd == NULL)
 			continue;
 		got = ew_sd_access(usd, m->sids, m->nsids, NULL, NULL, EW_DS_WRITE_PROP, NULL);
-		if (!(got & EW_DS_WRITE_PROP) && m->schema) {
+		ar->general = got & EW_DS_WRITE_PROP ? EW_MBX_YES : EW_MBX_NO;
+		/* The attribute's own grant, by its schema GUIDs: an attribute the
+		 * schema search did not return has none. */
+		if (ar->general == EW_MBX_NO && m->schema) {
 			const struct ew_dir_entry *se = schema_entry(m->schema, moved[k]);
 			const struct ew_dir_attr *g1 = se ? ew_dir_entry_attr(se, "schemaIDGUID") :
 						       NULL;
 			const struct ew_dir_attr *g2 = se ? ew_dir_entry_attr(
 				se, "attributeSecurityGUID") : NULL;
 
+			got = 0;
 			if (g1 && g1->nvalues && g1->values[0].len == 16)
 				got = ew_sd_access(usd, m->sids, m->nsids,
 					(const unsigned char *)g1->values[0].val,
 					g2 && g2->nvalues && g2->values[0].len == 16 ?
 					(const unsigned char *)g2->values[0].val : NULL,
 					EW_DS_WRITE_PROP, NULL);
+			ar->granted = got & EW_DS_WRITE_PROP ? EW_MBX_YES : EW_MBX_NO;
 		}
-		/* No general right and no schema entry read: not judged. */
-		if ((got & EW_DS_WRITE_PROP) || m->schema)
-			ar->write = got & EW_DS_WRITE_PROP ? EW_MBX_YES : EW_MBX_NO;
-		if (ar->write != EW_MBX_UNKNOWN)
+		write = ew_mbx_attr_write(ar);
+		if (write != EW_MBX_UNKNOWN)
 			json_array_append_new(rights, json_pack("{s:s, s:s, s:b}", "object", "user",
-				"right", moved[k], "granted", ar->write == EW_MBX_YES));
+				"right", moved[k], "granted", write == EW_MBX_YES));
 	}
-	ew_mbx_rule_mover(&m->v, res);
 out:
+	ew_mbx_rule_mover(&m->v, res);
 	json_object_set_new(data, "mover", json_pack("{s:o, s:o, s:o}", "account",
 		ew_json_string_clean(m->v.account), "groups", groups, "rights", rights));
 	for (i = 0; i < MOVER_OBJS; i++)
@@ -753,6 +746,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	}
 	ue = &ur->entries[0];
 	memset(&u, 0, sizeof(u));
+	u.name = t->user;
 	u.dn = ue->dn;
 	u.home_mdb = first(ue, "homeMDB");
 	u.home_mta = first(ue, "homeMTA");
@@ -781,6 +775,12 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	if (a && a->nvalues)
 		ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
 				   &u.sid);
+	u.admin_count = first(ue, "adminCount");
+	a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
+	if (a && a->nvalues) {
+		u.nt_sd = (const unsigned char *)a->values[0].val;
+		u.nt_sdlen = a->values[0].len;
+	}
 	json_object_set_new(res->data, "read_as", ew_json_string_clean(reader));
 	u.reader = reader;
 	user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
@@ -845,59 +845,12 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	cfg.n = cb.n;
 	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
 	ew_mbx_rule_consistent(&u, &cfg, res);
-	if (mv) {
+	if (mv)
 		mover_judge(mv, b2, res, res->data);
-	} else {
-		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_MOVER, EW_SKIP, "No mover given "
-						       "(-m NAME: the account that moved the "
-						       "mailbox)"));
-	}
+	else
+		ew_mbx_rule_mover(NULL, res);
 data:
-	/* MBX-PROTECTED: adminCount and a DACL protected from inheritance. */
-	{
-		const char *ac = first(ue, "adminCount");
-		struct ew_sd *sd = NULL;
-		int protected_dacl = 0;
-
-		a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
-		if (a && a->nvalues && ew_sd_parse((const unsigned char *)a->values[0].val,
-						   a->values[0].len, &sd, err, sizeof(err)) == 0)
-			protected_dacl = (sd->control & 0x1000) != 0;
-		ew_sd_free(&sd);
-		if ((ac && strcmp(ac, "1") == 0) || protected_dacl) {
-			f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_WARN, "%s is a protected account",
-					   t->user);
-			if (f) {
-				if (ac && strcmp(ac, "1") == 0)
-					ew_finding_evidence(f, "adminCount = 1 (AdminSDHolder "
-							    "resets its permissions every hour)");
-				if (protected_dacl)
-					ew_finding_evidence(f, "its DACL is protected from "
-							    "inheritance");
-				ew_finding_detail(f, "Exchange's inherited permissions do not "
-						  "reach it; moves and mailbox access by Exchange "
-						  "servers can fail.");
-				ew_finding_remedy(f, "Do not use a privileged account as a mail "
-						  "user, or grant Exchange its rights on "
-						  "AdminSDHolder.");
-			}
-			ew_step_result_add(res, f);
-		} else if (ac == NULL && (a == NULL || a->nvalues == 0)) {
-			f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_SKIP, "Whether %s is a protected "
-					   "account cannot be told: neither adminCount nor its "
-					   "permissions are readable as %s", t->user,
-					   reader ? reader : "the account exwizard binds as");
-			if (f)
-				ew_finding_remedy(f, "Check again as an account that may read the "
-						  "user's permissions, such as an Exchange "
-						  "administrator: log on as one, or give --kinit "
-						  "ADMIN, or bind with --simple-bind DN.");
-			ew_step_result_add(res, f);
-		} else {
-			ew_step_result_add(res, ew_finding_new(EW_CK_MBX_PROTECTED, EW_PASS,
-							       "Not a protected account"));
-		}
-	}
+	ew_mbx_rule_protected(&u, res);
 	attrs = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
 			  "dn", ew_json_string_clean(u.dn), "homeMDB", ew_json_string_clean(u.home_mdb),
 			  "homeMTA", ew_json_string_clean(u.home_mta), "msExchHomeServerName", ew_json_string_clean(u.home_server),

@@ -1,9 +1,10 @@
 /*
- * test_krbrules.c - the pure parts of the tickets step: the krb.c helpers
- * (ticket flags, enctype names and weakness, trace redaction, error
- * explanations) and the verdicts of krbrules.c (KRB-CONF, KRB-CACHE, KRB-SVC,
- * KRB-SKEW, KRB-KDC, KRB-TRANSPORT, SPN-UNIQUE) on inputs built by hand.
- * No KDC, no network.
+ * test_krbrules.c - the pure parts of the tickets step: the names of
+ * krbdata.c (ticket flags, enctype names and weakness) and the verdicts of
+ * krbrules.c (KRB-CONF, KRB-CACHE, KRB-SVC, KRB-SKEW, KRB-KDC,
+ * KRB-TRANSPORT, SPN-UNIQUE) on inputs built by hand. Linked without krb5:
+ * <krb5.h> gives only the library's constants, which the rules must agree
+ * with. No KDC, no network.
  */
 #include "testutil.h"
 
@@ -14,7 +15,7 @@
 
 #include "finding.h"
 #include "kdcprobe.h"
-#include "krb.h"
+#include "krbdata.h"
 #include "krbrules.h"
 #include "result.h"
 #include "text.h"
@@ -36,13 +37,6 @@ static struct ew_step_result *new_res(void)
 
 	assert_non_null(r);
 	return r;
-}
-
-static void assert_clean(const char *s)
-{
-	assert_non_null(s);
-	assert_false(tu_has_raw_control(s, strlen(s)));
-	assert_true(ew_text_is_clean(s, strlen(s)));
 }
 
 static size_t count_sev(const struct ew_step_result *res, enum ew_severity sev)
@@ -125,7 +119,7 @@ static void assert_all(const struct ew_step_result *res, const char *check)
 		assert_string_equal(res->findings[i]->check, check);
 }
 
-/* ---- krb.c helpers ---- */
+/* ---- krbdata.c's names ---- */
 
 static void test_flags_text(void **state)
 {
@@ -205,69 +199,6 @@ static void test_enctypes(void **state)
 	assert_string_equal(buf, "enctype 9999");
 	ew_krb_enctype_name(-1, buf, sizeof(buf));
 	assert_string_equal(buf, "enctype -1");
-}
-
-static void redact_is(const char *in, const char *want)
-{
-	char buf[512];
-
-	assert_true(strlen(in) < sizeof(buf));
-	strcpy(buf, in);
-	ew_krb_trace_redact(buf);
-	if (strcmp(buf, want) != 0)
-		fail_msg("redact(\"%s\") = \"%s\", expected \"%s\"", in, buf, want);
-}
-
-static void test_trace_redact(void **state)
-{
-	(void)state;
-	redact_is("session key aes256-cts/1A2B", "session key aes256-cts/****");
-	redact_is("Decrypted AS reply; session key is: aes256-cts/1A2B",
-		  "Decrypted AS reply; session key is: aes256-cts/****");
-	redact_is("AS key obtained for encrypted timestamp: aes256-cts/E6F1, salt x",
-		  "AS key obtained for encrypted timestamp: aes256-cts/****, salt x");
-	redact_is("keys rc4-hmac/9F3C and aes128-cts/00FF",
-		  "keys rc4-hmac/**** and aes128-cts/****");
-	redact_is("etype 99/ABCD", "etype 99/****");
-	/* Principals and everything else stay as they are. */
-	redact_is("krbtgt/EXWIZ.TEST@EXWIZ.TEST", "krbtgt/EXWIZ.TEST@EXWIZ.TEST");
-	redact_is("HTTP/exch1.exwiz.test", "HTTP/exch1.exwiz.test");
-	redact_is("exchangeMDB/exch1.exwiz.test@EXWIZ.TEST",
-		  "exchangeMDB/exch1.exwiz.test@EXWIZ.TEST");
-	redact_is("ldap/dc1.exwiz.test", "ldap/dc1.exwiz.test");
-	redact_is("host/1234.exwiz.test", "host/1234.exwiz.test");
-	redact_is("Retrieving alice@EXWIZ.TEST from FILE:/tmp/krb5cc_1000 with result: 0/Success",
-		  "Retrieving alice@EXWIZ.TEST from FILE:/tmp/krb5cc_1000 with result: 0/Success");
-	redact_is("aes256-cts/1A2B3", "aes256-cts/1A2B3");	/* not a 4-digit fingerprint */
-	redact_is("aes256-cts/1a2b", "aes256-cts/1a2b");	/* MIT prints upper case */
-	redact_is("aes256-cts/1A2", "aes256-cts/1A2");
-	redact_is("/1A2B", "/1A2B");
-	redact_is("x/", "x/");
-	redact_is("", "");
-}
-
-static void test_explain(void **state)
-{
-	const char *cause = NULL, *remedy = NULL;
-
-	(void)state;
-	ew_krb_explain(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, &cause, &remedy);
-	assert_non_null(strstr(cause, "duplicate"));
-	assert_non_null(strstr(remedy, "setspn"));
-	ew_krb_explain(KRB5KRB_AP_ERR_SKEW, &cause, &remedy);
-	assert_non_null(strstr(cause, "clock"));
-	assert_non_null(remedy);
-	ew_krb_explain(KRB5_KDC_UNREACH, &cause, &remedy);
-	assert_non_null(strstr(remedy, "88"));
-	ew_krb_explain(KRB5KDC_ERR_PREAUTH_FAILED, &cause, &remedy);
-	assert_non_null(strstr(cause, "password"));
-	ew_krb_explain(KRB5KRB_AP_ERR_MODIFIED, &cause, &remedy);
-	assert_non_null(strstr(cause, "duplicate SPN"));
-	ew_krb_explain(123456789, &cause, &remedy);
-	assert_non_null(cause);
-	assert_non_null(remedy);
-	assert_clean(cause);
-	assert_clean(remedy);
 }
 
 /* ---- building caches (freed by ew_krb_caches_clear) ---- */
@@ -567,13 +498,18 @@ static void svc_ok(struct ew_krb_svc *s, const char *spn, int enctype, size_t si
 	s->local_time = (double)NOW;
 }
 
+/* A failed request; cause and remedy stand for what krb.c's ew_krb_explain
+ * gives (test_krb), which the rules pass on. */
+#define CAUSE "The cause of the error."
+#define REMEDY "The remedy for the error."
 static void svc_fail(struct ew_krb_svc *s, const char *spn, long code, const char *msg)
 {
 	memset(s, 0, sizeof(*s));
 	s->spn = (char *)spn;
 	s->code = code;
 	s->error = msg ? strdup(msg) : NULL;
-	ew_krb_explain(code, &s->cause, &s->remedy);
+	s->cause = CAUSE;
+	s->remedy = REMEDY;
 }
 
 static void svc_clear_all(struct ew_krb_svc *s, size_t n)
@@ -636,14 +572,12 @@ static void test_svc_principal_unknown(void **state)
 	assert_int_equal(count_sev(res, EW_PASS), 0);
 	assert_int_equal(count_sev(res, EW_FAIL), 2);
 	f = need(res, EW_FAIL, "No session ticket for exchangeRFR/exch2.exwiz.test");
-	assert_non_null(f->detail);
-	assert_non_null(strstr(f->detail, "duplicate"));
-	assert_non_null(f->remedy);
-	assert_non_null(strstr(f->remedy, "setspn"));
+	assert_string_equal(f->detail, CAUSE);
+	assert_string_equal(f->remedy, REMEDY);
 	assert_int_equal(f->nevidence, 1);
 	assert_string_equal(f->evidence[0], "Server not found in Kerberos database");
 	f = need(res, EW_FAIL, "No session ticket for ldap/dc1.exwiz.test");
-	assert_non_null(strstr(f->detail, "clock"));
+	assert_string_equal(f->detail, CAUSE);
 	assert_null(strchr(f->evidence[0], '\x1b'));	/* cleaned */
 	ew_step_result_free(&res);
 	svc_clear_all(s, 3);
@@ -1405,8 +1339,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flags_text),
 		cmocka_unit_test(test_enctypes),
-		cmocka_unit_test(test_trace_redact),
-		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_cache_none),
 		cmocka_unit_test(test_cache_no_tgt),
 		cmocka_unit_test(test_cache_expired_and_expiring),

@@ -1,8 +1,9 @@
 /*
  * test_mailbox.c - the pure mailbox rules (core/mailbox.c): DN lookups in the
  * Exchange configuration (ew_mbx_find, ew_mbx_ancestor), the administrative
- * group of a legacyExchangeDN, and the verdicts MBX-ATTRS and MBX-CONSISTENT
- * on a configuration built by hand after the lab (tests/lab/gen-ldif.py):
+ * group of a legacyExchangeDN, and the verdicts MBX-ATTRS, MBX-CONSISTENT,
+ * MBX-MOVER and MBX-PROTECTED on a configuration built by hand after the lab
+ * (tests/lab/gen-ldif.py):
  * organization EXWIZ, First Administrative Group with EXCH1, OLDSITE with
  * EX55. alice is the healthy mailbox, carol the half-finished move.
  * Also the two security descriptors captured from the lab domain
@@ -1445,8 +1446,9 @@ static void test_consistent_parts_not_readable(void **state)
 
 /* ---- MBX-MOVER ---- */
 
-/* A mover as an administrator sees carol's move: every DACL read; full
- * gives the rights on the Exchange objects, write on each attribute. */
+/* A mover as an administrator sees carol's move: the account found, every
+ * DACL read; rights on the Exchange objects, write on each attribute (by the
+ * general right; EW_MBX_NO: neither it nor the attribute's own grant). */
 static struct ew_mbx_mover mover_all_read(uint32_t rights, enum ew_mbx_right write)
 {
 	static const char *const names[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
@@ -1458,6 +1460,7 @@ static struct ew_mbx_mover mover_all_read(uint32_t rights, enum ew_mbx_right wri
 	memset(&m, 0, sizeof(m));
 	m.account = "junior";
 	m.reader = LAB_READER;
+	m.looked_up = m.found = 1;
 	m.groups_read = 1;
 	m.org = (struct ew_mbx_acl){ "the organization", ORG, 1, rights, NULL };
 	m.ag_new = (struct ew_mbx_acl){ "the target administrative group", AG_NEW, 1, rights,
@@ -1470,10 +1473,27 @@ static struct ew_mbx_mover mover_all_read(uint32_t rights, enum ew_mbx_right wri
 	m.user = (struct ew_mbx_acl){ "the user", CAROL_DN, 1, 0, NULL };
 	for (i = 0; i < 6; i++) {
 		m.attrs[i].name = names[i];
-		m.attrs[i].write = write;
+		m.attrs[i].general = write;
+		m.attrs[i].granted = write == EW_MBX_NO ? EW_MBX_NO : EW_MBX_UNKNOWN;
 	}
 	m.nattrs = 6;
 	return m;
+}
+
+/* A rule's result that holds one finding, clean. */
+static struct ew_step_result *one_finding(struct ew_step_result *res)
+{
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	return res;
+}
+
+/* res has the finding of check and sev with needle in its title; freed. */
+static void says(struct ew_step_result *res, const char *check, enum ew_severity sev,
+		 const char *needle)
+{
+	need(res, check, sev, needle);
+	ew_step_result_free(&res);
 }
 
 static struct ew_step_result *mover(const struct ew_mbx_mover *m)
@@ -1481,9 +1501,17 @@ static struct ew_step_result *mover(const struct ew_mbx_mover *m)
 	struct ew_step_result *res = new_res();
 
 	ew_mbx_rule_mover(m, res);
-	tu_assert_findings_clean(res);
-	assert_int_equal(res->nfindings, 1);
-	return res;
+	return one_finding(res);
+}
+
+/* m's MBX-MOVER finding: sev, title holding title, an evidence line holding ev. */
+static void mover_shows(const struct ew_mbx_mover *m, enum ew_severity sev, const char *title,
+			const char *ev)
+{
+	struct ew_step_result *res = mover(m);
+
+	need_evidence(need(res, "MBX-MOVER", sev, title), ev);
+	ew_step_result_free(&res);
 }
 
 /* Not identified, as the step says it when the configuration cannot be read. */
@@ -1516,19 +1544,13 @@ static void test_mover_all_read(void **state)
 	/* both groups but not the organization: enough */
 	m = mover_all_read(0, EW_MBX_YES);
 	m.ag_new.rights = m.ag_old.rights = EW_DS_FULL_CONTROL;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_PASS, "could have moved");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_PASS, "could have moved");
 	/* only the target group: not enough */
 	m.ag_old.rights = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_FAIL, "lacks the rights");
 	/* a move within the group: the source group is not needed */
 	m.need_old = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_PASS, "could have moved");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_PASS, "could have moved");
 }
 
 /*
@@ -1569,7 +1591,7 @@ static void test_mover_not_readable(void **state)
 	ew_step_result_free(&res);
 
 	/* what was read forbids the move: a fail that says what was not read */
-	m.attrs[0].write = EW_MBX_NO;
+	m.attrs[0].general = m.attrs[0].granted = EW_MBX_NO;
 	res = mover(&m);
 	f = need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
 	need_evidence(f, "cannot write homeMDB on the user");
@@ -1580,14 +1602,10 @@ static void test_mover_not_readable(void **state)
 	m = mover_all_read(0, EW_MBX_YES);
 	m.ag_old = not_identified("the source administrative group");
 	m.ag_new.rights = EW_DS_FULL_CONTROL;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_SKIP, "cannot be judged");
 	/* ... unless a group that was read is already not enough */
 	m.ag_new.rights = 0;
-	res = mover(&m);
-	need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
-	ew_step_result_free(&res);
+	says(mover(&m), "MBX-MOVER", EW_FAIL, "lacks the rights");
 }
 
 static void test_mover_user_or_groups_not_read(void **state)
@@ -1608,11 +1626,9 @@ static void test_mover_user_or_groups_not_read(void **state)
 
 	/* one attribute's schema entry not read */
 	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
-	m.attrs[3].write = EW_MBX_UNKNOWN;
-	res = mover(&m);
-	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
-	need_evidence(f, "targetAddress on the user: not judged");
-	ew_step_result_free(&res);
+	m.attrs[3].general = EW_MBX_NO;
+	m.attrs[3].granted = EW_MBX_UNKNOWN;
+	mover_shows(&m, EW_SKIP, "cannot be judged", "targetAddress on the user: not judged");
 
 	/* the mover's groups not read: nothing is judged, whatever the DACLs say */
 	m = mover_all_read(0, EW_MBX_NO);
@@ -1630,6 +1646,192 @@ static void test_mover_user_or_groups_not_read(void **state)
 	res = mover(&m);
 	f = need(res, "MBX-MOVER", EW_SKIP, "not readable as the account exwizard binds as");
 	ew_step_result_free(&res);
+}
+
+/* No mover given, its account not looked up or not there: the verdict says
+ * so, whatever the rights in the structure. */
+static void test_mover_account(void **state)
+{
+	struct ew_mbx_mover m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	res = mover(NULL);
+	f = need(res, "MBX-MOVER", EW_SKIP, "No mover given (-m NAME: the account that moved "
+		 "the mailbox)");
+	assert_int_equal(f->nevidence, 0);
+	ew_step_result_free(&res);
+	m.account = NULL;
+	says(mover(&m), "MBX-MOVER", EW_SKIP, "No mover given");
+
+	/* the search for the account failed: no verdict, the error as evidence */
+	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
+	m.looked_up = m.found = 0;
+	m.lookup_error = "Server is unavailable";
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "The account junior could not be looked up");
+	assert_int_equal(f->nevidence, 1);
+	need_evidence(f, "Server is unavailable");
+	ew_step_result_free(&res);
+	m.lookup_error = NULL;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_SKIP, "could not be looked up");
+	need_evidence(f, "?");
+	ew_step_result_free(&res);
+
+	/* looked up, not there: a fail, however its rights would have been */
+	m.looked_up = 1;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_FAIL, "No account junior in the directory");
+	assert_non_null(f->remedy);
+	assert_non_null(strstr(f->remedy, "-m"));
+	assert_int_equal(f->nevidence, 0);
+	ew_step_result_free(&res);
+
+	/* found: judged by its rights */
+	m.found = 1;
+	says(mover(&m), "MBX-MOVER", EW_PASS, "junior could have moved the mailbox");
+}
+
+/* An attribute is writable by the general right on the user, else by its own
+ * grant; not known when the user's DACL was not read. */
+static void test_mover_attr_write(void **state)
+{
+	static const struct {
+		enum ew_mbx_right general, granted, want;
+	} cases[] = {
+		{ EW_MBX_YES, EW_MBX_NO, EW_MBX_YES },
+		{ EW_MBX_YES, EW_MBX_UNKNOWN, EW_MBX_YES },
+		{ EW_MBX_NO, EW_MBX_YES, EW_MBX_YES },
+		{ EW_MBX_NO, EW_MBX_NO, EW_MBX_NO },
+		{ EW_MBX_NO, EW_MBX_UNKNOWN, EW_MBX_UNKNOWN },
+		{ EW_MBX_UNKNOWN, EW_MBX_YES, EW_MBX_UNKNOWN },
+		{ EW_MBX_UNKNOWN, EW_MBX_NO, EW_MBX_UNKNOWN },
+	};
+	struct ew_mbx_mover m;
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ew_mbx_attr_right a = { "homeMDB", cases[i].general, cases[i].granted };
+
+		if (ew_mbx_attr_write(&a) != cases[i].want)
+			fail_msg("case %zu: general %d, granted %d: %d, expected %d", i,
+				 cases[i].general, cases[i].granted, ew_mbx_attr_write(&a),
+				 cases[i].want);
+	}
+
+	/* Full Control on the organization, homeMDB granted on its own: enough */
+	m = mover_all_read(EW_DS_FULL_CONTROL, EW_MBX_YES);
+	m.attrs[0].general = EW_MBX_NO;
+	m.attrs[0].granted = EW_MBX_YES;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_PASS, "junior could have moved the mailbox");
+	assert_null(evidence(f, "homeMDB"));
+	ew_step_result_free(&res);
+	/* ... and not granted: cannot write it */
+	m.attrs[0].granted = EW_MBX_NO;
+	res = mover(&m);
+	f = need(res, "MBX-MOVER", EW_FAIL, "junior lacks the rights to move a mailbox");
+	need_evidence(f, "cannot write homeMDB on the user");
+	assert_null(evidence(f, "cannot write homeMTA"));
+	ew_step_result_free(&res);
+	/* the user's DACL not read: a grant of its own proves nothing */
+	m.attrs[0].general = EW_MBX_UNKNOWN;
+	m.attrs[0].granted = EW_MBX_YES;
+	mover_shows(&m, EW_SKIP, "cannot be judged", "homeMDB on the user: not judged");
+}
+
+/* ---- MBX-PROTECTED ---- */
+
+/* What came back of the user's adminCount and nTSecurityDescriptor. */
+static void read_back(struct ew_mbx_user *u, const char *admin_count, const unsigned char *sd,
+		      size_t sdlen)
+{
+	u->admin_count = admin_count;
+	u->nt_sd = sd;
+	u->nt_sdlen = sdlen;
+}
+
+static struct ew_step_result *protected_of(const struct ew_mbx_user *u)
+{
+	struct ew_step_result *res = new_res();
+
+	ew_mbx_rule_protected(u, res);
+	return one_finding(res);
+}
+
+/*
+ * adminCount = 1 or a DACL protected from inheritance: a warning naming the
+ * user as given and each reason; neither readable: a skip naming the reader;
+ * else a pass.
+ */
+static void test_protected(void **state)
+{
+	static const struct ace_spec aces[] = { { 0, 0, EW_DS_READ_PROP, SELF_SID } };
+	unsigned char sd[256], psd[256];
+	size_t sdlen = build_sd(sd, sizeof(sd), aces, 1);
+	size_t psdlen = build_sd(psd, sizeof(psd), aces, 1);
+	struct ew_mbx_user u = alice();
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	put16(psd + 2, EW_SE_SELF_RELATIVE | EW_SE_DACL_PRESENT | EW_SE_DACL_PROTECTED);
+	u.name = "alice";
+
+	/* the lab's alice: adminCount 0 or none, an inherited DACL */
+	read_back(&u, "0", sd, sdlen);
+	res = protected_of(&u);
+	f = need(res, "MBX-PROTECTED", EW_PASS, "Not a protected account");
+	assert_int_equal(f->nevidence, 0);
+	ew_step_result_free(&res);
+	u.admin_count = NULL;
+	says(protected_of(&u), "MBX-PROTECTED", EW_PASS, "Not a protected account");
+	/* adminCount read, the DACL not: adminCount decides */
+	read_back(&u, "0", NULL, 0);
+	says(protected_of(&u), "MBX-PROTECTED", EW_PASS, "Not a protected account");
+
+	/* adminCount = 1 (Administrator in the lab) */
+	u.admin_count = "1";
+	res = protected_of(&u);
+	f = need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account");
+	assert_int_equal(f->nevidence, 1);
+	need_evidence(f, "adminCount = 1 (AdminSDHolder resets its permissions every hour)");
+	assert_non_null(strstr(f->detail, "inherited permissions do not reach it"));
+	assert_non_null(strstr(f->remedy, "AdminSDHolder"));
+	ew_step_result_free(&res);
+
+	/* a protected DACL alone */
+	read_back(&u, "0", psd, psdlen);
+	res = protected_of(&u);
+	f = need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account");
+	assert_int_equal(f->nevidence, 1);
+	need_evidence(f, "its DACL is protected from inheritance");
+	ew_step_result_free(&res);
+	/* both */
+	u.admin_count = "1";
+	res = protected_of(&u);
+	f = need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account");
+	assert_int_equal(f->nevidence, 2);
+	assert_non_null(strstr(f->evidence[0], "adminCount = 1"));
+	assert_non_null(strstr(f->evidence[1], "protected from inheritance"));
+	ew_step_result_free(&res);
+
+	/* neither came back: not readable is not "not protected" */
+	read_back(&u, NULL, NULL, 0);
+	u.reader = ALICE_READER;
+	res = protected_of(&u);
+	f = need(res, "MBX-PROTECTED", EW_SKIP, "Whether alice is a protected account cannot "
+		 "be told: neither adminCount nor its permissions are readable as " ALICE_READER);
+	assert_non_null(strstr(f->remedy, "--kinit ADMIN"));
+	ew_step_result_free(&res);
+	u.reader = NULL;
+	says(protected_of(&u), "MBX-PROTECTED", EW_SKIP,
+	     "readable as the account exwizard binds as");
 }
 
 /* ---- the lab's descriptors ---- */
@@ -1739,6 +1941,9 @@ int main(void)
 		cmocka_unit_test(test_mover_all_read),
 		cmocka_unit_test(test_mover_not_readable),
 		cmocka_unit_test(test_mover_user_or_groups_not_read),
+		cmocka_unit_test(test_mover_account),
+		cmocka_unit_test(test_mover_attr_write),
+		cmocka_unit_test(test_protected),
 		cmocka_unit_test(test_lab_mailbox_sd),
 		cmocka_unit_test(test_lab_organization_sd),
 	};
