@@ -832,6 +832,7 @@ struct kinit_job {
 	int refs;
 	int done;
 	int located;		/* the KDCs found; the AS exchange under way */
+	int abandoned;		/* the caller stopped waiting: a new cache is nobody's */
 	struct timespec as_start;
 	int timeout_ms, tries;	/* per DNS question */
 	char principal[512];
@@ -935,6 +936,7 @@ static void *kinit_thread(void *arg)
 	profile_t pin = NULL;
 	int pin_fd = -1;
 	size_t npin, i;
+	int drop;
 
 	memset(&creds, 0, sizeof(creds));
 	npin = kdc_locate(j->principal, realm, sizeof(realm), j->timeout_ms, j->tries, pins, 8);
@@ -965,6 +967,7 @@ static void *kinit_thread(void *arg)
 	if (code == 0)
 		code = krb5_cc_get_full_name(ctx, cc, &full);
 	pthread_mutex_lock(&j->mu);
+	drop = j->abandoned;
 	j->code = code;
 	if (code == 0) {
 		snprintf(j->ccname, sizeof(j->ccname), "%s", full);
@@ -980,7 +983,7 @@ static void *kinit_thread(void *arg)
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 	if (ctx) {
-		if (code != 0 && cc)
+		if ((code != 0 || drop) && cc)
 			krb5_cc_destroy(ctx, cc);
 		else if (cc)
 			krb5_cc_close(ctx, cc);
@@ -1008,8 +1011,35 @@ static void add_ms(struct timespec *t, long ms)
 	}
 }
 
+/*
+ * Wait on j->cv until cond or until (CLOCK_REALTIME), in slices of 100 ms so
+ * that *cancel is seen. Under j->mu. 0 when cond, else -1.
+ */
+static int kinit_wait(struct kinit_job *j, const int *cond, const struct timespec *until,
+		      atomic_int *cancel)
+{
+	struct timespec now, slice;
+
+	while (!*cond) {
+		if (cancel && atomic_load(cancel))
+			return -1;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > until->tv_sec ||
+		    (now.tv_sec == until->tv_sec && now.tv_nsec >= until->tv_nsec))
+			return -1;
+		slice = now;
+		add_ms(&slice, 100);
+		if (slice.tv_sec > until->tv_sec ||
+		    (slice.tv_sec == until->tv_sec && slice.tv_nsec > until->tv_nsec))
+			slice = *until;
+		pthread_cond_timedwait(&j->cv, &j->mu, &slice);
+	}
+	return 0;
+}
+
 int ew_krb_kinit(const char *principal, const char *password, char *ccname,
-		 size_t ccnamelen, int timeout_ms, int tries, char *err, size_t errlen)
+		 size_t ccnamelen, int timeout_ms, int tries, atomic_int *cancel, char *err,
+		 size_t errlen)
 {
 	struct kinit_job *j;
 	struct timespec until;
@@ -1045,18 +1075,15 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 	clock_gettime(CLOCK_REALTIME, &until);
 	add_ms(&until, locate_ms);
 	pthread_mutex_lock(&j->mu);
-	while (!j->done && !j->located)
-		if (pthread_cond_timedwait(&j->cv, &j->mu, &until) != 0)
-			break;
-	if (!j->done && j->located) {
+	if (kinit_wait(j, &j->located, &until, cancel) == 0 && !j->done) {
 		until = j->as_start;
 		add_ms(&until, as_ms);
-		while (!j->done)
-			if (pthread_cond_timedwait(&j->cv, &j->mu, &until) != 0)
-				break;
+		kinit_wait(j, &j->done, &until, cancel);
 	}
 	located = j->located;
-	if (!j->done && !located) {
+	if (!j->done && cancel && atomic_load(cancel)) {
+		snprintf(err, errlen, "cancelled");
+	} else if (!j->done && !located) {
 		snprintf(err, errlen, "no answer from DNS about the realm's KDCs within %ld ms",
 			 locate_ms);
 	} else if (!j->done) {
@@ -1075,12 +1102,13 @@ int ew_krb_kinit(const char *principal, const char *password, char *ccname,
 		rc = 0;
 	}
 	done = j->done;
+	j->abandoned = !done;
 	pthread_mutex_unlock(&j->mu);
 	kinit_release(j);
 	if (done)
 		pthread_join(th, NULL);	/* it is only tidying up */
 	else
-		pthread_detach(th);
+		abandon(th);	/* ends on its own; ew_krb_settle waits for it */
 	return rc;
 }
 

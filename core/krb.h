@@ -82,11 +82,14 @@ void ew_krb_explain(long code, const char **cause, const char **remedy);
  * its name into ccname. The password is not kept. Unless krb5.conf names
  * the realm's KDCs (or turns DNS off), the KDCs are found first, once, in
  * DNS (timeout_ms per try, tries), and pinned for the AS exchanges, which are
- * then bounded by timeout_ms * tries + 3 s. 0, or -1 with a message (a wrong
- * password says so; nothing is stored).
+ * then bounded by timeout_ms * tries + 3 s. Setting *cancel (may be NULL)
+ * stops the wait within 100 ms ("cancelled"). 0, or -1 with a message (a
+ * wrong password says so; nothing is stored: a TGT that comes after the wait
+ * has ended is destroyed).
  */
 int ew_krb_kinit(const char *principal, const char *password, char *ccname,
-		 size_t ccnamelen, int timeout_ms, int tries, char *err, size_t errlen);
+		 size_t ccnamelen, int timeout_ms, int tries, atomic_int *cancel, char *err,
+		 size_t errlen);
 /* Destroy a cache made by ew_krb_kinit. */
 void ew_krb_destroy(const char *ccname);
 

@@ -19,6 +19,7 @@
 #include "krb.h"
 #include "options.h"
 #include "report.h"
+#include "login.h"
 #include "secret.h"
 #include "step.h"
 #include "target.h"
@@ -186,44 +187,22 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 {
 	struct ew_secret pw = {0};
 	char err[512], principal[600], prompt[700];
-	int rc;
 
-	if (strchr(o->kinit, '@') == NULL && o->target->realm)
-		snprintf(principal, sizeof(principal), "%s@%s", o->kinit, o->target->realm);
-	else
-		snprintf(principal, sizeof(principal), "%s", o->kinit);
-	ew_secret_protect_process();
-	if (o->password_file)
-		rc = ew_secret_from_file(&pw, o->password_file, err, sizeof(err));
-	else {
-		snprintf(prompt, sizeof(prompt), "Password for %s: ", principal);
-		rc = ew_secret_from_tty(&pw, prompt, err, sizeof(err));
-	}
-	if (rc != 0) {
+	ew_login_principal(o->target, o->kinit, principal, sizeof(principal));
+	snprintf(prompt, sizeof(prompt), "Password for %s: ", principal);
+	if (ew_login_password(&pw, o->password_file, prompt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "exwizard: --kinit: %s\n", err);
 		return EW_EXIT_USAGE;
 	}
-	rc = ew_krb_kinit(principal, pw.buf, ccname, len, o->timeout_ms ? o->timeout_ms : 2000,
-			  o->tries ? o->tries : 2, err, sizeof(err));
-	ew_secret_wipe(&pw);
-	if (rc != 0) {
-		char *clean = ew_text_cleanz(err);
-
-		fprintf(stderr, "exwizard: --kinit %s: %s\n", principal, clean ? clean : "failed");
-		free(clean);
+	if (ew_login_kinit(principal, &pw, o->timeout_ms, o->tries, NULL, ccname, len, err,
+			   sizeof(err)) != 0) {
+		fprintf(stderr, "exwizard: --kinit %s: %s\n", principal, err);
 		return EW_EXIT_USAGE;
 	}
-	if (ew_target_set_ccache(o->target, ccname, err, sizeof(err)) != 0) {
+	/* With --simple-bind as well, its line stays (it was read first). */
+	if (ew_login_use_cache(o->target, principal, ccname, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "exwizard: --kinit: %s\n", err);
 		return EW_EXIT_USAGE;
-	}
-	{
-		/* With --simple-bind as well, its line stays (it was read first). */
-		char *old = o->target->credentials;
-
-		o->target->credentials = ew_strprintf("kinit %s (a private in-memory cache)%s%s",
-						      principal, old ? "; " : "", old ? old : "");
-		free(old);
 	}
 	return -1;
 }
@@ -232,26 +211,15 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 static int read_bind_password(struct opts *o)
 {
 	char err[512], prompt[1200];
-	int rc;
 
-	ew_secret_protect_process();
-	if (o->password_file) {
-		rc = ew_secret_from_file(&o->bind_pw, o->password_file, err, sizeof(err));
-	} else {
-		snprintf(prompt, sizeof(prompt), "LDAP password for %s: ", o->simple_bind);
-		rc = ew_secret_from_tty(&o->bind_pw, prompt, err, sizeof(err));
-	}
-	if (rc != 0) {
+	snprintf(prompt, sizeof(prompt), "LDAP password for %s: ", o->simple_bind);
+	if (ew_login_password(&o->bind_pw, o->password_file, prompt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "exwizard: --simple-bind: %s\n", err);
 		return EW_EXIT_USAGE;
 	}
-	{
-		char *old = o->target->credentials;
-
-		o->target->credentials = ew_strprintf("%s%sLDAP simple bind as %s over StartTLS",
-						      old ? old : "", old ? "; " : "",
-						      o->simple_bind);
-		free(old);
+	if (ew_login_use_simple(o->target, o->simple_bind, 1) != 0) {
+		fputs("exwizard: out of memory\n", stderr);
+		return EW_EXIT_USAGE;
 	}
 	return -1;
 }

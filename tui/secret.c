@@ -104,6 +104,29 @@ int ew_secret_from_file(struct ew_secret *s, const char *path, char *err, size_t
 	return 0;
 }
 
+int ew_secret_from_text(struct ew_secret *s, const char *text, size_t len, char *err,
+			size_t errlen)
+{
+	if (len == 0) {
+		s->buf = NULL;
+		s->len = 0;
+		snprintf(err, errlen, "empty password");
+		return -1;
+	}
+	if (len >= EW_SECRET_MAX) {
+		s->buf = NULL;
+		s->len = 0;
+		snprintf(err, errlen, "password too long");
+		return -1;
+	}
+	if (secret_alloc(s, err, errlen) != 0)
+		return -1;
+	memcpy(s->buf, text, len);
+	s->buf[len] = '\0';
+	s->len = len;
+	return 0;
+}
+
 static volatile sig_atomic_t tty_fd = -1;
 static struct termios tty_saved;
 

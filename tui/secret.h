@@ -21,6 +21,9 @@ void ew_secret_protect_process(void);
 int ew_secret_from_file(struct ew_secret *s, const char *path, char *err, size_t errlen);
 /* Ask on the controlling terminal with echo off. */
 int ew_secret_from_tty(struct ew_secret *s, const char *prompt, char *err, size_t errlen);
+/* A copy of the first len bytes of text (a password typed into a form). */
+int ew_secret_from_text(struct ew_secret *s, const char *text, size_t len, char *err,
+			size_t errlen);
 /* Wipe and free. */
 void ew_secret_wipe(struct ew_secret *s);
 

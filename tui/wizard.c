@@ -35,7 +35,10 @@ static void *worker(void *arg)
 	struct job *j = arg;
 	char b = 1;
 
-	j->res = ew_step_execute(&ew_steps[j->step], &j->run);
+	if (j->task)
+		j->task(j->arg, &j->cancel);
+	else
+		j->res = ew_step_execute(&ew_steps[j->step], &j->run);
 	if (write(j->wake_fd, &b, 1) < 0) {
 		/* the UI also polls with a timeout while a job runs */
 	}
@@ -74,12 +77,35 @@ void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags)
 		 ew_steps[step].title);
 }
 
-/* Wait for the worker; the target it worked on becomes the wizard's. */
+int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),
+		      void (*done)(struct ui *, void *, int), void *arg)
+{
+	struct job *j;
+
+	if (u->job || (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	atomic_init(&j->cancel, 0);
+	j->step = SIZE_MAX;
+	j->task = task;
+	j->done = done;
+	j->arg = arg;
+	j->wake_fd = u->wake[1];
+	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+		free(j);
+		return -1;
+	}
+	u->job = j;
+	return 0;
+}
+
+/* Wait for the worker; the target a step worked on becomes the wizard's. */
 static void join_job(struct ui *u, struct job *j)
 {
 	struct ew_target tmp;
 
 	pthread_join(j->th, NULL);
+	if (j->task)
+		return;
 	tmp = *u->w->run->target;
 	*u->w->run->target = *j->target;
 	*j->target = tmp;
@@ -96,6 +122,12 @@ static void take_job(struct ui *u)
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
 	join_job(u, j);
+	if (j->task) {
+		u->job = NULL;
+		j->done(u, j->arg, atomic_load(&j->cancel));
+		free(j);
+		return;
+	}
 	if (j->res) {
 		ew_step_result_free(&u->res[j->step]);
 		u->res[j->step] = j->res;
@@ -315,6 +347,8 @@ int ew_wizard_run(struct ew_wizard *w)
 	if (u.job) {
 		atomic_store(&u.job->cancel, 1);
 		join_job(&u, u.job);
+		if (u.job->task)
+			u.job->done(&u, u.job->arg, 1);
 		ew_step_result_free(&u.job->res);
 		free(u.job);
 		u.job = NULL;
@@ -331,11 +365,11 @@ int ew_wizard_run(struct ew_wizard *w)
 	close(u.wake[1]);
 	if (u.kinit_cache[0])
 		ew_krb_destroy(u.kinit_cache);
-	explicit_bzero(u.bind_pw, sizeof(u.bind_pw));
-	if (w->run->bind_password == u.bind_pw) {
+	if (u.bind_pw.buf && w->run->bind_password == u.bind_pw.buf) {
 		w->run->bind_dn = NULL;
 		w->run->bind_password = NULL;
 	}
+	ew_secret_wipe(&u.bind_pw);
 	free(u.bind_dn);
 	return 0;
 }

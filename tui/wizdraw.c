@@ -371,10 +371,8 @@ void ew_wiz_draw(struct ui *u)
 	ew_wiz_draw_keys(u);
 	wnoutrefresh(stdscr);
 	draw_overlay(u);
-	if (u->ov == OV_FORM && u->form_win) {
-		touchwin(u->form_win);
-		wnoutrefresh(u->form_win);
-	}
+	if (u->ov == OV_FORM)
+		ew_wiz_form_draw(u);
 	doupdate();
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "krb.h"
+#include "login.h"
 #include "secret.h"
 #include "text.h"
 #include "transcript.h"
@@ -115,21 +116,30 @@ static char *field_text(FIELD *f)
 	return s;
 }
 
-/* A password asked in a small window without echo (the form library, O_PUBLIC off). */
-static int ask_password(struct ui *u, const char *who, char *out, size_t len)
+/*
+ * A password asked in a small window without echo (the form library,
+ * O_PUBLIC off), straight into pw (locked). The form library's own copies
+ * (the field's hidden window, its cells, its working window and the string
+ * field_buffer made) are blanked before they are freed. 0, or -1 (Esc, or
+ * nothing typed).
+ */
+static int ask_password(struct ui *u, const char *who, struct ew_secret *pw)
 {
 	FIELD *f[2] = { new_field(1, 40, 2, 2, 0, 0), NULL };
-	FORM *fm;
-	WINDOW *win = newwin(5, 50, LINES / 2 - 2, (COLS - 50) / 2), *sub;
+	FORM *fm = NULL;
+	WINDOW *win = newwin(5, 50, LINES / 2 - 2, (COLS - 50) / 2), *sub = NULL;
 	int ch, rc = -1;
-	char *v;
+	char *v, err[64];
+	size_t n;
 
 	ew_secret_protect_process();	/* no core file can hold it */
 	if (f[0] == NULL || win == NULL)
-		goto out;
+		goto cleanup;
 	field_opts_off(f[0], O_PUBLIC | O_AUTOSKIP | O_STATIC);
 	fm = new_form(f);
 	sub = derwin(win, 4, 48, 1, 1);
+	if (fm == NULL || sub == NULL)
+		goto cleanup;
 	set_form_win(fm, win);
 	set_form_sub(fm, sub);
 	post_form(fm);
@@ -145,11 +155,12 @@ static int ask_password(struct ui *u, const char *who, char *out, size_t len)
 		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			form_driver(fm, REQ_VALIDATION);
 			v = field_buffer(f[0], 0);
-			snprintf(out, len, "%s", v);
-			while (strlen(out) && out[strlen(out) - 1] == ' ')
-				out[strlen(out) - 1] = '\0';
+			if (v == NULL)
+				break;
+			for (n = strlen(v); n > 0 && v[n - 1] == ' '; n--)
+				;
+			rc = ew_secret_from_text(pw, v, n, err, sizeof(err));
 			explicit_bzero(v, strlen(v));
-			rc = out[0] ? 0 : -1;
 			break;
 		}
 		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8)
@@ -157,10 +168,16 @@ static int ask_password(struct ui *u, const char *who, char *out, size_t len)
 		else if (ch >= 32 && ch < 127)
 			form_driver(fm, ch);
 	}
+	/* Blanks over the cells and the hidden window; field_buffer clears
+	 * its working window again (and what it returns is blank). */
+	set_field_buffer(f[0], 0, "");
+	field_buffer(f[0], 0);
 	unpost_form(fm);
-	free_form(fm);
-	delwin(sub);
-out:
+cleanup:
+	if (fm)
+		free_form(fm);
+	if (sub)
+		delwin(sub);
 	if (f[0])
 		free_field(f[0]);
 	if (win)
@@ -171,71 +188,53 @@ out:
 
 /* A login chosen in the form, not yet in force. */
 struct login {
-	char kinit_cache[256];		/* a new TGT's private cache */
+	char principal[600];		/* a kinit asked for, */
+	struct ew_secret pw;		/* with this password, until the KDC has it */
+	char kinit_cache[256];		/* the new TGT's private cache */
 	char *bind_dn;			/* a simple bind */
-	char bind_pw[1024];
+	struct ew_secret bind_pw;
 };
 
 static void login_discard(struct login *lg)
 {
 	if (lg->kinit_cache[0])
 		ew_krb_destroy(lg->kinit_cache);
+	ew_secret_wipe(&lg->pw);
 	free(lg->bind_dn);
-	explicit_bzero(lg->bind_pw, sizeof(lg->bind_pw));
+	ew_secret_wipe(&lg->bind_pw);
 	memset(lg, 0, sizeof(*lg));
 }
 
 /*
  * "cache", "kinit PRINCIPAL" or "simple DN" into t (the edited copy) and lg;
- * nothing the session uses changes here. 0, or 1 with a message.
+ * nothing the session uses changes here, and the KDC is not asked yet (a
+ * kinit is left in lg->principal with its password). 0, or 1 with a message.
  */
 static int stage_login(struct ui *u, struct ew_target *t, const char *v, struct login *lg,
 		       char *err, size_t errlen)
 {
-	char pw[1024], principal[600];
-
 	if (strcmp(v, "cache") == 0 || strncmp(v, "simple DN", 9) == 0 ||
 	    strncmp(v, "kinit NAME", 10) == 0)
 		return 0;	/* unchanged */
 	if (strncmp(v, "kinit ", 6) == 0) {
-		const char *who = v + 6;
-
-		if (strchr(who, '@') == NULL && t->realm)
-			snprintf(principal, sizeof(principal), "%s@%s", who, t->realm);
-		else
-			snprintf(principal, sizeof(principal), "%s", who);
-		if (ask_password(u, principal, pw, sizeof(pw)) != 0) {
+		ew_login_principal(t, v + 6, lg->principal, sizeof(lg->principal));
+		if (ask_password(u, lg->principal, &lg->pw) != 0) {
 			snprintf(err, errlen, "no password given");
 			return 1;
-		}
-		if (ew_krb_kinit(principal, pw, lg->kinit_cache, sizeof(lg->kinit_cache),
-				 u->w->run->timeout_ms, u->w->run->tries, err, errlen) != 0) {
-			explicit_bzero(pw, sizeof(pw));
-			lg->kinit_cache[0] = '\0';
-			return 1;
-		}
-		explicit_bzero(pw, sizeof(pw));
-		if (ew_target_set_ccache(t, lg->kinit_cache, err, errlen) != 0)
-			return 1;
-		free(t->credentials);
-		t->credentials = ew_strprintf("kinit %s (a private in-memory cache)", principal);
-		/* A user taken from the old cache follows the new one. */
-		if (t->user_source && strcmp(t->user_source, "ccache") == 0) {
-			free(t->user);
-			t->user = NULL;
-			t->user_source = NULL;
 		}
 		return 0;
 	}
 	if (strncmp(v, "simple ", 7) == 0) {
-		if (ask_password(u, v + 7, lg->bind_pw, sizeof(lg->bind_pw)) != 0) {
+		if (ask_password(u, v + 7, &lg->bind_pw) != 0) {
 			snprintf(err, errlen, "no password given");
 			return 1;
 		}
 		lg->bind_dn = strdup(v + 7);
-		free(t->credentials);
-		t->credentials = ew_strprintf("LDAP simple bind as %s over StartTLS", v + 7);
-		return lg->bind_dn == NULL;
+		if (lg->bind_dn == NULL || ew_login_use_simple(t, v + 7, 0) != 0) {
+			snprintf(err, errlen, "out of memory");
+			return 1;
+		}
+		return 0;
 	}
 	snprintf(err, errlen, "Login: give cache, kinit PRINCIPAL or simple DN");
 	return 1;
@@ -254,9 +253,12 @@ static void login_commit(struct ui *u, struct login *lg)
 		free(u->bind_dn);
 		u->bind_dn = lg->bind_dn;
 		lg->bind_dn = NULL;
-		memcpy(u->bind_pw, lg->bind_pw, sizeof(u->bind_pw));
+		ew_secret_wipe(&u->bind_pw);
+		u->bind_pw = lg->bind_pw;	/* the locked page changes hands */
+		lg->bind_pw.buf = NULL;
+		lg->bind_pw.len = 0;
 		u->w->run->bind_dn = u->bind_dn;
-		u->w->run->bind_password = u->bind_pw;
+		u->w->run->bind_password = u->bind_pw.buf;
 	}
 	login_discard(lg);
 }
@@ -294,42 +296,24 @@ static int edit_target(struct ui *u, struct ew_target *t, char **v, struct login
 		return 1;
 	if (v[5] && *v[5] && ew_target_set_dc(t, v[5], err, errlen) != 0)
 		return 1;
-	/* Last: a kinit asks for a password and the KDC, and only when the rest is good. */
+	/* Last: a login asks for a password, and only when the rest is good. */
 	if (v[6] && *v[6])
 		return stage_login(u, t, v[6], lg, err, errlen);
 	return 0;
 }
 
 /*
- * All of the form or nothing: the fields go into a copy of the target, and
- * only when every one is good does the copy take the target's place. The
- * results computed for the target it replaces are then marked stale.
+ * The edited target nt takes the target's place, with the staged login; the
+ * results computed for the target it replaces are then marked stale, and
+ * the target step runs for the new one.
  */
-static void form_apply(struct ui *u)
+static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 {
-	struct ew_target *t = u->w->run->target, *nt, swap;
-	struct login lg;
-	char err[512] = "", *v[NFIELDS];
+	struct ew_target *t = u->w->run->target, swap;
 	json_t *before, *after;
-	int i, bad, changed;
+	int changed;
 	size_t k;
 
-	memset(&lg, 0, sizeof(lg));
-	form_driver(u->form, REQ_VALIDATION);
-	for (i = 0; i < NFIELDS; i++)
-		v[i] = field_text(u->fields[i]);
-	nt = ew_target_dup(t);
-	bad = nt == NULL ? (snprintf(err, sizeof(err), "out of memory"), 1) :
-	      edit_target(u, nt, v, &lg, err, sizeof(err));
-	for (i = 0; i < NFIELDS; i++)
-		free(v[i]);
-	if (bad) {
-		login_discard(&lg);
-		ew_target_free(&nt);
-		snprintf(u->message, sizeof(u->message), "Not applied, nothing was changed: %s",
-			 err);
-		return;
-	}
 	before = ew_target_to_json(t);
 	after = ew_target_to_json(nt);
 	changed = !json_equal(before, after);
@@ -337,7 +321,7 @@ static void form_apply(struct ui *u)
 	*t = *nt;
 	*nt = swap;
 	ew_target_free(&nt);
-	login_commit(u, &lg);
+	login_commit(u, lg);
 	if (changed)
 		for (k = 0; k < ew_nsteps; k++)
 			ew_step_result_mark_stale(u->res[k], before);
@@ -351,8 +335,155 @@ static void form_apply(struct ui *u)
 	ew_wiz_start_job(u, 0, 0);
 }
 
+/*
+ * A kinit from the form, on the worker: the UI stays live and Esc cancels
+ * it. The edited target waits here; the worker touches only principal, pw,
+ * the cache's name and the outcome.
+ */
+struct form_kinit {
+	struct ew_target *nt;
+	struct login lg;
+	int timeout_ms, tries;
+	int rc;
+	char err[512];
+};
+
+static void kinit_task(void *arg, atomic_int *cancel)
+{
+	struct form_kinit *k = arg;
+
+	k->rc = ew_login_kinit(k->lg.principal, &k->lg.pw, k->timeout_ms, k->tries, cancel,
+			       k->lg.kinit_cache, sizeof(k->lg.kinit_cache), k->err,
+			       sizeof(k->err));
+}
+
+/* Back on the UI thread: the form applies with the new cache, or nothing changes. */
+static void kinit_done(struct ui *u, void *arg, int cancelled)
+{
+	struct form_kinit *k = arg;
+
+	if (cancelled)
+		snprintf(u->message, sizeof(u->message),
+			 "Cancelled: no ticket for %s; nothing was changed", k->lg.principal);
+	else if (k->rc != 0)
+		snprintf(u->message, sizeof(u->message), "Not applied, nothing was changed: %s",
+			 k->err);
+	else if (ew_login_use_cache(k->nt, k->lg.principal, k->lg.kinit_cache, 0, k->err,
+				    sizeof(k->err)) != 0)
+		snprintf(u->message, sizeof(u->message), "Not applied, nothing was changed: %s",
+			 k->err);
+	else {
+		form_commit(u, k->nt, &k->lg);
+		k->nt = NULL;
+	}
+	login_discard(&k->lg);	/* a cache not taken is destroyed */
+	ew_target_free(&k->nt);
+	free(k);
+}
+
+static void kinit_start(struct ui *u, struct ew_target *nt, struct login *lg)
+{
+	struct form_kinit *k = calloc(1, sizeof(*k));
+
+	if (k == NULL) {
+		login_discard(lg);
+		ew_target_free(&nt);
+		snprintf(u->message, sizeof(u->message), "Not applied: out of memory");
+		return;
+	}
+	k->nt = nt;
+	k->lg = *lg;	/* the locked password page changes hands */
+	memset(lg, 0, sizeof(*lg));
+	k->timeout_ms = u->w->run->timeout_ms;
+	k->tries = u->w->run->tries;
+	if (ew_wiz_start_task(u, kinit_task, kinit_done, k) != 0) {
+		login_discard(&k->lg);
+		ew_target_free(&k->nt);
+		free(k);
+		snprintf(u->message, sizeof(u->message), "Not applied: cannot start the worker");
+		return;
+	}
+	snprintf(u->message, sizeof(u->message), "Getting a ticket for %s... (Esc cancels)",
+		 k->lg.principal);
+}
+
+/* The kinit of the form is under way (on the worker). */
+static struct form_kinit *kinit_running(const struct ui *u)
+{
+	return u->job && u->job->task == kinit_task ? u->job->arg : NULL;
+}
+
+/*
+ * All of the form or nothing: the fields go into a copy of the target, and
+ * only when every one is good (and a kinit has its ticket) does the copy
+ * take the target's place.
+ */
+static void form_apply(struct ui *u)
+{
+	struct ew_target *nt;
+	struct login lg;
+	char err[512] = "", *v[NFIELDS];
+	int i, bad;
+
+	memset(&lg, 0, sizeof(lg));
+	form_driver(u->form, REQ_VALIDATION);
+	for (i = 0; i < NFIELDS; i++)
+		v[i] = field_text(u->fields[i]);
+	nt = ew_target_dup(u->w->run->target);
+	bad = nt == NULL ? (snprintf(err, sizeof(err), "out of memory"), 1) :
+	      edit_target(u, nt, v, &lg, err, sizeof(err));
+	for (i = 0; i < NFIELDS; i++)
+		free(v[i]);
+	if (bad) {
+		login_discard(&lg);
+		ew_target_free(&nt);
+		snprintf(u->message, sizeof(u->message), "Not applied, nothing was changed: %s",
+			 err);
+		return;
+	}
+	if (lg.principal[0])
+		kinit_start(u, nt, &lg);
+	else
+		form_commit(u, nt, &lg);
+}
+
+void ew_wiz_form_draw(struct ui *u)
+{
+	static const char *const spin[] = { "|", "/", "-", "\\" };
+	const struct form_kinit *k = kinit_running(u);
+	int h, w;
+
+	if (u->form_win == NULL)
+		return;
+	getmaxyx(u->form_win, h, w);
+	wmove(u->form_win, h - 2, 2);
+	wclrtoeol(u->form_win);
+	ew_wiz_box(u, u->form_win);
+	mvwaddstr(u->form_win, 0, 2, " Target: Enter applies, Esc cancels ");
+	if (k) {
+		char line[700];
+
+		snprintf(line, sizeof(line), "%s Getting a ticket for %s", spin[u->spin % 4],
+			 k->lg.principal);
+		ew_wiz_put(u->form_win, h - 2, 2, w - 4, line);
+	} else {
+		ew_wiz_put(u->form_win, h - 2, 2, w - 4,
+			   "Login: cache | kinit PRINCIPAL | simple DN");
+	}
+	touchwin(u->form_win);
+	wnoutrefresh(u->form_win);
+}
+
 void ew_wiz_form_key(struct ui *u, int ch)
 {
+	if (u->job) {
+		/* A kinit of the form runs: Esc stops it, other keys wait. */
+		if (ch == 27 && kinit_running(u)) {
+			atomic_store(&u->job->cancel, 1);
+			snprintf(u->message, sizeof(u->message), "Cancelling the ticket request...");
+		}
+		return;
+	}
 	switch (ch) {
 	case 27:
 		ew_wiz_form_close(u);

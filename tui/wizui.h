@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "secret.h"
 #include "run.h"
 #include "step.h"
 #include "target.h"
@@ -36,14 +37,19 @@ enum pane { PANE_STEPS, PANE_FINDINGS };
  * fills in its defaults there) while the UI draws from the wizard's own;
  * the copy becomes the wizard's target when the UI takes the job back.
  */
+struct ui;
 struct job {
 	pthread_t th;
-	size_t step;
+	size_t step;			/* SIZE_MAX: a task, not a step */
 	struct ew_run run;
 	struct ew_target *target;
 	atomic_int cancel;		/* set by the UI, read by the step's threads */
 	struct ew_step_result *res;
 	int wake_fd;
+	/* A task (the form's kinit): task on the worker, then done on the UI thread. */
+	void (*task)(void *arg, atomic_int *cancel);
+	void (*done)(struct ui *u, void *arg, int cancelled);
+	void *arg;
 };
 
 struct ui {
@@ -72,7 +78,7 @@ struct ui {
 	FORM *form;
 	FIELD *fields[NFIELDS + 1];
 	char *bind_dn;			/* a simple bind chosen in the form */
-	char bind_pw[1024];		/* its password; wiped at the end */
+	struct ew_secret bind_pw;	/* its password (locked); wiped at the end */
 	char kinit_cache[256];		/* a TGT got in the form; destroyed at the end */
 	WINDOW *form_win, *form_sub;
 	PANEL *form_panel;
@@ -81,6 +87,10 @@ struct ui {
 
 /* wizard.c */
 void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags);
+/* task(arg, cancel) on the worker; done(u, arg, cancelled) on the UI thread
+ * once it is back (also when the wizard ends). 0, or -1 (a job runs, or no thread). */
+int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),
+		      void (*done)(struct ui *, void *, int), void *arg);
 void ew_wiz_rebuild_report(struct ui *u);
 void ew_wiz_save_report(struct ui *u);
 
@@ -110,5 +120,7 @@ int ew_wiz_key(struct ui *u, int ch);
 void ew_wiz_form_open(struct ui *u);
 void ew_wiz_form_close(struct ui *u);
 void ew_wiz_form_key(struct ui *u, int ch);
+/* The form's window onto the screen, with a ticket request's progress. */
+void ew_wiz_form_draw(struct ui *u);
 
 #endif

@@ -119,20 +119,75 @@ tm send-keys -t "$sess" q
 wait_for "EXITED" 30
 
 # The target form: another login (kinit with the password asked without echo).
+# The kinit runs on the worker; the transcript records the new login, never
+# the password.
+# form_login LOGIN: e, LOGIN in the form's Login field, Enter: until the
+# password is asked.
+form_login() {
+	tm send-keys -t "$sess" e
+	wait_for "Target: Enter applies" 20
+	for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" Tab; done
+	for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" BSpace; done
+	tm send-keys -t "$sess" "$1" Enter
+	wait_for "Password (not shown)" 20
+}
 pw=$(head -n 1 "$EXWIZ_LAB_PASSWORD_FILE")
-start "$exw" -x exch1.exwiz.test --no-transcript
+start "$exw" -x exch1.exwiz.test -o "$work/login.jsonl"
 wait_for "> target" 50
-tm send-keys -t "$sess" e
-wait_for "Target: Enter applies" 20
-for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" Tab; done
-for i in 1 2 3 4 5 6; do tm send-keys -t "$sess" BSpace; done
-tm send-keys -t "$sess" "kinit alice" Enter
-wait_for "Password (not shown)" 20
-tm send-keys -t "$sess" "$pw" Enter
-wait_for "| alice@EXWIZ.TEST |" 50 && ! screen | grep -qF "$pw"
+form_login "kinit alice"
+tm send-keys -t "$sess" "$pw"
+shown=$(screen)
+tm send-keys -t "$sess" Enter
+wait_for "| alice@EXWIZ.TEST |" 50 && ! screen | grep -qF "$pw" && ! printf '%s' "$shown" | grep -qF "$pw"
 ok $? "the form's Login kinit alice: a TGT after a password prompt without echo; the steps use it"
+wait_for "Target and defaults: done" 50
+grep '"source":"form"' "$work/login.jsonl" | grep -q '"credentials":"kinit alice@EXWIZ.TEST (a private in-memory cache)"'
+ok $? "the transcript records the form's login: kinit alice@EXWIZ.TEST (a private in-memory cache)"
 tm send-keys -t "$sess" q
 wait_for "EXITED" 30
+[ -s "$work/login.jsonl" ] && ! LC_ALL=C grep -qaF -- "$pw" "$work/login.jsonl"
+ok $? "the password is not in the wizard's transcript ($(wc -c <"$work/login.jsonl") bytes)"
+
+# A KDC that never answers (krb5.conf names the silent server for a realm
+# of its own): the UI stays live while the kinit waits, Esc cancels it and
+# nothing changes.
+silent=$ADDR_T_WIZARD_SILENT
+start_listener silent_pid "$silent" "$top/tests/lib/silent_dns.py" 120
+ok $? "a silent server for the KDC listens on $silent (pid $silent_pid)"
+printf '[realms]\n\tSILENT.TEST = {\n\t\tkdc = %s:53\n\t}\n' "$silent" >"$work/silent-krb5.conf"
+start env KRB5_CONFIG="$work/silent-krb5.conf:$KRB5_CONFIG" "$exw" -u bob -x exch1.exwiz.test \
+	--timeout 10 -o "$work/nokdc.jsonl"
+wait_for "> target    WARN" 50
+form_login "kinit nobody@SILENT.TEST"
+tm send-keys -t "$sess" "not-$pw" Enter
+# spinner: the glyph before "Getting a ticket" in the form
+spinner() { screen | sed -n 's/.*\(.\) Getting a ticket for nobody@SILENT.TEST.*/\1/p' | head -1; }
+wait_for "Getting a ticket for nobody@SILENT.TEST... (Esc cancels)" 30
+rc=$?
+g1=$(spinner)
+wait_until 30 sh -c '[ "$(tmux -L "$1" capture-pane -p -t "$2" | sed -n "s/.*\(.\) Getting a ticket for nobody@SILENT.TEST.*/\1/p" | head -1)" != "$3" ]' \
+	sh "$sock" "$sess" "$g1"
+turned=$?
+[ "$rc" -eq 0 ] && [ "$turned" -eq 0 ] && [ -n "$g1" ]
+ok $? "while the KDC is silent the screen stays live: the form says it is getting a ticket, the spinner turns ($g1 -> $(spinner))"
+t0=$(msecs)
+tm send-keys -t "$sess" Escape
+wait_for "Cancelled: no ticket for nobody@SILENT.TEST; nothing was changed" 30
+ok $? "Esc cancels the kinit ($(( $(msecs) - t0 )) ms; the KDC's bound is 23 s)"
+tm send-keys -t "$sess" Escape
+wait_for "Target unchanged" 20 && screen | head -1 | grep -q "| bob |" &&
+	! grep '"source":"form"' "$work/nokdc.jsonl" | grep -q .
+ok $? "then Esc closes the form: the target is unchanged (user bob, no form input in the transcript)"
+tm send-keys -t "$sess" n Enter
+wait_for "DNS-SERVERS" 100
+ok $? "and the wizard goes on: n, Enter runs the DNS step"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 30
+tail -n 1 "$work/nokdc.jsonl" | grep -q '"event":"end"' && ! LC_ALL=C grep -qaF -- "$pw" "$work/nokdc.jsonl"
+ok $? "the transcript is complete and holds no password"
+stop_listener "$silent_pid"
+ok $? "the silent KDC's server (pid $silent_pid) has ended"
+silent_pid=
 
 # A target edit applies all of its fields or none, and what ran for the
 # earlier target is marked stale until it runs again.
