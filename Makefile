@@ -127,10 +127,12 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # network, the directory or Kerberos fails to link here. (test_krbrules links
 # the whole core: its fixtures use krb.c's cache, configuration and trace
 # helpers, which live beside the krb5 calls.)
-RULES_TESTS := tokensize dnsrules mailbox
+RULES_TESTS := tokensize dnsrules mailbox session
 RULES_OBJ_tokensize := tokensize sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target finding result text
 RULES_OBJ_mailbox := mailbox secdesc sid finding result text
+# the session's plan: the step table's flags, no step run
+RULES_OBJ_session := plan text
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
 JANSSON_LIBS = $(call pc_libs,jansson,-ljansson)
 
