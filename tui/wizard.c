@@ -33,10 +33,10 @@
 #include "krb.h"
 #include "report.h"
 #include "secret.h"
+#include "session.h"
 #include "step.h"
 #include "target.h"
 #include "text.h"
-#include "transcript.h"
 
 #define MIN_COLS 60
 #define MIN_LINES 16
@@ -48,17 +48,26 @@ enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
 enum pane { PANE_STEPS, PANE_FINDINGS };
 
 /*
- * A step on the worker. It works on a copy of the target (the target step
- * fills in its defaults there) while the UI draws from the wizard's own;
- * the copy becomes the wizard's target when the UI takes the job back.
+ * Steps on the worker, run by the session in its batches (the first step
+ * alone, the others side by side). They work on a copy of the target (the
+ * target step fills in its defaults there) while the UI draws from the
+ * wizard's own; the copy becomes the wizard's target when the job ends.
+ * Each batch's results are handed over as it ends.
  */
 struct job {
 	pthread_t th;
-	size_t step;
+	const struct ew_step *steps[MAX_STEPS];
+	size_t n;
+	struct ew_session *session;
 	struct ew_run run;
 	struct ew_target *target;
 	atomic_int cancel;		/* set by the UI, read by the step's threads */
-	struct ew_step_result *res;
+	unsigned char running[MAX_STEPS];	/* by table place: no result taken yet (UI's) */
+	pthread_mutex_t mu;		/* guards what follows */
+	struct ew_step_result *res[MAX_STEPS];	/* by table place: handed over */
+	unsigned char got[MAX_STEPS];
+	size_t ran;			/* how many steps the session ran */
+	int finished;
 	int wake_fd;
 };
 
@@ -83,7 +92,7 @@ struct ui {
 	int err_pipe[2];
 	int saved_stderr;
 	int spin;
-	int run_all;			/* 'a': go on with the next step not run */
+	int run_all;			/* 'a': the summary when the job ends */
 	int too_small;
 	FORM *form;
 	FIELD *fields[NFIELDS + 1];
@@ -111,11 +120,17 @@ static int sev_color(enum ew_status st)
 	}
 }
 
+/* Whether step i is in the running job and has no result yet. */
+static int job_runs(const struct ui *u, size_t i)
+{
+	return u->job && i < MAX_STEPS && u->job->running[i];
+}
+
 static const char *status_tag(const struct ui *u, size_t i)
 {
 	static const char *const spin[] = { "|", "/", "-", "\\" };
 
-	if (u->job && u->job->step == i)
+	if (job_runs(u, i))
 		return spin[u->spin % 4];
 	if (u->res[i] == NULL)
 		return "";
@@ -422,48 +437,110 @@ static const struct ew_step *step_of(size_t i)
 
 /* ---- the worker ---- */
 
+static void wake_ui(int fd)
+{
+	char b = 1;
+
+	if (write(fd, &b, 1) < 0) {
+		/* the UI also polls with a timeout while a job runs */
+	}
+}
+
+static void job_took(void *arg, const struct ew_step *step, struct ew_step_result *res)
+{
+	struct job *j = arg;
+	size_t i = (size_t)(step - ew_steps);
+
+	pthread_mutex_lock(&j->mu);
+	j->res[i] = res;
+	j->got[i] = 1;
+	pthread_mutex_unlock(&j->mu);
+	wake_ui(j->wake_fd);
+}
+
 static void *worker(void *arg)
 {
 	struct job *j = arg;
-	char b = 1;
+	size_t ran;
 
-	j->res = ew_step_execute(&ew_steps[j->step], &j->run);
-	if (write(j->wake_fd, &b, 1) < 0) {
-		/* the UI also polls with a timeout while a job runs */
-	}
+	ran = ew_session_run_steps(j->session, &j->run, j->steps, j->n, job_took, j);
+	pthread_mutex_lock(&j->mu);
+	j->ran = ran;
+	j->finished = 1;
+	pthread_mutex_unlock(&j->mu);
+	wake_ui(j->wake_fd);
 	return NULL;
 }
 
-static void start_job(struct ui *u, size_t step, unsigned extra_flags)
+static void job_free(struct job *j)
 {
+	size_t i;
+
+	for (i = 0; i < MAX_STEPS; i++)
+		ew_step_result_free(&j->res[i]);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+/* Runs steps (table places) on the worker; the session orders them. */
+static void start_steps(struct ui *u, const size_t *places, size_t n, unsigned extra_flags)
+{
+	char names[256] = "";
 	struct job *j;
+	size_t i;
 
 	if (u->w->view) {
 		snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
 		return;
 	}
-	if (u->job || step >= ew_nsteps)
+	if (u->job || n == 0)
 		return;
 	j = calloc(1, sizeof(*j));
 	if (j == NULL)
 		return;
 	atomic_init(&j->cancel, 0);
-	j->step = step;
+	pthread_mutex_init(&j->mu, NULL);
+	for (i = 0; i < n && j->n < MAX_STEPS; i++) {
+		j->steps[j->n++] = &ew_steps[places[i]];
+		j->running[places[i]] = 1;
+	}
 	j->run = *u->w->run;
 	j->run.flags |= extra_flags;
 	j->run.cancel = &j->cancel;
 	j->target = ew_target_dup(u->w->run->target);
 	j->run.target = j->target;
 	j->wake_fd = u->wake[1];
+	j->session = u->w->session;
 	if (j->target == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
 		ew_target_free(&j->target);
-		free(j);
+		job_free(j);
 		snprintf(u->message, sizeof(u->message), "cannot start the worker thread");
 		return;
 	}
 	u->job = j;
-	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
-		 ew_steps[step].title);
+	if (j->n == 1) {
+		snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
+			 j->steps[0]->title);
+		return;
+	}
+	for (i = 0; i < j->n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", j->steps[i]->id);
+	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)", names);
+}
+
+/* A step, after the first step when that has not run yet. */
+static void start_job(struct ui *u, size_t step, unsigned extra_flags)
+{
+	size_t places[MAX_STEPS], n = 0, i;
+
+	if (step >= ew_nsteps)
+		return;
+	for (i = 0; i < ew_nsteps; i++)
+		if (i != step && (ew_steps[i].flags & EW_STEP_FIRST) && u->res[i] == NULL)
+			places[n++] = i;
+	places[n++] = step;
+	start_steps(u, places, n, extra_flags);
 }
 
 /* Wait for the worker; the target it worked on becomes the wizard's. */
@@ -478,46 +555,54 @@ static void join_job(struct ui *u, struct job *j)
 	ew_target_free(&j->target);
 }
 
+/* The results handed over so far; at the end of the job, the job. */
 static void take_job(struct ui *u)
 {
 	struct job *j = u->job;
 	char buf[16];
+	size_t i, ran;
+	int finished;
 
 	if (j == NULL)
 		return;
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
-	join_job(u, j);
-	if (j->res) {
-		ew_step_result_free(&u->res[j->step]);
-		u->res[j->step] = j->res;
-		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
+	pthread_mutex_lock(&j->mu);
+	for (i = 0; i < ew_nsteps; i++) {
+		if (!j->got[i])
+			continue;
+		j->got[i] = 0;
+		j->running[i] = 0;
+		if (j->res[i] == NULL)
+			continue;
+		ew_step_result_free(&u->res[i]);
+		u->res[i] = j->res[i];
+		j->res[i] = NULL;
+		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[i].title,
 			 atomic_load(&j->cancel) ? "cancelled" : "done");
-		/* The target as the defaults settled it, as `check` records it too. */
-		if (strcmp(ew_steps[j->step].id, "target") == 0 && u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "input",
-					    json_pack("{s:s, s:o}", "source", "defaults", "target",
-						      ew_target_to_json(u->w->run->target)));
-		if (j->step == u->cur) {
+		if (i == u->cur) {
 			u->sel = 0;
 			u->top = 0;
 		}
 	}
-	free(j);
+	finished = j->finished;
+	ran = j->ran;
+	pthread_mutex_unlock(&j->mu);
+	if (!finished)
+		return;
+	join_job(u, j);
+	if (j->n > 1 && ran < j->n && !atomic_load(&j->cancel))
+		snprintf(u->message, sizeof(u->message), "The other steps were not run: the "
+			 "target cannot be diagnosed as given (e edits it)");
+	else if (j->n > 1)
+		snprintf(u->message, sizeof(u->message), "%zu steps: %s", ran,
+			 atomic_load(&j->cancel) ? "cancelled" : "done");
+	job_free(j);
 	u->job = NULL;
 	if (u->run_all) {
-		size_t i;
-
-		for (i = 0; i < ew_nsteps && u->res[i] && !ew_step_result_is_stale(u->res[i]); i++)
-			;
-		if (i < ew_nsteps) {
-			u->cur = i;
-			u->sel = u->top = 0;
-			start_job(u, i, 0);
-		} else {
-			u->run_all = 0;
-			u->cur = ew_nsteps;	/* every step ran: the summary */
-		}
+		u->run_all = 0;
+		u->cur = ew_nsteps;	/* every step ran: the summary */
+		u->sel = u->top = 0;
 	}
 }
 
@@ -583,10 +668,8 @@ static void save_report(struct ui *u)
 			 fd < 0 ? strerror(errno) : "write failed");
 	} else {
 		snprintf(u->message, sizeof(u->message), "Report saved: %s", path);
-		if (u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "action",
-					    json_pack("{s:s, s:s}", "what", "save report",
-						      "text", path));
+		if (u->w->session)
+			ew_session_action(u->w->session, "save report", path);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -890,7 +973,7 @@ static void draw_steps(const struct ui *u, int lw)
 		snprintf(buf, sizeof(buf), "%c %-9s %s", i == u->cur ? '>' : ' ', name, tag);
 		if (i == u->cur)
 			attron(u->pane == PANE_STEPS ? A_REVERSE : A_BOLD);
-		if (i < ew_nsteps && u->res[i] && !(u->job && u->job->step == i))
+		if (i < ew_nsteps && u->res[i] && !job_runs(u, i))
 			attron(COLOR_PAIR(sev_color(u->res[i]->status)));
 		put(stdscr, y, 0, lw - 1, buf);
 		attroff(A_REVERSE | A_BOLD | A_COLOR);
@@ -1022,7 +1105,7 @@ static void draw_pane(struct ui *u, int x, int w)
 			return;
 		}
 		if (r == NULL) {
-			put(stdscr, y++, x, w, u->job && u->job->step == u->cur ?
+			put(stdscr, y++, x, w, job_runs(u, u->cur) ?
 			    "Running; the findings appear here." :
 			    "Not run yet. Enter runs it; n and p move between steps.");
 			if (u->cur == 0)
@@ -1677,10 +1760,9 @@ static void form_apply(struct ui *u)
 	if (changed)
 		for (k = 0; k < ew_nsteps; k++)
 			ew_step_result_mark_stale(u->res[k], before);
-	if (u->w->run->transcript)
-		ew_transcript_event(u->w->run->transcript, "input",
-				    json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
-					      changed, "target", after, "before", before));
+	ew_session_input(u->w->session,
+			 json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
+				   changed, "target", after, "before", before));
 	json_decref(before);
 	json_decref(after);
 	form_close(u);
@@ -1784,10 +1866,9 @@ static int key(struct ui *u, int ch)
 		if (ch == 'y' || ch == 'Y') {
 			const struct ew_step *dns = ew_step_find("dns");
 
-			if (u->w->run->transcript)
-				ew_transcript_event(u->w->run->transcript, "input",
-						    json_pack("{s:s, s:s}", "source", "confirmation",
-							      "text", "flush the local DNS caches"));
+			ew_session_input(u->w->session,
+					 json_pack("{s:s, s:s}", "source", "confirmation",
+						   "text", "flush the local DNS caches"));
 			start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
 		} else {
 			snprintf(u->message, sizeof(u->message), "Nothing flushed");
@@ -1924,20 +2005,22 @@ static int key(struct ui *u, int ch)
 		save_report(u);
 		break;
 	case 'a':
-		/* Run every step not run yet, one after the other. */
-		if (!u->job) {
-			size_t i;
+		/* Every step not run yet (or stale), side by side as `check` runs them. */
+		if (!u->job && !u->w->view) {
+			size_t places[MAX_STEPS], n = 0, i;
 
 			for (i = 0; i < ew_nsteps; i++)
-				if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])) {
-					u->cur = i;
-					u->run_all = 1;
-					start_job(u, i, 0);
-					break;
-				}
-			if (i == ew_nsteps)
+				if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i]))
+					places[n++] = i;
+			if (n == 0) {
 				snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
 					 "left for a (F5 runs the selected step again)");
+				break;
+			}
+			u->cur = places[0];
+			u->sel = u->top = 0;
+			u->run_all = 1;
+			start_steps(u, places, n, 0);
 		} else {
 			snprintf(u->message, sizeof(u->message), u->w->view ?
 				 "A saved transcript: nothing runs here" :
@@ -2008,9 +2091,8 @@ static void drain_stderr(struct ui *u)
 	while (u->err_pipe[0] >= 0 && (n = read(u->err_pipe[0], buf, sizeof(buf) - 1)) > 0) {
 		char *clean = ew_text_clean(buf, (size_t)n);
 
-		if (clean && u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "note",
-					    json_pack("{s:s, s:s}", "source", "stderr", "text", clean));
+		if (clean && u->w->session)
+			ew_session_note(u->w->session, "stderr", clean);
 		free(clean);
 	}
 }
@@ -2132,8 +2214,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	if (u.job) {
 		atomic_store(&u.job->cancel, 1);
 		join_job(&u, u.job);
-		ew_step_result_free(&u.job->res);
-		free(u.job);
+		job_free(u.job);
 		u.job = NULL;
 	}
 	if (u.ov == OV_FORM)
