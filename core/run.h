@@ -55,6 +55,11 @@ struct ew_step {
 
 /* ew_step.flags */
 #define EW_STEP_SETUP 0x1	/* settles the target; diagnoses nothing by itself */
+#define EW_STEP_FIRST 0x2	/* always planned, runs first and alone: the others
+				 * need what it settles; its failure stops a session */
+#define EW_STEP_ALONE_WHEN_FLUSHING 0x4	/* with EW_RUN_FLUSH it runs by itself, so
+					 * the steps after it see the flushed caches */
+#define EW_STEP_DIRECTORY 0x8	/* reads the directory (warmed up beforehand) */
 
 /*
  * Run one step: start event, the step, its findings and end event in the

@@ -21,10 +21,9 @@
 #include "report.h"
 #include "login.h"
 #include "secret.h"
-#include "step.h"
+#include "session.h"
 #include "target.h"
 #include "text.h"
-#include "transcript.h"
 #include "transcriptread.h"
 #include "version.h"
 #include "wizard.h"
@@ -133,7 +132,7 @@ static int cmd_show(const struct opts *o)
 		struct ew_target *none = ew_target_new();
 		struct ew_run run = {0};
 		struct ew_report *scratch = ew_report_new(EW_VERSION, NULL);
-		struct ew_wizard w = { &run, scratch, o->args[0], o->ascii,
+		struct ew_wizard w = { NULL, &run, scratch, o->args[0], o->ascii,
 				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag, r };
 
 		run.target = none;
@@ -152,30 +151,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&cancel_flag, 1);
-}
-
-static struct ew_transcript *open_transcript(const struct opts *o, struct ew_report *r,
-					     int *exitcode)
-{
-	struct ew_transcript *t = NULL;
-	char err[512];
-
-	*exitcode = -1;
-	if (o->no_transcript)
-		return NULL;
-	if (o->transcript) {
-		if (ew_transcript_open(o->transcript, &t, err, sizeof(err)) != 0) {
-			fprintf(stderr, "exwizard: transcript: %s\n", err);
-			*exitcode = EW_EXIT_USAGE;
-		}
-		return t;
-	}
-	if (ew_transcript_open_default(&t, err, sizeof(err)) == 0)
-		return t;
-	/* The diagnosis matters more than the record of it: go on without. */
-	fprintf(stderr, "exwizard: no transcript: %s\n", err);
-	ew_report_add_note(r, "No transcript was written: %s", err);
-	return NULL;
 }
 
 /*
@@ -224,90 +199,54 @@ static int read_bind_password(struct opts *o)
 	return -1;
 }
 
-#define EW_MAX_TODO 64
-
-/* The target step's result: the report's target, and whether it failed (a
- * configuration error). */
-static int took_target(const struct opts *o, struct ew_report *r, struct ew_transcript *t,
-		       const struct ew_step_result *res)
-{
-	size_t k;
-	int bad = 0;
-
-	/* A target step stopped by a signal settled nothing: no verdict on it. */
-	for (k = 0; k < res->nfindings && res->status != EW_ST_CANCELLED; k++)
-		if (res->findings[k]->severity == EW_FAIL)
-			bad = 1;
-	json_decref(r->target);
-	r->target = ew_target_to_json(o->target);
-	if (t)
-		ew_transcript_event(t, "input", json_pack("{s:s, s:O}", "source", "defaults",
-							  "target", r->target));
-	return bad;
-}
-
 static int run_steps(const struct opts *o, int wizard)
 {
-	const struct ew_step *todo[EW_MAX_TODO];
-	struct ew_transcript *t = NULL;
-	struct ew_report *r = NULL;
-	struct ew_run run = {0};
+	struct ew_session_opts so = {0};
+	struct ew_session *s;
+	struct ew_report *r;
 	struct sigaction sa;
-	char host[256] = "";
-	size_t n = 0, i;
-	int rc, code, config_error = 0;
-	json_t *steps;
+	char err[512];
+	int rc, lost, write_failed;
 
-	/* The target step always runs first: the others need what it resolves. */
-	todo[n++] = ew_step_find("target");
-	for (i = 0; i < (size_t)o->nargs; i++) {
-		const struct ew_step *s = ew_step_find(o->args[i]);
-		size_t k;
-		int dup = 0;
-
-		if (s == NULL) {
-			char *clean = ew_text_cleanz(o->args[i]);
-
-			ew_usage_error("unknown step '%s'", clean ? clean : "?");
-			free(clean);
-			return EW_EXIT_USAGE;
-		}
-		for (k = 0; k < n; k++)
-			dup |= todo[k] == s;
-		if (!dup && n < sizeof(todo) / sizeof(todo[0]))
-			todo[n++] = s;
-	}
-	if (o->nargs == 0)
-		for (i = 0; i < ew_nsteps; i++)
-			if (ew_steps[i].run && &ew_steps[i] != todo[0])
-				todo[n++] = &ew_steps[i];
-
-	/* The tickets, groups and mailbox steps read the directory. */
-	for (i = 0; i < n; i++)
-		if (wizard || (strcmp(todo[i]->id, "target") != 0 &&
-			       strcmp(todo[i]->id, "dns") != 0)) {
-			ew_dir_warm_up();
-			break;
-		}
-	gethostname(host, sizeof(host) - 1);
-	r = ew_report_new(EW_VERSION, host);
-	if (r == NULL) {
+	so.command = wizard ? "wizard" : "check";
+	so.version = EW_VERSION;
+	so.transcript = o->no_transcript ? EW_TRANSCRIPT_NONE :
+			o->transcript ? EW_TRANSCRIPT_PATH : EW_TRANSCRIPT_DEFAULT;
+	so.transcript_path = o->transcript;
+	/* The wizard may run any step: the directory is warmed up for all. */
+	so.warm_directory = wizard;
+	so.run.target = o->target;
+	so.run.cancel = &cancel_flag;
+	so.run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
+	so.run.tries = o->tries ? o->tries : 2;
+	so.run.flags = o->flush ? EW_RUN_FLUSH : 0;
+	so.run.bind_dn = o->simple_bind;
+	so.run.bind_password = o->simple_bind ? o->bind_pw.buf : NULL;
+	so.run.ca_file = o->ca_file;
+	s = ew_session_new(&so);
+	if (s == NULL) {
 		fputs("exwizard: out of memory\n", stderr);
 		return EW_EXIT_USAGE;
 	}
-	{
-		char now[40];
-
-		ew_time_iso(now, sizeof(now));
-		r->started = strdup(now);
+	if (ew_session_plan(s, (const char *const *)o->args, (size_t)o->nargs,
+			    err, sizeof(err)) != 0) {
+		ew_usage_error("%s", err);
+		ew_session_free(&s);
+		return EW_EXIT_USAGE;
 	}
-	t = open_transcript(o, r, &code);
-	if (code >= 0) {
-		ew_report_free(&r);
-		return code;
+	switch (ew_session_open(s, err, sizeof(err))) {
+	case 0:
+		break;
+	case 1:
+		fprintf(stderr, "exwizard: no transcript: %s\n", err);
+		break;
+	default:
+		fprintf(stderr, "exwizard: %s%s\n",
+			ew_session_report(s) ? "transcript: " : "", err);
+		ew_session_free(&s);
+		return EW_EXIT_USAGE;
 	}
-	if (t)
-		r->transcript = strdup(ew_transcript_path(t));
+	r = ew_session_report(s);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -317,88 +256,21 @@ static int run_steps(const struct opts *o, int wizard)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	run.target = o->target;
-	run.transcript = t;
-	run.cancel = &cancel_flag;
-	run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
-	run.tries = o->tries ? o->tries : 2;
-	run.flags = o->flush ? EW_RUN_FLUSH : 0;
-	run.bind_dn = o->simple_bind;
-	run.bind_password = o->simple_bind ? o->bind_pw.buf : NULL;
-	run.ca_file = o->ca_file;
-
-	steps = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(steps, json_string(todo[i]->id));
-	if (t) {
-		ew_transcript_event(t, "session",
-				    json_pack("{s:s, s:s, s:s, s:o, s:o}", "version", EW_VERSION,
-					      "host", r->host ? r->host : "", "command", "check",
-					      "steps", steps, "target",
-					      ew_target_to_json(o->target)));
-		ew_transcript_sync(t);
-	} else {
-		json_decref(steps);
-	}
-
 	if (wizard) {
-		struct ew_wizard w = { &run, r, r->transcript, o->ascii,
+		struct ew_wizard w = { s, ew_session_run(s), r, r->transcript, o->ascii,
 				       !o->no_color && getenv("NO_COLOR") == NULL, &cancel_flag, NULL };
 
 		/* The wizard runs the steps itself; the report holds what it ran. */
 		if (ew_wizard_run(&w) != 0)
 			fputs("exwizard: the terminal could not be set up\n", stderr);
-		n = 0;
+	} else {
+		for (lost = ew_session_run_plan(s); lost > 0; lost--)
+			fputs("exwizard: out of memory\n", stderr);
 	}
-	/*
-	 * The target step first: the others need what it resolves. Then, with
-	 * --flush, the DNS step (the others then see the flushed caches). Then
-	 * every other step at once: none needs another's result, and over a
-	 * slow link the run takes as long as the longest step, not their sum.
-	 */
-	for (i = 0; i < n && !atomic_load(&cancel_flag) && !config_error; ) {
-		struct ew_step_result *res[EW_MAX_TODO] = { NULL };
-		size_t batch = 1, k;
-
-		if (i > 0 && !(o->flush && strcmp(todo[i]->id, "dns") == 0))
-			while (i + batch < n && !(o->flush && strcmp(todo[i + batch]->id, "dns") == 0))
-				batch++;
-		if (batch == 1)
-			res[0] = ew_step_execute(todo[i], &run);
-		else
-			ew_steps_execute_parallel(todo + i, batch, &run, res);
-		for (k = 0; k < batch; k++) {
-			if (res[k] == NULL) {
-				fputs("exwizard: out of memory\n", stderr);
-				continue;
-			}
-			if (strcmp(todo[i + k]->id, "target") == 0)
-				config_error |= took_target(o, r, t, res[k]);
-			ew_report_add_step(r, res[k]);
-		}
-		i += batch;
-	}
-	if (atomic_load(&cancel_flag))
-		ew_report_add_note(r, "Stopped by a signal before every step had run.");
-	else if (config_error && i < n)
-		ew_report_add_note(r, "The other steps were not run: the target above cannot be "
-				   "diagnosed as given.");
-
-	rc = config_error ? EW_EXIT_USAGE : ew_report_exit_code(r);
-	if (t) {
-		json_t *j = ew_report_to_json(r);
-
-		ew_transcript_event(t, "end",
-				    json_pack("{s:O, s:i, s:b}", "summary",
-					      json_object_get(j, "summary"), "exit", rc,
-					      "cancelled", atomic_load(&cancel_flag) != 0));
-		json_decref(j);
-		if (ew_transcript_close(&t) != 0) {
-			fprintf(stderr, "exwizard: transcript %s: writing failed; it may be "
-				"incomplete\n", r->transcript);
-			ew_report_add_note(r, "Writing the transcript failed; it may be incomplete.");
-		}
-	}
+	rc = ew_session_close(s, &write_failed);
+	if (write_failed)
+		fprintf(stderr, "exwizard: transcript %s: writing failed; it may be "
+			"incomplete\n", r->transcript);
 	if (wizard) {
 		unsigned c[EW_NSEVERITY];
 
@@ -414,7 +286,7 @@ static int run_steps(const struct opts *o, int wizard)
 		 * the status stays the diagnosis's. */
 		rc = EW_EXIT_FAIL;
 	}
-	ew_report_free(&r);
+	ew_session_free(&s);
 	return rc;
 }
 

@@ -26,55 +26,126 @@
 #include "finding.h"
 #include "krb.h"
 #include "text.h"
-#include "transcript.h"
 
 /* ---- the worker ---- */
+
+static void wake_ui(int fd)
+{
+	char b = 1;
+
+	if (write(fd, &b, 1) < 0) {
+		/* the UI also polls with a timeout while a job runs */
+	}
+}
+
+/* On the worker, as each of the session's batches ends. */
+static void job_took(void *arg, const struct ew_step *step, struct ew_step_result *res)
+{
+	struct job *j = arg;
+	size_t i = (size_t)(step - ew_steps);
+
+	pthread_mutex_lock(&j->mu);
+	j->res[i] = res;
+	j->got[i] = 1;
+	pthread_mutex_unlock(&j->mu);
+	wake_ui(j->wake_fd);
+}
 
 static void *worker(void *arg)
 {
 	struct job *j = arg;
-	char b = 1;
+	size_t ran = 0;
 
 	if (j->task)
 		j->task(j->arg, &j->cancel);
 	else
-		j->res = ew_step_execute(&ew_steps[j->step], &j->run);
-	if (write(j->wake_fd, &b, 1) < 0) {
-		/* the UI also polls with a timeout while a job runs */
-	}
+		ran = ew_session_run_steps(j->session, &j->run, j->steps, j->n, job_took, j);
+	pthread_mutex_lock(&j->mu);
+	j->ran = ran;
+	j->finished = 1;
+	pthread_mutex_unlock(&j->mu);
+	wake_ui(j->wake_fd);
 	return NULL;
 }
 
-void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags)
+static struct job *job_new(struct ui *u)
 {
-	struct job *j;
+	struct job *j = calloc(1, sizeof(*j));
 
-	if (u->w->view) {
+	if (j == NULL)
+		return NULL;
+	atomic_init(&j->cancel, 0);
+	pthread_mutex_init(&j->mu, NULL);
+	j->wake_fd = u->wake[1];
+	return j;
+}
+
+static void job_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_STEPS; i++)
+		ew_step_result_free(&j->res[i]);
+	ew_target_free(&j->target);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+int ew_wiz_job_runs(const struct ui *u, size_t i)
+{
+	return u->job && i < MAX_STEPS && u->job->running[i];
+}
+
+void ew_wiz_start_steps(struct ui *u, const size_t *places, size_t n, unsigned extra_flags)
+{
+	char names[256] = "";
+	struct job *j;
+	size_t i;
+
+	if (u->w->view || u->w->session == NULL) {
 		snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
 		return;
 	}
-	if (u->job || step >= ew_nsteps)
+	if (u->job || n == 0 || (j = job_new(u)) == NULL)
 		return;
-	j = calloc(1, sizeof(*j));
-	if (j == NULL)
-		return;
-	atomic_init(&j->cancel, 0);
-	j->step = step;
+	for (i = 0; i < n && j->n < MAX_STEPS; i++) {
+		j->steps[j->n++] = &ew_steps[places[i]];
+		j->running[places[i]] = 1;
+	}
+	j->session = u->w->session;
 	j->run = *u->w->run;
 	j->run.flags |= extra_flags;
 	j->run.cancel = &j->cancel;
 	j->target = ew_target_dup(u->w->run->target);
 	j->run.target = j->target;
-	j->wake_fd = u->wake[1];
 	if (j->target == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
-		ew_target_free(&j->target);
-		free(j);
+		job_free(j);
 		snprintf(u->message, sizeof(u->message), "cannot start the worker thread");
 		return;
 	}
 	u->job = j;
-	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
-		 ew_steps[step].title);
+	if (j->n == 1) {
+		snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)",
+			 j->steps[0]->title);
+		return;
+	}
+	for (i = 0; i < j->n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", j->steps[i]->id);
+	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)", names);
+}
+
+void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags)
+{
+	size_t places[MAX_STEPS], n = 0, i;
+
+	if (step >= ew_nsteps)
+		return;
+	for (i = 0; i < ew_nsteps; i++)
+		if (i != step && (ew_steps[i].flags & EW_STEP_FIRST) && u->res[i] == NULL)
+			places[n++] = i;
+	places[n++] = step;
+	ew_wiz_start_steps(u, places, n, extra_flags);
 }
 
 int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),
@@ -82,23 +153,20 @@ int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),
 {
 	struct job *j;
 
-	if (u->job || (j = calloc(1, sizeof(*j))) == NULL)
+	if (u->job || (j = job_new(u)) == NULL)
 		return -1;
-	atomic_init(&j->cancel, 0);
-	j->step = SIZE_MAX;
 	j->task = task;
 	j->done = done;
 	j->arg = arg;
-	j->wake_fd = u->wake[1];
 	if (pthread_create(&j->th, NULL, worker, j) != 0) {
-		free(j);
+		job_free(j);
 		return -1;
 	}
 	u->job = j;
 	return 0;
 }
 
-/* Wait for the worker; the target a step worked on becomes the wizard's. */
+/* Wait for the worker; the target the steps worked on becomes the wizard's. */
 static void join_job(struct ui *u, struct job *j)
 {
 	struct ew_target tmp;
@@ -109,55 +177,61 @@ static void join_job(struct ui *u, struct job *j)
 	tmp = *u->w->run->target;
 	*u->w->run->target = *j->target;
 	*j->target = tmp;
-	ew_target_free(&j->target);
 }
 
+/* The results handed over so far; at the end of the job, the job. */
 static void take_job(struct ui *u)
 {
 	struct job *j = u->job;
 	char buf[16];
+	size_t i, ran;
+	int finished;
 
 	if (j == NULL)
 		return;
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
-	join_job(u, j);
-	if (j->task) {
-		u->job = NULL;
-		j->done(u, j->arg, atomic_load(&j->cancel));
-		free(j);
-		return;
-	}
-	if (j->res) {
-		ew_step_result_free(&u->res[j->step]);
-		u->res[j->step] = j->res;
-		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[j->step].title,
+	pthread_mutex_lock(&j->mu);
+	for (i = 0; i < ew_nsteps; i++) {
+		if (!j->got[i])
+			continue;
+		j->got[i] = 0;
+		j->running[i] = 0;
+		if (j->res[i] == NULL)
+			continue;
+		ew_step_result_free(&u->res[i]);
+		u->res[i] = j->res[i];
+		j->res[i] = NULL;
+		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[i].title,
 			 atomic_load(&j->cancel) ? "cancelled" : "done");
-		/* The target as the defaults settled it, as `check` records it too. */
-		if (strcmp(ew_steps[j->step].id, "target") == 0 && u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "input",
-					    json_pack("{s:s, s:o}", "source", "defaults", "target",
-						      ew_target_to_json(u->w->run->target)));
-		if (j->step == u->cur) {
+		if (i == u->cur) {
 			u->sel = 0;
 			u->top = 0;
 		}
 	}
-	free(j);
+	finished = j->finished;
+	ran = j->ran;
+	pthread_mutex_unlock(&j->mu);
+	if (!finished)
+		return;
+	join_job(u, j);
 	u->job = NULL;
+	if (j->task) {
+		j->done(u, j->arg, atomic_load(&j->cancel));
+		job_free(j);
+		return;
+	}
+	if (j->n > 1 && ran < j->n && !atomic_load(&j->cancel))
+		snprintf(u->message, sizeof(u->message), "The other steps were not run: the "
+			 "target cannot be diagnosed as given (e edits it)");
+	else if (j->n > 1)
+		snprintf(u->message, sizeof(u->message), "%zu steps: %s", ran,
+			 atomic_load(&j->cancel) ? "cancelled" : "done");
+	job_free(j);
 	if (u->run_all) {
-		size_t i;
-
-		for (i = 0; i < ew_nsteps && u->res[i] && !ew_step_result_is_stale(u->res[i]); i++)
-			;
-		if (i < ew_nsteps) {
-			u->cur = i;
-			u->sel = u->top = 0;
-			ew_wiz_start_job(u, i, 0);
-		} else {
-			u->run_all = 0;
-			u->cur = ew_nsteps;	/* every step ran: the summary */
-		}
+		u->run_all = 0;
+		u->cur = ew_nsteps;	/* every step ran: the summary */
+		u->sel = u->top = 0;
 	}
 }
 
@@ -210,10 +284,8 @@ void ew_wiz_save_report(struct ui *u)
 			 fd < 0 ? strerror(errno) : "write failed");
 	} else {
 		snprintf(u->message, sizeof(u->message), "Report saved: %s", path);
-		if (u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "action",
-					    json_pack("{s:s, s:s}", "what", "save report",
-						      "text", path));
+		if (u->w->session)
+			ew_session_action(u->w->session, "save report", path);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -241,9 +313,8 @@ static void drain_stderr(struct ui *u)
 	while (u->err_pipe[0] >= 0 && (n = read(u->err_pipe[0], buf, sizeof(buf) - 1)) > 0) {
 		char *clean = ew_text_clean(buf, (size_t)n);
 
-		if (clean && u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "note",
-					    json_pack("{s:s, s:s}", "source", "stderr", "text", clean));
+		if (clean && u->w->session)
+			ew_session_note(u->w->session, "stderr", clean);
 		free(clean);
 	}
 }
@@ -349,8 +420,7 @@ int ew_wizard_run(struct ew_wizard *w)
 		join_job(&u, u.job);
 		if (u.job->task)
 			u.job->done(&u, u.job->arg, 1);
-		ew_step_result_free(&u.job->res);
-		free(u.job);
+		job_free(u.job);
 		u.job = NULL;
 	}
 	if (u.ov == OV_FORM)

@@ -3,7 +3,8 @@
  * table. A header (realm, user, Exchange server, the recording indicator),
  * the step list with each step's status, the step pane (what it checks, the
  * findings, the step's data as tables), details and help on request, and a
- * summary. Steps run on a worker thread; the UI stays live and Esc cancels.
+ * summary. The session runs the steps on a worker thread, side by side as
+ * `check` does; the UI stays live and Esc cancels.
  */
 #ifndef EW_WIZARD_H
 #define EW_WIZARD_H
@@ -12,10 +13,12 @@
 
 struct ew_report;
 struct ew_run;
+struct ew_session;
 
 struct ew_wizard {
-	struct ew_run *run;		/* target, transcript, cancel flag, options */
-	struct ew_report *report;	/* filled with the latest result of each step */
+	struct ew_session *session;	/* runs the steps, records; NULL: a saved one */
+	struct ew_run *run;		/* the session's: target, transcript, options */
+	struct ew_report *report;	/* the session's: the latest result of each step */
 	const char *transcript_path;	/* NULL: not recorded */
 	int ascii;			/* ASCII line drawing */
 	int color;			/* colours (off: NO_COLOR or --no-color) */

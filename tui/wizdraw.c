@@ -32,7 +32,7 @@ static const char *status_tag(const struct ui *u, size_t i)
 {
 	static const char *const spin[] = { "|", "/", "-", "\\" };
 
-	if (u->job && u->job->step == i)
+	if (ew_wiz_job_runs(u, i))
 		return spin[u->spin % 4];
 	if (u->res[i] == NULL)
 		return "";
@@ -146,7 +146,7 @@ static void draw_steps(const struct ui *u, int lw)
 		snprintf(buf, sizeof(buf), "%c %-9s %s", i == u->cur ? '>' : ' ', name, tag);
 		if (i == u->cur)
 			attron(u->pane == PANE_STEPS ? A_REVERSE : A_BOLD);
-		if (i < ew_nsteps && u->res[i] && !(u->job && u->job->step == i))
+		if (i < ew_nsteps && u->res[i] && !(ew_wiz_job_runs(u, i)))
 			attron(COLOR_PAIR(sev_color(u->res[i]->status)));
 		ew_wiz_put(stdscr, y, 0, lw - 1, buf);
 		attroff(A_REVERSE | A_BOLD | A_COLOR);
@@ -228,7 +228,7 @@ static void draw_pane(struct ui *u, int x, int w)
 			return;
 		}
 		if (r == NULL) {
-			ew_wiz_put(stdscr, y++, x, w, u->job && u->job->step == u->cur ?
+			ew_wiz_put(stdscr, y++, x, w, ew_wiz_job_runs(u, u->cur) ?
 			    "Running; the findings appear here." :
 			    "Not run yet. Enter runs it; n and p move between steps.");
 			if (u->cur == 0)

@@ -18,7 +18,6 @@
 #include "login.h"
 #include "secret.h"
 #include "text.h"
-#include "transcript.h"
 
 static const char *const form_labels[NFIELDS] = { "Realm", "AD domain", "User",
 						  "Exchange servers", "Mover", "DC",
@@ -325,10 +324,9 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 	if (changed)
 		for (k = 0; k < ew_nsteps; k++)
 			ew_step_result_mark_stale(u->res[k], before);
-	if (u->w->run->transcript)
-		ew_transcript_event(u->w->run->transcript, "input",
-				    json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
-					      changed, "target", after, "before", before));
+	ew_session_input(u->w->session,
+			 json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
+				   changed, "target", after, "before", before));
 	json_decref(before);
 	json_decref(after);
 	ew_wiz_form_close(u);

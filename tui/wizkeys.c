@@ -12,7 +12,6 @@
 
 #include "catalogue.h"
 #include "text.h"
-#include "transcript.h"
 
 /*
  * Each screen has a table of actions, like htop's: the keys an action takes,
@@ -283,10 +282,10 @@ static int act_save(struct ui *u, int ch)
 	return 0;
 }
 
-/* Run every step not run yet, one after the other. */
+/* Every step not run yet (or stale), side by side as `check` runs them. */
 static int act_all(struct ui *u, int ch)
 {
-	size_t i;
+	size_t places[MAX_STEPS], n = 0, i;
 
 	(void)ch;
 	if (!can_run(u)) {
@@ -295,15 +294,18 @@ static int act_all(struct ui *u, int ch)
 			 "A step is running: a waits for it");
 		return 0;
 	}
-	for (i = 0; i < ew_nsteps; i++)
-		if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])) {
-			u->cur = i;
-			u->run_all = 1;
-			ew_wiz_start_job(u, i, 0);
-			return 0;
-		}
-	snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
-		 "left for a (F5 runs the selected step again)");
+	for (i = 0; i < ew_nsteps && n < MAX_STEPS; i++)
+		if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i]))
+			places[n++] = i;
+	if (n == 0) {
+		snprintf(u->message, sizeof(u->message), "Every step has run: nothing "
+			 "left for a (F5 runs the selected step again)");
+		return 0;
+	}
+	u->cur = places[0];
+	u->sel = u->top = 0;
+	u->run_all = 1;
+	ew_wiz_start_steps(u, places, n, 0);
 	return 0;
 }
 
@@ -413,10 +415,9 @@ static int confirm_yes(struct ui *u, int ch)
 	{
 		const struct ew_step *dns = ew_step_find("dns");
 
-		if (u->w->run->transcript)
-			ew_transcript_event(u->w->run->transcript, "input",
-					    json_pack("{s:s, s:s}", "source", "confirmation",
-						      "text", "flush the local DNS caches"));
+		ew_session_input(u->w->session,
+				 json_pack("{s:s, s:s}", "source", "confirmation",
+					   "text", "flush the local DNS caches"));
 		ew_wiz_start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include "report.h"
 #include "secret.h"
 #include "run.h"
+#include "session.h"
 #include "step.h"
 #include "target.h"
 #include "wizard.h"
@@ -33,18 +34,27 @@ enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
 enum pane { PANE_STEPS, PANE_FINDINGS };
 
 /*
- * A step on the worker. It works on a copy of the target (the target step
- * fills in its defaults there) while the UI draws from the wizard's own;
- * the copy becomes the wizard's target when the UI takes the job back.
+ * Steps on the worker, run by the session in its batches (the first step
+ * alone, the others side by side), or a task (the form's kinit). Steps work
+ * on a copy of the target (the target step fills in its defaults there)
+ * while the UI draws from the wizard's own; the copy becomes the wizard's
+ * target when the job ends. Each batch's results are handed over as it ends.
  */
 struct ui;
 struct job {
 	pthread_t th;
-	size_t step;			/* SIZE_MAX: a task, not a step */
+	const struct ew_step *steps[MAX_STEPS];
+	size_t n;			/* 0: a task, not steps */
+	struct ew_session *session;
 	struct ew_run run;
 	struct ew_target *target;
 	atomic_int cancel;		/* set by the UI, read by the step's threads */
-	struct ew_step_result *res;
+	unsigned char running[MAX_STEPS];	/* by table place: no result taken yet (UI's) */
+	pthread_mutex_t mu;		/* guards res, got, ran and finished */
+	struct ew_step_result *res[MAX_STEPS];	/* by table place: handed over */
+	unsigned char got[MAX_STEPS];
+	size_t ran;			/* how many steps the session ran */
+	int finished;
 	int wake_fd;
 	/* A task (the form's kinit): task on the worker, then done on the UI thread. */
 	void (*task)(void *arg, atomic_int *cancel);
@@ -86,7 +96,12 @@ struct ui {
 
 
 /* wizard.c */
+/* A step, after the first step (the target) when that has not run yet. */
 void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags);
+/* Steps (places in the table) side by side, ordered by the session. */
+void ew_wiz_start_steps(struct ui *u, const size_t *places, size_t n, unsigned extra_flags);
+/* Whether step i is in the running job and has no result yet. */
+int ew_wiz_job_runs(const struct ui *u, size_t i);
 /* task(arg, cancel) on the worker; done(u, arg, cancelled) on the UI thread
  * once it is back (also when the wizard ends). 0, or -1 (a job runs, or no thread). */
 int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),

@@ -12,6 +12,7 @@ sess="exwiz-tui"
 scene=0
 sock="exwiz-tui-$$-0"
 silent_pid=
+dropped=
 tm() { tmux -L "$sock" "$@"; }
 new_scene() {
 	tm kill-server 2>/dev/null
@@ -26,6 +27,7 @@ at_exit() {
 		i=$((i + 1))
 	done
 	stop_listener "$silent_pid"
+	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
 }
 screen() { tm capture-pane -p -t "$sess"; }
 bar() { screen | tail -n 1; }
@@ -107,6 +109,8 @@ tail -n 1 "$work/t1.jsonl" | grep -q '"event":"end"' &&
 ok $? "the transcript is complete: five steps ended, an end event"
 "$exw" show "$work/t1.jsonl" | grep -q "KRB-SVC"
 ok $? "exwizard show reads the transcript of the wizard"
+head -n 1 "$work/t1.jsonl" | grep -q '"command":"wizard".*"event":"session"'
+ok $? "the transcript's session event says the wizard ran it"
 
 # exwizard show on a terminal: the same views, read-only.
 new_scene "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t1.jsonl; echo EXITED; sleep 30"
@@ -444,5 +448,30 @@ help_rows | grep -q '^  KDC_ERR_S_PRINCIPAL_UNKNOWN   the SPN is not registered,
 ok $? "F1 on a KRB-SVC finding: the error table's rows on their own lines, indented and aligned, after a blank line"
 tm send-keys -t "$sess" Escape q
 wait_for "EXITED" 50
+
+# a runs the steps side by side, as check does: with the KDC silent, the
+# tickets, groups and mailbox steps all wait on it at once (one after the
+# other, the second would start only when the first gave up, 60 s on).
+"$labctl" -n "$ns" fault kdc-drop >/dev/null 2>&1 && dropped=1
+ok $? "the KDC's port is dropped"
+start "$exw" $X --timeout 60 --tries 1 -o "$work/side.jsonl"
+wait_for "> target    WARN" 50 && tm send-keys -t "$sess" a
+wait_for "Running dns, tickets, groups, mailbox... (Esc cancels)" 50
+ok $? "a: the status names every step it runs ($(screen | tail -2 | head -1))"
+# started ID / ended ID: the step's start / end event is in the transcript
+started() { grep -q "\"id\":\"$1\",\"phase\":\"start\"" "$work/side.jsonl"; }
+ended() { grep -q "\"id\":\"$1\",\"phase\":\"end\"" "$work/side.jsonl"; }
+all_started() { started tickets && started groups && started mailbox; }
+wait_until 300 all_started && ! ended tickets && ! ended groups && ! ended mailbox
+ok $? "the tickets, groups and mailbox steps have all started and none has ended: side by side"
+tm send-keys -t "$sess" Escape
+wait_for "4 steps: cancelled" 300
+ok $? "Esc cancels every step of the batch ($(screen | tail -2 | head -1))"
+[ "$(grep -c '"phase":"end","status":"cancelled"' "$work/side.jsonl")" -ge 3 ]
+ok $? "the transcript has the waiting steps ended as cancelled"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+"$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 && dropped=
+ok $? "the KDC answers again"
 
 finish
