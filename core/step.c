@@ -36,3 +36,13 @@ const struct ew_step *ew_step_find(const char *id)
 			return &ew_steps[i];
 	return NULL;
 }
+
+const struct ew_step *ew_step_with(unsigned flag)
+{
+	size_t i;
+
+	for (i = 0; i < ew_nsteps; i++)
+		if (ew_steps[i].flags & flag)
+			return &ew_steps[i];
+	return NULL;
+}

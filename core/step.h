@@ -15,5 +15,7 @@ extern const struct ew_step ew_steps[];
 extern const size_t ew_nsteps;
 
 const struct ew_step *ew_step_find(const char *id);
+/* The first step whose flags have flag (EW_STEP_*), or NULL. */
+const struct ew_step *ew_step_with(unsigned flag);
 
 #endif

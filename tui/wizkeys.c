@@ -50,9 +50,15 @@ static int on_summary(const struct ui *u)
 	return u->cur == ew_nsteps;
 }
 
+/* The step that flushes the local DNS caches when allowed to. */
+static const struct ew_step *flush_step(void)
+{
+	return ew_step_with(EW_STEP_ALONE_WHEN_FLUSHING);
+}
+
 static int dns_cache_warns(const struct ui *u)
 {
-	const struct ew_step *dns = ew_step_find("dns");
+	const struct ew_step *dns = flush_step();
 	const struct ew_step_result *r = dns ? u->res[dns - ew_steps] : NULL;
 	size_t i;
 
@@ -412,13 +418,11 @@ static int confirm_yes(struct ui *u, int ch)
 			atomic_store(&u->job->cancel, 1);
 		return 1;
 	}
-	{
-		const struct ew_step *dns = ew_step_find("dns");
-
+	if (flush_step()) {
 		ew_session_input(u->w->session,
 				 json_pack("{s:s, s:s}", "source", "confirmation",
 					   "text", "flush the local DNS caches"));
-		ew_wiz_start_job(u, (size_t)(dns - ew_steps), EW_RUN_FLUSH);
+		ew_wiz_start_job(u, (size_t)(flush_step() - ew_steps), EW_RUN_FLUSH);
 	}
 	return 0;
 }

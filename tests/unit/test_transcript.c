@@ -739,6 +739,10 @@ static void test_setup_step_read_back(void **state)
 	assert_non_null(ew_step_find("target"));
 	assert_true(ew_step_find("target")->flags & EW_STEP_SETUP);
 	assert_false(ew_step_find("dns")->flags & EW_STEP_SETUP);
+	/* The wizard finds the step that flushes by its flag, not its name. */
+	assert_ptr_equal(ew_step_with(EW_STEP_ALONE_WHEN_FLUSHING), ew_step_find("dns"));
+	assert_ptr_equal(ew_step_with(EW_STEP_FIRST), ew_step_find("target"));
+	assert_null(ew_step_with(0x80000000u));
 	assert_int_equal(ew_transcript_open(path, &t, err, sizeof(err)), 0);
 	assert_int_equal(write_session(t), 0);
 	memset(&run, 0, sizeof(run));
