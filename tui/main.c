@@ -47,7 +47,7 @@ static int is_check_topic(const char *name)
 	return 0;
 }
 
-static int cmd_help(const struct opts *o)
+static int cmd_help(const struct ew_opts *o)
 {
 	const struct ew_help_topic *t;
 	char title[160];
@@ -111,7 +111,7 @@ static int print_report(const struct ew_report *r, int json)
 	return 0;
 }
 
-static int cmd_show(const struct opts *o)
+static int cmd_show(const struct ew_opts *o)
 {
 	struct ew_report *r;
 	char err[512];
@@ -158,7 +158,7 @@ static void on_signal(int sig)
  * The password comes from --password-file or the terminal; it is wiped as
  * soon as the KDC has answered.
  */
-static int do_kinit(struct opts *o, char *ccname, size_t len)
+static int do_kinit(struct ew_opts *o, char *ccname, size_t len)
 {
 	struct ew_secret pw = {0};
 	char err[512], principal[600], prompt[700];
@@ -183,7 +183,7 @@ static int do_kinit(struct opts *o, char *ccname, size_t len)
 }
 
 /* --simple-bind: the password, kept (locked) for the steps' binds. */
-static int read_bind_password(struct opts *o)
+static int read_bind_password(struct ew_opts *o)
 {
 	char err[512], prompt[1200];
 
@@ -199,7 +199,7 @@ static int read_bind_password(struct opts *o)
 	return -1;
 }
 
-static int run_steps(const struct opts *o, int wizard)
+static int run_steps(const struct ew_opts *o, int wizard)
 {
 	struct ew_session_opts so = {0};
 	struct ew_session *s;
@@ -292,7 +292,7 @@ static int run_steps(const struct opts *o, int wizard)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct ew_opts o = {0};
 	struct timespec until;
 	char kinit_cache[256] = "";
 	int rc;
@@ -308,19 +308,19 @@ int main(int argc, char **argv)
 		return EW_EXIT_USAGE;
 	}
 	rc = ew_options_parse(argc, argv, &o);
-	if (rc < 0 && o.simple_bind && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
+	if (rc < 0 && o.simple_bind && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = read_bind_password(&o);
-	if (rc < 0 && o.kinit && (o.cmd == CMD_CHECK || o.cmd == CMD_WIZARD))
+	if (rc < 0 && o.kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = do_kinit(&o, kinit_cache, sizeof(kinit_cache));
 	if (rc < 0) {
 		switch (o.cmd) {
-		case CMD_HELP:
+		case EW_CMD_HELP:
 			rc = cmd_help(&o);
 			break;
-		case CMD_SHOW:
+		case EW_CMD_SHOW:
 			rc = cmd_show(&o);
 			break;
-		case CMD_WIZARD:
+		case EW_CMD_WIZARD:
 			if (o.nargs > 0) {
 				char *clean = ew_text_cleanz(o.args[0]);
 
@@ -336,7 +336,7 @@ int main(int argc, char **argv)
 			      stderr);
 			rc = run_steps(&o, 0);
 			break;
-		case CMD_CHECK:
+		case EW_CMD_CHECK:
 			rc = run_steps(&o, 0);
 			break;
 		}

@@ -23,10 +23,10 @@
 #include "version.h"
 
 /* Which subcommands an option applies to. */
-#define FOR_WIZARD (1u << CMD_WIZARD)
-#define FOR_CHECK (1u << CMD_CHECK)
-#define FOR_SHOW (1u << CMD_SHOW)
-#define FOR_HELP (1u << CMD_HELP)
+#define FOR_WIZARD (1u << EW_CMD_WIZARD)
+#define FOR_CHECK (1u << EW_CMD_CHECK)
+#define FOR_SHOW (1u << EW_CMD_SHOW)
+#define FOR_HELP (1u << EW_CMD_HELP)
 #define FOR_RUN (FOR_WIZARD | FOR_CHECK)
 #define FOR_ALL (FOR_RUN | FOR_SHOW | FOR_HELP)
 
@@ -97,10 +97,10 @@ static const char *const group_title[] = {
 };
 
 static const char *const cmd_name[] = {
-	[CMD_WIZARD] = "wizard",
-	[CMD_CHECK] = "check",
-	[CMD_SHOW] = "show",
-	[CMD_HELP] = "help",
+	[EW_CMD_WIZARD] = "wizard",
+	[EW_CMD_CHECK] = "check",
+	[EW_CMD_SHOW] = "show",
+	[EW_CMD_HELP] = "help",
 };
 
 /* The column the usage text of an option starts at. */
@@ -166,7 +166,7 @@ int ew_usage_error(const char *fmt, ...)
 	return EW_EXIT_USAGE;
 }
 
-static void note_option(struct opts *o, enum ew_opt id)
+static void note_option(struct ew_opts *o, enum ew_opt id)
 {
 	int i;
 
@@ -178,7 +178,7 @@ static void note_option(struct opts *o, enum ew_opt id)
 }
 
 /* Whether option id was given. */
-static int seen(const struct opts *o, enum ew_opt id)
+static int seen(const struct ew_opts *o, enum ew_opt id)
 {
 	for (int i = 0; i < o->nseen; i++)
 		if (o->seen[i] == id)
@@ -265,7 +265,7 @@ static int option_id(int c)
 	return -1;
 }
 
-int ew_options_parse(int argc, char **argv, struct opts *o)
+int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 {
 	struct option long_options[EW_NOPT + 1];
 	char shorts[2 + 2 * EW_NOPT], err[256], name[32];
@@ -359,16 +359,16 @@ int ew_options_parse(int argc, char **argv, struct opts *o)
 			return ew_usage_error("%s: %s", name, err);
 		note_option(o, (enum ew_opt)id);
 	}
-	o->cmd = CMD_WIZARD;
+	o->cmd = EW_CMD_WIZARD;
 	if (optind < argc) {
 		const char *sub = argv[optind];
 
 		if (strcmp(sub, "check") == 0)
-			o->cmd = CMD_CHECK;
+			o->cmd = EW_CMD_CHECK;
 		else if (strcmp(sub, "show") == 0)
-			o->cmd = CMD_SHOW;
+			o->cmd = EW_CMD_SHOW;
 		else if (strcmp(sub, "help") == 0)
-			o->cmd = CMD_HELP;
+			o->cmd = EW_CMD_HELP;
 		else
 		{
 			char *clean = ew_text_cleanz(sub);
@@ -386,7 +386,7 @@ int ew_options_parse(int argc, char **argv, struct opts *o)
 		if (!(ew_options[o->seen[c]].applies & (1u << o->cmd)))
 			return ew_usage_error("option --%s does not apply to %s",
 					      ew_options[o->seen[c]].name,
-					      o->cmd == CMD_WIZARD ? "the wizard" : cmd_name[o->cmd]);
+					      o->cmd == EW_CMD_WIZARD ? "the wizard" : cmd_name[o->cmd]);
 	/* An option that goes with others: one of them is given too. */
 	for (c = 0; c < o->nseen; c++) {
 		const struct ew_option *op = &ew_options[o->seen[c]];

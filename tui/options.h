@@ -14,7 +14,7 @@
 
 struct ew_target;
 
-enum cmd { CMD_WIZARD, CMD_CHECK, CMD_SHOW, CMD_HELP };
+enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP };
 
 /* The options, in the order of the table (and of the usage text). */
 enum ew_opt {
@@ -55,7 +55,7 @@ struct ew_option {
 	const char *name;	/* long name, without "--" */
 	char letter;		/* short option, or 0 */
 	const char *arg;	/* the value's name in the usage text, or NULL */
-	unsigned applies;	/* 1u << enum cmd, for each command it applies to */
+	unsigned applies;	/* 1u << enum ew_cmd, for each command it applies to */
 	unsigned with;		/* 1u << enum ew_opt: one of them must be given too */
 	enum ew_opt_group group;	/* EW_GROUP_NONE: in the usage lines at the top */
 	const char *usage;	/* the usage text's line, or NULL (see group) */
@@ -63,8 +63,8 @@ struct ew_option {
 
 extern const struct ew_option ew_options[EW_NOPT];
 
-struct opts {
-	enum cmd cmd;
+struct ew_opts {
+	enum ew_cmd cmd;
 	struct ew_target *target;	/* the caller's; the parser fills it in */
 	const char *transcript;
 	int no_transcript;
@@ -92,7 +92,7 @@ struct opts {
  * message on stderr). Strings in o point into argv, which getopt reorders.
  * Resets getopt, so it can be called again.
  */
-int ew_options_parse(int argc, char **argv, struct opts *o);
+int ew_options_parse(int argc, char **argv, struct ew_opts *o);
 void ew_usage(FILE *fp);
 /* "exwizard: MESSAGE" and a hint on stderr; returns EW_EXIT_USAGE. */
 int ew_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

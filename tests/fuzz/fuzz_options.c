@@ -40,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[MAX_ARGS + 2];
-	struct opts o = {0};
+	struct ew_opts o = {0};
 	char *buf;
 	size_t i, start = 0;
 	int argc = 0;

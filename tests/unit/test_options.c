@@ -168,7 +168,7 @@ static void test_usage_lists_every_option(void **state)
 
 /* Parse "exwizard ARGS..." (NULL-terminated); returns ew_options_parse's
  * result. */
-static int parse(struct opts *o, ...)
+static int parse(struct ew_opts *o, ...)
 {
 	char *argv[16];
 	int argc = 0, saved, null, rc;
@@ -202,7 +202,7 @@ static void test_applies_to(void **state)
 	/* Each option without a value, before each command: accepted exactly
 	 * where the table says it applies. */
 	static const char *const cmds[] = { NULL, "check", "show", "help" };
-	struct opts o;
+	struct ew_opts o;
 
 	(void)state;
 	for (size_t i = 0; i < EW_NOPT; i++) {
@@ -211,7 +211,7 @@ static void test_applies_to(void **state)
 		if (ew_options[i].arg || i == EW_OPT_HELP || i == EW_OPT_VERSION)
 			continue;
 		snprintf(name, sizeof(name), "--%s", ew_options[i].name);
-		for (int c = CMD_WIZARD; c <= CMD_HELP; c++) {
+		for (int c = EW_CMD_WIZARD; c <= EW_CMD_HELP; c++) {
 			int rc = parse(&o, name, cmds[c], NULL);
 			int want = ew_options[i].applies & (1u << c) ? -1 : EW_EXIT_USAGE;
 
@@ -223,13 +223,13 @@ static void test_applies_to(void **state)
 	}
 	assert_int_equal(parse(&o, "show", "--text", "f", NULL), -1);
 	assert_int_equal(o.text, 1);
-	assert_int_equal(o.cmd, CMD_SHOW);
+	assert_int_equal(o.cmd, EW_CMD_SHOW);
 	ew_target_free(&o.target);
 }
 
 static void test_goes_with(void **state)
 {
-	struct opts o;
+	struct ew_opts o;
 
 	(void)state;
 	assert_int_equal(parse(&o, "--password-file", "pw", "check", NULL), EW_EXIT_USAGE);
@@ -244,7 +244,7 @@ static void test_goes_with(void **state)
 
 static void test_short_and_long(void **state)
 {
-	struct opts o;
+	struct ew_opts o;
 
 	(void)state;
 	assert_int_equal(parse(&o, "-o", "a.jsonl", "check", NULL), -1);
