@@ -359,6 +359,41 @@ ok $? "Tab, l: the data view scrolls sideways to the answers, marked … on the 
 tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 
+# The mailbox data view names each attribute as AD shows it and each right
+# of the mover with the attribute it is for; the groups view marks a nesting
+# chain wider than the pane.
+pane_rows() { screen | sed '$d' | sed '$d' | cut -c21- | sed 's/ *$//'; }
+start "$exw" -u carol -x exch1.exwiz.test -m junior --no-transcript
+wait_for "> target    WARN" 50
+tm send-keys -t "$sess" n n n n Enter
+wait_for "MBX-MOVER" 150 && tm send-keys -t "$sess" d
+wait_for "msExchHomeServerName" 30
+pane_rows | grep -q '^  msExchHomeServerName  *\/o=EXWIZ\/ou=OLDSITE\/' &&
+	pane_rows | grep -q '^  Mailbox server (of homeMDB)  *EXCH1$' &&
+	! pane_rows | grep -q 'map \|mailbox_server'
+ok $? "d on carol's mailbox step: attributes by their names in AD, the connection in words ($(pane_rows | grep -m1 msExchHomeServerName))"
+tm send-keys -t "$sess" Tab j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
+wait_for "Write legacyExchangeDN" 30
+pane_rows | grep -q '^  Write msExchHomeServerName  *not allowed on the user$' &&
+	[ "$(pane_rows | grep -c '^  Write [A-Za-z]*  *not allowed on the user$')" -eq 6 ] &&
+	! pane_rows | grep -q 'mover on'
+ok $? "... and junior's right to write each of the six attributes a move writes, by name"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+start "$exw" -u erin --no-transcript
+wait_for "> target    WARN" 50
+tm send-keys -t "$sess" n n n Enter
+wait_for "TOK-COUNT" 150 && tm send-keys -t "$sess" d
+wait_for "2008R2" 30
+pane_rows | grep -Eq '^  universal  *US-Erin-Region-[0-9]+ < .*…$'
+ok $? "d on erin's groups step: a nesting chain wider than the pane ends in … ($(pane_rows | grep -m1 'US-Erin'))"
+tm send-keys -t "$sess" Tab l l l l l
+chain_whole() { pane_rows | grep -q '^….*Dept-[0-9]* < GS-Erin-Team-[0-9]*$' && ! pane_rows | grep -q '…$'; }
+wait_until 30 chain_whole
+ok $? "Tab, l: the chains shown whole, none cut on the right ($(pane_rows | sed -n 12p))"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+
 # A help topic keeps its layout: KRB-SVC's table rows on lines of their own,
 # indented, their columns aligned (a wrapped row goes on under its column);
 # blank lines between paragraphs.
