@@ -206,6 +206,10 @@ static void mailbox_view(const struct view_ctx *c, const struct ew_mailbox_data 
 	row(c, lw, "Global catalog", or(d->map.gc, "(none found)"));
 	row(c, lw, "Mailbox server (of homeMDB)", or(d->map.mailbox_server, "(not found)"));
 	row(c, lw, "Mailbox database (homeMDB)", or(d->map.database, "(not found)"));
+	for (k = 0; k < d->nspns; k++)
+		ew_buf_printf(&b, "%s%s", k ? ", " : "", or(d->spns[k], ""));
+	row(c, lw, "The server's SPNs", b.data ? b.data : "(none read)");
+	ew_buf_reset(&b);
 	if (d->mover_state != EW_MOVER_JUDGED)
 		return;
 	ew_lines_addf(c->v, c->n, "The mover, %s:", or(m->account, "?"));
