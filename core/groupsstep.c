@@ -509,15 +509,11 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 			ew_field_dup(ew_dir_text(&direct.values[i]));
 	data.user_dn = ew_field_dup(user_dn);
 	data.user_sid = ew_field_dup(sidtext);
-	data.counts.global = counts.global;
-	data.counts.domain_local = counts.domain_local;
-	data.counts.universal_in = counts.universal_in;
-	data.counts.universal_out = counts.universal_out;
-	data.counts.builtin = counts.builtin;
-	data.counts.sid_history = counts.sid_history;
-	data.counts.distribution = counts.distribution;
-	data.counts.unresolved = counts.unresolved_in + counts.unresolved_out;
-	data.counts.not_looked_up = counts.not_looked_up;
+	data.counts = (struct ew_group_counts_data){
+		counts.global, counts.domain_local, counts.universal_in, counts.universal_out,
+		counts.builtin, counts.sid_history, counts.distribution,
+		counts.unresolved_in + counts.unresolved_out, counts.not_looked_up
+	};
 	/* With SIDs not looked up the estimates are their least (8 bytes each). */
 	data.estimate_complete = counts.not_looked_up == 0;
 	data.token_sids = counts.token_sids;

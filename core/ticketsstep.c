@@ -604,13 +604,11 @@ out:
 		pd->have_skew = probes[i].have_time;
 		pd->skew_s = probes[i].skew;
 	}
-	data.config.default_realm = ew_field_dup(conf.default_realm);
-	data.config.dns_lookup_kdc = conf.dns_lookup_kdc;
-	data.config.dns_lookup_realm = conf.dns_lookup_realm;
-	data.config.rdns = conf.rdns;
-	data.config.dns_canonicalize_hostname = conf.dns_canonicalize_hostname;
-	data.config.udp_preference_limit = conf.udp_preference_limit;
-	data.config.clockskew = conf.clockskew;
+	data.config = (struct ew_krb_config_data){
+		ew_field_dup(conf.default_realm), conf.dns_lookup_kdc, conf.dns_lookup_realm,
+		conf.rdns, conf.dns_canonicalize_hostname, conf.udp_preference_limit,
+		conf.clockskew
+	};
 	ew_step_data_put(res->data, ew_tickets_data_to_json(&data));
 	ew_tickets_data_free(&data);
 	for (i = 0; i < nsvc; i++) {

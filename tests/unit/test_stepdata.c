@@ -27,6 +27,29 @@ static char *dump(const json_t *j)
 	return s;
 }
 
+/* j (consumed) as text has needle. */
+static void assert_dump_has(json_t *j, const char *needle)
+{
+	char *s = dump(j);
+
+	if (strstr(s, needle) == NULL)
+		fail_msg("%s has no %s", s, needle);
+	free(s);
+	json_decref(j);
+}
+
+/* a and b (consumed) are the same text. */
+static void assert_same_dump(json_t *a, json_t *b)
+{
+	char *s1 = dump(a), *s2 = dump(b);
+
+	assert_string_equal(s1, s2);
+	free(s1);
+	free(s2);
+	json_decref(a);
+	json_decref(b);
+}
+
 static char **strs(size_t n, ...)
 {
 	char **v = calloc(n, sizeof(*v));
@@ -133,20 +156,13 @@ static void fill_mailbox(struct ew_mailbox_data *d, int judged)
 /* ---- written and read back ---- */
 
 #define ROUND_TRIP(kind, d) do { \
-		json_t *j1 = ew_##kind##_data_to_json(d), *j2; \
+		json_t *j1 = ew_##kind##_data_to_json(d); \
 		struct ew_##kind##_data back = {0}; \
-		char err[256] = "", *s1, *s2; \
+		char err[256] = ""; \
 		\
 		assert_non_null(j1); \
 		assert_int_equal(ew_##kind##_data_from_json(j1, &back, err, sizeof(err)), 0); \
-		j2 = ew_##kind##_data_to_json(&back); \
-		s1 = dump(j1); \
-		s2 = dump(j2); \
-		assert_string_equal(s1, s2); \
-		free(s1); \
-		free(s2); \
-		json_decref(j1); \
-		json_decref(j2); \
+		assert_same_dump(j1, ew_##kind##_data_to_json(&back)); \
 		ew_##kind##_data_free(&back); \
 		ew_##kind##_data_free(d); \
 	} while (0)
@@ -185,8 +201,7 @@ static void test_json_as_before(void **state)
 {
 	struct ew_dns_record_data r = {0};
 	struct ew_mailbox_data m;
-	json_t *j, *old;
-	char *s1, *s2;
+	json_t *old;
 
 	(void)state;
 	r.name = ew_field_dup("dc1.exwiz.test");
@@ -197,40 +212,26 @@ static void test_json_as_before(void **state)
 	r.nanswers = 1;
 	r.ttl = 3600;
 	r.rtt_ms = 2;
-	j = ew_dns_record_data_to_json(&r);
 	old = json_pack("{s:s, s:s, s:s, s:s, s:[s], s:I, s:I, s:[], s:b, s:b, s:s?}", "name",
 			"dc1.exwiz.test", "type", "A", "server", "127.0.0.2", "status", "ok",
 			"answers", "127.0.0.10", "ttl", (json_int_t)3600, "rtt_ms",
 			(json_int_t)2, "cnames", "truncated", 0, "tcp", 0, "error", NULL);
-	s1 = dump(j);
-	s2 = dump(old);
-	assert_string_equal(s1, s2);
-	free(s1);
-	free(s2);
-	json_decref(j);
-	json_decref(old);
+	assert_same_dump(ew_dns_record_data_to_json(&r), old);
 	ew_dns_record_data_free(&r);
 
 	/* Mover judged: before the attributes; none given: null after the SPNs. */
 	fill_mailbox(&m, 1);
-	j = ew_mailbox_data_to_json(&m);
-	s1 = dump(j);
-	assert_non_null(strstr(s1, "\"read_as\":\"Administrator@EXWIZ.TEST\",\"mover\":{"
-			       "\"account\":\"junior\",\"groups\":[],\"rights\":[{\"object\":"
-			       "\"the target server\",\"dn\":\"CN=EXCH1,CN=Servers\",\"rights\":"
-			       "\"0x0\",\"full_control\":false},{\"object\":\"user\",\"right\":"
-			       "\"msExchHomeServerName\",\"granted\":false}]},\"attributes\":{"));
-	assert_non_null(strstr(s1, "\"public_folders\":null},\"spns\":[],\"ldap_requests\":5}"));
-	free(s1);
-	json_decref(j);
+	assert_dump_has(ew_mailbox_data_to_json(&m), "\"read_as\":\"Administrator@EXWIZ.TEST\","
+			"\"mover\":{\"account\":\"junior\",\"groups\":[],\"rights\":[{"
+			"\"object\":\"the target server\",\"dn\":\"CN=EXCH1,CN=Servers\","
+			"\"rights\":\"0x0\",\"full_control\":false},{\"object\":\"user\","
+			"\"right\":\"msExchHomeServerName\",\"granted\":false}]},\"attributes\":{");
+	assert_dump_has(ew_mailbox_data_to_json(&m),
+			"\"public_folders\":null},\"spns\":[],\"ldap_requests\":5}");
 	ew_mailbox_data_free(&m);
 	fill_mailbox(&m, 0);
-	j = ew_mailbox_data_to_json(&m);
-	s1 = dump(j);
-	assert_non_null(strstr(s1, "\"spns\":[],\"mover\":null,\"ldap_requests\":5}"));
-	assert_null(strstr(s1, "\"mover\":{"));
-	free(s1);
-	json_decref(j);
+	assert_dump_has(ew_mailbox_data_to_json(&m),
+			"\"spns\":[],\"mover\":null,\"ldap_requests\":5}");
 	ew_mailbox_data_free(&m);
 }
 
@@ -266,25 +267,46 @@ FROM_TEXT(mailbox)
 
 static void test_hostile(void **state)
 {
+	static const struct {
+		int (*from)(const char *, char *, size_t);
+		const char *text, *why;
+	} cases[] = {
+		{ dns_from_text, "[1,2]",
+		  "dns data: not an object" },
+		{ dns_from_text, "null",
+		  "not an object" },
+		{ dns_from_text, "{\"records\":\"x\"}",
+		  "records is not a list" },
+		{ dns_from_text, "{\"records\":[{\"type\":\"A\"}]}",
+		  "DNS record: no name" },
+		{ dns_from_text, "{\"records\":[{\"name\":1}]}",
+		  "name is not a string or null" },
+		{ dns_from_text, "{\"records\":[{\"name\":\"a\",\"type\":\"A\",\"server\":\"s\","
+		  "\"status\":\"ok\",\"answers\":[\"x\",7]}]}",
+		  "item 1 is not a string" },
+		{ dns_from_text, "{\"queries\":\"many\"}",
+		  "queries is not an integer" },
+		{ tickets_from_text, "{\"kdc_probes\":[{\"host\":\"h\",\"address\":null,"
+		  "\"port\":88,\"transport\":\"udp\",\"ok\":\"yes\"}]}",
+		  "ok is not true or false" },
+		{ tickets_from_text, "{\"config\":[]}",
+		  "config is not an object" },
+		{ groups_from_text, "{\"counts\":{\"global\":1}}",
+		  "group counts: no domain_local" },
+		{ groups_from_text, "{\"groups\":[null]}",
+		  "group: not an object" },
+		{ mailbox_from_text, "{\"mover\":{\"account\":\"j\",\"groups\":[],\"rights\":"
+		  "[{\"object\":{}}]}}",
+		  "object is not a string" },
+		{ mailbox_from_text, "{\"map\":{\"dc\":\"d\"}}",
+		  "connection map: no gc" },
+	};
 	char err[64];
+	size_t i;
 
 	(void)state;
-	refused(dns_from_text, "[1,2]", "dns data: not an object");
-	refused(dns_from_text, "null", "not an object");
-	refused(dns_from_text, "{\"records\":\"x\"}", "records is not a list");
-	refused(dns_from_text, "{\"records\":[{\"type\":\"A\"}]}", "DNS record: no name");
-	refused(dns_from_text, "{\"records\":[{\"name\":1}]}", "name is not a string or null");
-	refused(dns_from_text, "{\"records\":[{\"name\":\"a\",\"type\":\"A\",\"server\":\"s\","
-		"\"status\":\"ok\",\"answers\":[\"x\",7]}]}", "item 1 is not a string");
-	refused(dns_from_text, "{\"queries\":\"many\"}", "queries is not an integer");
-	refused(tickets_from_text, "{\"kdc_probes\":[{\"host\":\"h\",\"address\":null,"
-		"\"port\":88,\"transport\":\"udp\",\"ok\":\"yes\"}]}", "ok is not true or false");
-	refused(tickets_from_text, "{\"config\":[]}", "config is not an object");
-	refused(groups_from_text, "{\"counts\":{\"global\":1}}", "group counts: no domain_local");
-	refused(groups_from_text, "{\"groups\":[null]}", "group: not an object");
-	refused(mailbox_from_text, "{\"mover\":{\"account\":\"j\",\"groups\":[],\"rights\":"
-		"[{\"object\":{}}]}}", "object is not a string");
-	refused(mailbox_from_text, "{\"map\":{\"dc\":\"d\"}}", "connection map: no gc");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		refused(cases[i].from, cases[i].text, cases[i].why);
 	/* Not from a step at all, or only the keys of a step cut short. */
 	assert_int_equal(dns_from_text("{}", err, sizeof(err)), 0);
 	assert_int_equal(mailbox_from_text("{\"credentials\":{\"as\":null,\"method\":\"m\","
