@@ -148,6 +148,16 @@ $$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c tests/unit/testutil.h \
 endef
 $(foreach t,$(RULES_TESTS),$(eval $(call rules_test,$(t))))
 
+# The typed step data and the wizard's data views (tui/wizdata.c, no
+# curses): as pure as the rules.
+STEPDATA_OBJ := core/datafields core/stepdata core/text tui/wizlines tui/wizdata
+$(BUILD)/tests/unit/test_stepdata: tests/unit/test_stepdata.c tests/unit/testutil.h \
+		$(STEPDATA_OBJ:%=$(BUILD)/%.o)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@ (pure)";)
+	$(Q)$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) $(TEST_CFLAGS) -Itests/unit -Itui -o $@ $< \
+		$(ALL_LDFLAGS) $(STEPDATA_OBJ:%=$(BUILD)/%.o) $(JANSSON_LIBS) $(TEST_LIBS)
+
 $(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCORE) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@";)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datafields.h"
 #include "directory.h"
 #include "finding.h"
 #include "krb.h"
@@ -230,15 +231,15 @@ cleanup:
 	return ret;
 }
 
-json_t *ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c)
+void ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c,
+			    struct ew_cred_data *out)
 {
-	const char *as = ew_target_reader(run->target, run->bind_dn);
 	int open = c && c->dir;
 
-	return json_pack("{s:s?, s:s, s:s?}", "as", as,
-			 "method", open && c->method ? c->method : run->bind_dn ?
-			 "simple bind over StartTLS" : "GSSAPI (Kerberos)",
-			 "server", open ? c->host : NULL);
+	out->as = ew_field_dup(ew_target_reader(run->target, run->bind_dn));
+	out->method = ew_field_dup(open && c->method ? c->method : run->bind_dn ?
+				   "simple bind over StartTLS" : "GSSAPI (Kerberos)");
+	out->server = ew_field_dup(open ? c->host : NULL);
 }
 
 char *ew_dirconn_account_filter(const char *who)

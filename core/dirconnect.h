@@ -13,6 +13,8 @@
 #include <ldap.h>
 #include <stddef.h>
 
+#include "stepdata.h"
+
 struct ew_run;
 struct ew_dir;
 struct ew_finding;
@@ -34,10 +36,11 @@ void ew_dirconn_close(struct ew_dirconn *c);
 
 /*
  * Whose credentials a step used and which DC it asked, as step data
- * ("credentials": {as, method, server}); c NULL or not open: as whom it would
+ * (out filled, strings owned); c NULL or not open: as whom it would
  * have read, and no server.
  */
-json_t *ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c);
+void ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c,
+			    struct ew_cred_data *out);
 
 /*
  * The user entry for a sAMAccountName, UPN or DOMAIN\name, with attrs (and

@@ -10,11 +10,13 @@
 #include <time.h>
 
 #include "catalogue.h"
+#include "datafields.h"
 #include "dns.h"
 #include "dnscache.h"
 #include "dnsrules.h"
 #include "finding.h"
 #include "run.h"
+#include "stepdata.h"
 #include "target.h"
 #include "text.h"
 #include "transcript.h"
@@ -96,21 +98,37 @@ static void ask_all(struct plan *p, const char *name, int type, int dc)
 			ask(p, name, type, p->servers[i].addr);
 }
 
-static json_t *result_json(const struct ew_dns_result *r)
+/* A result as the typed record of the step's data (strings copied). */
+static int record_fill(const struct ew_dns_result *r, struct ew_dns_record_data *d)
 {
-	json_t *answers = json_array(), *cn = json_array();
 	size_t i;
 
-	for (i = 0; i < r->nanswers; i++)
-		json_array_append_new(answers, json_string(r->answers[i].data));
-	for (i = 0; i < r->ncnames; i++)
-		json_array_append_new(cn, json_string(r->cnames[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:b, s:b, s:s?}",
-			 "name", r->name, "type", ew_dns_type_name(r->type),
-			 "server", r->server, "status", ew_dns_status_name(r->status),
-			 "answers", answers, "ttl", (json_int_t)r->ttl,
-			 "rtt_ms", (json_int_t)r->rtt_ms, "cnames", cn,
-			 "truncated", r->truncated, "tcp", r->tcp, "error", r->error);
+	memset(d, 0, sizeof(*d));
+	d->name = ew_field_dup(r->name);
+	d->type = ew_field_dup(ew_dns_type_name(r->type));
+	d->server = ew_field_dup(r->server);
+	d->status = ew_field_dup(ew_dns_status_name(r->status));
+	d->answers = r->nanswers ? calloc(r->nanswers, sizeof(char *)) : NULL;
+	for (i = 0; d->answers && i < r->nanswers; i++)
+		d->answers[d->nanswers++] = ew_field_dup(r->answers[i].data);
+	d->cnames = r->ncnames ? calloc(r->ncnames, sizeof(char *)) : NULL;
+	for (i = 0; d->cnames && i < r->ncnames; i++)
+		d->cnames[d->ncnames++] = ew_field_dup(r->cnames[i]);
+	d->ttl = r->ttl;
+	d->rtt_ms = r->rtt_ms;
+	d->truncated = r->truncated;
+	d->tcp = r->tcp;
+	d->error = ew_field_dup(r->error);
+	return d->nanswers == r->nanswers && d->ncnames == r->ncnames ? 0 : -1;
+}
+
+static json_t *result_json(const struct ew_dns_result *r)
+{
+	struct ew_dns_record_data d;
+	json_t *j = record_fill(r, &d) == 0 ? ew_dns_record_data_to_json(&d) : NULL;
+
+	ew_dns_record_data_free(&d);
+	return j;
 }
 
 /* Send what is pending, all at once; record each answer in the transcript. */
@@ -286,7 +304,7 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 	krb5_context ctx = NULL;
 	struct ew_dns_view v;
 	char name[300];
-	json_t *records, *servers, *cachej;
+	struct ew_dns_data data = {0};
 	int rdns;
 
 	if (t->domain == NULL) {
@@ -454,41 +472,40 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 	ew_dns_rule_autodiscover(&v, res);
 
 done:
-	records = json_array();
-	for (i = 0; i < p.n; i++)
-		json_array_append_new(records, result_json(p.rs[i]));
-	servers = json_array();
-	for (i = 0; i < p.nservers; i++)
-		json_array_append_new(servers, json_pack("{s:s, s:s}", "address",
-							 p.servers[i].addr, "source",
-							 p.servers[i].source));
-	cachej = json_array();
-	for (i = 0; i < ncaches; i++)
-		json_array_append_new(cachej,
-				      json_pack("{s:s, s:s, s:I, s:s?, s:s, s:s?, s:i}",
-						"kind", ew_cache_kind_name(caches[i].kind),
-						"program", caches[i].program,
-						"pid", (json_int_t)caches[i].pid,
-						"address", caches[i].address,
-						"path", caches[i].path,
-						"detail", caches[i].detail,
-						"flushed", flushed[i]));
+	data.gathered = 1;
+	data.records = p.n ? calloc(p.n, sizeof(*data.records)) : NULL;
+	for (i = 0; data.records && i < p.n; i++)
+		record_fill(p.rs[i], &data.records[data.nrecords++]);
+	data.servers = p.nservers ? calloc(p.nservers, sizeof(*data.servers)) : NULL;
+	for (i = 0; data.servers && i < p.nservers; i++, data.nservers++) {
+		data.servers[i].address = ew_field_dup(p.servers[i].addr);
+		data.servers[i].source = ew_field_dup(p.servers[i].source);
+	}
+	data.caches = ncaches ? calloc(ncaches, sizeof(*data.caches)) : NULL;
+	for (i = 0; data.caches && i < ncaches; i++, data.ncaches++) {
+		struct ew_dns_cache_data *cd = &data.caches[i];
+
+		cd->kind = ew_field_dup(ew_cache_kind_name(caches[i].kind));
+		cd->program = ew_field_dup(caches[i].program);
+		cd->pid = caches[i].pid;
+		cd->address = ew_field_dup(caches[i].address);
+		cd->path = ew_field_dup(caches[i].path);
+		cd->detail = ew_field_dup(caches[i].detail);
+		cd->flushed = flushed[i];
+	}
 	{
 		/* DNS questions carry no credentials; say which servers were asked. */
 		struct ew_buf b = {0};
 
 		for (i = 0; i < p.nservers; i++)
 			ew_buf_printf(&b, "%s%s", i ? ", " : "", p.servers[i].addr);
-		json_object_set_new(res->data, "credentials", json_pack(
-			"{s:n, s:s, s:s?}", "as", "method", "DNS questions carry no credentials",
-			"server", b.data));
-		ew_buf_reset(&b);
+		data.credentials.method = ew_field_dup("DNS questions carry no credentials");
+		data.credentials.server = b.data ? ew_buf_take(&b) : NULL;
 	}
-	json_object_set_new(res->data, "servers", servers);
-	json_object_set_new(res->data, "records", records);
-	json_object_set_new(res->data, "caches", cachej);
-	json_object_set_new(res->data, "queries", json_integer((json_int_t)p.sent));
-	json_object_set_new(res->data, "round_trips", json_integer(p.phases));
+	data.queries = (long long)p.sent;
+	data.round_trips = p.phases;
+	ew_step_data_put(res->data, ew_dns_data_to_json(&data));
+	ew_dns_data_free(&data);
 	for (i = 0; i < 2 * EW_TARGET_MAX_LIST; i++)
 		free(own[i]);
 	for (i = 0; i < nnames; i++)

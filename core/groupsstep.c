@@ -7,12 +7,14 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "datafields.h"
 #include "dirconnect.h"
 #include "directory.h"
 #include "finding.h"
 #include "krb.h"
 #include "sid.h"
 #include "run.h"
+#include "stepdata.h"
 #include "target.h"
 #include "text.h"
 #include "tokensize.h"
@@ -232,7 +234,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	unsigned uac = 0, sid_history = 0;
 	int complete = 0, delegation, via_chain = 0;
 	long rt0;
-	json_t *groups_json, *direct_json;
+	struct ew_groups_data data = {0};
 
 	if (t->user == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "No user to look "
@@ -240,11 +242,15 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		return 0;
 	}
 	if (ew_dirconn_open(run, 0, EW_CK_TOK_COUNT, &c, &why) != 0) {
-		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
+		data.bound = 1;
+		ew_dirconn_credentials(run, NULL, &data.credentials);
+		ew_step_data_put(res->data, ew_groups_data_to_json(&data));
+		ew_groups_data_free(&data);
 		ew_step_result_add(res, why);
 		return 0;
 	}
-	json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, &c));
+	data.bound = 1;
+	ew_dirconn_credentials(run, &c, &data.credentials);
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	ew_account_name(t->user, account, sizeof(account));
@@ -481,57 +487,49 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 
 	/* The data. */
 	ew_sid_format(&user_sid, sidtext, sizeof(sidtext));
-	groups_json = json_array();
-	for (i = 0; i < gs.n; i++) {
-		char s[EW_SID_STRLEN], *p = path_of(&gs, i);
+	data.gathered = 1;
+	data.groups = gs.n ? calloc(gs.n, sizeof(*data.groups)) : NULL;
+	for (i = 0; data.groups && i < gs.n; i++, data.ngroups++) {
+		struct ew_group_data *g = &data.groups[i];
+		char s[EW_SID_STRLEN];
 
 		ew_sid_format(&gs.v[i].g.sid, s, sizeof(s));
-		json_array_append_new(groups_json, json_pack(
-			"{s:s, s:o, s:s, s:b, s:i, s:o}", "sid", s, "name", ew_json_string_clean(gs.v[i].name),
-			"scope", gs.v[i].g.resolved ? ew_scope_name(ew_token_scope(
-				gs.v[i].g.group_type)) : gs.v[i].g.not_looked_up ?
-				"not looked up" : "unknown",
-			"security", gs.v[i].g.resolved ? (gs.v[i].g.group_type & EW_GT_SECURITY) != 0
-							: 1,
-			"depth", gs.v[i].depth, "path", ew_json_string_clean(gs.v[i].depth ? p : NULL)));
-		free(p);
+		g->sid = ew_field_dup(s);
+		g->name = ew_field_dup(gs.v[i].name);
+		g->scope = ew_field_dup(gs.v[i].g.resolved ? ew_scope_name(ew_token_scope(
+			gs.v[i].g.group_type)) : gs.v[i].g.not_looked_up ? "not looked up" :
+			"unknown");
+		g->security = gs.v[i].g.resolved ? (gs.v[i].g.group_type & EW_GT_SECURITY) != 0 : 1;
+		g->depth = gs.v[i].depth;
+		g->path = gs.v[i].depth ? path_of(&gs, i) : NULL;
 	}
-	direct_json = json_array();
-	for (i = 0; i < direct.nvalues; i++)
-		json_array_append_new(direct_json, ew_json_string_clean(ew_dir_text(&direct.values[i])));
-	json_object_set_new(res->data, "user_dn", ew_json_string_clean(user_dn));
-	json_object_set_new(res->data, "user_sid", json_string(sidtext));
-	json_object_set_new(res->data, "counts", json_pack(
-		"{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-		"global", (int)counts.global, "domain_local", (int)counts.domain_local,
-		"universal_in", (int)counts.universal_in, "universal_out", (int)counts.universal_out,
-		"builtin", (int)counts.builtin, "sid_history", (int)counts.sid_history,
-		"distribution", (int)counts.distribution,
-		"unresolved", (int)(counts.unresolved_in + counts.unresolved_out),
-		"not_looked_up", (int)counts.not_looked_up));
+	data.direct_groups = direct.nvalues ? calloc(direct.nvalues, sizeof(char *)) : NULL;
+	for (i = 0; data.direct_groups && i < direct.nvalues; i++)
+		data.direct_groups[data.ndirect_groups++] =
+			ew_field_dup(ew_dir_text(&direct.values[i]));
+	data.user_dn = ew_field_dup(user_dn);
+	data.user_sid = ew_field_dup(sidtext);
+	data.counts = (struct ew_group_counts_data){
+		counts.global, counts.domain_local, counts.universal_in, counts.universal_out,
+		counts.builtin, counts.sid_history, counts.distribution,
+		counts.unresolved_in + counts.unresolved_out, counts.not_looked_up
+	};
 	/* With SIDs not looked up the estimates are their least (8 bytes each). */
-	json_object_set_new(res->data, "estimate_complete",
-			    json_boolean(counts.not_looked_up == 0));
-	json_object_set_new(res->data, "token_sids", json_integer(counts.token_sids));
-	json_object_set_new(res->data, "lsa_sids", json_integer(ew_token_lsa_sids(&counts)));
-	json_object_set_new(res->data, "estimate_legacy",
-			    json_integer(ew_token_estimate_legacy(&counts, delegation)));
-	json_object_set_new(res->data, "estimate_2012",
-			    json_integer(ew_token_estimate_2012(&counts, delegation)));
-	json_object_set_new(res->data, "delegation", json_boolean(delegation));
-	json_object_set_new(res->data, "measured_tgt_size", json_integer((json_int_t)tgt));
-	json_object_set_new(res->data, "measured_service_ticket_size",
-			    json_integer((json_int_t)svc));
-	json_object_set_new(res->data, "direct_groups", direct_json);
-	json_object_set_new(res->data, "groups", groups_json);
-	json_object_set_new(res->data, "source", json_string(via_chain ?
-							     "LDAP_MATCHING_RULE_IN_CHAIN" :
-							     "tokenGroups"));
-	json_object_set_new(res->data, "ldap_requests",
-			    json_integer(ew_dir_round_trips(c.dir) - rt0));
-	json_object_set_new(res->data, "dc", ew_json_string_clean(c.host));
-	json_object_set_new(res->data, "bind", ew_json_string_clean(c.method));
+	data.estimate_complete = counts.not_looked_up == 0;
+	data.token_sids = counts.token_sids;
+	data.lsa_sids = ew_token_lsa_sids(&counts);
+	data.estimate_legacy = ew_token_estimate_legacy(&counts, delegation);
+	data.estimate_2012 = ew_token_estimate_2012(&counts, delegation);
+	data.delegation = delegation;
+	data.measured_tgt_size = (long long)tgt;
+	data.measured_service_ticket_size = (long long)svc;
+	data.source = ew_field_dup(via_chain ? "LDAP_MATCHING_RULE_IN_CHAIN" : "tokenGroups");
+	data.ldap_requests = ew_dir_round_trips(c.dir) - rt0;
+	data.dc = ew_field_dup(c.host);
+	data.bind = ew_field_dup(c.method);
 out:
+	ew_step_data_put(res->data, ew_groups_data_to_json(&data));
+	ew_groups_data_free(&data);
 	for (i = 0; i < nb; i++) {
 		if (br)
 			ew_dir_result_free(&br[i]);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "datafields.h"
 #include "dirconnect.h"
 #include "directory.h"
 #include "finding.h"
@@ -21,6 +22,7 @@
 #include "secdesc.h"
 #include "sid.h"
 #include "run.h"
+#include "stepdata.h"
 #include "target.h"
 #include "text.h"
 
@@ -429,15 +431,18 @@ static void mover_prepare(struct mover *m, const struct ew_target *t,
 }
 
 static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_result *res,
-			json_t *data)
+			struct ew_mover_data *data)
 {
 	const struct ew_dir_result *tr = batch_result(b, m->tg_req), *gr = m->groups;
 	struct ew_sd *sds[MOVER_OBJS] = {0};
 	const struct ew_dir_attr *a;
-	json_t *groups = json_array(), *rights = json_array();
 	char err[256];
 	size_t i, k;
 
+	data->account = ew_field_dup(m->v.account);
+	data->rights = calloc(MOVER_OBJS + sizeof(moved) / sizeof(moved[0]),
+			      sizeof(*data->rights));
+	data->groups = gr && gr->nentries ? calloc(gr->nentries, sizeof(char *)) : NULL;
 	if (!m->v.found)
 		goto out;
 	a = ew_dir_entry_attr(&m->account->entries[0], "objectSid");
@@ -467,8 +472,9 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 			continue;
 		for (k = 0; k < m->nsids; k++) {
 			if (ew_sid_equal(&gs, &m->sids[k])) {
-				json_array_append_new(groups, ew_json_string_clean(
-					first(&gr->entries[i], "cn")));
+				if (data->groups)
+					data->groups[data->ngroups++] =
+						ew_field_dup(first(&gr->entries[i], "cn"));
 				m->v.admin_groups++;
 				break;
 			}
@@ -498,9 +504,15 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 		acl->rights = ew_sd_access(sds[i], m->sids, m->nsids, NULL, NULL,
 					   EW_DS_FULL_CONTROL, NULL);
 		ew_sd_rights_text(acl->rights, text, sizeof(text));
-		json_array_append_new(rights, json_pack("{s:s, s:o, s:s, s:b}", "object",
-			acl->label, "dn", ew_json_string_clean(acl->dn), "rights", text,
-			"full_control", acl->rights == EW_DS_FULL_CONTROL));
+		if (data->rights) {
+			struct ew_mover_right_data *mr = &data->rights[data->nrights++];
+
+			mr->kind = EW_MOVER_ON_OBJECT;
+			mr->object = ew_field_dup(acl->label);
+			mr->dn = ew_field_dup(acl->dn);
+			mr->rights = ew_field_dup(text);
+			mr->full_control = acl->rights == EW_DS_FULL_CONTROL;
+		}
 	}
 	/* The attributes a move writes, each by its own right (general write
 	 * property, else a grant for the attribute or its property set). */
@@ -538,14 +550,17 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 			ar->granted = got & EW_DS_WRITE_PROP ? EW_MBX_YES : EW_MBX_NO;
 		}
 		write = ew_mbx_attr_write(ar);
-		if (write != EW_MBX_UNKNOWN)
-			json_array_append_new(rights, json_pack("{s:s, s:s, s:b}", "object", "user",
-				"right", moved[k], "granted", write == EW_MBX_YES));
+		if (write != EW_MBX_UNKNOWN && data->rights) {
+			struct ew_mover_right_data *mr = &data->rights[data->nrights++];
+
+			mr->kind = EW_MOVER_ATTRIBUTE;
+			mr->object = ew_field_dup("user");
+			mr->right = ew_field_dup(moved[k]);
+			mr->granted = write == EW_MBX_YES;
+		}
 	}
 out:
 	ew_mbx_rule_mover(&m->v, res);
-	json_object_set_new(data, "mover", json_pack("{s:o, s:o, s:o}", "account",
-		ew_json_string_clean(m->v.account), "groups", groups, "rights", rights));
 	for (i = 0; i < MOVER_OBJS; i++)
 		ew_sd_free(&sds[i]);
 	for (i = 0; i < m->nwhy; i++)
@@ -661,7 +676,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	struct ew_buf ufb = {0};
 	int ureq, creq, sreq, ereq, treq, rreq, mreq = -1, greq = -1, screq = -1, spreq = -1, lreq[16];
 	size_t i;
-	json_t *attrs, *cons, *spns, *map;
+	struct ew_mailbox_data data = {0};
 
 	if (t->user == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_MBX_ATTRS, EW_SKIP, "No user to look "
@@ -669,11 +684,15 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		return 0;
 	}
 	if (ew_dirconn_open(run, 0, EW_CK_MBX_ATTRS, &c, &why) != 0) {
-		json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, NULL));
+		data.bound = 1;
+		ew_dirconn_credentials(run, NULL, &data.credentials);
+		ew_step_data_put(res->data, ew_mailbox_data_to_json(&data));
+		ew_mailbox_data_free(&data);
 		ew_step_result_add(res, why);
 		return 0;
 	}
-	json_object_set_new(res->data, "credentials", ew_dirconn_credentials(run, &c));
+	data.bound = 1;
+	ew_dirconn_credentials(run, &c, &data.credentials);
 	rt0 = ew_dir_round_trips(c.dir);
 	gc_start(&gcl, run);
 	b1 = calloc(1, sizeof(*b1));
@@ -781,7 +800,8 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		u.nt_sd = (const unsigned char *)a->values[0].val;
 		u.nt_sdlen = a->values[0].len;
 	}
-	json_object_set_new(res->data, "read_as", ew_json_string_clean(reader));
+	data.read = 1;
+	data.read_as = ew_field_dup(reader);
 	u.reader = reader;
 	user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
 
@@ -845,70 +865,70 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	cfg.n = cb.n;
 	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
 	ew_mbx_rule_consistent(&u, &cfg, res);
-	if (mv)
-		mover_judge(mv, b2, res, res->data);
-	else
+	if (mv) {
+		data.mover_state = EW_MOVER_JUDGED;
+		mover_judge(mv, b2, res, &data.mover);
+	} else {
 		ew_mbx_rule_mover(NULL, res);
+	}
 data:
 	ew_mbx_rule_protected(&u, res);
-	attrs = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
-			  "dn", ew_json_string_clean(u.dn), "homeMDB", ew_json_string_clean(u.home_mdb),
-			  "homeMTA", ew_json_string_clean(u.home_mta), "msExchHomeServerName", ew_json_string_clean(u.home_server),
-			  "legacyExchangeDN", ew_json_string_clean(u.legacy_dn), "mailNickname",
-			  ew_json_string_clean(u.nickname), "targetAddress", ew_json_string_clean(u.target_address),
-			  "msExchMailboxGuid", u.has_guid,
-			  "msExchMailboxSecurityDescriptor", u.sd != NULL);
-	{
-		json_t *pa = json_array();
-
-		for (i = 0; i < u.nproxies; i++)
-			json_array_append_new(pa, ew_json_string_clean(u.proxies[i]));
-		json_object_set_new(attrs, "proxyAddresses", pa);
-	}
+	data.gathered = 1;
+	data.attributes.dn = ew_field_dup(u.dn);
+	data.attributes.homeMDB = ew_field_dup(u.home_mdb);
+	data.attributes.homeMTA = ew_field_dup(u.home_mta);
+	data.attributes.msExchHomeServerName = ew_field_dup(u.home_server);
+	data.attributes.legacyExchangeDN = ew_field_dup(u.legacy_dn);
+	data.attributes.mailNickname = ew_field_dup(u.nickname);
+	data.attributes.targetAddress = ew_field_dup(u.target_address);
+	data.attributes.msExchMailboxGuid = u.has_guid;
+	data.attributes.msExchMailboxSecurityDescriptor = u.sd != NULL;
+	data.attributes.proxyAddresses = u.nproxies ? calloc(u.nproxies, sizeof(char *)) : NULL;
+	for (i = 0; data.attributes.proxyAddresses && i < u.nproxies; i++)
+		data.attributes.proxyAddresses[data.attributes.nproxyAddresses++] =
+			ew_field_dup(u.proxies[i]);
 	if (u.sd) {
 		struct ew_sd *sd = NULL;
 
 		if (ew_sd_parse(u.sd, u.sdlen, &sd, err, sizeof(err)) == 0) {
-			char *sddl = ew_sd_to_sddl(sd);
-
-			json_object_set_new(attrs, "mailbox_sddl", ew_json_string_clean(sddl));
-			free(sddl);
+			data.attributes.have_sddl = 1;
+			data.attributes.mailbox_sddl = ew_sd_to_sddl(sd);
 		}
 		ew_sd_free(&sd);
 	}
-	cons = json_array();
-	for (i = 0; i < res->nfindings; i++)
-		if (strcmp(res->findings[i]->check, EW_CK_MBX_CONSISTENT) == 0)
-			json_array_append_new(cons, json_pack("{s:s, s:s}", "severity",
-				ew_severity_name(res->findings[i]->severity),
-				"title", res->findings[i]->title));
+	data.consistency = res->nfindings ? calloc(res->nfindings, sizeof(*data.consistency)) :
+			   NULL;
+	for (i = 0; data.consistency && i < res->nfindings; i++) {
+		if (strcmp(res->findings[i]->check, EW_CK_MBX_CONSISTENT) == 0) {
+			struct ew_mbx_consistency_data *cd = &data.consistency[data.nconsistency++];
+
+			cd->severity = ew_field_dup(ew_severity_name(res->findings[i]->severity));
+			cd->title = ew_field_dup(res->findings[i]->title);
+		}
+	}
 	/* The connection map: as Outlook's connection status window shows it. */
 	{
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
 		char (*gc)[256] = gcl.gc;
 		size_t ngc = gc_result(&gcl);
 
-		map = json_pack("{s:o, s:o, s:o, s:o, s:o}", "dc", ew_json_string_clean(c.host),
-				"gc", ngc ? ew_json_string_clean(gc[0]) : json_null(),
-				"mailbox_server", ew_json_string_clean(srv ? srv->name : NULL),
-				"database", ew_json_string_clean(db ? db->name : NULL),
-				"public_folders", json_null());
-		spns = json_array();
-		if (sp && sp->nentries) {
-			a = ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName");
-			for (i = 0; a && i < a->nvalues; i++)
-				json_array_append_new(spns, ew_json_string_clean(ew_dir_text(&a->values[i])));
-		}
+		data.map.dc = ew_field_dup(c.host);
+		data.map.gc = ngc ? ew_field_dup(gc[0]) : NULL;
+		data.map.mailbox_server = ew_field_dup(srv ? srv->name : NULL);
+		data.map.database = ew_field_dup(db ? db->name : NULL);
+		a = sp && sp->nentries ? ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName") :
+		    NULL;
+		data.spns = a && a->nvalues ? calloc(a->nvalues, sizeof(char *)) : NULL;
+		for (i = 0; data.spns && i < a->nvalues; i++)
+			data.spns[data.nspns++] = ew_field_dup(ew_dir_text(&a->values[i]));
 	}
-	json_object_set_new(res->data, "attributes", attrs);
-	json_object_set_new(res->data, "consistency", cons);
-	json_object_set_new(res->data, "map", map);
-	json_object_set_new(res->data, "spns", spns);
-	if (!json_object_get(res->data, "mover"))
-		json_object_set_new(res->data, "mover", json_null());
+	if (data.mover_state != EW_MOVER_JUDGED)
+		data.mover_state = EW_MOVER_NULL;
 out:
-	json_object_set_new(res->data, "ldap_requests",
-			    json_integer(ew_dir_round_trips(c.dir) - rt0));
+	data.counted = 1;
+	data.ldap_requests = ew_dir_round_trips(c.dir) - rt0;
+	ew_step_data_put(res->data, ew_mailbox_data_to_json(&data));
+	ew_mailbox_data_free(&data);
 	gc_end(&gcl);
 	if (sdctl)
 		ldap_control_free(sdctl);

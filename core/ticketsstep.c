@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "catalogue.h"
+#include "datafields.h"
 #include "directory.h"
 #include "dirconnect.h"
 #include "finding.h"
@@ -20,6 +21,7 @@
 #include "krbrules.h"
 #include "locate.h"
 #include "run.h"
+#include "stepdata.h"
 #include "target.h"
 #include "text.h"
 
@@ -112,14 +114,13 @@ static void lower(char *s)
 /* The KDCs of the realm: krb5.conf's, then DNS SRV; their addresses. */
 static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_krb_conf *conf,
 			struct ew_kdc_probe *probes, size_t max, size_t *srv_count,
-			json_t *data)
+			struct ew_tickets_data *data)
 {
 	struct ew_locate_opts o = { { run->timeout_ms, run->tries, run->cancel }, 16, 0 };
 	struct ew_locate kdcs = {0};
 	char dom[300], udp[320], tcp[320];
 	const char *names[EW_LOCATE_NAMES] = { udp, tcp };
 	size_t i, np = 0;
-	json_t *list = json_array();
 
 	snprintf(dom, sizeof(dom), "%s", realm);
 	lower(dom);
@@ -150,8 +151,13 @@ static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_k
 		enum ew_kdc_proto protos[3] = { EW_KDC_UDP, EW_KDC_TCP, EW_KDC_KPASSWD_TCP };
 		int p;
 
-		json_array_append_new(list, json_pack("{s:s, s:s?}", "host", k->host,
-						      "address", addr));
+		if (i == 0)
+			data->kdcs = calloc(kdcs.n, sizeof(*data->kdcs));
+		if (data->kdcs) {
+			data->kdcs[i].host = ew_field_dup(k->host);
+			data->kdcs[i].address = ew_field_dup(addr);
+			data->nkdcs = i + 1;
+		}
 		if (addr == NULL)
 			continue;
 		ports[0] = k->port[0] ? k->port[0] : 88;
@@ -168,7 +174,6 @@ static size_t find_kdcs(struct ew_run *run, const char *realm, const struct ew_k
 		}
 	}
 	ew_locate_clear(&kdcs);
-	json_object_set_new(data, "kdcs", list);
 	return np;
 }
 
@@ -196,7 +201,7 @@ static void add_spn(struct ew_krb_svc *svc, size_t *n, const char *service, cons
 
 /* SPN-UNIQUE: one global catalog search per SPN, all in flight at once. */
 static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t n,
-		       struct ew_step_result *res, json_t *data)
+		       struct ew_step_result *res, struct ew_tickets_data *data)
 {
 	static const char *const attrs[] = { "sAMAccountName", NULL };
 	struct ew_dir_req reqs[MAX_SPNS];
@@ -206,11 +211,9 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	struct ew_finding *why = NULL, *unique = NULL;
 	char err[512];
 	size_t i, j, asked = 0, idx[MAX_SPNS];
-	json_t *spns = json_array();
 
 	if (ew_dirconn_open(run, 1, EW_CK_SPN_UNIQUE, &c, &why) != 0) {
 		ew_step_result_add(res, why);
-		json_decref(spns);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -236,11 +239,13 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		idx[asked++] = i;
 	}
 	ew_dir_search_many(c.dir, reqs, asked, results, errs, err, sizeof(err));
+	data->spns_read = 1;
+	data->spn_holders = asked ? calloc(asked, sizeof(*data->spn_holders)) : NULL;
+	data->global_catalog = ew_field_dup(c.host);
 	for (j = 0; j < asked; j++) {
 		const struct ew_krb_svc *s = &svc[idx[j]];
 		struct ew_spn_holder h[16];
 		size_t nh = 0, k;
-		json_t *holders = json_array();
 
 		if (results[j] == NULL) {
 			struct ew_finding *f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP, "%s: the "
@@ -249,7 +254,6 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 			if (f)
 				ew_finding_evidence(f, "%s", errs[j] ? errs[j] : err);
 			ew_step_result_add(res, f);
-			json_decref(holders);
 			continue;
 		}
 		for (k = 0; k < results[j]->nentries && nh < 16; k++) {
@@ -258,8 +262,6 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 
 			h[nh].dn = results[j]->entries[k].dn;
 			h[nh].account = a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
-			json_array_append_new(holders, json_pack("{s:s, s:s?}", "dn", h[nh].dn,
-								 "account", h[nh].account));
 			nh++;
 		}
 		if (nh == 1) {
@@ -273,13 +275,19 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		} else {
 			ew_krb_rule_spn_unique(s->spn, h, nh, res);
 		}
-		json_array_append_new(spns, json_pack("{s:s, s:o}", "spn", s->spn,
-						      "holders", holders));
+		if (data->spn_holders) {
+			struct ew_spn_holders_data *sh = &data->spn_holders[data->nspn_holders++];
+
+			sh->spn = ew_field_dup(s->spn);
+			sh->holders = nh ? calloc(nh, sizeof(*sh->holders)) : NULL;
+			for (k = 0; sh->holders && k < nh; k++, sh->nholders++) {
+				sh->holders[k].dn = ew_field_dup(h[k].dn);
+				sh->holders[k].account = ew_field_dup(h[k].account);
+			}
+		}
 	}
 	if (unique)
 		ew_step_result_add(res, unique);
-	json_object_set_new(data, "spn_holders", spns);
-	json_object_set_new(data, "global_catalog", json_string(c.host));
 	for (j = 0; j < asked; j++) {
 		ew_dir_result_free(&results[j]);
 		free(errs[j]);
@@ -288,54 +296,57 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	ew_dirconn_close(&c);
 }
 
-static json_t *time_json(long long t)
+/* UTC, as the data has it; NULL for none. */
+static char *time_text(long long t)
 {
 	char buf[40];
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
-		return json_null();
+		return NULL;
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	return ew_field_dup(buf);
 }
 
-static json_t *enctype_json(int e)
+static char *enctype_text(int e)
 {
 	char buf[64];
 
 	if (e < 0)
-		return json_null();
+		return NULL;
 	ew_krb_enctype_name(e, buf, sizeof(buf));
-	return json_string(buf);
+	return ew_field_dup(buf);
 }
 
-static json_t *caches_json(const struct ew_krb_caches *c)
+static void caches_fill(const struct ew_krb_caches *c, struct ew_tickets_data *d)
 {
-	json_t *a = json_array();
-	size_t i, j;
+	size_t i, j, n = 0;
 
-	for (i = 0; i < c->n; i++) {
+	for (i = 0; i < c->n; i++)
+		n += c->caches[i].ncreds;
+	d->tickets = n ? calloc(n, sizeof(*d->tickets)) : NULL;
+	for (i = 0; d->tickets && i < c->n; i++) {
 		for (j = 0; j < c->caches[i].ncreds; j++) {
 			const struct ew_krb_cred *k = &c->caches[i].creds[j];
+			struct ew_ticket_data *t = &d->tickets[d->ntickets++];
 			char letters[20], *names = ew_krb_flags_text(k->flags, letters);
 
-			json_array_append_new(a, json_pack(
-				"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:b}",
-				"cache", c->caches[i].name ? c->caches[i].name : "?",
-				"client", k->client, "server", k->server,
-				"flags", names ? names : "", "flag_letters", letters,
-				"authtime", time_json(k->authtime),
-				"starttime", time_json(k->starttime),
-				"endtime", time_json(k->endtime),
-				"renew_till", time_json(k->renew_till),
-				"session_enctype", enctype_json(k->session_enctype),
-				"ticket_enctype", enctype_json(k->ticket_enctype),
-				"ticket_size", (json_int_t)k->ticket_size, "tgt", k->is_tgt));
-			free(names);
+			t->cache = ew_field_dup(c->caches[i].name ? c->caches[i].name : "?");
+			t->client = ew_field_dup(k->client);
+			t->server = ew_field_dup(k->server);
+			t->flags = names ? names : ew_field_dup("");
+			t->flag_letters = ew_field_dup(letters);
+			t->authtime = time_text(k->authtime);
+			t->starttime = time_text(k->starttime);
+			t->endtime = time_text(k->endtime);
+			t->renew_till = time_text(k->renew_till);
+			t->session_enctype = enctype_text(k->session_enctype);
+			t->ticket_enctype = enctype_text(k->ticket_enctype);
+			t->ticket_size = (long long)k->ticket_size;
+			t->tgt = k->is_tgt;
 		}
 	}
-	return a;
 }
 
 int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
@@ -353,7 +364,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	char err[512], pinbuf[MAX_PROBES][80];
 	const char *pins[MAX_PROBES];
 	size_t npin = 0;
-	json_t *services, *probej;
+	struct ew_tickets_data data = {0};
 	char dc_host[256] = "";
 
 	if (t->realm == NULL) {
@@ -369,7 +380,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 
 	ew_krb_list(t->ccache, &caches, err, sizeof(err));
 
-	nprobes = find_kdcs(run, t->realm, &conf, probes, MAX_PROBES, &srv_kdcs, res->data);
+	nprobes = find_kdcs(run, t->realm, &conf, probes, MAX_PROBES, &srv_kdcs, &data);
 	if (ew_run_cancelled(run))
 		goto out;
 	if (nprobes) {
@@ -486,7 +497,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		for (i = 0; i < nprobes; i++)
 			kdc_answers |= probes[i].proto != EW_KDC_KPASSWD_TCP && probes[i].ok;
 		if (kdc_answers || run->bind_dn)
-			spn_unique(run, svc, nsvc, res, res->data);
+			spn_unique(run, svc, nsvc, res, &data);
 		else
 			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
@@ -495,38 +506,46 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	}
 
 out:
-	services = json_array();
-	for (i = 0; i < nsvc; i++)
-		json_array_append_new(services, json_pack(
-			"{s:s, s:s, s:s?, s:s?, s:I, s:o, s:o, s:I}",
-			"spn", svc[i].spn, "status", svc[i].ok ? "ok" : svc[i].cancelled ?
-			"cancelled" : svc[i].timed_out ? "timeout" : "error",
-			"error", svc[i].error, "cause", svc[i].ok ? NULL : svc[i].cause,
-			"ticket_size", (json_int_t)svc[i].ticket_size,
-			"enctype", enctype_json(svc[i].ok ? svc[i].enctype : -1),
-			"session_enctype", enctype_json(svc[i].ok ? svc[i].session_enctype : -1),
-			"rtt_ms", (json_int_t)svc[i].rtt_ms));
-	probej = json_array();
-	for (i = 0; i < nprobes; i++)
-		json_array_append_new(probej, json_pack(
-			"{s:s, s:s, s:i, s:s, s:b, s:s?, s:I, s:o}",
-			"host", probes[i].host, "address", probes[i].addr,
-			"port", (int)probes[i].port,
-			"transport", probes[i].proto == EW_KDC_UDP ? "udp" : "tcp",
-			"ok", probes[i].ok, "error", probes[i].error,
-			"rtt_ms", (json_int_t)probes[i].rtt_ms,
-			"skew_s", probes[i].have_time ? json_real(probes[i].skew) : json_null()));
-	json_object_set_new(res->data, "tickets", caches_json(&caches));
-	json_object_set_new(res->data, "credentials", json_pack(
-		"{s:s?, s:s, s:s?}", "as", t->cache_principal, "method", "Kerberos credential cache",
-		"server", dc_host[0] ? dc_host : NULL));
-	json_object_set_new(res->data, "services", services);
-	json_object_set_new(res->data, "kdc_probes", probej);
-	json_object_set_new(res->data, "config", json_pack(
-		"{s:s?, s:b, s:b, s:b, s:b, s:i, s:i}", "default_realm", conf.default_realm,
-		"dns_lookup_kdc", conf.dns_lookup_kdc, "dns_lookup_realm", conf.dns_lookup_realm,
-		"rdns", conf.rdns, "dns_canonicalize_hostname", conf.dns_canonicalize_hostname,
-		"udp_preference_limit", conf.udp_preference_limit, "clockskew", conf.clockskew));
+	data.gathered = 1;
+	caches_fill(&caches, &data);
+	data.credentials.as = ew_field_dup(t->cache_principal);
+	data.credentials.method = ew_field_dup("Kerberos credential cache");
+	data.credentials.server = ew_field_dup(dc_host[0] ? dc_host : NULL);
+	data.services = nsvc ? calloc(nsvc, sizeof(*data.services)) : NULL;
+	for (i = 0; data.services && i < nsvc; i++, data.nservices++) {
+		struct ew_service_data *sd = &data.services[i];
+
+		sd->spn = ew_field_dup(svc[i].spn);
+		sd->status = ew_field_dup(svc[i].ok ? "ok" : svc[i].cancelled ? "cancelled" :
+					  svc[i].timed_out ? "timeout" : "error");
+		sd->error = ew_field_dup(svc[i].error);
+		sd->cause = ew_field_dup(svc[i].ok ? NULL : svc[i].cause);
+		sd->ticket_size = (long long)svc[i].ticket_size;
+		sd->enctype = enctype_text(svc[i].ok ? svc[i].enctype : -1);
+		sd->session_enctype = enctype_text(svc[i].ok ? svc[i].session_enctype : -1);
+		sd->rtt_ms = svc[i].rtt_ms;
+	}
+	data.kdc_probes = nprobes ? calloc(nprobes, sizeof(*data.kdc_probes)) : NULL;
+	for (i = 0; data.kdc_probes && i < nprobes; i++, data.nkdc_probes++) {
+		struct ew_kdc_probe_data *pd = &data.kdc_probes[i];
+
+		pd->host = ew_field_dup(probes[i].host);
+		pd->address = ew_field_dup(probes[i].addr);
+		pd->port = probes[i].port;
+		pd->transport = ew_field_dup(probes[i].proto == EW_KDC_UDP ? "udp" : "tcp");
+		pd->ok = probes[i].ok;
+		pd->error = ew_field_dup(probes[i].error);
+		pd->rtt_ms = probes[i].rtt_ms;
+		pd->have_skew = probes[i].have_time;
+		pd->skew_s = probes[i].skew;
+	}
+	data.config = (struct ew_krb_config_data){
+		ew_field_dup(conf.default_realm), conf.dns_lookup_kdc, conf.dns_lookup_realm,
+		conf.rdns, conf.dns_canonicalize_hostname, conf.udp_preference_limit,
+		conf.clockskew
+	};
+	ew_step_data_put(res->data, ew_tickets_data_to_json(&data));
+	ew_tickets_data_free(&data);
 	for (i = 0; i < nsvc; i++) {
 		free(svc[i].spn);
 		ew_krb_svc_clear(&svc[i]);

@@ -429,6 +429,52 @@ ok $? "Tab, l: the data view scrolls sideways to the answers, marked … on the 
 tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 
+# The mailbox data view names each attribute as AD shows it and each right
+# of the mover with the attribute it is for; the groups view marks a nesting
+# chain wider than the pane.
+pane_rows() { screen | sed '$d' | sed '$d' | cut -c21- | sed 's/ *$//'; }
+# data_view KEYS FINDING TEXT ARGS...: the wizard for ARGS, KEYS then Enter
+# run a step; once FINDING shows, d opens its data, until TEXT shows.
+data_view() {
+	_keys=$1 _finding=$2 _text=$3
+	shift 3
+	start "$exw" "$@" --no-transcript
+	wait_for "> target    WARN" 50
+	tm send-keys -t "$sess" $_keys Enter
+	wait_for "$_finding" 150 && tm send-keys -t "$sess" d
+	wait_for "$_text" 30
+}
+quit_scene() {
+	tm send-keys -t "$sess" q
+	wait_for "EXITED" 50
+}
+data_view "n n n n" MBX-MOVER msExchHomeServerName -u carol -x exch1.exwiz.test -m junior
+pane_rows | grep -q '^  msExchHomeServerName  *\/o=EXWIZ\/ou=OLDSITE\/' &&
+	pane_rows | grep -q '^  Mailbox server (of homeMDB)  *EXCH1$' &&
+	! pane_rows | grep -q 'map \|mailbox_server'
+ok $? "d on carol's mailbox step: attributes by their names in AD, the connection in words ($(pane_rows | grep -m1 msExchHomeServerName))"
+tm send-keys -t "$sess" Tab j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
+wait_for "Write legacyExchangeDN" 30
+pane_rows | grep -q '^  Write msExchHomeServerName  *not allowed on the user$' &&
+	[ "$(pane_rows | grep -c '^  Write [A-Za-z]*  *not allowed on the user$')" -eq 6 ] &&
+	! pane_rows | grep -q 'mover on'
+ok $? "... and junior's right to write each of the six attributes a move writes, by name"
+quit_scene
+# A group the user is in directly (Domain Users, the primary group) goes by
+# its name, not its SID.
+data_view "n n n" TOK-COUNT "Domain Users" -u carol
+pane_rows | grep -q '^  global  *Domain Users$' && ! pane_rows | grep -q 'S-1-5-21-'
+ok $? "d on carol's groups step: the primary group by its name ($(pane_rows | grep -m1 'Domain Users'))"
+quit_scene
+data_view "n n n" TOK-COUNT 2008R2 -u erin
+pane_rows | grep -Eq '^  universal  *US-Erin-Region-[0-9]+ < .*…$'
+ok $? "d on erin's groups step: a nesting chain wider than the pane ends in … ($(pane_rows | grep -m1 'US-Erin'))"
+tm send-keys -t "$sess" Tab l l l l l
+chain_whole() { pane_rows | grep -q '^….*Dept-[0-9]* < GS-Erin-Team-[0-9]*$' && ! pane_rows | grep -q '…$'; }
+wait_until 30 chain_whole
+ok $? "Tab, l: the chains shown whole, none cut on the right ($(pane_rows | grep -m1 'Team-'))"
+quit_scene
+
 # A help topic keeps its layout: KRB-SVC's table rows on lines of their own,
 # indented, their columns aligned (a wrapped row goes on under its column);
 # blank lines between paragraphs.

@@ -18,12 +18,12 @@ static int no_run(struct ew_run *run, struct ew_step_result *res)
 
 /* The first step is not at the table's start: its flag places it, not its place. */
 static const struct ew_step table[] = {
-	{ "dns", "DNS", "dns", "", no_run, EW_STEP_ALONE_WHEN_FLUSHING },
-	{ "tickets", "Tickets", "tickets", "", no_run, EW_STEP_DIRECTORY },
-	{ "target", "Target", "target", "", no_run, EW_STEP_SETUP | EW_STEP_FIRST },
-	{ "groups", "Groups", "groups", "", no_run, EW_STEP_DIRECTORY },
-	{ "later", "Not yet", "later", "", NULL, 0 },
-	{ "mailbox", "Mailbox", "mailbox", "", no_run, EW_STEP_DIRECTORY },
+	{ "dns", "DNS", "dns", "", no_run, EW_STEP_ALONE_WHEN_FLUSHING, EW_DATA_JSON },
+	{ "tickets", "Tickets", "tickets", "", no_run, EW_STEP_DIRECTORY, EW_DATA_JSON },
+	{ "target", "Target", "target", "", no_run, EW_STEP_SETUP | EW_STEP_FIRST, EW_DATA_JSON },
+	{ "groups", "Groups", "groups", "", no_run, EW_STEP_DIRECTORY, EW_DATA_JSON },
+	{ "later", "Not yet", "later", "", NULL, 0, EW_DATA_JSON },
+	{ "mailbox", "Mailbox", "mailbox", "", no_run, EW_STEP_DIRECTORY, EW_DATA_JSON },
 };
 #define NT (sizeof(table) / sizeof(table[0]))
 

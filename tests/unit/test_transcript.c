@@ -102,9 +102,9 @@ static int run_gamma(struct ew_run *run, struct ew_step_result *res)
 }
 
 static const struct ew_step test_steps[] = {
-	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0 },
-	{ "beta", "Beta step", "beta", "Checks beta.", run_beta, 0 },
-	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0 },
+	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0, EW_DATA_JSON },
+	{ "beta", "Beta step", "beta", "Checks beta.", run_beta, 0, EW_DATA_JSON },
+	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0, EW_DATA_JSON },
 };
 #define NTEST_STEPS (sizeof(test_steps) / sizeof(test_steps[0]))
 
@@ -621,9 +621,9 @@ static int run_delta(struct ew_run *run, struct ew_step_result *res)
 }
 
 static const struct ew_step cancel_steps[] = {
-	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0 },
-	{ "delta", "Delta step", "delta", "Checks delta.", run_delta, 0 },
-	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0 },
+	{ "alpha", "Alpha step", "alpha", "Checks alpha.", run_alpha, 0, EW_DATA_JSON },
+	{ "delta", "Delta step", "delta", "Checks delta.", run_delta, 0, EW_DATA_JSON },
+	{ "gamma", "Gamma step", "gamma", "Checks gamma.", run_gamma, 0, EW_DATA_JSON },
 };
 
 /*
@@ -727,8 +727,8 @@ static void test_setup_step_read_back(void **state)
 	char *path = tu_path(fx->dir, "setup.jsonl");
 	const struct ew_step steps[] = {
 		{ "target", "Target", "target", "Settles the target.", run_alpha,
-		  EW_STEP_SETUP },
-		{ "dns", "DNS", "dns", "Checks DNS.", run_skip_only, 0 },
+		  EW_STEP_SETUP, EW_DATA_JSON },
+		{ "dns", "DNS", "dns", "Checks DNS.", run_skip_only, 0, EW_DATA_JSON },
 	};
 	struct ew_transcript *t = NULL;
 	struct ew_report *live, *read;
