@@ -8,7 +8,7 @@
 
 #include "catalogue.h"
 #include "datafields.h"
-#include "dirconnect.h"
+#include "dirsession.h"
 #include "directory.h"
 #include "finding.h"
 #include "krb.h"
@@ -17,7 +17,7 @@
 #include "stepdata.h"
 #include "target.h"
 #include "text.h"
-#include "tokensize.h"
+#include "groupsrules.h"
 
 #define BATCH 100		/* SIDs per OR filter */
 #define MAX_GROUPS 20000
@@ -216,7 +216,7 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	static const char *const grp_attrs[] = { "objectSid", "sAMAccountName", "groupType",
 						 "memberOf", NULL };
 	struct ew_target *t = run->target;
-	struct ew_dirconn c;
+	struct ew_dirsession c;
 	struct ew_finding *why = NULL, *f;
 	struct ew_dir_result *ur = NULL, *tr = NULL, **br = NULL;
 	struct ew_dir_req *reqs = NULL;
@@ -241,20 +241,20 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 						       "at: give -u NAME"));
 		return 0;
 	}
-	if (ew_dirconn_open(run, 0, EW_CK_TOK_COUNT, &c, &why) != 0) {
+	if (ew_dirsession_open(run, 0, EW_CK_TOK_COUNT, &c, &why) != 0) {
 		data.bound = 1;
-		ew_dirconn_credentials(run, NULL, &data.credentials);
+		ew_dirsession_credentials(run, NULL, &data.credentials);
 		ew_step_data_put(res->data, ew_groups_data_to_json(&data));
 		ew_groups_data_free(&data);
 		ew_step_result_add(res, why);
 		return 0;
 	}
 	data.bound = 1;
-	ew_dirconn_credentials(run, &c, &data.credentials);
+	ew_dirsession_credentials(run, &c, &data.credentials);
 	rt0 = ew_dir_round_trips(c.dir);
 	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
 	ew_account_name(t->user, account, sizeof(account));
-	if (base == NULL || (ur = ew_dirconn_find_account(c.dir, base, t->user, user_attrs, NULL,
+	if (base == NULL || (ur = ew_dirsession_find_account(c.dir, base, t->user, user_attrs, NULL,
 							  err, sizeof(err))) == NULL) {
 		f = ew_finding_new(EW_CK_TOK_COUNT, EW_SKIP, "The user could not be looked up");
 		if (f)
@@ -546,6 +546,6 @@ out:
 	groups_free(&gs);
 	ew_dir_result_free(&ur);
 	ew_dir_result_free(&tr);
-	ew_dirconn_close(&c);
+	ew_dirsession_close(&c);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * resolver this machine uses (those Kerberos and the host lookups go to, not
  * --dns-server), all at once and bounded, the targets in the order a client
  * tries them, and each target's addresses. One lookup for the DC and the
- * global catalog (dirconnect.c), the KDCs the tickets step probes and the
+ * global catalog (dirsession.c), the KDCs the tickets step probes and the
  * KDCs kinit is pinned to (krb.c).
  *
  * Order: lowest priority first, then the highest weight (RFC 2782, without

@@ -1,7 +1,7 @@
 /*
  * Larger than the other steps: the two pipelined batches of
  * searches, and the bookkeeping of what the reader could and could not read
- * for every object they return, which the pure rules in mailbox.c need.
+ * for every object they return, which the pure rules in mailboxrules.c need.
  */
 #include "mailboxstep.h"
 
@@ -14,11 +14,11 @@
 
 #include "catalogue.h"
 #include "datafields.h"
-#include "dirconnect.h"
+#include "dirsession.h"
 #include "directory.h"
 #include "finding.h"
 #include "krb.h"
-#include "mailbox.h"
+#include "mailboxrules.h"
 #include "secdesc.h"
 #include "sid.h"
 #include "run.h"
@@ -570,7 +570,7 @@ out:
 /*
  * The global catalog for the map, looked up on a thread of its own while the
  * directory is read. The thread owns everything it reads: a copy of the
- * domain and of the run's limits (ew_dirconn_locate reads the domain, the
+ * domain and of the run's limits (ew_dirsession_locate reads the domain, the
  * timeout, the tries and the cancel flag, nothing else), made before it
  * starts; the step's thread touches none of it until the join. Started only
  * once the directory is open, so no early return leaves it running.
@@ -590,7 +590,7 @@ static void *gc_thread(void *arg)
 {
 	struct gc_lookup *g = arg;
 
-	g->n = ew_dirconn_locate(&g->run, 1, g->gc, 1, g->err, sizeof(g->err));
+	g->n = ew_dirsession_locate(&g->run, 1, g->gc, 1, g->err, sizeof(g->err));
 	return NULL;
 }
 
@@ -661,7 +661,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	char *ufilter = NULL, *mfilter = NULL, *spnflt = NULL, *reader = NULL, *services = NULL;
 	const char *schema, *lists[16];
 	size_t nlists = 0;
-	struct ew_dirconn c;
+	struct ew_dirsession c;
 	struct ew_finding *why = NULL, *f;
 	struct ew_dir_result *ur = NULL, *sp = NULL;
 	struct ew_mbx_config cfg = { NULL, 0, NULL, NULL, NULL };
@@ -683,16 +683,16 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 						       "at: give -u NAME"));
 		return 0;
 	}
-	if (ew_dirconn_open(run, 0, EW_CK_MBX_ATTRS, &c, &why) != 0) {
+	if (ew_dirsession_open(run, 0, EW_CK_MBX_ATTRS, &c, &why) != 0) {
 		data.bound = 1;
-		ew_dirconn_credentials(run, NULL, &data.credentials);
+		ew_dirsession_credentials(run, NULL, &data.credentials);
 		ew_step_data_put(res->data, ew_mailbox_data_to_json(&data));
 		ew_mailbox_data_free(&data);
 		ew_step_result_add(res, why);
 		return 0;
 	}
 	data.bound = 1;
-	ew_dirconn_credentials(run, &c, &data.credentials);
+	ew_dirsession_credentials(run, &c, &data.credentials);
 	rt0 = ew_dir_round_trips(c.dir);
 	gc_start(&gcl, run);
 	b1 = calloc(1, sizeof(*b1));
@@ -718,13 +718,13 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	 */
 	services = config ? ew_strprintf("CN=Services,%s", config) : NULL;
 	exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
-	ufilter = ew_dirconn_account_filter(t->user);
+	ufilter = ew_dirsession_account_filter(t->user);
 	ew_buf_adds(&ufb, "(|");
 	for (i = 0; i < EW_MBX_A_N; i++)
 		ew_buf_printf(&ufb, "(lDAPDisplayName=%s)", ew_mbx_attr_names[i]);
 	ew_buf_adds(&ufb, ")");
 	if (t->mover) {
-		mfilter = ew_dirconn_account_filter(t->mover);
+		mfilter = ew_dirsession_account_filter(t->mover);
 		ew_buf_adds(&gfb, "(&(objectClass=group)(|");
 		for (i = 0; i < sizeof(admin_groups) / sizeof(admin_groups[0]); i++)
 			ew_buf_printf(&gfb, "(cn=%s)", admin_groups[i]);
@@ -950,6 +950,6 @@ out:
 	free(b1);
 	free(b2);
 	free(mv);
-	ew_dirconn_close(&c);
+	ew_dirsession_close(&c);
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
-#include "dirconnect.h"
+#include "dirsession.h"
 #include "dns.h"
 #include "dnscache.h"
 #include "finding.h"
@@ -462,7 +462,7 @@ static void resolve_dc(struct ew_run *run, struct ew_step_result *res)
 	if (f) {
 		char hosts[8][256];
 		char err[256] = "";
-		size_t nh = t->domain ? ew_dirconn_locate(run, 0, hosts, 8, err, sizeof(err)) : 0;
+		size_t nh = t->domain ? ew_dirsession_locate(run, 0, hosts, 8, err, sizeof(err)) : 0;
 		struct ew_buf b = {0};
 
 		ew_finding_detail(f, "Tickets are asked for ldap/HOST by name; an address has no "

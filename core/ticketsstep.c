@@ -14,7 +14,7 @@
 #include "catalogue.h"
 #include "datafields.h"
 #include "directory.h"
-#include "dirconnect.h"
+#include "dirsession.h"
 #include "finding.h"
 #include "kdcprobe.h"
 #include "krb.h"
@@ -207,12 +207,12 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	struct ew_dir_req reqs[MAX_SPNS];
 	struct ew_dir_result *results[MAX_SPNS] = {0};
 	char *errs[MAX_SPNS] = {0}, *filters[MAX_SPNS] = {0};
-	struct ew_dirconn c;
+	struct ew_dirsession c;
 	struct ew_finding *why = NULL, *unique = NULL;
 	char err[512];
 	size_t i, j, asked = 0, idx[MAX_SPNS];
 
-	if (ew_dirconn_open(run, 1, EW_CK_SPN_UNIQUE, &c, &why) != 0) {
+	if (ew_dirsession_open(run, 1, EW_CK_SPN_UNIQUE, &c, &why) != 0) {
 		ew_step_result_add(res, why);
 		return;
 	}
@@ -293,7 +293,7 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		free(errs[j]);
 		free(filters[j]);
 	}
-	ew_dirconn_close(&c);
+	ew_dirsession_close(&c);
 }
 
 /* UTC, as the data has it; NULL for none. */

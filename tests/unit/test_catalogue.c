@@ -217,7 +217,7 @@ static const char *macro_id(const char *header, const char *macro, char *buf, si
  * - run.c, step->id: a step cancelled or unable to run before any finding
  *   reports a skip under its own id, whose help topic is the step's guide
  *   (test_step_skip_id below);
- * - dirconnect.c, check_id: the caller's id (its calls are checked too);
+ * - dirsession.c, check_id: the caller's id (its calls are checked too);
  * - finding.c, check: a finding read back from a transcript keeps the id it
  *   was written with.
  */
@@ -227,7 +227,7 @@ static int arg_ok(const char *header, const char *file, const char *arg)
 
 	if (strcmp(file, "run.c") == 0 && strcmp(arg, "step->id") == 0)
 		return 1;
-	if (strcmp(file, "dirconnect.c") == 0 && strcmp(arg, "check_id") == 0)
+	if (strcmp(file, "dirsession.c") == 0 && strcmp(arg, "check_id") == 0)
 		return 1;
 	if (strcmp(file, "finding.c") == 0 && strcmp(arg, "check") == 0)
 		return 1;
@@ -411,7 +411,7 @@ static void test_sources_use_catalogue(void **state)
 	calls = scan_calls(v, n, header, "ew_finding_new", 0, 0, &bad);
 	/* Well over one call per check: the scan found the steps. */
 	assert_true(calls > ew_nchecks);
-	calls = scan_calls(v, n, header, "ew_dirconn_open", 2, 0, &bad);
+	calls = scan_calls(v, n, header, "ew_dirsession_open", 2, 0, &bad);
 	assert_true(calls > 0);
 	/* Nor is an id spelt out anywhere else (a comparison, a table). */
 	for (i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-#include "dirconnect.h"
+#include "dirsession.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -44,7 +44,7 @@ static void find_dcs(struct ew_run *run, int gc, size_t max, struct ew_locate *l
 	ew_locate_srv(l, names, 1, &o);
 }
 
-size_t ew_dirconn_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
+size_t ew_dirsession_locate(struct ew_run *run, int gc, char hosts[][256], size_t max,
 			 char *err, size_t errlen)
 {
 	struct ew_locate l = {0};
@@ -99,7 +99,7 @@ static int prefetch_wait(void *arg, char *err, size_t errlen)
 	return p->rc;
 }
 
-void ew_dirconn_close(struct ew_dirconn *c)
+void ew_dirsession_close(struct ew_dirsession *c)
 {
 	ew_dir_close(&c->dir);
 	if (c->ccache)
@@ -110,7 +110,7 @@ void ew_dirconn_close(struct ew_dirconn *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int ew_dirconn_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirconn *c,
+int ew_dirsession_open(struct ew_run *run, int gc, const char *check_id, struct ew_dirsession *c,
 		    struct ew_finding **why)
 {
 	static const unsigned no_port[EW_LOCATE_NAMES];
@@ -231,7 +231,7 @@ cleanup:
 	return ret;
 }
 
-void ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c,
+void ew_dirsession_credentials(const struct ew_run *run, const struct ew_dirsession *c,
 			    struct ew_cred_data *out)
 {
 	int open = c && c->dir;
@@ -242,7 +242,7 @@ void ew_dirconn_credentials(const struct ew_run *run, const struct ew_dirconn *c
 	out->server = ew_field_dup(open ? c->host : NULL);
 }
 
-char *ew_dirconn_account_filter(const char *who)
+char *ew_dirsession_account_filter(const char *who)
 {
 	char account[256], *a, *u, *filter;
 
@@ -256,12 +256,12 @@ char *ew_dirconn_account_filter(const char *who)
 	return filter;
 }
 
-struct ew_dir_result *ew_dirconn_find_account(struct ew_dir *d, const char *base,
+struct ew_dir_result *ew_dirsession_find_account(struct ew_dir *d, const char *base,
 					      const char *who, const char *const *attrs,
 					      LDAPControl **ctrls, char *err, size_t errlen)
 {
 	struct ew_dir_result *r = NULL;
-	char *filter = ew_dirconn_account_filter(who);
+	char *filter = ew_dirsession_account_filter(who);
 
 	if (filter == NULL)
 		snprintf(err, errlen, "out of memory");

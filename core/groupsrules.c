@@ -1,4 +1,4 @@
-#include "tokensize.h"
+#include "groupsrules.h"
 
 #include <stdio.h>
 #include <string.h>

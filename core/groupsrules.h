@@ -1,13 +1,13 @@
 /*
- * tokensize.h - how big a user's Kerberos token is: the groups that enter
- * it counted by scope (from groupType and the domain SID), the two estimates
- * of KB327825 (Windows Server 2008 R2 and earlier; 2012 and later), doubled
- * for accounts trusted for delegation, the SIDs in the LSA access token
- * (KB328889), and the verdicts TOK-COUNT, TOK-SIZE, TOK-LSA, TOK-MEASURED.
- * All pure.
+ * groupsrules.h - the groups step's rules: how big a user's Kerberos token
+ * is: the groups that enter it counted by scope (from groupType and the
+ * domain SID), the two estimates of KB327825 (Windows Server 2008 R2 and
+ * earlier; 2012 and later), doubled for accounts trusted for delegation,
+ * the SIDs in the LSA access token (KB328889), and the verdicts TOK-COUNT,
+ * TOK-SIZE, TOK-LSA, TOK-MEASURED. All pure.
  */
-#ifndef EW_TOKENSIZE_H
-#define EW_TOKENSIZE_H
+#ifndef EW_GROUPSRULES_H
+#define EW_GROUPSRULES_H
 
 #include <stddef.h>
 

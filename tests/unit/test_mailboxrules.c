@@ -1,5 +1,5 @@
 /*
- * test_mailbox.c - the pure mailbox rules (core/mailbox.c): DN lookups in the
+ * test_mailboxrules.c - the pure mailbox rules (core/mailboxrules.c): DN lookups in the
  * Exchange configuration (ew_mbx_find, ew_mbx_ancestor), the administrative
  * group of a legacyExchangeDN, and the verdicts MBX-ATTRS, MBX-CONSISTENT,
  * MBX-MOVER and MBX-PROTECTED on a configuration built by hand after the lab
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "finding.h"
-#include "mailbox.h"
+#include "mailboxrules.h"
 #include "secdesc.h"
 #include "sid.h"
 #include "result.h"
@@ -1948,5 +1948,5 @@ int main(void)
 		cmocka_unit_test(test_lab_organization_sd),
 	};
 
-	return cmocka_run_group_tests_name("mailbox", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("mailboxrules", tests, NULL, NULL);
 }

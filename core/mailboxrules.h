@@ -1,19 +1,20 @@
 /*
- * mailbox.h - a user's Exchange mailbox as the directory describes it, the
- * Exchange configuration it should agree with, and the verdicts MBX-ATTRS,
- * MBX-CONSISTENT (a half-finished move: homeMDB on the new server while
- * msExchHomeServerName, homeMTA or legacyExchangeDN still name the old one;
- * no mailbox security descriptor giving the user full mailbox access),
- * MBX-MOVER (could the mover have moved it) and MBX-PROTECTED (is the user
- * a protected account, out of reach of Exchange's inherited permissions).
- * What the reader could not read is never taken for absent: the
- * configuration records which objects came back without their attributes
- * and which containers were listed in full, and a comparison whose one side
- * could not be read is a skip that names what, and as whom.
- * Pure: the step reads the directory, these functions judge.
+ * mailboxrules.h - the mailbox step's rules: a user's Exchange mailbox as
+ * the directory describes it, the Exchange configuration it should agree
+ * with, and the verdicts MBX-ATTRS, MBX-CONSISTENT (a half-finished move:
+ * homeMDB on the new server while msExchHomeServerName, homeMTA or
+ * legacyExchangeDN still name the old one; no mailbox security descriptor
+ * giving the user full mailbox access), MBX-MOVER (could the mover have
+ * moved it) and MBX-PROTECTED (is the user a protected account, out of
+ * reach of Exchange's inherited permissions). What the reader could not
+ * read is never taken for absent: the configuration records which objects
+ * came back without their attributes and which containers were listed in
+ * full, and a comparison whose one side could not be read is a skip that
+ * names what, and as whom. Pure: the step reads the directory, these
+ * functions judge.
  */
-#ifndef EW_MAILBOX_H
-#define EW_MAILBOX_H
+#ifndef EW_MAILBOXRULES_H
+#define EW_MAILBOXRULES_H
 
 #include <stddef.h>
 #include <stdint.h>

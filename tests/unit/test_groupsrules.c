@@ -1,5 +1,5 @@
 /*
- * test_tokensize.c - the token size (core/tokensize.c): counting groups by
+ * test_groupsrules.c - the token size (core/groupsrules.c): counting groups by
  * scope, the two KB327825 estimates, the LSA SID count (KB328889) and the
  * verdicts TOK-COUNT, TOK-SIZE, TOK-LSA, TOK-MEASURED, against examples
  * worked out by hand below.
@@ -13,7 +13,7 @@
 #include "sid.h"
 #include "result.h"
 #include "text.h"
-#include "tokensize.h"
+#include "groupsrules.h"
 
 #define SEC EW_GT_SECURITY
 #define GT_GLOBAL (SEC | EW_GT_GLOBAL)			/* 0x80000002 */
@@ -798,5 +798,5 @@ int main(void)
 		cmocka_unit_test(test_rule_count_not_looked_up),
 	};
 
-	return cmocka_run_group_tests_name("tokensize", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("groupsrules", tests, NULL, NULL);
 }
