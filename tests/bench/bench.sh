@@ -73,6 +73,11 @@ for lat in 0 50; do
 	for u in bob erin frank; do
 		W[scale.$u.$lat]=$(wall $u Administrator "$runs" groups)
 	done
+	# The wizard's a: every step after the target, from the key to "N steps: done".
+	W[wiz.$lat]=$(for i in $(seq 1 "$runs"); do
+		inlab env KRB5CCNAME="FILE:$work/cc-bob" python3 "$top/tests/bench/runall.py" \
+			"$exw" -u bob ${X% --no-transcript}
+	done | median)
 	latency_off
 done
 
@@ -85,6 +90,15 @@ for u in bob carol; do
 		"$(awk -v a="${RB[$u.50]}" -v b="${W[$u.50]}" 'BEGIN { printf "%.1f", a / b }')"
 	echo "         runbook: $(tail -1 "$work/runbook-count-$u" | sed 's/runbook: //')"
 done
+
+echo
+echo "the wizard's a (bob: from the key to its steps done) next to exwizard check (bob: the"
+echo "whole process, the target step too), median of $runs"
+printf '%-8s %10s %10s\n' "" "0 ms" "50 ms"
+printf '%-8s %7s ms %7s ms\n' "wizard a" "${W[wiz.0]}" "${W[wiz.50]}"
+printf '%-8s %7s ms %7s ms\n' check "${W[bob.0]}" "${W[bob.50]}"
+printf '%-8s %9sx %9sx\n' ratio "$(awk -v a="${W[wiz.0]}" -v b="${W[bob.0]}" 'BEGIN { printf "%.2f", a / b }')" \
+	"$(awk -v a="${W[wiz.50]}" -v b="${W[bob.50]}" 'BEGIN { printf "%.2f", a / b }')"
 
 echo
 echo "per step (bob, each step alone, median of $runs); requests sent; RTTs on the critical path"
@@ -128,6 +142,6 @@ inlab env KRB5CCNAME="FILE:$work/cc-bob" /usr/bin/time -f '%M' -o "$work/rss" \
 echo "peak RSS of exwizard check (bob, all steps): $(tail -1 "$work/rss") KB"
 ff=$(for i in $(seq 1 "$runs"); do
 	inlab env KRB5CCNAME="FILE:$work/cc-bob" python3 "$top/tests/bench/firstframe.py" \
-		"$exw" -u bob $X
+		"$exw" -u bob ${X% --no-transcript}
 done | median)
 echo "start to first frame of the wizard (80x24, median of $runs): $ff ms"
