@@ -74,6 +74,7 @@ void ew_finding_free(struct ew_finding **fp)
 	free(f->evidence);
 	free(f->remedy);
 	free(f->help);
+	free(f->cause);
 	free(f);
 	*fp = NULL;
 }
@@ -89,6 +90,7 @@ struct ew_finding *ew_finding_dup(const struct ew_finding *f)
 	c->check = strdup(f->check);
 	c->title = strdup(f->title);
 	c->help = strdup(f->help);
+	c->cause = f->cause ? strdup(f->cause) : NULL;
 	c->detail = f->detail ? strdup(f->detail) : NULL;
 	c->remedy = f->remedy ? strdup(f->remedy) : NULL;
 	c->evidence = f->nevidence ? calloc(f->nevidence, sizeof(*c->evidence)) : NULL;
@@ -96,6 +98,7 @@ struct ew_finding *ew_finding_dup(const struct ew_finding *f)
 		if ((c->evidence[c->nevidence] = strdup(f->evidence[i])) != NULL)
 			c->nevidence++;
 	if (!c->check || !c->title || !c->help || (f->detail && !c->detail) ||
+	    (f->cause && !c->cause) ||
 	    (f->remedy && !c->remedy) || c->nevidence != f->nevidence)
 		ew_finding_free(&c);
 	return c;
@@ -172,6 +175,17 @@ int ew_finding_set_help(struct ew_finding *f, const char *topic)
 	return 0;
 }
 
+int ew_finding_set_cause(struct ew_finding *f, const char *cause)
+{
+	char *s = ew_text_cleanz(cause);
+
+	if (s == NULL)
+		return -1;
+	free(f->cause);
+	f->cause = s;
+	return 0;
+}
+
 json_t *ew_finding_to_json(const struct ew_finding *f)
 {
 	json_t *o, *ev;
@@ -188,6 +202,8 @@ json_t *ew_finding_to_json(const struct ew_finding *f)
 		      "evidence", ev ? ev : json_array(),
 		      "remedy", f->remedy,
 		      "help", f->help);
+	if (o && f->cause)
+		json_object_set_new(o, "cause", json_string(f->cause));
 	return o;
 }
 
@@ -232,6 +248,8 @@ struct ew_finding *ew_finding_from_json(const json_t *obj, char *err, size_t err
 	    copy_opt(&f->remedy, jstr(obj, "remedy")) != 0)
 		goto oom;
 	if (jstr(obj, "help") && ew_finding_set_help(f, jstr(obj, "help")) != 0)
+		goto oom;
+	if (copy_opt(&f->cause, jstr(obj, "cause")) != 0)
 		goto oom;
 	ev = json_object_get(obj, "evidence");
 	json_array_foreach(ev, i, line) {

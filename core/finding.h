@@ -30,6 +30,12 @@ struct ew_finding {
 	size_t nevidence;
 	char *remedy;	/* may be NULL */
 	char *help;	/* help topic; defaults to the check id */
+	/*
+	 * The cause of the diagnosis (causes.h) this finding is evidence of,
+	 * set by the rule that made it when it knows (a warn or fail finding
+	 * that proves a cause); NULL: none. "cause" in its JSON when set.
+	 */
+	char *cause;
 };
 
 const char *ew_severity_name(enum ew_severity sev);	/* "pass", ... */
@@ -51,6 +57,7 @@ int ew_finding_remedy(struct ew_finding *f, const char *fmt, ...)
 int ew_finding_evidence(struct ew_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int ew_finding_set_help(struct ew_finding *f, const char *topic);
+int ew_finding_set_cause(struct ew_finding *f, const char *cause);
 
 json_t *ew_finding_to_json(const struct ew_finding *f);
 /* NULL with a message in err when obj is not a finding. */
