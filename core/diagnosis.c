@@ -527,45 +527,44 @@ json_t *ew_diagnosis_to_json(const struct ew_diagnosis *d)
 	return j;
 }
 
-/* An array of strings, cleaned; absent: none. -1 when not one. */
+/* 1: a list to read; 0: absent (read as empty); -1: something else. */
+static int list_kind(const json_t *a)
+{
+	return a == NULL ? 0 : json_is_array(a) ? 1 : -1;
+}
+
+/* An array of strings, cleaned; -1 when it is not one. */
 static int strings_from(const json_t *a, char ***v, size_t *n)
 {
 	size_t i;
 	json_t *x;
+	int kind = list_kind(a);
 
-	if (a == NULL)
-		return 0;
-	if (!json_is_array(a))
-		return -1;
+	if (kind <= 0)
+		return kind;
 	json_array_foreach(a, i, x) {
-		char *s;
+		char *s = json_is_string(x) ? ew_text_cleanz(json_string_value(x)) : NULL;
+		int rc = s ? push(v, n, s) : -1;
 
-		if (!json_is_string(x) || (s = ew_text_cleanz(json_string_value(x))) == NULL)
-			return -1;
-		if (push(v, n, s) != 0) {
-			free(s);
-			return -1;
-		}
 		free(s);
+		if (rc != 0)
+			return -1;
 	}
 	return 0;
 }
 
 static int rulings_from(const json_t *a, struct ew_diag_ruling **v, size_t *n)
 {
-	size_t i;
-	json_t *x;
+	size_t i, count = json_array_size(a);
 
-	if (a == NULL)
-		return 0;
-	if (!json_is_array(a))
+	if (list_kind(a) < 0)
 		return -1;
-	json_array_foreach(a, i, x) {
-		const char *id = json_string_value(json_object_get(x, "id"));
-		const char *why = json_string_value(json_object_get(x, "why"));
+	for (i = 0; i < count; i++) {
+		const json_t *r = json_array_get(a, i);
+		const char *id = json_string_value(json_object_get(r, "id"));
+		const char *why = json_string_value(json_object_get(r, "why"));
 
-		if (id == NULL || why == NULL ||
-		    add_ruling(v, n, id, ew_text_cleanz(why)) != 0)
+		if (id == NULL || why == NULL || add_ruling(v, n, id, ew_text_cleanz(why)) != 0)
 			return -1;
 	}
 	return 0;
