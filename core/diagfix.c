@@ -40,13 +40,23 @@ struct fx {
 
 /* ------------------------------------------------------------------ lines */
 
-static void fx_push(char ***v, size_t *n, char *s)
-{
-	char **nv;
+#define FX_WIN 0
+#define FX_LIN 1
+#define FX_TITLE 2
 
-	if (s == NULL)
+/* s (owned, NULL when out of memory) as a line of the Windows fix, of this
+ * host's, or as the title. */
+static void fx_put(struct fx *f, int where, char *s)
+{
+	char ***v = where == FX_LIN ? &f->c->fix_linux : &f->c->fix_windows, **nv;
+	size_t *n = where == FX_LIN ? &f->c->nfix_linux : &f->c->nfix_windows;
+
+	if (s && where == FX_TITLE) {
+		free(f->c->title);
+		f->c->title = s;
 		return;
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	}
+	nv = s ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
 	if (nv == NULL) {
 		free(s);
 		return;
@@ -55,40 +65,18 @@ static void fx_push(char ***v, size_t *n, char *s)
 	*v = nv;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void fx_win(struct fx *f, const char *fmt, ...)
+__attribute__((format(printf, 3, 4)))
+static void fx_add(struct fx *f, int where, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fx_push(&f->c->fix_windows, &f->c->nfix_windows, ew_vstrprintf_clean(fmt, ap));
+	fx_put(f, where, ew_vstrprintf_clean(fmt, ap));
 	va_end(ap);
 }
-
-__attribute__((format(printf, 2, 3)))
-static void fx_lin(struct fx *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fx_push(&f->c->fix_linux, &f->c->nfix_linux, ew_vstrprintf_clean(fmt, ap));
-	va_end(ap);
-}
-
-__attribute__((format(printf, 2, 3)))
-static void fx_title(struct fx *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *t;
-
-	va_start(ap, fmt);
-	t = ew_vstrprintf_clean(fmt, ap);
-	va_end(ap);
-	if (t == NULL)
-		return;
-	free(f->c->title);
-	f->c->title = t;
-}
+#define fx_win(f, ...) fx_add(f, FX_WIN, __VA_ARGS__)
+#define fx_lin(f, ...) fx_add(f, FX_LIN, __VA_ARGS__)
+#define fx_title(f, ...) fx_add(f, FX_TITLE, __VA_ARGS__)
 
 /* "exwizard check STEP" for the same target, then what, with what the
  * Windows client shows afterwards. */
@@ -691,11 +679,15 @@ static const char *fx_first_exchange(const struct fx *f)
 	return s ? s : "SERVER";
 }
 
-static void fx_klist_confirm(struct fx *f, const char *const *spns, size_t n, const char *more)
+/* The confirm of an SPN cause; the SPNs' store freed. */
+static void fx_klist_confirm(struct fx *f, const char *const *spns, size_t n, const char *more,
+			     char **store, size_t nstore)
 {
 	fx_confirm(f, "tickets", "KRB-SVC gets a ticket for every Exchange SPN; on the Windows "
 		   "client klist get %s%s lists the ticket%s and event 40960 stops",
 		   n ? spns[0] : "HTTP/", n ? "" : fx_first_exchange(f), more);
+	while (nstore)
+		free(store[--nstore]);
 }
 
 static void fix_spn_missing(struct fx *f)
@@ -732,9 +724,7 @@ static void fix_spn_missing(struct fx *f)
 			fx_lin(f, "kvno exchangeRFR/SERVER for each Exchange server (give them with "
 			       "-x to have them checked)");
 	}
-	fx_klist_confirm(f, v, n, ", setspn -Q finds one account");
-	for (i = 0; i < ns; i++)
-		free(store[i]);
+	fx_klist_confirm(f, v, n, ", setspn -Q finds one account", store, ns);
 }
 
 static void fix_spn_duplicate(struct fx *f)
@@ -771,9 +761,7 @@ static void fix_spn_duplicate(struct fx *f)
 	fx_win(f, "setspn -X -F   (any other duplicate in the forest)");
 	fx_lin(f, "kvno %s%s%s   (a ticket once one account holds it)", n ? v[0] : "SPN",
 	       f->realm ? "@" : "", f->realm ? f->realm : "");
-	fx_klist_confirm(f, v, n, ", setspn -Q finds one account, KDC event 11 stops");
-	for (i = 0; i < ns; i++)
-		free(store[i]);
+	fx_klist_confirm(f, v, n, ", setspn -Q finds one account, KDC event 11 stops", store, ns);
 }
 
 static void fix_spn_wrong_account(struct fx *f)
@@ -808,9 +796,7 @@ static void fix_spn_wrong_account(struct fx *f)
 	fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
 	       "-GenerateNewPasswordFor (that account)   (Exchange Management Shell: the same "
 	       "key on every member)");
-	fx_klist_confirm(f, v, n, " from every member");
-	for (i = 0; i < ns; i++)
-		free(store[i]);
+	fx_klist_confirm(f, v, n, " from every member", store, ns);
 }
 
 static void fix_enctype(struct fx *f)
@@ -1132,11 +1118,13 @@ void ew_diag_fix(struct ew_diag_cause *c, const struct ew_step_result *const *st
 		return;
 	memset(&f, 0, sizeof(f));
 	f.c = c;
-	f.user = fx_target_str(target, "user");
-	f.realm = fx_target_str(target, "realm");
-	f.domain = fx_target_str(target, "domain");
-	f.mover = fx_target_str(target, "mover");
-	f.dc = fx_target_str(target, "dc");
+	{
+		const char **to[] = { &f.user, &f.realm, &f.domain, &f.mover, &f.dc };
+		static const char *const keys[] = { "user", "realm", "domain", "mover", "dc" };
+
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			*to[i] = fx_target_str(target, keys[i]);
+	}
 	f.exchange = json_object_get(target, "exchange");
 	if (f.user) {	/* the account name: the user without @REALM */
 		snprintf(f.account_buf, sizeof(f.account_buf), "%.*s",

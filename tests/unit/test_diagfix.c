@@ -199,28 +199,23 @@ static void add_evidence(struct fx_case *x, const char *step, const char *check,
 	e->severity = EW_FAIL;
 }
 
-static void free_strs(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void cause_clear(struct ew_diag_cause *c)
 {
-	size_t i;
+	char **lines[2] = { c->fix_windows, c->fix_linux };
+	size_t nlines[2] = { c->nfix_windows, c->nfix_linux }, i, k;
 
 	for (i = 0; i < c->nevidence; i++) {
 		free(c->evidence[i].step);
 		free(c->evidence[i].check);
 		free(c->evidence[i].title);
 	}
+	for (k = 0; k < 2; k++) {
+		while (nlines[k])
+			free(lines[k][--nlines[k]]);
+		free(lines[k]);
+	}
 	free(c->evidence);
 	free(c->title);
-	free_strs(c->fix_windows, c->nfix_windows);
-	free_strs(c->fix_linux, c->nfix_linux);
 	free(c->confirm);
 	memset(c, 0, sizeof(*c));
 }
