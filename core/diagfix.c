@@ -368,7 +368,8 @@ static void fix_dns_resolver_split(struct fx *f)
 			continue;
 		for (j = 0; j < f->dns.nrecords; j++)
 			if (f->dns.records[j].name && f->dns.records[j].server &&
-			    strcasecmp(f->dns.records[j].name, r->name) == 0 &&
+			    strcasecmp(f->dns.records[j].name, r->name) == 0 && r->type &&
+			    f->dns.records[j].type && strcmp(f->dns.records[j].type, r->type) == 0 &&
 			    f->dns.records[j].status && strcmp(f->dns.records[j].status, "ok") == 0) {
 				fx_add_name(bad, &nb, r->server);
 				fx_add_name(good, &ng, f->dns.records[j].server);

@@ -353,9 +353,22 @@ static void test_dns_srv_missing(void **state)
 static void test_dns_resolver_split(void **state)
 {
 	struct fx_case x;
+	json_t *recs, *r;
 
 	(void)state;
 	case_init(&x, FIX_TARGET_BOB);
+	/* an AAAA question without an answer (NODATA) beside an A record: no split */
+	recs = json_object_get(data(&x, DNS), "records");
+	r = json_deep_copy(json_array_get(recs, 0));
+	json_object_set_new(r, "name", json_string("exch1.exwiz.test"));
+	json_object_set_new(r, "type", json_string("AAAA"));
+	json_object_set_new(r, "status", json_string("nodata"));
+	json_array_append_new(recs, r);
+	r = json_deep_copy(r);
+	json_object_set_new(r, "type", json_string("A"));
+	json_object_set_new(r, "status", json_string("ok"));
+	json_object_set_new(r, "server", json_string("127.0.0.10"));
+	json_array_append_new(recs, r);
 	run(&x, EW_CAUSE_DNS_RESOLVER_SPLIT);
 	TITLE(&x, "DNS server 127.0.0.3 answers No Record Available for the AD zone exwiz.test "
 	      "where 127.0.0.2 and 127.0.0.10 have the records");
