@@ -230,6 +230,35 @@ static void case_free(struct fx_case *x)
 	cause_clear(&x->c);
 }
 
+static int setup_bob(void **state)
+{
+	struct fx_case *x = malloc(sizeof(*x));
+
+	if (x == NULL)
+		return -1;
+	case_init(x, FIX_TARGET_BOB);
+	*state = x;
+	return 0;
+}
+
+static int setup_carol(void **state)
+{
+	struct fx_case *x = malloc(sizeof(*x));
+
+	if (x == NULL)
+		return -1;
+	case_init(x, FIX_TARGET_CAROL);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	case_free(*state);
+	free(*state);
+	return 0;
+}
+
 static void run(struct fx_case *x, const char *id)
 {
 	x->c.def = ew_cause_find(id);
@@ -314,51 +343,43 @@ static void set_probe(struct fx_case *x, const char *transport, const char *key,
 
 static void test_no_tgt(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	add_evidence(&x, "tickets", "KRB-CACHE", "No ticket-granting ticket in the cache");
-	run(&x, EW_CAUSE_NO_TGT);
-	TITLE(&x, "bob@EXWIZ.TEST has no valid Kerberos ticket-granting ticket");
-	LIN(&x, "kinit bob@EXWIZ.TEST");
-	WIN(&x, "klist tgt");
-	CONFIRM(&x, "exwizard check tickets " BOB_CHECK);
-	CONFIRM(&x, "krbtgt/EXWIZ.TEST");
-	case_free(&x);
+	add_evidence(x, "tickets", "KRB-CACHE", "No ticket-granting ticket in the cache");
+	run(x, EW_CAUSE_NO_TGT);
+	TITLE(x, "bob@EXWIZ.TEST has no valid Kerberos ticket-granting ticket");
+	LIN(x, "kinit bob@EXWIZ.TEST");
+	WIN(x, "klist tgt");
+	CONFIRM(x, "exwizard check tickets " BOB_CHECK);
+	CONFIRM(x, "krbtgt/EXWIZ.TEST");
 }
 
 static void test_dns_srv_missing(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	set_status(&x, "_kerberos._tcp.exwiz.test", NULL, "nxdomain");
-	set_status(&x, "_ldap._tcp.dc._msdcs.exwiz.test", NULL, "nodata");
-	run(&x, EW_CAUSE_DNS_SRV_MISSING);
-	TITLE(&x, "No Record Available: _ldap._tcp.dc._msdcs.exwiz.test and "
+	set_status(x, "_kerberos._tcp.exwiz.test", NULL, "nxdomain");
+	set_status(x, "_ldap._tcp.dc._msdcs.exwiz.test", NULL, "nodata");
+	run(x, EW_CAUSE_DNS_SRV_MISSING);
+	TITLE(x, "No Record Available: _ldap._tcp.dc._msdcs.exwiz.test and "
 	      "_kerberos._tcp.exwiz.test (SRV)");
-	WIN(&x, "nltest /server:dc1.exwiz.test /dsregdns");
-	WIN(&x, "Add-DnsServerResourceRecord -ZoneName exwiz.test -Srv -Name _kerberos._tcp "
+	WIN(x, "nltest /server:dc1.exwiz.test /dsregdns");
+	WIN(x, "Add-DnsServerResourceRecord -ZoneName exwiz.test -Srv -Name _kerberos._tcp "
 	    "-DomainName dc1.exwiz.test -Priority 0 -Weight 100 -Port 88");
-	WIN(&x, "Add-DnsServerResourceRecord -ZoneName _msdcs.exwiz.test -Srv -Name "
+	WIN(x, "Add-DnsServerResourceRecord -ZoneName _msdcs.exwiz.test -Srv -Name "
 	    "_ldap._tcp.dc -DomainName dc1.exwiz.test -Priority 0 -Weight 100 -Port 389");
-	LIN(&x, "resolvectl flush-caches");
-	CONFIRM(&x, "exwizard check dns " BOB_CHECK);
-	CONFIRM(&x, "nltest /dsgetdc:exwiz.test /kdc");
-	case_free(&x);
+	LIN(x, "resolvectl flush-caches");
+	CONFIRM(x, "exwizard check dns " BOB_CHECK);
+	CONFIRM(x, "nltest /dsgetdc:exwiz.test /kdc");
 }
 
 static void test_dns_resolver_split(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 	json_t *recs, *r;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
 	/* an AAAA question without an answer (NODATA) beside an A record: no split */
-	recs = json_object_get(data(&x, DNS), "records");
+	recs = json_object_get(data(x, DNS), "records");
 	r = json_deep_copy(json_array_get(recs, 0));
 	json_object_set_new(r, "name", json_string("exch1.exwiz.test"));
 	json_object_set_new(r, "type", json_string("AAAA"));
@@ -369,253 +390,216 @@ static void test_dns_resolver_split(void **state)
 	json_object_set_new(r, "status", json_string("ok"));
 	json_object_set_new(r, "server", json_string("127.0.0.10"));
 	json_array_append_new(recs, r);
-	run(&x, EW_CAUSE_DNS_RESOLVER_SPLIT);
-	TITLE(&x, "DNS server 127.0.0.3 answers No Record Available for the AD zone exwiz.test "
+	run(x, EW_CAUSE_DNS_RESOLVER_SPLIT);
+	TITLE(x, "DNS server 127.0.0.3 answers No Record Available for the AD zone exwiz.test "
 	      "where 127.0.0.2 and 127.0.0.10 have the records");
-	WIN(&x, "Where-Object ServerAddresses -contains '127.0.0.3'");
-	WIN(&x, "Set-DhcpServerv4OptionValue -DnsServer 127.0.0.2,127.0.0.10)");
-	NOWIN(&x, "-contains '127.0.0.2'");
-	LIN(&x, "sed -i '/^nameserver 127.0.0.3$/d' /etc/resolv.conf");
-	CONFIRM(&x, "exwizard check dns " BOB_CHECK);
-	case_free(&x);
+	WIN(x, "Where-Object ServerAddresses -contains '127.0.0.3'");
+	WIN(x, "Set-DhcpServerv4OptionValue -DnsServer 127.0.0.2,127.0.0.10)");
+	NOWIN(x, "-contains '127.0.0.2'");
+	LIN(x, "sed -i '/^nameserver 127.0.0.3$/d' /etc/resolv.conf");
+	CONFIRM(x, "exwizard check dns " BOB_CHECK);
 }
 
 static void test_dns_cache_stale(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	add_evidence(&x, "dns", "DNS-CACHE", "dnsmasq at 127.0.0.2 answers differently from "
+	add_evidence(x, "dns", "DNS-CACHE", "dnsmasq at 127.0.0.2 answers differently from "
 		     "the DC");
-	run(&x, EW_CAUSE_DNS_CACHE_STALE);
-	TITLE(&x, "The DNS cache dnsmasq at 127.0.0.2 holds an answer the DC does not give");
-	LIN(&x, "kill -HUP 30013");
-	if (has_line(x.c.fix_linux, x.c.nfix_linux, "30021"))
+	run(x, EW_CAUSE_DNS_CACHE_STALE);
+	TITLE(x, "The DNS cache dnsmasq at 127.0.0.2 holds an answer the DC does not give");
+	LIN(x, "kill -HUP 30013");
+	if (has_line(x->c.fix_linux, x->c.nfix_linux, "30021"))
 		fail_msg("the cache at 127.0.0.3 is not the stale one");
-	WIN(&x, "ipconfig /flushdns");
-	WIN(&x, "Clear-DnsServerCache -ComputerName dc1.exwiz.test");
-	case_free(&x);
+	WIN(x, "ipconfig /flushdns");
+	WIN(x, "Clear-DnsServerCache -ComputerName dc1.exwiz.test");
 }
 
 static void test_name_canon(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 	json_t *recs, *r;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	recs = json_object_get(data(&x, DNS), "records");
+	recs = json_object_get(data(x, DNS), "records");
 	r = json_deep_copy(json_array_get(recs, 0));
 	json_object_set_new(r, "name", json_string("exch1.exwiz.test"));
 	json_object_set_new(r, "type", json_string("A"));
 	json_object_set_new(r, "answers", json_pack("[s]", "127.0.0.20"));
 	json_object_set_new(r, "cnames", json_pack("[s]", "mbx1.exwiz.test"));
 	json_array_append_new(recs, r);
-	run(&x, EW_CAUSE_NAME_CANON);
-	TITLE(&x, "exch1.exwiz.test is an alias of mbx1.exwiz.test: the client asks for "
+	run(x, EW_CAUSE_NAME_CANON);
+	TITLE(x, "exch1.exwiz.test is an alias of mbx1.exwiz.test: the client asks for "
 	      "HTTP/mbx1.exwiz.test, not HTTP/exch1.exwiz.test");
-	WIN(&x, "Remove-DnsServerResourceRecord -ZoneName exwiz.test -Name exch1 -RRType CNAME "
+	WIN(x, "Remove-DnsServerResourceRecord -ZoneName exwiz.test -Name exch1 -RRType CNAME "
 	    "-Force; Add-DnsServerResourceRecordA -ZoneName exwiz.test -Name exch1 "
 	    "-IPv4Address 127.0.0.20");
-	LIN(&x, "rdns = false");
-	case_free(&x);
+	LIN(x, "rdns = false");
 }
 
 static void test_realm_hint(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	add_evidence(&x, "dns", "DNS-REALM", "fe1.region1.exwiz.test: disjoint namespace; the "
+	add_evidence(x, "dns", "DNS-REALM", "fe1.region1.exwiz.test: disjoint namespace; the "
 		     "realm hint REGION1.EXWIZ.TEST has no KDC");
-	run(&x, EW_CAUSE_REALM_HINT);
-	TITLE(&x, "fe1.region1.exwiz.test: disjoint namespace; the realm hint from "
+	run(x, EW_CAUSE_REALM_HINT);
+	TITLE(x, "fe1.region1.exwiz.test: disjoint namespace; the realm hint from "
 	      "region1.exwiz.test is no AD domain (the realm is EXWIZ.TEST)");
-	WIN(&x, "ksetup /addhosttorealmmap .region1.exwiz.test EXWIZ.TEST");
-	WIN(&x, "DisableRealmHint /t REG_DWORD /d 1");
-	WIN(&x, "front end fe1.region1.exwiz.test");
-	NOWIN(&x, "exch1");
-	LIN(&x, "[domain_realm] .region1.exwiz.test = EXWIZ.TEST");
-	CONFIRM(&x, "EXPROX event 1000 stops");
-	case_free(&x);
+	WIN(x, "ksetup /addhosttorealmmap .region1.exwiz.test EXWIZ.TEST");
+	WIN(x, "DisableRealmHint /t REG_DWORD /d 1");
+	WIN(x, "front end fe1.region1.exwiz.test");
+	NOWIN(x, "exch1");
+	LIN(x, "[domain_realm] .region1.exwiz.test = EXWIZ.TEST");
+	CONFIRM(x, "EXPROX event 1000 stops");
 }
 
 static void test_kdc_unreachable(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	set_probe(&x, "udp", "ok", json_false());
-	set_probe(&x, "tcp", "ok", json_false());
-	run(&x, EW_CAUSE_KDC_UNREACHABLE);
-	TITLE(&x, "No KDC answers on port 88: dc1.exwiz.test (127.0.0.10) over udp, "
+	set_probe(x, "udp", "ok", json_false());
+	set_probe(x, "tcp", "ok", json_false());
+	run(x, EW_CAUSE_KDC_UNREACHABLE);
+	TITLE(x, "No KDC answers on port 88: dc1.exwiz.test (127.0.0.10) over udp, "
 	      "dc1.exwiz.test (127.0.0.10) over tcp");
-	WIN(&x, "Test-NetConnection dc1.exwiz.test -Port 88");
-	WIN(&x, "nltest /dsgetdc:exwiz.test /kdc /force");
-	LIN(&x, "[realms] EXWIZ.TEST = { kdc = dc1.exwiz.test }");
-	case_free(&x);
+	WIN(x, "Test-NetConnection dc1.exwiz.test -Port 88");
+	WIN(x, "nltest /dsgetdc:exwiz.test /kdc /force");
+	LIN(x, "[realms] EXWIZ.TEST = { kdc = dc1.exwiz.test }");
 }
 
 static void test_kdc_tcp_blocked(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	set_probe(&x, "tcp", "ok", json_false());
-	run(&x, EW_CAUSE_KDC_TCP_BLOCKED);
-	TITLE(&x, "bob's tickets are 5,909 bytes, over the UDP limit 1,465, and TCP/88 is "
+	set_probe(x, "tcp", "ok", json_false());
+	run(x, EW_CAUSE_KDC_TCP_BLOCKED);
+	TITLE(x, "bob's tickets are 5,909 bytes, over the UDP limit 1,465, and TCP/88 is "
 	      "blocked: dc1.exwiz.test (127.0.0.10) over tcp");
-	WIN(&x, "protocol=TCP localport=88   (on dc1.exwiz.test");
-	case_free(&x);
+	WIN(x, "protocol=TCP localport=88   (on dc1.exwiz.test");
 }
 
 static void test_clock_skew(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	set_probe(&x, "udp", "skew_s", json_real(-612.4));
-	run(&x, EW_CAUSE_CLOCK_SKEW);
-	TITLE(&x, "The clock is 612 s off dc1.exwiz.test's (Kerberos allows 300 s)");
-	WIN(&x, "w32tm /resync");
-	WIN(&x, "/computer:dc1.exwiz.test");
-	LIN(&x, "chronyc makestep");
-	CONFIRM(&x, "exwizard check tickets " BOB_CHECK);
-	case_free(&x);
+	set_probe(x, "udp", "skew_s", json_real(-612.4));
+	run(x, EW_CAUSE_CLOCK_SKEW);
+	TITLE(x, "The clock is 612 s off dc1.exwiz.test's (Kerberos allows 300 s)");
+	WIN(x, "w32tm /resync");
+	WIN(x, "/computer:dc1.exwiz.test");
+	LIN(x, "chronyc makestep");
+	CONFIRM(x, "exwizard check tickets " BOB_CHECK);
 }
 
 static void test_spn_missing(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	json_object_set_new(holders_of(&x, "HTTP/exch1.exwiz.test"), "holders", json_array());
-	add_evidence(&x, "tickets", "KRB-SVC", "No session ticket for HTTP/exch1.exwiz.test");
-	add_evidence(&x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test has no holder");
-	run(&x, EW_CAUSE_SPN_MISSING);
-	TITLE(&x, "No account holds HTTP/exch1.exwiz.test");
-	WIN(&x, "setspn -S HTTP/exch1.exwiz.test EXCH1$");
-	LIN(&x, "kvno HTTP/exch1.exwiz.test@EXWIZ.TEST");
-	CONFIRM(&x, "klist get HTTP/exch1.exwiz.test lists the ticket");
-	case_free(&x);
+	json_object_set_new(holders_of(x, "HTTP/exch1.exwiz.test"), "holders", json_array());
+	add_evidence(x, "tickets", "KRB-SVC", "No session ticket for HTTP/exch1.exwiz.test");
+	add_evidence(x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test has no holder");
+	run(x, EW_CAUSE_SPN_MISSING);
+	TITLE(x, "No account holds HTTP/exch1.exwiz.test");
+	WIN(x, "setspn -S HTTP/exch1.exwiz.test EXCH1$");
+	LIN(x, "kvno HTTP/exch1.exwiz.test@EXWIZ.TEST");
+	CONFIRM(x, "klist get HTTP/exch1.exwiz.test lists the ticket");
+	case_free(x);
 
 	/* Both SPNs of exch1 without a holder: no account to name, so the
 	 * fix says which one to look up. */
-	case_init(&x, FIX_TARGET_BOB);
-	json_object_set_new(holders_of(&x, "HTTP/exch1.exwiz.test"), "holders", json_array());
-	json_object_set_new(holders_of(&x, "exchangeRFR/exch1.exwiz.test"), "holders",
+	case_init(x, FIX_TARGET_BOB);
+	json_object_set_new(holders_of(x, "HTTP/exch1.exwiz.test"), "holders", json_array());
+	json_object_set_new(holders_of(x, "exchangeRFR/exch1.exwiz.test"), "holders",
 			    json_array());
-	add_evidence(&x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test has no holder");
-	add_evidence(&x, "tickets", "SPN-UNIQUE", "exchangeRFR/exch1.exwiz.test has no holder");
-	run(&x, EW_CAUSE_SPN_MISSING);
-	TITLE(&x, "No account holds HTTP/exch1.exwiz.test and exchangeRFR/exch1.exwiz.test");
-	WIN(&x, "setspn -S exchangeRFR/exch1.exwiz.test, on the account that should hold it: "
+	add_evidence(x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test has no holder");
+	add_evidence(x, "tickets", "SPN-UNIQUE", "exchangeRFR/exch1.exwiz.test has no holder");
+	run(x, EW_CAUSE_SPN_MISSING);
+	TITLE(x, "No account holds HTTP/exch1.exwiz.test and exchangeRFR/exch1.exwiz.test");
+	WIN(x, "setspn -S exchangeRFR/exch1.exwiz.test, on the account that should hold it: "
 	    "the Exchange server's computer account or the alternate service account");
-	case_free(&x);
 }
 
 static void test_spn_duplicate(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	add_evidence(&x, "tickets", "KRB-SVC", "No session ticket for HTTP/exch1.exwiz.test");
-	add_evidence(&x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test is held by 2 accounts "
+	add_evidence(x, "tickets", "KRB-SVC", "No session ticket for HTTP/exch1.exwiz.test");
+	add_evidence(x, "tickets", "SPN-UNIQUE", "HTTP/exch1.exwiz.test is held by 2 accounts "
 		     "(a duplicate SPN)");
-	run(&x, EW_CAUSE_SPN_DUPLICATE);
-	TITLE(&x, "HTTP/exch1.exwiz.test is held by websvc and EXCH1$");
-	WIN(&x, "setspn -D HTTP/exch1.exwiz.test websvc");
-	NOWIN(&x, "setspn -D HTTP/exch1.exwiz.test EXCH1$");
-	WIN(&x, "setspn -X -F");
-	CONFIRM(&x, "KDC event 11 stops");
-	case_free(&x);
+	run(x, EW_CAUSE_SPN_DUPLICATE);
+	TITLE(x, "HTTP/exch1.exwiz.test is held by websvc and EXCH1$");
+	WIN(x, "setspn -D HTTP/exch1.exwiz.test websvc");
+	NOWIN(x, "setspn -D HTTP/exch1.exwiz.test EXCH1$");
+	WIN(x, "setspn -X -F");
+	CONFIRM(x, "KDC event 11 stops");
 }
 
 static void test_spn_wrong_account(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	add_evidence(&x, "tickets", "SPN-UNIQUE", "HTTP/fe1.region1.exwiz.test is on FE1$, "
+	add_evidence(x, "tickets", "SPN-UNIQUE", "HTTP/fe1.region1.exwiz.test is on FE1$, "
 		     "not on the alternate service account");
-	run(&x, EW_CAUSE_SPN_WRONG_ACCOUNT);
-	TITLE(&x, "The shared name's HTTP/fe1.region1.exwiz.test is on FE1$ instead of the "
+	run(x, EW_CAUSE_SPN_WRONG_ACCOUNT);
+	TITLE(x, "The shared name's HTTP/fe1.region1.exwiz.test is on FE1$ instead of the "
 	      "alternate service account");
-	WIN(&x, "setspn -D HTTP/fe1.region1.exwiz.test FE1$");
-	WIN(&x, "RollAlternateServiceAccountPassword.ps1");
-	case_free(&x);
+	WIN(x, "setspn -D HTTP/fe1.region1.exwiz.test FE1$");
+	WIN(x, "RollAlternateServiceAccountPassword.ps1");
 }
 
 static void test_enctype(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 	json_t *s;
 	size_t i;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	json_array_foreach(json_object_get(data(&x, TICKETS), "services"), i, s)
+	json_array_foreach(json_object_get(data(x, TICKETS), "services"), i, s)
 		if (strcmp(json_string_value(json_object_get(s, "spn")), "HTTP/exch1.exwiz.test") == 0)
 			json_object_set_new(s, "error", json_string("KDC has no support for "
 								    "encryption type"));
-	run(&x, EW_CAUSE_ENCTYPE_MISMATCH);
-	TITLE(&x, "No encryption type both this client and websvc's keys allow "
+	run(x, EW_CAUSE_ENCTYPE_MISMATCH);
+	TITLE(x, "No encryption type both this client and websvc's keys allow "
 	      "(HTTP/exch1.exwiz.test)");
-	WIN(&x, "Set-ADUser websvc -KerberosEncryptionType AES128,AES256");
-	WIN(&x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
-	WIN(&x, "Set-ADAccountPassword websvc -Reset");
-	case_free(&x);
+	WIN(x, "Set-ADUser websvc -KerberosEncryptionType AES128,AES256");
+	WIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
+	WIN(x, "Set-ADAccountPassword websvc -Reset");
 }
 
 static void test_token_too_large(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	run(&x, EW_CAUSE_TOKEN_TOO_LARGE);
-	TITLE(&x, "bob's token is about 15,656 bytes: over MaxTokenSize 12,000 of Windows "
+	run(x, EW_CAUSE_TOKEN_TOO_LARGE);
+	TITLE(x, "bob's token is about 15,656 bytes: over MaxTokenSize 12,000 of Windows "
 	      "before 2012");
 	/* 4/3 x 15,656 = 20,874.7: both http.sys limits at 20,875 on each server */
-	WIN(&x, "reg add \\\\exch1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+	WIN(x, "reg add \\\\exch1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
 	    "\\Parameters /v MaxFieldLength /t REG_DWORD /d 20875 /f");
-	WIN(&x, "reg add \\\\fe1.region1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services"
+	WIN(x, "reg add \\\\fe1.region1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services"
 	    "\\HTTP\\Parameters /v MaxRequestBytes /t REG_DWORD /d 20875 /f");
-	WIN(&x, "MaxTokenSize /t REG_DWORD /d 48000");
-	WIN(&x, "Get-ADPrincipalGroupMembership bob");
-	CONFIRM(&x, "exwizard check groups " BOB_CHECK);
-	case_free(&x);
+	WIN(x, "MaxTokenSize /t REG_DWORD /d 48000");
+	WIN(x, "Get-ADPrincipalGroupMembership bob");
+	CONFIRM(x, "exwizard check groups " BOB_CHECK);
+	case_free(x);
 
 	/* Over 48,000 by the 2012 rules too. */
-	case_init(&x, FIX_TARGET_BOB);
-	json_object_set_new(data(&x, GROUPS), "estimate_2012", json_integer(51000));
-	run(&x, EW_CAUSE_TOKEN_TOO_LARGE);
-	TITLE(&x, "bob's token is about 51,000 bytes: over MaxTokenSize 48,000 of Windows 2012 "
+	case_init(x, FIX_TARGET_BOB);
+	json_object_set_new(data(x, GROUPS), "estimate_2012", json_integer(51000));
+	run(x, EW_CAUSE_TOKEN_TOO_LARGE);
+	TITLE(x, "bob's token is about 51,000 bytes: over MaxTokenSize 48,000 of Windows 2012 "
 	      "and later");
-	WIN(&x, "MaxFieldLength /t REG_DWORD /d 68000 /f");
-	case_free(&x);
+	WIN(x, "MaxFieldLength /t REG_DWORD /d 68000 /f");
 }
 
 static void test_sid_limit(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_BOB);
-	json_object_set_new(data(&x, GROUPS), "lsa_sids", json_integer(1050));
-	run(&x, EW_CAUSE_SID_LIMIT);
-	TITLE(&x, "bob's token would carry 1,050 SIDs: over the limit of 1,010 (KB328889)");
-	WIN(&x, "Get-ADPrincipalGroupMembership bob | Measure-Object");
-	CONFIRM(&x, "exwizard check groups " BOB_CHECK);
-	case_free(&x);
+	json_object_set_new(data(x, GROUPS), "lsa_sids", json_integer(1050));
+	run(x, EW_CAUSE_SID_LIMIT);
+	TITLE(x, "bob's token would carry 1,050 SIDs: over the limit of 1,010 (KB328889)");
+	WIN(x, "Get-ADPrincipalGroupMembership bob | Measure-Object");
+	CONFIRM(x, "exwizard check groups " BOB_CHECK);
 }
 
 #define CAROL_DN "CN=Carol Cooper,OU=Staff,DC=exwiz,DC=test"
@@ -625,60 +609,51 @@ static void test_sid_limit(void **state)
 
 static void test_mailbox_half_moved(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_CAROL);
-	run(&x, EW_CAUSE_MAILBOX_HALF_MOVED);
-	TITLE(&x, "carol's mailbox is half-moved: homeMDB is on EXCH1, msExchHomeServerName, "
+	run(x, EW_CAUSE_MAILBOX_HALF_MOVED);
+	TITLE(x, "carol's mailbox is half-moved: homeMDB is on EXCH1, msExchHomeServerName, "
 	      "homeMTA and legacyExchangeDN still name the old server");
-	WIN(&x, "Set-ADUser -Identity '" CAROL_DN "' -Replace @{msExchHomeServerName="
+	WIN(x, "Set-ADUser -Identity '" CAROL_DN "' -Replace @{msExchHomeServerName="
 	    "'/o=EXWIZ/ou=First Administrative Group/cn=Configuration/cn=Servers/cn=EXCH1'; "
 	    "homeMTA='CN=Microsoft MTA," EXCH1_DN "'; legacyExchangeDN="
 	    "'/o=EXWIZ/ou=First Administrative Group/cn=Recipients/cn=carol'}");
-	WIN(&x, "-Add @{proxyAddresses='X500:/o=EXWIZ/ou=OLDSITE/cn=Recipients/cn=carol'}");
-	WIN(&x, "Move Mailbox to Mailbox Store (EXCH1) on EXCH1");
-	CONFIRM(&x, "exwizard check mailbox " CAROL_CHECK);
-	CONFIRM(&x, "klist get exchangeMDB/EXCH1");
-	case_free(&x);
+	WIN(x, "-Add @{proxyAddresses='X500:/o=EXWIZ/ou=OLDSITE/cn=Recipients/cn=carol'}");
+	WIN(x, "Move Mailbox to Mailbox Store (EXCH1) on EXCH1");
+	CONFIRM(x, "exwizard check mailbox " CAROL_CHECK);
+	CONFIRM(x, "klist get exchangeMDB/EXCH1");
 }
 
 static void test_mailbox_descriptor(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_CAROL);
-	run(&x, EW_CAUSE_MAILBOX_DESCRIPTOR);
-	TITLE(&x, "carol's mailbox security descriptor gives carol no full mailbox access "
+	run(x, EW_CAUSE_MAILBOX_DESCRIPTOR);
+	TITLE(x, "carol's mailbox security descriptor gives carol no full mailbox access "
 	      "(msExchMailboxSecurityDescriptor is not set)");
-	WIN(&x, "'O:PSG:PSD:(A;CI;CCRC;;;PS)'");
-	WIN(&x, "Set-ADUser -Identity '" CAROL_DN "' -Replace @{msExchMailboxSecurityDescriptor=$b}");
-	WIN(&x, "Add-MailboxPermission -Identity carol -User carol -AccessRights FullAccess");
-	CONFIRM(&x, "exwizard check mailbox " CAROL_CHECK);
-	case_free(&x);
+	WIN(x, "'O:PSG:PSD:(A;CI;CCRC;;;PS)'");
+	WIN(x, "Set-ADUser -Identity '" CAROL_DN "' -Replace @{msExchMailboxSecurityDescriptor=$b}");
+	WIN(x, "Add-MailboxPermission -Identity carol -User carol -AccessRights FullAccess");
+	CONFIRM(x, "exwizard check mailbox " CAROL_CHECK);
 }
 
 static void test_mover_rights(void **state)
 {
-	struct fx_case x;
+	struct fx_case *x = *state;
 
-	(void)state;
-	case_init(&x, FIX_TARGET_CAROL);
-	run(&x, EW_CAUSE_MOVER_RIGHTS);
-	TITLE(&x, "junior could not move the mailbox: cannot write homeMDB, homeMTA, "
+	run(x, EW_CAUSE_MOVER_RIGHTS);
+	TITLE(x, "junior could not move the mailbox: cannot write homeMDB, homeMTA, "
 	      "msExchHomeServerName, targetAddress, proxyAddresses and legacyExchangeDN; no "
 	      "Full Control on the Exchange organization or administrative groups");
-	WIN(&x, "dsacls \"CN=EXWIZ,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
+	WIN(x, "dsacls \"CN=EXWIZ,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
 	    "DC=exwiz,DC=test\" /G \"junior@exwiz.test:GA\" /I:T");
-	WIN(&x, "dsacls \"CN=OLDSITE,CN=Administrative Groups,CN=EXWIZ,CN=Microsoft Exchange,"
+	WIN(x, "dsacls \"CN=OLDSITE,CN=Administrative Groups,CN=EXWIZ,CN=Microsoft Exchange,"
 	    "CN=Services,CN=Configuration,DC=exwiz,DC=test\" /G \"junior@exwiz.test:GA\"");
-	WIN(&x, "Add-ADPermission -Identity '" CAROL_DN "' -User junior -AccessRights "
+	WIN(x, "Add-ADPermission -Identity '" CAROL_DN "' -User junior -AccessRights "
 	    "WriteProperty -Properties homeMDB,homeMTA,msExchHomeServerName,targetAddress,"
 	    "proxyAddresses,legacyExchangeDN");
-	WIN(&x, "dsacls \"" CAROL_DN "\" /G \"junior@exwiz.test:WP;legacyExchangeDN\"");
-	CONFIRM(&x, "exwizard check mailbox " CAROL_CHECK);
-	case_free(&x);
+	WIN(x, "dsacls \"" CAROL_DN "\" /G \"junior@exwiz.test:WP;legacyExchangeDN\"");
+	CONFIRM(x, "exwizard check mailbox " CAROL_CHECK);
 }
 
 /* Any "<" or ">" in the cause's text: a placeholder, or a shell redirection
@@ -750,24 +725,24 @@ static void test_every_cause_no_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_tgt),
-		cmocka_unit_test(test_dns_srv_missing),
-		cmocka_unit_test(test_dns_resolver_split),
-		cmocka_unit_test(test_dns_cache_stale),
-		cmocka_unit_test(test_name_canon),
-		cmocka_unit_test(test_realm_hint),
-		cmocka_unit_test(test_kdc_unreachable),
-		cmocka_unit_test(test_kdc_tcp_blocked),
-		cmocka_unit_test(test_clock_skew),
-		cmocka_unit_test(test_spn_missing),
-		cmocka_unit_test(test_spn_duplicate),
-		cmocka_unit_test(test_spn_wrong_account),
-		cmocka_unit_test(test_enctype),
-		cmocka_unit_test(test_token_too_large),
-		cmocka_unit_test(test_sid_limit),
-		cmocka_unit_test(test_mailbox_half_moved),
-		cmocka_unit_test(test_mailbox_descriptor),
-		cmocka_unit_test(test_mover_rights),
+		cmocka_unit_test_setup_teardown(test_no_tgt, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_dns_srv_missing, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_dns_resolver_split, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_dns_cache_stale, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_name_canon, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_realm_hint, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_kdc_unreachable, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_kdc_tcp_blocked, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_skew, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_spn_missing, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_spn_duplicate, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_spn_wrong_account, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_mailbox_half_moved, setup_carol, teardown),
+		cmocka_unit_test_setup_teardown(test_mailbox_descriptor, setup_carol, teardown),
+		cmocka_unit_test_setup_teardown(test_mover_rights, setup_carol, teardown),
 		cmocka_unit_test(test_every_cause_lab),
 		cmocka_unit_test(test_every_cause_no_data),
 	};
