@@ -126,7 +126,7 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # jansson and cmocka: no krb5, LDAP or c-ares. A rule that reaches for the
 # network, the directory or Kerberos fails to link here. (test_krbrules sees
 # <krb5.h> for the library's constants, and links without the library.)
-RULES_TESTS := groupsrules dnsrules mailboxrules krbrules session diagnosis
+RULES_TESTS := groupsrules dnsrules mailboxrules krbrules session diagnosis diagfix
 RULES_OBJ_groupsrules := groupsrules sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target finding result text
 RULES_OBJ_mailboxrules := mailboxrules secdesc sid finding result text
@@ -136,6 +136,8 @@ RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)
 RULES_OBJ_session := plan text
 # the diagnosis: findings and step data in, causes out
 RULES_OBJ_diagnosis := diagnosis diagfix causes catalogue stepdata datafields finding result text
+# the fix of each cause: the step data and the cause catalogue
+RULES_OBJ_diagfix := diagfix causes catalogue stepdata datafields finding result text
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
 JANSSON_LIBS = $(call pc_libs,jansson,-ljansson)
 
