@@ -21,6 +21,7 @@
 #include "krbrules.h"
 #include "locate.h"
 #include "run.h"
+#include "spnmap.h"
 #include "stepdata.h"
 #include "target.h"
 #include "text.h"
@@ -199,18 +200,70 @@ static void add_spn(struct ew_krb_svc *svc, size_t *n, const char *service, cons
 	(*n)++;
 }
 
-/* SPN-UNIQUE: one global catalog search per SPN, all in flight at once. */
+/* The holders of one search's entries (at most max); strings borrowed. */
+static size_t holders_of(const struct ew_dir_result *r, struct ew_spn_holder *h, size_t max)
+{
+	size_t k, nh = 0;
+
+	for (k = 0; r && k < r->nentries && nh < max; k++) {
+		const struct ew_dir_attr *a = ew_dir_entry_attr(&r->entries[k], "sAMAccountName");
+
+		h[nh].dn = r->entries[k].dn;
+		h[nh].account = a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
+		nh++;
+	}
+	return nh;
+}
+
+static void holders_put(struct ew_tickets_data *data, size_t cap, const char *spn,
+			const struct ew_spn_holder *h, size_t nh)
+{
+	struct ew_spn_holders_data *sh;
+	size_t k;
+
+	if (data->spn_holders == NULL || data->nspn_holders >= cap)
+		return;
+	sh = &data->spn_holders[data->nspn_holders++];
+	sh->spn = ew_field_dup(spn);
+	sh->holders = nh ? calloc(nh, sizeof(*sh->holders)) : NULL;
+	for (k = 0; sh->holders && k < nh; k++, sh->nholders++) {
+		sh->holders[k].dn = ew_field_dup(h[k].dn);
+		sh->holders[k].account = ew_field_dup(h[k].account);
+	}
+}
+
+static struct ew_finding *skip_search(const char *spn, const char *err)
+{
+	struct ew_finding *f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP, "%s: the global "
+					      "catalog search failed", spn);
+
+	if (f)
+		ew_finding_evidence(f, "%s", err);
+	return f;
+}
+
+/*
+ * SPN-UNIQUE: one global catalog search per SPN, all in flight at once, and
+ * with them the forest's sPNMappings (read once: the global catalog holds
+ * the configuration partition). A name no account holds as such is looked
+ * for under the name the mappings serve it through (HTTP/NAME under
+ * HOST/NAME), in a second round.
+ */
 static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t n,
 		       struct ew_step_result *res, struct ew_tickets_data *data)
 {
 	static const char *const attrs[] = { "sAMAccountName", NULL };
-	struct ew_dir_req reqs[MAX_SPNS];
-	struct ew_dir_result *results[MAX_SPNS] = {0};
-	char *errs[MAX_SPNS] = {0}, *filters[MAX_SPNS] = {0};
+	static const char *const map_attrs[] = { "sPNMappings", NULL };
+	struct ew_dir_req reqs[MAX_SPNS + 1], reqs2[MAX_SPNS];
+	struct ew_dir_result *results[MAX_SPNS + 1] = {0}, *results2[MAX_SPNS] = {0};
+	char *errs[MAX_SPNS + 1] = {0}, *filters[MAX_SPNS] = {0};
+	char *errs2[MAX_SPNS] = {0}, *filters2[MAX_SPNS] = {0}, *alias[MAX_SPNS] = {0};
 	struct ew_dirsession c;
-	struct ew_finding *why = NULL, *unique = NULL;
-	char err[512];
-	size_t i, j, asked = 0, idx[MAX_SPNS];
+	struct ew_finding *why = NULL, *unique = NULL, *map_why = NULL;
+	struct ew_spn_map map = {0};
+	char err[512], err2[512] = "";
+	size_t i, j, asked = 0, asked2 = 0, idx[MAX_SPNS], cap;
+	size_t of2[MAX_SPNS];
 
 	if (ew_dirsession_open(run, 1, EW_CK_SPN_UNIQUE, &c, &why) != 0) {
 		ew_step_result_add(res, why);
@@ -238,32 +291,66 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		reqs[asked].ctrls = NULL;
 		idx[asked++] = i;
 	}
-	ew_dir_search_many(c.dir, reqs, asked, results, errs, err, sizeof(err));
+	/* the mappings, last in the same round */
+	reqs[asked].base = "";
+	reqs[asked].scope = LDAP_SCOPE_SUBTREE;
+	reqs[asked].filter = "(&(objectClass=nTDSService)(sPNMappings=*))";
+	reqs[asked].attrs = map_attrs;
+	reqs[asked].ctrls = NULL;
+	ew_dir_search_many(c.dir, reqs, asked + 1, results, errs, err, sizeof(err));
+	if (results[asked] == NULL) {
+		map_why = ew_finding_new(EW_CK_SPN_UNIQUE, EW_INFO, "The forest's sPNMappings "
+					 "could not be read: names served through HOST/ are "
+					 "looked for as such only");
+		if (map_why)
+			ew_finding_evidence(map_why, "%s", errs[asked] ? errs[asked] : err);
+	}
+	for (j = 0; results[asked] && j < results[asked]->nentries; j++) {
+		const struct ew_dir_attr *a = ew_dir_entry_attr(&results[asked]->entries[j],
+								"sPNMappings");
+		size_t v;
+
+		for (v = 0; a && v < a->nvalues; v++)
+			ew_spn_map_add(&map, ew_dir_text(&a->values[v]));
+	}
+
+	/* Second round: the aliases of the names nobody holds as such. */
+	for (j = 0; j < asked; j++) {
+		char *esc;
+
+		of2[j] = (size_t)-1;
+		if (results[j] == NULL || results[j]->nentries != 0)
+			continue;
+		alias[j] = ew_spn_map_target(&map, svc[idx[j]].spn);
+		if (alias[j] == NULL)
+			continue;
+		esc = ew_dir_filter_escape(alias[j], strlen(alias[j]));
+		filters2[asked2] = esc ? ew_strprintf("(servicePrincipalName=%s)", esc) : NULL;
+		free(esc);
+		if (filters2[asked2] == NULL)
+			continue;
+		reqs2[asked2] = reqs[j];
+		reqs2[asked2].filter = filters2[asked2];
+		of2[j] = asked2++;
+	}
+	if (asked2)
+		ew_dir_search_many(c.dir, reqs2, asked2, results2, errs2, err2, sizeof(err2));
+
 	data->spns_read = 1;
-	data->spn_holders = asked ? calloc(asked, sizeof(*data->spn_holders)) : NULL;
+	cap = asked + asked2;
+	data->spn_holders = cap ? calloc(cap, sizeof(*data->spn_holders)) : NULL;
 	data->global_catalog = ew_field_dup(c.host);
 	for (j = 0; j < asked; j++) {
 		const struct ew_krb_svc *s = &svc[idx[j]];
-		struct ew_spn_holder h[16];
-		size_t nh = 0, k;
+		struct ew_spn_holder h[16], ha[16];
+		size_t nh, na;
 
 		if (results[j] == NULL) {
-			struct ew_finding *f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP, "%s: the "
-							      "global catalog search failed", s->spn);
-
-			if (f)
-				ew_finding_evidence(f, "%s", errs[j] ? errs[j] : err);
-			ew_step_result_add(res, f);
+			ew_step_result_add(res, skip_search(s->spn, errs[j] ? errs[j] : err));
 			continue;
 		}
-		for (k = 0; k < results[j]->nentries && nh < 16; k++) {
-			const struct ew_dir_attr *a = ew_dir_entry_attr(&results[j]->entries[k],
-									"sAMAccountName");
-
-			h[nh].dn = results[j]->entries[k].dn;
-			h[nh].account = a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
-			nh++;
-		}
+		nh = holders_of(results[j], h, 16);
+		holders_put(data, cap, s->spn, h, nh);
 		if (nh == 1) {
 			/* One line each in a single finding: the usual, healthy case. */
 			if (unique == NULL)
@@ -272,27 +359,52 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 			if (unique)
 				ew_finding_evidence(unique, "%s: %s", s->spn,
 						    h[0].account ? h[0].account : h[0].dn);
-		} else {
+			continue;
+		}
+		if (nh > 1) {
 			ew_krb_rule_spn_unique(s->spn, h, nh, res);
+			continue;
 		}
-		if (data->spn_holders) {
-			struct ew_spn_holders_data *sh = &data->spn_holders[data->nspn_holders++];
+		if (of2[j] != (size_t)-1 && results2[of2[j]] == NULL) {
+			ew_step_result_add(res, skip_search(alias[j], errs2[of2[j]] ?
+							    errs2[of2[j]] : err2));
+			continue;
+		}
+		na = of2[j] != (size_t)-1 ? holders_of(results2[of2[j]], ha, 16) : 0;
+		if (of2[j] != (size_t)-1)
+			holders_put(data, cap, alias[j], ha, na);
+		if (alias[j] && na == 1) {
+			char *line = ew_spn_served_text(s->spn, alias[j], &ha[0]);
 
-			sh->spn = ew_field_dup(s->spn);
-			sh->holders = nh ? calloc(nh, sizeof(*sh->holders)) : NULL;
-			for (k = 0; sh->holders && k < nh; k++, sh->nholders++) {
-				sh->holders[k].dn = ew_field_dup(h[k].dn);
-				sh->holders[k].account = ew_field_dup(h[k].account);
-			}
+			if (unique == NULL)
+				unique = ew_finding_new(EW_CK_SPN_UNIQUE, EW_PASS, "Service principal "
+							"names with exactly one holder");
+			if (unique && line)
+				ew_finding_evidence(unique, "%s", line);
+			free(line);
+			continue;
 		}
+		ew_spn_rule_unheld(s->spn, of2[j] != (size_t)-1 ? alias[j] : NULL, ha, na, s->ok,
+				   res);
 	}
 	if (unique)
 		ew_step_result_add(res, unique);
-	for (j = 0; j < asked; j++) {
+	if (map_why)
+		ew_step_result_add(res, map_why);
+	for (j = 0; j <= asked; j++) {
 		ew_dir_result_free(&results[j]);
 		free(errs[j]);
-		free(filters[j]);
 	}
+	for (j = 0; j < asked; j++) {
+		free(filters[j]);
+		free(alias[j]);
+	}
+	for (j = 0; j < asked2; j++) {
+		ew_dir_result_free(&results2[j]);
+		free(errs2[j]);
+		free(filters2[j]);
+	}
+	ew_spn_map_clear(&map);
 	ew_dirsession_close(&c);
 }
 

@@ -58,6 +58,44 @@ ok $? "KRB-KDC: the KDC answers over UDP and TCP"
 findings KRB-SKEW pass "$work/a.json" | grep -q 'agrees'
 ok $? "KRB-SKEW: the clocks agree"
 
+# sPNMappings: no account holds HTTP/EXCH1 as such (ldapsearch of the global
+# catalog), yet the KDC issues it (kvno), served by HOST/EXCH1 through the
+# forest's host=...,http,... mapping. It is never reported as unregistered.
+gcs() {
+	inlab env KRB5CCNAME="$ca" ldapsearch -Q -LLL -Y GSSAPI -o ldif-wrap=no \
+		-H "ldap://$EXWIZ_LAB_DC:3268" -b '' "$@" 2>/dev/null
+}
+[ "$(gcs '(servicePrincipalName=HTTP/EXCH1)' dn | grep -c '^dn: ')" -eq 0 ] &&
+	[ "$(gcs '(servicePrincipalName=HOST/EXCH1)' dn | grep -c '^dn: ')" -eq 1 ] &&
+	gcs '(sPNMappings=*)' sPNMappings | grep -qi '^sPNMappings: host=.*,http,' &&
+	inlab env KRB5CCNAME="FILE:$work/cc-kvno" kvno -c "$ca" HTTP/EXCH1 >/dev/null 2>&1
+ok $? "oracles: HTTP/EXCH1 has no holder, HOST/EXCH1 one, sPNMappings maps http to host, kvno gets it"
+! findings SPN-UNIQUE fail "$work/a.json" | grep -q 'HTTP/EXCH1 is not registered' &&
+	findings SPN-UNIQUE pass "$work/a.json" |
+	grep -qF 'HTTP/EXCH1: served by HOST/EXCH1 on EXCH1$ through sPNMappings'
+ok $? "SPN-UNIQUE: HTTP/EXCH1 is served by HOST/EXCH1 on EXCH1\$ through sPNMappings, not missing"
+py 'import json,sys
+s=[s for s in json.load(open(sys.argv[1]))["steps"] if s["id"]=="tickets"][0]
+got=[x["spn"] for x in s["data"]["services"] if x["status"]=="ok"]
+bad=[f["title"] for f in s["findings"] if f["check"]=="SPN-UNIQUE" and f["severity"] in ("warn","fail")
+     and any(f["title"].lower().startswith(g.lower()+" is not registered") for g in got)]
+print("# %d names with a ticket; reported unregistered: %s" % (len(got), bad or "none"))
+sys.exit(1 if bad or not got else 0)' "$work/a.json"
+ok $? "no name the KDC issued a ticket for is reported as unregistered"
+# EX55: exchangeMDB and HOST only. exchangeRFR/ex55.exwiz.test is truly
+# missing (no holder, no ticket) and still fails; HTTP/ex55.exwiz.test is
+# served by HOST/ex55.exwiz.test.
+inlab env KRB5CCNAME="$ca" "$exw" check tickets -x ex55.exwiz.test --json --no-transcript \
+	>"$work/e55.json" 2>/dev/null
+! inlab env KRB5CCNAME="FILE:$work/cc-kvno" kvno -c "$ca" exchangeRFR/ex55.exwiz.test >/dev/null 2>&1 &&
+	[ "$(gcs '(servicePrincipalName=exchangeRFR/ex55.exwiz.test)' dn | grep -c '^dn: ')" -eq 0 ] &&
+	findings SPN-UNIQUE fail "$work/e55.json" | grep -q 'exchangeRFR/ex55.exwiz.test is not registered'
+ok $? "a truly missing SPN (exchangeRFR/ex55.exwiz.test: no holder, kvno fails) is still reported"
+! findings SPN-UNIQUE fail "$work/e55.json" | grep -qi 'HTTP/ex55' &&
+	findings SPN-UNIQUE pass "$work/e55.json" |
+	grep -qF 'HTTP/ex55.exwiz.test: served by HOST/ex55.exwiz.test on EX55$ through sPNMappings'
+ok $? "... while HTTP/ex55.exwiz.test is served by HOST/ex55.exwiz.test"
+
 # bob: ~600 groups, a TGT of several KB, Kerberos over TCP.
 cb="FILE:$work/cc-bob"
 inlab env KRB5CCNAME="$cb" kinit bob@EXWIZ.TEST <"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1

@@ -16,6 +16,15 @@
       gives operator and "Exchange Organization Administrators" Full Control
       on the Exchange organization object (needs the SIDs, so it runs after
       the load; the same operation as samba-tool dsacl set).
+  gen-ldif.py heal|break SMB_CONF
+      repairs every fault the lab holds on purpose (heal), or puts them back
+      (break), in the directory and the AD DNS zone, while the DC runs: the
+      duplicate HTTP/exch1.exwiz.test on websvc, the disjoint front end
+      fe1.region1.exwiz.test (renamed fe1.exwiz.test), no Autodiscover
+      records, carol's half-moved mailbox, junior's missing mover rights, and
+      bob's, erin's and frank's many groups. Each change is made only where
+      the directory differs from the mode asked for, so running it twice is
+      running it once; it prints one line per change made.
 
 Must run with /usr/bin/python3: it imports the samba module.
 The numbers below are what the lab promises (see smoke.sh).
@@ -430,11 +439,14 @@ def write_objects(outdir, password):
         out.entry(ou, [("objectClass", "top"), ("objectClass", "organizationalUnit")])
     write_exchange_config(out)
 
+    # No HTTP/EXCH1: the forest's sPNMappings (host=...,http,...) make
+    # HOST/EXCH1 serve it, as on most Exchange servers; the KDC issues the
+    # ticket though no account holds the name as such.
     computer(out, "EXCH1", "exch1.exwiz.test", [
         "exchangeMDB/exch1.exwiz.test", "exchangeMDB/EXCH1",
         "exchangeRFR/exch1.exwiz.test", "exchangeRFR/EXCH1",
         "exchangeAB/exch1.exwiz.test", "exchangeAB/EXCH1",
-        "HTTP/exch1.exwiz.test", "HTTP/EXCH1",
+        "HTTP/exch1.exwiz.test",
         "HOST/exch1.exwiz.test", "HOST/EXCH1",
         "SMTPSVC/exch1.exwiz.test", "SMTPSVC/EXCH1",
     ], "Windows Server 2003", "Service Pack 2")
@@ -589,11 +601,194 @@ def cmd_acl(smb_conf):
         sdu.dacl_add_ace(ORG, "(A;CI;GA;;;%s)" % sid)
 
 
+# ---------------------------------------------------------------- heal / break
+ZONE = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (DOMAIN, BASE)
+RZONE = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (REVZONE, BASE)
+FE1 = "CN=FE1," + COMPUTERS
+FE1_OLD, FE1_NEW = "fe1.region1." + DOMAIN, "fe1." + DOMAIN
+# the users whose L1 groups carry their many memberships
+MANY_GROUPS = (("bob", "Bob"), ("erin", "Erin"), ("frank", "Frank"))
+
+
+def fe1_spns(fqdn):
+    return ["HTTP/" + fqdn, "HOST/" + fqdn, "HTTP/FE1", "HOST/FE1"]
+
+
+def srv_record(target, port):
+    s = dnsp.srv()
+    s.wPriority = 0
+    s.wWeight = 100
+    s.wPort = port
+    s.nameTarget = target
+    return dns_record(dnsp.DNS_TYPE_SRV, s)
+
+
+class Lab:
+    def __init__(self, smb_conf):
+        import ldb
+        from samba.auth import system_session
+        from samba.param import LoadParm
+        from samba.samdb import SamDB
+
+        self.ldb = ldb
+        lp = LoadParm()
+        lp.load(smb_conf)
+        self.samdb = SamDB(url=lp.samdb_url(), session_info=system_session(), lp=lp)
+        self.private = lp.get("private dir")
+        self.changes = 0
+
+    def say(self, what):
+        self.changes += 1
+        print(what)
+
+    def entry(self, dn, attrs):
+        ldb = self.ldb
+        try:
+            res = self.samdb.search(dn, scope=ldb.SCOPE_BASE, attrs=attrs)
+        except ldb.LdbError as e:
+            if e.args[0] == ldb.ERR_NO_SUCH_OBJECT:
+                return None
+            raise
+        return res[0] if len(res) else None
+
+    def values(self, dn, attr):
+        e = self.entry(dn, [attr])
+        return [] if e is None or attr not in e else [bytes(v) for v in e[attr]]
+
+    def dn_of(self, sam):
+        res = self.samdb.search(BASE, scope=self.ldb.SCOPE_SUBTREE, attrs=[],
+                                expression="(sAMAccountName=%s)" % self.ldb.binary_encode(sam))
+        return str(res[0].dn) if len(res) else None
+
+    def set_attrs(self, dn, want, label):
+        """want: attr -> list of values (bytes or str); [] deletes the attribute."""
+        ldb = self.ldb
+        msg = ldb.Message(ldb.Dn(self.samdb, dn))
+        for attr, vals in want.items():
+            vals = [v.encode() if isinstance(v, str) else v for v in vals]
+            have = self.values(dn, attr)
+            if sorted(x.lower() for x in have) == sorted(x.lower() for x in vals):
+                continue
+            if vals:
+                msg[attr] = ldb.MessageElement(vals, ldb.FLAG_MOD_REPLACE, attr)
+            elif have:
+                msg[attr] = ldb.MessageElement([], ldb.FLAG_MOD_DELETE, attr)
+        if len(msg) > 0:
+            self.samdb.modify(msg)
+            self.say("%s: %s" % (label, ", ".join(sorted(set(msg.keys()) - {"dn"}))))
+
+    def node(self, name, zone, record, present, label):
+        dn = "DC=%s,%s" % (name, zone)
+        e = self.entry(dn, ["dnsRecord"])
+        if present and (e is None or [bytes(v) for v in e.get("dnsRecord", [])] != [record]):
+            if e is not None:
+                self.samdb.delete(dn)
+            self.samdb.add({"dn": dn, "objectClass": ["top", "dnsNode"], "dnsRecord": [record]})
+            self.say("DNS %s: added" % label)
+        elif not present and e is not None:
+            self.samdb.delete(dn)
+            self.say("DNS %s: removed" % label)
+
+    def member(self, group_dn, user_dn, present):
+        ldb = self.ldb
+        have = {x.decode().lower() for x in self.values(group_dn, "member")}
+        if (user_dn.lower() in have) == present:
+            return 0
+        msg = ldb.Message(ldb.Dn(self.samdb, group_dn))
+        msg["member"] = ldb.MessageElement([user_dn], ldb.FLAG_MOD_ADD if present
+                                           else ldb.FLAG_MOD_DELETE, "member")
+        self.samdb.modify(msg)
+        return 1
+
+    def many_groups(self, sam, prefix, present):
+        ldb = self.ldb
+        user_dn = self.dn_of(sam)
+        if user_dn is None:
+            return      # frank: only in a lab made with --scale
+        res = self.samdb.search(BASE, scope=ldb.SCOPE_SUBTREE, attrs=["member"],
+                                expression="(&(objectClass=group)(sAMAccountName=GS-%s-Team-*))"
+                                % prefix)
+        n = sum(self.member(str(g.dn), user_dn, present) for g in res)
+        if n:
+            self.say("%s: %s %d groups (and what nests them)" %
+                     (sam, "back in" if present else "out of", n))
+
+    def dup_spn(self, present):
+        """HTTP/exch1.exwiz.test on websvc, written into the domain partition
+        file: Samba refuses a duplicate SPN through its modules."""
+        ldb = self.ldb
+        dn = self.dn_of("websvc")
+        spn = b"HTTP/exch1.exwiz.test"
+        have = spn.lower() in [v.lower() for v in self.values(dn, "servicePrincipalName")]
+        if have == present:
+            return
+        # Samba checks the uniqueness of a duplicated SPN on its removal too.
+        part = ldb.Ldb(os.path.join(self.private, "sam.ldb.d", "DC=EXWIZ,DC=TEST.ldb"))
+        msg = ldb.Message(ldb.Dn(part, dn))
+        msg["servicePrincipalName"] = ldb.MessageElement(
+            [spn], ldb.FLAG_MOD_ADD if present else ldb.FLAG_MOD_DELETE, "servicePrincipalName")
+        part.modify(msg)
+        self.say("websvc: HTTP/exch1.exwiz.test %s" % ("added (duplicate)" if present
+                                                       else "removed"))
+
+
+def cmd_mode(mode, smb_conf):
+    healed = mode == "heal"
+    lab = Lab(smb_conf)
+    samdb = lab.samdb
+    # the duplicate SPN, in the partition file: outside the transaction
+    lab.dup_spn(not healed)
+    samdb.transaction_start()
+    try:
+        # the disjoint front end: named in the AD domain when healed
+        fe = FE1_NEW if healed else FE1_OLD
+        lab.set_attrs(FE1, {"dNSHostName": [fe], "servicePrincipalName": fe1_spns(fe)},
+                      "FE1$ as " + fe)
+        lab.node("fe1", ZONE, dns_record(dnsp.DNS_TYPE_A, "127.0.0.13"), healed,
+                 "A fe1." + DOMAIN)
+        lab.node("fe1.region1", ZONE, dns_record(dnsp.DNS_TYPE_A, "127.0.0.13"), not healed,
+                 "A fe1.region1." + DOMAIN)
+        lab.node("13", RZONE, dns_record(dnsp.DNS_TYPE_PTR, fe), True, "PTR 127.0.0.13 " + fe)
+        # Autodiscover
+        lab.node("autodiscover", ZONE, dns_record(dnsp.DNS_TYPE_A, "127.0.0.11"), healed,
+                 "A autodiscover." + DOMAIN)
+        lab.node("_autodiscover._tcp", ZONE, srv_record("exch1." + DOMAIN, 443), healed,
+                 "SRV _autodiscover._tcp." + DOMAIN)
+        # carol's mailbox: moved all the way, or half-moved
+        carol = lab.dn_of("carol")
+        if healed:
+            mbx = dict(healthy_mailbox("carol"))
+        else:
+            mbx = dict(mailbox("carol", EXCH1_DB, EX55_MTA, LEG_EX55,
+                               LEG_AG_OLD + "/cn=Recipients/cn=carol", with_sd=False))
+            mbx["msExchMailboxSecurityDescriptor"] = None
+        lab.set_attrs(carol, {a: [] if mbx[a] is None else [mbx[a]] for a in
+                              ("homeMTA", "msExchHomeServerName", "legacyExchangeDN",
+                               "msExchMailboxSecurityDescriptor")}, "carol's mailbox")
+        # junior: an Exchange organization administrator and account operator
+        junior = lab.dn_of("junior")
+        for g in ("CN=Exchange Organization Administrators," + USERS,
+                  "CN=Account Operators,CN=Builtin," + BASE):
+            if lab.member(g, junior, healed):
+                lab.say("junior: %s %s" % ("added to" if healed else "removed from",
+                                            g.split(",")[0][3:]))
+        # the users in hundreds of groups
+        for sam, prefix in MANY_GROUPS:
+            lab.many_groups(sam, prefix, not healed)
+    except BaseException:
+        samdb.transaction_cancel()
+        raise
+    samdb.transaction_commit()
+    print("%s: %d changes" % ("healed" if healed else "broken", lab.changes))
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "ldif":
         cmd_ldif(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "acl":
         cmd_acl(argv[2])
+    elif len(argv) == 3 and argv[1] in ("heal", "break"):
+        cmd_mode(argv[1], argv[2])
     else:
         sys.stderr.write(__doc__)
         return 2

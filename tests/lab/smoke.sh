@@ -226,10 +226,13 @@ holders() { lds -H "ldap://dc1.$D:${2:-389}" -b "${3-$BASE}" "(servicePrincipalN
 is "two holders of HTTP/exch1.$D (duplicate SPN)" "$(holders "HTTP/exch1.$D")" 2
 is "two holders of HTTP/exch1.$D in the global catalog" "$(holders "HTTP/exch1.$D" 3268 '')" 2
 for spn in "exchangeRFR/exch1.$D" "exchangeMDB/exch1.$D" "exchangeAB/exch1.$D" "exchangeRFR/EXCH1" \
-	"exchangeMDB/EXCH1" "exchangeAB/EXCH1" "HTTP/EXCH1" "HOST/exch1.$D" "HOST/EXCH1" \
+	"exchangeMDB/EXCH1" "exchangeAB/EXCH1" "HOST/exch1.$D" "HOST/EXCH1" \
 	"HTTP/fe1.region1.$D" "HOST/fe1.region1.$D" "HTTP/FE1" "HOST/FE1" "ldap/dc1.$D"; do
 	is "exactly one holder of $spn" "$(holders "$spn")" 1
 done
+is "no holder of HTTP/EXCH1 (HOST/EXCH1 serves it through sPNMappings)" "$(holders HTTP/EXCH1)" 0
+spnmap=$(lds -H "ldap://dc1.$D:3268" -b '' '(sPNMappings=*)' sPNMappings | tr -d '\n ' | grep -c 'host=.*,http,')
+is "the forest's sPNMappings map http to host (global catalog)" "$spnmap" 1
 for c in EXCH1 FE1; do
 	dn=$(user_dn "$c\$")
 	is "$c\$: userAccountControl 4096 (enabled workstation trust)" "$(attr "$dn" userAccountControl)" 4096
