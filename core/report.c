@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "result.h"
 #include "text.h"
 
@@ -159,8 +160,23 @@ static json_t *summary_json(const struct ew_report *r)
 	return j;
 }
 
+struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
+{
+	const json_t *given = json_object_get(r->target, "symptoms");
+	const char *sym[EW_CAUSE_MAX_LIST];
+	size_t i, nsym = 0;
+	json_t *v;
+
+	json_array_foreach(given, i, v)
+		if (json_is_string(v) && nsym < EW_CAUSE_MAX_LIST)
+			sym[nsym++] = json_string_value(v);
+	return ew_diagnose((const struct ew_step_result *const *)r->steps, r->nsteps,
+			   r->target, sym, nsym);
+}
+
 json_t *ew_report_to_json(const struct ew_report *r)
 {
+	struct ew_diagnosis *d = ew_report_diagnose(r);
 	json_t *steps, *notes, *o;
 	size_t i, j;
 
@@ -182,11 +198,13 @@ json_t *ew_report_to_json(const struct ew_report *r)
 	notes = json_array();
 	for (i = 0; notes && i < r->nnotes; i++)
 		json_array_append_new(notes, json_string(r->notes[i]));
-	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:s?, s:o}",
+	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:o?, s:s?, s:o}",
 		      "exwizard", r->version, "started", r->started, "host", r->host,
 		      "target", r->target, "steps", steps ? steps : json_array(),
-		      "summary", summary_json(r), "transcript", r->transcript,
-		      "notes", notes ? notes : json_array());
+		      "summary", summary_json(r),
+		      "diagnosis", d ? ew_diagnosis_to_json(d) : NULL,
+		      "transcript", r->transcript, "notes", notes ? notes : json_array());
+	ew_diagnosis_free(&d);
 	return o;
 }
 
@@ -458,7 +476,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	static const char *const target_keys[][2] = {
 		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
 		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
-		{ "dns_servers", "DNS:" }, { "ccache", "Cache:" },
+		{ "dns_servers", "DNS:" }, { "symptoms", "Symptoms:" }, { "ccache", "Cache:" },
 		{ "cache_principal", "Tickets:" }, { "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
@@ -480,6 +498,20 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	for (i = 0; i < sizeof(target_keys) / sizeof(target_keys[0]); i++)
 		add_target_line(&b, target_keys[i][1],
 				json_object_get(r->target, target_keys[i][0]), width);
+	{
+		/* The answer before the evidence. */
+		struct ew_diagnosis *d = ew_report_diagnose(r);
+		char *dt = d ? ew_diagnosis_to_text(d, width) : NULL;
+
+		if (dt) {
+			ew_buf_addc(&b, '\n');
+			ew_buf_adds(&b, dt);
+		} else {
+			b.oom = 1;
+		}
+		free(dt);
+		ew_diagnosis_free(&d);
+	}
 	for (i = 0; i < r->nsteps; i++) {
 		const struct ew_step_result *s = r->steps[i];
 		char st[24];
@@ -518,5 +550,77 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		ew_buf_add_clean(&b, r->transcript);
 		ew_buf_addc(&b, '\n');
 	}
+	return ew_buf_take(&b);
+}
+
+char *ew_report_brief(const struct ew_report *r, int width)
+{
+	struct ew_diagnosis *d = ew_report_diagnose(r);
+	struct ew_buf b = {0}, line = {0};
+	char *who;
+	size_t i, k, j;
+
+	if (d == NULL)
+		return NULL;
+	if (width < 40)
+		width = 40;
+	ew_buf_adds(&b, "Verdict:");
+	ew_buf_add_wrapped(&b, d->verdict ? d->verdict : "no verdict", 8, 2, width);
+	if (d->nsymptoms) {
+		for (i = 0; i < d->nsymptoms; i++)
+			ew_buf_printf(&line, "%s%s", i ? ", " : "", d->symptoms[i]);
+		ew_buf_adds(&b, "Symptoms:");
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 9, 2, width);
+		ew_buf_reset(&line);
+	}
+	if (d->ncauses == 0)
+		ew_buf_adds(&b, "Causes: none found\n");
+	else
+		ew_buf_printf(&b, "Causes (%zu, the first to fix first):\n", d->ncauses);
+	for (i = 0; i < d->ncauses; i++) {
+		const struct ew_diag_cause *c = &d->causes[i];
+
+		ew_buf_printf(&b, "%2d. ", c->rank);
+		ew_buf_printf(&line, "[%s] %s (%s)", ew_severity_tag(c->severity),
+			      c->title ? c->title : c->def->title, c->def->id);
+		if (c->nbecause) {
+			ew_buf_adds(&line, "; because of");
+			for (k = 0; k < c->nbecause; k++)
+				ew_buf_printf(&line, "%s %s", k ? "," : "", c->because[k]);
+		}
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 4, 4, width);
+		ew_buf_reset(&line);
+		/* The check ids of its evidence, each once. */
+		for (k = 0; k < c->nevidence; k++) {
+			for (j = 0; j < k; j++)
+				if (strcmp(c->evidence[j].check, c->evidence[k].check) == 0)
+					break;
+			if (j == k)
+				ew_buf_printf(&line, "%s%s", line.len ? ", " : "",
+					      c->evidence[k].check);
+		}
+		if (line.len) {
+			ew_buf_adds(&b, "    Evidence:");
+			ew_buf_add_wrapped(&b, line.data, 13, 6, width);
+		}
+		ew_buf_reset(&line);
+	}
+	who = ew_target_json_brief(r->target);
+	if (who) {
+		ew_buf_adds(&b, "Checked:");
+		ew_buf_add_wrapped(&b, who, 8, 2, width);
+		free(who);
+	} else {
+		b.oom = 1;
+	}
+	if (r->started || r->host) {
+		ew_buf_printf(&line, "%s%s%s%s", r->started ? r->started : "",
+			      r->started && r->host ? " " : "", r->host ? "from " : "",
+			      r->host ? r->host : "");
+		ew_buf_adds(&b, "When:");
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 5, 2, width);
+		ew_buf_reset(&line);
+	}
+	ew_diagnosis_free(&d);
 	return ew_buf_take(&b);
 }
