@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "causes.h"
 #include "dnscache.h"
 #include "finding.h"
 #include "result.h"
@@ -134,6 +135,7 @@ void ew_dns_rule_srv(const struct ew_dns_view *v, struct ew_step_result *res)
 				   "No Record Available: %s (SRV)", name);
 		if (f == NULL)
 			continue;
+		ew_finding_set_cause(f, EW_CAUSE_DNS_SRV_MISSING);
 		ew_finding_detail(f, "%s", ew_srv_names[i].critical ?
 				  "Without this record clients cannot locate a domain controller "
 				  "or KDC, and Windows falls back to NTLM." :
@@ -221,6 +223,8 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 				f = ew_finding_new(EW_CK_DNS_SERVERS, EW_FAIL, "Resolver %s says "
 						   "No Record Available where %s has the records",
 						   srv, other);
+			if (f && denied == 0)
+				ew_finding_set_cause(f, EW_CAUSE_DNS_RESOLVER_SPLIT);
 			if (f && denied < 12)
 				ew_finding_evidence(f, "%s %s @%s: %s; @%s: %zu answer(s)", r->name,
 						    ew_dns_type_name(r->type), srv,
@@ -429,6 +433,8 @@ void ew_dns_rule_targets(const struct ew_dns_view *v, const char *const *names,
 						   "%s -> %s, but the PTR says %s", names[i], addrs[a],
 						   p->answers[0].data);
 				if (f) {
+					if (rdns)
+						ew_finding_set_cause(f, EW_CAUSE_NAME_CANON);
 					ew_finding_detail(f, "%s", rdns ?
 							  "krb5 rdns is on: Kerberos canonicalises the "
 							  "host through the PTR record and asks for a "
@@ -591,6 +597,7 @@ void ew_dns_rule_realm(const struct ew_dns_view *v, const struct ew_realm_probe 
 				   p[i].host, hint);
 		if (f == NULL)
 			continue;
+		ew_finding_set_cause(f, EW_CAUSE_REALM_HINT);
 		ew_finding_detail(f, "%s is not an AD domain and no KDC serves a realm %s, yet "
 				  "it differs from the AD domain %s. Windows derives the realm "
 				  "from the host's DNS suffix and asks for a ticket in %s, which "
@@ -697,6 +704,7 @@ void ew_dns_rule_cache(const struct ew_dns_view *v, const struct ew_cache *cache
 			continue;
 		}
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_DNS_CACHE_STALE);
 			ew_finding_detail(f, "The cache keeps an answer until its TTL runs out; "
 					  "clients behind it see the old records.%s",
 					  flushed && flushed[c] == 1 ? " This is after a flush: the "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "causes.h"
 #include "finding.h"
 #include "result.h"
 
@@ -242,8 +243,10 @@ static void rule_size_range(const struct ew_token_counts *c, int delegation, con
 	if (f == NULL)
 		return;
 	size_evidence(f, c, delegation, legacy, modern, extra);
-	if (sev == EW_WARN || sev == EW_FAIL)
+	if (sev == EW_WARN || sev == EW_FAIL) {
+		ew_finding_set_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 		size_detail(f, sev, user);
+	}
 	else if (sev == EW_SKIP)
 		ew_finding_remedy(f, "Run the step again to look every group up; TOK-COUNT "
 				  "says why the lookups failed.");
@@ -273,8 +276,10 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 	if (f == NULL)
 		return;
 	size_evidence(f, c, delegation, legacy, modern, 0);
-	if (sev != EW_PASS)
+	if (sev != EW_PASS) {
+		ew_finding_set_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 		size_detail(f, sev, user);
+	}
 	ew_step_result_add(res, f);
 }
 
@@ -299,6 +304,7 @@ void ew_token_rule_lsa(const struct ew_token_counts *c, const char *user,
 			    "(Everyone, Authenticated Users, logon type, ...)", c->token_sids,
 			    EW_LSA_WELL_KNOWN);
 	if (f->severity == EW_FAIL) {
+		ew_finding_set_cause(f, EW_CAUSE_SID_LIMIT);
 		ew_finding_detail(f, "Windows refuses the logon: \"During a logon attempt, the "
 				  "user's security context accumulated too many security IDs\" "
 				  "(event 4 / LSASRV 40960 on the client).");
@@ -330,6 +336,8 @@ void ew_token_rule_measured(long estimate, size_t tgt, size_t service, int tcp_b
 			   tgt, service ? ", a service ticket" : "", est, EW_UDP_LIMIT);
 	if (f == NULL)
 		return;
+	if (f->severity == EW_WARN)
+		ew_finding_set_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	if (service)
 		ew_finding_evidence(f, "a service ticket: %zu bytes", service);
 	if (tgt > EW_UDP_LIMIT || service > EW_UDP_LIMIT)

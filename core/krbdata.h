@@ -31,7 +31,10 @@
  * error table plus the protocol's number. */
 #define EW_KRB5_PROTO_ERR(n) (-1765328384L + (n))
 #define EW_KRB5_KDC_ERR_S_PRINCIPAL_UNKNOWN EW_KRB5_PROTO_ERR(7)
+#define EW_KRB5_KDC_ERR_ETYPE_NOSUPP EW_KRB5_PROTO_ERR(14)
 #define EW_KRB5_KRB_AP_ERR_SKEW EW_KRB5_PROTO_ERR(37)
+/* KRB5_KDC_UNREACH: "Cannot contact any KDC for realm" */
+#define EW_KRB5_KDC_UNREACH (-1765328228L)
 
 struct ew_krb_cred {
 	char *client;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "causes.h"
 #include "finding.h"
 #include "result.h"
 #include "text.h"
@@ -111,6 +112,7 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 	if (def == NULL || def->principal == NULL) {
 		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "No credential cache with tickets");
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_NO_TGT);
 			if (def && def->error)
 				ew_finding_evidence(f, "%s: %s", def->name ? def->name : "cache",
 						    def->error);
@@ -121,15 +123,19 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 	} else if (tgt == NULL) {
 		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "No TGT for %s in %s",
 				   realm ? realm : "the realm", def->name);
-		if (f)
+		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_NO_TGT);
 			ew_finding_remedy(f, "Get one with kinit %s, or --kinit.", def->principal);
+		}
 		ew_step_result_add(res, f);
 	} else if (tgt->endtime <= now) {
 		fmt_time(tgt->endtime, end, sizeof(end));
 		f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "The TGT of %s expired at %s",
 				   def->principal, end);
-		if (f)
+		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_NO_TGT);
 			ew_finding_remedy(f, "Renew it (kinit -R) or log on again.");
+		}
 		ew_step_result_add(res, f);
 	} else if (tgt->endtime - now < 600) {
 		fmt_time(tgt->endtime, end, sizeof(end));
@@ -150,9 +156,12 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 			if (ws == 1 || wt == 1) {
 				ew_krb_enctype_name(k->ticket_enctype, e1, sizeof(e1));
 				f = ew_finding_new(EW_CK_KRB_CACHE, EW_FAIL, "DES ticket for %s", k->server);
-				if (f)
+				if (f) {
+					/* Windows clients refuse DES: no type both allow. */
+					ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
 					ew_finding_remedy(f, "DES is broken and off by default since "
 							  "Windows 7: give the account AES keys.");
+				}
 				ew_step_result_add(res, f);
 				weak_des++;
 			} else if (ws == 2 && (wt == 2 || k->ticket_enctype < 0)) {
@@ -251,6 +260,41 @@ static int http_cancelled(const struct ew_krb_svc *svc, size_t n, const char *ho
 	return 0;
 }
 
+/*
+ * The cause a failed session ticket request proves, from the KDC's answer
+ * alone: an unknown principal is taken for a missing SPN until the holders
+ * are counted (ew_krb_svc_holders makes it a duplicate); NULL: none known.
+ */
+static const char *svc_cause(const struct ew_krb_svc *s)
+{
+	if (s->code == EW_KRB5_KDC_ERR_S_PRINCIPAL_UNKNOWN)
+		return EW_CAUSE_SPN_MISSING;
+	if (s->code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
+		return EW_CAUSE_ENCTYPE_MISMATCH;
+	if (s->code == EW_KRB5_KRB_AP_ERR_SKEW)
+		return EW_CAUSE_CLOCK_SKEW;
+	if (s->code == EW_KRB5_KDC_UNREACH)
+		return EW_CAUSE_KDC_UNREACHABLE;
+	return NULL;
+}
+
+void ew_krb_svc_holders(struct ew_step_result *res, const char *spn, size_t nholders)
+{
+	char title[600];
+	size_t i;
+
+	if (nholders < 2)
+		return;
+	snprintf(title, sizeof(title), "No session ticket for %s", spn);
+	for (i = 0; i < res->nfindings; i++) {
+		struct ew_finding *f = res->findings[i];
+
+		if (strcmp(f->check, EW_CK_KRB_SVC) == 0 && f->severity == EW_FAIL && f->cause &&
+		    strcmp(f->cause, EW_CAUSE_SPN_MISSING) == 0 && strcmp(f->title, title) == 0)
+			ew_finding_set_cause(f, EW_CAUSE_SPN_DUPLICATE);
+	}
+}
+
 void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_result *res)
 {
 	struct ew_finding *pass, *f, *rc4 = NULL, *fe = NULL, *cut = NULL;
@@ -325,6 +369,8 @@ void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_resu
 		f = ew_finding_new(EW_CK_KRB_SVC, EW_FAIL, "No session ticket for %s", s->spn);
 		if (f == NULL)
 			continue;
+		if (svc_cause(s))
+			ew_finding_set_cause(f, svc_cause(s));
 		ew_finding_detail(f, "%s", s->cause ? s->cause : "The request failed.");
 		ew_finding_evidence(f, "%s", s->error ? s->error : "?");
 		if (s->remedy)
@@ -389,8 +435,10 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 	if (skew_error && (!have || (skew < clockskew && skew > -clockskew))) {
 		f = ew_finding_new(EW_CK_KRB_SKEW, EW_FAIL, "The KDC refuses requests: clock skew "
 				   "too great");
-		if (f)
+		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_CLOCK_SKEW);
 			ew_finding_remedy(f, "Synchronise this host's clock with the domain.");
+		}
 		ew_step_result_add(res, f);
 		return;
 	}
@@ -407,6 +455,9 @@ void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_k
 	if (f == NULL)
 		return;
 	ew_finding_evidence(f, "measured from %s", from);
+	/* Past the limit: the KDC refuses; a warning only says the time drifts. */
+	if (f->severity == EW_FAIL)
+		ew_finding_set_cause(f, EW_CAUSE_CLOCK_SKEW);
 	if (f->severity != EW_PASS) {
 		ew_finding_detail(f, "Kerberos refuses requests when the clocks differ by more "
 				  "than %d s (KRB_AP_ERR_SKEW); past a minute it is a sign the "
@@ -448,6 +499,8 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		f = ew_finding_new(EW_CK_KRB_KDC, EW_FAIL, "No KDC to ask: none in krb5.conf, none "
 				   "from DNS");
 		if (f)
+			ew_finding_set_cause(f, EW_CAUSE_KDC_UNREACHABLE);
+		if (f)
 			ew_finding_remedy(f, "Fix the _kerberos SRV records (see DNS-SRV) or name "
 					  "the KDCs in krb5.conf.");
 		ew_step_result_add(res, f);
@@ -479,6 +532,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		for (i = 0; f && i < n; i++)
 			kdc_evidence(f, &p[i], 0);
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_KDC_UNREACHABLE);
 			ew_finding_detail(f, "Without a KDC no ticket can be had; Windows falls "
 					  "back to NTLM.");
 			ew_finding_remedy(f, "Check that the DCs run, and that UDP and TCP port 88 "
@@ -492,6 +546,7 @@ void ew_krb_rule_kdc(const struct ew_kdc_probe *p, size_t n, size_t largest_requ
 		f = ew_finding_new(EW_CK_KRB_KDC, EW_WARN, "TCP/88 is blocked, but requests of "
 				   "%zu bytes need TCP", largest_request);
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 			ew_finding_detail(f, "Requests larger than udp_preference_limit (%d) and "
 					  "replies too big for UDP go over TCP; with TCP blocked, "
 					  "they fail.", udp_limit);
@@ -594,6 +649,8 @@ void ew_krb_rule_transport(const struct ew_krb_svc *svc, size_t n, const char *p
 			   principal ? principal : "the cache's principal");
 	if (f == NULL)
 		return;
+	if (f->severity == EW_FAIL)
+		ew_finding_set_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	if (largest > (size_t)udp_limit)
 		ew_finding_evidence(f, "requests of up to %zu bytes exceed udp_preference_limit "
 				    "%d: sent over TCP from the start", largest, udp_limit);
@@ -634,6 +691,7 @@ void ew_krb_rule_spn_unique(const char *spn, const struct ew_spn_holder *h, size
 		f = ew_finding_new(EW_CK_SPN_UNIQUE, EW_FAIL, "%s is not registered in the forest",
 				   spn);
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_SPN_MISSING);
 			ew_finding_detail(f, "No account holds this service principal name: the "
 					  "KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN and the client "
 					  "falls back to NTLM.");
@@ -647,6 +705,7 @@ void ew_krb_rule_spn_unique(const char *spn, const struct ew_spn_holder *h, size
 			   "SPN)", spn, n);
 	if (f == NULL)
 		return;
+	ew_finding_set_cause(f, EW_CAUSE_SPN_DUPLICATE);
 	for (i = 0; i < n; i++)
 		ew_finding_evidence(f, "%s (%s)", h[i].account ? h[i].account : "?", h[i].dn);
 	ew_finding_detail(f, "With two holders the KDC cannot tell which key to use: it "

@@ -41,6 +41,9 @@ void ew_krb_rule_cache(const struct ew_krb_caches *caches, const char *realm, lo
 int ew_krb_is_front_end(const struct ew_krb_svc *svc, size_t n, const char *host);
 /* KRB-SVC. */
 void ew_krb_rule_svc(const struct ew_krb_svc *svc, size_t n, struct ew_step_result *res);
+/* The KRB-SVC failure for spn, taken for a missing SPN (unknown to the KDC),
+ * proves a duplicate when the global catalog found nholders >= 2 holders. */
+void ew_krb_svc_holders(struct ew_step_result *res, const char *spn, size_t nholders);
 /* KRB-SKEW from the KDC probes and the fresh tickets. */
 void ew_krb_rule_skew(const struct ew_kdc_probe *p, size_t np, const struct ew_krb_svc *svc,
 		      size_t ns, int clockskew, struct ew_step_result *res);

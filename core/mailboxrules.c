@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "causes.h"
 #include "finding.h"
 #include "text.h"
 #include "secdesc.h"
@@ -330,6 +331,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "homeMDB names no existing mailbox "
 				   "database");
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 			ew_finding_evidence(f, "homeMDB: %s", u->home_mdb);
 			if (seen == EW_MBX_ABSENT && at)
 				ew_finding_evidence(f, "not under %s (read in full as %s)",
@@ -374,6 +376,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "msExchHomeServerName names another "
 				   "server than the one holding homeMDB");
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 			ew_finding_evidence(f, "homeMDB is on %s (%s)", server->name ? server->name :
 					    server->dn, server->legacy_dn);
 			ew_finding_evidence(f, "msExchHomeServerName: %s", u->home_server);
@@ -408,6 +411,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 			f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "homeMTA is not the MTA of "
 					   "the mailbox server");
 			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 				ew_finding_evidence(f, "homeMTA: %s", u->home_mta);
 				ew_finding_evidence(f, "mailbox server: %s", server->dn);
 			}
@@ -435,6 +439,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "legacyExchangeDN is still in the "
 				   "old administrative group");
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 			ew_finding_evidence(f, "legacyExchangeDN: %s", u->legacy_dn);
 			ew_finding_evidence(f, "the mailbox server's group: %s", server_site);
 			if (x500 == 0)
@@ -465,6 +470,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "No mailbox security descriptor "
 				   "(msExchMailboxSecurityDescriptor)");
 		if (f) {
+			ew_finding_set_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 			ew_finding_detail(f, "Nobody, the user included, is granted access to the "
 					  "mailbox; logons to it fail. A move by an account without "
 					  "enough Exchange rights leaves it out.");
@@ -481,8 +487,10 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 		if (ew_sd_parse(u->sd, u->sdlen, &sd, err, sizeof(err)) != 0) {
 			f = ew_finding_new(EW_CK_MBX_CONSISTENT, EW_FAIL, "The mailbox security "
 					   "descriptor cannot be read");
-			if (f)
+			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 				ew_finding_evidence(f, "%s", err);
+			}
 			ew_step_result_add(res, f);
 			bad++;
 		} else {
@@ -499,6 +507,7 @@ void ew_mbx_rule_consistent(const struct ew_mbx_user *u, const struct ew_mbx_con
 						   "descriptor does not give the user full mailbox "
 						   "access");
 				if (f) {
+					ew_finding_set_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 					ew_finding_evidence(f, "%s", sddl ? sddl : "?");
 					ew_finding_remedy(f, "Grant SELF full mailbox access (the "
 							  "default O:PSG:PSD:(A;CI;CCRC;;;PS)).");
@@ -652,6 +661,7 @@ static void mover_rights(const struct ew_mbx_mover *m, struct ew_step_result *re
 	ew_finding_evidence(f, "Exchange admin groups: %zu (%s)", m->admin_groups,
 			    m->admin_groups ? "see the data" : "none");
 	if (f->severity == EW_FAIL) {
+		ew_finding_set_cause(f, EW_CAUSE_MOVER_RIGHTS);
 		ew_finding_detail(f, "A move needs Exchange Full Administrator (Full Control) on "
 				  "the organization, or Exchange Administrator on both the "
 				  "source and target administrative groups, local administrator "

@@ -496,13 +496,17 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 
 		for (i = 0; i < nprobes; i++)
 			kdc_answers |= probes[i].proto != EW_KDC_KPASSWD_TCP && probes[i].ok;
-		if (kdc_answers || run->bind_dn)
+		if (kdc_answers || run->bind_dn) {
 			spn_unique(run, svc, nsvc, res, &data);
-		else
+			for (i = 0; i < data.nspn_holders; i++)
+				ew_krb_svc_holders(res, data.spn_holders[i].spn,
+						   data.spn_holders[i].nholders);
+		} else {
 			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
 							       "catalog cannot be read with Kerberos "
 							       "(--simple-bind DN reads it without)"));
+		}
 	}
 
 out:

@@ -12,6 +12,7 @@
 #include "dns.h"
 #include "dnscache.h"
 #include "dnsrules.h"
+#include "causes.h"
 #include "finding.h"
 #include "result.h"
 #include "text.h"
@@ -309,6 +310,7 @@ static void test_srv_critical_nxdomain_everywhere(void **state)
 	ew_dns_rule_srv(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-SRV", EW_FAIL, NULL);
+	tu_assert_cause(x, EW_CAUSE_DNS_SRV_MISSING);
 	assert_string_equal(x->title, "No Record Available: " LDAP_DC " (SRV)");
 	assert_non_null(evidence_with(x, "@" C1, "NXDOMAIN", NULL));
 	assert_non_null(evidence_with(x, "@" C2, "NXDOMAIN", NULL));
@@ -331,6 +333,7 @@ static void test_srv_noncritical_nodata(void **state)
 	ew_dns_rule_srv(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-SRV", EW_WARN, "_kpasswd._udp.exwiz.test");
+	tu_assert_cause(x, EW_CAUSE_DNS_SRV_MISSING);
 	assert_string_equal(x->title, "No Record Available: _kpasswd._udp.exwiz.test (SRV)");
 	assert_non_null(evidence_with(x, "@" C1, "NODATA", NULL));
 	assert_null(evidence_with(x, "NXDOMAIN", NULL));
@@ -367,6 +370,7 @@ static void test_srv_present_only_on_dc(void **state)
 	ew_dns_rule_srv(fx_view(f), f->res);
 	/* The DC has it, the clients' resolvers do not: missing for clients. */
 	x = must_find(f->res, "DNS-SRV", EW_FAIL, LDAP_DC);
+	tu_assert_cause(x, EW_CAUSE_DNS_SRV_MISSING);
 	assert_non_null(evidence_with(x, "@" C1, "NXDOMAIN", NULL));
 	assert_non_null(evidence_with(x, "@" C2, "NODATA", NULL));
 	assert_int_equal(count(f->res, "DNS-SRV", -1), 1);
@@ -425,6 +429,7 @@ static void test_srv_forest_name(void **state)
 	    NULL);
 	ew_dns_rule_srv(fx_view(f), f->res);
 	x = must_find(f->res, "DNS-SRV", EW_WARN, "_gc._tcp.root.test");
+	tu_assert_cause(x, EW_CAUSE_DNS_SRV_MISSING);
 	assert_string_equal(x->title, "No Record Available: _gc._tcp.root.test (SRV)");
 	assert_int_equal(f->res->nfindings, 1);
 	fx_free(f);
@@ -460,6 +465,7 @@ static void test_servers_second_says_nxdomain(void **state)
 	ew_dns_rule_servers(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-SERVERS", EW_FAIL, "Resolver " C2 " says No Record");
+	tu_assert_cause(x, EW_CAUSE_DNS_RESOLVER_SPLIT);
 	assert_non_null(strstr(x->title, "where " C1 " has the records"));
 	assert_int_equal(x->nevidence, 3);
 	assert_non_null(evidence_with(x, LDAP_DC, "@" C2 ": nxdomain", "@" C1 ": 1 answer",
@@ -488,6 +494,7 @@ static void test_servers_evidence_capped(void **state)
 	}
 	ew_dns_rule_servers(fx_view(f), f->res);
 	x = must_find(f->res, "DNS-SERVERS", EW_FAIL, C2);
+	tu_assert_cause(x, EW_CAUSE_DNS_RESOLVER_SPLIT);
 	assert_int_equal(x->nevidence, 13);
 	assert_string_equal(x->evidence[12], "... and 3 more");
 	assert_non_null(strstr(x->detail, "15 of the names"));
@@ -505,6 +512,7 @@ static void test_servers_timeout(void **state)
 	ew_dns_rule_servers(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-SERVERS", EW_WARN, "does not answer");
+	tu_assert_cause(x, NULL);
 	assert_string_equal(x->title, "Resolver " C2 " does not answer (3 of 3 queries timed out)");
 	assert_non_null(x->remedy);
 	tu_assert_findings_clean(f->res);
@@ -524,6 +532,7 @@ static void test_servers_servfail_refused(void **state)
 	ew_dns_rule_servers(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-SERVERS", EW_WARN, "Resolver " C2 " fails 2 of 3");
+	tu_assert_cause(x, NULL);
 	assert_non_null(strstr(x->remedy, C2));
 	fx_free(f);
 
@@ -590,6 +599,7 @@ static void test_targets_no_address(void **state)
 	ew_dns_rule_targets(fx_view(f), exch_names, 1, 1, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-TARGETS", EW_FAIL, "has no address");
+	tu_assert_cause(x, NULL);
 	assert_string_equal(x->title, EXCH " has no address");
 	assert_non_null(evidence_with(x, "@" C1, "NXDOMAIN", NULL));
 	assert_non_null(evidence_with(x, "@" C2, "NXDOMAIN", NULL));
@@ -614,6 +624,7 @@ static void test_targets_not_a_host_name(void **state)
 	add(f, EXCH_REV, EW_DNS_PTR, C1, EW_DNS_OK, EXCH, NULL);
 	ew_dns_rule_targets(fx_view(f), names, 2, 1, f->res);
 	x = must_find(f->res, "DNS-TARGETS", EW_FAIL, "not a host name");
+	tu_assert_cause(x, NULL);
 	assert_non_null(strstr(x->title, evil));
 	assert_non_null(evidence_with(x, "_kerberos._udp.exwiz.test SRV @" C1, NULL));
 	assert_null(find(f->res, "DNS-TARGETS", EW_PASS, NULL));
@@ -675,6 +686,7 @@ static void test_targets_ptr_mismatch(void **state)
 	ew_dns_rule_targets(fx_view(f), exch_names, 1, 1, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-TARGETS", EW_WARN, "but the PTR says");
+	tu_assert_cause(x, EW_CAUSE_NAME_CANON);
 	assert_string_equal(x->title, EXCH " -> 10.0.0.50, but the PTR says other.exwiz.test");
 	assert_non_null(strstr(x->detail, "rdns is on"));
 	assert_non_null(strstr(x->remedy, "rdns = false"));
@@ -686,6 +698,7 @@ static void test_targets_ptr_mismatch(void **state)
 	f->res = ew_step_result_new("dns", "DNS");
 	ew_dns_rule_targets(fx_view(f), exch_names, 1, 0, f->res);
 	x = must_find(f->res, "DNS-TARGETS", EW_INFO, "but the PTR says other.exwiz.test");
+	tu_assert_cause(x, NULL);	/* rdns off: Kerberos keeps the name */
 	assert_non_null(strstr(x->detail, "rdns is off"));
 	assert_null(find(f->res, "DNS-TARGETS", EW_WARN, NULL));
 	x = must_find(f->res, "DNS-TARGETS", EW_PASS, NULL);
@@ -810,6 +823,7 @@ static void test_tc(void **state)
 	ew_dns_rule_tc(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-TC", EW_WARN, "TCP/53 fails");
+	tu_assert_cause(x, NULL);
 	assert_int_equal(x->nevidence, 1);
 	assert_non_null(evidence_with(x, LDAP_DC, "@" C2, "Connection refused", NULL));
 	assert_non_null(x->remedy);
@@ -840,6 +854,7 @@ static void test_realm_disjoint_referral(void **state)
 	ew_dns_rule_realm(fx_view(f), &p, 1, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-REALM", EW_FAIL, "REGION1.EXWIZ.TEST");
+	tu_assert_cause(x, EW_CAUSE_REALM_HINT);
 	assert_string_equal(x->title, FE1 ": disjoint namespace; the realm hint "
 			    "REGION1.EXWIZ.TEST has no KDC");
 	assert_non_null(strstr(x->remedy, "DisableRealmHint"));
@@ -866,6 +881,7 @@ static void test_realm_disjoint_mapped(void **state)
 	ew_dns_rule_realm(fx_view(f), &p, 1, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-REALM", EW_WARN, "REGION1.EXWIZ.TEST");
+	tu_assert_cause(x, EW_CAUSE_REALM_HINT);
 	assert_non_null(strstr(x->detail, "maps it to the right realm"));
 	assert_non_null(evidence_with(x, "krb5_get_host_realm: EXWIZ.TEST", NULL));
 	fx_free(f);
@@ -975,6 +991,7 @@ static void test_autodiscover(void **state)
 	ew_dns_rule_autodiscover(fx_view(f), f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-AUTODISCOVER", EW_WARN, "only one DNS path");
+	tu_assert_cause(x, NULL);
 	assert_non_null(evidence_with(x, AD_SRV, "NXDOMAIN", NULL));
 	assert_null(evidence_with(x, AD_A, NULL));
 	assert_non_null(strstr(x->remedy, "autodiscover.exwiz.test"));
@@ -1072,6 +1089,7 @@ static void test_cache_differs(void **state)
 	ew_dns_rule_cache(fx_view(f), &c, 1, NULL, f->res);
 	assert_int_equal(f->res->nfindings, 1);
 	x = must_find(f->res, "DNS-CACHE", EW_WARN, "answers differently from the DC");
+	tu_assert_cause(x, EW_CAUSE_DNS_CACHE_STALE);
 	assert_string_equal(x->title, "dnsmasq at " CACHE " answers differently from the DC");
 	assert_int_equal(x->nevidence, 1);
 	assert_non_null(evidence_with(x, LDAP_DC, "[0 100 389 olddc.exwiz.test]", "TTL 2999",
@@ -1091,6 +1109,7 @@ static void test_cache_differs(void **state)
 		ew_dns_rule_cache(fx_view(f), &c, 1, flushed, f->res);
 	}
 	x = must_find(f->res, "DNS-CACHE", EW_WARN, NULL);
+	tu_assert_cause(x, EW_CAUSE_DNS_CACHE_STALE);
 	assert_non_null(strstr(x->detail, "after a flush"));
 	fx_free(f);
 
@@ -1104,6 +1123,7 @@ static void test_cache_differs(void **state)
 	    "0 100 88 dc1.exwiz.test", NULL);
 	ew_dns_rule_cache(fx_view(f), &c, 1, NULL, f->res);
 	x = must_find(f->res, "DNS-CACHE", EW_WARN, NULL);
+	tu_assert_cause(x, EW_CAUSE_DNS_CACHE_STALE);
 	assert_non_null(evidence_with(x, LDAP_DC, "cache nxdomain []", NULL));
 	assert_int_equal(x->nevidence, 1);
 	fx_free(f);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causes.h"
 #include "finding.h"
 #include "sid.h"
 #include "result.h"
@@ -334,6 +335,7 @@ static void test_rule_size_example(void **state)
 	ew_token_rule_size(&c, 0, "alice", res);
 	f = only(res, "TOK-SIZE");
 	assert_int_equal(f->severity, EW_WARN);	/* 13520 > 12000, 3920 <= 48000 */
+	tu_assert_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 	assert_non_null(strstr(f->title, "13520"));
 	assert_non_null(strstr(f->title, "3920"));
 	assert_non_null(strstr(f->title, "12,000"));
@@ -460,17 +462,20 @@ static void test_rule_lsa_boundaries(void **state)
 
 	f = lsa(887, &res);		/* 901 */
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->title, "901 SIDs"));
 	assert_non_null(strstr(f->title, "carol"));
 	ew_step_result_free(&res);
 
 	f = lsa(996, &res);		/* 1010: not over 1010 */
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->title, "1010 SIDs"));
 	ew_step_result_free(&res);
 
 	f = lsa(997, &res);		/* 1011 */
 	assert_int_equal(f->severity, EW_FAIL);
+	tu_assert_cause(f, EW_CAUSE_SID_LIMIT);
 	assert_non_null(strstr(f->title, "1011 SIDs"));
 	assert_non_null(strstr(f->title, "KB328889"));
 	assert_non_null(f->detail);
@@ -540,6 +545,7 @@ static void test_rule_measured(void **state)
 	ew_token_rule_measured(13520, 4300, 0, 0, res);
 	f = only(res, "TOK-MEASURED");
 	assert_int_equal(f->severity, EW_INFO);
+	tu_assert_cause(f, NULL);
 	assert_non_null(f->detail);
 	assert_non_null(strstr(f->detail, "TCP"));
 	assert_null(strstr(f->detail, "blocked"));
@@ -550,6 +556,7 @@ static void test_rule_measured(void **state)
 	ew_token_rule_measured(13520, 1466, 0, 1, res);
 	f = only(res, "TOK-MEASURED");
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	assert_non_null(strstr(f->detail, "TCP/88 is blocked"));
 	ew_step_result_free(&res);
 
@@ -558,6 +565,7 @@ static void test_rule_measured(void **state)
 	ew_token_rule_measured(13520, 1000, 5000, 1, res);
 	f = only(res, "TOK-MEASURED");
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	assert_non_null(strstr(f->title, "a service ticket"));
 	assert_int_equal(f->nevidence, 1);
 	assert_string_equal(f->evidence[0], "a service ticket: 5000 bytes");
@@ -654,6 +662,7 @@ static void test_rule_size_not_looked_up(void **state)
 	lookup_failed(&l, 0, l.n);
 	f = size_of(&l, 0, &res);
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 	assert_string_equal(f->title, "Token estimate at least 41200 bytes (2008 R2 rules) "
 			    "exceeds MaxTokenSize 12,000 of older Windows; 5000 group SIDs "
 			    "could not be looked up, so it may be larger");
@@ -667,6 +676,7 @@ static void test_rule_size_not_looked_up(void **state)
 	lookup_failed(&l, 1999, 200);
 	f = size_of(&l, 0, &res);
 	assert_int_equal(f->severity, EW_FAIL);
+	tu_assert_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 	assert_non_null(strstr(f->title, "at least 105168 bytes"));
 	assert_non_null(strstr(f->title, "200 group SIDs could not be looked up"));
 	assert_evidence(f, "= 105168 to 111568");
@@ -691,6 +701,7 @@ static void test_rule_size_not_looked_up(void **state)
 	lookup_failed(&l, 250, 50);		/* 11600 to 13200 */
 	f = size_of(&l, 0, &res);
 	assert_int_equal(f->severity, EW_SKIP);
+	tu_assert_cause(f, NULL);
 	assert_string_equal(f->title, "Token size not known: 50 group SIDs could not be "
 			    "looked up (between 11600 and 13200 bytes by the 2008 R2 rules)");
 	assert_non_null(f->remedy);
@@ -699,6 +710,7 @@ static void test_rule_size_not_looked_up(void **state)
 	/* ... and doubled for delegation, at its least already over 12,000. */
 	f = size_of(&l, 1, &res);
 	assert_int_equal(f->severity, EW_WARN);
+	tu_assert_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 	assert_non_null(strstr(f->title, "at least 23200 bytes"));
 	assert_evidence(f, "doubled for delegation = 23200 to 26400");
 	ew_step_result_free(&res);

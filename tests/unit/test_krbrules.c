@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causes.h"
 #include "finding.h"
 #include "kdcprobe.h"
 #include "krbdata.h"
@@ -268,6 +269,7 @@ static void test_cache_none(void **state)
 	(void)state;
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_FAIL, "No credential cache");
+	tu_assert_cause(f, EW_CAUSE_NO_TGT);
 	assert_non_null(f->remedy);
 	assert_non_null(strstr(f->remedy, "kinit"));
 	assert_int_equal(ew_step_result_worst(res), EW_ST_FAIL);
@@ -301,6 +303,7 @@ static void test_cache_no_tgt(void **state)
 	add_cred(c, "krbtgt/OTHER.TEST@OTHER.TEST", NOW + 3600, AES256, AES256);
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_FAIL, "No TGT for EXWIZ.TEST in FILE:/tmp/krb5cc_1000");
+	tu_assert_cause(f, EW_CAUSE_NO_TGT);
 	assert_non_null(strstr(f->remedy, "kinit alice@EXWIZ.TEST"));
 	assert_int_equal(count_sev(res, EW_PASS), 0);
 	ew_step_result_free(&res);
@@ -325,6 +328,7 @@ static void test_cache_expired_and_expiring(void **state)
 	add_cred(c, TGT_NAME, NOW - 60, AES256, AES256);
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_FAIL, "expired at 2027-01-15 07:59:00Z");
+	tu_assert_cause(f, EW_CAUSE_NO_TGT);
 	assert_non_null(strstr(f->title, "alice@EXWIZ.TEST"));
 	assert_non_null(f->remedy);
 	assert_int_equal(count_sev(res, EW_PASS), 0);
@@ -340,6 +344,7 @@ static void test_cache_expired_and_expiring(void **state)
 	c->creds[0].endtime = NOW + 300;
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_WARN, "expires in 5 min");
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->title, "08:05:00Z"));
 	assert_int_equal(count_sev(res, EW_FAIL), 0);
 	assert_int_equal(ew_step_result_worst(res), EW_ST_WARN);
@@ -408,6 +413,7 @@ static void test_cache_weak_enctypes(void **state)
 	add_cred(c, "host/old.exwiz.test@" REALM, NOW + 36000, DES_MD5, DES_MD5);
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_FAIL, "DES ticket for host/old.exwiz.test@EXWIZ.TEST");
+	tu_assert_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
 	assert_non_null(strstr(f->remedy, "AES"));
 	ew_step_result_free(&res);
 
@@ -423,6 +429,7 @@ static void test_cache_weak_enctypes(void **state)
 	c->creds[1].ticket_enctype = RC4;
 	res = run_cache(&cs, REALM);
 	f = need(res, EW_WARN, "RC4-only ticket for host/old.exwiz.test@EXWIZ.TEST");
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->remedy, "msDS-SupportedEncryptionTypes"));
 	assert_int_equal(count_sev(res, EW_FAIL), 0);
 	ew_step_result_free(&res);
@@ -572,11 +579,13 @@ static void test_svc_principal_unknown(void **state)
 	assert_int_equal(count_sev(res, EW_PASS), 0);
 	assert_int_equal(count_sev(res, EW_FAIL), 2);
 	f = need(res, EW_FAIL, "No session ticket for exchangeRFR/exch2.exwiz.test");
+	tu_assert_cause(f, EW_CAUSE_SPN_MISSING);
 	assert_string_equal(f->detail, CAUSE);
 	assert_string_equal(f->remedy, REMEDY);
 	assert_int_equal(f->nevidence, 1);
 	assert_string_equal(f->evidence[0], "Server not found in Kerberos database");
 	f = need(res, EW_FAIL, "No session ticket for ldap/dc1.exwiz.test");
+	tu_assert_cause(f, EW_CAUSE_CLOCK_SKEW);
 	assert_string_equal(f->detail, CAUSE);
 	assert_null(strchr(f->evidence[0], '\x1b'));	/* cleaned */
 	ew_step_result_free(&res);
@@ -588,10 +597,49 @@ static void test_svc_principal_unknown(void **state)
 	s[0].code = -1;
 	res = run_svc(s, 1);
 	f = need(res, EW_FAIL, "No session ticket for HTTP/exch1.exwiz.test");
+	tu_assert_cause(f, NULL);
 	assert_string_equal(f->detail, "The request failed.");
 	assert_string_equal(f->evidence[0], "?");
 	assert_null(f->remedy);
 	ew_step_result_free(&res);
+}
+
+/*
+ * The cause a failed request proves, from the KDC's answer (the library's
+ * own codes): unknown principal, no common enctype, skew, no KDC; an
+ * unknown principal with two holders in the global catalog is a duplicate.
+ */
+static void test_svc_causes(void **state)
+{
+	struct ew_krb_svc s[5];
+	struct ew_step_result *res;
+	const struct ew_finding *f;
+
+	(void)state;
+	svc_fail(&s[0], "exchangeRFR/exch1.exwiz.test", KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, "x");
+	svc_fail(&s[1], "exchangeMDB/exch1.exwiz.test", KRB5KDC_ERR_ETYPE_NOSUPP, "x");
+	svc_fail(&s[2], "HTTP/exch1.exwiz.test", KRB5KRB_AP_ERR_SKEW, "x");
+	svc_fail(&s[3], "HTTP/exch2.exwiz.test", KRB5_KDC_UNREACH, "x");
+	svc_fail(&s[4], "exchangeRFR/exch2.exwiz.test", KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, "x");
+	res = run_svc(s, 5);
+	tu_assert_cause(need(res, EW_FAIL, "exchangeMDB/exch1"), EW_CAUSE_ENCTYPE_MISMATCH);
+	tu_assert_cause(need(res, EW_FAIL, "HTTP/exch1"), EW_CAUSE_CLOCK_SKEW);
+	tu_assert_cause(need(res, EW_FAIL, "HTTP/exch2"), EW_CAUSE_KDC_UNREACHABLE);
+
+	/* Holders counted: one or none leaves it missing, two make it a duplicate. */
+	ew_krb_svc_holders(res, "exchangeRFR/exch1.exwiz.test", 0);
+	ew_krb_svc_holders(res, "exchangeRFR/exch1.exwiz.test", 1);
+	f = need(res, EW_FAIL, "exchangeRFR/exch1");
+	tu_assert_cause(f, EW_CAUSE_SPN_MISSING);
+	ew_krb_svc_holders(res, "exchangeRFR/exch1.exwiz.test", 2);
+	tu_assert_cause(f, EW_CAUSE_SPN_DUPLICATE);
+	/* Only that name: a prefix of another is not it, another cause stays. */
+	ew_krb_svc_holders(res, "exchangeRFR/exch2.exwiz", 3);
+	ew_krb_svc_holders(res, "exchangeMDB/exch1.exwiz.test", 2);
+	tu_assert_cause(need(res, EW_FAIL, "exchangeRFR/exch2"), EW_CAUSE_SPN_MISSING);
+	tu_assert_cause(need(res, EW_FAIL, "exchangeMDB/exch1"), EW_CAUSE_ENCTYPE_MISMATCH);
+	ew_step_result_free(&res);
+	svc_clear_all(s, 5);
 }
 
 static void test_svc_front_end(void **state)
@@ -720,6 +768,7 @@ static void test_skew(void **state)
 	probe_time(&p[0], -600);
 	res = run_skew(p, 1, NULL, 0);
 	f = need(res, EW_FAIL, "600 s ahead of the KDC's");
+	tu_assert_cause(f, EW_CAUSE_CLOCK_SKEW);
 	assert_non_null(strstr(f->title, "limit 300 s"));
 	assert_evidence(f, "the time in the KDC's reply (dc1.exwiz.test 127.0.0.10)");
 	assert_non_null(f->detail);
@@ -729,6 +778,7 @@ static void test_skew(void **state)
 	probe_time(&p[0], 90);
 	res = run_skew(p, 1, NULL, 0);
 	f = need(res, EW_WARN, "90 s behind the KDC's");
+	tu_assert_cause(f, NULL);
 	assert_non_null(f->remedy);
 	ew_step_result_free(&res);
 
@@ -765,6 +815,7 @@ static void test_skew(void **state)
 	svc_fail(&s[0], "HTTP/exch1.exwiz.test", KRB5KRB_AP_ERR_SKEW, "Clock skew too great");
 	res = run_skew(p, 1, s, 1);
 	f = need(res, EW_FAIL, "clock skew too great");
+	tu_assert_cause(f, EW_CAUSE_CLOCK_SKEW);
 	assert_non_null(f->remedy);
 	ew_step_result_free(&res);
 	/* ... or the probe's time is within the limit: the KDC's word wins. */
@@ -785,6 +836,7 @@ static void test_skew(void **state)
 	s[0].local_time = (double)NOW - 120.0;	/* the KDC is 120 s ahead */
 	res = run_skew(p, 1, s, 1);
 	f = need(res, EW_WARN, "120 s behind");
+	tu_assert_cause(f, NULL);
 	assert_evidence(f, "the start time of a fresh ticket for HTTP/exch1.exwiz.test");
 	ew_step_result_free(&res);
 
@@ -835,6 +887,7 @@ static void test_kdc(void **state)
 	(void)state;
 	res = run_kdc(NULL, 0, 0);
 	f = need(res, EW_FAIL, "No KDC to ask");
+	tu_assert_cause(f, EW_CAUSE_KDC_UNREACHABLE);
 	assert_non_null(f->remedy);
 	ew_step_result_free(&res);
 
@@ -857,6 +910,7 @@ static void test_kdc(void **state)
 	res = run_kdc(p, 3, 1000);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, EW_FAIL, "No KDC answers");
+	tu_assert_cause(f, EW_CAUSE_KDC_UNREACHABLE);
 	assert_evidence(f, "dc1.exwiz.test (10.0.0.10) UDP/88: no answer within the time limit");
 	assert_evidence(f, "TCP/88: connect: Connection refused");
 	assert_non_null(f->remedy);
@@ -871,6 +925,7 @@ static void test_kdc(void **state)
 	assert_int_equal(count_sev(res, EW_FAIL), 0);
 	assert_int_equal(count_sev(res, EW_PASS), 0);
 	f = need(res, EW_WARN, "TCP/88 is blocked");
+	tu_assert_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	assert_non_null(strstr(f->title, "6000 bytes"));
 	assert_non_null(strstr(f->detail, "1465"));
 	assert_non_null(strstr(f->remedy, "TCP port 88"));
@@ -889,6 +944,7 @@ static void test_kdc(void **state)
 	res = run_kdc(p, 5, 6000);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, EW_WARN, "Some KDCs or transports do not answer");
+	tu_assert_cause(f, NULL);
 	assert_int_equal(f->nevidence, 2);
 	assert_evidence(f, "dc2.exwiz.test (10.0.0.11) UDP/88: no answer");
 	assert_evidence(f, "dc2.exwiz.test (10.0.0.11) TCP/88: no answer");
@@ -1003,6 +1059,7 @@ static void test_transport(void **state)
 
 	res = run_transport(s, 1, 0);
 	f = need(res, EW_FAIL, "runs over TCP");
+	tu_assert_cause(f, EW_CAUSE_KDC_TCP_BLOCKED);
 	assert_non_null(strstr(f->detail, "here it is not"));
 	assert_non_null(strstr(f->remedy, "Open TCP port 88"));
 	ew_step_result_free(&res);
@@ -1219,6 +1276,7 @@ static void test_spn_unique(void **state)
 	ew_krb_rule_spn_unique("exchangeMDB/exch1.exwiz.test", NULL, 0, res);
 	assert_all(res, "SPN-UNIQUE");
 	f = need(res, EW_FAIL, "exchangeMDB/exch1.exwiz.test is not registered");
+	tu_assert_cause(f, EW_CAUSE_SPN_MISSING);
 	assert_non_null(strstr(f->remedy, "setspn -S exchangeMDB/exch1.exwiz.test"));
 	ew_step_result_free(&res);
 
@@ -1239,6 +1297,7 @@ static void test_spn_unique(void **state)
 	assert_all(res, "SPN-UNIQUE");
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, EW_FAIL, "held by 2 accounts");
+	tu_assert_cause(f, EW_CAUSE_SPN_DUPLICATE);
 	assert_int_equal(f->nevidence, 2);
 	assert_string_equal(f->evidence[0], "EXCH1$ (CN=EXCH1,OU=Servers,DC=exwiz,DC=test)");
 	assert_string_equal(f->evidence[1], "svc-exch (CN=svc-exch,CN=Users,DC=exwiz,DC=test)");
@@ -1284,6 +1343,7 @@ static void test_conf(void **state)
 	assert_all(res, "KRB-CONF");
 	assert_int_equal(res->nfindings, 2);
 	f = need(res, EW_WARN, "No way to find a KDC for EXWIZ.TEST");
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->detail, "dns_lookup_kdc is off"));
 	assert_non_null(f->remedy);
 	f = need(res, EW_INFO, NULL);
@@ -1347,6 +1407,7 @@ int main(void)
 		cmocka_unit_test(test_cache_default_pick),
 		cmocka_unit_test(test_svc_all_ok),
 		cmocka_unit_test(test_svc_principal_unknown),
+		cmocka_unit_test(test_svc_causes),
 		cmocka_unit_test(test_svc_front_end),
 		cmocka_unit_test(test_svc_rc4_aggregated),
 		cmocka_unit_test(test_skew),

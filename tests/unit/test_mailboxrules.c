@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "causes.h"
 #include "finding.h"
 #include "mailboxrules.h"
 #include "secdesc.h"
@@ -524,6 +525,7 @@ static void test_attrs_missing_mta(void **state)
 	res = attrs(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-ATTRS", EW_FAIL, "lacks attributes");
+	tu_assert_cause(f, NULL);
 	need_evidence(f, "homeMTA: missing");
 	assert_int_equal(f->nevidence, 1);
 	assert_null(evidence(f, "homeMDB"));
@@ -782,21 +784,25 @@ static void test_consistent_carol(void **state)
 	assert_int_equal(ew_step_result_worst(res), EW_ST_FAIL);
 
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "msExchHomeServerName names another server");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "homeMDB is on EXCH1 (" LEG_EXCH1 ")");
 	need_evidence(f, "msExchHomeServerName: " LEG_EX55);
 	assert_non_null(f->detail);
 
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA of the mailbox server");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "homeMTA: " EX55_MTA);
 	need_evidence(f, "mailbox server: " EXCH1);
 
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "legacyExchangeDN is still in the old "
 		 "administrative group");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "legacyExchangeDN: " LEG_AG_OLD "/cn=Recipients/cn=carol");
 	need_evidence(f, "the mailbox server's group: " LEG_AG_NEW);
 	need_evidence(f, "no X500 proxy");
 
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "No mailbox security descriptor");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 	assert_non_null(f->remedy);
 	assert_non_null(strstr(f->remedy, "O:PSG:PSD:(A;CI;CCRC;;;PS)"));
 	ew_step_result_free(&res);
@@ -822,6 +828,7 @@ static void test_consistent_x500_kept(void **state)
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "legacyExchangeDN is still in the old "
 		 "administrative group");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "legacyExchangeDN: " LEG_AG_OLD "/cn=Recipients/cn=carol");
 	need_evidence(f, "the mailbox server's group: " LEG_AG_NEW);
 	assert_null(evidence(f, "X500"));
@@ -848,6 +855,7 @@ static void test_consistent_bad_homemdb(void **state)
 	res = consistent(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMDB names no existing mailbox database");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "homeMDB: CN=Mailbox Store (GONE),");
 	assert_non_null(f->remedy);
 	ew_step_result_free(&res);
@@ -901,6 +909,7 @@ static void test_consistent_homemta_not_an_mta(void **state)
 	res = consistent(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "homeMTA is not the MTA of the mailbox server");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_HALF_MOVED);
 	need_evidence(f, "homeMTA: CN=Microsoft MTA,CN=GONE,");
 	ew_step_result_free(&res);
 
@@ -965,6 +974,7 @@ static void test_consistent_sd_grants(void **state)
 	res = consistent(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "does not give the user full mailbox access");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 	assert_int_equal(f->nevidence, 1);
 	assert_string_equal(f->evidence[0], "O:PSG:PSD:(A;CI;CCRC;;;" OTHER_SID ")");
 	assert_non_null(f->remedy);
@@ -1070,6 +1080,7 @@ static void test_consistent_sd_unreadable(void **state)
 	res = consistent(&u);
 	assert_int_equal(res->nfindings, 1);
 	f = need(res, "MBX-CONSISTENT", EW_FAIL, "descriptor cannot be read");
+	tu_assert_cause(f, EW_CAUSE_MAILBOX_DESCRIPTOR);
 	assert_int_equal(f->nevidence, 1);
 	assert_true(strlen(f->evidence[0]) > 0);
 	ew_step_result_free(&res);
@@ -1114,6 +1125,7 @@ static void test_findings_clean(void **state)
 
 	res = attrs(&u);
 	f = need(res, "MBX-ATTRS", EW_FAIL, "2 primary SMTP addresses");
+	tu_assert_cause(f, NULL);
 	ew_step_result_free(&res);
 
 	u = alice();
@@ -1536,6 +1548,7 @@ static void test_mover_all_read(void **state)
 	m = mover_all_read(0, EW_MBX_NO);
 	res = mover(&m);
 	f = need(res, "MBX-MOVER", EW_FAIL, "junior lacks the rights to move a mailbox");
+	tu_assert_cause(f, EW_CAUSE_MOVER_RIGHTS);
 	need_evidence(f, "the organization: no rights");
 	need_evidence(f, "cannot write homeMDB on the user");
 	assert_null(strstr(f->detail, "seed"));
@@ -1573,6 +1586,7 @@ static void test_mover_not_readable(void **state)
 	m.srv_new = m.srv_old = (struct ew_mbx_acl){ NULL, NULL, 0, 0, NULL };
 	res = mover(&m);
 	f = need(res, "MBX-MOVER", EW_SKIP, "cannot be judged");
+	tu_assert_cause(f, NULL);
 	assert_non_null(strstr(f->title, "not readable as " ALICE_READER));
 	need_evidence(f, "the organization: not identified: not readable as " ALICE_READER);
 	need_evidence(f, "the source administrative group: not identified");
@@ -1594,6 +1608,7 @@ static void test_mover_not_readable(void **state)
 	m.attrs[0].general = m.attrs[0].granted = EW_MBX_NO;
 	res = mover(&m);
 	f = need(res, "MBX-MOVER", EW_FAIL, "lacks the rights");
+	tu_assert_cause(f, EW_CAUSE_MOVER_RIGHTS);
 	need_evidence(f, "cannot write homeMDB on the user");
 	need_evidence(f, "the organization: permissions not readable as " ALICE_READER);
 	ew_step_result_free(&res);

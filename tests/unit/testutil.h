@@ -178,4 +178,16 @@ static inline void tu_assert_findings_clean(const struct ew_step_result *res)
 	}
 }
 
+/* The cause of the diagnosis finding f proves (causes.h); NULL: none. */
+static inline void tu_assert_cause(const struct ew_finding *f, const char *cause)
+{
+	assert_non_null(f);
+	if (cause == NULL) {
+		assert_null(f->cause);
+		return;
+	}
+	assert_non_null(f->cause);
+	assert_string_equal(f->cause, cause);
+}
+
 #endif
