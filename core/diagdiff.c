@@ -152,11 +152,14 @@ void ew_diagdiff_free(struct ew_diagdiff **ddp)
 		free(dd->changes[i].check);
 		free(dd->changes[i].title);
 	}
-	free(dd->changes);
-	free(dd->fixed);
-	free(dd->remaining);
-	free(dd->added);
-	free(dd);
+	{
+		/* The causes are the diagnoses': only the lists go. */
+		void *lists[] = { dd->changes, (void *)dd->fixed, (void *)dd->remaining,
+				  (void *)dd->added, dd };
+
+		for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+			free(lists[i]);
+	}
 	*ddp = NULL;
 }
 

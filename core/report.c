@@ -285,46 +285,6 @@ oom:
 	return NULL;
 }
 
-/*
- * Append text cleaned and word-wrapped: the first line continues at column
- * col, later lines start with indent spaces; lines end before width.
- */
-static void add_wrapped(struct ew_buf *b, const char *text, int col, int indent, int width)
-{
-	char *clean = ew_text_cleanz(text);
-	const char *p, *word;
-	size_t wlen;
-
-	if (clean == NULL) {
-		b->oom = 1;
-		return;
-	}
-	if (width < indent + 20)
-		width = indent + 20;
-	p = clean;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		word = p;
-		while (*p && *p != ' ')
-			p++;
-		wlen = (size_t)(p - word);
-		if (col > indent && col + 1 + (int)wlen > width) {
-			ew_buf_printf(b, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			ew_buf_addc(b, ' ');
-			col++;
-		}
-		ew_buf_add(b, word, wlen);
-		col += (int)wlen;	/* bytes, not columns: good enough for wrapping */
-	}
-	ew_buf_addc(b, '\n');
-	free(clean);
-}
-
 static void add_target_line(struct ew_buf *b, const char *label, const json_t *v, int width)
 {
 	struct ew_buf line = {0};
@@ -344,7 +304,7 @@ static void add_target_line(struct ew_buf *b, const char *label, const json_t *v
 	}
 	if (line.len) {
 		ew_buf_printf(b, "  %-10s ", label);
-		add_wrapped(b, line.data, 13, 13, width);
+		ew_buf_add_wrapped(b, line.data, 13, 13, width);
 	}
 	ew_buf_reset(&line);
 }
@@ -407,7 +367,7 @@ static void add_stale_line(struct ew_buf *b, const struct ew_step_result *s, int
 	line = ew_strprintf("STALE: run for an earlier target (%s), not for the one above; "
 			    "run it again", json_string_value(json_object_get(s->data, "stale")));
 	ew_buf_adds(b, "  ");
-	add_wrapped(b, line ? line : "STALE", 2, 2, width);
+	ew_buf_add_wrapped(b, line ? line : "STALE", 2, 2, width);
 	free(line);
 }
 
@@ -439,7 +399,7 @@ static void add_credentials_line(struct ew_buf *b, const struct ew_step_result *
 	if (line == NULL)
 		return;
 	ew_buf_adds(b, "  ");
-	add_wrapped(b, line, 2, 2, width);
+	ew_buf_add_wrapped(b, line, 2, 2, width);
 	free(line);
 }
 
@@ -450,10 +410,10 @@ static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int w
 	ew_buf_printf(b, "  [%s] ", ew_severity_tag(f->severity));
 	ew_buf_add_clean(b, f->check);
 	ew_buf_adds(b, ":");
-	add_wrapped(b, f->title, 10 + (int)strlen(f->check), 9, width);
+	ew_buf_add_wrapped(b, f->title, 10 + (int)strlen(f->check), 9, width);
 	if (f->detail) {
 		ew_buf_printf(b, "%9s", "");
-		add_wrapped(b, f->detail, 9, 9, width);
+		ew_buf_add_wrapped(b, f->detail, 9, 9, width);
 	}
 	for (i = 0; i < f->nevidence; i++) {
 		ew_buf_printf(b, "%9s| ", "");
@@ -462,7 +422,7 @@ static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int w
 	}
 	if (f->remedy) {
 		ew_buf_printf(b, "%9sRemedy: ", "");
-		add_wrapped(b, f->remedy, 17, 17, width);
+		ew_buf_add_wrapped(b, f->remedy, 17, 17, width);
 	}
 	if (f->help && f->severity != EW_PASS) {
 		ew_buf_printf(b, "%9sHelp: exwizard help ", "");
@@ -543,7 +503,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	ew_buf_addc(&b, '\n');
 	for (i = 0; i < r->nnotes; i++) {
 		ew_buf_adds(&b, "Note: ");
-		add_wrapped(&b, r->notes[i], 6, 6, width);
+		ew_buf_add_wrapped(&b, r->notes[i], 6, 6, width);
 	}
 	if (r->transcript) {
 		ew_buf_adds(&b, "Transcript: ");
