@@ -245,6 +245,22 @@ wait_for "Not applied, nothing was changed" 20 && tm send-keys -t "$sess" Escape
 	wait_for "Target unchanged" 20 && screen | head -1 | grep -q "| bob |" &&
 	screen | grep -q "groups    WARN"
 ok $? "a form with one bad field (an Exchange name) changes nothing: the user stays bob"
+# The Symptoms field (the eighth): checked as --symptom; symptoms alone keep
+# the results (they rank causes, they do not change what the steps found).
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+for i in 1 2 3 4 5 6 7; do tm send-keys -t "$sess" Tab; done
+tm send-keys -t "$sess" "40960 bogus" Enter
+wait_for "Not applied, nothing was changed: unknown symptom 'bogus' (symptoms: 40960," 20 &&
+	tm send-keys -t "$sess" Escape && wait_for "Target unchanged" 20
+ok $? "the form's Symptoms field: an unknown id is refused with the valid ones listed"
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+for i in 1 2 3 4 5 6 7; do tm send-keys -t "$sess" Tab; done
+tm send-keys -t "$sess" "40960 unavailable" Enter
+wait_gone "Target: Enter applies" 20 && wait_for "Target and defaults: done" 50 &&
+	screen | grep -q "groups    WARN" && ! screen | grep -q "STALE"
+ok $? "Symptoms 40960 unavailable applied: the groups result stays, nothing is stale"
 tm send-keys -t "$sess" e
 wait_for "Target: Enter applies" 20
 tm send-keys -t "$sess" Tab Tab
@@ -270,6 +286,9 @@ r=json.load(sys.stdin); g=[s for s in r["steps"] if s["id"]=="groups"]
 ok=len(g)==2 and "user bob" in g[0]["data"].get("stale","") and "stale" not in g[1]["data"]
 sys.exit(0 if ok and r["target"]["user"]=="carol" else 1)'
 ok $? "show marks the run for bob stale in the transcript, and not the run for carol"
+grep '"source":"form"' "$work/t4.jsonl" | head -1 | grep '"changed":false' |
+	grep -q '"symptoms":\["40960","unavailable"\]'
+ok $? "the transcript records the form's symptoms, as no change of target"
 
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
