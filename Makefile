@@ -128,7 +128,7 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # <krb5.h> for the library's constants, and links without the library.)
 RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap session diagnosis diagfix
 RULES_OBJ_groupsrules := groupsrules sid finding result text
-RULES_OBJ_dnsrules := dnsrules dnsresult target finding result text
+RULES_OBJ_dnsrules := dnsrules dnsresult target causes finding result text
 RULES_OBJ_mailboxrules := mailboxrules secdesc sid finding result text
 RULES_OBJ_krbrules := krbrules krbdata finding result text
 RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "result.h"
 #include "text.h"
 
@@ -159,8 +160,23 @@ static json_t *summary_json(const struct ew_report *r)
 	return j;
 }
 
+struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
+{
+	const json_t *given = json_object_get(r->target, "symptoms");
+	const char *sym[EW_CAUSE_MAX_LIST];
+	size_t i, nsym = 0;
+	json_t *v;
+
+	json_array_foreach(given, i, v)
+		if (json_is_string(v) && nsym < EW_CAUSE_MAX_LIST)
+			sym[nsym++] = json_string_value(v);
+	return ew_diagnose((const struct ew_step_result *const *)r->steps, r->nsteps,
+			   r->target, sym, nsym);
+}
+
 json_t *ew_report_to_json(const struct ew_report *r)
 {
+	struct ew_diagnosis *d = ew_report_diagnose(r);
 	json_t *steps, *notes, *o;
 	size_t i, j;
 
@@ -182,11 +198,13 @@ json_t *ew_report_to_json(const struct ew_report *r)
 	notes = json_array();
 	for (i = 0; notes && i < r->nnotes; i++)
 		json_array_append_new(notes, json_string(r->notes[i]));
-	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:s?, s:o}",
+	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:o?, s:s?, s:o}",
 		      "exwizard", r->version, "started", r->started, "host", r->host,
 		      "target", r->target, "steps", steps ? steps : json_array(),
-		      "summary", summary_json(r), "transcript", r->transcript,
-		      "notes", notes ? notes : json_array());
+		      "summary", summary_json(r),
+		      "diagnosis", d ? ew_diagnosis_to_json(d) : NULL,
+		      "transcript", r->transcript, "notes", notes ? notes : json_array());
+	ew_diagnosis_free(&d);
 	return o;
 }
 
@@ -267,46 +285,6 @@ oom:
 	return NULL;
 }
 
-/*
- * Append text cleaned and word-wrapped: the first line continues at column
- * col, later lines start with indent spaces; lines end before width.
- */
-static void add_wrapped(struct ew_buf *b, const char *text, int col, int indent, int width)
-{
-	char *clean = ew_text_cleanz(text);
-	const char *p, *word;
-	size_t wlen;
-
-	if (clean == NULL) {
-		b->oom = 1;
-		return;
-	}
-	if (width < indent + 20)
-		width = indent + 20;
-	p = clean;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		word = p;
-		while (*p && *p != ' ')
-			p++;
-		wlen = (size_t)(p - word);
-		if (col > indent && col + 1 + (int)wlen > width) {
-			ew_buf_printf(b, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			ew_buf_addc(b, ' ');
-			col++;
-		}
-		ew_buf_add(b, word, wlen);
-		col += (int)wlen;	/* bytes, not columns: good enough for wrapping */
-	}
-	ew_buf_addc(b, '\n');
-	free(clean);
-}
-
 static void add_target_line(struct ew_buf *b, const char *label, const json_t *v, int width)
 {
 	struct ew_buf line = {0};
@@ -326,7 +304,7 @@ static void add_target_line(struct ew_buf *b, const char *label, const json_t *v
 	}
 	if (line.len) {
 		ew_buf_printf(b, "  %-10s ", label);
-		add_wrapped(b, line.data, 13, 13, width);
+		ew_buf_add_wrapped(b, line.data, 13, 13, width);
 	}
 	ew_buf_reset(&line);
 }
@@ -389,7 +367,7 @@ static void add_stale_line(struct ew_buf *b, const struct ew_step_result *s, int
 	line = ew_strprintf("STALE: run for an earlier target (%s), not for the one above; "
 			    "run it again", json_string_value(json_object_get(s->data, "stale")));
 	ew_buf_adds(b, "  ");
-	add_wrapped(b, line ? line : "STALE", 2, 2, width);
+	ew_buf_add_wrapped(b, line ? line : "STALE", 2, 2, width);
 	free(line);
 }
 
@@ -421,7 +399,7 @@ static void add_credentials_line(struct ew_buf *b, const struct ew_step_result *
 	if (line == NULL)
 		return;
 	ew_buf_adds(b, "  ");
-	add_wrapped(b, line, 2, 2, width);
+	ew_buf_add_wrapped(b, line, 2, 2, width);
 	free(line);
 }
 
@@ -432,10 +410,10 @@ static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int w
 	ew_buf_printf(b, "  [%s] ", ew_severity_tag(f->severity));
 	ew_buf_add_clean(b, f->check);
 	ew_buf_adds(b, ":");
-	add_wrapped(b, f->title, 10 + (int)strlen(f->check), 9, width);
+	ew_buf_add_wrapped(b, f->title, 10 + (int)strlen(f->check), 9, width);
 	if (f->detail) {
 		ew_buf_printf(b, "%9s", "");
-		add_wrapped(b, f->detail, 9, 9, width);
+		ew_buf_add_wrapped(b, f->detail, 9, 9, width);
 	}
 	for (i = 0; i < f->nevidence; i++) {
 		ew_buf_printf(b, "%9s| ", "");
@@ -444,7 +422,7 @@ static void add_finding_text(struct ew_buf *b, const struct ew_finding *f, int w
 	}
 	if (f->remedy) {
 		ew_buf_printf(b, "%9sRemedy: ", "");
-		add_wrapped(b, f->remedy, 17, 17, width);
+		ew_buf_add_wrapped(b, f->remedy, 17, 17, width);
 	}
 	if (f->help && f->severity != EW_PASS) {
 		ew_buf_printf(b, "%9sHelp: exwizard help ", "");
@@ -458,7 +436,7 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	static const char *const target_keys[][2] = {
 		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
 		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
-		{ "dns_servers", "DNS:" }, { "ccache", "Cache:" },
+		{ "dns_servers", "DNS:" }, { "symptoms", "Symptoms:" }, { "ccache", "Cache:" },
 		{ "cache_principal", "Tickets:" }, { "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
@@ -480,6 +458,20 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	for (i = 0; i < sizeof(target_keys) / sizeof(target_keys[0]); i++)
 		add_target_line(&b, target_keys[i][1],
 				json_object_get(r->target, target_keys[i][0]), width);
+	{
+		/* The answer before the evidence. */
+		struct ew_diagnosis *d = ew_report_diagnose(r);
+		char *dt = d ? ew_diagnosis_to_text(d, width) : NULL;
+
+		if (dt) {
+			ew_buf_addc(&b, '\n');
+			ew_buf_adds(&b, dt);
+		} else {
+			b.oom = 1;
+		}
+		free(dt);
+		ew_diagnosis_free(&d);
+	}
 	for (i = 0; i < r->nsteps; i++) {
 		const struct ew_step_result *s = r->steps[i];
 		char st[24];
@@ -511,12 +503,84 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	ew_buf_addc(&b, '\n');
 	for (i = 0; i < r->nnotes; i++) {
 		ew_buf_adds(&b, "Note: ");
-		add_wrapped(&b, r->notes[i], 6, 6, width);
+		ew_buf_add_wrapped(&b, r->notes[i], 6, 6, width);
 	}
 	if (r->transcript) {
 		ew_buf_adds(&b, "Transcript: ");
 		ew_buf_add_clean(&b, r->transcript);
 		ew_buf_addc(&b, '\n');
 	}
+	return ew_buf_take(&b);
+}
+
+char *ew_report_brief(const struct ew_report *r, int width)
+{
+	struct ew_diagnosis *d = ew_report_diagnose(r);
+	struct ew_buf b = {0}, line = {0};
+	char *who;
+	size_t i, k, j;
+
+	if (d == NULL)
+		return NULL;
+	if (width < 40)
+		width = 40;
+	ew_buf_adds(&b, "Verdict:");
+	ew_buf_add_wrapped(&b, d->verdict ? d->verdict : "no verdict", 8, 2, width);
+	if (d->nsymptoms) {
+		for (i = 0; i < d->nsymptoms; i++)
+			ew_buf_printf(&line, "%s%s", i ? ", " : "", d->symptoms[i]);
+		ew_buf_adds(&b, "Symptoms:");
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 9, 2, width);
+		ew_buf_reset(&line);
+	}
+	if (d->ncauses == 0)
+		ew_buf_adds(&b, "Causes: none found\n");
+	else
+		ew_buf_printf(&b, "Causes (%zu, the first to fix first):\n", d->ncauses);
+	for (i = 0; i < d->ncauses; i++) {
+		const struct ew_diag_cause *c = &d->causes[i];
+
+		ew_buf_printf(&b, "%2d. ", c->rank);
+		ew_buf_printf(&line, "[%s] %s (%s)", ew_severity_tag(c->severity),
+			      c->title ? c->title : c->def->title, c->def->id);
+		if (c->nbecause) {
+			ew_buf_adds(&line, "; because of");
+			for (k = 0; k < c->nbecause; k++)
+				ew_buf_printf(&line, "%s %s", k ? "," : "", c->because[k]);
+		}
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 4, 4, width);
+		ew_buf_reset(&line);
+		/* The check ids of its evidence, each once. */
+		for (k = 0; k < c->nevidence; k++) {
+			for (j = 0; j < k; j++)
+				if (strcmp(c->evidence[j].check, c->evidence[k].check) == 0)
+					break;
+			if (j == k)
+				ew_buf_printf(&line, "%s%s", line.len ? ", " : "",
+					      c->evidence[k].check);
+		}
+		if (line.len) {
+			ew_buf_adds(&b, "    Evidence:");
+			ew_buf_add_wrapped(&b, line.data, 13, 6, width);
+		}
+		ew_buf_reset(&line);
+	}
+	who = ew_target_json_brief(r->target);
+	if (who) {
+		ew_buf_adds(&b, "Checked:");
+		ew_buf_add_wrapped(&b, who, 8, 2, width);
+		free(who);
+	} else {
+		b.oom = 1;
+	}
+	if (r->started || r->host) {
+		ew_buf_printf(&line, "%s%s%s%s", r->started ? r->started : "",
+			      r->started && r->host ? " " : "", r->host ? "from " : "",
+			      r->host ? r->host : "");
+		ew_buf_adds(&b, "When:");
+		ew_buf_add_wrapped(&b, line.data ? line.data : "", 5, 2, width);
+		ew_buf_reset(&line);
+	}
+	ew_diagnosis_free(&d);
 	return ew_buf_take(&b);
 }

@@ -1,6 +1,7 @@
 /*
  * report.h - the report of a session: target, steps with their findings and
- * data, summary; as JSON (DESIGN.md's schema) and as ticket-ready text; and
+ * data, summary and diagnosis (diagnosis.h); as JSON (DESIGN.md's schema), as
+ * ticket-ready text and as the few lines of its diagnosis for a ticket; and
  * the exit status of `exwizard check`.
  */
 #ifndef EW_REPORT_H
@@ -11,6 +12,7 @@
 
 #include "finding.h"
 
+struct ew_diagnosis;
 struct ew_step_result;
 
 struct ew_report {
@@ -66,10 +68,25 @@ char *ew_target_json_brief(const json_t *target);
  * used and which server it asked (caller frees); NULL when it does not say. */
 char *ew_step_credentials_text(const struct ew_step_result *s);
 
+/*
+ * The diagnosis of the report's steps (stale ones left out) for its target
+ * and the symptoms its target lists ("symptoms"); NULL only when out of
+ * memory. The JSON report, the text report and the brief are built on it.
+ */
+struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r);
+
 json_t *ew_report_to_json(const struct ew_report *r);
 /* The results' setup flags stay 0: the JSON does not carry them. */
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
-/* Text for a terminal or a ticket: every string escaped, lines wrapped at width. */
+/* Text for a terminal or a ticket: every string escaped, lines wrapped at width;
+ * the diagnosis first, then the steps. */
 char *ew_report_to_text(const struct ew_report *r, int width);
+/*
+ * The verdict and the ranked causes (rank, severity, title, cause id, the
+ * check ids of the evidence), then who was checked: plain text for a ticket,
+ * no line longer than width columns (long words are cut), the verdict on
+ * the first line.
+ */
+char *ew_report_brief(const struct ew_report *r, int width);
 
 #endif

@@ -247,7 +247,12 @@ int ew_session_close(struct ew_session *s, int *write_failed)
 		*write_failed = 0;
 	if (s->transcript) {
 		json_t *j = ew_report_to_json(s->report);
+		json_t *diag = json_object_get(j, "diagnosis");
 
+		/* The answer, as the report gives it, before the end. */
+		if (diag)
+			ew_transcript_event(s->transcript, "diagnosis",
+					    json_pack("{s:O}", "diagnosis", diag));
 		ew_transcript_event(s->transcript, "end",
 				    json_pack("{s:O, s:i, s:b}", "summary",
 					      json_object_get(j, "summary"), "exit", rc,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "causes.h"
 #include "text.h"
 
 struct ew_target *ew_target_new(void)
@@ -38,6 +39,8 @@ struct ew_target *ew_target_dup(const struct ew_target *t)
 		ok &= dup_str(&d->exchange[i], t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++, d->ndns_servers++)
 		ok &= dup_str(&d->dns_servers[i], t->dns_servers[i]);
+	for (i = 0; i < t->nsymptoms; i++, d->nsymptoms++)
+		ok &= dup_str(&d->symptoms[i], t->symptoms[i]);
 	d->realm_source = t->realm_source;
 	d->domain_source = t->domain_source;
 	d->user_source = t->user_source;
@@ -66,6 +69,8 @@ void ew_target_free(struct ew_target **tp)
 		free(t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++)
 		free(t->dns_servers[i]);
+	for (i = 0; i < t->nsymptoms; i++)
+		free(t->symptoms[i]);
 	free(t);
 	*tp = NULL;
 }
@@ -377,6 +382,67 @@ int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size
 			   "DNS server", err, errlen);
 }
 
+static int valid_symptom(const char *s, const char **why)
+{
+	*why = "not a symptom id";
+	return ew_symptom_find(s) != NULL;
+}
+
+/* "unknown symptom 'x' (symptoms: 40960, 40961, ...)" */
+static void unknown_symptom(const char *v, char *err, size_t errlen)
+{
+	char *clean = ew_text_cleanz(v);
+	int used = snprintf(err, errlen, "unknown symptom '%.64s' (symptoms:",
+			    clean ? clean : "?");
+	size_t i;
+
+	for (i = 0; i < ew_nsymptoms && used >= 0 && (size_t)used < errlen; i++)
+		used += snprintf(err + used, errlen - (size_t)used, "%s %s", i ? "," : "",
+				 ew_symptoms[i].id);
+	if (used >= 0 && (size_t)used < errlen)
+		snprintf(err + used, errlen - (size_t)used, ")");
+	free(clean);
+}
+
+int ew_target_add_symptom(struct ew_target *t, const char *v, char *err, size_t errlen)
+{
+	if (v == NULL || ew_symptom_find(v) == NULL) {
+		unknown_symptom(v ? v : "", err, errlen);
+		return -1;
+	}
+	return add_to_list(t->symptoms, &t->nsymptoms, v, valid_symptom, "symptoms", err,
+			   errlen);
+}
+
+int ew_target_set_symptoms(struct ew_target *t, const char *v, char *err, size_t errlen)
+{
+	struct ew_target *scratch = ew_target_new();
+	char *copy = v ? strdup(v) : NULL, *tok, *save = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (scratch == NULL || (v && copy == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (tok = copy ? strtok_r(copy, " \t,", &save) : NULL; tok && rc == 0;
+	     tok = strtok_r(NULL, " \t,", &save))
+		rc = ew_target_add_symptom(scratch, tok, err, errlen);
+	if (rc != 0)
+		goto out;
+	for (i = 0; i < t->nsymptoms; i++)
+		free(t->symptoms[i]);
+	for (i = 0; i < scratch->nsymptoms; i++)
+		t->symptoms[i] = scratch->symptoms[i];
+	t->nsymptoms = scratch->nsymptoms;
+	scratch->nsymptoms = 0;
+out:
+	ew_target_free(&scratch);
+	free(copy);
+	return rc;
+}
+
 static json_t *str_list(char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -389,7 +455,7 @@ static json_t *str_list(char *const *v, size_t n)
 
 json_t *ew_target_to_json(const struct ew_target *t)
 {
-	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s, s:s?}",
+	json_t *j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s, s:s?}",
 			 "realm", t->realm, "realm_source", t->realm_source,
 			 "domain", t->domain, "domain_source", t->domain_source,
 			 "user", t->user, "user_source", t->user_source,
@@ -399,6 +465,10 @@ json_t *ew_target_to_json(const struct ew_target *t)
 			 "ccache", t->ccache, "credentials",
 			 t->credentials ? t->credentials : "the user's credential cache",
 			 "cache_principal", t->cache_principal);
+
+	if (j && t->nsymptoms)
+		json_object_set_new(j, "symptoms", str_list(t->symptoms, t->nsymptoms));
+	return j;
 }
 
 void ew_account_name(const char *user, char *out, size_t len)

@@ -27,6 +27,9 @@ struct ew_target {
 	size_t nexchange;
 	char *dns_servers[EW_TARGET_MAX_LIST];	/* "IP" or "IP:PORT" */
 	size_t ndns_servers;
+	/* What the user saw (--symptom): ids of causes.h, in the order given. */
+	char *symptoms[EW_TARGET_MAX_LIST];
+	size_t nsymptoms;
 	/* where the value came from: "option", "krb5.conf", "ccache", "realm" */
 	const char *realm_source;
 	const char *domain_source;
@@ -50,6 +53,12 @@ int ew_target_set_dc(struct ew_target *t, const char *v, char *err, size_t errle
 int ew_target_set_ccache(struct ew_target *t, const char *v, char *err, size_t errlen);
 int ew_target_add_exchange(struct ew_target *t, const char *v, char *err, size_t errlen);
 int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size_t errlen);
+/* A symptom id of causes.h (exact); an unknown one is refused with the list
+ * of the valid ids in err. */
+int ew_target_add_symptom(struct ew_target *t, const char *v, char *err, size_t errlen);
+/* Every symptom of the space-separated ids in v, or none (the list is then
+ * unchanged): the wizard's form. An empty v clears the list. */
+int ew_target_set_symptoms(struct ew_target *t, const char *v, char *err, size_t errlen);
 
 /* Syntax checks (pure). 1 if valid, 0 if not; why says what is wrong. */
 int ew_valid_hostname(const char *s, const char **why);
@@ -59,6 +68,8 @@ int ew_valid_account(const char *s, const char **why);
 int ew_parse_server(const char *s, char *host, size_t hostlen, unsigned *port,
 		    const char **why);
 
+/* "symptoms" only when some were given: a target without them keeps the
+ * JSON it always had. */
 json_t *ew_target_to_json(const struct ew_target *t);
 
 /* The account name of "bob@REALM", "DOMAIN\\bob" or "bob": "bob". */

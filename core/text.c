@@ -330,3 +330,63 @@ json_t *ew_json_string_clean(const char *s)
 	free(c);
 	return j ? j : json_null();
 }
+
+/* See text.h. */
+void ew_buf_add_wrapped(struct ew_buf *b, const char *text, int col, int indent, int width)
+{
+	char *clean = ew_text_cleanz(text);
+	const char *p, *word;
+	size_t wlen, piece;
+	/* At the start of a line (no space before the word): a line of its own
+	 * begun by the caller, or after a wrap. */
+	int start = col <= indent;
+
+	if (clean == NULL) {
+		b->oom = 1;
+		return;
+	}
+	if (width < indent + 20)
+		width = indent + 20;
+	for (p = clean; *p;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		word = p;
+		while (*p && *p != ' ')
+			p++;
+		wlen = (size_t)(p - word);
+		if (!start && col + 1 + (int)wlen > width) {
+			ew_buf_printf(b, "\n%*s", indent, "");
+			col = indent;
+		} else if (!start) {
+			ew_buf_addc(b, ' ');
+			col++;
+		}
+		start = 0;
+		/* Too long for a line: cut between characters. */
+		while ((int)wlen > width - col) {
+			if (col >= width) {
+				ew_buf_printf(b, "\n%*s", indent, "");
+				col = indent;
+				continue;
+			}
+			piece = (size_t)(width - col);
+			while (piece > 0 && ((unsigned char)word[piece] & 0xc0) == 0x80)
+				piece--;
+			if (piece == 0)
+				piece = 1;
+			while (piece < wlen && ((unsigned char)word[piece] & 0xc0) == 0x80)
+				piece++;
+			ew_buf_add(b, word, piece);
+			ew_buf_printf(b, "\n%*s", indent, "");
+			col = indent;
+			word += piece;
+			wlen -= piece;
+		}
+		ew_buf_add(b, word, wlen);
+		col += (int)wlen;
+	}
+	ew_buf_addc(b, '\n');
+	free(clean);
+}

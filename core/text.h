@@ -49,6 +49,13 @@ void ew_buf_add_clean_max(struct ew_buf *b, const char *s, size_t max);
 /* The text, owned by the caller (an empty string if nothing was added);
  * NULL if an allocation failed. The buffer is reset. */
 char *ew_buf_take(struct ew_buf *b);
+/*
+ * text cleaned and word-wrapped, then a newline: the first line goes on at
+ * column col, later lines start with indent spaces; a word too long for a
+ * line is cut into pieces (between characters): no line is longer than
+ * width bytes, so no wider than width columns.
+ */
+void ew_buf_add_wrapped(struct ew_buf *b, const char *text, int col, int indent, int width);
 void ew_buf_reset(struct ew_buf *b);
 
 /*

@@ -194,3 +194,30 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 				   "was killed or is still running.");
 	return r;
 }
+
+struct ew_report *ew_report_read_file(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *j;
+	struct ew_report *r;
+
+	err[0] = '\0';
+	/* A transcript has an object per line: as one document it does not
+	 * load (data after the first object), or it is one event without
+	 * "exwizard". */
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (json_is_object(j) && json_is_string(json_object_get(j, "exwizard")) &&
+	    json_is_array(json_object_get(j, "steps"))) {
+		r = ew_report_from_json(j, err, errlen);
+		json_decref(j);
+		if (r == NULL) {
+			char *clean = ew_text_cleanz(err);
+
+			snprintf(err, errlen, "%s: %s", path, clean ? clean : "not a report");
+			free(clean);
+		}
+		return r;
+	}
+	json_decref(j);
+	return ew_transcript_read(path, err, errlen);
+}

@@ -1,5 +1,5 @@
 /*
- * The command line: exwizard [OPTIONS], check, show, help, --help, --version.
+ * The command line: exwizard [OPTIONS], check, show, diff, help, --help, --version.
  * Parses and validates what the user typed, then hands over to core (the
  * steps, the report, the transcript) and prints the result.
  */
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "catalogue.h"
+#include "diagdiff.h"
+#include "diagnosis.h"
 #include "help.h"
 #include "directory.h"
 #include "krb.h"
@@ -119,6 +121,9 @@ static int cmd_show(const struct ew_opts *o)
 
 	if (o->nargs != 1)
 		return ew_usage_error("show takes one transcript file");
+	if (o->brief && (o->json || o->text))
+		return ew_usage_error("--brief is plain text: it goes with neither --json nor "
+				      "--text");
 	r = ew_transcript_read(o->args[0], err, sizeof(err));
 	if (r == NULL) {
 		char *clean = ew_text_cleanz(err);
@@ -126,6 +131,17 @@ static int cmd_show(const struct ew_opts *o)
 		fprintf(stderr, "exwizard: %s\n", clean ? clean : "cannot read the transcript");
 		free(clean);
 		return EW_EXIT_USAGE;
+	}
+	if (o->brief) {
+		/* The lines for a ticket: plain text, 80 columns, wherever it goes. */
+		char *text = ew_report_brief(r, 80);
+
+		rc = text && fputs(text, stdout) >= 0 && fflush(stdout) == 0 ? 0 : EW_EXIT_USAGE;
+		if (text == NULL)
+			fputs("exwizard: out of memory\n", stderr);
+		free(text);
+		ew_report_free(&r);
+		return rc;
 	}
 	if (!o->json && !o->text && isatty(0) && isatty(1)) {
 		/* On a terminal: the same views as the wizard, read-only. */
@@ -144,6 +160,99 @@ static int cmd_show(const struct ew_opts *o)
 	}
 	rc = print_report(r, o->json) == 0 ? 0 : EW_EXIT_USAGE;
 	ew_report_free(&r);
+	return rc;
+}
+
+/* A transcript or a JSON report, or NULL after a message. */
+static struct ew_report *read_for_diff(const char *path)
+{
+	struct ew_report *r;
+	char err[512];
+
+	r = ew_report_read_file(path, err, sizeof(err));
+	if (r == NULL) {
+		char *clean = ew_text_cleanz(err);
+
+		fprintf(stderr, "exwizard: diff: %s\n", clean ? clean : "cannot read the file");
+		free(clean);
+	}
+	return r;
+}
+
+/*
+ * diff OLD NEW: the causes fixed, remaining and new between two reports of
+ * the same target, each diagnosed again from its steps; 0 when no cause
+ * remains.
+ */
+static int cmd_diff(const struct ew_opts *o)
+{
+	struct ew_report *old = NULL, *new_ = NULL;
+	struct ew_diagnosis *dold = NULL, *dnew = NULL;
+	struct ew_diagdiff *dd = NULL;
+	char why[1024], *text = NULL, *who = NULL, *verdict = NULL;
+	int rc = EW_EXIT_USAGE;
+
+	if (o->nargs != 2)
+		return ew_usage_error("diff takes two files: the transcript or JSON report "
+				      "from before and the one from after");
+	old = read_for_diff(o->args[0]);
+	new_ = old ? read_for_diff(o->args[1]) : NULL;
+	if (old == NULL || new_ == NULL)
+		goto out;
+	if (!ew_diagdiff_same_target(old->target, new_->target, why, sizeof(why))) {
+		char *clean = ew_text_cleanz(why);
+
+		char *p0 = ew_text_cleanz(o->args[0]), *p1 = ew_text_cleanz(o->args[1]);
+
+		fprintf(stderr, "exwizard: diff: %s and %s are of different targets: %s; "
+			"compare two runs for the same realm, user and Exchange servers\n",
+			p0 ? p0 : "OLD", p1 ? p1 : "NEW", clean ? clean : "?");
+		free(p0);
+		free(p1);
+		free(clean);
+		goto out;
+	}
+	dold = ew_report_diagnose(old);
+	dnew = ew_report_diagnose(new_);
+	dd = dold && dnew ?
+	     ew_diagdiff(dold, (const struct ew_step_result *const *)old->steps, old->nsteps,
+			 dnew, (const struct ew_step_result *const *)new_->steps, new_->nsteps) :
+	     NULL;
+	text = dd ? ew_diagdiff_to_text(dd, 80) : NULL;
+	who = ew_target_json_brief(new_->target);
+	if (text == NULL || who == NULL) {
+		fputs("exwizard: out of memory\n", stderr);
+		goto out;
+	}
+	{
+		struct ew_buf b = {0};
+
+		ew_buf_adds(&b, "Target:");
+		ew_buf_add_wrapped(&b, who, 7, 2, 80);
+		ew_buf_adds(&b, "Old:");
+		ew_buf_add_wrapped(&b, o->args[0], 4, 2, 80);
+		ew_buf_adds(&b, "New:");
+		ew_buf_add_wrapped(&b, o->args[1], 4, 2, 80);
+		ew_buf_adds(&b, "Now:");
+		ew_buf_add_wrapped(&b, dnew->verdict ? dnew->verdict : "no verdict", 4, 2, 80);
+		verdict = ew_buf_take(&b);
+	}
+	if (verdict == NULL) {
+		fputs("exwizard: out of memory\n", stderr);
+		goto out;
+	}
+	fputs(verdict, stdout);
+	fputs(text, stdout);
+	rc = fflush(stdout) == 0 ? ew_diagdiff_exit_code(dd) : EW_EXIT_USAGE;
+out:
+	free(verdict);
+	free(who);
+	free(text);
+	ew_diagdiff_free(&dd);
+	ew_diagnosis_free(&dold);
+	ew_diagnosis_free(&dnew);
+	ew_report_free(&old);
+	ew_report_free(&new_);
 	return rc;
 }
 
@@ -319,6 +428,9 @@ int main(int argc, char **argv)
 			break;
 		case EW_CMD_SHOW:
 			rc = cmd_show(&o);
+			break;
+		case EW_CMD_DIFF:
+			rc = cmd_diff(&o);
 			break;
 		case EW_CMD_WIZARD:
 			if (o.nargs > 0) {

@@ -27,8 +27,9 @@
 #define FOR_CHECK (1u << EW_CMD_CHECK)
 #define FOR_SHOW (1u << EW_CMD_SHOW)
 #define FOR_HELP (1u << EW_CMD_HELP)
+#define FOR_DIFF (1u << EW_CMD_DIFF)
 #define FOR_RUN (FOR_WIZARD | FOR_CHECK)
-#define FOR_ALL (FOR_RUN | FOR_SHOW | FOR_HELP)
+#define FOR_ALL (FOR_RUN | FOR_SHOW | FOR_HELP | FOR_DIFF)
 
 /* getopt_long's code for a long option: its index in the table, above any
  * byte a short option can be. */
@@ -66,6 +67,8 @@ const struct ew_option ew_options[EW_NOPT] = {
 				   (1u << EW_OPT_KINIT) | (1u << EW_OPT_SIMPLE_BIND),
 				   EW_GROUP_TARGET,
 				   "password for --kinit/--simple-bind (mode 0600)" },
+	[EW_OPT_SYMPTOM] = { "symptom", 0, "ID", FOR_RUN, 0, EW_GROUP_TARGET,
+			     "what the user saw, repeatable; see 'help symptoms'" },
 	[EW_OPT_TIMEOUT] = { "timeout", 0, "SECONDS", FOR_RUN, 0, EW_GROUP_NETWORK,
 			     "wait per try for a server (default 2)" },
 	[EW_OPT_TRIES] = { "tries", 0, "N", FOR_RUN, 0, EW_GROUP_NETWORK,
@@ -73,13 +76,15 @@ const struct ew_option ew_options[EW_NOPT] = {
 	[EW_OPT_FLUSH] = { "flush", 0, NULL, FOR_CHECK, 0, EW_GROUP_NETWORK,
 			   "allowed to flush local DNS caches" },
 	[EW_OPT_TRANSCRIPT] = { "transcript", 'o', "FILE", FOR_RUN, 0, EW_GROUP_OUTPUT,
-				"default: $XDG_STATE_HOME/exwizard/exwizard-HOST-TIME.jsonl" },
+				"default: $XDG_STATE_HOME/exwizard/exwizard-HOST-TIME" },
 	[EW_OPT_NO_TRANSCRIPT] = { "no-transcript", 0, NULL, FOR_RUN, 0, EW_GROUP_OUTPUT,
 				   "keep no transcript" },
 	[EW_OPT_JSON] = { "json", 0, NULL, FOR_CHECK | FOR_SHOW, 0, EW_GROUP_OUTPUT,
 			  "JSON instead of text" },
 	[EW_OPT_TEXT] = { "text", 0, NULL, FOR_SHOW, 0, EW_GROUP_OUTPUT,
 			  "text, also on a terminal" },
+	[EW_OPT_BRIEF] = { "brief", 0, NULL, FOR_SHOW, 0, EW_GROUP_OUTPUT,
+			   "only the verdict and the causes, for a ticket" },
 	[EW_OPT_ASCII] = { "ascii", 0, NULL, FOR_WIZARD | FOR_SHOW, 0, EW_GROUP_OUTPUT,
 			   "ASCII line drawing" },
 	[EW_OPT_NO_COLOR] = { "no-color", 0, NULL, FOR_WIZARD | FOR_SHOW, 0, EW_GROUP_OUTPUT,
@@ -101,6 +106,7 @@ static const char *const cmd_name[] = {
 	[EW_CMD_CHECK] = "check",
 	[EW_CMD_SHOW] = "show",
 	[EW_CMD_HELP] = "help",
+	[EW_CMD_DIFF] = "diff",
 };
 
 /* The column the usage text of an option starts at. */
@@ -137,6 +143,9 @@ void ew_usage(FILE *fp)
 	      "       exwizard check [OPTIONS] [STEP...]  run steps; report on stdout\n"
 	      "       exwizard show [--json|--text] FILE  a saved transcript: on a terminal in\n"
 	      "                                           the wizard's views, else as text\n"
+	      "       exwizard show --brief FILE          the verdict and causes, for a ticket\n"
+	      "       exwizard diff OLD NEW               causes fixed, left, new between two\n"
+	      "                                           transcripts or JSON reports\n"
 	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
 	      "       exwizard --version | --help\n"
 	      "\n", fp);
@@ -151,6 +160,8 @@ void ew_usage(FILE *fp)
 		fprintf(fp, "%s%s", i ? ", " : "", ew_steps[i].id);
 	fputs("\nExit status of check: 0 nothing above info, 1 a warning, 2 a failure,\n"
 	      "3 usage or configuration error, 4 nothing could run.\n"
+	      "Exit status of diff: 0 no cause remains, 1 a cause remains, 3 usage error\n"
+	      "or different targets.\n"
 	      "See exwizard(1) and 'exwizard help'.\n", fp);
 }
 
@@ -293,6 +304,7 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		case EW_OPT_DC: rc = ew_target_set_dc(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_DNS_SERVER: rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_CCACHE: rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_SYMPTOM: rc = ew_target_add_symptom(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_TRANSCRIPT:
 			if (*optarg == '\0')
 				return ew_usage_error("--transcript: empty file name");
@@ -327,6 +339,7 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		case EW_OPT_ASCII: o->ascii = 1; break;
 		case EW_OPT_NO_COLOR: o->no_color = 1; break;
 		case EW_OPT_TEXT: o->text = 1; break;
+		case EW_OPT_BRIEF: o->brief = 1; break;
 		case EW_OPT_CA_FILE:
 			if (access(optarg, R_OK) != 0)
 				return ew_usage_error("--ca-file %s: %s", optarg, strerror(errno));
@@ -369,10 +382,12 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 			o->cmd = EW_CMD_SHOW;
 		else if (strcmp(sub, "help") == 0)
 			o->cmd = EW_CMD_HELP;
+		else if (strcmp(sub, "diff") == 0)
+			o->cmd = EW_CMD_DIFF;
 		else
 		{
 			char *clean = ew_text_cleanz(sub);
-			int rc2 = ew_usage_error("unknown command '%s' (commands: check, show, help)",
+			int rc2 = ew_usage_error("unknown command '%s' (commands: check, show, diff, help)",
 						 clean ? clean : "?");
 
 			free(clean);

@@ -1,5 +1,5 @@
 /*
- * options.h - the command line: the subcommand (wizard, check, show, help),
+ * options.h - the command line: the subcommand (wizard, check, show, diff, help),
  * the table of options (the one place an option is declared), the options
  * checked for syntax and for the command they apply to, the usage text
  * made from the table and the usage error message. No curses, so the fuzzer
@@ -14,7 +14,7 @@
 
 struct ew_target;
 
-enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP };
+enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP, EW_CMD_DIFF };
 
 /* The options, in the order of the table (and of the usage text). */
 enum ew_opt {
@@ -30,6 +30,7 @@ enum ew_opt {
 	EW_OPT_SIMPLE_BIND,
 	EW_OPT_CA_FILE,
 	EW_OPT_PASSWORD_FILE,
+	EW_OPT_SYMPTOM,
 	EW_OPT_TIMEOUT,
 	EW_OPT_TRIES,
 	EW_OPT_FLUSH,
@@ -37,6 +38,7 @@ enum ew_opt {
 	EW_OPT_NO_TRANSCRIPT,
 	EW_OPT_JSON,
 	EW_OPT_TEXT,
+	EW_OPT_BRIEF,
 	EW_OPT_ASCII,
 	EW_OPT_NO_COLOR,
 	EW_OPT_HELP,
@@ -70,6 +72,7 @@ struct ew_opts {
 	int no_transcript;
 	int json;
 	int text;
+	int brief;
 	int flush;
 	int timeout_ms;
 	int tries;

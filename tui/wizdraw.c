@@ -165,6 +165,14 @@ static void draw_pane(struct ui *u, int x, int w)
 
 		ew_wiz_summary_lines(u, &lines, &n, w);
 		rows = LINES - 2 - (y + 1);
+		/* A cause selected by j/k is brought into view, with its evidence line. */
+		if (u->follow_cause && u->ncauses) {
+			if (u->cause_line < u->top)
+				u->top = u->cause_line;
+			else if (rows > 1 && u->cause_line + 2 > u->top + (size_t)rows)
+				u->top = u->cause_line + 2 - (size_t)rows;
+			u->follow_cause = 0;
+		}
 		ew_lines_clamp_top(&u->top, n, rows);
 		snprintf(title, sizeof(title), "Summary%s%s%s",
 			 u->pane == PANE_FINDINGS ? " (j/k, PgUp/PgDn scroll)" : "",

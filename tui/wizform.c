@@ -1,6 +1,6 @@
 /*
  * The target form (the ncurses form library): realm, domain, user, Exchange
- * servers, mover, DC and login, applied all or nothing; a password asked
+ * servers, mover, DC, login and symptoms, applied all or nothing; a password asked
  * without echo; a kinit or a simple bind staged until the form applies.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -21,12 +21,12 @@
 
 static const char *const form_labels[NFIELDS] = { "Realm", "AD domain", "User",
 						  "Exchange servers", "Mover", "DC",
-						  "Login" };
+						  "Login", "Symptoms" };
 
 void ew_wiz_form_open(struct ui *u)
 {
 	const struct ew_target *t = u->w->run->target;
-	char exch[1024] = "";
+	char exch[1024] = "", sym[1024] = "";
 	const char *vals[NFIELDS];
 	int i, h = 2 * NFIELDS + 4, w = COLS - 8 > 76 ? 76 : COLS - 8;
 	size_t k;
@@ -36,6 +36,12 @@ void ew_wiz_form_open(struct ui *u)
 			strncat(exch, " ", sizeof(exch) - strlen(exch) - 1);
 		strncat(exch, t->exchange[k], sizeof(exch) - strlen(exch) - 1);
 	}
+	for (k = 0; k < t->nsymptoms; k++) {
+		if (k)
+			strncat(sym, " ", sizeof(sym) - strlen(sym) - 1);
+		strncat(sym, t->symptoms[k], sizeof(sym) - strlen(sym) - 1);
+	}
+	vals[7] = sym;
 	vals[0] = t->realm;
 	vals[1] = t->domain;
 	vals[2] = t->user;
@@ -72,7 +78,7 @@ void ew_wiz_form_open(struct ui *u)
 	mvwaddstr(u->form_win, 0, 2, " Target: Enter applies, Esc cancels ");
 	for (i = 0; i < NFIELDS; i++)
 		mvwaddstr(u->form_win, 2 + 2 * i, 2, form_labels[i]);
-	mvwaddstr(u->form_win, h - 2, 2, "Login: cache | kinit PRINCIPAL | simple DN");
+	mvwaddstr(u->form_win, h - 2, 2, "Login: cache | kinit PRINCIPAL | simple DN   Symptoms: help symptoms");
 	u->form_panel = new_panel(u->form_win);
 	u->ov = OV_FORM;
 	curs_set(1);
@@ -295,6 +301,9 @@ static int edit_target(struct ui *u, struct ew_target *t, char **v, struct login
 		return 1;
 	if (v[5] && *v[5] && ew_target_set_dc(t, v[5], err, errlen) != 0)
 		return 1;
+	/* Symptom ids separated by spaces, checked as --symptom; empty: none. */
+	if (v[7] && ew_target_set_symptoms(t, v[7], err, errlen) != 0)
+		return 1;
 	/* Last: a login asks for a password, and only when the rest is good. */
 	if (v[6] && *v[6])
 		return stage_login(u, t, v[6], lg, err, errlen);
@@ -315,7 +324,17 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 
 	before = ew_target_to_json(t);
 	after = ew_target_to_json(nt);
-	changed = !json_equal(before, after);
+	{
+		/* Symptoms change the ranking, not what the steps found: the
+		 * results stay. */
+		json_t *b0 = json_deep_copy(before), *a0 = json_deep_copy(after);
+
+		json_object_del(b0, "symptoms");
+		json_object_del(a0, "symptoms");
+		changed = !json_equal(b0, a0);
+		json_decref(b0);
+		json_decref(a0);
+	}
 	swap = *t;
 	*t = *nt;
 	*nt = swap;
@@ -466,7 +485,7 @@ void ew_wiz_form_draw(struct ui *u)
 		ew_wiz_put(u->form_win, h - 2, 2, w - 4, line);
 	} else {
 		ew_wiz_put(u->form_win, h - 2, 2, w - 4,
-			   "Login: cache | kinit PRINCIPAL | simple DN");
+			   "Login: cache | kinit PRINCIPAL | simple DN   Symptoms: help symptoms");
 	}
 	touchwin(u->form_win);
 	wnoutrefresh(u->form_win);

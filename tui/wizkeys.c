@@ -91,6 +91,12 @@ static int offer_rerun(const struct ui *u)
 	return !on_summary(u) && cur_result(u) && can_run(u);
 }
 
+/* The summary lists causes: Enter opens the selected one. */
+static int offer_cause(const struct ui *u)
+{
+	return on_summary(u) && u->ncauses > 0;
+}
+
 static int offer_scroll_summary(const struct ui *u)
 {
 	return on_summary(u);
@@ -231,7 +237,12 @@ static int act_line(struct ui *u, int ch)
 
 	if (u->pane == PANE_STEPS)
 		move_step(u, down ? 1 : -1);
-	else if (u->data_view || on_summary(u))
+	else if (on_summary(u) && u->ncauses &&
+		 (down ? u->sel + 1 < u->ncauses : u->sel > 0)) {
+		/* The causes first: j/k select; past the last one, j scrolls. */
+		u->sel = down ? u->sel + 1 : u->sel - 1;
+		u->follow_cause = 1;
+	} else if (u->data_view || on_summary(u))
 		u->top = down ? u->top + 1 : u->top ? u->top - 1 : 0;
 	else if (down && r && u->sel + 1 < r->nfindings)
 		u->sel++;
@@ -328,8 +339,16 @@ static int act_enter(struct ui *u, int ch)
 	const struct ew_step_result *r = cur_result(u);
 
 	(void)ch;
-	if (on_summary(u))
+	if (on_summary(u)) {
+		if (u->ncauses == 0) {
+			snprintf(u->message, sizeof(u->message), "No cause found: Enter opens a "
+				 "cause when the diagnosis lists one");
+			return 0;
+		}
+		u->pane = PANE_FINDINGS;
+		ew_wiz_open_cause(u);
 		return 0;
+	}
 	/* The first entry is the target: Enter opens its form. */
 	if (u->cur == 0 && u->pane == PANE_STEPS && can_run(u)) {
 		ew_wiz_form_open(u);
@@ -350,6 +369,7 @@ static const struct action main_acts[] = {
 	{ { KEY_F(1), '?' }, "F1/? help", "?:help", 0, NULL, act_help },
 	{ { ENTER_KEYS }, "Enter details", "Enter:details", 1, offer_details, act_enter },
 	{ { ENTER_KEYS }, "Enter run", "Enter:run", 1, offer_run, act_enter },
+	{ { ENTER_KEYS }, "Enter cause", "Enter:cause", 1, offer_cause, act_enter },
 	{ { KEY_F(5) }, "F5 re-run", "F5:rerun", 4, offer_rerun, act_rerun },
 	{ { 'n', 'p', KEY_RIGHT, KEY_LEFT }, "n/p next/prev", "n/p:step", 2, NULL, act_step },
 	{ { '\t' }, "Tab/j/k scroll", "Tab/j/k:scroll", 1, offer_scroll_summary, act_pane },

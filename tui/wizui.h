@@ -27,7 +27,7 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define MAX_STEPS 16
-#define NFIELDS 7		/* the target form */
+#define NFIELDS 8		/* the target form */
 
 enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
 enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
@@ -67,7 +67,7 @@ struct ui {
 	size_t nsteps;			/* steps of the table, then the summary */
 	struct ew_step_result *res[MAX_STEPS];
 	size_t cur;			/* selected step (nsteps: the summary) */
-	size_t sel;			/* selected finding */
+	size_t sel;			/* selected finding (on the summary: cause) */
 	size_t top;			/* first finding shown */
 	enum pane pane;
 	int data_view;
@@ -85,6 +85,12 @@ struct ui {
 	int spin;
 	int run_all;			/* 'a': go on with the next step not run */
 	int too_small;
+	/* The summary as last laid out: how many causes it lists, the line of
+	 * the selected one, and whether a move of the selection must bring it
+	 * into view. */
+	size_t ncauses;
+	size_t cause_line;
+	int follow_cause;
 	FORM *form;
 	FIELD *fields[NFIELDS + 1];
 	char *bind_dn;			/* a simple bind chosen in the form */
@@ -125,6 +131,8 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width);
 void ew_wiz_overlay_close(struct ui *u);
 void ew_wiz_open_help(struct ui *u);
 void ew_wiz_open_details(struct ui *u);
+/* The summary's selected cause: its evidence, fix and how to confirm. */
+void ew_wiz_open_cause(struct ui *u);
 
 /* wizkeys.c */
 void ew_wiz_draw_keys(const struct ui *u);

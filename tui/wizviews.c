@@ -1,6 +1,7 @@
 /*
  * What the wizard's panes and overlays hold: a step's data as tables, the
- * summary, a finding's details, a help topic.
+ * summary (the diagnosis first), a finding's details, a cause's details, a
+ * help topic.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "wizui.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "help.h"
 #include "text.h"
 #include "wizdata.h"
@@ -31,7 +33,73 @@ void ew_wiz_data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int w
 	ew_wiz_data_view(ew_steps[i].data, d, ew_wiz_cut_mark(u), width, whole, v, n);
 }
 
-/* The summary: every finding above info, with its remedy. */
+/* The check ids of a cause's evidence, each once: "KRB-SVC, SPN-UNIQUE". */
+static void evidence_checks(const struct ew_diag_cause *c, struct ew_buf *b)
+{
+	size_t k, j;
+
+	for (k = 0; k < c->nevidence; k++) {
+		for (j = 0; j < k && strcmp(c->evidence[j].check, c->evidence[k].check); j++)
+			;
+		if (j == k)
+			ew_buf_printf(b, "%s%s", b->len ? ", " : "", c->evidence[k].check);
+	}
+}
+
+/*
+ * The diagnosis as the summary opens with it: the verdict, the symptoms
+ * given, then each cause (rank, severity, title, the check ids of its
+ * evidence), the selected one marked.
+ */
+static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
+{
+	struct ew_diagnosis *d = ew_report_diagnose(u->w->view ? u->w->view : u->w->report);
+	struct ew_buf b = {0};
+	size_t i;
+
+	u->ncauses = 0;
+	if (d == NULL) {
+		ew_lines_add(v, n, "Diagnosis: out of memory");
+		return;
+	}
+	ew_buf_printf(&b, "Diagnosis: %s", d->verdict ? d->verdict : "none");
+	ew_lines_wrap(v, n, b.data ? b.data : "Diagnosis", 0, width);
+	ew_buf_reset(&b);
+	for (i = 0; i < d->nsymptoms; i++)
+		ew_buf_printf(&b, "%s%s", i ? ", " : "Symptoms: ", d->symptoms[i]);
+	if (b.len)
+		ew_lines_wrap(v, n, b.data, 0, width);
+	ew_buf_reset(&b);
+	u->ncauses = d->ncauses;
+	if (u->sel >= d->ncauses)
+		u->sel = d->ncauses ? d->ncauses - 1 : 0;
+	for (i = 0; i < d->ncauses; i++) {
+		const struct ew_diag_cause *c = &d->causes[i];
+
+		size_t first = *n;
+
+		ew_buf_printf(&b, "%d. [%s] %s", c->rank, ew_severity_tag(c->severity),
+			      c->title ? c->title : c->def->title);
+		ew_lines_wrap(v, n, b.data ? b.data : "", 2, width);
+		ew_buf_reset(&b);
+		/* The selected cause: marked on its first line. */
+		if (i == u->sel && *n > first && (*v)[first][0] == ' ') {
+			u->cause_line = first;
+			(*v)[first][0] = '>';
+		}
+		evidence_checks(c, &b);
+		if (b.len)
+			ew_lines_wrap(v, n, b.data, 6, width);
+		ew_buf_reset(&b);
+	}
+	if (d->ncauses)
+		ew_lines_wrap(v, n, "Enter shows the selected cause: evidence, fix, how to "
+			      "confirm.", 0, width);
+	ew_lines_add(v, n, "");
+	ew_diagnosis_free(&d);
+}
+
+/* The summary: the diagnosis, then every finding above info, with its remedy. */
 void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 {
 	unsigned c[EW_NSEVERITY];
@@ -39,6 +107,7 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	int any = 0;
 
 	ew_wiz_rebuild_report(u);
+	diagnosis_lines(u, v, n, width);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	{
 		unsigned cut = ew_report_cancelled_steps(u->w->view ? u->w->view : u->w->report);
@@ -166,4 +235,78 @@ void ew_wiz_open_details(struct ui *u)
 	ew_lines_add(&u->ov_lines, &u->ov_n, "");
 	ew_lines_addf(&u->ov_lines, &u->ov_n, "F1 or ?: help on %s", f->help);
 	open_text(u, "Details");
+}
+
+static void add_list(struct ui *u, const char *heading, char *const *v, size_t n, int w)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	ew_lines_add(&u->ov_lines, &u->ov_n, "");
+	ew_lines_add(&u->ov_lines, &u->ov_n, heading);
+	for (i = 0; i < n; i++)
+		ew_lines_wrap(&u->ov_lines, &u->ov_n, v[i], 2, w);
+}
+
+void ew_wiz_open_cause(struct ui *u)
+{
+	struct ew_diagnosis *d;
+	const struct ew_diag_cause *c;
+	struct ew_buf b = {0};
+	size_t i;
+	int w = COLS - 10;
+
+	ew_wiz_rebuild_report(u);
+	d = ew_report_diagnose(u->w->view ? u->w->view : u->w->report);
+	if (d == NULL || u->sel >= d->ncauses) {
+		snprintf(u->message, sizeof(u->message), d ? "No cause found: nothing to open" :
+			 "Out of memory");
+		ew_diagnosis_free(&d);
+		return;
+	}
+	c = &d->causes[u->sel];
+	ew_wiz_overlay_close(u);
+	ew_lines_addf(&u->ov_lines, &u->ov_n, "%d. [%s] %s", c->rank, ew_severity_tag(c->severity),
+		      c->def->id);
+	ew_lines_wrap(&u->ov_lines, &u->ov_n, c->title ? c->title : c->def->title, 0, w);
+	ew_buf_printf(&b, "Who else is hit: %s", c->def->scope);
+	ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data ? b.data : "", 2, w);
+	ew_buf_reset(&b);
+	for (i = 0; i < c->nbecause; i++)
+		ew_buf_printf(&b, "%s%s", i ? ", " : "A consequence of: ", c->because[i]);
+	if (b.len)
+		ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data, 2, w);
+	ew_buf_reset(&b);
+	for (i = 0; i < c->nexplains; i++)
+		ew_buf_printf(&b, "%s%s", i ? ", " : "Explains the symptoms: ", c->explains[i]);
+	if (b.len)
+		ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data, 2, w);
+	ew_buf_reset(&b);
+	ew_lines_add(&u->ov_lines, &u->ov_n, "");
+	ew_lines_add(&u->ov_lines, &u->ov_n, "Evidence:");
+	for (i = 0; i < c->nevidence; i++) {
+		ew_buf_printf(&b, "[%s] %s (%s): %s", ew_severity_tag(c->evidence[i].severity),
+			      c->evidence[i].check, c->evidence[i].step, c->evidence[i].title);
+		ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data ? b.data : "", 4, w);
+		ew_buf_reset(&b);
+	}
+	add_list(u, "Fix on Windows:", c->fix_windows, c->nfix_windows, w);
+	add_list(u, "Fix on this host:", c->fix_linux, c->nfix_linux, w);
+	if (c->confirm) {
+		ew_lines_add(&u->ov_lines, &u->ov_n, "");
+		ew_lines_add(&u->ov_lines, &u->ov_n, "Confirm:");
+		ew_lines_wrap(&u->ov_lines, &u->ov_n, c->confirm, 2, w);
+	}
+	ew_lines_add(&u->ov_lines, &u->ov_n, "");
+	if (c->nevidence)
+		ew_lines_addf(&u->ov_lines, &u->ov_n, "On a check: exwizard help %s",
+			      c->evidence[0].check);
+	{
+		char title[96];
+
+		snprintf(title, sizeof(title), "Cause %d: %s", c->rank, c->def->id);
+		open_text(u, title);
+	}
+	ew_diagnosis_free(&d);
 }

@@ -94,8 +94,30 @@ wait_for "> summary" 300
 ok $? "a: every remaining step runs and the wizard ends on the summary"
 screen | grep -q "tickets   FAIL" && screen | grep -q "groups    WARN" && screen | grep -q "mailbox   FAIL"
 ok $? "the step list shows tickets FAIL, groups WARN, mailbox FAIL"
-screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn" && screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
-ok $? "the summary lists the findings by severity with their remedies"
+# The summary opens on the diagnosis: the verdict, then the causes ranked,
+# each with the check ids of its evidence; the first one selected.
+sum_rows() { screen | sed -n '3,22p' | cut -c21-; }
+sum_rows | head -1 | grep -q "^Diagnosis: ." && sum_rows | grep -q "^> 1\. \[FAIL\] " &&
+	sum_rows | grep -q "^  2\. \[\(FAIL\|WARN\)\] " && sum_rows | grep -Eq "^      ([A-Z]+-[A-Z]+)(, [A-Z]+-[A-Z]+)*" &&
+	bar | grep -q "Enter:cause"
+ok $? "the summary opens on the verdict and the ranked causes with their checks, the first selected ($(sum_rows | head -1))"
+# Enter: the selected cause's details; j selects the next one.
+tm send-keys -t "$sess" Enter
+wait_for "Cause 1: " 30 && screen | grep -q "Evidence:" &&
+	screen | grep -Eq "\[(FAIL|WARN)\] [A-Z]+-[A-Z]+ \((dns|tickets|groups|mailbox)\): "
+ok $? "Enter on the summary: the first cause's details with its evidence (check, step, title)"
+screen >"$work/cause1.screen"	# its fix and confirmation: compared with the transcript below
+tm send-keys -t "$sess" Escape
+wait_gone "Cause 1: " 30
+tm send-keys -t "$sess" j
+wait_for "> 2. [" 30 && tm send-keys -t "$sess" Enter && wait_for "Cause 2: " 30
+ok $? "j: the second cause is selected, Enter opens it"
+tm send-keys -t "$sess" Escape
+wait_gone "Cause 2: " 30
+tm send-keys -t "$sess" ' '
+wait_for " fail, " 30 && screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn" &&
+	screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
+ok $? "below the diagnosis the summary lists the findings by severity with their remedies"
 tm send-keys -t "$sess" s
 wait_for "Report saved:" 30
 ok $? "s saves the text report"
@@ -111,6 +133,20 @@ ok $? "the transcript is complete: five steps ended, an end event"
 ok $? "exwizard show reads the transcript of the wizard"
 head -n 1 "$work/t1.jsonl" | grep -q '"command":"wizard".*"event":"session"'
 ok $? "the transcript's session event says the wizard ran it"
+# The first cause's details showed what the diagnosis says of it: its id, its
+# first fix (Windows, this host) and how to confirm, where it has them.
+py 'import json,sys
+ev=[json.loads(l) for l in open(sys.argv[1])]
+c=[e for e in ev if e["event"]=="diagnosis"][-1]["diagnosis"]["causes"][0]
+scr=" ".join(l[3:75].strip() for l in open(sys.argv[2]).read().splitlines())
+want=["Cause 1: "+c["id"]]
+for k,head in (("windows","Fix on Windows:"),("linux","Fix on this host:")):
+    if c.get("fix",{}).get(k): want+= [head, " ".join(c["fix"][k][0].split()[:3])]
+if c.get("confirm"): want+=["Confirm:", " ".join(c["confirm"].split()[:3])]
+miss=[w for w in want if w not in scr]
+sys.exit(1 if miss else 0)
+' "$work/t1.jsonl" "$work/cause1.screen"
+ok $? "the cause's details named the transcript's first cause, with its fix and confirmation where it has them"
 
 # exwizard show on a terminal: the same views, read-only.
 new_scene "env LANG=C.UTF-8 TERM=xterm-256color $exw show $work/t1.jsonl; echo EXITED; sleep 30"
@@ -209,6 +245,22 @@ wait_for "Not applied, nothing was changed" 20 && tm send-keys -t "$sess" Escape
 	wait_for "Target unchanged" 20 && screen | head -1 | grep -q "| bob |" &&
 	screen | grep -q "groups    WARN"
 ok $? "a form with one bad field (an Exchange name) changes nothing: the user stays bob"
+# The Symptoms field (the eighth): checked as --symptom; symptoms alone keep
+# the results (they rank causes, they do not change what the steps found).
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+for i in 1 2 3 4 5 6 7; do tm send-keys -t "$sess" Tab; done
+tm send-keys -t "$sess" "40960 bogus" Enter
+wait_for "Not applied, nothing was changed: unknown symptom 'bogus' (symptoms: 40960," 20 &&
+	tm send-keys -t "$sess" Escape && wait_for "Target unchanged" 20
+ok $? "the form's Symptoms field: an unknown id is refused with the valid ones listed"
+tm send-keys -t "$sess" e
+wait_for "Target: Enter applies" 20
+for i in 1 2 3 4 5 6 7; do tm send-keys -t "$sess" Tab; done
+tm send-keys -t "$sess" "40960 unavailable" Enter
+wait_gone "Target: Enter applies" 20 && wait_for "Target and defaults: done" 50 &&
+	screen | grep -q "groups    WARN" && ! screen | grep -q "STALE"
+ok $? "Symptoms 40960 unavailable applied: the groups result stays, nothing is stale"
 tm send-keys -t "$sess" e
 wait_for "Target: Enter applies" 20
 tm send-keys -t "$sess" Tab Tab
@@ -234,6 +286,9 @@ r=json.load(sys.stdin); g=[s for s in r["steps"] if s["id"]=="groups"]
 ok=len(g)==2 and "user bob" in g[0]["data"].get("stale","") and "stale" not in g[1]["data"]
 sys.exit(0 if ok and r["target"]["user"]=="carol" else 1)'
 ok $? "show marks the run for bob stale in the transcript, and not the run for carol"
+grep '"source":"form"' "$work/t4.jsonl" | head -1 | grep '"changed":false' |
+	grep -q '"symptoms":\["40960","unavailable"\]'
+ok $? "the transcript records the form's symptoms, as no change of target"
 
 # Resize: larger, smaller, too small.
 start "$exw" $X --no-transcript
@@ -368,8 +423,9 @@ ok $? "Tab, End: the summary scrolls to its last line (the transcript path), mar
 tm send-keys -t "$sess" Home
 wait_for "v more below" 30 && ! screen | grep -q "more above" && ! screen | sed 1d | grep -q "t5.jsonl *$"
 ok $? "Home: back at the top of the summary"
-bar | grep -q "Tab/j/k:scroll" && ! bar | grep -q "d:data" && ! bar | grep -q "Enter:"
-ok $? "the summary's key bar: scroll keys, no d, no Enter ($(bar | sed 's/ *$//'))"
+bar | grep -q "Tab/j/k:scroll" && ! bar | grep -q "d:data" && bar | grep -q "Enter:cause" &&
+	! bar | grep -q "Enter:details\|Enter:run"
+ok $? "the summary's key bar: scroll keys, no d, Enter for a cause only ($(bar | sed 's/ *$//'))"
 tm send-keys -t "$sess" d
 wait_for "the summary has none"
 ok $? "d on the summary: a message says it has no data view"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "causes.h"
 #include "finding.h"
 #include "help.h"
 #include "step.h"
@@ -42,6 +43,37 @@ static void test_topics_present(void **state)
 			}
 		}
 	}
+}
+
+/* `exwizard help symptoms` lists every id --symptom takes, each at the
+ * start of a line of its own, and no id the catalogue lacks. */
+static void test_symptoms_topic_lists_every_symptom(void **state)
+{
+	const struct ew_help_topic *t = ew_help_find("symptoms");
+	const char *p;
+	size_t i, listed = 0;
+
+	(void)state;
+	assert_non_null(t);
+	assert_true(ew_nsymptoms > 0);
+	for (i = 0; i < ew_nsymptoms; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n  %s ", ew_symptoms[i].id);
+		if (strstr(t->text, want) == NULL)
+			fail_msg("help symptoms does not list %s", ew_symptoms[i].id);
+	}
+	/* Every line "  ID  text" names a symptom of the catalogue. */
+	for (p = t->text; (p = strstr(p, "\n  ")) != NULL; p++) {
+		char id[32];
+
+		if (p[3] == ' ' || sscanf(p + 3, "%31s", id) != 1 || strcmp(id, "exwizard") == 0)
+			continue;
+		if (ew_symptom_find(id) == NULL)
+			fail_msg("help symptoms lists %s, which is no symptom", id);
+		listed++;
+	}
+	assert_int_equal(listed, ew_nsymptoms);
 }
 
 static void test_every_step_has_help(void **state)
@@ -215,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_topics_present),
+		cmocka_unit_test(test_symptoms_topic_lists_every_symptom),
 		cmocka_unit_test(test_every_step_has_help),
 		cmocka_unit_test(test_target_checks_have_help),
 		cmocka_unit_test(test_find_case_insensitive),

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 
+#include "causes.h"
 #include "options.h"
 #include "report.h"
 #include "target.h"
@@ -201,7 +202,7 @@ static void test_applies_to(void **state)
 {
 	/* Each option without a value, before each command: accepted exactly
 	 * where the table says it applies. */
-	static const char *const cmds[] = { NULL, "check", "show", "help" };
+	static const char *const cmds[] = { NULL, "check", "show", "help", "diff" };
 	struct ew_opts o;
 
 	(void)state;
@@ -211,7 +212,7 @@ static void test_applies_to(void **state)
 		if (ew_options[i].arg || i == EW_OPT_HELP || i == EW_OPT_VERSION)
 			continue;
 		snprintf(name, sizeof(name), "--%s", ew_options[i].name);
-		for (int c = EW_CMD_WIZARD; c <= EW_CMD_HELP; c++) {
+		for (int c = EW_CMD_WIZARD; c <= EW_CMD_DIFF; c++) {
 			int rc = parse(&o, name, cmds[c], NULL);
 			int want = ew_options[i].applies & (1u << c) ? -1 : EW_EXIT_USAGE;
 
@@ -269,6 +270,91 @@ static void test_short_and_long(void **state)
 	ew_target_free(&o.target);
 }
 
+/* --symptom: repeatable, for check and the wizard, ids of the catalogue
+ * only; into the target's list, and into its JSON only when given. */
+static void test_symptom(void **state)
+{
+	struct ew_opts o;
+	char err[512];
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--symptom", "40960", "--symptom", "unavailable",
+			       "--symptom", "40960", "check", NULL), -1);
+	assert_int_equal(o.target->nsymptoms, 2);
+	assert_string_equal(o.target->symptoms[0], "40960");
+	assert_string_equal(o.target->symptoms[1], "unavailable");
+	j = ew_target_to_json(o.target);
+	assert_int_equal(json_array_size(json_object_get(j, "symptoms")), 2);
+	json_decref(j);
+	ew_target_free(&o.target);
+	/* Without it, the target's JSON has no "symptoms" at all. */
+	assert_int_equal(parse(&o, "check", NULL), -1);
+	j = ew_target_to_json(o.target);
+	assert_null(json_object_get(j, "symptoms"));
+	json_decref(j);
+	ew_target_free(&o.target);
+	/* Unknown ids, and a case that is not the catalogue's, are usage errors. */
+	assert_int_equal(parse(&o, "--symptom", "40962", "check", NULL), EW_EXIT_USAGE);
+	assert_int_equal(o.target->nsymptoms, 0);
+	ew_target_free(&o.target);
+	assert_int_equal(parse(&o, "--symptom", "Unavailable", NULL), EW_EXIT_USAGE);
+	ew_target_free(&o.target);
+	assert_int_equal(parse(&o, "--symptom", "40960", "show", "f", NULL), EW_EXIT_USAGE);
+	ew_target_free(&o.target);
+	/* The message lists every valid id. */
+	o.target = ew_target_new();
+	assert_non_null(o.target);
+	assert_int_equal(ew_target_add_symptom(o.target, "bogus", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bogus"));
+	for (size_t i = 0; i < ew_nsymptoms; i++)
+		if (strstr(err, ew_symptoms[i].id) == NULL)
+			fail_msg("the message does not list %s: %s", ew_symptoms[i].id, err);
+	/* The form's field: ids separated by spaces; one bad id changes nothing. */
+	assert_int_equal(ew_target_set_symptoms(o.target, " prompts  http-400 ", err,
+						sizeof(err)), 0);
+	assert_int_equal(o.target->nsymptoms, 2);
+	assert_int_equal(ew_target_set_symptoms(o.target, "kdc-11 nope", err, sizeof(err)), -1);
+	assert_int_equal(o.target->nsymptoms, 2);
+	assert_string_equal(o.target->symptoms[1], "http-400");
+	{
+		struct ew_target *d = ew_target_dup(o.target);
+
+		assert_non_null(d);
+		assert_int_equal(d->nsymptoms, 2);
+		assert_string_equal(d->symptoms[0], "prompts");
+		ew_target_free(&d);
+	}
+	assert_int_equal(ew_target_set_symptoms(o.target, "", err, sizeof(err)), 0);
+	assert_int_equal(o.target->nsymptoms, 0);
+	ew_target_free(&o.target);
+	/* show --brief, diff with two files. */
+	assert_int_equal(parse(&o, "show", "--brief", "f", NULL), -1);
+	assert_int_equal(o.brief, 1);
+	ew_target_free(&o.target);
+	assert_int_equal(parse(&o, "diff", "a", "b", NULL), -1);
+	assert_int_equal(o.cmd, EW_CMD_DIFF);
+	assert_int_equal(o.nargs, 2);
+	ew_target_free(&o.target);
+}
+
+/* Every line of --help fits 80 columns. */
+static void test_usage_fits(void **state)
+{
+	char *text = NULL, *p, *nl;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(fp);
+	ew_usage(fp);
+	assert_int_equal(fclose(fp), 0);
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (nl - p > 80)
+			fail_msg("--help line of %d columns: %.*s", (int)(nl - p), (int)(nl - p), p);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +363,8 @@ int main(void)
 		cmocka_unit_test(test_applies_to),
 		cmocka_unit_test(test_goes_with),
 		cmocka_unit_test(test_short_and_long),
+		cmocka_unit_test(test_symptom),
+		cmocka_unit_test(test_usage_fits),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

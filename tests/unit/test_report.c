@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causes.h"
 #include "finding.h"
 #include "report.h"
 #include "step.h"
@@ -768,6 +769,61 @@ static void test_stale(void **state)
 	ew_report_free(&r);
 }
 
+/*
+ * The diagnosis in the report: the JSON's "diagnosis" right after
+ * "summary", with the target's symptoms; the text opens with it before the
+ * steps; the brief starts with the verdict, names each cause with the check
+ * ids of its evidence, and has no line over its width, not even for a name
+ * with no space to wrap at.
+ */
+static void test_diagnosis_in_report(void **state)
+{
+	struct ew_report *r = sample_report();
+	struct ew_finding *f = r->steps[1]->findings[0];
+	char *text, *brief, *p, *nl;
+	const char *key;
+	json_t *j, *v;
+	int after_summary = 0, prev_summary = 0;
+
+	(void)state;
+	assert_int_equal(ew_finding_set_cause(f, EW_CAUSE_DNS_SRV_MISSING), 0);
+	json_object_set_new(r->target, "symptoms", json_pack("[s]", "40961"));
+	json_object_set_new(r->target, "dc", json_string("dc-with-a-name-far-too-long-to-wrap-"
+							 "anywhere-in-a-line.region1.exwiz.test"));
+	j = ew_report_to_json(r);
+	json_object_foreach(j, key, v) {
+		after_summary |= prev_summary && strcmp(key, "diagnosis") == 0;
+		prev_summary = strcmp(key, "summary") == 0;
+	}
+	assert_true(after_summary);
+	v = json_object_get(j, "diagnosis");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "symptoms"), 0)),
+			    "40961");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(v, "causes"), 0), "id")), EW_CAUSE_DNS_SRV_MISSING);
+	json_decref(j);
+
+	text = ew_report_to_text(r, 80);
+	assert_non_null(text);
+	p = strstr(text, "dns-srv-missing");
+	assert_non_null(p);
+	assert_true(p < strstr(text, "\n== target:"));
+	free(text);
+
+	brief = ew_report_brief(r, 60);
+	assert_non_null(brief);
+	assert_true(strncmp(brief, "Verdict: ", 9) == 0);
+	assert_non_null(strstr(brief, "(dns-srv-missing)"));
+	assert_non_null(strstr(brief, "Evidence: DNS-SRV\n"));
+	assert_non_null(strstr(brief, "Symptoms: 40961\n"));
+	assert_text_clean(brief);
+	for (p = brief; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (nl - p > 60)
+			fail_msg("a line of %d columns: %.*s", (int)(nl - p), (int)(nl - p), p);
+	free(brief);
+	ew_report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_exit_code_nothing_ran),
 		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_diagnosis_in_report),
 		cmocka_unit_test(test_text_content),
 		cmocka_unit_test(test_text_hostile_from_json),
 		cmocka_unit_test(test_text_hostile_raw_structs),
