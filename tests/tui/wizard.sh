@@ -31,6 +31,13 @@ at_exit() {
 }
 screen() { tm capture-pane -p -t "$sess"; }
 bar() { screen | tail -n 1; }
+# page_on: space, then until the screen has changed (1 s at most); 1 when it
+# did not change (the last page).
+page_on() {
+	_before=$(screen)
+	tm send-keys -t "$sess" ' '
+	wait_until 10 sh -c '[ "$(tmux -L "$1" capture-pane -p -t "$2")" != "$3" ]' - "$sock" "$sess" "$_before"
+}
 # wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
 wait_for() {
 	i=0
@@ -106,7 +113,13 @@ tm send-keys -t "$sess" Enter
 wait_for "Cause 1: " 30 && screen | grep -q "Evidence:" &&
 	screen | grep -Eq "\[(FAIL|WARN)\] [A-Z]+-[A-Z]+ \((dns|tickets|groups|mailbox)\): "
 ok $? "Enter on the summary: the first cause's details with its evidence (check, step, title)"
-screen >"$work/cause1.screen"	# its fix and confirmation: compared with the transcript below
+# Its fix and confirmation, compared with the transcript below: every page of
+# the details (space pages on until the page no longer changes).
+screen >"$work/cause1.screen"
+for _ in 1 2 3 4 5 6; do
+	page_on || break
+	screen >>"$work/cause1.screen"
+done
 tm send-keys -t "$sess" Escape
 wait_gone "Cause 1: " 30
 tm send-keys -t "$sess" j
@@ -115,8 +128,14 @@ ok $? "j: the second cause is selected, Enter opens it"
 tm send-keys -t "$sess" Escape
 wait_gone "Cause 2: " 30
 tm send-keys -t "$sess" ' '
-wait_for " fail, " 30 && screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn" &&
-	screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
+wait_for " fail, " 30 && screen | grep -Eq "^.{18}. [0-9]+ fail, [0-9]+ warn"
+rc=$?
+# The findings run on over the next pages: KRB-SVC's among them.
+for _ in 1 2 3; do
+	screen | grep -q "KRB-SVC No session ticket for HTTP/exch1" && break
+	page_on || break
+done
+[ "$rc" -eq 0 ] && screen | grep -q "KRB-SVC No session ticket for HTTP/exch1"
 ok $? "below the diagnosis the summary lists the findings by severity with their remedies"
 tm send-keys -t "$sess" s
 wait_for "Report saved:" 30
