@@ -120,10 +120,40 @@ fix=" ".join(c["fix"]["windows"])
 sys.exit(0 if "setspn -D HTTP/exch1.exwiz.test websvc" in fix else 1)' "$work/broken-alice-exch1.json"
 ok $? "spn-duplicate: the fix removes HTTP/exch1.exwiz.test from websvc, the account that should not hold it"
 
+# transcript NAME: alice's check of the Exchange server, recorded in
+# NAME.jsonl (the front end is renamed when the lab heals: another target).
+transcript() {
+	eval "$("$labctl" -n "$ns" env)"
+	inlab "$exw" check --kinit alice --password-file "$EXWIZ_LAB_PASSWORD_FILE" -x "$EXWIZ_LAB_EXCHANGE" \
+		-o "$work/$1.jsonl" >/dev/null 2>&1
+}
+transcript broken1
+
 "$labctl" -n "$ns" heal >"$work/heal" 2>&1 && healed=1
 ok $? "the lab is healed"
 run_all healed
 check_rows healed
+transcript healed
 "$labctl" -n "$ns" break >"$work/break" 2>&1 && healed=
 ok $? "the lab is broken again"
+transcript broken2
+
+# diff: broken then healed lists every cause of the broken run as fixed and
+# exits 0; broken then broken again fixes nothing and exits non-zero.
+inlab "$exw" diff "$work/broken1.jsonl" "$work/healed.jsonl" >"$work/diff1" 2>&1
+rc=$?
+want=$(py 'import json,sys
+ev=[json.loads(l) for l in open(sys.argv[1])]
+d=[e for e in ev if e["event"]=="diagnosis"][-1]["diagnosis"]
+print(" ".join(c["id"] for c in d["causes"]))' "$work/broken1.jsonl")
+miss=
+for c in $want; do
+	sed -n '/^Fixed/,/^Remaining/p' "$work/diff1" | grep -q "($c)\|$c" || miss="$miss $c"
+done
+[ "$rc" -eq 0 ] && [ -n "$want" ] && [ -z "$miss" ] && grep -q "^Fixed (" "$work/diff1"
+ok $? "diff broken healed: exit 0 (got $rc), every cause of the broken run listed as fixed ($want; missing:$miss)"
+inlab "$exw" diff "$work/broken1.jsonl" "$work/broken2.jsonl" >"$work/diff2" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && grep -q "^Fixed (0)" "$work/diff2"
+ok $? "diff broken broken: exit non-zero (got $rc), nothing fixed ($(grep '^Fixed\|^Remaining' "$work/diff2" | tr '\n' ' '))"
 finish
