@@ -31,12 +31,27 @@ at_exit() {
 }
 screen() { tm capture-pane -p -t "$sess"; }
 bar() { screen | tail -n 1; }
-# page_on: space, then until the screen has changed (1 s at most); 1 when it
-# did not change (the last page).
+# settled: the screen is the same in two captures a tenth of a second apart
+# (a redraw under way is not read half done); 3 s at most.
+settled() {
+	_n=0
+	_a=$(screen)
+	while [ "$_n" -lt 30 ]; do
+		sleep 0.1
+		_b=$(screen)
+		[ "$_a" = "$_b" ] && return 0
+		_a=$_b
+		_n=$((_n + 1))
+	done
+	return 1
+}
+# page_on: space, then until the screen has changed (1 s at most) and
+# settled; 1 when it did not change (the last page).
 page_on() {
 	_before=$(screen)
 	tm send-keys -t "$sess" ' '
-	wait_until 10 sh -c '[ "$(tmux -L "$1" capture-pane -p -t "$2")" != "$3" ]' - "$sock" "$sess" "$_before"
+	wait_until 10 sh -c '[ "$(tmux -L "$1" capture-pane -p -t "$2")" != "$3" ]' - "$sock" "$sess" "$_before" &&
+		settled
 }
 # wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
 wait_for() {
@@ -115,6 +130,7 @@ wait_for "Cause 1: " 30 && screen | grep -q "Evidence:" &&
 ok $? "Enter on the summary: the first cause's details with its evidence (check, step, title)"
 # Its fix and confirmation, compared with the transcript below: every page of
 # the details (space pages on until the page no longer changes).
+settled
 screen >"$work/cause1.screen"
 for _ in 1 2 3 4 5 6; do
 	page_on || break
@@ -163,6 +179,7 @@ for k,head in (("windows","Fix on Windows:"),("linux","Fix on this host:")):
     if c.get("fix",{}).get(k): want+= [head, " ".join(c["fix"][k][0].split()[:3])]
 if c.get("confirm"): want+=["Confirm:", " ".join(c["confirm"].split()[:3])]
 miss=[w for w in want if w not in scr]
+if miss: print("# not on the screens of cause 1: %s" % miss)
 sys.exit(1 if miss else 0)
 ' "$work/t1.jsonl" "$work/cause1.screen"
 ok $? "the cause's details named the transcript's first cause, with its fix and confirmation where it has them"

@@ -437,8 +437,18 @@ static void test_stale(void **state)
 	steps_free(&st);
 }
 
+/* Replaces the fix ew_diag_fix made with a known one. */
 static void set_fix(struct ew_diag_cause *c, const char *win, const char *lin, const char *conf)
 {
+	size_t i;
+
+	for (i = 0; i < c->nfix_windows; i++)
+		free(c->fix_windows[i]);
+	for (i = 0; i < c->nfix_linux; i++)
+		free(c->fix_linux[i]);
+	free(c->fix_windows);
+	free(c->fix_linux);
+	free(c->confirm);
 	c->fix_windows = calloc(1, sizeof(char *));
 	c->fix_linux = calloc(1, sizeof(char *));
 	assert_non_null(c->fix_windows);
