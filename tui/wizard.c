@@ -227,6 +227,7 @@ static void take_job(struct ui *u)
 	else if (j->n > 1)
 		snprintf(u->message, sizeof(u->message), "%zu steps: %s", ran,
 			 atomic_load(&j->cancel) ? "cancelled" : "done");
+	ew_wiz_compare_end(u, atomic_load(&j->cancel), ran == j->n);
 	job_free(j);
 	if (u->run_all) {
 		u->run_all = 0;
@@ -428,6 +429,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	ew_wiz_overlay_close(&u);
 	endwin();
 	restore_stderr(&u);
+	ew_wiz_compare_drop(&u);
 	ew_wiz_rebuild_report(&u);
 	for (i = 0; i < ew_nsteps; i++)
 		ew_step_result_free(&u.res[i]);

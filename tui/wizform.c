@@ -340,9 +340,11 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 	*nt = swap;
 	ew_target_free(&nt);
 	login_commit(u, lg);
-	if (changed)
+	if (changed) {
 		for (k = 0; k < ew_nsteps; k++)
 			ew_step_result_mark_stale(u->res[k], before);
+		ew_wiz_compare_drop(u);	/* it compared checks of the target replaced */
+	}
 	ew_session_input(u->w->session,
 			 json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
 				   changed, "target", after, "before", before));

@@ -326,6 +326,14 @@ static int act_all(struct ui *u, int ch)
 	return 0;
 }
 
+/* Every step again, compared with the results as they are (wizcompare.c). */
+static int act_compare(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_compare_start(u);
+	return 0;
+}
+
 static int act_rerun(struct ui *u, int ch)
 {
 	(void)ch;
@@ -379,6 +387,7 @@ static const struct action main_acts[] = {
 	{ { 'e' }, "e edit", "e:edit", 3, can_run, act_edit },
 	{ { 'a' }, "a run all", "a:all", 2, can_run, act_all },
 	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush, act_flush },
+	{ { 'c' }, "c check again, compare", "c:compare", 2, ew_wiz_compare_offered, act_compare },
 	{ { 's' }, "s save", "s:save", 3, NULL, act_save },
 	{ { ESC }, "Esc cancel", "Esc:cancel", 0, offer_cancel, act_cancel },
 	{ { 'q' }, "q quit", "q:quit", 0, NULL, act_quit },

@@ -84,6 +84,10 @@ struct ui {
 	int saved_stderr;
 	int spin;
 	int run_all;			/* 'a': go on with the next step not run */
+	/* c: the check before and, once every step ran again, the comparison
+	 * (wizcompare.c); comparing while the steps run again. */
+	struct ew_wiz_compare *cmp;
+	int comparing;
 	int too_small;
 	/* The summary as last laid out: how many causes it lists, the line of
 	 * the selected one, and whether a move of the selection must bring it
@@ -138,6 +142,18 @@ void ew_wiz_open_cause(struct ui *u);
 void ew_wiz_draw_keys(const struct ui *u);
 /* Returns 1 to quit. */
 int ew_wiz_key(struct ui *u, int ch);
+
+/* wizcompare.c */
+/* c: keep the check as it is, run every step again (or say why not). */
+void ew_wiz_compare_start(struct ui *u);
+/* The steps of c ended (cancelled, or complete: every step ran). */
+void ew_wiz_compare_end(struct ui *u, int cancelled, int complete);
+/* Whether c can run: the summary, every step run, nothing running, not a view. */
+int ew_wiz_compare_offered(const struct ui *u);
+/* The comparison as lines for the top of the summary (none when there is none). */
+void ew_wiz_compare_lines(const struct ui *u, char ***v, size_t *n, int width);
+/* No comparison any more (the target changed, the wizard ends). */
+void ew_wiz_compare_drop(struct ui *u);
 
 /* wizform.c */
 void ew_wiz_form_open(struct ui *u);

@@ -99,7 +99,7 @@ static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
 	ew_diagnosis_free(&d);
 }
 
-/* The summary: the diagnosis, then every finding above info, with its remedy. */
+/* The summary: a comparison after c, the diagnosis, then every finding above info, with its remedy. */
 void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 {
 	unsigned c[EW_NSEVERITY];
@@ -107,6 +107,7 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	int any = 0;
 
 	ew_wiz_rebuild_report(u);
+	ew_wiz_compare_lines(u, v, n, width);
 	diagnosis_lines(u, v, n, width);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	{
