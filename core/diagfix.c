@@ -1,4 +1,8 @@
 /*
+ * Large on purpose: one fix function per cause of the catalogue (18), each
+ * a few commands with the names filled in; splitting them by step would
+ * scatter the shared name lookups and the table that dispatches them.
+ *
  * diagfix.c - the fix of each cause of the diagnosis (diagnosis.h): its
  * title with the names found, the commands to paste on Windows and on this
  * host, and how to confirm, filled from the step results' typed data
