@@ -106,7 +106,12 @@ void ew_wiz_start_steps(struct ui *u, const size_t *places, size_t n, unsigned e
 		snprintf(u->message, sizeof(u->message), "A saved transcript: nothing runs here");
 		return;
 	}
-	if (u->job || n == 0 || (j = job_new(u)) == NULL)
+	if (u->job) {
+		snprintf(u->message, sizeof(u->message), "A step is running: wait for it, or Esc "
+			 "cancels it");
+		return;
+	}
+	if (n == 0 || (j = job_new(u)) == NULL)
 		return;
 	for (i = 0; i < n && j->n < MAX_STEPS; i++) {
 		j->steps[j->n++] = &ew_steps[places[i]];

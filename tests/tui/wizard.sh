@@ -368,7 +368,7 @@ wait_for "EXITED" 50
 # NO_COLOR and --ascii: no colour, no line-drawing characters.
 new_scene \
 	"$labctl -n $ns exec env NO_COLOR=1 LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $exw $X --ascii --no-transcript; sleep 30"
-wait_for "summary" 50
+wait_for "summary" 50 && wait_for "> target    WARN" 100
 tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 rc=$?
@@ -394,7 +394,8 @@ dns_running() {
 		! step_event dns end "$work/t2.jsonl"
 }
 start "$exw" $X --dns-server "$silent" --timeout 10 --tries 2 -o "$work/t2.jsonl"
-wait_for "summary" 50
+# The target step first (it runs as the wizard starts): Enter waits for it.
+wait_for "> target    WARN" 100
 tm send-keys -t "$sess" n Enter
 i=0
 until dns_running || [ "$i" -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -434,7 +435,7 @@ silent_pid=
 
 # A lost SSH session: the tmux session killed under the wizard.
 start "$exw" $X -o "$work/t3.jsonl"
-wait_for "summary" 50
+wait_for "summary" 50 && wait_for "> target    WARN" 100
 tm send-keys -t "$sess" n Enter
 wait_for "DNS-SERVERS" 100
 tm kill-session -t "$sess"
