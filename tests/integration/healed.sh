@@ -65,6 +65,15 @@ for u in alice bob erin "carol -m junior"; do
 	ok $? "healed: $u: no warn or fail finding (exit $rc)"
 	sed 's/^/#   /' "$work/$r.bad"
 done
+# dave, the administrator of the story: no fault, so the same in both modes;
+# adminCount 1 (a domain administrator) is his only warning.
+check h-dave "$EXWIZ_LAB_STORY_ADMIN" -m "$EXWIZ_LAB_STORY_ADMIN_MOVER"
+rc=$?
+bad "$work/h-dave.json" >"$work/h-dave.bad"
+sed 's/^/#   /' "$work/h-dave.bad"
+[ "$rc" -eq 1 ] && [ "$(cat "$work/h-dave.bad")" = \
+	"MBX-PROTECTED warn: $EXWIZ_LAB_STORY_ADMIN@$EXWIZ_LAB_REALM is a protected account" ]
+ok $? "healed: $EXWIZ_LAB_STORY_ADMIN -m $EXWIZ_LAB_STORY_ADMIN_MOVER: MBX-PROTECTED is the only warn or fail finding (exit $rc)"
 
 t0=$(msecs)
 "$labctl" -n "$ns" break >"$work/break1" 2>&1 && healed=
@@ -93,4 +102,11 @@ ok $? "broken: erin is over the SID limit again"
 check b-carol carol -m junior
 has "$work/b-carol.json" MBX-CONSISTENT fail && has "$work/b-carol.json" MBX-MOVER fail
 ok $? "broken: carol's mailbox is half-moved and junior lacks the mover's rights again"
+check b-dave "$EXWIZ_LAB_STORY_ADMIN" -m "$EXWIZ_LAB_STORY_ADMIN_MOVER"
+bad "$work/b-dave.json" | sed 's/^/#   /'
+[ "$(bad "$work/b-dave.json" | grep '^MBX-')" = \
+	"MBX-PROTECTED warn: $EXWIZ_LAB_STORY_ADMIN@$EXWIZ_LAB_REALM is a protected account" ] &&
+	[ -n "$(findings MBX-CONSISTENT pass "$work/b-dave.json")" ] &&
+	[ -n "$(findings MBX-MOVER pass "$work/b-dave.json")" ]
+ok $? "broken: $EXWIZ_LAB_STORY_ADMIN's mailbox still agrees and $EXWIZ_LAB_STORY_ADMIN_MOVER had the rights (MBX-PROTECTED the only mailbox warning)"
 finish

@@ -54,6 +54,53 @@ ok $? "carol: homeMTA on the old server is named"
 findings MBX-MOVER fail "$work/cj.json" | grep -q 'junior lacks the rights'
 ok $? "junior fails MBX-MOVER"
 
+# The story's two identities: the administrator (dave), whose mailbox operator
+# moved, and the user (carol), whose mailbox junior moved. Read as
+# Administrator, dave's mailbox agrees and his mover had the rights; carol,
+# with junior, keeps both failures.
+adm_user=$EXWIZ_LAB_STORY_ADMIN adm_mover=$EXWIZ_LAB_STORY_ADMIN_MOVER
+inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u "$adm_user" -m "$adm_mover" --json \
+	--no-transcript >"$work/dm.json" 2>/dev/null
+findings MBX-CONSISTENT fail "$work/dm.json" | sed 's/^/# dave: /'
+findings MBX-MOVER fail "$work/dm.json" | sed 's/^/# dave: /'
+[ -z "$(findings MBX-CONSISTENT fail "$work/dm.json")" ] &&
+	[ -z "$(findings MBX-MOVER fail "$work/dm.json")" ] &&
+	findings MBX-CONSISTENT pass "$work/dm.json" | grep -q 'agrees' &&
+	findings MBX-MOVER pass "$work/dm.json" | grep -q "$adm_mover could have moved the mailbox" &&
+	[ -n "$(findings MBX-CONSISTENT fail "$work/cj.json")" ] &&
+	findings MBX-MOVER fail "$work/cj.json" | grep -q "$EXWIZ_LAB_STORY_USER_MOVER lacks the rights"
+ok $? "$adm_user -m $adm_mover: no MBX-CONSISTENT or MBX-MOVER fail; $EXWIZ_LAB_STORY_USER -m $EXWIZ_LAB_STORY_USER_MOVER keeps both"
+# The oracle: dave's entry as ldapsearch reads it. homeMTA is the MTA of
+# homeMDB's server, msExchHomeServerName that server's legacyExchangeDN,
+# legacyExchangeDN in the server's administrative group, and the descriptor
+# grants SELF full mailbox access (0x1).
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b "$EXWIZ_LAB_BASE_DN" \
+	"(sAMAccountName=$adm_user)" homeMDB homeMTA msExchHomeServerName legacyExchangeDN \
+	msExchMailboxSecurityDescriptor >"$work/dave.ldif"
+srv=$(sed -n 's/^homeMDB: .*,CN=InformationStore,//p' "$work/dave.ldif")
+inlab env KRB5CCNAME="$adm" ldapsearch -Q -LLL -o ldif-wrap=no -Y GSSAPI -b "$srv" -s base \
+	'(objectClass=*)' legacyExchangeDN >"$work/srv.ldif"
+py 'import base64,sys
+from samba.dcerpc import security
+from samba.ndr import ndr_unpack
+def attrs(path):
+    d = {}
+    for l in open(path):
+        k, sep, v = l.rstrip("\n").partition(": ")
+        if sep:
+            d[k.rstrip(":")] = base64.b64decode(v) if k.endswith(":") else v
+    return d
+u, s, srv = attrs(sys.argv[1]), attrs(sys.argv[2]), sys.argv[3]
+leg = s["legacyExchangeDN"]
+sd = ndr_unpack(security.descriptor, u["msExchMailboxSecurityDescriptor"])
+full = any(a.type == security.SEC_ACE_TYPE_ACCESS_ALLOWED and a.access_mask & 1 and
+           str(a.trustee) == security.SID_NT_SELF for a in sd.dacl.aces)
+ok = (srv and u["homeMTA"] == "CN=Microsoft MTA," + srv and u["msExchHomeServerName"] == leg and
+      u["legacyExchangeDN"].startswith(leg.split("/cn=Configuration/")[0] + "/cn=Recipients/") and full)
+print("# server %s, %s" % (srv.split(",")[0], "consistent" if ok else u))
+sys.exit(0 if ok else 1)' "$work/dave.ldif" "$work/srv.ldif" "$srv"
+ok $? "oracle: $adm_user's homeMTA, msExchHomeServerName and legacyExchangeDN are on homeMDB's server, the descriptor grants full access"
+
 inlab env KRB5CCNAME="$adm" "$exw" check mailbox -u carol -m operator --json --no-transcript >"$work/co.json" 2>/dev/null
 findings MBX-MOVER pass "$work/co.json" | grep -q 'operator could have moved the mailbox' &&
 	findings MBX-MOVER pass "$work/co.json" | grep -q 'the organization: Full Control'

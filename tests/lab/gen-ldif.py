@@ -468,6 +468,18 @@ def write_objects(outdir, password):
     users["carol"] = user(out, "carol", "Carol", "Cooper", password, extra=mailbox(
         "carol", EXCH1_DB, EX55_MTA, LEG_EX55,
         LEG_AG_OLD + "/cn=Recipients/cn=carol", with_sd=False))
+    # dave: the administrator of the story ("it works when I log on as
+    # Administrator"), a mail user of his own beside the built-in
+    # Administrator, whom the suites use to read the directory. operator, who
+    # has the rights, moved his mailbox from EX55 to EXCH1, as junior moved
+    # carol's: every attribute on EXCH1 and the descriptor written. Nothing
+    # in the directory names who moved a mailbox; labctl env does
+    # (EXWIZ_LAB_STORY_*). A member of Domain
+    # Admins (25-rights.ldif) and Exchange Organization Administrators, with
+    # the adminCount of 1 that AdminSDHolder's propagation leaves on one
+    # (Samba runs none): a protected account, in both modes.
+    users["dave"] = user(out, "dave", "Dave", "Dawson", password,
+                         extra=healthy_mailbox("dave") + [("adminCount", 1)])
     users["operator"] = user(out, "operator", "Oscar", "Operator", password)
     users["junior"] = user(out, "junior", "Julia", "Junior", password)
     users["websvc"] = user(out, "websvc", "Web", "Service", password, ou=OU_SVC,
@@ -484,7 +496,8 @@ def write_objects(outdir, password):
     group(out, "bigroup", OU_GROUPS, GT_GLOBAL, contacts, "2000 members: ranged retrieval")
 
     group(out, "Staff", OU_GROUPS, GT_GLOBAL,
-          [users[u] for u in ("alice", "bob", "carol", "erin", "operator", "junior")])
+          [users[u] for u in ("alice", "bob", "carol", "dave", "erin", "operator",
+                              "junior")])
     group(out, "Sales", OU_GROUPS, GT_GLOBAL, [users["alice"], users["carol"]])
     group(out, "Helpdesk", OU_GROUPS, GT_GLOBAL, [users["junior"]])
     group(out, "Printers", OU_GROUPS, GT_DOMAIN_LOCAL, [users["alice"]])
@@ -498,7 +511,7 @@ def write_objects(outdir, password):
     group(out, "Exchange Enterprise Servers", USERS, GT_DOMAIN_LOCAL, [eds],
           "Microsoft Exchange Enterprise Servers")
     group(out, "Exchange Organization Administrators", USERS, GT_UNIVERSAL,
-          [users["operator"]], "Full Control on the Exchange organization")
+          [users["operator"], users["dave"]], "Full Control on the Exchange organization")
 
     write_groups(out, "Bob", OU_BOB, users["bob"], BOB_L1, BOB_L2, BOB_U, BOB_DL1, BOB_DL2)
     write_groups(out, "Erin", OU_ERIN, users["erin"], ERIN_L1, ERIN_L2, ERIN_U, ERIN_DL, 0)
@@ -550,10 +563,12 @@ def write_objects(outdir, password):
 
     # A proper mover can also write the user attributes a move changes: operator
     # is an Account Operator (full control on user objects by the default
-    # security descriptor), junior is not.
+    # security descriptor), junior is not. dave is a domain administrator.
     rights = Ldif(os.path.join(outdir, "25-rights.ldif"))
     rights.raw("dn: CN=Account Operators,CN=Builtin,%s\nchangetype: modify\nadd: member\n"
                "member: %s\n-" % (BASE, users["operator"]))
+    rights.raw("dn: CN=Domain Admins,%s\nchangetype: modify\nadd: member\n"
+               "member: %s\n-" % (USERS, users["dave"]))
     rights.close()
 
     dup = Ldif(os.path.join(outdir, "30-dup-spn.ldif"))

@@ -147,7 +147,7 @@ t "krb5.conf: dns_lookup_kdc true, rdns false" \
 	bash -c "grep -Eq 'dns_lookup_kdc *= *true' '$KRB5_CONFIG' && grep -Eq 'rdns *= *false' '$KRB5_CONFIG'"
 t "krb5.conf: no hard-coded KDC" bash -c "! grep -Eq '^[[:space:]]*(kdc|admin_server) *=' '$KRB5_CONFIG'"
 is "kinit Administrator" "$ADMIN_KINIT" 0
-for u in alice bob carol erin operator junior; do
+for u in alice bob carol dave erin operator junior; do
 	if KRB5CCNAME=FILE:$TMP/cc-$u kinit "$u@$EXWIZ_LAB_REALM" <"$PW" >"$TMP/kinit-$u.out" 2>&1; then
 		pass "kinit $u"
 	else
@@ -283,6 +283,16 @@ is "alice: msExchMailboxSecurityDescriptor is O:PSG:PSD:(A;CI;CCRC;;;PS)" "$(att
 is "alice: exactly one primary SMTP: proxy" "$(attr "$alice" proxyAddresses | grep -c '^SMTP:')" 1
 cmp_ "alice: showInAddressBook" "$(count_attr "$alice" showInAddressBook)" -ge 1
 is "alice: msExchUserAccountControl 0" "$(attr "$alice" msExchUserAccountControl)" 0
+# dave: the administrator of the story, moved by operator all the way
+dave=$(user_dn dave)
+is "dave: homeMDB on EXCH1" "$(attr "$dave" homeMDB)" "$EXCH1_DB"
+is "dave: homeMTA on EXCH1" "$(attr "$dave" homeMTA)" "CN=Microsoft MTA,$EXCH1"
+is "dave: msExchHomeServerName names EXCH1" "$(attr "$dave" msExchHomeServerName)" "$exch1_leg"
+is "dave: legacyExchangeDN" "$(attr "$dave" legacyExchangeDN)" "/o=EXWIZ/ou=First Administrative Group/cn=Recipients/cn=dave"
+is "dave: msExchMailboxSecurityDescriptor is O:PSG:PSD:(A;CI;CCRC;;;PS)" "$(attr "$dave" msExchMailboxSecurityDescriptor)" "$MAILBOX_SD"
+is "dave: adminCount 1" "$(attr "$dave" adminCount)" 1
+is "dave: in Domain Admins and Exchange Organization Administrators" \
+	"$(attr "$dave" memberOf | grep -c '^CN=Domain Admins,CN=Users,\|^CN=Exchange Organization Administrators,CN=Users,')" 2
 
 # ------------------------------------------------------------------ rights
 for g in "Exchange Organization Administrators" "Exchange Domain Servers" "Exchange Enterprise Servers"; do
