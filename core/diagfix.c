@@ -40,6 +40,8 @@ struct fx {
 	struct ew_tickets_data tk;
 	struct ew_groups_data gr;
 	struct ew_mailbox_data mb;
+	char *tmp[32];		/* quoted copies (fx_q), freed at the end */
+	size_t ntmp;
 };
 
 /* ------------------------------------------------------------------ lines */
@@ -113,13 +115,55 @@ static void fx_confirm(struct fx *f, const char *step, const char *fmt, ...)
 	ew_buf_reset(&b);
 }
 
+/*
+ * s for a PowerShell string in single quotes: each quote doubled, the
+ * typographic ones too (PowerShell takes them as quotes). A value from the
+ * directory (a DN such as CN=Pat O'Brien) must not end the string early.
+ */
+static const char *fx_q(struct fx *f, const char *s)
+{
+	static const char *const quotes[] = { "'", "\xe2\x80\x98", "\xe2\x80\x99",
+					      "\xe2\x80\x9a", "\xe2\x80\x9b" };
+	struct ew_buf b = { 0 };
+	const char *p;
+	size_t k;
+	char *q;
+
+	if (s == NULL || f->ntmp == sizeof(f->tmp) / sizeof(f->tmp[0]))
+		return s;
+	for (p = s; *p; ) {
+		for (k = 0; k < sizeof(quotes) / sizeof(quotes[0]); k++)
+			if (strncmp(p, quotes[k], strlen(quotes[k])) == 0)
+				break;
+		if (k < sizeof(quotes) / sizeof(quotes[0])) {
+			ew_buf_add(&b, p, strlen(quotes[k]));
+			ew_buf_add(&b, p, strlen(quotes[k]));
+			p += strlen(quotes[k]);
+		} else {
+			ew_buf_addc(&b, *p++);
+		}
+	}
+	q = ew_buf_take(&b);
+	if (q == NULL)
+		return s;
+	f->tmp[f->ntmp++] = q;
+	return q;
+}
+
+/* Whether s can stand in double quotes on a cmd.exe line (no quote in it). */
+static int fx_cmd_ok(const char *s)
+{
+	return s && strchr(s, '"') == NULL;
+}
+
 /* 12345 as "12,345" in buf. */
 static const char *fx_num(long long v, char buf[32])
 {
 	char t[32];
 	size_t i, n, o = 0;
+	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
-	snprintf(t, sizeof(t), "%lld", v < 0 ? -v : v);
+	snprintf(t, sizeof(t), "%llu", m);
 	n = strlen(t);
 	if (v < 0)
 		buf[o++] = '-';
@@ -287,7 +331,7 @@ static const char *fx_dc_host(const struct fx *f)
 		const struct ew_dns_record_data *r = &f->dns.records[i];
 		const char *sp;
 
-		if (r->nanswers && r->type && strcmp(r->type, "SRV") == 0 &&
+		if (r->nanswers && r->answers[0] && r->type && strcmp(r->type, "SRV") == 0 &&
 		    (sp = strrchr(r->answers[0], ' ')) != NULL && sp[1])
 			return sp + 1;
 	}
@@ -299,7 +343,8 @@ static int fx_record_ok(const struct fx *f, const char *name)
 	size_t i;
 
 	for (i = 0; i < f->dns.nrecords; i++)
-		if (strcasecmp(f->dns.records[i].name, name) == 0 && f->dns.records[i].status &&
+		if (f->dns.records[i].name && name &&
+		    strcasecmp(f->dns.records[i].name, name) == 0 && f->dns.records[i].status &&
 		    strcmp(f->dns.records[i].status, "ok") == 0)
 			return 1;
 	return 0;
@@ -394,7 +439,7 @@ static void fix_dns_resolver_split(struct fx *f)
 		fx_win(f, "Get-DnsClientServerAddress -AddressFamily IPv4 | Where-Object "
 		       "ServerAddresses -contains '%s' | ForEach-Object { "
 		       "Set-DnsClientServerAddress -InterfaceIndex $_.InterfaceIndex "
-		       "-ServerAddresses ($_.ServerAddresses -ne '%s') }", bad[i], bad[i]);
+		       "-ServerAddresses ($_.ServerAddresses -ne '%s') }", fx_q(f, bad[i]), fx_q(f, bad[i]));
 		fx_win(f, "(where DHCP hands %s out: remove it from option 006 DNS Servers, "
 		       "Set-DhcpServerv4OptionValue -DnsServer %s)", bad[i], ng ? comma.data : "(the "
 		       "DCs' addresses)");
@@ -456,7 +501,8 @@ static void fix_dns_cache_stale(struct fx *f)
 			continue;
 		if (found++ == 0)
 			fx_title(f, "The DNS cache %s at %s holds an answer the DC does not give",
-				 k->program ? k->program : k->kind, k->address ? k->address : "this host");
+				 k->program ? k->program : k->kind ? k->kind : "of this host",
+				 k->address ? k->address : "this host");
 		fx_flush(f, k);
 	}
 	if (found == 0)
@@ -482,7 +528,13 @@ static void fix_name_canon(struct fx *f)
 		if (!r->ncnames || !r->name || !f->domain)
 			continue;
 		canon = r->cnames[r->ncnames - 1];
-		rel = strlen(r->name) > strlen(f->domain) + 1 ? r->name : NULL;
+		if (canon == NULL)
+			continue;
+		/* A name in the domain's zone: NAME.DOMAIN, the part before it. */
+		rel = strlen(r->name) > strlen(f->domain) + 1 &&
+		      r->name[strlen(r->name) - strlen(f->domain) - 1] == '.' &&
+		      strcasecmp(r->name + strlen(r->name) - strlen(f->domain), f->domain) == 0 ?
+		      r->name : NULL;
 		if (done++ == 0)
 			fx_title(f, "%s is an alias of %s: the client asks for HTTP/%s, not "
 				 "HTTP/%s", r->name, canon, canon, r->name);
@@ -492,7 +544,8 @@ static void fix_name_canon(struct fx *f)
 			       "-IPv4Address %s", f->domain,
 			       (int)(strlen(r->name) - strlen(f->domain) - 1), r->name, f->domain,
 			       (int)(strlen(r->name) - strlen(f->domain) - 1), r->name,
-			       r->nanswers ? r->answers[0] : "(the address of the server)");
+			       r->nanswers && r->answers[0] ? r->answers[0] :
+			       "(the address of the server)");
 	}
 	for (j = 0; j < n; j++) {
 		const char *acc = fx_host_account(f, spns[j]);
@@ -723,8 +776,10 @@ static void fix_spn_missing(struct fx *f)
 
 		fx_win(f, "setspn -Q exchangeRFR/*   (the Exchange SPNs and their accounts)");
 		json_array_foreach(f->exchange, i, x)
-			fx_lin(f, "kvno exchangeRFR/%s HTTP/%s   (a ticket for each once the SPNs "
-			       "are registered)", json_string_value(x), json_string_value(x));
+			if (json_is_string(x))
+				fx_lin(f, "kvno exchangeRFR/%s HTTP/%s   (a ticket for each once the "
+				       "SPNs are registered)", json_string_value(x),
+				       json_string_value(x));
 		if (json_array_size(f->exchange) == 0)
 			fx_lin(f, "kvno exchangeRFR/SERVER for each Exchange server (give them with "
 			       "-x to have them checked)");
@@ -784,7 +839,8 @@ static void fix_spn_wrong_account(struct fx *f)
 			fx_title(f, "The shared name's %s is on %s instead of the alternate "
 				 "service account", v[i], on ? on : "one server");
 		for (j = 0; h && j < h->nholders; j++)
-			fx_win(f, "setspn -D %s %s", v[i], h->holders[j].account);
+			if (h->holders[j].account)
+				fx_win(f, "setspn -D %s %s", v[i], h->holders[j].account);
 		fx_win(f, "setspn -S %s, on the alternate service account that every member "
 		       "shares (Get-ClientAccessServer -IncludeAlternateServiceAccountCredentialStatus "
 		       "| Format-List Name,AlternateServiceAccountConfiguration names it)", v[i]);
@@ -861,6 +917,8 @@ static void fix_token_too_large(struct fx *f)
 	} else if (f->has_gr) {
 		t = f->gr.estimate_legacy;
 	}
+	if (t < 0 || t > 1000000000)	/* not a token size: from a damaged report */
+		t = 0;
 	field = (t * 4 + 2) / 3;	/* base64: 4/3 x the token, rounded up */
 	if (t > 0)
 		fx_title(f, "%s's token is about %s bytes: over MaxTokenSize %s %s", u,
@@ -940,15 +998,15 @@ static void fix_mailbox_half_moved(struct fx *f)
 			leg = ew_strprintf("/o=%s/ou=%s%s", org, ag, tail);
 	}
 	if (home && (!a->msExchHomeServerName || strcasecmp(home, a->msExchHomeServerName))) {
-		ew_buf_printf(&b, "msExchHomeServerName='%s'", home);
+		ew_buf_printf(&b, "msExchHomeServerName='%s'", fx_q(f, home));
 		what[nw++] = "msExchHomeServerName";
 	}
 	if (mta && (!a->homeMTA || strcasecmp(mta, a->homeMTA))) {
-		ew_buf_printf(&b, "%shomeMTA='%s'", b.len ? "; " : "", mta);
+		ew_buf_printf(&b, "%shomeMTA='%s'", b.len ? "; " : "", fx_q(f, mta));
 		what[nw++] = "homeMTA";
 	}
 	if (leg && strcasecmp(leg, a->legacyExchangeDN)) {
-		ew_buf_printf(&b, "%slegacyExchangeDN='%s'", b.len ? "; " : "", leg);
+		ew_buf_printf(&b, "%slegacyExchangeDN='%s'", b.len ? "; " : "", fx_q(f, leg));
 		what[nw++] = "legacyExchangeDN";
 	}
 	if (b.len && who) {
@@ -959,11 +1017,11 @@ static void fix_mailbox_half_moved(struct fx *f)
 			 "old server", f->account ? f->account : "the user", srv, t.data,
 			 nw > 1 ? "" : "s");
 		ew_buf_reset(&t);
-		fx_win(f, "Set-ADUser -Identity '%s' -Replace @{%s}", who, b.data);
+		fx_win(f, "Set-ADUser -Identity '%s' -Replace @{%s}", fx_q(f, who), b.data);
 		if (leg)
 			fx_win(f, "Set-ADUser -Identity '%s' -Add @{proxyAddresses='X500:%s'}   "
-			       "(keeps the old legacyExchangeDN for replies to old mail)", who,
-			       a->legacyExchangeDN);
+			       "(keeps the old legacyExchangeDN for replies to old mail)", fx_q(f, who),
+			       fx_q(f, a->legacyExchangeDN));
 	} else {
 		fx_win(f, "ADSI Edit on the user: make msExchHomeServerName, homeMTA and "
 		       "legacyExchangeDN name the server of homeMDB (exwizard check mailbox "
@@ -998,7 +1056,7 @@ static void fix_mailbox_descriptor(struct fx *f)
 	fx_win(f, "$sd = New-Object System.Security.AccessControl.RawSecurityDescriptor "
 	       "'O:PSG:PSD:(A;CI;CCRC;;;PS)'; $b = New-Object byte[] $sd.BinaryLength; "
 	       "$sd.GetBinaryForm($b, 0); Set-ADUser -Identity '%s' -Replace "
-	       "@{msExchMailboxSecurityDescriptor=$b}", who ? who : "(the user)");
+	       "@{msExchMailboxSecurityDescriptor=$b}", who ? fx_q(f, who) : "(the user)");
 	fx_win(f, "Add-MailboxPermission -Identity %s -User %s -AccessRights FullAccess   "
 	       "(Exchange Management Shell, Exchange 2007 and later)", u, u);
 	fx_lin(f, "nothing on this host: the descriptor lives in the directory");
@@ -1023,8 +1081,8 @@ static void fix_mover_rights(struct fx *f)
 
 		if (r->kind == EW_MOVER_ATTRIBUTE && !r->granted && r->right)
 			fx_add_name(attrs, &na, r->right);
-		if (r->kind == EW_MOVER_ON_OBJECT && !r->full_control && r->dn &&
-		    r->object && strstr(r->object, "server") == NULL) {
+		if (r->kind == EW_MOVER_ON_OBJECT && !r->full_control && fx_cmd_ok(r->dn) &&
+		    fx_cmd_ok(up) && r->object && strstr(r->object, "server") == NULL) {
 			nobj++;
 			fx_win(f, "dsacls \"%s\" /G \"%s:GA\" /I:T   (Full Control on %s)", r->dn,
 			       up, r->object);
@@ -1041,9 +1099,9 @@ static void fix_mover_rights(struct fx *f)
 		for (i = 0; i < na; i++)
 			ew_buf_printf(&b, "%s%s", i ? "," : "", attrs[i]);
 		fx_win(f, "Add-ADPermission -Identity '%s' -User %s -AccessRights WriteProperty "
-		       "-Properties %s   (Exchange Management Shell)", f->mb.attributes.dn,
+		       "-Properties %s   (Exchange Management Shell)", fx_q(f, f->mb.attributes.dn),
 		       mover ? mover : "(the mover)", b.data);
-		for (i = 0; i < na; i++)
+		for (i = 0; i < na && fx_cmd_ok(f->mb.attributes.dn) && fx_cmd_ok(up); i++)
 			fx_win(f, "dsacls \"%s\" /G \"%s:WP;%s\"", f->mb.attributes.dn, up, attrs[i]);
 	}
 	if (nobj + na == 0)
@@ -1086,7 +1144,8 @@ static const struct ew_step_result *fx_step(const struct ew_step_result *const *
 	size_t i;
 
 	for (i = 0; steps && i < n; i++)
-		if (steps[i] && steps[i]->id && strcmp(steps[i]->id, id) == 0 && steps[i]->data)
+		if (steps[i] && steps[i]->id && strcmp(steps[i]->id, id) == 0 && steps[i]->data &&
+		    !ew_step_result_is_stale(steps[i]))
 			return steps[i];
 	return NULL;
 }
@@ -1151,4 +1210,6 @@ void ew_diag_fix(struct ew_diag_cause *c, const struct ew_step_result *const *st
 		ew_groups_data_free(&f.gr);
 	if (f.has_mb)
 		ew_mailbox_data_free(&f.mb);
+	for (i = 0; i < f.ntmp; i++)
+		free(f.tmp[i]);
 }

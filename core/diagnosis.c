@@ -7,15 +7,9 @@
 #include "catalogue.h"
 #include "text.h"
 
-/* A step result carried over from an earlier target (report.c marks it). */
-static int is_stale(const struct ew_step_result *s)
-{
-	return json_is_string(json_object_get(s->data, "stale"));
-}
-
 static int usable(const struct ew_step_result *s)
 {
-	return s && !is_stale(s);
+	return s && !ew_step_result_is_stale(s);
 }
 
 /* Appends a copy of s; -1 when out of memory. */
@@ -127,9 +121,14 @@ static int add_evidence(struct ew_diag_cause *c, const char *step, const char *c
 	e->check = strdup(check);
 	e->title = strdup(title);
 	e->severity = sev;
-	c->nevidence++;
-	if (e->step == NULL || e->check == NULL || e->title == NULL)
+	if (e->step == NULL || e->check == NULL || e->title == NULL) {
+		/* Not counted: every piece of evidence counted is whole. */
+		free(e->step);
+		free(e->check);
+		free(e->title);
 		return -1;
+	}
+	c->nevidence++;
 	if (sev > c->severity)
 		c->severity = sev;
 	return 0;
@@ -694,6 +693,21 @@ static void put_para(struct ew_buf *b, const char *lead, const char *text, int h
 		if (!fresh) {
 			ew_buf_addc(b, ' ');
 			at++;
+		}
+		/* A word longer than the line (a DN, an SPN): cut at the width, at
+		 * a character's start, and go on under the hang. */
+		while (at + len > limit && limit > at) {
+			size_t part = limit - at;
+
+			while (part > 0 && ((unsigned char)w[part] & 0xC0) == 0x80)
+				part--;
+			if (part == 0)
+				break;
+			ew_buf_add(b, w, part);
+			w += part;
+			len -= part;
+			ew_buf_printf(b, "\n%*s", hang, "");
+			at = (size_t)hang;
 		}
 		ew_buf_add(b, w, len);
 		at += len;

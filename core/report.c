@@ -352,11 +352,6 @@ void ew_step_result_mark_stale(struct ew_step_result *s, const json_t *earlier)
 	free(brief);
 }
 
-int ew_step_result_is_stale(const struct ew_step_result *s)
-{
-	return s && json_is_string(json_object_get(s->data, "stale"));
-}
-
 /* A result run for an earlier target says so under its heading. */
 static void add_stale_line(struct ew_buf *b, const struct ew_step_result *s, int width)
 {

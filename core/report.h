@@ -59,7 +59,6 @@ int ew_report_exit_code(const struct ew_report *r);
  * running it again replaces it. earlier is that target's JSON (may be NULL).
  */
 void ew_step_result_mark_stale(struct ew_step_result *s, const json_t *earlier);
-int ew_step_result_is_stale(const struct ew_step_result *s);
 /* "user bob, realm EXWIZ.TEST, Exchange exch1.exwiz.test": who and what a
  * target JSON names, for a person (caller frees). */
 char *ew_target_json_brief(const json_t *target);

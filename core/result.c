@@ -85,6 +85,11 @@ struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r)
 	return c;
 }
 
+int ew_step_result_is_stale(const struct ew_step_result *s)
+{
+	return s && json_is_string(json_object_get(s->data, "stale"));
+}
+
 int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f)
 {
 	struct ew_finding **v;

@@ -48,6 +48,9 @@ void ew_step_result_free(struct ew_step_result **r);
 /* A deep copy the caller owns (findings, data, status, duration, setup);
  * NULL when r is NULL or out of memory. */
 struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r);
+/* Whether it was run for an earlier target (its data has "stale": the
+ * target it was run for; report.h's ew_step_result_mark_stale sets it). */
+int ew_step_result_is_stale(const struct ew_step_result *s);
 /* Takes ownership of f (also on failure, when it is freed). f NULL: -1. */
 int ew_step_result_add(struct ew_step_result *r, struct ew_finding *f);
 /* Worst severity among the findings (fail > warn > info > pass); skip only if

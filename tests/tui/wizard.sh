@@ -37,7 +37,20 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
 screen() { tm capture-pane -p -t "$sess"; }
-bar() { screen | tail -n 1; }
+# bar: the key bar, once it reads the same twice a tenth of a second apart
+# (a redraw writes the bar last: never read it half done); 3 s at most.
+bar() {
+	_bn=0
+	_ba=$(screen | tail -n 1)
+	while [ "$_bn" -lt 30 ]; do
+		sleep 0.1
+		_bb=$(screen | tail -n 1)
+		[ "$_ba" = "$_bb" ] && break
+		_ba=$_bb
+		_bn=$((_bn + 1))
+	done
+	printf '%s\n' "$_ba"
+}
 # settled: the screen is the same in two captures a tenth of a second apart
 # (a redraw under way is not read half done); 3 s at most.
 settled() {

@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -722,6 +723,62 @@ static void test_every_cause_no_data(void **state)
 	json_decref(target);
 }
 
+/* A report from a hostile file: null in lists and names, a non-string
+ * Exchange server, a huge token; every fix still comes out, nothing reads
+ * through a NULL. */
+static void test_hostile_data(void **state)
+{
+	struct fx_case *x = *state;
+	json_t *recs = json_object_get(data(x, DNS), "records"), *r;
+	size_t i, k;
+
+	json_array_foreach(recs, i, r) {
+		json_t *ans = json_array();
+
+		json_array_append_new(ans, json_null());
+		json_object_set_new(r, "answers", ans);
+		if (i % 2)
+			json_object_set_new(r, "name", json_null());
+	}
+	json_object_del(data(x, TICKETS), "kdcs");	/* the DC then comes from the SRV answers */
+	json_array_append_new(json_object_get(x->target, "exchange"), json_integer(7));
+	json_object_set_new(data(x, GROUPS), "estimate_2012", json_integer(LLONG_MAX));
+	json_object_set_new(data(x, GROUPS), "estimate_legacy", json_integer(LLONG_MIN));
+	for (k = 0; k < ew_ncauses; k++) {
+		cause_clear(&x->c);
+		add_evidence(x, "dns", "DNS-SRV", "_kerberos._udp.exwiz.test: No Record Available");
+		run(x, ew_causes[k].id);
+		assert_true(x->c.nfix_windows > 0);
+	}
+	assert_null(strstr(x->c.title ? x->c.title : "", "(null)"));
+}
+
+/* A DN with a quote stays one PowerShell string: the quote is doubled. */
+static void test_quoted_names(void **state)
+{
+	struct fx_case *x = *state;
+	json_t *attrs = json_object_get(data(x, MAILBOX), "attributes");
+
+	json_object_set_new(attrs, "dn", json_string("CN=Pat O'Brien,OU=Staff,DC=exwiz,DC=test"));
+	run(x, EW_CAUSE_MAILBOX_HALF_MOVED);
+	WIN(x, "Set-ADUser -Identity 'CN=Pat O''Brien,OU=Staff,DC=exwiz,DC=test' -Replace");
+	cause_clear(&x->c);
+	run(x, EW_CAUSE_MAILBOX_DESCRIPTOR);
+	WIN(x, "Set-ADUser -Identity 'CN=Pat O''Brien,OU=Staff,DC=exwiz,DC=test' -Replace "
+	    "@{msExchMailboxSecurityDescriptor=$b}");
+}
+
+/* A step run for an earlier target names nothing in the fix. */
+static void test_stale_step(void **state)
+{
+	struct fx_case *x = *state;
+
+	json_object_set_new(data(x, MAILBOX), "stale", json_string("alice"));
+	run(x, EW_CAUSE_MAILBOX_HALF_MOVED);
+	assert_null(strstr(x->c.title, "EXCH1"));
+	assert_false(has_line(x->c.fix_windows, x->c.nfix_windows, "Set-ADUser -Identity 'CN=Carol"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +800,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mailbox_half_moved, setup_carol, teardown),
 		cmocka_unit_test_setup_teardown(test_mailbox_descriptor, setup_carol, teardown),
 		cmocka_unit_test_setup_teardown(test_mover_rights, setup_carol, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_data, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_names, setup_carol, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_step, setup_carol, teardown),
 		cmocka_unit_test(test_every_cause_lab),
 		cmocka_unit_test(test_every_cause_no_data),
 	};

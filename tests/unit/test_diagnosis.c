@@ -551,6 +551,33 @@ static void test_json(void **state)
 	steps_free(&st);
 }
 
+/* A word longer than the line (a hostile or very long name) is cut at the
+ * width: no line of the text but the commands is wider. */
+static void test_text_long_word(void **state)
+{
+	struct steps st;
+	struct ew_diagnosis *d;
+	char word[201], title[260], *t, *line, *save = NULL;
+
+	(void)state;
+	memset(word, 'x', 200);
+	word[200] = '\0';
+	snprintf(title, sizeof(title), "Resolver %s says No Record Available", word);
+	healthy(&st, NULL);
+	add(&st, EW_CK_DNS_SERVERS, EW_FAIL, title, EW_CAUSE_DNS_RESOLVER_SPLIT);
+	d = diagnose(&st, NULL, 0);
+	assert_non_null(d);
+	t = ew_diagnosis_to_text(d, 60);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "xxxxxxxxxx"));
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "     ", 5) != 0 || line[5] == ' ')
+			assert_true(strlen(line) <= 60);
+	free(t);
+	ew_diagnosis_free(&d);
+	steps_free(&st);
+}
+
 static void test_text(void **state)
 {
 	struct steps st;
@@ -612,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_long_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
