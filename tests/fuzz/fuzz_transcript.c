@@ -1,4 +1,5 @@
-/* libFuzzer target: reading a transcript (a file anyone could hand over). */
+/* libFuzzer target: reading a transcript (a file anyone could hand over) and
+ * its text report, which opens with the diagnosis and its fixes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fwrite(data, 1, size, fp);
 	fclose(fp);
 	r = ew_transcript_read(path, err, sizeof(err));
+	unlink(path);
 	if (r) {
 		free(ew_report_to_text(r, 80));
 		ew_report_free(&r);
