@@ -34,12 +34,12 @@ struct rows {
 };
 
 static const struct ew_step_result *step_of(const struct ew_step_result *const *s, size_t n,
-					    const char *id)
+					    enum ew_data_kind kind)
 {
 	size_t i;
 
 	for (i = 0; s && i < n; i++)
-		if (s[i] && s[i]->id && strcmp(s[i]->id, id) == 0)
+		if (s[i] && s[i]->kind == kind)
 			return s[i];
 	return NULL;
 }
@@ -67,9 +67,9 @@ static void side_read(struct side *s, const struct ew_step_result *const *r, siz
 {
 	char err[256];
 
-	s->tk = step_of(r, n, "tickets");
-	s->gr = step_of(r, n, "groups");
-	s->mb = step_of(r, n, "mailbox");
+	s->tk = step_of(r, n, EW_DATA_TICKETS);
+	s->gr = step_of(r, n, EW_DATA_GROUPS);
+	s->mb = step_of(r, n, EW_DATA_MAILBOX);
 	s->has_tk = ran(s->tk) &&
 		    ew_tickets_data_from_json(s->tk->data, &s->tkd, err, sizeof(err)) == 0 &&
 		    s->tkd.gathered;

@@ -22,10 +22,6 @@
 #include "text.h"
 
 /* The ids of the steps whose data the fixes read (the step table's). */
-#define FX_STEP_DNS "dns"
-#define FX_STEP_TICKETS "tickets"
-#define FX_STEP_GROUPS "groups"
-#define FX_STEP_MAILBOX "mailbox"
 
 #define FX_MAX_NAMES 16
 #define FX_UDP_LIMIT 1465
@@ -1137,14 +1133,14 @@ static const struct {
 	{ EW_CAUSE_MOVER_RIGHTS, fix_mover_rights },
 };
 
-/* The step result with id, or NULL. */
+/* The step result whose data is of that kind, or NULL. */
 static const struct ew_step_result *fx_step(const struct ew_step_result *const *steps,
-					    size_t n, const char *id)
+					    size_t n, enum ew_data_kind kind)
 {
 	size_t i;
 
 	for (i = 0; steps && i < n; i++)
-		if (steps[i] && steps[i]->id && strcmp(steps[i]->id, id) == 0 && steps[i]->data &&
+		if (steps[i] && steps[i]->kind == kind && steps[i]->data &&
 		    !ew_step_result_is_stale(steps[i]))
 			return steps[i];
 	return NULL;
@@ -1155,13 +1151,13 @@ static void fx_load(struct fx *f, const struct ew_step_result *const *steps, siz
 	const struct ew_step_result *r;
 	char err[256];
 
-	if ((r = fx_step(steps, n, FX_STEP_DNS)) != NULL)
+	if ((r = fx_step(steps, n, EW_DATA_DNS)) != NULL)
 		f->has_dns = ew_dns_data_from_json(r->data, &f->dns, err, sizeof(err)) == 0;
-	if ((r = fx_step(steps, n, FX_STEP_TICKETS)) != NULL)
+	if ((r = fx_step(steps, n, EW_DATA_TICKETS)) != NULL)
 		f->has_tk = ew_tickets_data_from_json(r->data, &f->tk, err, sizeof(err)) == 0;
-	if ((r = fx_step(steps, n, FX_STEP_GROUPS)) != NULL)
+	if ((r = fx_step(steps, n, EW_DATA_GROUPS)) != NULL)
 		f->has_gr = ew_groups_data_from_json(r->data, &f->gr, err, sizeof(err)) == 0;
-	if ((r = fx_step(steps, n, FX_STEP_MAILBOX)) != NULL)
+	if ((r = fx_step(steps, n, EW_DATA_MAILBOX)) != NULL)
 		f->has_mb = ew_mailbox_data_from_json(r->data, &f->mb, err, sizeof(err)) == 0;
 }
 

@@ -75,6 +75,7 @@ struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r)
 	c->status = r->status;
 	c->duration_ms = r->duration_ms;
 	c->setup = r->setup;
+	c->kind = r->kind;
 	json_decref(c->data);
 	c->data = json_deep_copy(r->data);
 	for (i = 0; c->data && i < r->nfindings; i++)

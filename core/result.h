@@ -26,6 +26,17 @@ enum ew_status {
 const char *ew_status_name(enum ew_status st);
 int ew_status_parse(const char *name, enum ew_status *out);
 
+/* What a step's data holds (stepdata.h), and so how the wizard shows it:
+ * EW_DATA_JSON as the JSON itself. */
+enum ew_data_kind {
+	EW_DATA_JSON,
+	EW_DATA_DNS,
+	EW_DATA_TICKETS,
+	EW_DATA_GROUPS,
+	EW_DATA_MAILBOX,
+	EW_DATA_NKINDS
+};
+
 struct ew_step_result {
 	char *id;
 	char *title;
@@ -41,6 +52,12 @@ struct ew_step_result {
 	 * part of the report's JSON.
 	 */
 	int setup;
+	/*
+	 * What its data holds, from the step table too (EW_DATA_JSON until
+	 * set): the rules that read a step's data find it by this, never by
+	 * the step's id.
+	 */
+	enum ew_data_kind kind;
 };
 
 struct ew_step_result *ew_step_result_new(const char *id, const char *title);

@@ -60,6 +60,7 @@ struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run
 	if (res == NULL)
 		return NULL;
 	res->setup = (step->flags & EW_STEP_SETUP) != 0;
+	res->kind = step->data;
 	if (run->transcript)
 		ew_transcript_event(run->transcript, "step",
 				    json_pack("{s:s, s:s, s:s}", "id", step->id,

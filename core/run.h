@@ -44,17 +44,6 @@ void ew_run_note(struct ew_run *run, const char *step, const char *fmt, ...)
 
 typedef int (*ew_step_fn)(struct ew_run *run, struct ew_step_result *res);
 
-/* What a step's data holds (stepdata.h), and so how the wizard shows it:
- * EW_DATA_JSON as the JSON itself. */
-enum ew_data_kind {
-	EW_DATA_JSON,
-	EW_DATA_DNS,
-	EW_DATA_TICKETS,
-	EW_DATA_GROUPS,
-	EW_DATA_MAILBOX,
-	EW_DATA_NKINDS
-};
-
 struct ew_step {
 	const char *id;
 	const char *title;

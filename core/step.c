@@ -46,3 +46,13 @@ const struct ew_step *ew_step_with(unsigned flag)
 			return &ew_steps[i];
 	return NULL;
 }
+
+void ew_step_result_from_table(struct ew_step_result *r)
+{
+	const struct ew_step *s = r ? ew_step_find(r->id) : NULL;
+
+	if (s == NULL)
+		return;
+	r->setup = (s->flags & EW_STEP_SETUP) != 0;
+	r->kind = s->data;
+}

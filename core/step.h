@@ -15,6 +15,9 @@ extern const struct ew_step ew_steps[];
 extern const size_t ew_nsteps;
 
 const struct ew_step *ew_step_find(const char *id);
+/* r's setup flag and data kind from the table entry of its id (a result
+ * read back from a transcript or a JSON report). */
+void ew_step_result_from_table(struct ew_step_result *r);
 /* The first step whose flags have flag (EW_STEP_*), or NULL. */
 const struct ew_step *ew_step_with(unsigned flag);
 

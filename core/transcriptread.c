@@ -43,7 +43,6 @@ static struct ew_step_result *find_step(struct ew_report *r, const char *id)
 static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
 {
 	const char *id = jstr(ev, "id"), *phase = jstr(ev, "phase");
-	const struct ew_step *st_entry;
 	struct ew_step_result *s;
 	enum ew_status st;
 	json_t *data;
@@ -57,8 +56,7 @@ static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
 			return;
 		}
 		s->status = EW_ST_INTERRUPTED;
-		st_entry = ew_step_find(s->id);
-		s->setup = st_entry != NULL && (st_entry->flags & EW_STEP_SETUP) != 0;
+		ew_step_result_from_table(s);
 		ew_report_add_step(r, s);
 		return;
 	}
@@ -200,6 +198,7 @@ struct ew_report *ew_report_read_file(const char *path, char *err, size_t errlen
 	json_error_t jerr;
 	json_t *j;
 	struct ew_report *r;
+	size_t i;
 
 	err[0] = '\0';
 	/* A transcript has an object per line: as one document it does not
@@ -210,6 +209,8 @@ struct ew_report *ew_report_read_file(const char *path, char *err, size_t errlen
 	    json_is_array(json_object_get(j, "steps"))) {
 		r = ew_report_from_json(j, err, errlen);
 		json_decref(j);
+		for (i = 0; r && i < r->nsteps; i++)
+			ew_step_result_from_table(r->steps[i]);
 		if (r == NULL) {
 			char *clean = ew_text_cleanz(err);
 

@@ -49,6 +49,9 @@ static void add(struct ew_step_result *r, const char *check, enum ew_severity se
 static struct ew_step_result *tickets(int http_ok, long long http_size, int tcp)
 {
 	struct ew_step_result *r = ew_step_result_new("tickets", "Kerberos tickets");
+
+	assert_non_null(r);
+	r->kind = EW_DATA_TICKETS;
 	struct ew_tickets_data d = {0};
 
 	d.gathered = 1;
@@ -81,6 +84,9 @@ static struct ew_step_result *tickets(int http_ok, long long http_size, int tcp)
 static struct ew_step_result *groups(const char *const *names, size_t n, int big)
 {
 	struct ew_step_result *r = ew_step_result_new("groups", "Group membership");
+
+	assert_non_null(r);
+	r->kind = EW_DATA_GROUPS;
 	struct ew_groups_data d = {0};
 	size_t i;
 
@@ -117,6 +123,9 @@ static struct ew_step_result *mailbox(const char *db, const char *srv, const cha
 				      int mover_ok, int admin)
 {
 	struct ew_step_result *r = ew_step_result_new("mailbox", "Mailbox");
+
+	assert_non_null(r);
+	r->kind = EW_DATA_MAILBOX;
 	struct ew_mailbox_data d = {0};
 	int half = strcmp(db, MDB2) == 0 && strcmp(srv, SRV1) == 0;
 
@@ -375,6 +384,8 @@ static void test_not_checked(void **state)
 	ident_set(&p->u, tickets(0, 0, 0), groups(HEALTHY, 2, 1), mailbox(MDB2, SRV1, "junior", 0, 0));
 	ident_set(&p->o, NULL, groups(HEALTHY, 2, 0), NULL);
 	p->o.mb = ew_step_result_new("mailbox", "Mailbox");
+	assert_non_null(p->o.mb);
+	p->o.mb->kind = EW_DATA_MAILBOX;
 	p->o.mb->status = EW_ST_SKIP;
 	add(p->o.mb, EW_CK_MBX_ATTRS, EW_SKIP, NULL, "No directory to read");
 	p->o.v[p->o.n++] = p->o.mb;

@@ -161,6 +161,8 @@ static json_t *load(const char *text)
 static void case_init(struct fx_case *x, const char *target)
 {
 	static const char *const ids[4] = { "dns", "tickets", "groups", "mailbox" };
+	static const enum ew_data_kind kinds[4] = { EW_DATA_DNS, EW_DATA_TICKETS,
+						    EW_DATA_GROUPS, EW_DATA_MAILBOX };
 	const char *const data[4] = { FIX_DNS, FIX_TICKETS, FIX_GROUPS, FIX_MAILBOX };
 	size_t i;
 
@@ -168,6 +170,7 @@ static void case_init(struct fx_case *x, const char *target)
 	for (i = 0; i < 4; i++) {
 		x->steps[i] = ew_step_result_new(ids[i], ids[i]);
 		assert_non_null(x->steps[i]);
+		x->steps[i]->kind = kinds[i];
 		json_decref(x->steps[i]->data);
 		x->steps[i]->data = load(data[i]);
 		x->csteps[i] = x->steps[i];

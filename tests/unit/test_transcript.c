@@ -728,7 +728,7 @@ static void test_setup_step_read_back(void **state)
 	const struct ew_step steps[] = {
 		{ "target", "Target", "target", "Settles the target.", run_alpha,
 		  EW_STEP_SETUP, EW_DATA_JSON },
-		{ "dns", "DNS", "dns", "Checks DNS.", run_skip_only, 0, EW_DATA_JSON },
+		{ "dns", "DNS", "dns", "Checks DNS.", run_skip_only, 0, EW_DATA_DNS },
 	};
 	struct ew_transcript *t = NULL;
 	struct ew_report *live, *read;
@@ -754,6 +754,9 @@ static void test_setup_step_read_back(void **state)
 	assert_int_equal(ew_transcript_close(&t), 0);
 	assert_true(live->steps[0]->setup);
 	assert_false(live->steps[1]->setup);
+	/* The kind of data: what the rules find a step's data by. */
+	assert_int_equal(live->steps[0]->kind, EW_DATA_JSON);
+	assert_int_equal(live->steps[1]->kind, EW_DATA_DNS);
 	assert_int_equal(live->steps[0]->status, EW_ST_WARN);
 	assert_int_equal(ew_report_exit_code(live), EW_EXIT_NOTHING);
 
@@ -763,6 +766,9 @@ static void test_setup_step_read_back(void **state)
 	assert_int_equal(read->nsteps, 2);
 	assert_true(read->steps[0]->setup);
 	assert_false(read->steps[1]->setup);
+	/* Read back, from the step table of the real steps by their ids. */
+	assert_int_equal(read->steps[0]->kind, ew_step_find("target")->data);
+	assert_int_equal(read->steps[1]->kind, EW_DATA_DNS);
 	assert_int_equal(ew_report_exit_code(read), EW_EXIT_NOTHING);
 	ew_report_free(&live);
 	ew_report_free(&read);
