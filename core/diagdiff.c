@@ -236,7 +236,7 @@ int ew_diagdiff_same_target(const json_t *old, const json_t *new_, char *why, si
 	return 1;
 }
 
-static const char *sev_name(int sev)
+const char *ew_diagdiff_severity_name(int sev)
 {
 	return sev < 0 ? "absent" : ew_severity_name((enum ew_severity)sev);
 }
@@ -269,8 +269,8 @@ char *ew_diagdiff_to_text(const struct ew_diagdiff *dd, int width)
 	ew_buf_printf(&b, "Findings changed (%zu)%s\n", dd->nchanges, dd->nchanges ? ":" : ": none");
 	for (i = 0; i < dd->nchanges; i++) {
 		const struct ew_diagdiff_change *c = &dd->changes[i];
-		char *line = ew_strprintf("%s %s -> %s: %s", c->check, sev_name(c->before),
-					  sev_name(c->after), c->title);
+		char *line = ew_strprintf("%s %s -> %s: %s", c->check, ew_diagdiff_severity_name(c->before),
+					  ew_diagdiff_severity_name(c->after), c->title);
 
 		ew_buf_adds(&b, "  ");
 		ew_buf_add_wrapped(&b, line ? line : c->check, 2, 6, width);

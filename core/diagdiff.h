@@ -57,6 +57,8 @@ int ew_diagdiff_same_target(const json_t *old, const json_t *new_, char *why, si
 
 /* 0 when no cause remains in the new diagnosis (none remained, none is new), else 1. */
 int ew_diagdiff_exit_code(const struct ew_diagdiff *dd);
+/* A change's severity by name: "fail", ..., or "absent" for -1. */
+const char *ew_diagdiff_severity_name(int sev);
 
 /* The comparison as text, lines of at most width columns; the caller frees. */
 char *ew_diagdiff_to_text(const struct ew_diagdiff *dd, int width);

@@ -192,11 +192,6 @@ static void cause_lines(char ***v, size_t *n, const char *heading,
 	}
 }
 
-static const char *sev_name(int sev)
-{
-	return sev < 0 ? "absent" : ew_severity_name((enum ew_severity)sev);
-}
-
 void ew_wiz_compare_lines(const struct ui *u, char ***v, size_t *n, int width)
 {
 	const struct ew_wiz_compare *c = u->cmp;
@@ -212,6 +207,7 @@ void ew_wiz_compare_lines(const struct ui *u, char ***v, size_t *n, int width)
 	ew_lines_addf(v, n, "Checks changed:%s", dd->nchanges ? "" : " none");
 	for (i = 0; i < dd->nchanges; i++)
 		ew_lines_addf(v, n, "  %s %s -> %s", dd->changes[i].check,
-			      sev_name(dd->changes[i].before), sev_name(dd->changes[i].after));
+			      ew_diagdiff_severity_name(dd->changes[i].before),
+			      ew_diagdiff_severity_name(dd->changes[i].after));
 	ew_lines_add(v, n, "");
 }

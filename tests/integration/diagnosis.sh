@@ -6,13 +6,6 @@
 # the end, also on failure. Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
-healed=
-at_exit() {
-	[ -n "$healed" ] && "$labctl" -n "$ns" break >/dev/null 2>&1
-}
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
 
 # name | who reads (--kinit) | arguments | the causes in the broken lab | in
 # the healed lab (none when left out). EXCH, FE and OLD stand for the lab's
@@ -132,12 +125,12 @@ transcript() {
 }
 transcript broken1
 
-"$labctl" -n "$ns" heal >"$work/heal" 2>&1 && healed=1
+heal_lab >"$work/heal" 2>&1
 ok $? "the lab is healed"
 run_all healed
 check_rows healed
 transcript healed
-"$labctl" -n "$ns" break >"$work/break" 2>&1 && healed=
+break_lab >"$work/break" 2>&1
 ok $? "the lab is broken again"
 transcript broken2
 

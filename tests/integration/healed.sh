@@ -6,14 +6,6 @@
 # the end, also on failure: the other suites expect it. Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
-healed=
-at_exit() {
-	[ -n "$healed" ] && "$labctl" -n "$ns" break >/dev/null 2>&1
-}
-# killed while healed: the EXIT trap (at_exit) still breaks the lab again
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
 
 # check NAME USER [ARGS]: exwizard check for USER (a TGT of its own) against
 # the lab's Exchange servers of the mode; the report in $work/NAME.json.
@@ -40,7 +32,7 @@ mode() { "$labctl" -n "$ns" env | sed -n 's/^EXWIZ_LAB_MODE=//p'; }
 ok $? "the lab starts broken (as up leaves it)"
 
 t0=$(msecs)
-"$labctl" -n "$ns" heal >"$work/heal1" 2>&1 && healed=1
+heal_lab >"$work/heal1" 2>&1
 rc=$?
 t1=$(msecs)
 echo "# heal: $((t1 - t0)) ms, $(grep -c '^  [^h]' "$work/heal1") changes"
@@ -76,7 +68,7 @@ sed 's/^/#   /' "$work/h-dave.bad"
 ok $? "healed: $EXWIZ_LAB_STORY_ADMIN -m $EXWIZ_LAB_STORY_ADMIN_MOVER: MBX-PROTECTED is the only warn or fail finding (exit $rc)"
 
 t0=$(msecs)
-"$labctl" -n "$ns" break >"$work/break1" 2>&1 && healed=
+break_lab >"$work/break1" 2>&1
 rc=$?
 t1=$(msecs)
 echo "# break: $((t1 - t0)) ms"

@@ -13,7 +13,17 @@ work=$(mktemp -d)
 n=0
 fails=0
 at_exit() { :; }
-trap 'at_exit; rm -rf "$work"' EXIT
+# heal_lab, break_lab: labctl heal or break. A lab a test leaves healed (it
+# failed, or was killed) is broken again on exit: the other suites expect
+# the faults it seeds.
+lab_healed=
+heal_lab() { "$labctl" -n "$ns" heal && lab_healed=1; }
+break_lab() { "$labctl" -n "$ns" break && lab_healed=; }
+trap 'at_exit; [ -z "$lab_healed" ] || "$labctl" -n "$ns" break >/dev/null 2>&1; rm -rf "$work"' EXIT
+# killed: the EXIT trap still runs
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 
 # ok STATUS DESCRIPTION: one TAP line.
 ok() {

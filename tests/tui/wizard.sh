@@ -28,14 +28,7 @@ at_exit() {
 	done
 	stop_listener "$silent_pid"
 	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
-	# the other suites expect the lab broken: healed for c, it is broken again
-	[ -n "$healed" ] && "$labctl" -n "$ns" break >/dev/null 2>&1
 }
-healed=
-# killed while healed: the EXIT trap (at_exit) still breaks the lab again
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
 screen() { tm capture-pane -p -t "$sess"; }
 # bar: the key bar, once it reads the same twice a tenth of a second apart
 # (a redraw writes the bar last: never read it half done); 3 s at most.
@@ -631,7 +624,7 @@ wait_for "> summary" 30
 causes=$(screen | cut -c21- | sed -n 's/^[> ] [0-9]*\. \[[A-Z]*\] .*/x/p' | wc -l)
 [ "$causes" -ge 2 ]
 ok $? "the first check lists its causes ($causes)"
-"$labctl" -n "$ns" heal >"$work/cmp-heal" 2>&1 && healed=1
+heal_lab >"$work/cmp-heal" 2>&1
 ok $? "the lab is healed between the two checks"
 tm send-keys -t "$sess" c
 wait_for "Compared with the check at" 600 && wait_for "> summary" 30 &&
@@ -664,7 +657,7 @@ ev=[json.loads(l) for l in open(sys.argv[1])]
 a=[e for e in ev if e.get("event")=="action" and e.get("what")=="compare"]
 sys.exit(0 if len(a)==1 and a[0]["text"].startswith(sys.argv[2]) and "; fixed: " in a[0]["text"] and "spn-duplicate" in a[0]["text"] else 1)' "$work/cmp.jsonl" "$head"
 ok $? "the transcript records the comparison as a compare action"
-"$labctl" -n "$ns" break >"$work/cmp-break" 2>&1 && healed=
+break_lab >"$work/cmp-break" 2>&1
 ok $? "the lab is broken again"
 "$labctl" -n "$ns" fault kdc-drop >/dev/null 2>&1 && dropped=1
 tm send-keys -t "$sess" Home c
