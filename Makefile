@@ -141,7 +141,7 @@ RULES_OBJ_diagnosis := diagnosis diagfix causes catalogue stepdata datafields fi
 # the fix of each cause: the step data and the cause catalogue
 RULES_OBJ_diagfix := diagfix causes catalogue stepdata datafields finding result text
 # two identities side by side: their step results and data in, rows out
-RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text
+RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
 JANSSON_LIBS = $(call pc_libs,jansson,-ljansson)
 

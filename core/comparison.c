@@ -13,6 +13,7 @@
 #include "causes.h"
 #include "mailboxrules.h"
 #include "stepdata.h"
+#include "target.h"
 #include "text.h"
 
 /* At most this many rows of groups for each side (the largest first). */
@@ -24,6 +25,7 @@ struct side {
 	struct ew_groups_data grd;
 	struct ew_mailbox_data mbd;
 	int has_tk, has_gr, has_mb;
+	int foreign_tk;		/* its tickets step showed another account's cache */
 	char *why_tk, *why_gr, *why_mb;	/* "not checked: ..." */
 };
 
@@ -63,13 +65,20 @@ static char *why_not(const struct ew_step_result *r)
 	return ew_strprintf("%s", EW_COMPARISON_NOT_CHECKED);
 }
 
-static void side_read(struct side *s, const struct ew_step_result *const *r, size_t n)
+/* A result that counts: run for the current target, to its end. */
+static const struct ew_step_result *current(const struct ew_step_result *r)
 {
-	char err[256];
+	return r && !ew_step_result_is_stale(r) ? r : NULL;
+}
 
-	s->tk = step_of(r, n, EW_DATA_TICKETS);
-	s->gr = step_of(r, n, EW_DATA_GROUPS);
-	s->mb = step_of(r, n, EW_DATA_MAILBOX);
+static void side_read(struct side *s, const char *name, const struct ew_step_result *const *r,
+		      size_t n)
+{
+	char err[256], *as;
+
+	s->tk = current(step_of(r, n, EW_DATA_TICKETS));
+	s->gr = current(step_of(r, n, EW_DATA_GROUPS));
+	s->mb = current(step_of(r, n, EW_DATA_MAILBOX));
 	s->has_tk = ran(s->tk) &&
 		    ew_tickets_data_from_json(s->tk->data, &s->tkd, err, sizeof(err)) == 0 &&
 		    s->tkd.gathered;
@@ -79,7 +88,21 @@ static void side_read(struct side *s, const struct ew_step_result *const *r, siz
 	s->has_mb = ran(s->mb) &&
 		    ew_mailbox_data_from_json(s->mb->data, &s->mbd, err, sizeof(err)) == 0 &&
 		    s->mbd.gathered;
-	s->why_tk = s->has_tk ? NULL : why_not(s->tk);
+	/* Tickets are an identity's only when its own cache held them: another
+	 * account's are never shown under its name. */
+	as = s->tkd.credentials.as ? ew_text_cleanz(s->tkd.credentials.as) : NULL;
+	if (s->has_tk && !ew_same_account(name, as, NULL)) {
+		s->has_tk = 0;
+		s->foreign_tk = 1;
+		s->why_tk = s->tkd.credentials.as ?
+			    ew_strprintf("%s: the tickets shown are %s's, not %s's",
+					 EW_COMPARISON_NOT_CHECKED, as, name) :
+			    ew_strprintf("%s: no credential cache of %s",
+					 EW_COMPARISON_NOT_CHECKED, name);
+	}
+	free(as);
+	if (s->why_tk == NULL)
+		s->why_tk = s->has_tk ? NULL : why_not(s->tk);
 	s->why_gr = s->has_gr ? NULL : why_not(s->gr);
 	s->why_mb = s->has_mb ? NULL : why_not(s->mb);
 }
@@ -287,18 +310,39 @@ static char *transport_text(const struct side *s)
 	}
 }
 
+/* "9 of 10 session tickets obtained, TGT 1300 bytes". */
+static char *tickets_summary(const struct side *s)
+{
+	size_t i, ok = 0;
+	char *tgt, *line;
+
+	if (!s->has_tk)
+		return NULL;
+	for (i = 0; i < s->tkd.nservices; i++)
+		ok += service_ok(&s->tkd.services[i]);
+	tgt = tgt_text(s);
+	line = ew_strprintf("%zu of %zu session tickets obtained, TGT %s", ok, s->tkd.nservices,
+			    tgt ? tgt : "?");
+	free(tgt);
+	return line;
+}
+
 static void tickets_rows(struct rows *rs, const struct side *u, const struct side *o)
 {
 	size_t i;
 
-	for (i = 0; u->has_tk && i < u->tkd.nservices; i++)
+	/* One side's tickets not seen: one row that says why, not one per SPN. */
+	if (!u->has_tk || !o->has_tk) {
+		add_row_take(rs, "Kerberos tickets", tickets_summary(u), u->why_tk,
+			     tickets_summary(o), o->why_tk, NULL);
+		return;
+	}
+	for (i = 0; i < u->tkd.nservices; i++)
 		if (u->tkd.services[i].spn)
 			spn_rows(rs, u, o, u->tkd.services[i].spn);
-	for (i = 0; o->has_tk && i < o->tkd.nservices; i++)
+	for (i = 0; i < o->tkd.nservices; i++)
 		if (o->tkd.services[i].spn && service_of(u, o->tkd.services[i].spn) == NULL)
 			spn_rows(rs, u, o, o->tkd.services[i].spn);
-	if (!u->has_tk && !o->has_tk)
-		add_row(rs, "session tickets", NULL, u->why_tk, NULL, o->why_tk, NULL);
 	add_row_take(rs, "TGT size", tgt_text(u), u->why_tk, tgt_text(o), o->why_tk, NULL);
 	add_row_take(rs, "Kerberos transport", transport_text(u), u->why_tk, transport_text(o),
 		     o->why_tk, proves(u->tk, o->tk, EW_CK_KRB_TRANSPORT, NULL));
@@ -641,13 +685,13 @@ struct ew_comparison *ew_compare(const char *user, const struct ew_step_result *
 	rs.c = c;
 	c->user = ew_text_cleanz(user ? user : "the user");
 	c->other = ew_text_cleanz(other ? other : "the other identity");
-	side_read(&su, u, nu);
-	side_read(&so, o, no);
+	side_read(&su, c->user, u, nu);
+	side_read(&so, c->other, o, no);
 	tickets_rows(&rs, &su, &so);
 	groups_rows(&rs, &su, &so);
 	mailbox_rows(&rs, &su, &so);
 	if (c->user == NULL || c->other == NULL || rs.oom ||
-	    user_only(c, su.tk, so.tk, so.has_tk) != 0 ||
+	    user_only(c, su.has_tk ? su.tk : NULL, so.tk, so.has_tk) != 0 ||
 	    user_only(c, su.gr, so.gr, so.has_gr) != 0 ||
 	    user_only(c, su.mb, so.mb, so.has_mb) != 0)
 		ew_comparison_free(&c);
@@ -738,10 +782,44 @@ static size_t columns(const char *s)
 	return n;
 }
 
+/* Under a row, the cause it explains. */
+static void add_explains(struct ew_buf *b, const struct ew_comparison_row *r, int width)
+{
+	const struct ew_cause *def;
+	char *line;
+
+	if (r->explains == NULL)
+		return;
+	def = ew_cause_find(r->explains);
+	line = ew_strprintf("explains %s: %s", r->explains, def ? def->title : "");
+	ew_buf_adds(b, "    ");
+	ew_buf_add_wrapped(b, line ? line : r->explains, 4, 6, width);
+	free(line);
+}
+
+/* A row as lines of their own: the aspect, then each side's value wrapped. */
+static void add_stacked(struct ew_buf *b, const struct ew_comparison *c,
+			const struct ew_comparison_row *r, size_t wname, int width)
+{
+	ew_buf_adds(b, "  ");
+	ew_buf_add_wrapped(b, r->aspect, 2, 4, width);
+	ew_buf_adds(b, "    ");
+	add_cell(b, c->user, wname, 0);
+	ew_buf_adds(b, ":");
+	ew_buf_printf(b, "%*s", (int)(wname - columns(c->user) + 1), "");
+	ew_buf_add_wrapped(b, r->user, (int)wname + 6, (int)wname + 6, width);
+	ew_buf_adds(b, "    ");
+	add_cell(b, c->other, wname, 0);
+	ew_buf_adds(b, ":");
+	ew_buf_printf(b, "%*s", (int)(wname - columns(c->other) + 1), "");
+	ew_buf_add_wrapped(b, r->other, (int)wname + 6, (int)wname + 6, width);
+	add_explains(b, r, width);
+}
+
 char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 {
 	struct ew_buf b = {0};
-	size_t i, wa = 6, wu = 0, wo = 0, avail, half;
+	size_t i, wa = 6, wu = 0, wo = 0, wname;
 
 	if (c == NULL)
 		return NULL;
@@ -768,18 +846,19 @@ char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 		if (columns(r->other) > wo)
 			wo = columns(r->other);
 	}
-	/* "  aspect | user | other": 2 + 3 + 3 columns of frame. */
-	avail = (size_t)width - 8;
-	if (wa > avail / 3)
-		wa = avail / 3;
-	half = (avail - wa) / 2;
-	if (wu + wo > avail - wa) {
-		if (wu > half && wo > half)
-			wu = wo = half;
-		else if (wu > half)
-			wu = avail - wa - wo;
-		else
-			wo = avail - wa - wu;
+	/*
+	 * "  aspect | user | other" when every value fits whole; else each row
+	 * on lines of its own: a DN cut short is of no use in a ticket.
+	 */
+	if (2 + wa + 3 + wu + 3 + wo > (size_t)width) {
+		wname = columns(c->user) > columns(c->other) ? columns(c->user) :
+			columns(c->other);
+		if (wname > (size_t)width / 3)
+			wname = (size_t)width / 3;
+		for (i = 0; i < c->nrows; i++)
+			if (c->rows[i].differs)
+				add_stacked(&b, c, &c->rows[i], wname, width);
+		return ew_buf_take(&b);
 	}
 	ew_buf_adds(&b, "  ");
 	add_cell(&b, "aspect", wa, 1);
@@ -800,15 +879,7 @@ char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 		ew_buf_adds(&b, " | ");
 		add_cell(&b, r->other, wo, 0);
 		ew_buf_addc(&b, '\n');
-		if (r->explains) {
-			const struct ew_cause *def = ew_cause_find(r->explains);
-			char *line = ew_strprintf("explains %s: %s", r->explains,
-						  def ? def->title : "");
-
-			ew_buf_adds(&b, "    ");
-			ew_buf_add_wrapped(&b, line ? line : r->explains, 4, 6, width);
-			free(line);
-		}
+		add_explains(&b, r, width);
 	}
 	return ew_buf_take(&b);
 }

@@ -61,10 +61,11 @@ size_t ew_comparison_ndifferences(const struct ew_comparison *c);
 json_t *ew_comparison_to_json(const struct ew_comparison *c);
 
 /*
- * "Compared with OTHER:" and the rows that differ as aspect | user | other
- * columns fitted to width (at least 40; a value too long is cut with "…"),
- * the cause a row explains under it; "no difference" when none. The caller
- * frees.
+ * "Compared with OTHER:" and the rows that differ, the cause a row explains
+ * under it; "no difference" when none. As aspect | user | other columns
+ * when every value fits whole in width (at least 40), else each row on
+ * lines of its own (the aspect, then "user: value" and "other: value",
+ * wrapped): nothing is cut. The caller frees.
  */
 char *ew_comparison_to_text(const struct ew_comparison *c, int width);
 

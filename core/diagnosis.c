@@ -92,6 +92,7 @@ void ew_diagnosis_free(struct ew_diagnosis **d)
 	free((*d)->causes);
 	rulings_free(&(*d)->ruled_out, &(*d)->nruled_out);
 	rulings_free(&(*d)->not_checked, &(*d)->nnot_checked);
+	free((*d)->compared_with);
 	free(*d);
 	*d = NULL;
 }
@@ -140,10 +141,13 @@ static int narrow(const struct ew_diag_cause *c)
 	return strcmp(c->def->scope, "this user") == 0;
 }
 
-/* <0 when a ranks before b (DIAGNOSIS.md, Ranking 1 and 3, then table order). */
+/* <0 when a ranks before b: with an identity beside the user, the user's
+ * own causes first; then DIAGNOSIS.md, Ranking 1 and 3, then table order. */
 static int rank_cmp(const struct ew_diag_cause *a, const struct ew_diag_cause *b,
 		    int admin_works)
 {
+	if (a->user_only != b->user_only)
+		return a->user_only ? -1 : 1;
 	if ((a->nexplains > 0) != (b->nexplains > 0))
 		return a->nexplains > 0 ? -1 : 1;
 	if (a->nexplains != b->nexplains)
@@ -399,6 +403,14 @@ struct ew_diagnosis *ew_diagnose(const struct ew_step_result *const *steps, size
 				 const json_t *target, const char *const *symptoms,
 				 size_t nsymptoms)
 {
+	return ew_diagnose_compared(steps, n, target, symptoms, nsymptoms, NULL, NULL, 0);
+}
+
+struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *steps, size_t n,
+					  const json_t *target, const char *const *symptoms,
+					  size_t nsymptoms, const char *other,
+					  const char *const *user_only, size_t nuser_only)
+{
 	struct ew_diagnosis *d = calloc(1, sizeof(*d));
 	struct ew_diag_cause *all = calloc(ew_ncauses, sizeof(*all));
 	size_t i, j, k;
@@ -442,7 +454,11 @@ struct ew_diagnosis *ew_diagnose(const struct ew_step_result *const *steps, size
 		for (i = 0; c->def && i < d->nsymptoms; i++)
 			if (ew_cause_explains(c->def, d->symptoms[i]))
 				oom |= push(&c->explains, &c->nexplains, d->symptoms[i]);
+		for (i = 0; c->def && other && i < nuser_only; i++)
+			c->user_only |= user_only[i] && strcmp(user_only[i], c->def->id) == 0;
 	}
+	if (other && (d->compared_with = ew_text_cleanz(other)) == NULL)
+		goto fail;
 	for (k = 0, j = 0; k < ew_ncauses; k++) {
 		if (all[k].def == NULL)
 			continue;
@@ -510,19 +526,26 @@ json_t *ew_diagnosis_to_json(const struct ew_diagnosis *d)
 							    c->evidence[k].step, "check",
 							    c->evidence[k].check, "title",
 							    c->evidence[k].title));
-		json_array_append_new(causes, json_pack(
+		json_t *cj = json_pack(
 			"{s:s, s:i, s:s, s:s, s:s, s:o, s:o, s:o, s:{s:o, s:o}, s:s?}",
 			"id", c->def->id, "rank", c->rank, "severity",
 			ew_severity_name(c->severity), "title", c->title, "scope", c->def->scope,
 			"because", strings_json(c->because, c->nbecause),
 			"explains", strings_json(c->explains, c->nexplains), "evidence", ev,
 			"fix", "windows", strings_json(c->fix_windows, c->nfix_windows),
-			"linux", strings_json(c->fix_linux, c->nfix_linux), "confirm", c->confirm));
+			"linux", strings_json(c->fix_linux, c->nfix_linux), "confirm", c->confirm);
+
+		/* Only with an identity beside the user: whether it is the user's own. */
+		if (cj && d->compared_with)
+			json_object_set_new(cj, "user_only", json_boolean(c->user_only));
+		json_array_append_new(causes, cj);
 	}
 	j = json_pack("{s:o, s:s, s:o, s:o, s:o}", "symptoms",
 		      strings_json(d->symptoms, d->nsymptoms), "verdict", d->verdict,
 		      "causes", causes, "ruled_out", rulings_json(d->ruled_out, d->nruled_out),
 		      "not_checked", rulings_json(d->not_checked, d->nnot_checked));
+	if (j && d->compared_with)
+		json_object_set_new(j, "compared_with", json_string(d->compared_with));
 	return j;
 }
 
@@ -582,6 +605,7 @@ static int cause_from(const json_t *x, struct ew_diag_cause *c, char *err, size_
 		snprintf(err, errlen, "unknown cause \"%s\"", id ? id : "(none)");
 		return -1;
 	}
+	c->user_only = json_is_true(json_object_get(x, "user_only"));
 	if (sev == NULL || ew_severity_parse(sev, &c->severity) != 0 || title == NULL ||
 	    !json_is_integer(json_object_get(x, "rank")) || (ev && !json_is_array(ev)) ||
 	    (fix && !json_is_object(fix)) || (conf && !json_is_null(conf) &&
@@ -652,6 +676,10 @@ struct ew_diagnosis *ew_diagnosis_from_json(const json_t *j, char *err, size_t e
 		snprintf(err, errlen, "symptoms, ruled_out or not_checked malformed");
 		goto fail;
 	}
+	if (json_is_string(json_object_get(j, "compared_with")) &&
+	    (d->compared_with = ew_text_cleanz(json_string_value(json_object_get(j,
+							      "compared_with")))) == NULL)
+		goto fail;
 	json_array_foreach(causes, i, x) {
 		if (cause_from(x, &d->causes[i], err, errlen) != 0) {
 			cause_clear(&d->causes[i]);
@@ -780,6 +808,12 @@ char *ew_diagnosis_to_text(const struct ew_diagnosis *d, int width)
 			ew_buf_printf(&line, "%s%s", k ? ", " : "", c->explains[k]);
 		if (c->nexplains && (text = ew_buf_take(&line)) != NULL) {
 			put_para(&b, "   explains: ", text, 13, width);
+			free(text);
+		}
+		if (c->user_only && d->compared_with) {
+			ew_buf_printf(&line, "%s does not have it.", d->compared_with);
+			if ((text = ew_buf_take(&line)) != NULL)
+				put_para(&b, "   ", text, 3, width);
 			free(text);
 		}
 		for (k = 0; k < c->nevidence; k++) {

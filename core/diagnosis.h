@@ -46,6 +46,9 @@ struct ew_diag_cause {
 	char **fix_linux;
 	size_t nfix_linux;
 	char *confirm;			/* how to know the fix worked */
+	/* The user has it and the compared identity (ew_diagnosis.compared_with)
+	 * does not: ranked first. */
+	int user_only;
 };
 
 /* A cause ruled out (its checks ran and passed) or not checked (they could
@@ -64,6 +67,8 @@ struct ew_diagnosis {
 	size_t nruled_out;
 	struct ew_diag_ruling *not_checked;
 	size_t nnot_checked;
+	/* The identity put beside the user (--compare), or NULL. */
+	char *compared_with;
 };
 
 /*
@@ -76,6 +81,15 @@ struct ew_diagnosis {
 struct ew_diagnosis *ew_diagnose(const struct ew_step_result *const *steps, size_t n,
 				 const json_t *target, const char *const *symptoms,
 				 size_t nsymptoms);
+/*
+ * The same with an identity put beside the user (--compare): the causes the
+ * user has and other does not (user_only, cause ids; comparison.h) are
+ * marked so and ranked before every other cause. other NULL: ew_diagnose.
+ */
+struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *steps, size_t n,
+					  const json_t *target, const char *const *symptoms,
+					  size_t nsymptoms, const char *other,
+					  const char *const *user_only, size_t nuser_only);
 void ew_diagnosis_free(struct ew_diagnosis **d);
 
 /* The "diagnosis" object of the JSON report and the transcript. */

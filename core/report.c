@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comparison.h"
 #include "diagnosis.h"
 #include "result.h"
 #include "text.h"
@@ -35,6 +36,9 @@ void ew_report_free(struct ew_report **rp)
 	for (i = 0; i < r->nsteps; i++)
 		ew_step_result_free(&r->steps[i]);
 	free(r->steps);
+	for (i = 0; i < r->ncompared; i++)
+		ew_step_result_free(&r->compared[i]);
+	free(r->compared);
 	for (i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
@@ -49,17 +53,20 @@ void ew_report_free(struct ew_report **rp)
 
 int ew_report_add_step(struct ew_report *r, struct ew_step_result *step)
 {
-	struct ew_step_result **v;
+	struct ew_step_result ***list, **v;
+	size_t *n;
 
 	if (step == NULL)
 		return -1;
-	v = realloc(r->steps, (r->nsteps + 1) * sizeof(*v));
+	list = step->compared ? &r->compared : &r->steps;
+	n = step->compared ? &r->ncompared : &r->nsteps;
+	v = realloc(*list, (*n + 1) * sizeof(*v));
 	if (v == NULL) {
 		ew_step_result_free(&step);
 		return -1;
 	}
-	r->steps = v;
-	r->steps[r->nsteps++] = step;
+	*list = v;
+	v[(*n)++] = step;
 	return 0;
 }
 
@@ -170,19 +177,42 @@ struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
 	json_array_foreach(given, i, v)
 		if (json_is_string(v) && nsym < EW_CAUSE_MAX_LIST)
 			sym[nsym++] = json_string_value(v);
-	return ew_diagnose((const struct ew_step_result *const *)r->steps, r->nsteps,
-			   r->target, sym, nsym);
+	struct ew_comparison *c = ew_report_comparison(r);
+	const char *const *own = NULL;
+	size_t nown = 0;
+	struct ew_diagnosis *d;
+
+	if (c)
+		ew_comparison_user_only_causes(c, &own, &nown);
+	d = ew_diagnose_compared((const struct ew_step_result *const *)r->steps, r->nsteps,
+				 r->target, sym, nsym, c ? c->other : NULL, own, nown);
+	ew_comparison_free(&c);
+	return d;
 }
 
-json_t *ew_report_to_json(const struct ew_report *r)
+const char *ew_report_compared_user(const struct ew_report *r)
 {
-	struct ew_diagnosis *d = ew_report_diagnose(r);
-	json_t *steps, *notes, *o;
+	return json_string_value(json_object_get(json_object_get(r->target, "compare"), "user"));
+}
+
+struct ew_comparison *ew_report_comparison(const struct ew_report *r)
+{
+	const char *other = ew_report_compared_user(r);
+
+	if (other == NULL)
+		return NULL;
+	return ew_compare(json_string_value(json_object_get(r->target, "user")),
+			  (const struct ew_step_result *const *)r->steps, r->nsteps, other,
+			  (const struct ew_step_result *const *)r->compared, r->ncompared);
+}
+
+static json_t *steps_json(struct ew_step_result *const *v, size_t n)
+{
+	json_t *steps = json_array();
 	size_t i, j;
 
-	steps = json_array();
-	for (i = 0; steps && i < r->nsteps; i++) {
-		const struct ew_step_result *s = r->steps[i];
+	for (i = 0; steps && i < n; i++) {
+		const struct ew_step_result *s = v[i];
 		json_t *findings = json_array();
 
 		for (j = 0; findings && j < s->nfindings; j++)
@@ -195,15 +225,34 @@ json_t *ew_report_to_json(const struct ew_report *r)
 						"findings", findings ? findings : json_array(),
 						"data", s->data));
 	}
+	return steps ? steps : json_array();
+}
+
+json_t *ew_report_to_json(const struct ew_report *r)
+{
+	struct ew_diagnosis *d = ew_report_diagnose(r);
+	struct ew_comparison *c = ew_report_comparison(r);
+	json_t *steps, *notes, *o;
+	size_t i;
+
+	steps = steps_json(r->steps, r->nsteps);
 	notes = json_array();
 	for (i = 0; notes && i < r->nnotes; i++)
 		json_array_append_new(notes, json_string(r->notes[i]));
 	o = json_pack("{s:s?, s:s?, s:s?, s:O, s:o, s:o, s:o?, s:s?, s:o}",
 		      "exwizard", r->version, "started", r->started, "host", r->host,
-		      "target", r->target, "steps", steps ? steps : json_array(),
+		      "target", r->target, "steps", steps,
 		      "summary", summary_json(r),
 		      "diagnosis", d ? ew_diagnosis_to_json(d) : NULL,
 		      "transcript", r->transcript, "notes", notes ? notes : json_array());
+	/* The compared identity's steps, and what differs: only with --compare. */
+	if (o && c) {
+		json_object_set_new(o, "compare", json_pack("{s:s, s:o}", "user", c->other, "steps",
+							    steps_json(r->compared,
+								       r->ncompared)));
+		json_object_set_new(o, "comparison", ew_comparison_to_json(c));
+	}
+	ew_comparison_free(&c);
 	ew_diagnosis_free(&d);
 	return o;
 }
@@ -215,11 +264,59 @@ static char *opt_clean(const json_t *o, const char *k)
 	return s ? ew_text_cleanz(s) : NULL;
 }
 
+/* The steps of a JSON report into r (compared: the compared identity's). */
+static int steps_from(struct ew_report *r, const json_t *steps, int compared, char *err,
+		      size_t errlen)
+{
+	const json_t *st, *fs, *f;
+	size_t i, j;
+
+	json_array_foreach(steps, i, st) {
+		const char *id = json_string_value(json_object_get(st, "id"));
+		const char *title = json_string_value(json_object_get(st, "title"));
+		struct ew_step_result *s;
+		enum ew_status status;
+		json_t *data;
+
+		if (id == NULL) {
+			snprintf(err, errlen, "step %zu has no id", i);
+			return -1;
+		}
+		s = ew_step_result_new(id, title ? title : id);
+		if (s)
+			s->compared = compared;
+		if (s == NULL || ew_report_add_step(r, s) != 0)
+			goto oom;
+		if (ew_status_parse(json_string_value(json_object_get(st, "status")),
+				    &status) == 0)
+			s->status = status;
+		s->duration_ms = (long)json_integer_value(json_object_get(st, "duration_ms"));
+		data = json_object_get(st, "data");
+		if (json_is_object(data)) {
+			json_decref(s->data);
+			s->data = ew_json_clean(data);
+		}
+		fs = json_object_get(st, "findings");
+		json_array_foreach(fs, j, f) {
+			struct ew_finding *fd = ew_finding_from_json(f, err, errlen);
+
+			if (fd == NULL)
+				return -1;
+			if (ew_step_result_add(s, fd) != 0)
+				goto oom;
+		}
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen)
 {
 	struct ew_report *r;
-	json_t *steps, *st, *fs, *f, *target, *notes, *n;
-	size_t i, j;
+	json_t *target, *notes, *n;
+	size_t i;
 
 	if (!json_is_object(obj) || !json_is_string(json_object_get(obj, "exwizard"))) {
 		snprintf(err, errlen, "not an exwizard report");
@@ -237,42 +334,11 @@ struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errle
 		json_decref(r->target);
 		r->target = ew_json_clean(target);
 	}
-	steps = json_object_get(obj, "steps");
-	json_array_foreach(steps, i, st) {
-		const char *id = json_string_value(json_object_get(st, "id"));
-		const char *title = json_string_value(json_object_get(st, "title"));
-		struct ew_step_result *s;
-		enum ew_status status;
-		json_t *data;
-
-		if (id == NULL) {
-			snprintf(err, errlen, "step %zu has no id", i);
-			ew_report_free(&r);
-			return NULL;
-		}
-		s = ew_step_result_new(id, title ? title : id);
-		if (s == NULL || ew_report_add_step(r, s) != 0)
-			goto oom;
-		if (ew_status_parse(json_string_value(json_object_get(st, "status")),
-				    &status) == 0)
-			s->status = status;
-		s->duration_ms = (long)json_integer_value(json_object_get(st, "duration_ms"));
-		data = json_object_get(st, "data");
-		if (json_is_object(data)) {
-			json_decref(s->data);
-			s->data = ew_json_clean(data);
-		}
-		fs = json_object_get(st, "findings");
-		json_array_foreach(fs, j, f) {
-			struct ew_finding *fd = ew_finding_from_json(f, err, errlen);
-
-			if (fd == NULL) {
-				ew_report_free(&r);
-				return NULL;
-			}
-			if (ew_step_result_add(s, fd) != 0)
-				goto oom;
-		}
+	if (steps_from(r, json_object_get(obj, "steps"), 0, err, errlen) != 0 ||
+	    steps_from(r, json_object_get(json_object_get(obj, "compare"), "steps"), 1, err,
+		       errlen) != 0) {
+		ew_report_free(&r);
+		return NULL;
 	}
 	notes = json_object_get(obj, "notes");
 	json_array_foreach(notes, i, n)
@@ -291,7 +357,13 @@ static void add_target_line(struct ew_buf *b, const char *label, const json_t *v
 	size_t i;
 	json_t *x;
 
-	if (json_is_string(v)) {
+	if (json_is_object(v) && json_is_string(json_object_get(v, "user"))) {
+		/* The identity beside the user: who, and who moved its mailbox. */
+		ew_buf_adds(&line, json_string_value(json_object_get(v, "user")));
+		if (json_is_string(json_object_get(v, "mover")))
+			ew_buf_printf(&line, " (mover %s)",
+				      json_string_value(json_object_get(v, "mover")));
+	} else if (json_is_string(v)) {
 		ew_buf_adds(&line, json_string_value(v));
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, x) {
@@ -431,7 +503,8 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 	static const char *const target_keys[][2] = {
 		{ "realm", "Realm:" }, { "domain", "Domain:" }, { "user", "User:" },
 		{ "exchange", "Exchange:" }, { "mover", "Mover:" }, { "dc", "DC:" },
-		{ "dns_servers", "DNS:" }, { "symptoms", "Symptoms:" }, { "ccache", "Cache:" },
+		{ "dns_servers", "DNS:" }, { "symptoms", "Symptoms:" }, { "compare", "Compared:" },
+		{ "ccache", "Cache:" },
 		{ "cache_principal", "Tickets:" }, { "credentials", "Login:" },
 	};
 	struct ew_buf b = {0};
@@ -466,6 +539,20 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		}
 		free(dt);
 		ew_diagnosis_free(&d);
+	}
+	{
+		/* What differs between the user and the identity beside it. */
+		struct ew_comparison *cmp = ew_report_comparison(r);
+		char *ct = cmp ? ew_comparison_to_text(cmp, width) : NULL;
+
+		if (ct) {
+			ew_buf_addc(&b, '\n');
+			ew_buf_adds(&b, ct);
+		} else if (ew_report_compared_user(r)) {
+			b.oom = 1;
+		}
+		free(ct);
+		ew_comparison_free(&cmp);
 	}
 	for (i = 0; i < r->nsteps; i++) {
 		const struct ew_step_result *s = r->steps[i];

@@ -22,6 +22,11 @@ struct ew_report {
 	json_t *target;		/* object, owned */
 	struct ew_step_result **steps;
 	size_t nsteps;
+	/* The steps of the identity put beside the user (target "compare"):
+	 * never counted in the summary or the exit status, never diagnosed as
+	 * the user's; they make the comparison. */
+	struct ew_step_result **compared;
+	size_t ncompared;
 	char *transcript;	/* path, or NULL */
 	char **notes;		/* remarks about the report itself */
 	size_t nnotes;
@@ -38,7 +43,8 @@ enum {
 
 struct ew_report *ew_report_new(const char *version, const char *host);
 void ew_report_free(struct ew_report **r);
-/* Takes ownership of step (also on failure). */
+/* Takes ownership of step (also on failure); a compared one goes among the
+ * compared steps. */
 int ew_report_add_step(struct ew_report *r, struct ew_step_result *step);
 int ew_report_add_note(struct ew_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -74,11 +80,18 @@ char *ew_step_credentials_text(const struct ew_step_result *s);
  */
 struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r);
 
+struct ew_comparison;
+/* The user beside the compared identity (comparison.h), from the steps of
+ * both; NULL when the target compares nothing (or out of memory). */
+struct ew_comparison *ew_report_comparison(const struct ew_report *r);
+/* The name of the compared identity (the target's compare user), or NULL. */
+const char *ew_report_compared_user(const struct ew_report *r);
+
 json_t *ew_report_to_json(const struct ew_report *r);
 /* The results' setup flags stay 0: the JSON does not carry them. */
 struct ew_report *ew_report_from_json(const json_t *obj, char *err, size_t errlen);
 /* Text for a terminal or a ticket: every string escaped, lines wrapped at width;
- * the diagnosis first, then the steps. */
+ * the diagnosis first, the comparison (with --compare), then the steps. */
 char *ew_report_to_text(const struct ew_report *r, int width);
 /*
  * The verdict and the ranked causes (rank, severity, title, cause id, the

@@ -76,6 +76,7 @@ struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r)
 	c->duration_ms = r->duration_ms;
 	c->setup = r->setup;
 	c->kind = r->kind;
+	c->compared = r->compared;
 	json_decref(c->data);
 	c->data = json_deep_copy(r->data);
 	for (i = 0; c->data && i < r->nfindings; i++)

@@ -58,11 +58,17 @@ struct ew_step_result {
 	 * the step's id.
 	 */
 	enum ew_data_kind kind;
+	/*
+	 * A result of the identity put beside the user (--compare), not of the
+	 * user: never counted, diagnosed or shown as the user's. Set by the
+	 * session and by whoever reads a report back.
+	 */
+	int compared;
 };
 
 struct ew_step_result *ew_step_result_new(const char *id, const char *title);
 void ew_step_result_free(struct ew_step_result **r);
-/* A deep copy the caller owns (findings, data, status, duration, setup);
+/* A deep copy the caller owns (findings, data, status, duration, setup, kind, compared);
  * NULL when r is NULL or out of memory. */
 struct ew_step_result *ew_step_result_dup(const struct ew_step_result *r);
 /* Whether it was run for an earlier target (its data has "stale": the

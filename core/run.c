@@ -23,6 +23,8 @@ void ew_run_probe(struct ew_run *run, const char *step, json_t *fields)
 		return;
 	}
 	json_object_set_new(fields, "step", json_string(step));
+	if (run->identity)
+		json_object_set_new(fields, "identity", json_string(run->identity));
 	ew_transcript_event(run->transcript, "probe", fields);
 }
 
@@ -39,7 +41,8 @@ void ew_run_note(struct ew_run *run, const char *step, const char *fmt, ...)
 	if (s == NULL)
 		return;
 	ew_transcript_event(run->transcript, "note",
-			    json_pack("{s:s, s:s}", "step", step, "text", s));
+			    json_pack("{s:s, s:s, s:s*}", "step", step, "text", s,
+				      "identity", run->identity));
 	free(s);
 }
 
@@ -61,10 +64,12 @@ struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run
 		return NULL;
 	res->setup = (step->flags & EW_STEP_SETUP) != 0;
 	res->kind = step->data;
+	res->compared = run->identity != NULL;
 	if (run->transcript)
 		ew_transcript_event(run->transcript, "step",
-				    json_pack("{s:s, s:s, s:s}", "id", step->id,
-					      "phase", "start", "title", step->title));
+				    json_pack("{s:s, s:s, s:s, s:s*}", "id", step->id,
+					      "phase", "start", "title", step->title,
+					      "identity", run->identity));
 	res->status = EW_ST_RUNNING;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = step->run(run, res);
@@ -92,14 +97,16 @@ struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run
 			json_t *f = ew_finding_to_json(res->findings[i]);
 
 			json_object_set_new(f, "step", json_string(step->id));
+			if (run->identity)
+				json_object_set_new(f, "identity", json_string(run->identity));
 			ew_transcript_event(run->transcript, "finding", f);
 		}
 		ew_transcript_event(run->transcript, "step",
-				    json_pack("{s:s, s:s, s:s, s:I, s:O}", "id", step->id,
+				    json_pack("{s:s, s:s, s:s, s:I, s:O, s:s*}", "id", step->id,
 					      "phase", "end",
 					      "status", ew_status_name(res->status),
 					      "duration_ms", (json_int_t)res->duration_ms,
-					      "data", res->data));
+					      "data", res->data, "identity", run->identity));
 		ew_transcript_sync(run->transcript);
 	}
 	return res;
@@ -122,7 +129,7 @@ static void *par_thread(void *arg)
 }
 
 void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
-			       struct ew_run *run, struct ew_step_result **out)
+			       struct ew_run *const *runs, struct ew_step_result **out)
 {
 	struct par_job *jobs;
 	size_t i;
@@ -130,19 +137,19 @@ void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
 	jobs = calloc(n ? n : 1, sizeof(*jobs));
 	if (jobs == NULL) {
 		for (i = 0; i < n; i++)
-			out[i] = ew_step_execute(steps[i], run);
+			out[i] = ew_step_execute(steps[i], runs[i]);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		jobs[i].step = steps[i];
-		jobs[i].run = run;
+		jobs[i].run = runs[i];
 		jobs[i].started = pthread_create(&jobs[i].th, NULL, par_thread, &jobs[i]) == 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (jobs[i].started)
 			pthread_join(jobs[i].th, NULL);
 		else
-			jobs[i].res = ew_step_execute(steps[i], run);
+			jobs[i].res = ew_step_execute(steps[i], runs[i]);
 		out[i] = jobs[i].res;
 	}
 	free(jobs);

@@ -33,6 +33,10 @@ struct ew_run {
 	const char *bind_dn;
 	const char *bind_password;		/* not owned; wiped by the caller */
 	const char *ca_file;			/* NULL: ldap.conf / LDAPTLS_CACERT */
+	/* The compared identity's account (--compare) when the steps run for
+	 * it: its results are marked compared and its transcript events carry
+	 * "identity". NULL: the target user. */
+	const char *identity;
 };
 
 /* Whether the user asked to stop. */
@@ -61,6 +65,11 @@ struct ew_step {
 #define EW_STEP_ALONE_WHEN_FLUSHING 0x4	/* with EW_RUN_FLUSH it runs by itself, so
 					 * the steps after it see the flushed caches */
 #define EW_STEP_DIRECTORY 0x8	/* reads the directory (warmed up beforehand) */
+#define EW_STEP_IDENTITY 0x10	/* about the user: runs for the compared identity
+				 * too (--compare), beside the user's */
+#define EW_STEP_CACHE 0x20	/* shows a credential cache's tickets: for the
+				 * compared identity it runs with that identity's
+				 * own cache, and not at all without one */
 
 /*
  * Run one step: start event, the step, its findings and end event in the
@@ -74,13 +83,14 @@ struct ew_step {
 struct ew_step_result *ew_step_execute(const struct ew_step *step, struct ew_run *run);
 
 /*
- * Run n steps side by side, each on its own thread (none of the steps after
- * the target step needs another's result), and wait for all of them: every
- * network wait in a step is bounded, and each step sees run->cancel. out[i]
- * is step i's result (NULL when out of memory). When a thread cannot be
- * started, that step runs on the calling thread instead.
+ * Run n steps side by side, step i with runs[i], each on its own thread (none
+ * of the steps after the target step needs another's result), and wait for
+ * all of them: every network wait in a step is bounded, and each step sees
+ * its run's cancel flag. out[i] is step i's result (NULL when out of
+ * memory). When a thread cannot be started, that step runs on the calling
+ * thread instead.
  */
 void ew_steps_execute_parallel(const struct ew_step *const *steps, size_t n,
-			       struct ew_run *run, struct ew_step_result **out);
+			       struct ew_run *const *runs, struct ew_step_result **out);
 
 #endif

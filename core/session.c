@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "directory.h"
+#include "krb.h"
 #include "plan.h"
 #include "report.h"
 #include "step.h"
@@ -159,11 +161,108 @@ static int took_first(struct ew_session *s, const struct ew_run *run,
 	return bad;
 }
 
+/*
+ * The identity put beside the user (target->compare), made from the target
+ * the first step settled: its directory steps read the directory with the
+ * user's credentials, its cache step (the tickets) runs with its own cache.
+ */
+struct compared {
+	struct ew_target *dir, *view;	/* view NULL: no cache of its own */
+	struct ew_run dir_run, view_run;
+	int open;
+};
+
+static void compared_close(struct compared *c)
+{
+	ew_target_free(&c->dir);
+	ew_target_free(&c->view);
+	c->open = 0;
+}
+
+/* 0, or -1 when out of memory (then nothing runs for it). */
+static int compared_open(struct compared *c, const struct ew_run *run)
+{
+	struct ew_krb_caches caches = {0};
+	char err[256];
+
+	if (c->open)
+		return 0;
+	c->open = 1;
+	if ((c->dir = ew_target_compared(run->target, 0)) == NULL)
+		return -1;
+	c->dir_run = *run;
+	c->dir_run.target = c->dir;
+	c->dir_run.identity = c->dir->user;
+	if (run->target->compare_ccache == NULL)
+		return 0;
+	if ((c->view = ew_target_compared(run->target, 1)) == NULL)
+		return -1;
+	/* Whose tickets the cache holds: the tickets step labels them so. */
+	if (ew_krb_list(c->view->ccache, &caches, err, sizeof(err)) == 0 && caches.n &&
+	    caches.caches[0].principal)
+		c->view->cache_principal = strdup(caches.caches[0].principal);
+	ew_krb_caches_clear(&caches);
+	c->view_run = c->dir_run;
+	c->view_run.target = c->view;
+	return 0;
+}
+
+/* The tickets of a compared identity without a cache of its own: none shown,
+ * and why. */
+static int no_cache_step(struct ew_run *run, struct ew_step_result *res)
+{
+	struct ew_finding *f = ew_finding_new(EW_CK_KRB_CACHE, EW_SKIP, "No tickets of %s to "
+					      "compare: no credential cache of %s was given",
+					      run->identity, run->identity);
+
+	if (f)
+		ew_finding_remedy(f, "Give --compare-ccache CCNAME (a cache that holds %s's "
+				  "tickets) or --compare-kinit %s (asks for %s's password).",
+				  run->identity, run->identity, run->identity);
+	ew_step_result_add(res, f);
+	return 1;
+}
+
+/*
+ * Batch: the steps todo[0..n) for the user, and after them (with compare),
+ * for the compared identity, those about the user; run side by side. out[k] for k < n is the
+ * user's step k; the others follow in the order of their steps.
+ */
+static size_t batch_with_compared(const struct ew_step **todo, size_t n, struct ew_run *run,
+				  int compare, struct compared *c, struct ew_step nc[],
+				  const struct ew_step **steps, struct ew_run **runs)
+{
+	size_t k, m = 0;
+
+	for (k = 0; k < n; k++) {
+		steps[m] = todo[k];
+		runs[m++] = run;
+	}
+	if (!compare || run->target->compare == NULL || compared_open(c, run) != 0 ||
+	    c->dir == NULL)
+		return m;
+	for (k = 0; k < n; k++) {
+		if (!(todo[k]->flags & EW_STEP_IDENTITY))
+			continue;
+		if ((todo[k]->flags & EW_STEP_CACHE) && c->view == NULL) {
+			nc[k] = *todo[k];
+			nc[k].run = no_cache_step;
+			steps[m] = &nc[k];
+			runs[m++] = &c->dir_run;
+		} else {
+			steps[m] = todo[k];
+			runs[m++] = (todo[k]->flags & EW_STEP_CACHE) ? &c->view_run : &c->dir_run;
+		}
+	}
+	return m;
+}
+
 size_t ew_session_run_steps(struct ew_session *s, struct ew_run *run,
 			    const struct ew_step **steps, size_t n,
 			    ew_session_took_fn took, void *arg)
 {
 	const struct ew_step *todo[EW_SESSION_MAX];
+	struct compared cmp = {0};
 	size_t i, k;
 	int stop = 0;
 
@@ -177,23 +276,32 @@ size_t ew_session_run_steps(struct ew_session *s, struct ew_run *run,
 	 * The first step: the others need what it resolves. Then, under
 	 * EW_RUN_FLUSH, the flushing step (the others then see the flushed
 	 * caches). Then every other step at once: none needs another's result,
-	 * and over a slow link the run takes as long as the longest step.
+	 * and over a slow link the run takes as long as the longest step. The
+	 * compared identity's steps run in the same batches, beside the user's.
 	 */
 	for (i = 0; i < n && !ew_run_cancelled(run) && !stop; ) {
-		struct ew_step_result *res[EW_SESSION_MAX] = { NULL };
-		size_t batch = ew_plan_batch(todo, n, i, run->flags);
+		struct ew_step_result *res[2 * EW_SESSION_MAX] = { NULL };
+		const struct ew_step *all[2 * EW_SESSION_MAX];
+		struct ew_run *runs[2 * EW_SESSION_MAX];
+		struct ew_step nc[EW_SESSION_MAX];
+		size_t batch = ew_plan_batch(todo, n, i, run->flags), m;
 
-		if (batch == 1)
-			res[0] = ew_step_execute(todo[i], run);
+		/* The first step settles the target the compared one is made from. */
+		m = batch_with_compared(todo + i, batch, run, !(todo[i]->flags & EW_STEP_FIRST),
+					&cmp, nc, all, runs);
+		if (m == 1)
+			res[0] = ew_step_execute(all[0], runs[0]);
 		else
-			ew_steps_execute_parallel(todo + i, batch, run, res);
-		for (k = 0; k < batch; k++) {
-			if (res[k] && (todo[i + k]->flags & EW_STEP_FIRST)) {
+			ew_steps_execute_parallel(all, m, runs, res);
+		for (k = 0; k < m; k++) {
+			const struct ew_step *step = k < batch ? todo[i + k] : ew_step_find(all[k]->id);
+
+			if (k < batch && res[k] && (step->flags & EW_STEP_FIRST)) {
 				s->config_error = took_first(s, run, res[k], took == NULL);
 				stop |= s->config_error;
 			}
 			if (took)
-				took(arg, todo[i + k], res[k]);
+				took(arg, step, res[k]);
 			else if (res[k])
 				ew_report_add_step(s->report, res[k]);
 			else
@@ -201,6 +309,7 @@ size_t ew_session_run_steps(struct ew_session *s, struct ew_run *run,
 		}
 		i += batch;
 	}
+	compared_close(&cmp);
 	s->stopped = stop && i < n;
 	return i;
 }

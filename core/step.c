@@ -17,13 +17,14 @@ const struct ew_step ew_steps[] = {
 	  ew_dns_step, EW_STEP_ALONE_WHEN_FLUSHING, EW_DATA_DNS },
 	{ "tickets", "Kerberos tickets", "tickets",
 	  "KerbTray and klist: the user's tickets, the Exchange session tickets, KDCs, skew.",
-	  ew_tickets_step, EW_STEP_DIRECTORY, EW_DATA_TICKETS },
+	  ew_tickets_step, EW_STEP_DIRECTORY | EW_STEP_IDENTITY | EW_STEP_CACHE,
+	  EW_DATA_TICKETS },
 	{ "groups", "Group membership and token size", "groups",
 	  "The groups in the user's token, the token size estimate, ticket sizes.",
-	  ew_groups_step, EW_STEP_DIRECTORY, EW_DATA_GROUPS },
+	  ew_groups_step, EW_STEP_DIRECTORY | EW_STEP_IDENTITY, EW_DATA_GROUPS },
 	{ "mailbox", "Mailbox move and permissions", "mailbox",
 	  "A half-moved mailbox, and whether the mover had the rights to move it.",
-	  ew_mailbox_step, EW_STEP_DIRECTORY, EW_DATA_MAILBOX },
+	  ew_mailbox_step, EW_STEP_DIRECTORY | EW_STEP_IDENTITY, EW_DATA_MAILBOX },
 };
 const size_t ew_nsteps = sizeof(ew_steps) / sizeof(ew_steps[0]);
 

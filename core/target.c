@@ -34,7 +34,9 @@ struct ew_target *ew_target_dup(const struct ew_target *t)
 	     dup_str(&d->user, t->user) & dup_str(&d->mover, t->mover) &
 	     dup_str(&d->dc, t->dc) & dup_str(&d->ccache, t->ccache) &
 	     dup_str(&d->credentials, t->credentials) &
-	     dup_str(&d->cache_principal, t->cache_principal);
+	     dup_str(&d->cache_principal, t->cache_principal) &
+	     dup_str(&d->compare, t->compare) & dup_str(&d->compare_mover, t->compare_mover) &
+	     dup_str(&d->compare_ccache, t->compare_ccache);
 	for (i = 0; i < t->nexchange; i++, d->nexchange++)
 		ok &= dup_str(&d->exchange[i], t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++, d->ndns_servers++)
@@ -65,6 +67,9 @@ void ew_target_free(struct ew_target **tp)
 	free(t->ccache);
 	free(t->credentials);
 	free(t->cache_principal);
+	free(t->compare);
+	free(t->compare_mover);
+	free(t->compare_ccache);
 	for (i = 0; i < t->nexchange; i++)
 		free(t->exchange[i]);
 	for (i = 0; i < t->ndns_servers; i++)
@@ -339,6 +344,25 @@ int ew_target_set_ccache(struct ew_target *t, const char *v, char *err, size_t e
 	return set_checked(&t->ccache, v, valid_ccache, "credential cache name", err, errlen);
 }
 
+int ew_target_set_compare(struct ew_target *t, const char *v, char *err, size_t errlen)
+{
+	return set_checked(&t->compare, v, ew_valid_account, "account to compare with", err,
+			   errlen);
+}
+
+int ew_target_set_compare_mover(struct ew_target *t, const char *v, char *err,
+				size_t errlen)
+{
+	return set_checked(&t->compare_mover, v, ew_valid_account, "mover", err, errlen);
+}
+
+int ew_target_set_compare_ccache(struct ew_target *t, const char *v, char *err,
+				 size_t errlen)
+{
+	return set_checked(&t->compare_ccache, v, valid_ccache, "credential cache name", err,
+			   errlen);
+}
+
 static int add_to_list(char **list, size_t *n, const char *v, validator ok,
 		       const char *what, char *err, size_t errlen)
 {
@@ -468,7 +492,45 @@ json_t *ew_target_to_json(const struct ew_target *t)
 
 	if (j && t->nsymptoms)
 		json_object_set_new(j, "symptoms", str_list(t->symptoms, t->nsymptoms));
+	if (j && t->compare)
+		json_object_set_new(j, "compare", json_pack("{s:s, s:s?, s:s?}", "user", t->compare,
+							    "mover", t->compare_mover,
+							    "ccache", t->compare_ccache));
 	return j;
+}
+
+static int replace(char **dst, const char *v)
+{
+	char *c = v ? strdup(v) : NULL;
+
+	if (v && c == NULL)
+		return -1;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+struct ew_target *ew_target_compared(const struct ew_target *t, int view)
+{
+	struct ew_target *o;
+	size_t i;
+	int bad;
+
+	if (t->compare == NULL || (o = ew_target_dup(t)) == NULL)
+		return NULL;
+	bad = replace(&o->user, t->compare) | replace(&o->mover, t->compare_mover);
+	if (view)
+		bad |= replace(&o->ccache, t->compare_ccache) | replace(&o->cache_principal, NULL);
+	o->user_source = "compare";
+	for (i = 0; i < o->nsymptoms; i++)
+		free(o->symptoms[i]);
+	o->nsymptoms = 0;
+	replace(&o->compare, NULL);
+	replace(&o->compare_mover, NULL);
+	replace(&o->compare_ccache, NULL);
+	if (bad)
+		ew_target_free(&o);
+	return o;
 }
 
 void ew_account_name(const char *user, char *out, size_t len)

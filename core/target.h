@@ -30,6 +30,14 @@ struct ew_target {
 	/* What the user saw (--symptom): ids of causes.h, in the order given. */
 	char *symptoms[EW_TARGET_MAX_LIST];
 	size_t nsymptoms;
+	/*
+	 * The identity put beside the user (--compare): its account name, the
+	 * account that moved its mailbox, and the credential cache that holds its
+	 * tickets (NULL: its Kerberos view is not compared). NULL: none.
+	 */
+	char *compare;
+	char *compare_mover;
+	char *compare_ccache;
 	/* where the value came from: "option", "krb5.conf", "ccache", "realm" */
 	const char *realm_source;
 	const char *domain_source;
@@ -51,6 +59,11 @@ int ew_target_set_user(struct ew_target *t, const char *v, char *err, size_t err
 int ew_target_set_mover(struct ew_target *t, const char *v, char *err, size_t errlen);
 int ew_target_set_dc(struct ew_target *t, const char *v, char *err, size_t errlen);
 int ew_target_set_ccache(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_compare(struct ew_target *t, const char *v, char *err, size_t errlen);
+int ew_target_set_compare_mover(struct ew_target *t, const char *v, char *err,
+				size_t errlen);
+int ew_target_set_compare_ccache(struct ew_target *t, const char *v, char *err,
+				 size_t errlen);
 int ew_target_add_exchange(struct ew_target *t, const char *v, char *err, size_t errlen);
 int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size_t errlen);
 /* A symptom id of causes.h (exact); an unknown one is refused with the list
@@ -68,9 +81,18 @@ int ew_valid_account(const char *s, const char **why);
 int ew_parse_server(const char *s, char *host, size_t hostlen, unsigned *port,
 		    const char **why);
 
-/* "symptoms" only when some were given: a target without them keeps the
- * JSON it always had. */
+/* "symptoms" and "compare" ({"user", "mover", "ccache"}) only when given: a
+ * target without them keeps the JSON it always had. */
 json_t *ew_target_to_json(const struct ew_target *t);
+
+/*
+ * The target the compared identity's steps run with: t's realm, domain, DC,
+ * Exchange servers and directory credentials, its user the compared one and
+ * its mover compare_mover; with view set, the credential cache is
+ * compare_ccache (its tickets are the ones shown). No compare fields of its
+ * own, no symptoms. NULL when t compares nothing or out of memory.
+ */
+struct ew_target *ew_target_compared(const struct ew_target *t, int view);
 
 /* The account name of "bob@REALM", "DOMAIN\\bob" or "bob": "bob". */
 void ew_account_name(const char *user, char *out, size_t len);

@@ -24,18 +24,24 @@ static char *dup_clean(const char *s)
 	return s ? ew_text_cleanz(s) : NULL;
 }
 
-/* Step ids are stored cleaned: compare with the cleaned id of the event. */
-static struct ew_step_result *find_step(struct ew_report *r, const char *id)
+/*
+ * The latest step of that id among the user's, or among the compared
+ * identity's when the event names an identity. Step ids are stored cleaned:
+ * compare with the cleaned id of the event.
+ */
+static struct ew_step_result *find_step(struct ew_report *r, const char *id, const json_t *ev)
 {
+	int compared = json_is_string(json_object_get(ev, "identity"));
+	struct ew_step_result *const *v = compared ? r->compared : r->steps;
 	struct ew_step_result *found = NULL;
 	char *clean;
 	size_t i;
 
 	if (id == NULL || (clean = ew_text_cleanz(id)) == NULL)
 		return NULL;
-	for (i = r->nsteps; i > 0 && found == NULL; i--)
-		if (strcmp(r->steps[i - 1]->id, clean) == 0)
-			found = r->steps[i - 1];
+	for (i = compared ? r->ncompared : r->nsteps; i > 0 && found == NULL; i--)
+		if (strcmp(v[i - 1]->id, clean) == 0)
+			found = v[i - 1];
 	free(clean);
 	return found;
 }
@@ -56,11 +62,12 @@ static void take_step(struct ew_report *r, json_t *ev, char *err, size_t errlen)
 			return;
 		}
 		s->status = EW_ST_INTERRUPTED;
+		s->compared = json_is_string(json_object_get(ev, "identity"));
 		ew_step_result_from_table(s);
 		ew_report_add_step(r, s);
 		return;
 	}
-	s = find_step(r, id);
+	s = find_step(r, id, ev);
 	if (s == NULL)
 		return;
 	if (ew_status_parse(jstr(ev, "status"), &st) == 0)
@@ -134,7 +141,7 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 		} else if (strcmp(event, "step") == 0) {
 			take_step(r, ev, err, errlen);
 		} else if (strcmp(event, "finding") == 0) {
-			struct ew_step_result *s = find_step(r, jstr(ev, "step"));
+			struct ew_step_result *s = find_step(r, jstr(ev, "step"), ev);
 			char ferr[128];
 
 			if (s)
@@ -151,6 +158,10 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 
 				for (k = 0; k < r->nsteps; k++)
 					ew_step_result_mark_stale(r->steps[k], json_is_object(before) ?
+								  before : r->target);
+				for (k = 0; k < r->ncompared; k++)
+					ew_step_result_mark_stale(r->compared[k],
+								  json_is_object(before) ?
 								  before : r->target);
 			}
 			/* The target as settled by the defaults replaces the one typed. */
@@ -211,6 +222,8 @@ struct ew_report *ew_report_read_file(const char *path, char *err, size_t errlen
 		json_decref(j);
 		for (i = 0; r && i < r->nsteps; i++)
 			ew_step_result_from_table(r->steps[i]);
+		for (i = 0; r && i < r->ncompared; i++)
+			ew_step_result_from_table(r->compared[i]);
 		if (r == NULL) {
 			char *clean = ew_text_cleanz(err);
 

@@ -263,29 +263,59 @@ static void on_signal(int sig)
 }
 
 /*
- * --kinit: a TGT into a private in-memory cache, which the steps then use.
- * The password comes from --password-file or the terminal; it is wiped as
- * soon as the KDC has answered.
+ * A TGT for name (the realm added when it has none) into a private in-memory
+ * cache: the password from pwfile or the terminal, wiped as soon as the KDC
+ * has answered. -1 to go on, or EW_EXIT_USAGE after a message naming opt.
  */
-static int do_kinit(struct ew_opts *o, char *ccname, size_t len)
+static int kinit_private(const struct ew_opts *o, const char *opt, const char *name,
+			 const char *pwfile, char *principal, size_t plen, char *ccname,
+			 size_t len)
 {
 	struct ew_secret pw = {0};
-	char err[512], principal[600], prompt[700];
+	char err[512], prompt[700];
 
-	ew_login_principal(o->target, o->kinit, principal, sizeof(principal));
+	ew_login_principal(o->target, name, principal, plen);
 	snprintf(prompt, sizeof(prompt), "Password for %s: ", principal);
-	if (ew_login_password(&pw, o->password_file, prompt, err, sizeof(err)) != 0) {
-		fprintf(stderr, "exwizard: --kinit: %s\n", err);
+	if (ew_login_password(&pw, pwfile, prompt, err, sizeof(err)) != 0) {
+		fprintf(stderr, "exwizard: %s: %s\n", opt, err);
 		return EW_EXIT_USAGE;
 	}
 	if (ew_login_kinit(principal, &pw, o->timeout_ms, o->tries, NULL, ccname, len, err,
 			   sizeof(err)) != 0) {
-		fprintf(stderr, "exwizard: --kinit %s: %s\n", principal, err);
+		fprintf(stderr, "exwizard: %s %s: %s\n", opt, principal, err);
 		return EW_EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* --kinit: the steps use the private cache. */
+static int do_kinit(struct ew_opts *o, char *ccname, size_t len)
+{
+	char err[512], principal[600];
+	int rc = kinit_private(o, "--kinit", o->kinit, o->password_file, principal,
+			       sizeof(principal), ccname, len);
+
+	if (rc >= 0)
+		return rc;
 	/* With --simple-bind as well, its line stays (it was read first). */
 	if (ew_login_use_cache(o->target, principal, ccname, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "exwizard: --kinit: %s\n", err);
+		return EW_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --compare-kinit: the compared user's tickets step uses the private cache. */
+static int do_compare_kinit(struct ew_opts *o, char *ccname, size_t len)
+{
+	char err[512], principal[600];
+	int rc = kinit_private(o, "--compare-kinit", o->compare_kinit, o->compare_password_file,
+			       principal, sizeof(principal), ccname, len);
+
+	if (rc >= 0)
+		return rc;
+	if (ew_target_set_compare_ccache(o->target, ccname, err, sizeof(err)) != 0) {
+		fprintf(stderr, "exwizard: --compare-kinit: %s\n", err);
 		return EW_EXIT_USAGE;
 	}
 	return -1;
@@ -403,7 +433,7 @@ int main(int argc, char **argv)
 {
 	struct ew_opts o = {0};
 	struct timespec until;
-	char kinit_cache[256] = "";
+	char kinit_cache[256] = "", compare_cache[256] = "";
 	int rc;
 
 	/* Before any thread: see krb.h. */
@@ -421,6 +451,8 @@ int main(int argc, char **argv)
 		rc = read_bind_password(&o);
 	if (rc < 0 && o.kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = do_kinit(&o, kinit_cache, sizeof(kinit_cache));
+	if (rc < 0 && o.compare_kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
+		rc = do_compare_kinit(&o, compare_cache, sizeof(compare_cache));
 	if (rc < 0) {
 		switch (o.cmd) {
 		case EW_CMD_HELP:
@@ -455,6 +487,8 @@ int main(int argc, char **argv)
 	}
 	if (kinit_cache[0])
 		ew_krb_destroy(kinit_cache);
+	if (compare_cache[0])
+		ew_krb_destroy(compare_cache);
 	ew_secret_wipe(&o.bind_pw);
 	ew_target_free(&o.target);
 	/* The threads that use the libraries end before the libraries'

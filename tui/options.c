@@ -69,6 +69,18 @@ const struct ew_option ew_options[EW_NOPT] = {
 				   "password for --kinit/--simple-bind (mode 0600)" },
 	[EW_OPT_SYMPTOM] = { "symptom", 0, "ID", FOR_RUN, 0, EW_GROUP_TARGET,
 			     "what the user saw, repeatable; see 'help symptoms'" },
+	[EW_OPT_COMPARE] = { "compare", 0, "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
+			     "another user beside this one (\"works for the admin\")" },
+	[EW_OPT_COMPARE_MOVER] = { "compare-mover", 0, "NAME", FOR_RUN, 1u << EW_OPT_COMPARE,
+				   EW_GROUP_TARGET, "account that moved that user's mailbox" },
+	[EW_OPT_COMPARE_CCACHE] = { "compare-ccache", 0, "NAME", FOR_RUN, 1u << EW_OPT_COMPARE,
+				    EW_GROUP_TARGET, "credential cache with that user's tickets" },
+	[EW_OPT_COMPARE_KINIT] = { "compare-kinit", 0, "PRINCIPAL", FOR_RUN,
+				   1u << EW_OPT_COMPARE, EW_GROUP_TARGET,
+				   "get that user's TGT into a private cache first" },
+	[EW_OPT_COMPARE_PASSWORD_FILE] = { "compare-password-file", 0, "F", FOR_RUN,
+					   1u << EW_OPT_COMPARE_KINIT, EW_GROUP_TARGET,
+					   "password for --compare-kinit (mode 0600)" },
 	[EW_OPT_TIMEOUT] = { "timeout", 0, "SECONDS", FOR_RUN, 0, EW_GROUP_NETWORK,
 			     "wait per try for a server (default 2)" },
 	[EW_OPT_TRIES] = { "tries", 0, "N", FOR_RUN, 0, EW_GROUP_NETWORK,
@@ -305,6 +317,26 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		case EW_OPT_DNS_SERVER: rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_CCACHE: rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_SYMPTOM: rc = ew_target_add_symptom(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_COMPARE: rc = ew_target_set_compare(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_COMPARE_MOVER:
+			rc = ew_target_set_compare_mover(o->target, optarg, err, sizeof(err));
+			break;
+		case EW_OPT_COMPARE_CCACHE:
+			rc = ew_target_set_compare_ccache(o->target, optarg, err, sizeof(err));
+			break;
+		case EW_OPT_COMPARE_KINIT: {
+			const char *why;
+
+			if (!ew_valid_account(optarg, &why))
+				return ew_usage_error("--compare-kinit: invalid principal: %s", why);
+			o->compare_kinit = optarg;
+			break;
+		}
+		case EW_OPT_COMPARE_PASSWORD_FILE:
+			if (*optarg == '\0')
+				return ew_usage_error("--compare-password-file: empty file name");
+			o->compare_password_file = optarg;
+			break;
 		case EW_OPT_TRANSCRIPT:
 			if (*optarg == '\0')
 				return ew_usage_error("--transcript: empty file name");
@@ -422,5 +454,11 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		if (!found)
 			return ew_usage_error("--%s goes with %s", op->name, list);
 	}
+	if (o->target->compare_ccache && o->compare_kinit)
+		return ew_usage_error("--compare-ccache and --compare-kinit: give one of them");
+	if (o->target->compare && o->target->user &&
+	    ew_same_account(o->target->user, o->target->compare, NULL))
+		return ew_usage_error("--compare %s is the user itself: give another account, "
+				      "one for whom it works", o->target->compare);
 	return -1;
 }

@@ -31,6 +31,11 @@ enum ew_opt {
 	EW_OPT_CA_FILE,
 	EW_OPT_PASSWORD_FILE,
 	EW_OPT_SYMPTOM,
+	EW_OPT_COMPARE,
+	EW_OPT_COMPARE_MOVER,
+	EW_OPT_COMPARE_CCACHE,
+	EW_OPT_COMPARE_KINIT,
+	EW_OPT_COMPARE_PASSWORD_FILE,
 	EW_OPT_TIMEOUT,
 	EW_OPT_TRIES,
 	EW_OPT_FLUSH,
@@ -83,6 +88,8 @@ struct ew_opts {
 	const char *ca_file;
 	struct ew_secret bind_pw;	/* not touched by the parser */
 	const char *password_file;
+	const char *compare_kinit;	/* --compare-kinit PRINCIPAL */
+	const char *compare_password_file;
 	char **args;		/* after the subcommand */
 	int nargs;
 	enum ew_opt seen[EW_NOPT];	/* options seen, to check against the command */

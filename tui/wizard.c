@@ -45,8 +45,14 @@ static void job_took(void *arg, const struct ew_step *step, struct ew_step_resul
 	size_t i = (size_t)(step - ew_steps);
 
 	pthread_mutex_lock(&j->mu);
-	j->res[i] = res;
-	j->got[i] = 1;
+	if (res && res->compared) {
+		ew_step_result_free(&j->cres[i]);
+		j->cres[i] = res;
+		j->cgot[i] = 1;
+	} else {
+		j->res[i] = res;
+		j->got[i] = 1;
+	}
 	pthread_mutex_unlock(&j->mu);
 	wake_ui(j->wake_fd);
 }
@@ -84,8 +90,10 @@ static void job_free(struct job *j)
 {
 	size_t i;
 
-	for (i = 0; i < MAX_STEPS; i++)
+	for (i = 0; i < MAX_STEPS; i++) {
 		ew_step_result_free(&j->res[i]);
+		ew_step_result_free(&j->cres[i]);
+	}
 	ew_target_free(&j->target);
 	pthread_mutex_destroy(&j->mu);
 	free(j);
@@ -198,6 +206,12 @@ static void take_job(struct ui *u)
 		;
 	pthread_mutex_lock(&j->mu);
 	for (i = 0; i < ew_nsteps; i++) {
+		if (j->cgot[i]) {
+			j->cgot[i] = 0;
+			ew_step_result_free(&u->cres[i]);
+			u->cres[i] = j->cres[i];
+			j->cres[i] = NULL;
+		}
 		if (!j->got[i])
 			continue;
 		j->got[i] = 0;
@@ -264,6 +278,15 @@ void ew_wiz_rebuild_report(struct ui *u)
 		if (c == NULL)
 			continue;
 		ew_report_add_step(r, c);
+	}
+	for (i = 0; i < r->ncompared; i++)
+		ew_step_result_free(&r->compared[i]);
+	r->ncompared = 0;
+	for (i = 0; i < ew_nsteps; i++) {
+		struct ew_step_result *c = u->cres[i] ? ew_step_result_dup(u->cres[i]) : NULL;
+
+		if (c)
+			ew_report_add_step(r, c);
 	}
 }
 
@@ -436,8 +459,10 @@ int ew_wizard_run(struct ew_wizard *w)
 	restore_stderr(&u);
 	ew_wiz_compare_drop(&u);
 	ew_wiz_rebuild_report(&u);
-	for (i = 0; i < ew_nsteps; i++)
+	for (i = 0; i < ew_nsteps; i++) {
 		ew_step_result_free(&u.res[i]);
+		ew_step_result_free(&u.cres[i]);
+	}
 	close(u.wake[0]);
 	close(u.wake[1]);
 	if (u.kinit_cache[0])

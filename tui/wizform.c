@@ -21,14 +21,14 @@
 
 static const char *const form_labels[NFIELDS] = { "Realm", "AD domain", "User",
 						  "Exchange servers", "Mover", "DC",
-						  "Login", "Symptoms" };
+						  "Login", "Symptoms", "Compare with" };
 
 void ew_wiz_form_open(struct ui *u)
 {
 	const struct ew_target *t = u->w->run->target;
 	char exch[1024] = "", sym[1024] = "";
 	const char *vals[NFIELDS];
-	int i, h = 2 * NFIELDS + 4, w = COLS - 8 > 76 ? 76 : COLS - 8;
+	int i, h = 2 * NFIELDS + 2, w = COLS - 8 > 76 ? 76 : COLS - 8;
 	size_t k;
 
 	for (k = 0; k < t->nexchange; k++) {
@@ -42,6 +42,7 @@ void ew_wiz_form_open(struct ui *u)
 		strncat(sym, t->symptoms[k], sizeof(sym) - strlen(sym) - 1);
 	}
 	vals[7] = sym;
+	vals[8] = t->compare;
 	vals[0] = t->realm;
 	vals[1] = t->domain;
 	vals[2] = t->user;
@@ -304,6 +305,24 @@ static int edit_target(struct ui *u, struct ew_target *t, char **v, struct login
 	/* Symptom ids separated by spaces, checked as --symptom; empty: none. */
 	if (v[7] && ew_target_set_symptoms(t, v[7], err, errlen) != 0)
 		return 1;
+	/* Another user beside this one, as --compare; empty: none. Its mover
+	 * and cache belonged to the user it names: another drops them. */
+	if (v[8] && (t->compare == NULL || strcmp(v[8], t->compare) != 0)) {
+		if (*v[8] && ew_target_set_compare(t, v[8], err, errlen) != 0)
+			return 1;
+		if (*v[8] && t->user && ew_same_account(t->user, v[8], NULL)) {
+			snprintf(err, errlen, "Compare with: %s is the user itself; give another "
+				 "account, one for whom it works", v[8]);
+			return 1;
+		}
+		if (*v[8] == '\0') {
+			free(t->compare);
+			t->compare = NULL;
+		}
+		free(t->compare_mover);
+		free(t->compare_ccache);
+		t->compare_mover = t->compare_ccache = NULL;
+	}
 	/* Last: a login asks for a password, and only when the rest is good. */
 	if (v[6] && *v[6])
 		return stage_login(u, t, v[6], lg, err, errlen);
@@ -319,7 +338,7 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 {
 	struct ew_target *t = u->w->run->target, swap;
 	json_t *before, *after;
-	int changed;
+	int changed, compare_changed;
 	size_t k;
 
 	before = ew_target_to_json(t);
@@ -331,6 +350,11 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 
 		json_object_del(b0, "symptoms");
 		json_object_del(a0, "symptoms");
+		/* Another user to compare with: only that user's results are old. */
+		compare_changed = !json_equal(json_object_get(b0, "compare"),
+					      json_object_get(a0, "compare"));
+		json_object_del(b0, "compare");
+		json_object_del(a0, "compare");
 		changed = !json_equal(b0, a0);
 		json_decref(b0);
 		json_decref(a0);
@@ -345,6 +369,8 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 			ew_step_result_mark_stale(u->res[k], before);
 		ew_wiz_compare_drop(u);	/* it compared checks of the target replaced */
 	}
+	for (k = 0; k < ew_nsteps && (changed || compare_changed); k++)
+		ew_step_result_free(&u->cres[k]);
 	ew_session_input(u->w->session,
 			 json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
 				   changed, "target", after, "before", before));

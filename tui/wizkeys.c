@@ -182,6 +182,13 @@ static int act_help(struct ui *u, int ch)
 	return 0;
 }
 
+static int act_identities(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_open_identities(u, 0);
+	return 0;
+}
+
 static int act_sideways(struct ui *u, int ch)
 {
 	/* Sideways in the data view: the columns shown whole. */
@@ -388,6 +395,8 @@ static const struct action main_acts[] = {
 	{ { 'a' }, "a run all", "a:all", 2, can_run, act_all },
 	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush, act_flush },
 	{ { 'c' }, "c check again, compare", "c:compare", 2, ew_wiz_compare_offered, act_compare },
+	{ { 'i' }, "i beside the other user", "i:beside", 2, ew_wiz_identities_offered,
+	  act_identities },
 	{ { 's' }, "s save", "s:save", 3, NULL, act_save },
 	{ { ESC }, "Esc cancel", "Esc:cancel", 0, offer_cancel, act_cancel },
 	{ { 'q' }, "q quit", "q:quit", 0, NULL, act_quit },
@@ -418,7 +427,21 @@ static int text_scroll(struct ui *u, int ch)
 	return 0;
 }
 
+static int offer_all_rows(const struct ui *u)
+{
+	return u->ov_identities != 0;
+}
+
+/* The comparison: every aspect, or only those that differ. */
+static int text_all_rows(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_open_identities(u, u->ov_identities == 1);
+	return 0;
+}
+
 static const struct action text_acts[] = {
+	{ { 'w' }, "w all rows / differing", "w:rows", 1, offer_all_rows, text_all_rows },
 	{ { ESC, 'q', ENTER_KEYS }, "Esc/q close", "Esc/q:close", 0, NULL, text_close },
 	{ { 'j', 'k', KEY_DOWN, KEY_UP }, "j/k scroll", "j/k:scroll", 1, NULL, text_scroll },
 	{ { KEY_PPAGE, KEY_NPAGE, ' ' }, "PgUp/PgDn page", "PgUp/PgDn", 2, NULL, text_scroll },

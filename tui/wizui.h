@@ -27,7 +27,7 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 #define MAX_STEPS 16
-#define NFIELDS 8		/* the target form */
+#define NFIELDS 9		/* the target form */
 
 enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
 enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
@@ -53,6 +53,9 @@ struct job {
 	pthread_mutex_t mu;		/* guards res, got, ran and finished */
 	struct ew_step_result *res[MAX_STEPS];	/* by table place: handed over */
 	unsigned char got[MAX_STEPS];
+	/* The compared identity's results (--compare), by table place too. */
+	struct ew_step_result *cres[MAX_STEPS];
+	unsigned char cgot[MAX_STEPS];
 	size_t ran;			/* how many steps the session ran */
 	int finished;
 	int wake_fd;
@@ -66,6 +69,7 @@ struct ui {
 	struct ew_wizard *w;
 	size_t nsteps;			/* steps of the table, then the summary */
 	struct ew_step_result *res[MAX_STEPS];
+	struct ew_step_result *cres[MAX_STEPS];	/* the compared identity's */
 	size_t cur;			/* selected step (nsteps: the summary) */
 	size_t sel;			/* selected finding (on the summary: cause) */
 	size_t top;			/* first finding shown */
@@ -77,6 +81,8 @@ struct ui {
 	size_t ov_n, ov_top;
 	char ov_title[128];
 	int ov_help;			/* the overlay is a help topic */
+	int ov_identities;		/* the user beside the compared identity:
+					 * 1 the rows that differ, 2 every row */
 	char message[4400];		/* one line above the key bar */
 	struct job *job;		/* running, or NULL */
 	int wake[2];
@@ -137,6 +143,11 @@ void ew_wiz_open_help(struct ui *u);
 void ew_wiz_open_details(struct ui *u);
 /* The summary's selected cause: its evidence, fix and how to confirm. */
 void ew_wiz_open_cause(struct ui *u);
+/* The user beside the compared identity (--compare): the rows that differ,
+ * or every row with all set. */
+void ew_wiz_open_identities(struct ui *u, int all);
+/* Whether there is a compared identity with results to show. */
+int ew_wiz_identities_offered(const struct ui *u);
 
 /* wizkeys.c */
 void ew_wiz_draw_keys(const struct ui *u);

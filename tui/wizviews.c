@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comparison.h"
 #include "diagnosis.h"
 #include "help.h"
 #include "text.h"
@@ -109,6 +110,18 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	ew_wiz_rebuild_report(u);
 	ew_wiz_compare_lines(u, v, n, width);
 	diagnosis_lines(u, v, n, width);
+	{
+		/* The user beside the compared identity: how much differs. */
+		struct ew_comparison *cmp = ew_wiz_identities_offered(u) ?
+			ew_report_comparison(u->w->view ? u->w->view : u->w->report) : NULL;
+
+		if (cmp) {
+			ew_lines_addf(v, n, "%s beside %s: %zu aspects differ; i shows them.",
+				      cmp->user, cmp->other, ew_comparison_ndifferences(cmp));
+			ew_lines_add(v, n, "");
+		}
+		ew_comparison_free(&cmp);
+	}
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	{
 		unsigned cut = ew_report_cancelled_steps(u->w->view ? u->w->view : u->w->report);
@@ -173,6 +186,7 @@ void ew_wiz_overlay_close(struct ui *u)
 	u->ov_lines = NULL;
 	u->ov_n = u->ov_top = 0;
 	u->ov_help = 0;
+	u->ov_identities = 0;
 	u->ov = OV_NONE;
 }
 
@@ -198,6 +212,86 @@ void ew_wiz_open_help(struct ui *u)
 	ew_lines_layout(&u->ov_lines, &u->ov_n, t->text, COLS - 10);
 	open_text(u, t->name);
 	u->ov_help = 1;
+}
+
+/* The report the summary and the comparison are made from. */
+static const struct ew_report *shown_report(struct ui *u)
+{
+	ew_wiz_rebuild_report(u);
+	return u->w->view ? u->w->view : u->w->report;
+}
+
+int ew_wiz_identities_offered(const struct ui *u)
+{
+	const struct ew_report *r = u->w->view ? u->w->view : u->w->report;
+	size_t i;
+
+	if (u->w->view)
+		return ew_report_compared_user(r) != NULL && r->ncompared > 0;
+	for (i = 0; i < ew_nsteps; i++)
+		if (u->cres[i])
+			return u->w->run->target->compare != NULL;
+	return 0;
+}
+
+/* One side's value under a row: "  carol  value", wrapped under itself. */
+static void identity_value(struct ui *u, const char *who, size_t wname, const char *value,
+			   int width)
+{
+	struct ew_buf b = {0};
+
+	ew_buf_printf(&b, "  %-*.*s %s", (int)wname, (int)wname, who, value);
+	ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data ? b.data : "", (int)wname + 3, width);
+	ew_buf_reset(&b);
+}
+
+void ew_wiz_open_identities(struct ui *u, int all)
+{
+	struct ew_comparison *c = ew_report_comparison(shown_report(u));
+	int w = COLS - 10;
+	size_t i, wname, shown = 0, nd;
+	char title[100];
+
+	ew_wiz_overlay_close(u);
+	if (c == NULL) {
+		snprintf(u->message, sizeof(u->message), "Nothing to compare: give a user to "
+			 "compare with (e edits the target), then run the steps");
+		return;
+	}
+	nd = ew_comparison_ndifferences(c);
+	wname = strlen(c->user) > strlen(c->other) ? strlen(c->user) : strlen(c->other);
+	if (wname > 20)
+		wname = 20;
+	/* The aspect, and in the column on the right whether the two differ. */
+	ew_lines_addf(&u->ov_lines, &u->ov_n, "%-*s %s", w - 8, all ? "Every aspect" :
+		      "The aspects that differ", "DIFFERS");
+	for (i = 0; i < c->nrows; i++) {
+		const struct ew_comparison_row *r = &c->rows[i];
+
+		if (!all && !r->differs)
+			continue;
+		shown++;
+		ew_lines_addf(&u->ov_lines, &u->ov_n, "%-*.*s %s", w - 8, w - 8, r->aspect,
+			      r->differs ? "yes" : "-");
+		if (r->differs) {
+			identity_value(u, c->user, wname, r->user, w);
+			identity_value(u, c->other, wname, r->other, w);
+		} else {
+			identity_value(u, "both", wname, r->user, w);
+		}
+		if (r->explains)
+			ew_lines_addf(&u->ov_lines, &u->ov_n, "  explains %s", r->explains);
+	}
+	if (shown == 0)
+		ew_lines_add(&u->ov_lines, &u->ov_n, "No difference.");
+	ew_lines_add(&u->ov_lines, &u->ov_n, "");
+	ew_lines_wrap(&u->ov_lines, &u->ov_n, all ? "w shows only the aspects that differ." :
+		      "w shows every aspect, the same ones too.", 0, w);
+	snprintf(title, sizeof(title), "%s beside %s: %zu of %zu differ", c->user, c->other, nd,
+		 c->nrows);
+	ew_comparison_free(&c);
+	open_text(u, title);
+	u->ov_identities = all ? 2 : 1;
 }
 
 void ew_wiz_open_details(struct ui *u)
