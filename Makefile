@@ -1,8 +1,12 @@
 # exwizard - build, test, lab and install.
 #
 #   make                 build ./exwizard
-#   make check           install missing packages, build, all tests against the lab
+#   make check           install missing packages, build, all tests against the lab,
+#                        the Debian package built and checked by lintian
 #   make check-unit      unit tests only (no root, no network)
+#   make deb             the Debian package, built in build/deb/ (dpkg-buildpackage)
+#   make install         exwizard, its manual page and its bash completion under
+#                        PREFIX (/usr/local), into DESTDIR
 #   make demo            lab domain up, then exwizard on the lab scenario
 #   make bench           lab up (--scale), exwizard vs the hand-run runbook at 0 and
 #                        50 ms RTT, per-step round trips, scale, first frame, RSS
@@ -13,6 +17,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -32,10 +37,15 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfo
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
+# CFLAGS, CPPFLAGS and LDFLAGS of the environment (dpkg-buildflags) come
+# after ours: they add to the flags the build needs and may override ours.
 CFLAGS ?= -O2 -g
 HARDEN := -fstack-protector-strong -fPIE
 ifeq ($(SANITIZE),)
+# unless CPPFLAGS or CFLAGS choose a level of their own (a second -D would warn)
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
 HARDEN += -D_FORTIFY_SOURCE=2
+endif
 SANFLAGS :=
 else
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -52,7 +62,7 @@ TUI_LIBS = $(call pc_libs,formw menuw panelw ncursesw,-lformw -lmenuw -lpanelw -
 TEST_CFLAGS = $(call pc_cflags,cmocka)
 TEST_LIBS = $(call pc_libs,cmocka,-lcmocka)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	-Icore -I$(BUILD)/core
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(LDFLAGS)
 
@@ -66,20 +76,35 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 LIBCORE := $(BUILD)/libexwcore.a
+COMPLETION := $(BUILD)/exwizard.bash
+# The version is the one of debian/changelog's first entry (native: no
+# Debian revision); $(BUILD)/core/version.h is made from it.
+VERSION := $(shell awk -F'[()]' 'NR == 1 && $$1 == "exwizard " { print $$2 }' debian/changelog)
+DEB_DIR ?= $(BUILD)/deb
 
 .PHONY: all deps check check-unit check-integration tests lab-up lab-down lab-shell \
 	demo install uninstall clean lint-man fuzz fuzz-build bench bench-build vg-build \
-	tsan tsan-build FORCE
+	tsan tsan-build deb FORCE
 
 EW_BIN ?= exwizard
 
-all: $(EW_BIN)
+all: $(EW_BIN) $(COMPLETION)
 
 # Rebuild everything when the flags change (e.g. SANITIZE switched on).
 $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+# The one place the version is written is debian/changelog.
+$(BUILD)/core/version.h: debian/changelog
+	@mkdir -p $(dir $@)
+	$(Q)v='$(VERSION)'; [ -n "$$v" ] || \
+		{ echo "debian/changelog: no 'exwizard (VERSION)' on its first line" >&2; exit 1; }; \
+	{ echo '/* version.h - the version of exwizard, shown by --version and in every report;'; \
+	  echo '   made from debian/changelog by the Makefile. */'; \
+	  echo '#ifndef EW_VERSION_H'; echo '#define EW_VERSION_H'; \
+	  echo "#define EW_VERSION \"$$v\""; echo '#endif'; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/core/help_topics.c: $(HELP_TXT) help/embed.awk
 	@mkdir -p $(dir $@)
@@ -90,12 +115,12 @@ $(BUILD)/core/%.o: $(BUILD)/core/%.c $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@";)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/core/%.o: core/%.c $(BUILD)/flags
+$(BUILD)/core/%.o: core/%.c $(BUILD)/flags | $(BUILD)/core/version.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@";)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tui/%.o: tui/%.c $(BUILD)/flags
+$(BUILD)/tui/%.o: tui/%.c $(BUILD)/flags | $(BUILD)/core/version.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@";)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -MMD -MP -c -o $@ $<
@@ -107,6 +132,18 @@ $(LIBCORE): $(CORE_OBJ)
 $(EW_BIN): $(TUI_OBJ) $(LIBCORE)
 	@$(if $(Q),echo "  LD      $@";)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(LIBCORE) $(TUI_LIBS) $(CORE_LIBS)
+
+# The bash completion: its function, then the word lists, printed by a
+# program linked with the command line's and core's tables.
+$(BUILD)/completion/lists: completion/lists.c $(BUILD)/tui/options.o $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@";)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itui -o $@ $< $(ALL_LDFLAGS) $(BUILD)/tui/options.o $(LIBCORE) \
+		$(CORE_LIBS)
+
+$(COMPLETION): completion/exwizard.bash $(BUILD)/completion/lists
+	@$(if $(Q),echo "  GEN     $@";)
+	$(Q){ cat completion/exwizard.bash && $(BUILD)/completion/lists; } > $@.tmp && mv $@.tmp $@
 
 # Tests link core without curses: a stray curses call in core fails here.
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBCORE) tests/unit/testutil.h
@@ -182,7 +219,7 @@ $(LATENCY_BIN): tests/bench/latency.c $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@";)
 	$(Q)$(CC) $(ALL_CFLAGS) $(NFQ_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(NFQ_LIBS)
 
-tests: $(EW_BIN) $(UNIT_BIN) $(INTEG_BIN)
+tests: $(EW_BIN) $(COMPLETION) $(UNIT_BIN) $(INTEG_BIN)
 
 # exwizard without sanitizers, in a build directory of its own, for the
 # valgrind test (valgrind and ASan do not mix).
@@ -268,7 +305,7 @@ $(FUZZ_BUILD)/core/help_topics.o: $(BUILD)/core/help_topics.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
 
-$(FUZZ_BUILD)/core/%.o: core/%.c
+$(FUZZ_BUILD)/core/%.o: core/%.c | $(BUILD)/core/version.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@";)
 	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
@@ -279,7 +316,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 		$(FUZZ_EXTRA_CFLAGS) -o $@ $< $(FUZZ_EXTRA_OBJ) $(FUZZ_OBJ) $(CORE_LIBS)
 
 # The command line (tui/options.c, no curses) for fuzz_options only.
-$(FUZZ_BUILD)/tui/options.o: tui/options.c tui/options.h
+$(FUZZ_BUILD)/tui/options.o: tui/options.c tui/options.h | $(BUILD)/core/version.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@";)
 	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined $(CORE_CFLAGS) -c -o $@ $<
@@ -304,13 +341,28 @@ fuzz: fuzz-build
 lint-man:
 	$(Q)mandoc -Tlint -W warning exwizard.1
 
-install: exwizard
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: exwizard $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 exwizard $(DESTDIR)$(BINDIR)/exwizard
 	install -m 644 exwizard.1 $(DESTDIR)$(MANDIR)/man1/exwizard.1
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPLETIONDIR)/exwizard
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1
+	rm -f $(DESTDIR)$(BINDIR)/exwizard $(DESTDIR)$(MANDIR)/man1/exwizard.1 \
+		$(DESTDIR)$(COMPLETIONDIR)/exwizard
+
+# The Debian package, from a copy of the tree in $(DEB_DIR) (dpkg-buildpackage
+# cleans the tree it builds in and writes next to it): the .deb, .changes and
+# source package land in $(DEB_DIR). DEB_BUILD_OPTIONS as usual (nocheck,
+# parallel=N).
+deb:
+	$(Q)sh tests/lab/deps.sh deb
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/exwizard-$(VERSION)
+	$(Q)tar -cf - --exclude-vcs --exclude=./$(BUILD) --exclude=./$(FUZZ_BUILD) \
+		--exclude=./$(VG_BUILD) --exclude=./$(TSAN_BUILD) --exclude='./build*' \
+		--exclude=./exwizard --exclude='*.o' . | tar -xf - -C $(DEB_DIR)/exwizard-$(VERSION)
+	$(Q)cd $(DEB_DIR)/exwizard-$(VERSION) && dpkg-buildpackage -us -uc
+	$(Q)ls $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD) $(VG_BUILD) $(TSAN_BUILD) exwizard

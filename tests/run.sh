@@ -3,7 +3,9 @@
 #   tests/run.sh unit BUILD   unit tests only (no root, no network)
 #   tests/run.sh all BUILD    unit tests, then the lab domain up, the lab smoke
 #                             test and the integration tests, then the lab down
-# Both run the lint of the lab's scripts (tests/lint). The lab is LAB_NS, by
+# Both run the lint of the lab's scripts (tests/lint) and the checks of the
+# build as the package makes it and of the bash completion (tests/pkg); all
+# also builds the Debian package and runs lintian on it. The lab is LAB_NS, by
 # default exwizck-PID, a name of this run's own: two runs never meet.
 # Every suite speaks TAP ("ok N - name" / "not ok N - name"; cmocka marks a
 # skipped test "not ok N # SKIP"); a suite that exits non-zero without
@@ -74,7 +76,11 @@ for t in "$top"/tests/lint/*.sh; do
 	run_suite "lint/$(basename "$t")" sh "$t"
 done
 
+run_suite "pkg/flags.sh" sh "$top/tests/pkg/flags.sh"
+run_suite "pkg/completion.sh" bash "$top/tests/pkg/completion.sh" "$build"
+
 if [ "$mode" = all ]; then
+	run_suite "pkg/lintian.sh" sh "$top/tests/pkg/lintian.sh"
 	run_suite "fuzz/quick" sh "$top/tests/fuzz/quick.sh"
 	echo "--- lab up ($ns)"
 	# Labs of earlier runs killed outright (no trap ran): their owner has ended.

@@ -113,13 +113,14 @@ static const char *const group_title[] = {
 	[EW_GROUP_OUTPUT] = "Output:",
 };
 
-static const char *const cmd_name[] = {
+const char *const ew_cmd_names[] = {
 	[EW_CMD_WIZARD] = "wizard",
 	[EW_CMD_CHECK] = "check",
 	[EW_CMD_SHOW] = "show",
 	[EW_CMD_HELP] = "help",
 	[EW_CMD_DIFF] = "diff",
 };
+const size_t ew_ncmds = sizeof(ew_cmd_names) / sizeof(ew_cmd_names[0]);
 
 /* The column the usage text of an option starts at. */
 #define USAGE_COLUMN 27
@@ -139,9 +140,9 @@ static void usage_option(FILE *fp, const struct ew_option *op)
 	if (op->applies != FOR_RUN) {
 		const char *sep = "(";
 
-		for (size_t c = 0; c < sizeof(cmd_name) / sizeof(cmd_name[0]); c++)
+		for (size_t c = 0; c < ew_ncmds; c++)
 			if (op->applies & (1u << c)) {
-				fprintf(fp, "%s%s", sep, cmd_name[c]);
+				fprintf(fp, "%s%s", sep, ew_cmd_names[c]);
 				sep = ", ";
 			}
 		fputs(") ", fp);
@@ -433,7 +434,7 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		if (!(ew_options[o->seen[c]].applies & (1u << o->cmd)))
 			return ew_usage_error("option --%s does not apply to %s",
 					      ew_options[o->seen[c]].name,
-					      o->cmd == EW_CMD_WIZARD ? "the wizard" : cmd_name[o->cmd]);
+					      o->cmd == EW_CMD_WIZARD ? "the wizard" : ew_cmd_names[o->cmd]);
 	/* An option that goes with others: one of them is given too. */
 	for (c = 0; c < o->nseen; c++) {
 		const struct ew_option *op = &ew_options[o->seen[c]];

@@ -16,6 +16,11 @@ struct ew_target;
 
 enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP, EW_CMD_DIFF };
 
+/* The commands' names by enum ew_cmd ("wizard": none is typed), for the
+ * usage text and the bash completion (completion/lists.c). */
+extern const char *const ew_cmd_names[];
+extern const size_t ew_ncmds;
+
 /* The options, in the order of the table (and of the usage text). */
 enum ew_opt {
 	EW_OPT_REALM,

@@ -1,15 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages exwizard needs to build, test and run its lab,
-# only those that are missing. As root: apt-get update once, no daemons
+# only those that are missing: "build" the build, "deb" the build and the
+# Debian package (make deb), anything else all of it. As root: apt-get update once, no daemons
 # started (a temporary policy-rc.d). Otherwise: print the command and fail.
 set -eu
 
 BUILD="pkg-config libncurses-dev libkrb5-dev libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libc-ares-dev libjansson-dev libcmocka-dev"
+# debian/control's Build-Depends are BUILD (tests/lint/debcontrol.sh holds that).
+DEB="dpkg-dev debhelper lintian"
 LAB="clang libclang-rt-14-dev samba samba-ad-dc samba-ad-provision krb5-user ldap-utils ldb-tools dnsutils dnsmasq-base tmux iproute2 iptables faketime libnetfilter-queue-dev mandoc valgrind python3 time"
 
 case "${1:-all}" in
 build) WANT="$BUILD" ;;
-*) WANT="$BUILD $LAB" ;;
+deb) WANT="$BUILD $DEB" ;;
+*) WANT="$BUILD $DEB $LAB" ;;
 esac
 
 missing=""
