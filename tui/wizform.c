@@ -28,7 +28,7 @@ void ew_wiz_form_open(struct ui *u)
 	const struct ew_target *t = u->w->run->target;
 	char exch[1024] = "", sym[1024] = "";
 	const char *vals[NFIELDS];
-	int i, h = 2 * NFIELDS + 2, w = COLS - 8 > 76 ? 76 : COLS - 8;
+	int i, h = 2 * NFIELDS + 3, w = COLS - 8 > 76 ? 76 : COLS - 8;
 	size_t k;
 
 	for (k = 0; k < t->nexchange; k++) {

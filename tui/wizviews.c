@@ -109,7 +109,6 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 
 	ew_wiz_rebuild_report(u);
 	ew_wiz_compare_lines(u, v, n, width);
-	diagnosis_lines(u, v, n, width);
 	{
 		/* The user beside the compared identity: how much differs. */
 		struct ew_comparison *cmp = ew_wiz_identities_offered(u) ?
@@ -122,6 +121,7 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 		}
 		ew_comparison_free(&cmp);
 	}
+	diagnosis_lines(u, v, n, width);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
 	{
 		unsigned cut = ew_report_cancelled_steps(u->w->view ? u->w->view : u->w->report);
@@ -234,15 +234,18 @@ int ew_wiz_identities_offered(const struct ui *u)
 	return 0;
 }
 
-/* One side's value under a row: "  carol  value", wrapped under itself. */
+/* One side's value under a row: "  carol value", the value wrapped under itself. */
 static void identity_value(struct ui *u, const char *who, size_t wname, const char *value,
 			   int width)
 {
-	struct ew_buf b = {0};
+	char **part = NULL;
+	size_t np = 0, i;
 
-	ew_buf_printf(&b, "  %-*.*s %s", (int)wname, (int)wname, who, value);
-	ew_lines_wrap(&u->ov_lines, &u->ov_n, b.data ? b.data : "", (int)wname + 3, width);
-	ew_buf_reset(&b);
+	ew_lines_wrap(&part, &np, value, 0, width - (int)wname - 3);
+	for (i = 0; i < np || i == 0; i++)
+		ew_lines_addf(&u->ov_lines, &u->ov_n, "  %-*.*s %s", (int)wname, (int)wname,
+			      i ? "" : who, i < np ? part[i] : "");
+	ew_lines_free(part, np);
 }
 
 void ew_wiz_open_identities(struct ui *u, int all)

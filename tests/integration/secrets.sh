@@ -1,6 +1,7 @@
 #!/bin/sh
-# Secrets: with --kinit and --simple-bind from a password file, the password
-# is in none of the transcript, the text and JSON reports, stderr, the
+# Secrets: with --kinit and --simple-bind from a password file, and the
+# compared user's --compare-kinit from another, neither password is in any of
+# the transcript, the text and JSON reports, stderr, the
 # process's argv or environment (read from /proc while it runs), nor in a core
 # dump (a crash mid-run leaves none, where a plain process leaves one).
 # Transcripts are 0600 whatever the umask and never follow a symlink.
@@ -12,15 +13,20 @@ pw="$work/pw"
 cp "$EXWIZ_LAB_PASSWORD_FILE" "$pw"
 chmod 600 "$pw"
 secret=$(cat "$pw")
+# The compared user's (Administrator's) password: another one.
+apw="$work/apw"
+cp "$EXWIZ_LAB_ADMIN_PASSWORD_FILE" "$apw"
+chmod 600 "$apw"
+asecret=$(cat "$apw")
 cc="FILE:$work/cc"
 inlab env KRB5CCNAME="$cc" kinit alice@EXWIZ.TEST <"$pw" >/dev/null 2>&1
 dn=$(inlab env KRB5CCNAME="$cc" ldapsearch -Q -LLL -Y GSSAPI -b "$EXWIZ_LAB_BASE_DN" \
 	'(sAMAccountName=alice)' dn | sed -n 's/^dn: //p')
-[ -n "$secret" ] && [ -n "$dn" ]
-ok $? "the lab's password and alice's DN ($dn)"
+[ -n "$secret" ] && [ -n "$asecret" ] && [ "$secret" != "$asecret" ] && [ -n "$dn" ]
+ok $? "the lab's two passwords (user's, Administrator's) and alice's DN ($dn)"
 
-# holds FILE: does FILE contain the password?
-holds() { LC_ALL=C grep -qaF -- "$secret" "$1"; }
+# holds FILE: does FILE contain either password?
+holds() { LC_ALL=C grep -qaF -e "$secret" -e "$asecret" -- "$1"; }
 
 # The run: kinit as alice into a private cache, simple bind as alice over
 # StartTLS, every step, with a transcript. While it runs, argv and the
@@ -28,6 +34,7 @@ holds() { LC_ALL=C grep -qaF -- "$secret" "$1"; }
 mkdir -p "$work/t"
 (umask 0; exec "$labctl" -n "$ns" exec env KRB5CCNAME="FILE:$work/none" "$exw" check -u bob \
 	-x "$EXWIZ_LAB_EXCHANGE" --kinit alice --simple-bind "$dn" --password-file "$pw" \
+	--compare Administrator --compare-kinit Administrator --compare-password-file "$apw" \
 	-o "$work/t/s.jsonl") >"$work/report.txt" 2>"$work/stderr.txt" &
 pid=$!
 samples=0
@@ -44,22 +51,26 @@ grep -q "Login: .*kinit alice.*simple bind as" "$work/report.txt"
 ok $? "the run logged in with both (exit $rc): $(grep 'Login:' "$work/report.txt" | sed 's/^ *//')"
 "$exw" show --json "$work/t/s.jsonl" | grep -q '"bind": *"simple (StartTLS)"'
 ok $? "a step bound with the simple bind over StartTLS"
+"$exw" show --json "$work/t/s.jsonl" | py 'import json,sys
+r=json.load(sys.stdin); t=[s for s in r["compare"]["steps"] if s["id"] == "tickets"][0]
+assert t["data"]["credentials"]["as"].startswith("Administrator@"), t["data"]["credentials"]'
+ok $? "the compared user's tickets came from its --compare-kinit cache"
 holds "$work/t/s.jsonl"
 [ $? -ne 0 ] && [ -s "$work/t/s.jsonl" ]
-ok $? "the password is not in the transcript ($(wc -c <"$work/t/s.jsonl") bytes)"
+ok $? "neither password is in the transcript ($(wc -c <"$work/t/s.jsonl") bytes)"
 holds "$work/report.txt"
 [ $? -ne 0 ] && [ -s "$work/report.txt" ]
-ok $? "the password is not in the text report"
+ok $? "neither password is in the text report"
 holds "$work/stderr.txt"
 [ $? -ne 0 ]
-ok $? "the password is not on stderr"
+ok $? "neither password is on stderr"
 "$exw" show --json "$work/t/s.jsonl" >"$work/show.json" 2>&1
 holds "$work/show.json"
 [ $? -ne 0 ] && [ -s "$work/show.json" ]
-ok $? "the password is not in the JSON report that show makes of the transcript"
+ok $? "neither password is in the JSON report that show makes of the transcript"
 holds "$work/proc"
 [ $? -ne 0 ] && [ "$samples" -gt 0 ] && grep -qa -- "--password-file" "$work/proc"
-ok $? "the password is in neither argv nor the environment ($samples samples of /proc while it ran)"
+ok $? "neither password is in argv or the environment ($samples samples of /proc while it ran)"
 
 mode=$(stat -c %a "$work/t/s.jsonl")
 [ "$mode" = 600 ]
@@ -102,7 +113,9 @@ case $pattern in
 	ok $? "control: a plain process killed by SIGSEGV leaves a core file here (${found##*/})"
 	(cd "$work/c2" && ulimit -c unlimited && exec "$labctl" -n "$ns" exec \
 		env KRB5CCNAME="FILE:$work/none" "$corebin" check -u frank --kinit alice \
-		--simple-bind "$dn" --password-file "$pw" -o "$work/c2.jsonl" groups) \
+		--simple-bind "$dn" --password-file "$pw" --compare Administrator \
+		--compare-kinit Administrator --compare-password-file "$apw" \
+		-o "$work/c2.jsonl" groups) \
 		>"$work/c2.out" 2>&1 &
 	pid=$!
 	# Past the kinit and the password, in the middle of the groups step

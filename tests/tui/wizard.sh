@@ -696,4 +696,98 @@ wait_for "EXITED" 50
 "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 && dropped=
 ok $? "the KDC answers again"
 
+# Two users side by side (--compare): the story. carol's mailbox was
+# half-moved by junior; dave's, moved by operator, is not.
+inlab env KRB5CCNAME="FILE:$work/cc-dave" kinit "$EXWIZ_LAB_STORY_ADMIN@EXWIZ.TEST" \
+	<"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
+ok $? "kinit $EXWIZ_LAB_STORY_ADMIN (the user it works for)"
+C="-u $EXWIZ_LAB_STORY_USER -m $EXWIZ_LAB_STORY_USER_MOVER -x exch1.exwiz.test --compare $EXWIZ_LAB_STORY_ADMIN --compare-mover $EXWIZ_LAB_STORY_ADMIN_MOVER --compare-ccache FILE:$work/cc-dave"
+start "$exw" $C -o "$work/cmp.jsonl"
+wait_for "> target    WARN" 50 && tm send-keys -t "$sess" a
+wait_for "carol beside dave: " 300 && settled
+screen | grep -q "carol beside dave: [0-9]* aspects differ; i shows them\." && bar | grep -q "i:beside"
+ok $? "a: the summary says how many aspects differ between carol and dave, and the bar offers i ($(screen | grep -o 'carol beside dave: [0-9]* aspects differ'))"
+tm send-keys -t "$sess" i
+wait_for "The aspects that differ" 50 && settled
+screen >"$work/identities-80x24.txt"
+# on_a_page CMD...: page through the view until CMD holds (or the last page).
+on_a_page() {
+	for _p in 1 2 3 4 5 6 7 8 9 10; do
+		"$@" && return 0
+		page_on || break
+	done
+	"$@"
+}
+first_page() {
+	screen | grep -q "carol beside dave: [0-9]* of [0-9]* differ" &&
+		screen | grep -q "The aspects that differ  *DIFFERS" &&
+		screen | grep -q "Kerberos tickets  *yes" &&
+		screen | grep -q "carol not checked: the tickets shown are"
+}
+first_page && bar | grep -q "w:rows"
+ok $? "i: the aspects that differ with a differs column; carol's tickets (Administrator's cache) not compared"
+half_moved() {
+	screen | grep -q "msExchHomeServerName  *yes" &&
+		screen | grep -q "carol /o=EXWIZ/ou=OLDSITE" &&
+		screen | grep -q "dave  /o=EXWIZ/ou=First Administrative" &&
+		screen | grep -q "explains mailbox-half-moved"
+}
+on_a_page half_moved
+ok $? "further down: msExchHomeServerName differs, carol's names the old site, dave's the new one; it explains mailbox-half-moved"
+movers() {
+	screen | grep -q "carol junior" && screen | grep -q "dave  operator" &&
+		screen | grep -q "explains mover-rights"
+}
+on_a_page movers
+ok $? "and the movers side by side, junior and operator, explaining mover-rights"
+tm send-keys -t "$sess" w
+wait_for "Every aspect" 50 && settled
+same_rows() { screen | grep -q " -  *x*$" && screen | grep -q "  both  "; }
+on_a_page same_rows
+ok $? "w: every aspect, the same ones too (marked -, one value for both)"
+tm send-keys -t "$sess" w
+wait_for "The aspects that differ" 50
+ok $? "w again: only the aspects that differ"
+tm send-keys -t "$sess" Escape
+wait_gone "The aspects that differ" 50 && tm send-keys -t "$sess" e
+wait_for "Compare with" 50 && screen | grep -q "Compare with *dave"
+ok $? "e: the target form's Compare with field holds dave"
+tm send-keys -t "$sess" Escape
+wait_for "Target unchanged" 50 && tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+"$exw" show --json "$work/cmp.jsonl" 2>/dev/null | py 'import json,sys
+r=json.load(sys.stdin); d={x["aspect"]: x for x in r["comparison"]["differences"]}
+assert d["mover"]["user"] == "junior" and d["mover"]["other"] == "operator", d.get("mover")
+assert d["msExchHomeServerName"]["explains"] == "mailbox-half-moved"
+assert r["diagnosis"]["compared_with"] == "dave"'
+ok $? "the wizard's transcript: show finds the same comparison and the diagnosis compared with dave"
+
+# Both users' steps side by side: with the KDC silent, carol's and dave's
+# tickets, groups and mailbox steps have all started and none has ended.
+"$labctl" -n "$ns" fault kdc-drop >/dev/null 2>&1 && dropped=1
+ok $? "the KDC's port is dropped"
+start "$exw" $C --timeout 60 --tries 1 -o "$work/side2.jsonl"
+wait_for "> target    WARN" 50 && tm send-keys -t "$sess" a
+# steps_of PHASE: "ID/IDENTITY" of the step events of that phase, sorted.
+steps_of() {
+	py 'import json,sys
+print(" ".join(sorted("%s/%s" % (e["id"], e.get("identity", "-")) for e in map(json.loads, open(sys.argv[1]))
+    if e.get("event") == "step" and e.get("phase") == sys.argv[2] and e["id"] != "target")))' "$work/side2.jsonl" "$1"
+}
+want="dns/- groups/- groups/dave mailbox/- mailbox/dave tickets/- tickets/dave"
+both_started() { [ "$(steps_of start)" = "$want" ]; }
+wait_until 300 both_started && [ -z "$(steps_of end | sed 's/dns\/-//; s/ //g')" ]
+ok $? "a: carol's and dave's steps all started and none of the directory's has ended: side by side ($(steps_of start))"
+tm send-keys -t "$sess" Escape
+wait_for "4 steps: cancelled" 300
+ok $? "Esc cancels both users' steps ($(screen | tail -2 | head -1))"
+py 'import json,sys
+ends=[e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "step" and e.get("phase") == "end" and e.get("identity") == "dave"]
+assert len(ends) == 3 and all(e["status"] == "cancelled" for e in ends), ends' "$work/side2.jsonl"
+ok $? "dave's three steps ended as cancelled in the transcript"
+tm send-keys -t "$sess" q
+wait_for "EXITED" 50
+"$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1 && dropped=
+ok $? "the KDC answers again"
+
 finish
