@@ -35,14 +35,16 @@ struct rows {
 	int oom;
 };
 
+/* The latest result of that kind run for the current target (a transcript
+ * may hold earlier runs of the step, and runs for an earlier target). */
 static const struct ew_step_result *step_of(const struct ew_step_result *const *s, size_t n,
 					    enum ew_data_kind kind)
 {
 	size_t i;
 
-	for (i = 0; s && i < n; i++)
-		if (s[i] && s[i]->kind == kind)
-			return s[i];
+	for (i = n; s && i > 0; i--)
+		if (s[i - 1] && s[i - 1]->kind == kind && !ew_step_result_is_stale(s[i - 1]))
+			return s[i - 1];
 	return NULL;
 }
 
@@ -65,20 +67,14 @@ static char *why_not(const struct ew_step_result *r)
 	return ew_strprintf("%s", EW_COMPARISON_NOT_CHECKED);
 }
 
-/* A result that counts: run for the current target, to its end. */
-static const struct ew_step_result *current(const struct ew_step_result *r)
-{
-	return r && !ew_step_result_is_stale(r) ? r : NULL;
-}
-
 static void side_read(struct side *s, const char *name, const struct ew_step_result *const *r,
 		      size_t n)
 {
 	char err[256], *as;
 
-	s->tk = current(step_of(r, n, EW_DATA_TICKETS));
-	s->gr = current(step_of(r, n, EW_DATA_GROUPS));
-	s->mb = current(step_of(r, n, EW_DATA_MAILBOX));
+	s->tk = step_of(r, n, EW_DATA_TICKETS);
+	s->gr = step_of(r, n, EW_DATA_GROUPS);
+	s->mb = step_of(r, n, EW_DATA_MAILBOX);
 	s->has_tk = ran(s->tk) &&
 		    ew_tickets_data_from_json(s->tk->data, &s->tkd, err, sizeof(err)) == 0 &&
 		    s->tkd.gathered;
@@ -132,9 +128,23 @@ static int has_cause(const struct ew_step_result *r, const char *check, const ch
 	return 0;
 }
 
+/* Whether r's check looked (a finding of it that is no skip): only then does
+ * its lacking a cause say that the identity does not have it. */
+static int looked(const struct ew_step_result *r, const char *check)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->nfindings; i++)
+		if (strcmp(r->findings[i]->check, check) == 0 &&
+		    r->findings[i]->severity != EW_SKIP)
+			return 1;
+	return 0;
+}
+
 /*
  * The cause (static id) of the first warn or fail finding of check in u
- * (only that cause when only is set) that no such finding of o proves.
+ * (only that cause when only is set) that o's same check looked for and
+ * did not find.
  */
 static const char *proves(const struct ew_step_result *u, const struct ew_step_result *o,
 			  const char *check, const char *only)
@@ -147,7 +157,8 @@ static const char *proves(const struct ew_step_result *u, const struct ew_step_r
 
 		if (f->cause == NULL || strcmp(f->check, check) != 0 ||
 		    (f->severity != EW_WARN && f->severity != EW_FAIL) ||
-		    (only && strcmp(f->cause, only) != 0) || has_cause(o, check, f->cause))
+		    (only && strcmp(f->cause, only) != 0) || has_cause(o, check, f->cause) ||
+		    !looked(o, check))
 			continue;
 		if ((def = ew_cause_find(f->cause)) != NULL)
 			return def->id;
@@ -164,7 +175,8 @@ static void row_clear(struct ew_comparison_row *r)
 
 /*
  * A row: uval and oval (NULL: that side was not checked, why_u/why_o says
- * so). explains is kept only when the row differs and both sides were checked.
+ * so). Compared only when both sides were checked; explains is kept only
+ * when the row differs.
  */
 static void add_row(struct rows *rs, const char *aspect, const char *uval, const char *why_u,
 		    const char *oval, const char *why_o, const char *explains)
@@ -192,8 +204,10 @@ static void add_row(struct rows *rs, const char *aspect, const char *uval, const
 		rs->oom = 1;
 		return;
 	}
-	r->differs = strcasecmp(r->user, r->other) != 0;
-	r->explains = r->differs && uval && oval ? explains : NULL;
+	/* A side not checked is not compared: never a difference. */
+	r->compared = uval && oval;
+	r->differs = r->compared && strcasecmp(r->user, r->other) != 0;
+	r->explains = r->differs ? explains : NULL;
 	c->nrows++;
 }
 
@@ -645,7 +659,8 @@ static void mailbox_rows(struct rows *rs, const struct side *u, const struct sid
 		     o->why_mb, proves(u->mb, o->mb, EW_CK_MBX_MOVER, NULL));
 }
 
-/* The causes of u's warn and fail findings that o's same step, run, lacks. */
+/* The causes of u's warn and fail findings that o's same step, run, looked
+ * for with the same check and did not find. */
 static int user_only(struct ew_comparison *c, const struct ew_step_result *u,
 		     const struct ew_step_result *o, int o_checked)
 {
@@ -657,7 +672,8 @@ static int user_only(struct ew_comparison *c, const struct ew_step_result *u,
 		const char **n;
 
 		if (f->cause == NULL || (f->severity != EW_WARN && f->severity != EW_FAIL) ||
-		    has_cause(o, NULL, f->cause) || (def = ew_cause_find(f->cause)) == NULL)
+		    has_cause(o, NULL, f->cause) || !looked(o, f->check) ||
+		    (def = ew_cause_find(f->cause)) == NULL)
 			continue;
 		for (j = 0; j < c->nuser_only && c->user_only[j] != def->id; j++)
 			;
@@ -726,28 +742,45 @@ size_t ew_comparison_ndifferences(const struct ew_comparison *c)
 	return n;
 }
 
+size_t ew_comparison_nnot_compared(const struct ew_comparison *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; c && i < c->nrows; i++)
+		n += !c->rows[i].compared;
+	return n;
+}
+
 json_t *ew_comparison_to_json(const struct ew_comparison *c)
 {
-	json_t *j, *diffs;
+	json_t *diffs, *apart;
 	size_t i;
+	int bad = 0;
 
-	if (c == NULL || (diffs = json_array()) == NULL)
+	if (c == NULL)
 		return NULL;
-	for (i = 0; i < c->nrows; i++) {
+	diffs = json_array();
+	apart = json_array();
+	for (i = 0; diffs && apart && i < c->nrows && !bad; i++) {
 		const struct ew_comparison_row *r = &c->rows[i];
 
-		if (r->differs &&
-		    json_array_append_new(diffs, json_pack("{s:s, s:s, s:s, s:o}", "aspect",
-							   r->aspect, "user", r->user, "other",
-							   r->other, "explains",
-							   ew_json_string_clean(r->explains))) != 0) {
-			json_decref(diffs);
-			return NULL;
-		}
+		if (r->differs)
+			bad = json_array_append_new(diffs, json_pack("{s:s, s:s, s:s, s:o}", "aspect",
+								     r->aspect, "user", r->user,
+								     "other", r->other, "explains",
+								     ew_json_string_clean(r->explains)));
+		else if (!r->compared)
+			bad = json_array_append_new(apart, json_pack("{s:s, s:s, s:s}", "aspect",
+								     r->aspect, "user", r->user,
+								     "other", r->other));
 	}
-	j = json_pack("{s:s, s:s, s:o}", "user", c->user, "other", c->other, "differences",
-		      diffs);
-	return j;
+	if (diffs == NULL || apart == NULL || bad) {
+		json_decref(diffs);
+		json_decref(apart);
+		return NULL;
+	}
+	return json_pack("{s:s, s:s, s:o, s:o}", "user", c->user, "other", c->other,
+			 "differences", diffs, "not_compared", apart);
 }
 
 /* s in at most cols code points, cut with "…", padded with spaces when pad. */
@@ -816,6 +849,59 @@ static void add_stacked(struct ew_buf *b, const struct ew_comparison *c,
 	add_explains(b, r, width);
 }
 
+/* A side's text when it could not check the row, else "". */
+static const char *why_side(const char *v)
+{
+	return strncmp(v, EW_COMPARISON_NOT_CHECKED, strlen(EW_COMPARISON_NOT_CHECKED)) == 0 ?
+	       v : "";
+}
+
+/*
+ * "Not compared:" and the rows a side could not check, those for the same
+ * reasons together: their aspects, then each side's reason.
+ */
+static void add_not_compared(struct ew_buf *b, const struct ew_comparison *c, int width)
+{
+	size_t i, k;
+
+	if (ew_comparison_nnot_compared(c) == 0)
+		return;
+	ew_buf_adds(b, "Not compared:\n");
+	for (i = 0; i < c->nrows; i++) {
+		const struct ew_comparison_row *r = &c->rows[i];
+		const char *wu = why_side(r->user), *wo = why_side(r->other);
+		struct ew_buf line = {0};
+
+		if (r->compared)
+			continue;
+		for (k = 0; k < i; k++)	/* the first row of its reasons only */
+			if (!c->rows[k].compared && strcmp(why_side(c->rows[k].user), wu) == 0 &&
+			    strcmp(why_side(c->rows[k].other), wo) == 0)
+				break;
+		if (k < i)
+			continue;
+		for (k = i; k < c->nrows; k++)
+			if (!c->rows[k].compared && strcmp(why_side(c->rows[k].user), wu) == 0 &&
+			    strcmp(why_side(c->rows[k].other), wo) == 0)
+				ew_buf_printf(&line, "%s%s", line.len ? ", " : "", c->rows[k].aspect);
+		ew_buf_adds(b, "  ");
+		ew_buf_add_wrapped(b, line.data ? line.data : "", 2, 4, width);
+		ew_buf_reset(&line);
+		if (*wu) {
+			ew_buf_printf(&line, "%s: %s", c->user, wu);
+			ew_buf_adds(b, "    ");
+			ew_buf_add_wrapped(b, line.data ? line.data : "", 4, 6, width);
+			ew_buf_reset(&line);
+		}
+		if (*wo) {
+			ew_buf_printf(&line, "%s: %s", c->other, wo);
+			ew_buf_adds(b, "    ");
+			ew_buf_add_wrapped(b, line.data ? line.data : "", 4, 6, width);
+			ew_buf_reset(&line);
+		}
+	}
+}
+
 char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 {
 	struct ew_buf b = {0};
@@ -829,7 +915,10 @@ char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 	ew_buf_adds(&b, c->other);
 	ew_buf_adds(&b, ":\n");
 	if (ew_comparison_ndifferences(c) == 0) {
-		ew_buf_adds(&b, "  no difference\n");
+		/* Nothing checked on both sides is not "no difference". */
+		ew_buf_adds(&b, ew_comparison_nnot_compared(c) == c->nrows ?
+			    "  nothing compared\n" : "  no difference\n");
+		add_not_compared(&b, c, width);
 		return ew_buf_take(&b);
 	}
 	wu = columns(c->user);
@@ -858,6 +947,7 @@ char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 		for (i = 0; i < c->nrows; i++)
 			if (c->rows[i].differs)
 				add_stacked(&b, c, &c->rows[i], wname, width);
+		add_not_compared(&b, c, width);
 		return ew_buf_take(&b);
 	}
 	ew_buf_adds(&b, "  ");
@@ -881,6 +971,7 @@ char *ew_comparison_to_text(const struct ew_comparison *c, int width)
 		ew_buf_addc(&b, '\n');
 		add_explains(&b, r, width);
 	}
+	add_not_compared(&b, c, width);
 	return ew_buf_take(&b);
 }
 

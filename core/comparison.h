@@ -6,8 +6,9 @@
  * and consistency, the descriptor's grant, protected-account state, the mover
  * and its verdict, the groups one has and the other lacks) with both values,
  * whether they differ, and the cause the user's side proves and the other's
- * does not. A side whose step did not gather its data says "not checked":
- * such a row is shown, never taken for a cause. Pure: step results, the step
+ * looked for and did not find. A side whose step did not gather its data
+ * says "not checked": such a row is not compared (never a difference, never
+ * a cause) and is listed apart, with why. Pure: step results, the step
  * data, the causes and jansson.
  */
 #ifndef EW_COMPARISON_H
@@ -24,7 +25,8 @@
 struct ew_comparison_row {
 	char *aspect;		/* "homeMDB", "session ticket for HTTP/exch1...", ... */
 	char *user, *other;	/* the values, cleaned; never NULL */
-	int differs;
+	int compared;		/* both sides were checked */
+	int differs;		/* compared, and the values differ */
 	/* A cause id (causes.h, static) the user's side proves and the other's
 	 * does not, when the row differs and both sides were checked; else NULL. */
 	const char *explains;
@@ -50,13 +52,15 @@ struct ew_comparison *ew_compare(const char *user, const struct ew_step_result *
 				 const struct ew_step_result *const *o, size_t no);
 void ew_comparison_free(struct ew_comparison **c);
 
-/* The number of rows that differ. */
+/* The number of rows that differ, and of those not compared. */
 size_t ew_comparison_ndifferences(const struct ew_comparison *c);
+size_t ew_comparison_nnot_compared(const struct ew_comparison *c);
 
 /*
- * {"user", "other", "differences": [{"aspect", "user", "other", "explains"}]}
- * with the rows that differ only ("explains" null when none). NULL when out of
- * memory.
+ * {"user", "other", "differences": [{"aspect", "user", "other", "explains"}],
+ * "not_compared": [{"aspect", "user", "other"}]}: the rows that differ
+ * ("explains" null when none), and those a side could not check (its value
+ * says why). NULL when out of memory.
  */
 json_t *ew_comparison_to_json(const struct ew_comparison *c);
 

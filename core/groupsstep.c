@@ -475,9 +475,11 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 		/* The tickets at hand are another account's: never measured as this user's. */
 		f = ew_finding_new(EW_CK_TOK_MEASURED, EW_SKIP, "%s's tickets were not measured: the "
 				   "credential cache holds %s's", t->user, t->cache_principal);
+		/* The compared user's tickets are measured in its tickets step. */
 		if (f)
-			ew_finding_remedy(f, "Run again with --kinit %s to measure %s's own "
-					  "tickets against the estimate.", t->user, t->user);
+			ew_finding_remedy(f, "Run again with %s %s to measure %s's own "
+					  "tickets against the estimate.", run->identity ?
+					  "--compare-kinit" : "--kinit", t->user, t->user);
 		ew_step_result_add(res, f);
 	} else {
 		ew_token_rule_measured(counts.not_looked_up ? -1 :

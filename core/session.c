@@ -179,15 +179,19 @@ static void compared_close(struct compared *c)
 	c->open = 0;
 }
 
-/* 0, or -1 when out of memory (then nothing runs for it). */
+/* 0, or -1 when the compared user is the user itself or out of memory
+ * (then nothing runs for it). */
 static int compared_open(struct compared *c, const struct ew_run *run)
 {
 	struct ew_krb_caches caches = {0};
 	char err[256];
 
 	if (c->open)
-		return 0;
+		return c->dir ? 0 : -1;
 	c->open = 1;
+	/* The user itself (its name settled by the first step): nothing to compare. */
+	if (ew_same_account(run->target->user, run->target->compare, NULL))
+		return -1;
 	if ((c->dir = ew_target_compared(run->target, 0)) == NULL)
 		return -1;
 	c->dir_run = *run;
@@ -301,7 +305,7 @@ size_t ew_session_run_steps(struct ew_session *s, struct ew_run *run,
 				stop |= s->config_error;
 			}
 			if (took)
-				took(arg, step, res[k]);
+				took(arg, step, res[k], k >= batch);
 			else if (res[k])
 				ew_report_add_step(s->report, res[k]);
 			else
@@ -309,6 +313,10 @@ size_t ew_session_run_steps(struct ew_session *s, struct ew_run *run,
 		}
 		i += batch;
 	}
+	if (cmp.open && cmp.dir == NULL && took == NULL &&
+	    ew_same_account(run->target->user, run->target->compare, NULL))
+		ew_report_add_note(s->report, "%s, given to compare with, is the user itself: "
+				   "nothing was compared.", run->target->compare);
 	compared_close(&cmp);
 	s->stopped = stop && i < n;
 	return i;

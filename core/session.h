@@ -55,11 +55,12 @@ int ew_session_plan(struct ew_session *s, const char *const *ids, size_t nids,
 int ew_session_open(struct ew_session *s, char *err, size_t errlen);
 
 /*
- * Called with each step result as its batch ends, in plan order, on the
- * thread that runs the steps; the callee owns res (NULL: out of memory).
+ * Called with each step result as its batch ends, in plan order (the
+ * compared identity's after the user's, compared set), on the thread that
+ * runs the steps; the callee owns res (NULL: out of memory).
  */
 typedef void (*ew_session_took_fn)(void *arg, const struct ew_step *step,
-				   struct ew_step_result *res);
+				   struct ew_step_result *res, int compared);
 
 /*
  * Runs steps in plan order and batches (see plan.h) with run (NULL: the

@@ -516,7 +516,9 @@ struct ew_target *ew_target_compared(const struct ew_target *t, int view)
 	size_t i;
 	int bad;
 
-	if (t->compare == NULL || (o = ew_target_dup(t)) == NULL)
+	/* Never the default cache: its tickets are not the compared user's. */
+	if (t->compare == NULL || (view && t->compare_ccache == NULL) ||
+	    (o = ew_target_dup(t)) == NULL)
 		return NULL;
 	bad = replace(&o->user, t->compare) | replace(&o->mover, t->compare_mover);
 	if (view)

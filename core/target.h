@@ -90,7 +90,8 @@ json_t *ew_target_to_json(const struct ew_target *t);
  * Exchange servers and directory credentials, its user the compared one and
  * its mover compare_mover; with view set, the credential cache is
  * compare_ccache (its tickets are the ones shown). No compare fields of its
- * own, no symptoms. NULL when t compares nothing or out of memory.
+ * own, no symptoms. NULL when t compares nothing, with view and no
+ * compare_ccache (never the default cache), or out of memory.
  */
 struct ew_target *ew_target_compared(const struct ew_target *t, int view);
 

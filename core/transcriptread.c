@@ -151,18 +151,22 @@ struct ew_report *ew_transcript_read(const char *path, char *err, size_t errlen)
 
 			/* A target changed in the wizard's form: what ran before it
 			 * was for the earlier target. */
-			if (json_is_true(json_object_get(ev, "changed")) &&
-			    jstr(ev, "source") && strcmp(jstr(ev, "source"), "form") == 0) {
+			if (jstr(ev, "source") && strcmp(jstr(ev, "source"), "form") == 0) {
 				json_t *before = json_object_get(ev, "before");
+				json_t *was = before ? before : r->target;
+				const json_t *c0 = json_object_get(was, "compare");
+				const json_t *c1 = json_object_get(target, "compare");
+				int changed = json_is_true(json_object_get(ev, "changed"));
+				/* Another user to compare with: what ran for the one
+				 * before is not this one's. */
+				int other = json_is_object(target) && (c0 || c1) &&
+					    !(c0 && c1 && json_equal(c0, c1));
 				size_t k;
 
-				for (k = 0; k < r->nsteps; k++)
-					ew_step_result_mark_stale(r->steps[k], json_is_object(before) ?
-								  before : r->target);
-				for (k = 0; k < r->ncompared; k++)
-					ew_step_result_mark_stale(r->compared[k],
-								  json_is_object(before) ?
-								  before : r->target);
+				for (k = 0; changed && k < r->nsteps; k++)
+					ew_step_result_mark_stale(r->steps[k], was);
+				for (k = 0; (changed || other) && k < r->ncompared; k++)
+					ew_step_result_mark_stale(r->compared[k], was);
 			}
 			/* The target as settled by the defaults replaces the one typed. */
 			if (json_is_object(target)) {

@@ -457,6 +457,9 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 	}
 	if (o->target->compare_ccache && o->compare_kinit)
 		return ew_usage_error("--compare-ccache and --compare-kinit: give one of them");
+	if (o->compare_kinit && !ew_same_account(o->target->compare, o->compare_kinit, NULL))
+		return ew_usage_error("--compare-kinit %s is not --compare %s: the tickets must be "
+				      "that user's own", o->compare_kinit, o->target->compare);
 	if (o->target->compare && o->target->user &&
 	    ew_same_account(o->target->user, o->target->compare, NULL))
 		return ew_usage_error("--compare %s is the user itself: give another account, "

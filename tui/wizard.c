@@ -39,13 +39,14 @@ static void wake_ui(int fd)
 }
 
 /* On the worker, as each of the session's batches ends. */
-static void job_took(void *arg, const struct ew_step *step, struct ew_step_result *res)
+static void job_took(void *arg, const struct ew_step *step, struct ew_step_result *res,
+		     int compared)
 {
 	struct job *j = arg;
 	size_t i = (size_t)(step - ew_steps);
 
 	pthread_mutex_lock(&j->mu);
-	if (res && res->compared) {
+	if (compared) {
 		ew_step_result_free(&j->cres[i]);
 		j->cres[i] = res;
 		j->cgot[i] = 1;

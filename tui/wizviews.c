@@ -115,8 +115,16 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 			ew_report_comparison(u->w->view ? u->w->view : u->w->report) : NULL;
 
 		if (cmp) {
-			ew_lines_addf(v, n, "%s beside %s: %zu aspects differ; i shows them.",
-				      cmp->user, cmp->other, ew_comparison_ndifferences(cmp));
+			size_t nc = ew_comparison_nnot_compared(cmp);
+
+			struct ew_buf b = {0};
+
+			ew_buf_printf(&b, "%s beside %s: %zu aspects differ%s%.0zu%s; i shows "
+				      "them.", cmp->user, cmp->other,
+				      ew_comparison_ndifferences(cmp), nc ? ", " : "", nc,
+				      nc ? " not compared" : "");
+			ew_lines_wrap(v, n, b.data ? b.data : "", 0, width);
+			ew_buf_reset(&b);
 			ew_lines_add(v, n, "");
 		}
 		ew_comparison_free(&cmp);
@@ -234,18 +242,47 @@ int ew_wiz_identities_offered(const struct ui *u)
 	return 0;
 }
 
-/* One side's value under a row: "  carol value", the value wrapped under itself. */
-static void identity_value(struct ui *u, const char *who, size_t wname, const char *value,
-			   int width)
+/* Columns s takes (one per code point). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * A line of the view: lead, then text wrapped in width columns under itself
+ * (nothing cut), and mark in the column after width on the first line.
+ */
+static void view_line(struct ui *u, const char *lead, size_t lead_cols, const char *text,
+		      int width, const char *mark)
 {
 	char **part = NULL;
 	size_t np = 0, i;
 
-	ew_lines_wrap(&part, &np, value, 0, width - (int)wname - 3);
-	for (i = 0; i < np || i == 0; i++)
-		ew_lines_addf(&u->ov_lines, &u->ov_n, "  %-*.*s %s", (int)wname, (int)wname,
-			      i ? "" : who, i < np ? part[i] : "");
+	ew_lines_wrap(&part, &np, text, 0, width);
+	for (i = 0; i < np || i == 0; i++) {
+		const char *p = i < np ? part[i] : "";
+		int pad = mark && i == 0 ? width - (int)columns(p) + 1 : 0;
+
+		ew_lines_addf(&u->ov_lines, &u->ov_n, "%s%*s%s%*s%s", i ? "" : lead,
+			      i ? (int)lead_cols : 0, "", p, pad > 0 ? pad : 1, "",
+			      mark && i == 0 ? mark : "");
+	}
 	ew_lines_free(part, np);
+}
+
+/* One side's value under a row: "  carol value", the value wrapped under itself. */
+static void identity_value(struct ui *u, const char *who, size_t wname, const char *value,
+			   int width)
+{
+	char lead[128];
+	size_t k = columns(who);
+
+	snprintf(lead, sizeof(lead), "  %s%*s ", who, k < wname ? (int)(wname - k) : 0, "");
+	view_line(u, lead, wname + 3, value, width - (int)wname - 3, NULL);
 }
 
 void ew_wiz_open_identities(struct ui *u, int all)
@@ -262,21 +299,21 @@ void ew_wiz_open_identities(struct ui *u, int all)
 		return;
 	}
 	nd = ew_comparison_ndifferences(c);
-	wname = strlen(c->user) > strlen(c->other) ? strlen(c->user) : strlen(c->other);
+	wname = columns(c->user) > columns(c->other) ? columns(c->user) : columns(c->other);
 	if (wname > 20)
 		wname = 20;
 	/* The aspect, and in the column on the right whether the two differ. */
-	ew_lines_addf(&u->ov_lines, &u->ov_n, "%-*s %s", w - 8, all ? "Every aspect" :
-		      "The aspects that differ", "DIFFERS");
+	ew_lines_addf(&u->ov_lines, &u->ov_n, "%-*s %s", w - 9, all ? "Every aspect" :
+		      "The aspects that differ (? not compared)", "DIFFERS");
 	for (i = 0; i < c->nrows; i++) {
 		const struct ew_comparison_row *r = &c->rows[i];
 
-		if (!all && !r->differs)
+		/* By default what differs, and what could not be compared (why). */
+		if (!all && !r->differs && r->compared)
 			continue;
 		shown++;
-		ew_lines_addf(&u->ov_lines, &u->ov_n, "%-*.*s %s", w - 8, w - 8, r->aspect,
-			      r->differs ? "yes" : "-");
-		if (r->differs) {
+		view_line(u, "", 0, r->aspect, w - 9, r->differs ? "yes" : r->compared ? "-" : "?");
+		if (r->differs || !r->compared) {
 			identity_value(u, c->user, wname, r->user, w);
 			identity_value(u, c->other, wname, r->other, w);
 		} else {

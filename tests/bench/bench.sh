@@ -2,7 +2,8 @@
 # make bench: exwizard against the lab at 0 ms and 50 ms round-trip time
 # (the NFQUEUE latency injector holds each packet 25 ms), next to the
 # hand-run runbook; per-step requests and round trips; the wizard's first
-# frame; peak RSS; the groups step at 600, 1,030 and 5,000 groups.
+# frame; peak RSS; the groups step at 600, 1,030 and 5,000 groups; two
+# users side by side (--compare) against one.
 #
 #   bench.sh [-n NS]    (the lab NS must be up with --scale; make bench does it)
 #
@@ -27,7 +28,7 @@ msecs() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : 0) }'; }
 rtts() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 50 }'; }
 
-for u in bob carol Administrator; do
+for u in bob carol dave Administrator; do
 	pw=$EXWIZ_LAB_PASSWORD_FILE
 	[ $u = Administrator ] && pw=$EXWIZ_LAB_ADMIN_PASSWORD_FILE
 	inlab env KRB5CCNAME="FILE:$work/cc-$u" kinit "$u@$EXWIZ_LAB_REALM" <"$pw" >/dev/null ||
@@ -73,6 +74,10 @@ for lat in 0 50; do
 	for u in bob erin frank; do
 		W[scale.$u.$lat]=$(wall $u Administrator "$runs" groups)
 	done
+	# carol alone, then carol beside dave (dave's tickets from his cache).
+	W[one.$lat]=$(wall carol Administrator "$runs")
+	W[two.$lat]=$(wall carol Administrator "$runs" --compare dave --compare-mover operator \
+		--compare-ccache "FILE:$work/cc-dave")
 	# The wizard's a: every step after the target, from the key to "N steps: done".
 	W[wiz.$lat]=$(for i in $(seq 1 "$runs"); do
 		inlab env KRB5CCNAME="FILE:$work/cc-bob" python3 "$top/tests/bench/runall.py" \
@@ -99,6 +104,15 @@ printf '%-8s %7s ms %7s ms\n' "wizard a" "${W[wiz.0]}" "${W[wiz.50]}"
 printf '%-8s %7s ms %7s ms\n' check "${W[bob.0]}" "${W[bob.50]}"
 printf '%-8s %9sx %9sx\n' ratio "$(awk -v a="${W[wiz.0]}" -v b="${W[bob.0]}" 'BEGIN { printf "%.2f", a / b }')" \
 	"$(awk -v a="${W[wiz.50]}" -v b="${W[bob.50]}" 'BEGIN { printf "%.2f", a / b }')"
+
+echo
+echo "two users side by side: carol alone, and carol beside dave (--compare dave; read"
+echo "as Administrator, all steps), median of $runs"
+printf '%-14s %10s %10s %8s\n' "" "0 ms" "50 ms" RTTs
+printf '%-14s %7s ms %7s ms %8s\n' "carol" "${W[one.0]}" "${W[one.50]}" \
+	"$(rtts "${W[one.0]}" "${W[one.50]}")"
+printf '%-14s %7s ms %7s ms %8s\n' "carol + dave" "${W[two.0]}" "${W[two.50]}" \
+	"$(rtts "${W[two.0]}" "${W[two.50]}")"
 
 echo
 echo "per step (bob, each step alone, median of $runs); requests sent; RTTs on the critical path"

@@ -138,7 +138,7 @@ sum_rows | head -1 | grep -q "^Diagnosis: ." && sum_rows | grep -q "^> 1\. \[FAI
 ok $? "the summary opens on the verdict and the ranked causes with their checks, the first selected ($(sum_rows | head -1))"
 # Enter: the selected cause's details; j selects the next one.
 tm send-keys -t "$sess" Enter
-wait_for "Cause 1: " 30 && screen | grep -q "Evidence:" &&
+wait_for "Cause 1: " 30 && settled && screen | grep -q "Evidence:" &&
 	screen | grep -Eq "\[(FAIL|WARN)\] [A-Z]+-[A-Z]+ \((dns|tickets|groups|mailbox)\): "
 ok $? "Enter on the summary: the first cause's details with its evidence (check, step, title)"
 # Its fix and confirmation, compared with the transcript below: every page of
@@ -705,8 +705,9 @@ C="-u $EXWIZ_LAB_STORY_USER -m $EXWIZ_LAB_STORY_USER_MOVER -x exch1.exwiz.test -
 start "$exw" $C -o "$work/cmp.jsonl"
 wait_for "> target    WARN" 50 && tm send-keys -t "$sess" a
 wait_for "carol beside dave: " 300 && settled
-screen | grep -q "carol beside dave: [0-9]* aspects differ; i shows them\." && bar | grep -q "i:beside"
-ok $? "a: the summary says how many aspects differ between carol and dave, and the bar offers i ($(screen | grep -o 'carol beside dave: [0-9]* aspects differ'))"
+screen | grep -q "carol beside dave: [0-9]* aspects differ, 1 not compared;" &&
+	bar | grep -q "i:beside"
+ok $? "a: the summary says how many aspects differ between carol and dave and how many were not compared, and the bar offers i ($(screen | grep -o 'carol beside dave: [0-9]* aspects differ, 1 not compared'))"
 tm send-keys -t "$sess" i
 wait_for "The aspects that differ" 50 && settled
 screen >"$work/identities-80x24.txt"
@@ -720,12 +721,12 @@ on_a_page() {
 }
 first_page() {
 	screen | grep -q "carol beside dave: [0-9]* of [0-9]* differ" &&
-		screen | grep -q "The aspects that differ  *DIFFERS" &&
-		screen | grep -q "Kerberos tickets  *yes" &&
+		screen | grep -q "The aspects that differ (? not compared)  *DIFFERS" &&
+		screen | grep -q "Kerberos tickets  *?" &&
 		screen | grep -q "carol not checked: the tickets shown are"
 }
 first_page && bar | grep -q "w:rows"
-ok $? "i: the aspects that differ with a differs column; carol's tickets (Administrator's cache) not compared"
+ok $? "i: the aspects that differ with a differs column; carol's tickets (Administrator's cache) not compared (?)"
 half_moved() {
 	screen | grep -q "msExchHomeServerName  *yes" &&
 		screen | grep -q "carol /o=EXWIZ/ou=OLDSITE" &&

@@ -25,7 +25,7 @@
 /* One identity's steps. */
 struct ident {
 	struct ew_step_result *tk, *gr, *mb;
-	const struct ew_step_result *v[3];
+	const struct ew_step_result *v[4];
 	size_t n;
 };
 
@@ -76,6 +76,8 @@ static struct ew_step_result *tickets(int http_ok, long long http_size, int tcp)
 	if (!http_ok)
 		add(r, EW_CK_KRB_SVC, EW_FAIL, EW_CAUSE_SPN_MISSING, "No session ticket for "
 		    SPN_HTTP);
+	else
+		add(r, EW_CK_KRB_SVC, EW_PASS, NULL, "Every session ticket");
 	add(r, EW_CK_KRB_TRANSPORT, tcp ? EW_INFO : EW_PASS, NULL, "transport");
 	return r;
 }
@@ -413,7 +415,8 @@ static void test_not_checked(void **state)
 	r = row(c, "Kerberos tickets");
 	assert_string_equal(r->other, EW_COMPARISON_NOT_CHECKED);
 	assert_string_equal(r->user, "1 of 2 session tickets obtained, TGT 1300 bytes");
-	assert_true(r->differs);
+	assert_false(r->compared);
+	assert_false(r->differs);
 	assert_null(r->explains);
 	for (i = 0; i < c->nrows; i++)
 		assert_null(strstr(c->rows[i].aspect, "session ticket for"));
@@ -461,6 +464,81 @@ static void test_foreign_tickets(void **state)
 			    EW_CAUSE_SPN_MISSING);
 	assert_true(own(c, &ids) >= 1);
 	assert_string_equal(ids[0], EW_CAUSE_SPN_MISSING);
+}
+
+/* The other's check did not look (a skip): the user's cause is not taken
+ * for the user's own, and the row explains nothing. */
+static void test_other_did_not_look(void **state)
+{
+	struct pair *p = *state;
+	struct ew_comparison *c;
+	const char *const *ids = NULL;
+	size_t i;
+
+	ident_set(&p->u, tickets(1, 1500, 0), groups(HEALTHY, 2, 0),
+		  mailbox(MDB1, SRV1, "junior", 0, 0));
+	/* alice: no mover given; her MBX-MOVER skipped. */
+	ident_set(&p->o, tickets(1, 1500, 0), groups(HEALTHY, 2, 0),
+		  mailbox(MDB1, SRV1, NULL, 0, 0));
+	add(p->o.mb, EW_CK_MBX_MOVER, EW_SKIP, NULL, "No mover given");
+	c = compare(p, "bob", &p->u, "alice", &p->o);
+	assert_null(row(c, "mover")->explains);
+	assert_null(row(c, "mover's verdict")->explains);
+	for (i = 0; i < own(c, &ids); i++)
+		assert_string_not_equal(ids[i], EW_CAUSE_MOVER_RIGHTS);
+}
+
+/* A transcript may hold several runs of a step: the latest one counts, and
+ * one run for an earlier target never does. */
+static void test_latest_result(void **state)
+{
+	struct pair *p = *state;
+	struct ew_comparison *c;
+	struct ew_step_result *old, *stale;
+
+	healthy(&p->u, "exadmin");
+	healthy(&p->o, "exadmin");
+	/* The user's mailbox ran first on DB2, then on DB1 again. */
+	old = mailbox(MDB2, SRV1, "exadmin", 1, 0);
+	p->u.v[p->u.n] = p->u.v[p->u.n - 1];
+	p->u.v[p->u.n - 1] = old;
+	p->u.n++;
+	c = compare(p, "carol", &p->u, "dave", &p->o);
+	assert_false(row(c, "homeMDB")->differs);
+	assert_string_equal(row(c, "homeMDB")->user, MDB1);
+	/* The latest run was for an earlier target: the one before it counts. */
+	stale = (struct ew_step_result *)p->u.v[p->u.n - 1];
+	json_object_set_new(stale->data, "stale", json_string("user bob"));
+	c = compare(p, "carol", &p->u, "dave", &p->o);
+	assert_string_equal(row(c, "homeMDB")->user, MDB2);
+	assert_true(row(c, "homeMDB")->differs);
+	/* Both mailbox runs stale on one side: not compared, no difference. */
+	json_object_set_new(old->data, "stale", json_string("user bob"));
+	c = compare(p, "carol", &p->u, "dave", &p->o);
+	assert_false(row(c, "homeMDB")->compared);
+	assert_false(row(c, "homeMDB")->differs);
+	ew_step_result_free(&old);
+}
+
+/* Nothing checked on either side is "nothing compared", never "no
+ * difference"; the rows not compared are listed with why. */
+static void test_nothing_compared(void **state)
+{
+	struct pair *p = *state;
+	struct ew_comparison *c;
+	char *text;
+
+	ident_set(&p->u, NULL, NULL, NULL);
+	ident_set(&p->o, NULL, NULL, NULL);
+	c = compare(p, "carol", &p->u, "dave", &p->o);
+	assert_int_equal(ew_comparison_ndifferences(c), 0);
+	assert_int_equal(ew_comparison_nnot_compared(c), c->nrows);
+	text = ew_comparison_to_text(c, 80);
+	assert_non_null(text);
+	assert_int_equal(strncmp(text, "Compared with dave:\n  nothing compared\nNot compared:\n",
+				 52), 0);
+	assert_null(strstr(text, "no difference"));
+	free(text);
 }
 
 /* Hostile names and values are cleaned in the rows, the JSON and the text. */
@@ -521,7 +599,10 @@ static void test_json(void **state)
 	c = compare(p, "carol", &p->u, "Administrator", &p->o);
 	j = ew_comparison_to_json(c);
 	assert_non_null(j);
-	assert_int_equal(json_object_size(j), 3);
+	assert_int_equal(json_object_size(j), 4);
+	assert_true(json_is_array(json_object_get(j, "not_compared")));
+	assert_int_equal(json_array_size(json_object_get(j, "not_compared")),
+			 ew_comparison_nnot_compared(c));
 	assert_string_equal(json_string_value(json_object_get(j, "user")), "carol");
 	assert_string_equal(json_string_value(json_object_get(j, "other")), "Administrator");
 	d = json_object_get(j, "differences");
@@ -593,6 +674,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_token, pair_new, pair_free),
 		cmocka_unit_test_setup_teardown(test_not_checked, pair_new, pair_free),
 		cmocka_unit_test_setup_teardown(test_foreign_tickets, pair_new, pair_free),
+		cmocka_unit_test_setup_teardown(test_other_did_not_look, pair_new, pair_free),
+		cmocka_unit_test_setup_teardown(test_latest_result, pair_new, pair_free),
+		cmocka_unit_test_setup_teardown(test_nothing_compared, pair_new, pair_free),
 		cmocka_unit_test_setup_teardown(test_hostile, pair_new, pair_free),
 		cmocka_unit_test_setup_teardown(test_json, pair_new, pair_free),
 		cmocka_unit_test_setup_teardown(test_text, pair_new, pair_free),

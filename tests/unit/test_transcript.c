@@ -14,8 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "comparison.h"
 #include "finding.h"
 #include "report.h"
+#include "stepdata.h"
 #include "step.h"
 #include "text.h"
 #include "transcript.h"
@@ -1061,6 +1063,74 @@ static void test_input_event_updates_target(void **state)
 	assert_true(text_ok);
 }
 
+/* A mailbox step's end event with homeMDB db, for identity who (NULL: the user). */
+static void mailbox_step(struct ew_transcript *t, const char *db, const char *who)
+{
+	struct ew_mailbox_data d = {0};
+
+	d.bound = d.read = d.gathered = 1;
+	d.attributes.homeMDB = (char *)db;
+	ew_transcript_event(t, "step", json_pack("{s:s, s:s, s:s, s:s*}", "id", "mailbox",
+						 "phase", "start", "title", "Mailbox",
+						 "identity", who));
+	ew_transcript_event(t, "step", json_pack("{s:s, s:s, s:s, s:i, s:o, s:s*}", "id",
+						 "mailbox", "phase", "end", "status", "pass",
+						 "duration_ms", 1, "data",
+						 ew_mailbox_data_to_json(&d), "identity", who));
+}
+
+/* The form changed only the user to compare with (alice, then admin): what
+ * ran for alice is never shown as admin's when the transcript is read back. */
+static void test_compare_changed_in_form(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = tu_path(fx->dir, "compare.jsonl");
+	struct ew_transcript *t;
+	struct ew_report *r;
+	struct ew_comparison *c;
+	char err[256] = "", *text;
+	size_t i;
+	int alice_as_admin = 0, homemdb_compared = -1, named_admin;
+
+	assert_int_equal(ew_transcript_open(path, &t, err, sizeof(err)), 0);
+	ew_transcript_event(t, "session",
+			    json_pack("{s:s, s:s, s:s, s:{s:s, s:o, s:{s:s}}}", "version", "0.1.0",
+				      "host", "jump1", "command", "wizard", "target", "user",
+				      "carol", "exchange", json_array(), "compare", "user", "alice"));
+	mailbox_step(t, "DB-CAROL", NULL);
+	mailbox_step(t, "DB-ALICE", "alice");
+	ew_transcript_event(t, "input",
+			    json_pack("{s:s, s:b, s:{s:s, s:o, s:{s:s}}, s:{s:s, s:o, s:{s:s}}}",
+				      "source", "form", "changed", 0, "target", "user", "carol",
+				      "exchange", json_array(), "compare", "user", "admin",
+				      "before", "user", "carol", "exchange", json_array(),
+				      "compare", "user", "alice"));
+	ew_transcript_event(t, "end", json_pack("{s:i}", "exit", 0));
+	assert_int_equal(ew_transcript_close(&t), 0);
+
+	r = ew_transcript_read(path, err, sizeof(err));
+	free(path);
+	if (r == NULL)
+		fail_msg("read: %s", err);
+	named_admin = ew_report_compared_user(r) && strcmp(ew_report_compared_user(r), "admin") == 0;
+	c = ew_report_comparison(r);
+	assert_non_null(c);
+	for (i = 0; i < c->nrows; i++)
+		if (strcmp(c->rows[i].aspect, "homeMDB") == 0) {
+			homemdb_compared = c->rows[i].compared;
+			alice_as_admin = strstr(c->rows[i].other, "DB-ALICE") != NULL;
+		}
+	text = ew_report_to_text(r, 80);
+	assert_non_null(text);
+	alice_as_admin |= strstr(text, "DB-ALICE") != NULL;
+	free(text);
+	ew_comparison_free(&c);
+	ew_report_free(&r);
+	assert_true(named_admin);
+	assert_int_equal(homemdb_compared, 0);
+	assert_false(alice_as_admin);
+}
+
 static void test_not_a_transcript(void **state)
 {
 	struct fixture *fx = *state;
@@ -1333,6 +1403,7 @@ int main(void)
 		T(test_damaged_lines),
 		T(test_odd_events_tolerated),
 		T(test_input_event_updates_target),
+		T(test_compare_changed_in_form),
 		T(test_not_a_transcript),
 		T(test_default_path_xdg),
 		T(test_default_path_home),
