@@ -702,7 +702,7 @@ inlab env KRB5CCNAME="FILE:$work/cc-dave" kinit "$EXWIZ_LAB_STORY_ADMIN@EXWIZ.TE
 	<"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
 ok $? "kinit $EXWIZ_LAB_STORY_ADMIN (the user it works for)"
 C="-u $EXWIZ_LAB_STORY_USER -m $EXWIZ_LAB_STORY_USER_MOVER -x exch1.exwiz.test --compare $EXWIZ_LAB_STORY_ADMIN --compare-mover $EXWIZ_LAB_STORY_ADMIN_MOVER --compare-ccache FILE:$work/cc-dave"
-start "$exw" $C -o "$work/cmp.jsonl"
+start "$exw" $C -o "$work/ids.jsonl"
 wait_for "> target    WARN" 50 && tm send-keys -t "$sess" a
 wait_for "carol beside dave: " 300 && settled
 screen | grep -q "carol beside dave: [0-9]* aspects differ, 1 not compared;" &&
@@ -756,7 +756,7 @@ ok $? "e: the target form's Compare with field holds dave"
 tm send-keys -t "$sess" Escape
 wait_for "Target unchanged" 50 && tm send-keys -t "$sess" q
 wait_for "EXITED" 50
-"$exw" show --json "$work/cmp.jsonl" 2>/dev/null | py 'import json,sys
+"$exw" show --json "$work/ids.jsonl" 2>/dev/null | py 'import json,sys
 r=json.load(sys.stdin); d={x["aspect"]: x for x in r["comparison"]["differences"]}
 assert d["mover"]["user"] == "junior" and d["mover"]["other"] == "operator", d.get("mover")
 assert d["msExchHomeServerName"]["explains"] == "mailbox-half-moved"
