@@ -126,7 +126,7 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # jansson and cmocka: no krb5, LDAP or c-ares. A rule that reaches for the
 # network, the directory or Kerberos fails to link here. (test_krbrules sees
 # <krb5.h> for the library's constants, and links without the library.)
-RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap session diagnosis diagfix comparison
+RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap exchrules session diagnosis diagfix comparison
 RULES_OBJ_groupsrules := groupsrules sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target causes finding result text
 RULES_OBJ_mailboxrules := mailboxrules secdesc sid finding result text
@@ -134,6 +134,8 @@ RULES_OBJ_krbrules := krbrules krbdata finding result text
 RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)
 RULES_OBJ_spnmap := spnmap krbrules krbdata finding result text
 RULES_CFLAGS_spnmap = $(call pc_cflags,krb5)
+RULES_OBJ_exchrules := exchrules krbrules krbdata finding result text
+RULES_CFLAGS_exchrules = $(call pc_cflags,krb5)
 # the session's plan: the step table's flags, no step run
 RULES_OBJ_session := plan text
 # the diagnosis: findings and step data in, causes out

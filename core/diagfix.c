@@ -820,6 +820,23 @@ static void fix_spn_duplicate(struct fx *f)
 	fx_klist_confirm(f, v, n, ", setspn -Q finds one account, KDC event 11 stops", store, ns);
 }
 
+/* The one alternate service account the tickets step found for HTTP/NAME, or NULL. */
+static const char *fx_asa(const struct fx *f, const char *spn)
+{
+	size_t i;
+
+	if (!f->has_tk || spn == NULL || strncasecmp(spn, "HTTP/", 5) != 0)
+		return NULL;
+	for (i = 0; i < f->tk.nexchange_names; i++) {
+		const struct ew_exch_name_data *x = &f->tk.exchange_names[i];
+
+		if (x->name && strcasecmp(x->name, spn + 5) == 0 &&
+		    x->nalternate_service_accounts == 1)
+			return x->alternate_service_accounts[0];
+	}
+	return NULL;
+}
+
 static void fix_spn_wrong_account(struct fx *f)
 {
 	const char *v[FX_MAX_NAMES];
@@ -830,16 +847,23 @@ static void fix_spn_wrong_account(struct fx *f)
 	for (i = 0; i < n; i++) {
 		const struct ew_spn_holders_data *h = fx_holders(f, v[i]);
 		const char *on = h && h->nholders ? h->holders[0].account : NULL;
+		const char *asa = fx_asa(f, v[i]);
 
 		if (i == 0)
 			fx_title(f, "The shared name's %s is on %s instead of the alternate "
-				 "service account", v[i], on ? on : "one server");
+				 "service account%s%s", v[i], on ? on : "one server",
+				 asa ? " " : "", asa ? asa : "");
 		for (j = 0; h && j < h->nholders; j++)
 			if (h->holders[j].account)
 				fx_win(f, "setspn -D %s %s", v[i], h->holders[j].account);
-		fx_win(f, "setspn -S %s, on the alternate service account that every member "
-		       "shares (Get-ClientAccessServer -IncludeAlternateServiceAccountCredentialStatus "
-		       "| Format-List Name,AlternateServiceAccountConfiguration names it)", v[i]);
+		if (asa)
+			fx_win(f, "setspn -S %s %s   (the alternate service account the other "
+			       "shared names of these servers use)", v[i], asa);
+		else
+			fx_win(f, "setspn -S %s, on the alternate service account that every "
+			       "member shares (Get-ClientAccessServer "
+			       "-IncludeAlternateServiceAccountCredentialStatus | Format-List "
+			       "Name,AlternateServiceAccountConfiguration names it)", v[i]);
 	}
 	if (n == 0) {
 		fx_win(f, "Get-ClientAccessServer -IncludeAlternateServiceAccountCredentialStatus | "
@@ -850,9 +874,14 @@ static void fix_spn_wrong_account(struct fx *f)
 	fx_lin(f, "kvno HTTP/%s%s%s   (a ticket once the alternate service account holds it)",
 	       n ? strchr(v[0], '/') + 1 : fx_first_exchange(f), f->realm ? "@" : "",
 	       f->realm ? f->realm : "");
-	fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
-	       "-GenerateNewPasswordFor (that account)   (Exchange Management Shell: the same "
-	       "key on every member)");
+	if (n && fx_asa(f, v[0]))
+		fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
+		       "-GenerateNewPasswordFor 'DOMAIN\\%s'   (DOMAIN: the NetBIOS domain name; "
+		       "Exchange Management Shell: the same key on every member)", fx_asa(f, v[0]));
+	else
+		fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
+		       "-GenerateNewPasswordFor (that account)   (Exchange Management Shell: the "
+		       "same key on every member)");
 	fx_klist_confirm(f, v, n, " from every member", store, ns);
 }
 

@@ -551,6 +551,27 @@ static void test_spn_wrong_account(void **state)
 	WIN(x, "RollAlternateServiceAccountPassword.ps1");
 }
 
+/* The alternate service account the tickets step found is named in the fix. */
+static void test_spn_wrong_account_asa(void **state)
+{
+	struct fx_case *x = *state;
+
+	json_object_set_new(data(x, TICKETS), "exchange_names",
+			    json_pack("[{s:s, s:s, s:s, s:[s,s], s:[s,s], s:[s], s:[s]}]",
+				      "name", "mail.exwiz.test", "kind", "shared",
+				      "version", "Exchange 2019",
+				      "addresses", "127.0.0.31", "127.0.0.32",
+				      "members", "EX19A", "EX19B", "spns", "HTTP/mail.exwiz.test",
+				      "alternate_service_accounts", "EXCHASA$"));
+	add_evidence(x, "tickets", "SPN-ASA", "HTTP/mail.exwiz.test is on EX19A$, the member "
+		     "EX19A's own account, not on the alternate service account EXCHASA$");
+	run(x, EW_CAUSE_SPN_WRONG_ACCOUNT);
+	TITLE(x, "The shared name's HTTP/mail.exwiz.test is on one server instead of the "
+	      "alternate service account EXCHASA$");
+	WIN(x, "setspn -S HTTP/mail.exwiz.test EXCHASA$");
+	WIN(x, "-GenerateNewPasswordFor 'DOMAIN\\EXCHASA$'");
+}
+
 static void test_enctype(void **state)
 {
 	struct fx_case *x = *state;
@@ -797,6 +818,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spn_missing, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_duplicate, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_spn_wrong_account_asa, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),
