@@ -139,9 +139,9 @@ RULES_CFLAGS_exchrules = $(call pc_cflags,krb5)
 # the session's plan: the step table's flags, no step run
 RULES_OBJ_session := plan text
 # the diagnosis: findings and step data in, causes out
-RULES_OBJ_diagnosis := diagnosis diagfix causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagnosis := diagnosis diagfix exchrules causes catalogue stepdata datafields finding result text
 # the fix of each cause: the step data and the cause catalogue
-RULES_OBJ_diagfix := diagfix causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields finding result text
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text
 JANSSON_CFLAGS = $(call pc_cflags,jansson)

@@ -11,6 +11,7 @@
  * data and text only.
  */
 #include "diagnosis.h"
+#include "exchrules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -889,6 +890,7 @@ static void fix_enctype(struct fx *f)
 {
 	const char *acc[FX_MAX_NAMES], *spn = NULL;
 	size_t i, j, na = 0;
+	int rc4_client;
 
 	for (i = 0; f->has_tk && i < f->tk.nservices; i++) {
 		const struct ew_service_data *s = &f->tk.services[i];
@@ -905,12 +907,21 @@ static void fix_enctype(struct fx *f)
 	if (spn)
 		fx_title(f, "No encryption type both this client and %s's keys allow (%s)",
 			 na ? acc[0] : "the service account", spn);
+	/* A client that asks for RC4 only: AES on the account does not help it. */
+	rc4_client = f->has_tk && f->tk.config.have_tgs_enctypes &&
+		     ew_enctypes_to_write(f->tk.config.default_tgs_enctypes) == 28;
+	if (rc4_client)
+		fx_lin(f, "default_tgs_enctypes = aes256-cts aes128-cts %s   (in [libdefaults] of "
+		       "krb5.conf: this host asks for %s only)", f->tk.config.default_tgs_enctypes,
+		       f->tk.config.default_tgs_enctypes);
 	for (i = 0; i < na; i++) {
 		size_t l = strlen(acc[i]);
 		int computer = l > 1 && acc[i][l - 1] == '$';
 
-		fx_win(f, "Set-AD%s %.*s -KerberosEncryptionType AES128,AES256",
-		       computer ? "Computer" : "User", (int)(computer ? l - 1 : l), acc[i]);
+		fx_win(f, "Set-AD%s %.*s -KerberosEncryptionType %s   (msDS-SupportedEncryptionTypes "
+		       "%s)", computer ? "Computer" : "User", (int)(computer ? l - 1 : l), acc[i],
+		       rc4_client ? "RC4,AES128,AES256" : "AES128,AES256",
+		       rc4_client ? "28, until this host asks for AES" : "24");
 		fx_win(f, computer ? "Reset-ComputerMachinePassword   (on %.*s: new keys, AES "
 		       "among them)" : "Set-ADAccountPassword %.*s -Reset   (new keys, AES among "
 		       "them; then update the service's password)", (int)(computer ? l - 1 : l),

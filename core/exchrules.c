@@ -370,3 +370,80 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 	else
 		ew_finding_free(&pass);
 }
+
+unsigned ew_enctypes_to_write(const char *client)
+{
+	if (client == NULL || client[0] == '\0' || strcasestr(client, "aes") ||
+	    strcasestr(client, "DEFAULT"))
+		return 24;
+	return 28;
+}
+
+static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
+{
+	list_of(b, v, n, " and ");
+}
+
+void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
+			    const char *const *accounts, size_t n, const char *client)
+{
+	unsigned val = ew_enctypes_to_write(client);
+	struct ew_buf acc = {0};
+	char title[600];
+	size_t i, k;
+
+	snprintf(title, sizeof(title), "No session ticket for %s", spn);
+	accounts_text(&acc, accounts, n);
+	for (i = 0; n && i < res->nfindings; i++) {
+		struct ew_finding *f = res->findings[i];
+
+		if (strcmp(f->check, EW_CK_KRB_SVC) != 0 || f->severity != EW_FAIL ||
+		    !f->cause || strcmp(f->cause, EW_CAUSE_ENCTYPE_MISMATCH) != 0 ||
+		    strcmp(f->title, title) != 0)
+			continue;
+		for (k = 0; k < n; k++)
+			ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
+		if (client && client[0])
+			ew_finding_evidence(f, "this host asks for %s (default_tgs_enctypes)",
+					    client);
+		if (val == 24)
+			ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to "
+					  "msDS-SupportedEncryptionTypes of %s (`Set-ADComputer "
+					  "NAME -KerberosEncryptionType AES128,AES256`, or "
+					  "Set-ADUser for a user account), then reset its password "
+					  "so that it has AES keys.", acc.data);
+		else
+			ew_finding_remedy(f, "This host asks for RC4 only: add aes256-cts and "
+					  "aes128-cts to default_tgs_enctypes in krb5.conf; until "
+					  "then write 28 (0x1C: RC4, AES128, AES256) to "
+					  "msDS-SupportedEncryptionTypes of %s.", acc.data);
+	}
+	ew_buf_reset(&acc);
+}
+
+void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
+		      const char *const *accounts, size_t n)
+{
+	struct ew_finding *f;
+	struct ew_buf acc = {0};
+	size_t k;
+
+	f = ew_finding_new(EW_CK_KRB_SVC, EW_WARN, "The service ticket for %s is RC4 "
+			   "(rc4-hmac), though %s runs where AES is available", spn, release);
+	if (f == NULL)
+		return;
+	accounts_text(&acc, accounts, n);
+	ew_finding_detail(f, "The account that holds the name has no AES keys, or its "
+			  "msDS-SupportedEncryptionTypes leaves AES out. It works, but RC4 is "
+			  "being retired from Kerberos: once the domain controllers refuse it, "
+			  "the ticket fails and the client falls back to NTLM.");
+	for (k = 0; k < n; k++)
+		ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
+	ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to msDS-SupportedEncryptionTypes "
+			  "of %s (`Set-ADComputer NAME -KerberosEncryptionType AES128,AES256`), "
+			  "then reset its password so that it has AES keys%s.",
+			  n ? acc.data : "the account that holds it",
+			  n ? "" : " (`setspn -Q` names it)");
+	ew_step_result_add(res, f);
+	ew_buf_reset(&acc);
+}

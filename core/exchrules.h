@@ -138,4 +138,30 @@ const char *ew_url_host(const char *url, char *buf, size_t len);
  */
 void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res);
 
+/*
+ * The msDS-SupportedEncryptionTypes value to write on a service account for
+ * a client whose default_tgs_enctypes is client (NULL or empty: the library
+ * default, AES and RC4): 24 (0x18, AES128 and AES256) when the client asks
+ * for AES, else 28 (0x1C, RC4 as well) so that this client is served while
+ * it is moved to AES.
+ */
+unsigned ew_enctypes_to_write(const char *client);
+
+/*
+ * KRB-SVC, KDC_ERR_ETYPE_NOSUPP for spn: the fail finding the step made for
+ * it ("No session ticket for SPN", cause enctype-mismatch) gets the accounts
+ * that hold spn and the value to write on them. accounts: sAMAccountNames.
+ */
+void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
+			    const char *const *accounts, size_t n, const char *client);
+
+/*
+ * KRB-SVC: an RC4 service ticket for a name of Exchange 2010 or later (whose
+ * servers run a Windows that has AES keys; Exchange 2003 has none) warns,
+ * naming the accounts that hold spn and the value to write (24).
+ * release: "Exchange 2019".
+ */
+void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
+		      const char *const *accounts, size_t n);
+
 #endif

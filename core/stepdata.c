@@ -123,6 +123,7 @@ static const struct ew_field config_f[] = {
 	{ BOOL(dns_lookup_realm), ALWAYS }, { BOOL(rdns), ALWAYS },
 	{ BOOL(dns_canonicalize_hostname), ALWAYS }, { INT(udp_preference_limit), ALWAYS },
 	{ INT(clockskew), ALWAYS },
+	{ STR(default_tgs_enctypes), CLEAN_ON(have_tgs_enctypes, 1) },
 };
 FIELDS(config_d, "krb5.conf", T, config_f);
 #undef T

@@ -100,6 +100,8 @@ struct ew_krb_config_data {
 	char *default_realm;
 	int dns_lookup_kdc, dns_lookup_realm, rdns, dns_canonicalize_hostname;
 	long long udp_preference_limit, clockskew;
+	int have_tgs_enctypes;		/* default_tgs_enctypes set in krb5.conf */
+	char *default_tgs_enctypes;
 };
 
 /* An Exchange server of the configuration, its version and addresses. */

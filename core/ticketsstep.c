@@ -54,6 +54,7 @@ static void read_conf(krb5_context ctx, const char *realm, struct ew_krb_conf *c
 	if (ctx == NULL || krb5_get_profile(ctx, &prof) != 0)
 		return;
 	c->default_realm = profile_str(prof, "libdefaults", "default_realm");
+	c->tgs_enctypes = profile_str(prof, "libdefaults", "default_tgs_enctypes");
 	profile_get_boolean(prof, "libdefaults", "dns_lookup_kdc", NULL, 1, &c->dns_lookup_kdc);
 	profile_get_boolean(prof, "libdefaults", "dns_lookup_realm", NULL, 0,
 			    &c->dns_lookup_realm);
@@ -700,6 +701,54 @@ static char **strs_dup(const char *const *v, size_t n, size_t *out_n)
 	return o;
 }
 
+/* The accounts holding spn (at most 8, borrowed from d); their number. */
+static size_t accounts_of(const struct ew_tickets_data *d, const char *spn, const char **out)
+{
+	const struct ew_spn_holders_data *h = holders_for(d, spn);
+	size_t k, n = 0;
+
+	for (k = 0; h && k < h->nholders && n < 8; k++)
+		if (h->holders[k].account)
+			out[n++] = h->holders[k].account;
+	return n;
+}
+
+/* KDC_ERR_ETYPE_NOSUPP: the accounts to change and the value to write. */
+static void enctype_accounts(struct ew_step_result *res, const struct ew_tickets_data *d,
+			     const char *spn, const char *client)
+{
+	const char *acc[8];
+	size_t n = accounts_of(d, spn, acc);
+
+	ew_exch_enctype_nosupp(res, spn, acc, n, client);
+}
+
+/* KRB-SVC: RC4 tickets for names of Exchange 2010 and later warn. */
+static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, size_t nsvc,
+		     const struct exch_view *xv, struct ew_step_result *res,
+		     const struct ew_tickets_data *d)
+{
+	size_t i, j;
+	char vbuf[64];
+
+	for (i = 0; xv->cfg->read && i < t->nexchange; i++) {
+		const struct ew_exch_plan *p = &xv->plan[i];
+		struct ew_exch_version v = { -1, -1, -1, p->release, 0 };
+
+		if (p->kind == EW_EXNAME_UNKNOWN || p->release < EW_EXCH_2010)
+			continue;
+		for (j = 0; j < nsvc; j++) {
+			const char *slash = strchr(svc[j].spn, '/'), *acc[8];
+
+			if (!svc[j].ok || slash == NULL || strcasecmp(slash + 1, t->exchange[i]) != 0 ||
+			    ew_krb_enctype_weakness(svc[j].enctype) != 2)
+				continue;
+			ew_exch_rule_rc4(res, svc[j].spn, ew_exch_release_name(&v, vbuf, sizeof(vbuf)),
+					 acc, accounts_of(d, svc[j].spn, acc));
+		}
+	}
+}
+
 /* SPN-ASA and EXCH-SCP, and the Exchange part of the step data. */
 static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t nsvc,
 		       struct exch_view *xv, struct ew_step_result *res,
@@ -1006,6 +1055,9 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 			for (i = 0; i < data.nspn_holders; i++)
 				ew_krb_svc_holders(res, data.spn_holders[i].spn,
 						   data.spn_holders[i].nholders);
+			for (i = 0; i < nsvc; i++)
+				if (svc[i].code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
+					enctype_accounts(res, &data, svc[i].spn, conf.tgs_enctypes);
 		} else {
 			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
@@ -1014,8 +1066,10 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		}
 	}
 
-	if (xv && xv->cfg && !ew_run_cancelled(run))
+	if (xv && xv->cfg && !ew_run_cancelled(run)) {
 		exch_rules(run, svc, nsvc, xv, res, &data);
+		exch_rc4(t, svc, nsvc, xv, res, &data);
+	}
 
 out:
 	data.gathered = 1;
@@ -1054,7 +1108,7 @@ out:
 	data.config = (struct ew_krb_config_data){
 		ew_field_dup(conf.default_realm), conf.dns_lookup_kdc, conf.dns_lookup_realm,
 		conf.rdns, conf.dns_canonicalize_hostname, conf.udp_preference_limit,
-		conf.clockskew
+		conf.clockskew, conf.tgs_enctypes != NULL, ew_field_dup(conf.tgs_enctypes)
 	};
 	ew_step_data_put(res->data, ew_tickets_data_to_json(&data));
 	ew_tickets_data_free(&data);

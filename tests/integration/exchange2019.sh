@@ -75,6 +75,18 @@ echo "$a" | grep -qi 'exchange\(RFR\|AB\|MDB\)/'
 [ $? -ne 0 ] && [ "$n1" -eq 1 ] && echo "$a" | grep -qi "HTTP/$M2"
 ok $? "a 2019 server by name: one ticket request (HTTP/$M1), not eight (got $n1)"
 
+# --- a client that asks for RC4 only, against AES-only accounts: KDC_ERR_ETYPE_NOSUPP
+sed 's/^\[libdefaults\]/[libdefaults]\n\tdefault_tgs_enctypes = rc4-hmac\n\tdefault_tkt_enctypes = rc4-hmac/' \
+	"$KRB5_CONFIG" >"$work/krb5-rc4.conf"
+inlab env KRB5_CONFIG="$work/krb5-rc4.conf" KRB5CCNAME="FILE:$work/cc-rc4" \
+	kinit "alice@$EXWIZ_LAB_REALM" <"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
+inlab env KRB5_CONFIG="$work/krb5-rc4.conf" KRB5CCNAME="FILE:$work/cc-rc4" "$exw" check \
+	--json --no-transcript tickets -x "$LB" >"$work/b-rc4.json" 2>/dev/null
+q "$work/b-rc4.json" '[x for x in r["steps"][1]["findings"] if x["check"]=="KRB-SVC" and x["severity"]=="fail" and x.get("cause")=="enctype-mismatch" and "HTTP/'"$LB"' is held by '"$M1ACC"'" in x["evidence"] and "write 28 (0x1C" in x["remedy"]] != []'
+ok $? "RC4-only client: KRB-SVC fails (enctype-mismatch) naming $M1ACC and the value to write (28)"
+q "$work/b-rc4.json" '[c for c in d["causes"] if c["id"]=="enctype-mismatch" and any("RC4,AES128,AES256" in w and "'"$M1CN"'" in w for w in c["fix"]["windows"]) and any("default_tgs_enctypes = aes256-cts" in l for l in c["fix"]["linux"])] != []'
+ok $? "the diagnosis: enctype-mismatch, AES on this host's krb5.conf first, 28 on $M1ACC until then"
+
 # --- the 2003 server: still the RPC classes, full and short name, as before
 run b-2003 alice tickets -x "$EXWIZ_LAB_EXCHANGE"
 a=$(asked "$work/b-2003.json")

@@ -590,6 +590,25 @@ static void test_enctype(void **state)
 	WIN(x, "Set-ADAccountPassword websvc -Reset");
 }
 
+/* A client that asks for RC4 only: its krb5.conf first, then 28 on the accounts. */
+static void test_enctype_rc4_client(void **state)
+{
+	struct fx_case *x = *state;
+	json_t *s, *conf = json_object_get(data(x, TICKETS), "config");
+	size_t i;
+
+	json_object_set_new(conf, "default_tgs_enctypes", json_string("rc4-hmac"));
+	json_array_foreach(json_object_get(data(x, TICKETS), "services"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "spn")), "HTTP/exch1.exwiz.test") == 0)
+			json_object_set_new(s, "error", json_string("KDC has no support for "
+								    "encryption type"));
+	run(x, EW_CAUSE_ENCTYPE_MISMATCH);
+	LIN(x, "default_tgs_enctypes = aes256-cts aes128-cts rc4-hmac");
+	WIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType RC4,AES128,AES256   "
+	    "(msDS-SupportedEncryptionTypes 28, until this host asks for AES)");
+	NOWIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
+}
+
 static void test_token_too_large(void **state)
 {
 	struct fx_case *x = *state;
@@ -819,6 +838,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spn_duplicate, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account_asa, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_enctype_rc4_client, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),

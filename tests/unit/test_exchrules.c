@@ -312,6 +312,54 @@ static void test_scp(void **state)
 	ew_step_result_free(&res);
 }
 
+static void test_enctypes(void **state)
+{
+	static const char *const acc[] = { "EX19A$" };
+	struct ew_step_result *res = new_res();
+	struct ew_finding *f;
+
+	(void)state;
+	assert_int_equal(ew_enctypes_to_write(NULL), 24);
+	assert_int_equal(ew_enctypes_to_write(""), 24);
+	assert_int_equal(ew_enctypes_to_write("aes256-cts rc4-hmac"), 24);
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -des"), 24);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac"), 28);
+	assert_int_equal(ew_enctypes_to_write("arcfour-hmac-md5"), 28);
+
+	/* KDC_ERR_ETYPE_NOSUPP: the step's fail gets the account and the value */
+	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/mail.exwiz.test");
+	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+	ew_step_result_add(res, f);
+	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/owa.exwiz.test");
+	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+	ew_step_result_add(res, f);
+	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", acc, 1, "rc4-hmac");
+	tu_assert_findings_clean(res);
+	f = res->findings[0];
+	assert_int_equal(f->nevidence, 2);
+	assert_string_equal(f->evidence[0], "HTTP/mail.exwiz.test is held by EX19A$");
+	assert_non_null(strstr(f->remedy, "write 28 (0x1C: RC4, AES128, AES256)"));
+	assert_non_null(strstr(f->remedy, "of EX19A$"));
+	assert_int_equal(res->findings[1]->nevidence, 0);	/* another SPN: untouched */
+	ew_exch_enctype_nosupp(res, "HTTP/owa.exwiz.test", acc, 1, NULL);
+	assert_non_null(strstr(res->findings[1]->remedy, "Write 24 (0x18: AES128, AES256)"));
+	ew_step_result_free(&res);
+
+	/* an RC4 ticket for a 2019 name warns, naming the account */
+	res = new_res();
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_string_equal(f->check, "KRB-SVC");
+	assert_int_equal(f->severity, EW_WARN);
+	assert_string_equal(f->title, "The service ticket for HTTP/mail.exwiz.test is RC4 "
+			    "(rc4-hmac), though Exchange 2019 runs where AES is available");
+	assert_non_null(strstr(f->remedy, "Write 24 (0x18: AES128, AES256) to "
+			       "msDS-SupportedEncryptionTypes of EX19A$"));
+	ew_step_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_asa),
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_scp),
+		cmocka_unit_test(test_enctypes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
