@@ -938,6 +938,36 @@ static void fix_enctype(struct fx *f)
 		   spn ? spn : "exchangeRFR/SERVER");
 }
 
+/*
+ * The hosts to change for an Exchange name: the servers behind a shared
+ * (load-balanced) name, as the tickets step found them, else the name.
+ * Strings borrowed; their number.
+ */
+static size_t fx_servers_behind(const struct fx *f, const char *name, const char **out,
+				size_t max)
+{
+	size_t i, m, k, n = 0;
+
+	for (i = 0; f->has_tk && i < f->tk.nexchange_names; i++) {
+		const struct ew_exch_name_data *x = &f->tk.exchange_names[i];
+
+		if (!x->name || strcasecmp(x->name, name) != 0 || !x->kind ||
+		    strcmp(x->kind, "shared") != 0)
+			continue;
+		for (m = 0; m < x->nmembers && n < max; m++)
+			for (k = 0; k < f->tk.nexchange_servers; k++)
+				if (x->members[m] && f->tk.exchange_servers[k].name &&
+				    f->tk.exchange_servers[k].fqdn &&
+				    strcasecmp(x->members[m], f->tk.exchange_servers[k].name) == 0) {
+					out[n++] = f->tk.exchange_servers[k].fqdn;
+					break;
+				}
+	}
+	if (n == 0 && max)
+		out[n++] = name;
+	return n;
+}
+
 static void fix_token_too_large(struct fx *f)
 {
 	char n1[32], n2[32], n3[32];
@@ -963,15 +993,23 @@ static void fix_token_too_large(struct fx *f)
 	       "MaxTokenSize /t REG_DWORD /d 48000 /f   (on the clients and the Exchange "
 	       "servers, before Windows 2012; then restart)");
 	json_array_foreach(f->exchange, i, x) {
+		const char *hosts[FX_MAX_NAMES];
+		size_t k, nh;
+
 		if (t <= 0 || !json_is_string(x))
 			continue;
-		fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters "
-		       "/v MaxFieldLength /t REG_DWORD /d %lld /f", json_string_value(x),
-		       field > 16384 ? field : 16384);
-		fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters "
-		       "/v MaxRequestBytes /t REG_DWORD /d %lld /f   (4/3 x %s bytes, KB2020943; "
-		       "then net stop http /y and net start http on %s)", json_string_value(x),
-		       field > 16384 ? field : 16384, fx_num(t, n3), json_string_value(x));
+		/* a load-balanced name: every server behind it, not the one the
+		 * balancer picks */
+		nh = fx_servers_behind(f, json_string_value(x), hosts, FX_MAX_NAMES);
+		for (k = 0; k < nh; k++) {
+			fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+			       "\\Parameters /v MaxFieldLength /t REG_DWORD /d %lld /f", hosts[k],
+			       field > 16384 ? field : 16384);
+			fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+			       "\\Parameters /v MaxRequestBytes /t REG_DWORD /d %lld /f   (4/3 x %s "
+			       "bytes, KB2020943; then net stop http /y and net start http on %s)",
+			       hosts[k], field > 16384 ? field : 16384, fx_num(t, n3), hosts[k]);
+		}
 	}
 	if (t <= 0)
 		fx_win(f, "MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet"

@@ -635,6 +635,34 @@ static void test_token_too_large(void **state)
 	WIN(x, "MaxFieldLength /t REG_DWORD /d 68000 /f");
 }
 
+/* http.sys limits on every server behind a load-balanced name, not on the name. */
+static void test_token_too_large_shared(void **state)
+{
+	struct fx_case *x = *state;
+
+	json_object_set_new(data(x, TICKETS), "exchange_servers",
+			    json_pack("[{s:s, s:s, s:s, s:n, s:[]}, {s:s, s:s, s:s, s:n, s:[]}]",
+				      "name", "EX19A", "fqdn", "ex19a.exwiz.test",
+				      "version", "Exchange 2019", "serial_number", "addresses",
+				      "name", "EX19B", "fqdn", "ex19b.exwiz.test",
+				      "version", "Exchange 2019", "serial_number", "addresses"));
+	json_object_set_new(data(x, TICKETS), "exchange_names",
+			    json_pack("[{s:s, s:s, s:s, s:[], s:[s,s], s:[s], s:[]}]",
+				      "name", "exch1.exwiz.test", "kind", "shared",
+				      "version", "Exchange 2019", "addresses",
+				      "members", "EX19A", "EX19B", "spns", "HTTP/exch1.exwiz.test",
+				      "alternate_service_accounts"));
+	run(x, EW_CAUSE_TOKEN_TOO_LARGE);
+	WIN(x, "reg add \\\\ex19a.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+	    "\\Parameters /v MaxFieldLength /t REG_DWORD /d 20875 /f");
+	WIN(x, "reg add \\\\ex19b.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+	    "\\Parameters /v MaxRequestBytes /t REG_DWORD /d 20875 /f");
+	NOWIN(x, "reg add \\\\exch1.exwiz.test\\HKLM");
+	/* the other name given, fe1, is no shared one: as before */
+	WIN(x, "reg add \\\\fe1.region1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services"
+	    "\\HTTP\\Parameters /v MaxRequestBytes /t REG_DWORD /d 20875 /f");
+}
+
 static void test_sid_limit(void **state)
 {
 	struct fx_case *x = *state;
@@ -839,6 +867,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account_asa, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype_rc4_client, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_token_too_large_shared, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),
