@@ -228,8 +228,10 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 					ew_finding_evidence(f, "alternate service account: %s",
 							    a->asas[j]);
 				if (a->nasas == 0)
-					ew_finding_evidence(f, "no alternate service account holds "
-							    "an HTTP/ name of these servers");
+					ew_finding_evidence(f, a->asas_read ? "no other computer "
+							    "account holds an HTTP/ name of these "
+							    "servers" : "the alternate service "
+							    "accounts could not be searched for");
 				ew_finding_remedy(f, "Move the SPN to the alternate service account "
 						  "every member shares: `setspn -D HTTP/%s %s`, then "
 						  "`setspn -S HTTP/%s %s`; deploy its password to every "

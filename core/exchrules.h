@@ -103,6 +103,7 @@ struct ew_asa_name {
 	size_t nholders;
 	const char *const *asas;	/* other accounts holding HTTP/ of names of these members */
 	size_t nasas;
+	int asas_read;			/* those accounts were searched for */
 };
 
 /*

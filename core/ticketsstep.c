@@ -267,7 +267,7 @@ static struct ew_finding *skip_search(const char *spn, const char *err)
  */
 static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t n,
 		       struct ew_step_result *res, struct ew_tickets_data *data,
-		       int want_http, struct ew_dir_result **http)
+		       const char *http_filter, struct ew_dir_result **http)
 {
 	static const char *const http_attrs[] = { "sAMAccountName", "dNSHostName",
 						  "servicePrincipalName", NULL };
@@ -320,12 +320,12 @@ static void spn_unique(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	 * accounts of load-balanced names are among them (SPN-ASA) */
 	reqs[asked + 1].base = "";
 	reqs[asked + 1].scope = LDAP_SCOPE_SUBTREE;
-	reqs[asked + 1].filter = "(&(objectCategory=computer)(servicePrincipalName=HTTP/*))";
+	reqs[asked + 1].filter = http_filter;
 	reqs[asked + 1].attrs = http_attrs;
 	reqs[asked + 1].ctrls = NULL;
-	ew_dir_search_many(c.dir, reqs, asked + 1 + (want_http != 0), results, errs, err,
+	ew_dir_search_many(c.dir, reqs, asked + 1 + (http_filter != NULL), results, errs, err,
 			   sizeof(err));
-	if (want_http) {
+	if (http_filter) {
 		*http = results[asked + 1];
 		results[asked + 1] = NULL;
 		free(errs[asked + 1]);
@@ -502,6 +502,7 @@ struct exch_view {
 	struct ew_exch_plan plan[EW_TARGET_MAX_LIST];
 	struct ew_exch_host *host[EW_TARGET_MAX_LIST];	/* of each -x name */
 	struct ew_dir_result *http;	/* computer accounts holding HTTP/ names */
+	int http_read;			/* that search was made and came back */
 };
 
 /* The SPNs a client asks for name, by its plan (NULL: every class, both forms). */
@@ -623,6 +624,37 @@ static long server_index(const struct exch_view *xv, const char *name)
 		if (strcasecmp(xv->servers[i].name, name) == 0)
 			return (long)i;
 	return -1;
+}
+
+/*
+ * The search for the alternate service accounts of the shared names: the
+ * computer accounts holding HTTP/ for a name in a shared name's DNS domain
+ * (not every HTTP/ name of the forest). NULL when no name is shared.
+ */
+static char *http_filter(const struct ew_target *t, const struct exch_view *xv)
+{
+	struct ew_buf b = {0};
+	size_t i, n = 0;
+
+	for (i = 0; xv->cfg && xv->cfg->read && i < t->nexchange; i++) {
+		const char *dot = strchr(t->exchange[i], '.');
+		char *esc;
+
+		if (xv->plan[i].kind != EW_EXNAME_SHARED || dot == NULL || !dot[1])
+			continue;
+		esc = ew_dir_filter_escape(dot + 1, strlen(dot + 1));
+		if (esc == NULL)
+			continue;
+		ew_buf_printf(&b, "(servicePrincipalName=HTTP/*.%s)", esc);
+		free(esc);
+		n++;
+	}
+	if (n == 0) {
+		ew_buf_reset(&b);
+		return NULL;
+	}
+	return ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "",
+			    b.data, n > 1 ? ")" : "");
 }
 
 /* KRB-SVC: which SPNs were asked for each name, and why. */
@@ -803,6 +835,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 			a->nasas = ew_exch_asas(xv->http, x, a->addrs, a->naddrs, a->members,
 						a->nmembers, asa[nan], 8);
 		a->asas = asa[nan];
+		a->asas_read = xv->http_read;
 		nan++;
 	}
 	if (x->read || t->nexchange)
@@ -1050,8 +1083,12 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		for (i = 0; i < nprobes; i++)
 			kdc_answers |= probes[i].proto != EW_KDC_KPASSWD_TCP && probes[i].ok;
 		if (kdc_answers || run->bind_dn) {
-			spn_unique(run, svc, nsvc, res, &data, xv && xv->cfg && xv->cfg->read,
-				   xv ? &xv->http : NULL);
+			char *hf = xv ? http_filter(t, xv) : NULL;
+
+			spn_unique(run, svc, nsvc, res, &data, hf, xv ? &xv->http : NULL);
+			if (xv)
+				xv->http_read = hf && xv->http;
+			free(hf);
 			for (i = 0; i < data.nspn_holders; i++)
 				ew_krb_svc_holders(res, data.spn_holders[i].spn,
 						   data.spn_holders[i].nholders);

@@ -170,7 +170,7 @@ static const struct ew_spn_holder on_asa[] = {
 
 static struct ew_asa_name shared(const struct ew_spn_holder *h, size_t nh)
 {
-	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1 };
+	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1, 1 };
 
 	return a;
 }
@@ -195,13 +195,19 @@ static void test_asa(void **state)
 	assert_non_null(strstr(f->remedy, "setspn -S HTTP/mail.exwiz.test EXCHASA$"));
 	ew_step_result_free(&res);
 
-	/* no ASA known: still a fail, no name made up */
+	/* no ASA known: still a fail, no name made up; none found is not none looked for */
 	res = new_res();
 	a.nasas = 0;
 	ew_exch_rule_asa(1, NULL, &a, 1, res);
-	assert_int_equal(res->nfindings, 1);
+	a.asas_read = 0;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	assert_int_equal(res->nfindings, 2);
 	assert_int_equal(res->findings[0]->severity, EW_FAIL);
 	assert_null(strstr(res->findings[0]->title, "EXCHASA"));
+	assert_string_equal(res->findings[0]->evidence[res->findings[0]->nevidence - 1],
+			    "no other computer account holds an HTTP/ name of these servers");
+	assert_string_equal(res->findings[1]->evidence[res->findings[1]->nevidence - 1],
+			    "the alternate service accounts could not be searched for");
 	ew_step_result_free(&res);
 
 	/* on the ASA: a pass */
