@@ -635,6 +635,7 @@ static char *http_filter(const struct ew_target *t, const struct exch_view *xv)
 {
 	struct ew_buf b = {0};
 	size_t i, n = 0;
+	char *f;
 
 	for (i = 0; xv->cfg && xv->cfg->read && i < t->nexchange; i++) {
 		const char *dot = strchr(t->exchange[i], '.');
@@ -649,12 +650,10 @@ static char *http_filter(const struct ew_target *t, const struct exch_view *xv)
 		free(esc);
 		n++;
 	}
-	if (n == 0) {
-		ew_buf_reset(&b);
-		return NULL;
-	}
-	return ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "",
-			    b.data, n > 1 ? ")" : "");
+	f = n ? ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "", b.data,
+			     n > 1 ? ")" : "") : NULL;
+	ew_buf_reset(&b);
+	return f;
 }
 
 /* KRB-SVC: which SPNs were asked for each name, and why. */
