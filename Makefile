@@ -163,7 +163,7 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # jansson and cmocka: no krb5, LDAP or c-ares. A rule that reaches for the
 # network, the directory or Kerberos fails to link here. (test_krbrules sees
 # <krb5.h> for the library's constants, and links without the library.)
-RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap session diagnosis diagfix comparison
+RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap exchrules session diagnosis diagfix comparison
 RULES_OBJ_groupsrules := groupsrules sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target causes finding result text
 RULES_OBJ_mailboxrules := mailboxrules secdesc sid finding result text
@@ -171,12 +171,14 @@ RULES_OBJ_krbrules := krbrules krbdata finding result text
 RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)
 RULES_OBJ_spnmap := spnmap krbrules krbdata finding result text
 RULES_CFLAGS_spnmap = $(call pc_cflags,krb5)
+RULES_OBJ_exchrules := exchrules krbrules krbdata finding result text
+RULES_CFLAGS_exchrules = $(call pc_cflags,krb5)
 # the session's plan: the step table's flags, no step run
 RULES_OBJ_session := plan text
 # the diagnosis: findings and step data in, causes out
-RULES_OBJ_diagnosis := diagnosis diagfix causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagnosis := diagnosis diagfix exchrules causes catalogue stepdata datafields finding result text
 # the fix of each cause: the step data and the cause catalogue
-RULES_OBJ_diagfix := diagfix causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields finding result text
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)

@@ -59,7 +59,7 @@ const struct ew_cause ew_causes[] = {
 	  { NULL }, 1 },
 	{ EW_CAUSE_SPN_WRONG_ACCOUNT, "A shared name has its HTTP/ SPN on one server "
 	  "instead of the alternate service account", "the load-balanced namespace",
-	  { EW_CK_SPN_UNIQUE }, { EW_SYM_PROMPTS, KUNAV }, { NULL }, 0 },
+	  { EW_CK_SPN_UNIQUE, EW_CK_SPN_ASA }, { EW_SYM_PROMPTS, KUNAV }, { NULL }, 0 },
 	{ EW_CAUSE_ENCTYPE_MISMATCH, "No encryption type that both the client and the "
 	  "service account's keys allow", "the service account",
 	  { EW_CK_KRB_SVC, EW_CK_KRB_CACHE }, { K40960, KUNAV }, { NULL }, 1 },

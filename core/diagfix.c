@@ -11,6 +11,7 @@
  * data and text only.
  */
 #include "diagnosis.h"
+#include "exchrules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -820,6 +821,23 @@ static void fix_spn_duplicate(struct fx *f)
 	fx_klist_confirm(f, v, n, ", setspn -Q finds one account, KDC event 11 stops", store, ns);
 }
 
+/* The one alternate service account the tickets step found for HTTP/NAME, or NULL. */
+static const char *fx_asa(const struct fx *f, const char *spn)
+{
+	size_t i;
+
+	if (!f->has_tk || spn == NULL || strncasecmp(spn, "HTTP/", 5) != 0)
+		return NULL;
+	for (i = 0; i < f->tk.nexchange_names; i++) {
+		const struct ew_exch_name_data *x = &f->tk.exchange_names[i];
+
+		if (x->name && strcasecmp(x->name, spn + 5) == 0 &&
+		    x->nalternate_service_accounts == 1)
+			return x->alternate_service_accounts[0];
+	}
+	return NULL;
+}
+
 static void fix_spn_wrong_account(struct fx *f)
 {
 	const char *v[FX_MAX_NAMES];
@@ -830,16 +848,23 @@ static void fix_spn_wrong_account(struct fx *f)
 	for (i = 0; i < n; i++) {
 		const struct ew_spn_holders_data *h = fx_holders(f, v[i]);
 		const char *on = h && h->nholders ? h->holders[0].account : NULL;
+		const char *asa = fx_asa(f, v[i]);
 
 		if (i == 0)
 			fx_title(f, "The shared name's %s is on %s instead of the alternate "
-				 "service account", v[i], on ? on : "one server");
+				 "service account%s%s", v[i], on ? on : "one server",
+				 asa ? " " : "", asa ? asa : "");
 		for (j = 0; h && j < h->nholders; j++)
 			if (h->holders[j].account)
 				fx_win(f, "setspn -D %s %s", v[i], h->holders[j].account);
-		fx_win(f, "setspn -S %s, on the alternate service account that every member "
-		       "shares (Get-ClientAccessServer -IncludeAlternateServiceAccountCredentialStatus "
-		       "| Format-List Name,AlternateServiceAccountConfiguration names it)", v[i]);
+		if (asa)
+			fx_win(f, "setspn -S %s %s   (the alternate service account the other "
+			       "shared names of these servers use)", v[i], asa);
+		else
+			fx_win(f, "setspn -S %s, on the alternate service account that every "
+			       "member shares (Get-ClientAccessServer "
+			       "-IncludeAlternateServiceAccountCredentialStatus | Format-List "
+			       "Name,AlternateServiceAccountConfiguration names it)", v[i]);
 	}
 	if (n == 0) {
 		fx_win(f, "Get-ClientAccessServer -IncludeAlternateServiceAccountCredentialStatus | "
@@ -850,9 +875,14 @@ static void fix_spn_wrong_account(struct fx *f)
 	fx_lin(f, "kvno HTTP/%s%s%s   (a ticket once the alternate service account holds it)",
 	       n ? strchr(v[0], '/') + 1 : fx_first_exchange(f), f->realm ? "@" : "",
 	       f->realm ? f->realm : "");
-	fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
-	       "-GenerateNewPasswordFor (that account)   (Exchange Management Shell: the same "
-	       "key on every member)");
+	if (n && fx_asa(f, v[0]))
+		fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
+		       "-GenerateNewPasswordFor 'DOMAIN\\%s'   (DOMAIN: the NetBIOS domain name; "
+		       "Exchange Management Shell: the same key on every member)", fx_asa(f, v[0]));
+	else
+		fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
+		       "-GenerateNewPasswordFor (that account)   (Exchange Management Shell: the "
+		       "same key on every member)");
 	fx_klist_confirm(f, v, n, " from every member", store, ns);
 }
 
@@ -860,6 +890,7 @@ static void fix_enctype(struct fx *f)
 {
 	const char *acc[FX_MAX_NAMES], *spn = NULL;
 	size_t i, j, na = 0;
+	int rc4_client;
 
 	for (i = 0; f->has_tk && i < f->tk.nservices; i++) {
 		const struct ew_service_data *s = &f->tk.services[i];
@@ -876,12 +907,21 @@ static void fix_enctype(struct fx *f)
 	if (spn)
 		fx_title(f, "No encryption type both this client and %s's keys allow (%s)",
 			 na ? acc[0] : "the service account", spn);
+	/* A client that asks for RC4 only: AES on the account does not help it. */
+	rc4_client = f->has_tk && f->tk.config.have_tgs_enctypes &&
+		     ew_enctypes_to_write(f->tk.config.default_tgs_enctypes) == 28;
+	if (rc4_client)
+		fx_lin(f, "default_tgs_enctypes = aes256-cts aes128-cts %s   (in [libdefaults] of "
+		       "krb5.conf: this host asks for %s only)", f->tk.config.default_tgs_enctypes,
+		       f->tk.config.default_tgs_enctypes);
 	for (i = 0; i < na; i++) {
 		size_t l = strlen(acc[i]);
 		int computer = l > 1 && acc[i][l - 1] == '$';
 
-		fx_win(f, "Set-AD%s %.*s -KerberosEncryptionType AES128,AES256",
-		       computer ? "Computer" : "User", (int)(computer ? l - 1 : l), acc[i]);
+		fx_win(f, "Set-AD%s %.*s -KerberosEncryptionType %s   (msDS-SupportedEncryptionTypes "
+		       "%s)", computer ? "Computer" : "User", (int)(computer ? l - 1 : l), acc[i],
+		       rc4_client ? "RC4,AES128,AES256" : "AES128,AES256",
+		       rc4_client ? "28, until this host asks for AES" : "24");
 		fx_win(f, computer ? "Reset-ComputerMachinePassword   (on %.*s: new keys, AES "
 		       "among them)" : "Set-ADAccountPassword %.*s -Reset   (new keys, AES among "
 		       "them; then update the service's password)", (int)(computer ? l - 1 : l),
@@ -896,6 +936,36 @@ static void fix_enctype(struct fx *f)
 	fx_confirm(f, "tickets", "KRB-SVC gets the ticket%s%s; on the Windows client klist get "
 		   "%s lists it with an AES enctype", spn ? " for " : "", spn ? spn : "",
 		   spn ? spn : "exchangeRFR/SERVER");
+}
+
+/*
+ * The hosts to change for an Exchange name: the servers behind a shared
+ * (load-balanced) name, as the tickets step found them, else the name.
+ * Strings borrowed; their number.
+ */
+static size_t fx_servers_behind(const struct fx *f, const char *name, const char **out,
+				size_t max)
+{
+	size_t i, m, k, n = 0;
+
+	for (i = 0; f->has_tk && i < f->tk.nexchange_names; i++) {
+		const struct ew_exch_name_data *x = &f->tk.exchange_names[i];
+
+		if (!x->name || strcasecmp(x->name, name) != 0 || !x->kind ||
+		    strcmp(x->kind, "shared") != 0)
+			continue;
+		for (m = 0; m < x->nmembers && n < max; m++)
+			for (k = 0; k < f->tk.nexchange_servers; k++)
+				if (x->members[m] && f->tk.exchange_servers[k].name &&
+				    f->tk.exchange_servers[k].fqdn &&
+				    strcasecmp(x->members[m], f->tk.exchange_servers[k].name) == 0) {
+					out[n++] = f->tk.exchange_servers[k].fqdn;
+					break;
+				}
+	}
+	if (n == 0 && max)
+		out[n++] = name;
+	return n;
 }
 
 static void fix_token_too_large(struct fx *f)
@@ -923,15 +993,23 @@ static void fix_token_too_large(struct fx *f)
 	       "MaxTokenSize /t REG_DWORD /d 48000 /f   (on the clients and the Exchange "
 	       "servers, before Windows 2012; then restart)");
 	json_array_foreach(f->exchange, i, x) {
+		const char *hosts[FX_MAX_NAMES];
+		size_t k, nh;
+
 		if (t <= 0 || !json_is_string(x))
 			continue;
-		fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters "
-		       "/v MaxFieldLength /t REG_DWORD /d %lld /f", json_string_value(x),
-		       field > 16384 ? field : 16384);
-		fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters "
-		       "/v MaxRequestBytes /t REG_DWORD /d %lld /f   (4/3 x %s bytes, KB2020943; "
-		       "then net stop http /y and net start http on %s)", json_string_value(x),
-		       field > 16384 ? field : 16384, fx_num(t, n3), json_string_value(x));
+		/* a load-balanced name: every server behind it, not the one the
+		 * balancer picks */
+		nh = fx_servers_behind(f, json_string_value(x), hosts, FX_MAX_NAMES);
+		for (k = 0; k < nh; k++) {
+			fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+			       "\\Parameters /v MaxFieldLength /t REG_DWORD /d %lld /f", hosts[k],
+			       field > 16384 ? field : 16384);
+			fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+			       "\\Parameters /v MaxRequestBytes /t REG_DWORD /d %lld /f   (4/3 x %s "
+			       "bytes, KB2020943; then net stop http /y and net start http on %s)",
+			       hosts[k], field > 16384 ? field : 16384, fx_num(t, n3), hosts[k]);
+		}
 	}
 	if (t <= 0)
 		fx_win(f, "MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet"

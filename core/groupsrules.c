@@ -208,6 +208,25 @@ static void size_evidence(struct ew_finding *f, const struct ew_token_counts *c,
 			    c->unresolved_in, unk, dbl, mr);
 }
 
+/*
+ * Over HTTP the token travels base64-encoded in the Authorization header:
+ * 4 bytes for each 3 (KB2020943); over http.sys MaxFieldLength and
+ * MaxRequestBytes (16,384 by default) the server answers HTTP 400. An
+ * evidence line when the estimate (by the rules named) gets there.
+ */
+static void http_evidence(struct ew_finding *f, long token, const char *rules)
+{
+	long header = (token * 4 + 2) / 3;	/* rounded up, as the fix of token-too-large */
+
+	if (header <= EW_HTTP_HEADER_MAX)
+		return;
+	ew_finding_evidence(f, "over HTTP (OWA, EWS, MAPI over HTTP, Outlook Anywhere) the "
+			    "token goes base64-encoded in the Authorization header: 4/3 x %ld "
+			    "(%s) = %ld bytes, over http.sys MaxFieldLength and MaxRequestBytes "
+			    "(16,384 by default): HTTP 400 \"Request Header Too Long\" "
+			    "(KB2020943)", token, rules, header);
+}
+
 /* TOK-SIZE when some SIDs could not be looked up: the estimate is a range. */
 static void rule_size_range(const struct ew_token_counts *c, int delegation, const char *user,
 			    struct ew_step_result *res)
@@ -243,6 +262,8 @@ static void rule_size_range(const struct ew_token_counts *c, int delegation, con
 	if (f == NULL)
 		return;
 	size_evidence(f, c, delegation, legacy, modern, extra);
+	if (sev == EW_WARN || sev == EW_FAIL)
+		http_evidence(f, legacy, "at least, 2008 R2 rules");
 	if (sev == EW_WARN || sev == EW_FAIL) {
 		ew_finding_set_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 		size_detail(f, sev, user);
@@ -276,6 +297,10 @@ void ew_token_rule_size(const struct ew_token_counts *c, int delegation, const c
 	if (f == NULL)
 		return;
 	size_evidence(f, c, delegation, legacy, modern, 0);
+	if ((modern * 4 + 2) / 3 > EW_HTTP_HEADER_MAX)
+		http_evidence(f, modern, "2012 rules");
+	else
+		http_evidence(f, legacy, "2008 R2 rules");
 	if (sev != EW_PASS) {
 		ew_finding_set_cause(f, EW_CAUSE_TOKEN_TOO_LARGE);
 		size_detail(f, sev, user);

@@ -24,6 +24,7 @@
 #define EW_TOKEN_LEGACY_MAX 12000	/* MaxTokenSize default up to 2008 R2 / Windows 7 */
 #define EW_TOKEN_2012_MAX 48000		/* default from Windows Server 2012 */
 #define EW_TOKEN_HARD_MAX 65535
+#define EW_HTTP_HEADER_MAX 16384	/* http.sys MaxFieldLength, MaxRequestBytes default */
 #define EW_LSA_WARN 900
 #define EW_LSA_MAX 1010			/* 1,024 minus room for the logon SIDs */
 #define EW_LSA_WELL_KNOWN 14		/* SIDs the LSA adds at logon */

@@ -33,6 +33,7 @@ void ew_krb_conf_clear(struct ew_krb_conf *c)
 	for (i = 0; i < c->ndomain_realm; i++)
 		free(c->domain_realm[i]);
 	free(c->domain_realm);
+	free(c->tgs_enctypes);
 	memset(c, 0, sizeof(*c));
 }
 

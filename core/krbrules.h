@@ -26,6 +26,7 @@ struct ew_krb_conf {
 	size_t nkdcs;
 	char **domain_realm;		/* "suffix = REALM" */
 	size_t ndomain_realm;
+	char *tgs_enctypes;		/* default_tgs_enctypes; NULL: the library's */
 };
 
 void ew_krb_conf_defaults(struct ew_krb_conf *c);

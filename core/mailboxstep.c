@@ -16,6 +16,7 @@
 #include "datafields.h"
 #include "dirsession.h"
 #include "directory.h"
+#include "exchrules.h"
 #include "finding.h"
 #include "krb.h"
 #include "mailboxrules.h"
@@ -119,6 +120,9 @@ static void batch_free(struct batch *b)
 struct cfg_build {
 	struct ew_mbx_object *objs;
 	size_t n, cap;
+	struct cfg_version {		/* a server's, beside its object */
+		const char *serial, *msexchversion;
+	} *ver;
 };
 
 static struct ew_mbx_object *cfg_object(struct cfg_build *b, const char *dn, int *is_new)
@@ -132,13 +136,18 @@ static struct ew_mbx_object *cfg_object(struct cfg_build *b, const char *dn, int
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
 		struct ew_mbx_object *o = realloc(b->objs, cap * sizeof(*o));
+		struct cfg_version *v;
 
 		if (o == NULL)
 			return NULL;
 		b->objs = o;
+		if ((v = realloc(b->ver, cap * sizeof(*v))) == NULL)
+			return NULL;
+		b->ver = v;
 		b->cap = cap;
 	}
 	memset(&b->objs[b->n], 0, sizeof(b->objs[0]));
+	memset(&b->ver[b->n], 0, sizeof(b->ver[0]));
 	b->objs[b->n].dn = dn;
 	b->objs[b->n].kind = EW_MBX_OTHER;
 	*is_new = 1;
@@ -167,6 +176,10 @@ static void cfg_add_entries(struct cfg_build *b, const struct ew_dir_result *r)
 			o->legacy_dn = first(e, "legacyExchangeDN");
 		if (o->name == NULL)
 			o->name = first(e, "cn");
+		if (b->ver[o - b->objs].serial == NULL)
+			b->ver[o - b->objs].serial = first(e, "serialNumber");
+		if (b->ver[o - b->objs].msexchversion == NULL)
+			b->ver[o - b->objs].msexchversion = first(e, "msExchVersion");
 	}
 }
 
@@ -641,7 +654,8 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		"mailNickname", "msExchMailboxGuid", "msExchMailboxSecurityDescriptor",
 		"proxyAddresses", "showInAddressBook", "msExchUserAccountControl",
 		"targetAddress", "adminCount", "nTSecurityDescriptor", "mail", NULL };
-	static const char *const cattrs[] = { "objectClass", "cn", "legacyExchangeDN", NULL };
+	static const char *const cattrs[] = { "objectClass", "cn", "legacyExchangeDN",
+					      "serialNumber", "msExchVersion", NULL };
 	static const char *const spnattrs[] = { "servicePrincipalName", "dNSHostName", NULL };
 	static const char *const macct[] = { "objectSid", "sAMAccountName", NULL };
 	static const char *const gattrs[] = { "objectSid", "cn", NULL };
@@ -654,7 +668,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	struct gc_lookup gcl = {0};
 	struct batch *b1 = NULL, *b2 = NULL;
 	struct mover *mv = NULL;
-	struct cfg_build cb = { NULL, 0, 0 };
+	struct cfg_build cb = { NULL, 0, 0, NULL };
 	long rt0 = 0;
 	struct ew_buf gfb = {0}, sfb = {0};
 	const struct ew_mbx_object *srv = NULL;
@@ -909,12 +923,21 @@ data:
 	/* The connection map: as Outlook's connection status window shows it. */
 	{
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
+		const struct cfg_version *sv = srv ? &cb.ver[srv - cb.objs] : NULL;
+		struct ew_exch_version ver;
+		char vbuf[64];
 		char (*gc)[256] = gcl.gc;
 		size_t ngc = gc_result(&gcl);
 
 		data.map.dc = ew_field_dup(c.host);
 		data.map.gc = ngc ? ew_field_dup(gc[0]) : NULL;
 		data.map.mailbox_server = ew_field_dup(srv ? srv->name : NULL);
+		/* its Exchange version, when the reader may read it */
+		if (sv && ew_exch_version_parse(sv->serial, sv->msexchversion, &ver) == 0) {
+			data.map.version_known = 1;
+			data.map.mailbox_server_version =
+				ew_field_dup(ew_exch_release_name(&ver, vbuf, sizeof(vbuf)));
+		}
 		data.map.database = ew_field_dup(db ? db->name : NULL);
 		a = sp && sp->nentries ? ew_dir_entry_attr(&sp->entries[0], "servicePrincipalName") :
 		    NULL;
@@ -934,6 +957,7 @@ out:
 		ldap_control_free(sdctl);
 	free(proxies);
 	free(cb.objs);
+	free(cb.ver);
 	free(exch);
 	free(services);
 	free(reader);

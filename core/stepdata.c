@@ -123,8 +123,34 @@ static const struct ew_field config_f[] = {
 	{ BOOL(dns_lookup_realm), ALWAYS }, { BOOL(rdns), ALWAYS },
 	{ BOOL(dns_canonicalize_hostname), ALWAYS }, { INT(udp_preference_limit), ALWAYS },
 	{ INT(clockskew), ALWAYS },
+	{ STR(default_tgs_enctypes), CLEAN_ON(have_tgs_enctypes, 1) },
 };
 FIELDS(config_d, "krb5.conf", T, config_f);
+#undef T
+
+#define T struct ew_exch_server_data
+static const struct ew_field exsrv_f[] = {
+	{ STR(name), CLEAN }, { STR(fqdn), CLEAN }, { STR(version), ALWAYS },
+	{ STR(serial_number), CLEAN }, { STRS(addresses), CLEAN },
+};
+FIELDS(exsrv_d, "Exchange server", T, exsrv_f);
+#undef T
+
+#define T struct ew_exch_name_data
+static const struct ew_field exname_f[] = {
+	{ STR(name), CLEAN }, { STR(kind), ALWAYS }, { STR(version), ALWAYS },
+	{ STRS(addresses), CLEAN }, { STRS(members), CLEAN }, { STRS(spns), CLEAN },
+	{ STRS(alternate_service_accounts), CLEAN },
+};
+FIELDS(exname_d, "Exchange name", T, exname_f);
+#undef T
+
+#define T struct ew_scp_data
+static const struct ew_field scp_f[] = {
+	{ STR(server), CLEAN }, { STR(url), CLEAN }, { STR(host), CLEAN }, { STR(site), CLEAN },
+	{ STR(resolves), ALWAYS },
+};
+FIELDS(scp_d, "Autodiscover SCP", T, scp_f);
 #undef T
 
 #define T struct ew_tickets_data
@@ -137,6 +163,11 @@ static const struct ew_field tickets_f[] = {
 	{ ARR(services, service_d), ON(gathered, 1) },
 	{ ARR(kdc_probes, probe_d), ON(gathered, 1) },
 	{ OBJ(config, config_d), ON(gathered, 1) },
+	{ BOOL(exchange_read), ON(exchange_looked, 1) },
+	{ STR(exchange_error), CLEAN_ON(exchange_looked, 1) },
+	{ ARR(exchange_servers, exsrv_d), ON(exchange_looked, 1) },
+	{ ARR(exchange_names, exname_d), ON(exchange_looked, 1) },
+	{ ARR(autodiscover_scps, scp_d), ON(exchange_looked, 1) },
 };
 FIELDS(tickets_d, "tickets data", T, tickets_f);
 #undef T
@@ -205,6 +236,7 @@ FIELDS(cons_d, "consistency", T, cons_f);
 static const struct ew_field map_f[] = {
 	{ STR(dc), CLEAN }, { STR(gc), CLEAN }, { STR(mailbox_server), CLEAN },
 	{ STR(database), CLEAN }, { "public_folders", EW_FT_NULL, 0, 0, NULL, ALWAYS },
+	{ STR(mailbox_server_version), CLEAN_ON(version_known, 1) },
 };
 FIELDS(map_d, "connection map", T, map_f);
 #undef T

@@ -100,10 +100,46 @@ struct ew_krb_config_data {
 	char *default_realm;
 	int dns_lookup_kdc, dns_lookup_realm, rdns, dns_canonicalize_hostname;
 	long long udp_preference_limit, clockskew;
+	int have_tgs_enctypes;		/* default_tgs_enctypes set in krb5.conf */
+	char *default_tgs_enctypes;
+};
+
+/* An Exchange server of the configuration, its version and addresses. */
+struct ew_exch_server_data {
+	char *name, *fqdn, *version, *serial_number;
+	char **addresses;
+	size_t naddresses;
+};
+
+/* An -x name: whose it is, the SPNs asked for it, a shared name's holders. */
+struct ew_exch_name_data {
+	char *name, *kind, *version;	/* kind: "server", "shared", "not known" */
+	char **addresses;
+	size_t naddresses;
+	char **members;
+	size_t nmembers;
+	char **spns;
+	size_t nspns;
+	char **alternate_service_accounts;
+	size_t nalternate_service_accounts;
+};
+
+/* An Autodiscover service connection point. */
+struct ew_scp_data {
+	char *server, *url, *host, *site, *resolves;	/* resolves: "yes", "no", "not known" */
 };
 
 struct ew_tickets_data {
 	int gathered;		/* 0: no realm */
+	int exchange_looked;	/* the configuration was asked for: the exchange_* set */
+	int exchange_read;
+	char *exchange_error;
+	struct ew_exch_server_data *exchange_servers;
+	size_t nexchange_servers;
+	struct ew_exch_name_data *exchange_names;
+	size_t nexchange_names;
+	struct ew_scp_data *autodiscover_scps;
+	size_t nautodiscover_scps;
 	struct ew_kdc_data *kdcs;
 	size_t nkdcs;
 	int spns_read;		/* the global catalog was searched */
@@ -169,6 +205,8 @@ struct ew_mbx_consistency_data {
 
 struct ew_mbx_map_data {
 	char *dc, *gc, *mailbox_server, *database;
+	int version_known;		/* mailbox_server_version set */
+	char *mailbox_server_version;	/* "Exchange 2019" */
 };
 
 /* One right of the mover: on an object (kind EW_MOVER_ON_OBJECT) or to

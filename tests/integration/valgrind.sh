@@ -1,7 +1,8 @@
 #!/bin/sh
 # exwizard under valgrind (memcheck) against the lab: every step for bob with
 # an Exchange server and a mover, the hostile user mallory with --kinit and
-# --simple-bind, and `show` of the transcript. No memory error and no
+# --simple-bind, `show` of the transcript, and the tickets step on the 2019
+# part (a load-balanced name, a 2019 server). No memory error and no
 # definite or indirect leak may be reported; tests/valgrind/exwizard.supp
 # names the library leaks that are not exwizard's. valgrind does not mix with
 # AddressSanitizer, so this uses the build without sanitizers (make vg-build).
@@ -55,6 +56,16 @@ rc=$?
 clean "$rc" "$work/vg2.log" && grep -q "^Summary:" "$work/mal.txt"
 ok $? "check groups mailbox, mallory (hostile data), --kinit and --simple-bind (exit $rc): $(verdict "$work/vg2.log")"
 show_errors "$work/vg2.log"
+
+# The 2019 part: the configuration read, a load-balanced name, its SCPs and
+# alternate service account, a 2019 server by name.
+vg "$work/vg4.log" "$cc" "$vgbin" check tickets -x "$EXWIZ_LAB_EX2019_NAME" \
+	-x "$(echo "$EXWIZ_LAB_EX2019_MEMBERS" | cut -d, -f1)" --timeout 10 --no-transcript \
+	>"$work/lb.txt" 2>"$work/lb.err"
+rc=$?
+clean "$rc" "$work/vg4.log" && grep -q "SPN-ASA" "$work/lb.txt"
+ok $? "check tickets, the load-balanced name and a 2019 server (exit $rc): $(verdict "$work/vg4.log")"
+show_errors "$work/vg4.log"
 
 vg "$work/vg3.log" "FILE:$work/none" "$vgbin" show "$work/bob.jsonl" >"$work/show.txt" 2>&1
 rc=$?

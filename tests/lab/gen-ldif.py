@@ -10,19 +10,26 @@
                                 addressBookContainer, mayContain on user
         20-objects.ldif         OUs, Exchange configuration, DNS records,
                                 computers, users, contacts, groups
+        27-exchange2019.ldif    the 2019 part's computer accounts (loaded after
+                                the others, which keep their RIDs)
         30-dup-spn.ldif         the duplicate SPN, written straight into the
                                 domain partition file (Samba refuses it)
   gen-ldif.py acl SMB_CONF
       gives operator and "Exchange Organization Administrators" Full Control
       on the Exchange organization object (needs the SIDs, so it runs after
-      the load; the same operation as samba-tool dsacl set).
+      the load; the same operation as samba-tool dsacl set), and
+      authenticated users read access to the 2019 part's administrative
+      group (its servers and Autodiscover SCPs).
   gen-ldif.py heal|break SMB_CONF
       repairs every fault the lab holds on purpose (heal), or puts them back
       (break), in the directory and the AD DNS zone, while the DC runs: the
       duplicate HTTP/exch1.exwiz.test on websvc, the disjoint front end
       fe1.region1.exwiz.test (renamed fe1.exwiz.test), no Autodiscover
-      records, carol's half-moved mailbox, junior's missing mover rights, and
-      bob's, erin's and frank's many groups. Each change is made only where
+      records, carol's half-moved mailbox, junior's missing mover rights,
+      bob's, erin's and frank's many groups, and in the 2019 part the shared
+      HTTP/mail.exwiz.test on the member EX19A$ instead of the alternate
+      service account EXCHASA$ and EX19B's stale Autodiscover SCP (its URL
+      names mail-old.exwiz.test, which has no A record). Each change is made only where
       the directory differs from the mode asked for, so running it twice is
       running it once; it prints one line per change made.
 
@@ -58,7 +65,27 @@ PTRS = [
     ("127.0.0.11", "exch1.exwiz.test"),
     ("127.0.0.12", "ex55.exwiz.test"),
     ("127.0.0.13", "fe1.region1.exwiz.test"),
+    ("127.0.0.31", "ex19a.exwiz.test"),
+    ("127.0.0.32", "ex19b.exwiz.test"),
 ]
+
+# The 2019 part: two Exchange 2019 servers behind load-balanced names (one A
+# record per member), an alternate service account (a computer account, as
+# Microsoft recommends) for the shared names' HTTP/ SPNs, and the
+# Autodiscover service connection points Exchange writes for each server.
+EX19 = [("EX19A", "ex19a.exwiz.test", "127.0.0.31"),
+        ("EX19B", "ex19b.exwiz.test", "127.0.0.32")]
+EX19_NAMES = ["mail", "owa"]              # the shared names, A records per member
+EX19_ASA = "EXCHASA"                      # the ASA's CN; sAMAccountName EXCHASA$
+EX19_SHARED_SPN = "HTTP/mail.exwiz.test"  # on a member (broken) or the ASA (healed)
+EX19_SERIAL = "Version 15.2 (Build 1258.12)"
+EX19_MSEXCHVERSION = 88218628259840       # ExchangeObjectVersion 0.20 (15.0.0.0)
+EX19_SCP_GOOD = "https://mail.exwiz.test/Autodiscover/Autodiscover.xml"
+EX19_SCP_STALE = "https://mail-old.exwiz.test/Autodiscover/Autodiscover.xml"  # no A record
+EX19_SCP_STALE_ON = "EX19B"
+SCP_KEYWORDS = ["77378F46-2C66-4aa9-A6A6-3E7A48B19596",
+                "67661d7F-8FC4-4fa7-BFAC-E1D7794C1F68", "Site=Default-First-Site-Name"]
+AES_ONLY = 24                             # msDS-SupportedEncryptionTypes: AES128 | AES256
 
 # Exchange organization layout
 ORG_NAME = "EXWIZ"
@@ -76,6 +103,8 @@ def server_dn(name, ag):
     return "CN=%s,CN=Servers,%s" % (name, ag)
 
 
+AG_2019 = "CN=Exchange Administrative Group (FYDIBOHF23SPDLT)," + AGS
+LEG_AG_2019 = LEG_ORG + "/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)"
 EXCH1 = server_dn("EXCH1", AG_NEW)
 EX55 = server_dn("EX55", AG_OLD)
 EXCH1_DB = "CN=Mailbox Store (EXCH1),CN=First Storage Group,CN=InformationStore," + EXCH1
@@ -124,6 +153,7 @@ STR_SYNTAX = ("2.5.5.12", 64)
 OCTET_SYNTAX = ("2.5.5.10", 4)
 SD_SYNTAX = ("2.5.5.15", 66)
 INT_SYNTAX = ("2.5.5.9", 2)
+INT8_SYNTAX = ("2.5.5.16", 65)
 # (ldapDisplayName, cn, syntax, single valued, in GC, indexed)
 ATTRS = [
     ("homeMDB", "Home-MDB", DN_SYNTAX, True, True, True),
@@ -136,17 +166,20 @@ ATTRS = [
     ("msExchUserAccountControl", "ms-Exch-User-Account-Control", INT_SYNTAX, True, True, False),
     ("targetAddress", "ms-Exch-Target-Address", STR_SYNTAX, True, True, True),
     ("msExchOwningServer", "ms-Exch-Owning-Server", DN_SYNTAX, True, False, False),
+    ("msExchVersion", "ms-Exch-Version", INT8_SYNTAX, True, True, False),
 ]
 USER_ATTRS = ["homeMDB", "homeMTA", "msExchHomeServerName", "mailNickname",
               "msExchMailboxGuid", "msExchMailboxSecurityDescriptor",
               "msExchUserAccountControl", "targetAddress"]
-CONFIG_ATTRS = ["legacyExchangeDN", "msExchOwningServer"]
+CONFIG_ATTRS = ["legacyExchangeDN", "msExchOwningServer", "msExchVersion", "serialNumber",
+                "networkAddress"]
 # (ldapDisplayName, cn, possSuperiors)
 # msExchConfigurationContainer (CN=Microsoft Exchange) is in the base schema.
 CLASSES = [
     ("msExchOrganizationContainer", "ms-Exch-Organization-Container",
      ["msExchConfigurationContainer"]),
-    ("msExchContainer", "ms-Exch-Container", ["msExchOrganizationContainer", "msExchContainer"]),
+    ("msExchContainer", "ms-Exch-Container", ["msExchOrganizationContainer", "msExchContainer",
+                                              "msExchExchangeServer"]),
     ("msExchAdminGroupContainer", "ms-Exch-Admin-Group-Container",
      ["msExchOrganizationContainer"]),
     ("msExchAdminGroup", "ms-Exch-Admin-Group", ["msExchAdminGroupContainer"]),
@@ -250,6 +283,9 @@ def write_schema(outdir):
           "mayContain: targetAddress\nmayContain: mailNickname\n-" % SCHEMA)
     m.raw("dn: CN=Address-Book-Container,%s\nchangetype: modify\n"
           "add: possSuperiors\npossSuperiors: msExchContainer\n-" % SCHEMA)
+    # Autodiscover: CN=NAME,CN=Autodiscover,CN=Protocols,<server>
+    m.raw("dn: CN=Service-Connection-Point,%s\nchangetype: modify\n"
+          "add: possSuperiors\npossSuperiors: msExchContainer\n-" % SCHEMA)
     m.raw("dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-")
     m.close()
 
@@ -266,10 +302,14 @@ def dns_record(wtype, data, ttl=900):
 
 def write_dns(out):
     zone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (DOMAIN, BASE)
-    for name, ip in HOSTS:
+    for name, ip in HOSTS + [(n.split(".")[0], ip) for _, n, ip in EX19]:
         out.entry("DC=%s,%s" % (name, zone), [
             ("objectClass", "top"), ("objectClass", "dnsNode"),
             ("dnsRecord", dns_record(dnsp.DNS_TYPE_A, ip))])
+    for name in EX19_NAMES:
+        out.entry("DC=%s,%s" % (name, zone), [
+            ("objectClass", "top"), ("objectClass", "dnsNode")] +
+            [("dnsRecord", dns_record(dnsp.DNS_TYPE_A, ip)) for _, _, ip in EX19])
 
     rzone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (REVZONE, BASE)
     props = []
@@ -324,8 +364,12 @@ def write_exchange_config(out):
         container(out, "CN=Servers," + ag, "msExchServersContainer")
 
     for srv, leg in ((EXCH1, LEG_EXCH1), (EX55, LEG_EX55)):
+        name = srv.split(",")[0][3:]
         out.entry(srv, [("objectClass", "top"), ("objectClass", "msExchExchangeServer"),
-                        ("legacyExchangeDN", leg)])
+                        ("legacyExchangeDN", leg),
+                        ("serialNumber", "Version 6.5 (Build 7638.2: Service Pack 2)"),
+                        ("networkAddress", "ncacn_ip_tcp:%s.%s" % (name.lower(), DOMAIN)),
+                        ("networkAddress", "netbios:" + name)])
         container(out, "CN=InformationStore," + srv, "msExchInformationStore")
         out.entry("CN=Microsoft MTA," + srv, [
             ("objectClass", "top"), ("objectClass", "mTA"),
@@ -337,18 +381,51 @@ def write_exchange_config(out):
     out.entry(EX55_DB, [("objectClass", "top"), ("objectClass", "msExchPrivateMDB"),
                         ("legacyExchangeDN", LEG_EX55 + "/cn=Microsoft Private MDB"),
                         ("msExchOwningServer", EX55)])
+    write_exchange_2019(out)
 
 
-def computer(out, name, fqdn, spns, os_name, sp):
-    out.entry("CN=%s,%s" % (name, COMPUTERS), [
-        ("objectClass", "top"), ("objectClass", "computer"),
-        ("sAMAccountName", name + "$"),
-        ("userAccountControl", 4096),
-        ("dNSHostName", fqdn),
-        ("operatingSystem", os_name),
-        ("operatingSystemServicePack", sp),
-        ("unicodePwd", unicode_pwd(secrets.token_urlsafe(24) + "aA1!")),
-    ] + [("servicePrincipalName", s) for s in spns])
+def scp_dn(name):
+    return "CN=%s,CN=Autodiscover,CN=Protocols,%s" % (name, server_dn(name, AG_2019))
+
+
+def scp_url(name, healed):
+    return EX19_SCP_STALE if name == EX19_SCP_STALE_ON and not healed else EX19_SCP_GOOD
+
+
+def write_exchange_2019(out):
+    """The 2019 part as up leaves it (broken): EX19B's SCP names a host
+    that has no A record."""
+    out.entry(AG_2019, [("objectClass", "top"), ("objectClass", "msExchAdminGroup"),
+                        ("legacyExchangeDN", LEG_AG_2019)])
+    container(out, "CN=Servers," + AG_2019, "msExchServersContainer")
+    for name, fqdn, _ in EX19:
+        srv = server_dn(name, AG_2019)
+        out.entry(srv, [("objectClass", "top"), ("objectClass", "msExchExchangeServer"),
+                        ("legacyExchangeDN", LEG_AG_2019 + "/cn=Configuration/cn=Servers/cn="
+                         + name),
+                        ("serialNumber", EX19_SERIAL), ("msExchVersion", EX19_MSEXCHVERSION),
+                        ("networkAddress", "ncacn_ip_tcp:" + fqdn),
+                        ("networkAddress", "netbios:" + name)])
+        container(out, "CN=Protocols," + srv, "msExchContainer")
+        container(out, "CN=Autodiscover,CN=Protocols," + srv, "msExchContainer")
+        out.entry(scp_dn(name), [
+            ("objectClass", "top"), ("objectClass", "serviceConnectionPoint"),
+            ("serviceClassName", "ms-Exchange-AutoDiscover-Service"),
+            ("serviceDNSName", fqdn),
+            ("serviceBindingInformation", scp_url(name, False))] +
+            [("keywords", k) for k in SCP_KEYWORDS])
+
+
+def computer(out, name, fqdn, spns, os_name, sp, extra=()):
+    attrs = [("objectClass", "top"), ("objectClass", "computer"),
+             ("sAMAccountName", name + "$"),
+             ("userAccountControl", 4096)]
+    attrs += [("dNSHostName", fqdn)] if fqdn else []
+    attrs += [("operatingSystem", os_name)]
+    attrs += [("operatingSystemServicePack", sp)] if sp else []
+    attrs += [("unicodePwd", unicode_pwd(secrets.token_urlsafe(24) + "aA1!"))]
+    out.entry("CN=%s,%s" % (name, COMPUTERS), attrs + list(extra) +
+              [("servicePrincipalName", s) for s in spns])
 
 
 def user(out, sam, given, sn, password, ou=OU_STAFF, extra=()):
@@ -571,6 +648,22 @@ def write_objects(outdir, password):
                "member: %s\n-" % (USERS, users["dave"]))
     rights.close()
 
+    # The 2019 members (AES, as Windows Server 2019 has it) and the ASA, a
+    # computer account with no host of its own. As up leaves it, the first
+    # member holds the shared HTTP/ SPN. Loaded last, so that the other
+    # accounts keep the RIDs they had before the 2019 part.
+    ex19 = Ldif(os.path.join(outdir, "27-exchange2019.ldif"))
+    for i, (name, fqdn, _) in enumerate(EX19):
+        computer(ex19, name, fqdn, ["HOST/" + fqdn, "HOST/" + name] +
+                 ([EX19_SHARED_SPN] if i == 0 else []),
+                 "Windows Server 2019 Standard", None,
+                 [("msDS-SupportedEncryptionTypes", AES_ONLY)])
+    computer(ex19, EX19_ASA, None, ["HTTP/owa.exwiz.test"], "Windows Server 2019 Standard",
+             None, [("msDS-SupportedEncryptionTypes", AES_ONLY),
+                    ("description", "Exchange alternate service account (load-balanced "
+                     "namespace)")])
+    ex19.close()
+
     dup = Ldif(os.path.join(outdir, "30-dup-spn.ldif"))
     dup.raw("dn: %s\nchangetype: modify\nadd: servicePrincipalName\n"
             "servicePrincipalName: HTTP/exch1.exwiz.test\n-" % users["websvc"])
@@ -614,6 +707,10 @@ def cmd_acl(smb_conf):
                            expression="(sAMAccountName=%s)" % ldb.binary_encode(name))
         sid = str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
         sdu.dacl_add_ace(ORG, "(A;CI;GA;;;%s)" % sid)
+    # Outlook reads the servers and their Autodiscover SCPs as the user: in
+    # the 2019 part, as in AD, authenticated users may (the 2003 part keeps
+    # the lab's default, readable by the Exchange administrators only).
+    sdu.dacl_add_ace(AG_2019, "(A;CI;RPLCLORC;;;AU)")
 
 
 # ---------------------------------------------------------------- heal / break
@@ -728,6 +825,18 @@ class Lab:
             self.say("%s: %s %d groups (and what nests them)" %
                      (sam, "back in" if present else "out of", n))
 
+    def spn(self, dn, spn, present):
+        ldb = self.ldb
+        have = spn.lower().encode() in [v.lower() for v in self.values(dn, "servicePrincipalName")]
+        if have == present:
+            return
+        msg = ldb.Message(ldb.Dn(self.samdb, dn))
+        msg["servicePrincipalName"] = ldb.MessageElement(
+            [spn], ldb.FLAG_MOD_ADD if present else ldb.FLAG_MOD_DELETE, "servicePrincipalName")
+        self.samdb.modify(msg)
+        self.say("%s: %s %s" % (dn.split(",")[0][3:] + "$", spn, "added" if present
+                                else "removed"))
+
     def dup_spn(self, present):
         """HTTP/exch1.exwiz.test on websvc, written into the domain partition
         file: Samba refuses a duplicate SPN through its modules."""
@@ -769,6 +878,17 @@ def cmd_mode(mode, smb_conf):
                  "A autodiscover." + DOMAIN)
         lab.node("_autodiscover._tcp", ZONE, srv_record("exch1." + DOMAIN, 443), healed,
                  "SRV _autodiscover._tcp." + DOMAIN)
+        # the 2019 part: the shared name's HTTP/ SPN on the ASA or on the
+        # first member (removed before it is added: Samba refuses a duplicate),
+        # and EX19B's Autodiscover SCP pointing at the shared name or at a
+        # host with no A record
+        first = "CN=%s,%s" % (EX19[0][0], COMPUTERS)
+        asa = "CN=%s,%s" % (EX19_ASA, COMPUTERS)
+        lose, win = (first, asa) if healed else (asa, first)
+        lab.spn(lose, EX19_SHARED_SPN, False)
+        lab.spn(win, EX19_SHARED_SPN, True)
+        lab.set_attrs(scp_dn(EX19_SCP_STALE_ON), {"serviceBindingInformation": [
+            scp_url(EX19_SCP_STALE_ON, healed)]}, EX19_SCP_STALE_ON + "'s Autodiscover SCP")
         # carol's mailbox: moved all the way, or half-moved
         carol = lab.dn_of("carol")
         if healed:

@@ -19,6 +19,8 @@ ADDR_DC=127.0.0.10                   # tests/lab/labctl: samba, dc1.exwiz.test (
 ADDR_EXCH1=127.0.0.11                # tests/lab/labctl: none; exch1.exwiz.test (A and PTR)
 ADDR_EX55=127.0.0.12                 # tests/lab/labctl: none; ex55.exwiz.test (A and PTR)
 ADDR_FE1=127.0.0.13                  # tests/lab/labctl: none; fe1.region1.exwiz.test (A and PTR)
+ADDR_EX19A=127.0.0.31                # tests/lab/labctl: none; ex19a.exwiz.test, mail and owa.exwiz.test (A, PTR)
+ADDR_EX19B=127.0.0.32                # tests/lab/labctl: none; ex19b.exwiz.test, mail and owa.exwiz.test (A, PTR)
 ADDR_LOCALHOST=127.0.0.1             # tests/lab/labctl: none; localhost in /etc/netns/NS/hosts
 ADDR_HOSTNAME=127.0.1.1              # tests/lab/labctl: none; this host's name in /etc/netns/NS/hosts
 

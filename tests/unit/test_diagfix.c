@@ -551,6 +551,27 @@ static void test_spn_wrong_account(void **state)
 	WIN(x, "RollAlternateServiceAccountPassword.ps1");
 }
 
+/* The alternate service account the tickets step found is named in the fix. */
+static void test_spn_wrong_account_asa(void **state)
+{
+	struct fx_case *x = *state;
+
+	json_object_set_new(data(x, TICKETS), "exchange_names",
+			    json_pack("[{s:s, s:s, s:s, s:[s,s], s:[s,s], s:[s], s:[s]}]",
+				      "name", "mail.exwiz.test", "kind", "shared",
+				      "version", "Exchange 2019",
+				      "addresses", "127.0.0.31", "127.0.0.32",
+				      "members", "EX19A", "EX19B", "spns", "HTTP/mail.exwiz.test",
+				      "alternate_service_accounts", "EXCHASA$"));
+	add_evidence(x, "tickets", "SPN-ASA", "HTTP/mail.exwiz.test is on EX19A$, the member "
+		     "EX19A's own account, not on the alternate service account EXCHASA$");
+	run(x, EW_CAUSE_SPN_WRONG_ACCOUNT);
+	TITLE(x, "The shared name's HTTP/mail.exwiz.test is on one server instead of the "
+	      "alternate service account EXCHASA$");
+	WIN(x, "setspn -S HTTP/mail.exwiz.test EXCHASA$");
+	WIN(x, "-GenerateNewPasswordFor 'DOMAIN\\EXCHASA$'");
+}
+
 static void test_enctype(void **state)
 {
 	struct fx_case *x = *state;
@@ -567,6 +588,25 @@ static void test_enctype(void **state)
 	WIN(x, "Set-ADUser websvc -KerberosEncryptionType AES128,AES256");
 	WIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
 	WIN(x, "Set-ADAccountPassword websvc -Reset");
+}
+
+/* A client that asks for RC4 only: its krb5.conf first, then 28 on the accounts. */
+static void test_enctype_rc4_client(void **state)
+{
+	struct fx_case *x = *state;
+	json_t *s, *conf = json_object_get(data(x, TICKETS), "config");
+	size_t i;
+
+	json_object_set_new(conf, "default_tgs_enctypes", json_string("rc4-hmac"));
+	json_array_foreach(json_object_get(data(x, TICKETS), "services"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "spn")), "HTTP/exch1.exwiz.test") == 0)
+			json_object_set_new(s, "error", json_string("KDC has no support for "
+								    "encryption type"));
+	run(x, EW_CAUSE_ENCTYPE_MISMATCH);
+	LIN(x, "default_tgs_enctypes = aes256-cts aes128-cts rc4-hmac");
+	WIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType RC4,AES128,AES256   "
+	    "(msDS-SupportedEncryptionTypes 28, until this host asks for AES)");
+	NOWIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
 }
 
 static void test_token_too_large(void **state)
@@ -593,6 +633,34 @@ static void test_token_too_large(void **state)
 	TITLE(x, "bob's token is about 51,000 bytes: over MaxTokenSize 48,000 of Windows 2012 "
 	      "and later");
 	WIN(x, "MaxFieldLength /t REG_DWORD /d 68000 /f");
+}
+
+/* http.sys limits on every server behind a load-balanced name, not on the name. */
+static void test_token_too_large_shared(void **state)
+{
+	struct fx_case *x = *state;
+
+	json_object_set_new(data(x, TICKETS), "exchange_servers",
+			    json_pack("[{s:s, s:s, s:s, s:n, s:[]}, {s:s, s:s, s:s, s:n, s:[]}]",
+				      "name", "EX19A", "fqdn", "ex19a.exwiz.test",
+				      "version", "Exchange 2019", "serial_number", "addresses",
+				      "name", "EX19B", "fqdn", "ex19b.exwiz.test",
+				      "version", "Exchange 2019", "serial_number", "addresses"));
+	json_object_set_new(data(x, TICKETS), "exchange_names",
+			    json_pack("[{s:s, s:s, s:s, s:[], s:[s,s], s:[s], s:[]}]",
+				      "name", "exch1.exwiz.test", "kind", "shared",
+				      "version", "Exchange 2019", "addresses",
+				      "members", "EX19A", "EX19B", "spns", "HTTP/exch1.exwiz.test",
+				      "alternate_service_accounts"));
+	run(x, EW_CAUSE_TOKEN_TOO_LARGE);
+	WIN(x, "reg add \\\\ex19a.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+	    "\\Parameters /v MaxFieldLength /t REG_DWORD /d 20875 /f");
+	WIN(x, "reg add \\\\ex19b.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
+	    "\\Parameters /v MaxRequestBytes /t REG_DWORD /d 20875 /f");
+	NOWIN(x, "reg add \\\\exch1.exwiz.test\\HKLM");
+	/* the other name given, fe1, is no shared one: as before */
+	WIN(x, "reg add \\\\fe1.region1.exwiz.test\\HKLM\\SYSTEM\\CurrentControlSet\\Services"
+	    "\\HTTP\\Parameters /v MaxRequestBytes /t REG_DWORD /d 20875 /f");
 }
 
 static void test_sid_limit(void **state)
@@ -797,6 +865,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spn_missing, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_duplicate, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_spn_wrong_account, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_spn_wrong_account_asa, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_enctype_rc4_client, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_token_too_large_shared, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),

@@ -339,9 +339,12 @@ static void test_rule_size_example(void **state)
 	assert_non_null(strstr(f->title, "13520"));
 	assert_non_null(strstr(f->title, "3920"));
 	assert_non_null(strstr(f->title, "12,000"));
-	assert_int_equal(f->nevidence, 2);
+	assert_int_equal(f->nevidence, 3);
 	assert_non_null(strstr(f->evidence[0], "2008 R2"));
 	assert_non_null(strstr(f->evidence[0], "1200 + 40 x 305"));
+	/* over HTTP: base64, 4/3 x 13520 = 18027 > 16,384 (the http-400 symptom) */
+	assert_non_null(strstr(f->evidence[2], "4/3 x 13520 (2008 R2 rules) = 18027 bytes"));
+	assert_non_null(strstr(f->evidence[2], "HTTP 400"));
 	assert_non_null(strstr(f->evidence[0], "+ 8 x 15"));
 	assert_non_null(strstr(f->evidence[0], "= 13520"));
 	assert_non_null(strstr(f->evidence[1], "2012"));
@@ -391,6 +394,23 @@ static void test_rule_size_boundaries(void **state)
 	c.global = 1;				/* 12008 */
 	assert_int_equal(ew_token_estimate_legacy(&c, 0), 12008);
 	assert_int_equal(size_sev(&c, 0), EW_WARN);
+
+	/* HTTP: base64 of 12288 bytes is 16384, the http.sys default: not over;
+	 * 12296 (16395) is */
+	memset(&c, 0, sizeof(c));
+	c.global = 1386;			/* 1200 + 8 x 1386 = 12288 both ways */
+	res = new_res();
+	ew_token_rule_size(&c, 0, "bob", res);
+	f = only(res, "TOK-SIZE");
+	assert_int_equal(f->nevidence, 2);
+	ew_step_result_free(&res);
+	c.global = 1387;			/* 12296 */
+	res = new_res();
+	ew_token_rule_size(&c, 0, "bob", res);
+	f = only(res, "TOK-SIZE");
+	assert_int_equal(f->nevidence, 3);
+	assert_non_null(strstr(f->evidence[2], "4/3 x 12296 (2012 rules) = 16395 bytes"));
+	ew_step_result_free(&res);
 
 	/* Delegation doubles: 6000 -> 12000 pass, 6008 -> 12016 warn. */
 	memset(&c, 0, sizeof(c));

@@ -1,0 +1,451 @@
+#include "exchrules.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalogue.h"
+#include "causes.h"
+#include "finding.h"
+#include "result.h"
+#include "text.h"
+
+static int release_of(int major, int minor)
+{
+	if (major < 0)
+		return 0;
+	if (major < 6)
+		return EW_EXCH_55;
+	if (major == 6)
+		return minor >= 5 ? EW_EXCH_2003 : EW_EXCH_2000;
+	if (major < 14)
+		return EW_EXCH_2007;
+	if (major == 14)
+		return EW_EXCH_2010;
+	if (major == 15 && minor == 0)
+		return EW_EXCH_2013;
+	if (major == 15 && minor == 1)
+		return EW_EXCH_2016;
+	return EW_EXCH_2019;	/* 15.2 and later: 2019 and Subscription Edition */
+}
+
+int ew_exch_version_parse(const char *serial, const char *msexchversion,
+			  struct ew_exch_version *v)
+{
+	const char *p;
+
+	v->major = v->minor = -1;
+	v->build = -1;
+	v->release = 0;
+	v->from_msexchversion = 0;
+	if (serial && strncasecmp(serial, "Version ", 8) == 0 && isdigit((unsigned char)serial[8])) {
+		char *end;
+
+		v->major = (int)strtol(serial + 8, &end, 10);
+		v->minor = *end == '.' && isdigit((unsigned char)end[1]) ?
+			   (int)strtol(end + 1, &end, 10) : 0;
+		p = strstr(end, "Build ");
+		if (p && isdigit((unsigned char)p[6]))
+			v->build = strtol(p + 6, NULL, 10);
+		v->release = release_of(v->major, v->minor);
+		return 0;
+	}
+	if (msexchversion && isdigit((unsigned char)msexchversion[0])) {
+		/* ExchangeObjectVersion: the server's major version in bits 34-39. */
+		unsigned long long x = strtoull(msexchversion, NULL, 10);
+		int major = (int)((x >> 34) & 0x3f);
+
+		if (major == 8 || major == 14 || major == 15) {
+			v->major = major;
+			v->release = major == 15 ? EW_EXCH_2013 : release_of(major, 0);
+			v->from_msexchversion = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ew_exch_release_name(const struct ew_exch_version *v, char *buf, size_t len)
+{
+	if (v->release == 0)
+		snprintf(buf, len, "Exchange (version not known)");
+	else if (v->release == EW_EXCH_55)
+		snprintf(buf, len, "Exchange 5.5");
+	else if (v->release == EW_EXCH_2013 && v->from_msexchversion)
+		snprintf(buf, len, "Exchange 2013 or later");
+	else
+		snprintf(buf, len, "Exchange %d", v->release);
+	return buf;
+}
+
+const char *ew_exch_network_fqdn(const char *value)
+{
+	static const char pfx[] = "ncacn_ip_tcp:";
+
+	if (value && strncasecmp(value, pfx, sizeof(pfx) - 1) == 0 && value[sizeof(pfx) - 1])
+		return value + sizeof(pfx) - 1;
+	return NULL;
+}
+
+static int shares_address(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	size_t i, j;
+
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (a[i] && b[j] && strcmp(a[i], b[j]) == 0)
+				return 1;
+	return 0;
+}
+
+static void plan_for(struct ew_exch_plan *p, int release, int server)
+{
+	p->release = release;
+	if (release == 0) {
+		p->services = EW_EXCH_RPC | EW_EXCH_HTTP;
+		p->short_name = 1;
+	} else if (release <= EW_EXCH_2010) {
+		p->services = EW_EXCH_RPC | EW_EXCH_HTTP;
+		p->short_name = server;
+	} else {
+		p->services = EW_EXCH_HTTP;
+		p->short_name = 0;
+	}
+}
+
+void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
+		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p)
+{
+	size_t i;
+	int oldest = 0, unknown = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; name && i < n; i++) {
+		if ((s[i].fqdn && strcasecmp(s[i].fqdn, name) == 0) ||
+		    (!strchr(name, '.') && s[i].name && strcasecmp(s[i].name, name) == 0)) {
+			p->kind = EW_EXNAME_SERVER;
+			p->member[0] = i;
+			p->nmembers = 1;
+			plan_for(p, s[i].v.release, 1);
+			return;
+		}
+	}
+	for (i = 0; i < n && p->nmembers < EW_EXCH_MAX_MEMBERS; i++) {
+		if (!shares_address(addrs, naddrs, s[i].addrs, s[i].naddrs))
+			continue;
+		p->member[p->nmembers++] = i;
+		if (s[i].v.release == 0)
+			unknown = 1;
+		else if (oldest == 0 || s[i].v.release < oldest)
+			oldest = s[i].v.release;
+	}
+	if (p->nmembers == 0) {
+		p->kind = EW_EXNAME_UNKNOWN;
+		plan_for(p, 0, 1);
+		return;
+	}
+	p->kind = EW_EXNAME_SHARED;
+	plan_for(p, unknown ? 0 : oldest, 0);
+}
+
+/* The holder is the member's own computer account: cn$. */
+static const char *member_of(const struct ew_asa_name *a, const char *account)
+{
+	size_t i, l = account ? strlen(account) : 0;
+
+	if (l < 2 || account[l - 1] != '$')
+		return NULL;
+	for (i = 0; i < a->nmembers; i++)
+		if (a->members[i] && strlen(a->members[i]) == l - 1 &&
+		    strncasecmp(a->members[i], account, l - 1) == 0)
+			return a->members[i];
+	return NULL;
+}
+
+static void list_of(struct ew_buf *b, const char *const *v, size_t n, const char *last)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ew_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", v[i]);
+}
+
+void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
+		      struct ew_step_result *res)
+{
+	struct ew_finding *f, *pass = NULL;
+	size_t i, j;
+
+	if (!config_read) {
+		f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "The Exchange configuration could not "
+				   "be read: which names are shared by several servers is not "
+				   "known");
+		if (f && why)
+			ew_finding_evidence(f, "%s", why);
+		ew_step_result_add(res, f);
+		return;
+	}
+	if (n == 0) {
+		ew_step_result_add(res, ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "No load-balanced "
+						       "name among the Exchange names given: each "
+						       "is one server's own"));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ew_asa_name *a = &v[i];
+		struct ew_buf mem = {0}, asa = {0};
+		const char *member;
+
+		list_of(&mem, a->members, a->nmembers, " and ");
+		list_of(&asa, a->asas, a->nasas, " or ");
+		if (!a->holders_read) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "HTTP/%s: its holder was not "
+					   "learned (the global catalog was not read)", a->name);
+			ew_step_result_add(res, f);
+		} else if (a->nholders != 1) {
+			/* none or several: SPN-UNIQUE says so */
+		} else if ((member = member_of(a, a->holders[0].account)) != NULL) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the member "
+					   "%s's own account, not on the alternate service account%s%s",
+					   a->name, a->holders[0].account, member,
+					   a->nasas ? " " : "", a->nasas ? asa.data : "");
+			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_SPN_WRONG_ACCOUNT);
+				ew_finding_detail(f, "%s is load-balanced over %s. The KDC encrypts "
+						  "every ticket for HTTP/%s with %s's key, so Kerberos "
+						  "works only when the balancer sends the client to %s; "
+						  "on any other member Negotiate fails and Outlook falls "
+						  "back to NTLM or asks for the password again.",
+						  a->name, mem.data ? mem.data : "several servers",
+						  a->name, a->holders[0].account, member);
+				for (j = 0; j < a->naddrs; j++)
+					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+				ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name,
+						    a->holders[0].account, a->holders[0].dn);
+				for (j = 0; j < a->nasas; j++)
+					ew_finding_evidence(f, "alternate service account: %s",
+							    a->asas[j]);
+				if (a->nasas == 0)
+					ew_finding_evidence(f, a->asas_read ? "no other computer "
+							    "account holds an HTTP/ name of these "
+							    "servers" : "the alternate service "
+							    "accounts could not be searched for");
+				ew_finding_remedy(f, "Move the SPN to the alternate service account "
+						  "every member shares: `setspn -D HTTP/%s %s`, then "
+						  "`setspn -S HTTP/%s %s`; deploy its password to every "
+						  "member with RollAlternateServiceAccountPassword.ps1 "
+						  "(Exchange Management Shell).", a->name,
+						  a->holders[0].account, a->name,
+						  a->nasas == 1 ? a->asas[0] : "ASA$");
+			}
+			ew_step_result_add(res, f);
+		} else {
+			if (pass == NULL)
+				pass = ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "Load-balanced names "
+						      "have their HTTP/ SPN on an account no single "
+						      "member owns");
+			if (pass)
+				ew_finding_evidence(pass, "HTTP/%s: %s, shared by %s", a->name,
+						    a->holders[0].account ? a->holders[0].account :
+						    a->holders[0].dn, mem.data ? mem.data : "?");
+		}
+		ew_buf_reset(&mem);
+		ew_buf_reset(&asa);
+	}
+	if (pass)
+		ew_step_result_add(res, pass);
+}
+
+const char *ew_url_host(const char *url, char *buf, size_t len)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (p == NULL || len == 0)
+		return NULL;
+	p += 3;
+	n = strcspn(p, ":/?#");
+	if (n == 0 || n >= len || memchr(p, '@', n))
+		return NULL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res)
+{
+	struct ew_finding *f, *pass = NULL;
+	size_t i, j, bad = 0;
+	char host[256];
+
+	for (i = 0; i < n; i++) {
+		const char *h = ew_url_host(s[i].url, host, sizeof(host));
+
+		if (h == NULL) {
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "%s's Autodiscover SCP has no "
+					   "usable URL", s[i].server);
+			if (f) {
+				ew_finding_evidence(f, "serviceBindingInformation: %s",
+						    s[i].url ? s[i].url : "(none)");
+				ew_finding_remedy(f, "Set-ClientAccessService %s "
+						  "-AutoDiscoverServiceInternalUri "
+						  "https://NAME/Autodiscover/Autodiscover.xml",
+						  s[i].server);
+			}
+			ew_step_result_add(res, f);
+			bad++;
+		} else if (s[i].resolves == 0) {
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "%s's Autodiscover SCP names "
+					   "%s, which has no address", s[i].server, h);
+			if (f) {
+				ew_finding_detail(f, "Domain-joined Outlook reads the SCPs first and "
+						  "tries each URL: a stale one costs a timeout before "
+						  "the next, and a client that gets no answer falls "
+						  "back to other ways of finding Exchange or fails to "
+						  "set the profile up.");
+				ew_finding_evidence(f, "serviceBindingInformation: %s", s[i].url);
+				ew_finding_evidence(f, "%s: %s", h, s[i].why ? s[i].why : "no address");
+				ew_finding_remedy(f, "Set-ClientAccessService %s "
+						  "-AutoDiscoverServiceInternalUri "
+						  "https://NAME/Autodiscover/Autodiscover.xml with the "
+						  "name the other servers of the site use (or give %s an "
+						  "A record).", s[i].server, h);
+			}
+			ew_step_result_add(res, f);
+			bad++;
+		} else if (s[i].resolves == 1 && s[i].ticket == 0) {
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "%s's Autodiscover SCP names "
+					   "%s, for which no HTTP/ ticket is issued", s[i].server, h);
+			if (f) {
+				ew_finding_evidence(f, "serviceBindingInformation: %s", s[i].url);
+				ew_finding_remedy(f, "Register HTTP/%s on the account that serves it "
+						  "(the alternate service account of a load-balanced "
+						  "name): see KRB-SVC and SPN-ASA.", h);
+			}
+			ew_step_result_add(res, f);
+			bad++;
+		} else {
+			if (pass == NULL)
+				pass = ew_finding_new(EW_CK_EXCH_SCP, EW_PASS, "The Autodiscover "
+						      "SCPs name hosts that resolve");
+			if (pass)
+				ew_finding_evidence(pass, "%s: %s%s", s[i].server, s[i].url,
+						    s[i].resolves < 0 ? " (whether it resolves was "
+						    "not learned)" : "");
+		}
+	}
+	/* One site, one URL: the servers of a site hand out the same. */
+	for (i = 0; i < n; i++) {
+		int first = 1;
+
+		for (j = 0; j < i; j++)
+			if (s[j].site && s[i].site && strcasecmp(s[j].site, s[i].site) == 0)
+				first = 0;
+		if (!first || s[i].site == NULL)
+			continue;
+		for (j = i + 1; j < n; j++) {
+			if (s[j].site == NULL || strcasecmp(s[j].site, s[i].site) != 0 ||
+			    (s[i].url && s[j].url && strcasecmp(s[i].url, s[j].url) == 0))
+				continue;
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "The Autodiscover SCPs of site "
+					   "%s name different URLs", s[i].site);
+			if (f) {
+				size_t k;
+
+				for (k = i; k < n; k++)
+					if (s[k].site && strcasecmp(s[k].site, s[i].site) == 0)
+						ew_finding_evidence(f, "%s: %s", s[k].server,
+								    s[k].url ? s[k].url : "(none)");
+				ew_finding_remedy(f, "Give every server of the site the same "
+						  "AutoDiscoverServiceInternalUri "
+						  "(Set-ClientAccessService).");
+			}
+			ew_step_result_add(res, f);
+			bad++;
+			break;
+		}
+	}
+	if (pass && bad == 0)
+		ew_step_result_add(res, pass);
+	else
+		ew_finding_free(&pass);
+}
+
+unsigned ew_enctypes_to_write(const char *client)
+{
+	if (client == NULL || client[0] == '\0' || strcasestr(client, "aes") ||
+	    strcasestr(client, "DEFAULT"))
+		return 24;
+	return 28;
+}
+
+static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
+{
+	list_of(b, v, n, " and ");
+}
+
+void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
+			    const char *const *accounts, size_t n, const char *client)
+{
+	unsigned val = ew_enctypes_to_write(client);
+	struct ew_buf acc = {0};
+	char title[600];
+	size_t i, k;
+
+	snprintf(title, sizeof(title), "No session ticket for %s", spn);
+	accounts_text(&acc, accounts, n);
+	for (i = 0; n && i < res->nfindings; i++) {
+		struct ew_finding *f = res->findings[i];
+
+		if (strcmp(f->check, EW_CK_KRB_SVC) != 0 || f->severity != EW_FAIL ||
+		    !f->cause || strcmp(f->cause, EW_CAUSE_ENCTYPE_MISMATCH) != 0 ||
+		    strcmp(f->title, title) != 0)
+			continue;
+		for (k = 0; k < n; k++)
+			ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
+		if (client && client[0])
+			ew_finding_evidence(f, "this host asks for %s (default_tgs_enctypes)",
+					    client);
+		if (val == 24)
+			ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to "
+					  "msDS-SupportedEncryptionTypes of %s (`Set-ADComputer "
+					  "NAME -KerberosEncryptionType AES128,AES256`, or "
+					  "Set-ADUser for a user account), then reset its password "
+					  "so that it has AES keys.", acc.data);
+		else
+			ew_finding_remedy(f, "This host asks for RC4 only: add aes256-cts and "
+					  "aes128-cts to default_tgs_enctypes in krb5.conf; until "
+					  "then write 28 (0x1C: RC4, AES128, AES256) to "
+					  "msDS-SupportedEncryptionTypes of %s.", acc.data);
+	}
+	ew_buf_reset(&acc);
+}
+
+void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
+		      const char *const *accounts, size_t n)
+{
+	struct ew_finding *f;
+	struct ew_buf acc = {0};
+	size_t k;
+
+	f = ew_finding_new(EW_CK_KRB_SVC, EW_WARN, "The service ticket for %s is RC4 "
+			   "(rc4-hmac), though %s runs where AES is available", spn, release);
+	if (f == NULL)
+		return;
+	accounts_text(&acc, accounts, n);
+	ew_finding_detail(f, "The account that holds the name has no AES keys, or its "
+			  "msDS-SupportedEncryptionTypes leaves AES out. It works, but RC4 is "
+			  "being retired from Kerberos: once the domain controllers refuse it, "
+			  "the ticket fails and the client falls back to NTLM.");
+	for (k = 0; k < n; k++)
+		ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
+	ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to msDS-SupportedEncryptionTypes "
+			  "of %s (`Set-ADComputer NAME -KerberosEncryptionType AES128,AES256`), "
+			  "then reset its password so that it has AES keys%s.",
+			  n ? acc.data : "the account that holds it",
+			  n ? "" : " (`setspn -Q` names it)");
+	ew_step_result_add(res, f);
+	ew_buf_reset(&acc);
+}

@@ -1,0 +1,168 @@
+/*
+ * exchrules.h - what the Exchange configuration says about the names given
+ * with -x, as pure functions: the version of each server (serialNumber
+ * "Version 15.2 (Build ...)", else msExchVersion), which SPNs a client asks
+ * for a name (by the version behind it: the RPC classes up to 2010, HTTP/
+ * only from 2013), whether a name is one server's or shared by several
+ * (a load-balanced namespace), and the verdicts SPN-ASA (a shared name's
+ * HTTP/ SPN on a member's own account instead of the alternate service
+ * account) and EXCH-SCP (Autodiscover service connection points whose URL
+ * names a host that does not resolve, or that disagree within a site).
+ * No directory, no DNS, no Kerberos here.
+ */
+#ifndef EW_EXCHRULES_H
+#define EW_EXCHRULES_H
+
+#include <stddef.h>
+
+#include "krbrules.h"
+
+struct ew_step_result;
+
+/* Releases, by the year in the product name; 0: not known. */
+#define EW_EXCH_55 1997
+#define EW_EXCH_2000 2000
+#define EW_EXCH_2003 2003
+#define EW_EXCH_2007 2007
+#define EW_EXCH_2010 2010
+#define EW_EXCH_2013 2013	/* also "2013 or later" when only msExchVersion says */
+#define EW_EXCH_2016 2016
+#define EW_EXCH_2019 2019
+
+struct ew_exch_version {
+	int major, minor;	/* -1: not known */
+	long build;		/* -1: not known */
+	int release;		/* EW_EXCH_*, 0: not known */
+	int from_msexchversion;	/* only msExchVersion said (2013 means 2013 or later) */
+};
+
+/*
+ * The version from serialNumber ("Version 6.5 (Build 7638.2: Service Pack
+ * 2)", "Version 15.2 (Build 1258.12)"), else from msExchVersion (the
+ * ExchangeObjectVersion of 2007, 2010, 2013 and later); either may be NULL.
+ * 0, or -1 when neither says (v->release 0).
+ */
+int ew_exch_version_parse(const char *serial, const char *msexchversion,
+			  struct ew_exch_version *v);
+/* "Exchange 2019", "Exchange 2013 or later", "Exchange (version not known)". */
+const char *ew_exch_release_name(const struct ew_exch_version *v, char *buf, size_t len);
+
+/* One Exchange server of the configuration (strings borrowed). */
+struct ew_exch_server {
+	const char *name;		/* cn, the NetBIOS name */
+	const char *fqdn;		/* networkAddress ncacn_ip_tcp:, or NULL */
+	struct ew_exch_version v;
+	const char *const *addrs;	/* of fqdn */
+	size_t naddrs;
+};
+
+/* The fully qualified name in a networkAddress value ("ncacn_ip_tcp:X"), or NULL. */
+const char *ew_exch_network_fqdn(const char *value);
+
+#define EW_EXCH_RPC 0x1		/* exchangeMDB/, exchangeRFR/, exchangeAB/ */
+#define EW_EXCH_HTTP 0x2	/* HTTP/ */
+#define EW_EXCH_MAX_MEMBERS 16
+
+enum ew_exch_name_kind {
+	EW_EXNAME_UNKNOWN,	/* the configuration does not tell: every class, both forms */
+	EW_EXNAME_SERVER,	/* one server's own name */
+	EW_EXNAME_SHARED,	/* its addresses are several servers' (load balancer, CAS array) */
+};
+
+struct ew_exch_plan {
+	enum ew_exch_name_kind kind;
+	unsigned services;	/* EW_EXCH_RPC | EW_EXCH_HTTP */
+	int short_name;		/* also the short form (NetBIOS RPC clients use it) */
+	int release;		/* the oldest release behind the name; 0 not known */
+	size_t member[EW_EXCH_MAX_MEMBERS];	/* indexes into the servers */
+	size_t nmembers;
+};
+
+/*
+ * Which SPNs a client asks for name (addrs: its addresses): one server's
+ * name (its FQDN, or its cn for a short name) follows that server's version;
+ * a name whose addresses are those of servers (more than one address, or no
+ * server's own) is shared by them and follows the oldest: up to 2010 the RPC
+ * classes and HTTP/ on the name (2010: the CAS array), from 2013 HTTP/ only.
+ * Short names only for a server of 2010 or older (RPC over NetBIOS names).
+ * A name the configuration does not explain (not read, no such server):
+ * every class on both forms, as before versions were known.
+ */
+void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
+		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p);
+
+/* SPN-ASA input for one shared name (strings borrowed). */
+struct ew_asa_name {
+	const char *name;		/* mail.example.com */
+	const char *const *addrs;
+	size_t naddrs;
+	const char *const *members;	/* the servers behind it (cn) */
+	size_t nmembers;
+	int holders_read;		/* the global catalog was asked for HTTP/name */
+	const struct ew_spn_holder *holders;
+	size_t nholders;
+	const char *const *asas;	/* other accounts holding HTTP/ of names of these members */
+	size_t nasas;
+	int asas_read;			/* those accounts were searched for */
+};
+
+/*
+ * SPN-ASA. config_read: the Exchange configuration was read (else a skip
+ * that says why: why). No shared name: a pass. Per shared name: its HTTP/
+ * SPN held by one member's own computer account (sAMAccountName cn$) is a
+ * fail (cause spn-wrong-account) naming the member and the alternate service
+ * accounts found (asas); held by another single account: a pass; none or
+ * several: left to SPN-UNIQUE; not read: a skip.
+ */
+void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
+		      struct ew_step_result *res);
+
+/* One Autodiscover service connection point (strings borrowed). */
+struct ew_scp {
+	const char *server;	/* cn of the server it belongs to */
+	const char *url;	/* serviceBindingInformation */
+	const char *site;	/* "Site=NAME" keyword value, or NULL */
+	int resolves;		/* its URL's host: 1 has an address, 0 no (NXDOMAIN/NODATA), -1 not known */
+	const char *why;	/* resolves != 1: what the resolver said */
+	int ticket;		/* HTTP/ of the host: 1 a ticket, 0 refused, -1 not asked */
+};
+
+/* The host of a URL ("https://HOST[:port]/..."), copied into buf; NULL if none. */
+const char *ew_url_host(const char *url, char *buf, size_t len);
+
+/*
+ * EXCH-SCP for the SCPs of the servers behind the names given: a URL whose
+ * host has no address warns (Outlook tries it first, waits and falls back);
+ * a host whose HTTP/ ticket was refused warns; SCPs of one site naming
+ * different URLs warn; all good is a pass. n == 0 adds nothing (servers
+ * before 2007 write none).
+ */
+void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res);
+
+/*
+ * The msDS-SupportedEncryptionTypes value to write on a service account for
+ * a client whose default_tgs_enctypes is client (NULL or empty: the library
+ * default, AES and RC4): 24 (0x18, AES128 and AES256) when the client asks
+ * for AES, else 28 (0x1C, RC4 as well) so that this client is served while
+ * it is moved to AES.
+ */
+unsigned ew_enctypes_to_write(const char *client);
+
+/*
+ * KRB-SVC, KDC_ERR_ETYPE_NOSUPP for spn: the fail finding the step made for
+ * it ("No session ticket for SPN", cause enctype-mismatch) gets the accounts
+ * that hold spn and the value to write on them. accounts: sAMAccountNames.
+ */
+void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
+			    const char *const *accounts, size_t n, const char *client);
+
+/*
+ * KRB-SVC: an RC4 service ticket for a name of Exchange 2010 or later (whose
+ * servers run a Windows that has AES keys; Exchange 2003 has none) warns,
+ * naming the accounts that hold spn and the value to write (24).
+ * release: "Exchange 2019".
+ */
+void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
+		      const char *const *accounts, size_t n);
+
+#endif
