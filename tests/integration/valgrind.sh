@@ -1,7 +1,8 @@
 #!/bin/sh
 # exwizard under valgrind (memcheck) against the lab: every step for bob with
 # an Exchange server and a mover, the hostile user mallory with --kinit and
-# --simple-bind, `show` of the transcript, and the tickets step on the 2019
+# --simple-bind, carol beside dave (--compare, --compare-kinit) and `show` of
+# its transcript, `show` of the transcript, and the tickets step on the 2019
 # part (a load-balanced name, a 2019 server). No memory error and no
 # definite or indirect leak may be reported; tests/valgrind/exwizard.supp
 # names the library leaks that are not exwizard's. valgrind does not mix with
@@ -56,6 +57,26 @@ rc=$?
 clean "$rc" "$work/vg2.log" && grep -q "^Summary:" "$work/mal.txt"
 ok $? "check groups mailbox, mallory (hostile data), --kinit and --simple-bind (exit $rc): $(verdict "$work/vg2.log")"
 show_errors "$work/vg2.log"
+
+# Two users side by side: both users' steps on their threads, dave's tickets
+# from a private cache of his own, then the comparison read back by show.
+cp "$EXWIZ_LAB_PASSWORD_FILE" "$work/upw"
+chmod 600 "$work/upw"
+vg "$work/vg5.log" "FILE:$work/none" "$vgbin" check -u "$EXWIZ_LAB_STORY_USER" \
+	-m "$EXWIZ_LAB_STORY_USER_MOVER" -x "$EXWIZ_LAB_EXCHANGE" --kinit Administrator \
+	--password-file "$work/apw" --compare "$EXWIZ_LAB_STORY_ADMIN" \
+	--compare-mover "$EXWIZ_LAB_STORY_ADMIN_MOVER" --compare-kinit "$EXWIZ_LAB_STORY_ADMIN" \
+	--compare-password-file "$work/upw" --timeout 10 -o "$work/cmp.jsonl" \
+	>"$work/cmp.txt" 2>"$work/cmp.err"
+rc=$?
+clean "$rc" "$work/vg5.log" && grep -q "^Compared with $EXWIZ_LAB_STORY_ADMIN:" "$work/cmp.txt"
+ok $? "check, $EXWIZ_LAB_STORY_USER beside $EXWIZ_LAB_STORY_ADMIN (exit $rc): $(verdict "$work/vg5.log")"
+show_errors "$work/vg5.log"
+vg "$work/vg6.log" "FILE:$work/none" "$vgbin" show "$work/cmp.jsonl" >"$work/cmpshow.txt" 2>&1
+rc=$?
+clean "$rc" "$work/vg6.log" && grep -q "^Compared with $EXWIZ_LAB_STORY_ADMIN:" "$work/cmpshow.txt"
+ok $? "show of that transcript, the comparison read back (exit $rc): $(verdict "$work/vg6.log")"
+show_errors "$work/vg6.log"
 
 # The 2019 part: the configuration read, a load-balanced name, its SCPs and
 # alternate service account, a 2019 server by name.
