@@ -401,6 +401,10 @@ char *ew_target_json_brief(const json_t *target)
 		if (json_is_string(json_array_get(ex, i)))
 			ew_buf_printf(&b, "%s%s", i ? " " : b.len ? ", Exchange " : "Exchange ",
 				      json_string_value(json_array_get(ex, i)));
+	if (json_is_string(json_object_get(json_object_get(target, "compare"), "user")))
+		ew_buf_printf(&b, "%sbeside %s", b.len ? ", " : "",
+			      json_string_value(json_object_get(json_object_get(target, "compare"),
+								"user")));
 	if (b.len == 0)
 		ew_buf_adds(&b, "no target");
 	return ew_buf_take(&b);

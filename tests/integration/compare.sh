@@ -120,6 +120,10 @@ assert tagged and all(e["identity"] == sys.argv[4] for e in tagged)
 assert {e["event"] for e in tagged} >= {"step", "finding"}, {e["event"] for e in tagged}
 ' "$work/story.json" "$work/shown.json" "$work/story.jsonl" "$admin"
 ok $? "show reads the comparison and the diagnosis back from the transcript, whose events of $admin's steps carry its name"
+"$exw" show --brief "$work/story.jsonl" >"$work/brief.txt" 2>&1
+head -1 "$work/brief.txt" | grep -q "^Verdict: That it works for an administrator is explained by" &&
+	tr '\n' ' ' <"$work/brief.txt" | grep -q "Checked: user $user, .* beside *$admin"
+ok $? "show --brief: the verdict for admin-works, and who was checked beside whom"
 
 # Each user's own cache: the tickets compare, the same SPNs obtained.
 out=$work/own.json
