@@ -205,6 +205,8 @@ static void mailbox_view(const struct view_ctx *c, const struct ew_mailbox_data 
 	row(c, lw, "Domain controller", or(d->map.dc, "(none)"));
 	row(c, lw, "Global catalog", or(d->map.gc, "(none found)"));
 	row(c, lw, "Mailbox server (of homeMDB)", or(d->map.mailbox_server, "(not found)"));
+	row(c, lw, "Its Exchange version", d->map.version_known ?
+	    or(d->map.mailbox_server_version, "?") : "(not read)");
 	row(c, lw, "Mailbox database (homeMDB)", or(d->map.database, "(not found)"));
 	for (k = 0; k < d->nspns; k++)
 		ew_buf_printf(&b, "%s%s", k ? ", " : "", or(d->spns[k], ""));

@@ -557,8 +557,9 @@ quit_scene() {
 data_view "n n n n" MBX-MOVER msExchHomeServerName -u carol -x exch1.exwiz.test -m junior
 pane_rows | grep -q '^  msExchHomeServerName  *\/o=EXWIZ\/ou=OLDSITE\/' &&
 	pane_rows | grep -q '^  Mailbox server (of homeMDB)  *EXCH1$' &&
+	pane_rows | grep -q '^  Its Exchange version  *Exchange 2003$' &&
 	! pane_rows | grep -q 'map \|mailbox_server'
-ok $? "d on carol's mailbox step: attributes by their names in AD, the connection in words ($(pane_rows | grep -m1 msExchHomeServerName))"
+ok $? "d on carol's mailbox step: attributes by their names in AD, the connection in words with the server's Exchange version ($(pane_rows | grep -m1 msExchHomeServerName))"
 tm send-keys -t "$sess" Tab j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
 wait_for "Write legacyExchangeDN" 30
 pane_rows | grep -q '^  Write msExchHomeServerName  *not allowed on the user$' &&
