@@ -146,6 +146,12 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 		plan_for(p, 0, 1);
 		return;
 	}
+	if (p->nmembers == 1) {
+		/* another name of one server (an alias): nothing shared */
+		p->kind = EW_EXNAME_SERVER;
+		plan_for(p, s[p->member[0]].v.release, 0);
+		return;
+	}
 	p->kind = EW_EXNAME_SHARED;
 	plan_for(p, unknown ? 0 : oldest, 0);
 }
@@ -206,7 +212,8 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 			ew_step_result_add(res, f);
 		} else if (a->nholders != 1) {
 			/* none or several: SPN-UNIQUE says so */
-		} else if ((member = member_of(a, a->holders[0].account)) != NULL) {
+		} else if (a->nmembers >= 2 &&
+			   (member = member_of(a, a->holders[0].account)) != NULL) {
 			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the member "
 					   "%s's own account, not on the alternate service account%s%s",
 					   a->name, a->holders[0].account, member,

@@ -65,7 +65,7 @@ const char *ew_exch_network_fqdn(const char *value);
 
 enum ew_exch_name_kind {
 	EW_EXNAME_UNKNOWN,	/* the configuration does not tell: every class, both forms */
-	EW_EXNAME_SERVER,	/* one server's own name */
+	EW_EXNAME_SERVER,	/* one server's own name, or another name of its address */
 	EW_EXNAME_SHARED,	/* its addresses are several servers' (load balancer, CAS array) */
 };
 
@@ -81,8 +81,9 @@ struct ew_exch_plan {
 /*
  * Which SPNs a client asks for name (addrs: its addresses): one server's
  * name (its FQDN, or its cn for a short name) follows that server's version;
- * a name whose addresses are those of servers (more than one address, or no
- * server's own) is shared by them and follows the oldest: up to 2010 the RPC
+ * a name whose addresses are those of two or more servers is shared by them
+ * (one server's address only: another name of that server, no short form)
+ * and follows the oldest: up to 2010 the RPC
  * classes and HTTP/ on the name (2010: the CAS array), from 2013 HTTP/ only.
  * Short names only for a server of 2010 or older (RPC over NetBIOS names).
  * A name the configuration does not explain (not read, no such server):
@@ -111,7 +112,8 @@ struct ew_asa_name {
  * that says why: why). No shared name: a pass. Per shared name: its HTTP/
  * SPN held by one member's own computer account (sAMAccountName cn$) is a
  * fail (cause spn-wrong-account) naming the member and the alternate service
- * accounts found (asas); held by another single account: a pass; none or
+ * accounts found (asas), only when the name has two members or more; held
+ * by another single account: a pass; none or
  * several: left to SPN-UNIQUE; not read: a skip.
  */
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,

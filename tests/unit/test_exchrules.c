@@ -132,10 +132,13 @@ static void test_plan(void **state)
 	assert_int_equal(p.services, EW_EXCH_HTTP);
 	assert_int_equal(p.short_name, 0);
 	assert_int_equal(p.release, 2019);
-	/* one address of one server, but not its name: shared all the same */
+	/* one address of one server, but not its name: another name of that server */
 	ew_exch_plan_name("owa.exwiz.test", a_19a, 1, s, 4, &p);
-	assert_int_equal(p.kind, EW_EXNAME_SHARED);
+	assert_int_equal(p.kind, EW_EXNAME_SERVER);
 	assert_int_equal(p.nmembers, 1);
+	assert_int_equal(p.member[0], 1);
+	assert_int_equal(p.services, EW_EXCH_HTTP);
+	assert_int_equal(p.short_name, 0);
 	/* a name no server explains: every class on both forms, as before */
 	ew_exch_plan_name("fe1.region1.exwiz.test", NULL, 0, s, 4, &p);
 	assert_int_equal(p.kind, EW_EXNAME_UNKNOWN);
@@ -229,6 +232,18 @@ static void test_asa(void **state)
 	ew_exch_rule_asa(1, NULL, &a, 1, res);
 	assert_int_equal(res->nfindings, 1);
 	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	ew_step_result_free(&res);
+
+	/* one member only (a second name of one server): its own account may hold it */
+	res = new_res();
+	a = shared(on_member, 1);
+	a.name = "owa.exwiz.test";
+	a.naddrs = 1;
+	a.nmembers = 1;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_PASS);
 	ew_step_result_free(&res);
 
 	/* no shared name: a pass; configuration not read: a skip with why */
