@@ -281,12 +281,24 @@ const char *ew_url_host(const char *url, char *buf, size_t len)
 	return buf;
 }
 
-void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res)
+void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const struct ew_scp *s,
+		      size_t n, struct ew_step_result *res)
 {
 	struct ew_finding *f, *pass = NULL;
 	size_t i, j, bad = 0;
 	char host[256];
 
+	if (!config_read || nscope == 0) {
+		f = ew_finding_new(EW_CK_EXCH_SCP, EW_SKIP, !config_read ? "The Exchange "
+				   "configuration could not be read: the Autodiscover SCPs were "
+				   "not looked at" : "No Exchange server of the configuration is "
+				   "behind the names given: whose Autodiscover SCPs to look at is "
+				   "not known");
+		if (f && why)
+			ew_finding_evidence(f, "%s", why);
+		ew_step_result_add(res, f);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const char *h = ew_url_host(s[i].url, host, sizeof(host));
 
@@ -322,7 +334,19 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 			}
 			ew_step_result_add(res, f);
 			bad++;
-		} else if (s[i].resolves == 1 && s[i].ticket == 0) {
+		} else if (s[i].resolves < 0 || s[i].ticket < 0) {
+			/* not looked at: neither a fault nor part of the pass */
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_SKIP, "%s's Autodiscover SCP names "
+					   "%s: %s", s[i].server, h, s[i].resolves < 0 ?
+					   "whether it resolves was not learned" :
+					   "no HTTP/ ticket was asked for it");
+			if (f) {
+				ew_finding_evidence(f, "serviceBindingInformation: %s", s[i].url);
+				if (s[i].resolves < 0 && s[i].why)
+					ew_finding_evidence(f, "%s", s[i].why);
+			}
+			ew_step_result_add(res, f);
+		} else if (s[i].ticket == 0) {
 			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "%s's Autodiscover SCP names "
 					   "%s, for which no HTTP/ ticket is issued", s[i].server, h);
 			if (f) {
@@ -338,9 +362,7 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 				pass = ew_finding_new(EW_CK_EXCH_SCP, EW_PASS, "The Autodiscover "
 						      "SCPs name hosts that resolve");
 			if (pass)
-				ew_finding_evidence(pass, "%s: %s%s", s[i].server, s[i].url,
-						    s[i].resolves < 0 ? " (whether it resolves was "
-						    "not learned)" : "");
+				ew_finding_evidence(pass, "%s: %s", s[i].server, s[i].url);
 		}
 	}
 	/* One site, one URL: the servers of a site hand out the same. */
@@ -354,6 +376,7 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 			continue;
 		for (j = i + 1; j < n; j++) {
 			if (s[j].site == NULL || strcasecmp(s[j].site, s[i].site) != 0 ||
+			    (!s[i].url && !s[j].url) ||
 			    (s[i].url && s[j].url && strcasecmp(s[i].url, s[j].url) == 0))
 				continue;
 			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "The Autodiscover SCPs of site "

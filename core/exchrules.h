@@ -136,10 +136,14 @@ const char *ew_url_host(const char *url, char *buf, size_t len);
  * EXCH-SCP for the SCPs of the servers behind the names given: a URL whose
  * host has no address warns (Outlook tries it first, waits and falls back);
  * a host whose HTTP/ ticket was refused warns; SCPs of one site naming
- * different URLs warn; all good is a pass. n == 0 adds nothing (servers
- * before 2007 write none).
+ * different URLs warn; a host whose resolution is not known or whose ticket
+ * was not asked for is a skip for that SCP; the SCPs looked at and good are
+ * a pass. config_read 0 (why: what the directory said), or no server behind
+ * the names (nscope 0, why: which names): a skip that says so. n == 0 with
+ * servers in scope adds nothing (servers before 2007 write none).
  */
-void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res);
+void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const struct ew_scp *s,
+		      size_t n, struct ew_step_result *res);
 
 /*
  * The msDS-SupportedEncryptionTypes value to write on a service account for

@@ -860,7 +860,20 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 				scps[nscp].ticket = svc[j].ok ? 1 : 0;
 		nscp++;
 	}
-	ew_exch_rule_scp(scps, nscp, res);
+	for (i = 0, k = 0; x->read && i < xv->nservers; i++)
+		k += (size_t)in_scope(t, xv, i);
+	if (x->read && k == 0) {
+		struct ew_buf b = {0};
+
+		for (i = 0; i < t->nexchange; i++)
+			ew_buf_printf(&b, "%s%s", i ? ", " : "", t->exchange[i]);
+		ew_buf_adds(&b, ": no Exchange server object readable here has this name or "
+			    "one of its addresses");
+		ew_exch_rule_scp(1, b.data, 0, scps, nscp, res);
+		ew_buf_reset(&b);
+	} else {
+		ew_exch_rule_scp(x->read, x->why, k, scps, nscp, res);
+	}
 
 	/* the data */
 	data->exchange_servers = x->n ? calloc(x->n, sizeof(*data->exchange_servers)) : NULL;

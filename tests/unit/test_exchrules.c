@@ -287,7 +287,7 @@ static void test_scp(void **state)
 
 	(void)state;
 	/* the stale one, and the site's two URLs */
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	tu_assert_findings_clean(res);
 	assert_int_equal(res->nfindings, 2);
 	assert_string_equal(res->findings[0]->check, "EXCH-SCP");
@@ -304,7 +304,7 @@ static void test_scp(void **state)
 	s[1].url = GOOD;
 	s[1].resolves = 1;
 	s[1].ticket = 1;
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	assert_int_equal(res->nfindings, 1);
 	assert_int_equal(res->findings[0]->severity, EW_PASS);
 	assert_int_equal(res->findings[0]->nevidence, 2);
@@ -313,23 +313,65 @@ static void test_scp(void **state)
 	/* a host whose HTTP/ ticket is refused; not known whether it resolves: no warn */
 	res = new_res();
 	s[1].ticket = 0;
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	assert_int_equal(res->nfindings, 1);
 	assert_int_equal(res->findings[0]->severity, EW_WARN);
 	assert_non_null(strstr(res->findings[0]->title, "no HTTP/ ticket"));
 	ew_step_result_free(&res);
+	/* not known whether it resolves: a skip for it, the pass names the other only */
 	res = new_res();
 	s[1].ticket = -1;
 	s[1].resolves = -1;
-	ew_exch_rule_scp(s, 2, res);
-	assert_int_equal(res->nfindings, 1);
-	assert_int_equal(res->findings[0]->severity, EW_PASS);
+	s[1].why = "mail.exwiz.test A @127.0.0.2: timed out";
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "EX19B's Autodiscover SCP names "
+			    "mail.exwiz.test: whether it resolves was not learned");
+	assert_string_equal(res->findings[0]->evidence[1], "mail.exwiz.test A @127.0.0.2: "
+			    "timed out");
+	assert_int_equal(res->findings[1]->severity, EW_PASS);
+	assert_int_equal(res->findings[1]->nevidence, 1);
+	ew_step_result_free(&res);
+	/* it resolves but its ticket was never asked: a skip, no pass for it */
+	res = new_res();
+	s[0].ticket = -1;
+	s[1].resolves = 1;
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_int_equal(res->findings[1]->severity, EW_SKIP);
+	assert_non_null(strstr(res->findings[0]->title, "no HTTP/ ticket was asked for it"));
+	ew_step_result_free(&res);
+
+	/* two SCPs of a site that both lack a URL do not name different URLs */
+	res = new_res();
+	s[0].url = s[1].url = NULL;
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	assert_int_equal(res->nfindings, 2);
+	assert_null(strstr(res->findings[0]->title, "different URLs"));
+	assert_null(strstr(res->findings[1]->title, "different URLs"));
 	ew_step_result_free(&res);
 
 	/* none: nothing (servers before 2007 write none) */
 	res = new_res();
-	ew_exch_rule_scp(s, 0, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 0, res);
 	assert_int_equal(res->nfindings, 0);
+	ew_step_result_free(&res);
+
+	/* the configuration not read, or no server behind the names: a skip that says why */
+	res = new_res();
+	ew_exch_rule_scp(0, "dc1.exwiz.test: no such object", 0, NULL, 0, res);
+	ew_exch_rule_scp(1, "lb.exwiz.test: no server has this name or one of its addresses",
+			 0, NULL, 0, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->evidence[0], "dc1.exwiz.test: no such object");
+	assert_int_equal(res->findings[1]->severity, EW_SKIP);
+	assert_string_equal(res->findings[1]->evidence[0], "lb.exwiz.test: no server has this "
+			    "name or one of its addresses");
 	ew_step_result_free(&res);
 }
 
