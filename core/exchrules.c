@@ -156,17 +156,16 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 	plan_for(p, unknown ? 0 : oldest, 0);
 }
 
-/* The holder is the member's own computer account: cn$. */
-static const char *member_of(const struct ew_asa_name *a, const char *account)
+/* The server of v whose own computer account (cn$) account is, or NULL. */
+static const char *own_account_of(const char *const *v, size_t n, const char *account)
 {
 	size_t i, l = account ? strlen(account) : 0;
 
 	if (l < 2 || account[l - 1] != '$')
 		return NULL;
-	for (i = 0; i < a->nmembers; i++)
-		if (a->members[i] && strlen(a->members[i]) == l - 1 &&
-		    strncasecmp(a->members[i], account, l - 1) == 0)
-			return a->members[i];
+	for (i = 0; v && i < n; i++)
+		if (v[i] && strlen(v[i]) == l - 1 && strncasecmp(v[i], account, l - 1) == 0)
+			return v[i];
 	return NULL;
 }
 
@@ -181,8 +180,8 @@ static void list_of(struct ew_buf *b, const char *const *v, size_t n, const char
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res)
 {
-	struct ew_finding *f, *pass = NULL;
-	size_t i, j;
+	struct ew_finding *f, *pass = NULL, *own = NULL;
+	size_t i, j, nown = 0;
 
 	if (!config_read) {
 		f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "The Exchange configuration could not "
@@ -193,27 +192,58 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 		ew_step_result_add(res, f);
 		return;
 	}
-	if (n == 0) {
-		ew_step_result_add(res, ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "No load-balanced "
-						       "name among the Exchange names given: each "
-						       "is one server's own"));
-		return;
-	}
+	for (i = 0; i < n; i++)
+		nown += !v[i].unknown && v[i].nmembers < 2;
 	for (i = 0; i < n; i++) {
 		const struct ew_asa_name *a = &v[i];
 		struct ew_buf mem = {0}, asa = {0};
 		const char *member;
 
+		if (a->unknown) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "%s: whether several Exchange "
+					   "servers share it is not known", a->name);
+			if (f) {
+				ew_finding_evidence(f, "no Exchange server object readable here "
+						    "has this name or one of its addresses (a "
+						    "load balancer's virtual IP, or a server of "
+						    "another forest)");
+				for (j = 0; j < a->naddrs; j++)
+					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+				ew_finding_remedy(f, "If it is load-balanced, HTTP/%s belongs on "
+						  "the alternate service account the servers behind "
+						  "it share (`setspn -Q HTTP/%s` names its holder).",
+						  a->name, a->name);
+			}
+			ew_step_result_add(res, f);
+			continue;
+		}
+		if (a->nmembers < 2) {
+			/* one server's own name, or another name of its address */
+			if (own == NULL)
+				own = ew_finding_new(EW_CK_SPN_ASA, EW_PASS, nown == n ? "No "
+						     "load-balanced name among the Exchange names "
+						     "given: each is one server's own" : "Names that "
+						     "are one server's own need no alternate service "
+						     "account");
+			if (own)
+				ew_finding_evidence(own, "%s: %s", a->name, a->nmembers ?
+						    a->members[0] : "?");
+			continue;
+		}
 		list_of(&mem, a->members, a->nmembers, " and ");
 		list_of(&asa, a->asas, a->nasas, " or ");
 		if (!a->holders_read) {
 			f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "HTTP/%s: its holder was not "
-					   "learned (the global catalog was not read)", a->name);
+					   "learned", a->name);
+			if (f)
+				ew_finding_evidence(f, "%s", a->holders_why ? a->holders_why :
+						    "the global catalog was not read");
 			ew_step_result_add(res, f);
 		} else if (a->nholders != 1) {
 			/* none or several: SPN-UNIQUE says so */
 		} else if (a->nmembers >= 2 &&
-			   (member = member_of(a, a->holders[0].account)) != NULL) {
+			   (member = own_account_of(a->members, a->nmembers,
+						   a->holders[0].account)) != NULL) {
 			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the member "
 					   "%s's own account, not on the alternate service account%s%s",
 					   a->name, a->holders[0].account, member,
@@ -248,6 +278,35 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 						  a->nasas == 1 ? a->asas[0] : "ASA$");
 			}
 			ew_step_result_add(res, f);
+		} else if ((member = own_account_of(a->servers, a->nservers,
+						    a->holders[0].account)) != NULL) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the Exchange "
+					   "server %s's own account, which is not behind the name",
+					   a->name, a->holders[0].account, member);
+			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_SPN_WRONG_ACCOUNT);
+				ew_finding_detail(f, "%s is load-balanced over %s. The KDC encrypts "
+						  "every ticket for HTTP/%s with %s's key, which none "
+						  "of them has: Negotiate fails on every member and "
+						  "Outlook falls back to NTLM or asks for the password "
+						  "again.", a->name, mem.data ? mem.data : "several "
+						  "servers", a->name, a->holders[0].account);
+				for (j = 0; j < a->naddrs; j++)
+					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+				ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name,
+						    a->holders[0].account, a->holders[0].dn);
+				for (j = 0; j < a->nasas; j++)
+					ew_finding_evidence(f, "alternate service account: %s",
+							    a->asas[j]);
+				ew_finding_remedy(f, "Move the SPN to the alternate service account "
+						  "every member shares: `setspn -D HTTP/%s %s`, then "
+						  "`setspn -S HTTP/%s %s`; deploy its password to every "
+						  "member with RollAlternateServiceAccountPassword.ps1 "
+						  "(Exchange Management Shell).", a->name,
+						  a->holders[0].account, a->name,
+						  a->nasas == 1 ? a->asas[0] : "ASA$");
+			}
+			ew_step_result_add(res, f);
 		} else {
 			if (pass == NULL)
 				pass = ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "Load-balanced names "
@@ -263,6 +322,8 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 	}
 	if (pass)
 		ew_step_result_add(res, pass);
+	if (own)
+		ew_step_result_add(res, own);
 }
 
 const char *ew_url_host(const char *url, char *buf, size_t len)

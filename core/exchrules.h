@@ -105,16 +105,23 @@ struct ew_asa_name {
 	const char *const *asas;	/* other accounts holding HTTP/ of names of these members */
 	size_t nasas;
 	int asas_read;			/* those accounts were searched for */
+	const char *holders_why;	/* !holders_read: why */
+	const char *const *servers;	/* every Exchange server of the configuration (cn) */
+	size_t nservers;
+	int unknown;			/* no server's name nor address: shared or not, not known */
 };
 
 /*
- * SPN-ASA. config_read: the Exchange configuration was read (else a skip
- * that says why: why). No shared name: a pass. Per shared name: its HTTP/
- * SPN held by one member's own computer account (sAMAccountName cn$) is a
- * fail (cause spn-wrong-account) naming the member and the alternate service
- * accounts found (asas), only when the name has two members or more; held
- * by another single account: a pass; none or
- * several: left to SPN-UNIQUE; not read: a skip.
+ * SPN-ASA, for every -x name. config_read: the Exchange configuration was
+ * read (else a skip that says why: why). A name of unknown kind: a skip
+ * (not known whether it is shared). One server's name (fewer than two
+ * members): a pass, no alternate service account needed. Per shared name:
+ * its HTTP/ SPN held by one member's own computer account (sAMAccountName
+ * cn$) is a fail (cause spn-wrong-account) naming the member and the
+ * alternate service accounts found (asas); held by another Exchange
+ * server's own account (servers), not a member's: a fail too; held by
+ * another single account: a pass; none or several: left to SPN-UNIQUE;
+ * holder not learned: a skip (holders_why). n == 0 adds nothing.
  */
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res);

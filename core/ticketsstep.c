@@ -790,7 +790,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	struct ew_asa_name an[EW_TARGET_MAX_LIST];
 	struct ew_spn_holder hold[EW_TARGET_MAX_LIST][16];
 	const char *mem[EW_TARGET_MAX_LIST][EW_EXCH_MAX_MEMBERS];
-	const char *asa[EW_TARGET_MAX_LIST][8];
+	const char *asa[EW_TARGET_MAX_LIST][8], *all[EW_EXCH_MAX_SERVERS];
 	struct ew_scp scps[EW_EXCH_MAX_SCPS];
 	size_t i, j, k, nan = 0, nscp = 0;
 	char host[256], vbuf[64];
@@ -803,6 +803,8 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		ew_exch_asa_hosts(xv->http, x);
 		ew_exch_cfg_resolve(run, x);
 	}
+	for (i = 0; i < xv->nservers; i++)
+		all[i] = xv->servers[i].name;
 	for (i = 0; x->read && i < t->nexchange; i++) {
 		const struct ew_exch_plan *p = &xv->plan[i];
 		const struct ew_exch_host *h = xv->host[i];
@@ -810,20 +812,30 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		struct ew_asa_name *a;
 		char spn[300];
 
-		if (p->kind != EW_EXNAME_SHARED)
-			continue;
 		a = &an[nan];
 		memset(a, 0, sizeof(*a));
 		a->name = t->exchange[i];
 		a->addrs = h ? (const char *const *)h->addrs : NULL;
 		a->naddrs = h ? h->naddrs : 0;
+		a->unknown = p->kind == EW_EXNAME_UNKNOWN;
 		for (j = 0; j < p->nmembers; j++)
 			mem[nan][j] = xv->servers[p->member[j]].name;
 		a->members = mem[nan];
 		a->nmembers = p->nmembers;
+		a->servers = all;
+		a->nservers = xv->nservers;
+		a->asas = asa[nan];
+		if (p->kind != EW_EXNAME_SHARED) {
+			nan++;
+			continue;
+		}
 		snprintf(spn, sizeof(spn), "HTTP/%s", a->name);
-		a->holders_read = data->spns_read;
 		hd = holders_for(data, spn);
+		/* read only when the search for this very name came back */
+		a->holders_read = data->spns_read && hd != NULL;
+		a->holders_why = data->spns_read ? "the global catalog search for it did not "
+				 "come back (see SPN-UNIQUE)" : "the global catalog was not read "
+				 "(see SPN-UNIQUE)";
 		for (j = 0; hd && j < hd->nholders && j < 16; j++) {
 			hold[nan][j].dn = hd->holders[j].dn;
 			hold[nan][j].account = hd->holders[j].account;
@@ -833,7 +845,6 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		if (a->naddrs)
 			a->nasas = ew_exch_asas(xv->http, x, a->addrs, a->naddrs, a->members,
 						a->nmembers, asa[nan], 8);
-		a->asas = asa[nan];
 		a->asas_read = xv->http_read;
 		nan++;
 	}
@@ -912,11 +923,9 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 				d->spns[d->nspns++] = ew_field_dup(spns[m]);
 			free(spns[m]);
 		}
-		if (p && p->kind == EW_EXNAME_SHARED && k < nan) {
-			d->alternate_service_accounts = strs_dup(an[k].asas, an[k].nasas,
+		if (p && p->kind == EW_EXNAME_SHARED && i < nan)
+			d->alternate_service_accounts = strs_dup(an[i].asas, an[i].nasas,
 								 &d->nalternate_service_accounts);
-			k++;
-		}
 	}
 	data->autodiscover_scps = nscp ? calloc(nscp, sizeof(*data->autodiscover_scps)) : NULL;
 	for (i = 0; data->autodiscover_scps && i < nscp; i++, data->nautodiscover_scps++) {

@@ -173,7 +173,8 @@ static const struct ew_spn_holder on_asa[] = {
 
 static struct ew_asa_name shared(const struct ew_spn_holder *h, size_t nh)
 {
-	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1, 1 };
+	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1, 1,
+				 NULL, NULL, 0, 0 };
 
 	return a;
 }
@@ -246,14 +247,69 @@ static void test_asa(void **state)
 	assert_int_equal(res->findings[0]->severity, EW_PASS);
 	ew_step_result_free(&res);
 
-	/* no shared name: a pass; configuration not read: a skip with why */
+	/* no name: nothing judged, no pass; configuration not read: a skip with why */
 	res = new_res();
 	ew_exch_rule_asa(1, NULL, NULL, 0, res);
 	ew_exch_rule_asa(0, "dc1.exwiz.test: no such object", NULL, 0, res);
-	assert_int_equal(res->nfindings, 2);
-	assert_int_equal(res->findings[0]->severity, EW_PASS);
-	assert_int_equal(res->findings[1]->severity, EW_SKIP);
-	assert_string_equal(res->findings[1]->evidence[0], "dc1.exwiz.test: no such object");
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->evidence[0], "dc1.exwiz.test: no such object");
+	ew_step_result_free(&res);
+}
+
+static void test_asa_not_judged(void **state)
+{
+	static const char *const all[] = { "EXCH1", "EX19A", "EX19B" };
+	static const struct ew_spn_holder on_other[] = {
+		{ "CN=EXCH1,CN=Computers,DC=exwiz,DC=test", "EXCH1$" },
+	};
+	static const char *const vip[] = { "10.0.0.99" };
+	struct ew_step_result *res = new_res();
+	struct ew_asa_name a = shared(on_asa, 1);
+
+	(void)state;
+	/* a balancer's virtual IP: no server's name or address, so not known; no pass */
+	a.name = "lb.exwiz.test";
+	a.addrs = vip;
+	a.naddrs = 1;
+	a.members = NULL;
+	a.nmembers = 0;
+	a.unknown = 1;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_string_equal(res->findings[0]->check, "SPN-ASA");
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "lb.exwiz.test: whether several Exchange "
+			    "servers share it is not known");
+	ew_step_result_free(&res);
+
+	/* the holder search failed: a skip for that name, saying why */
+	res = new_res();
+	a = shared(on_asa, 0);
+	a.holders_read = 0;
+	a.holders_why = "the global catalog search for it failed";
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "HTTP/mail.exwiz.test: its holder was "
+			    "not learned");
+	assert_string_equal(res->findings[0]->evidence[0], "the global catalog search for it "
+			    "failed");
+	ew_step_result_free(&res);
+
+	/* held by another Exchange server's own account, no member's: no pass */
+	res = new_res();
+	a = shared(on_other, 1);
+	a.servers = all;
+	a.nservers = 3;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_FAIL);
+	assert_string_equal(res->findings[0]->cause, EW_CAUSE_SPN_WRONG_ACCOUNT);
+	assert_string_equal(res->findings[0]->title, "HTTP/mail.exwiz.test is on EXCH1$, the "
+			    "Exchange server EXCH1's own account, which is not behind the name");
 	ew_step_result_free(&res);
 }
 
@@ -429,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_asa),
+		cmocka_unit_test(test_asa_not_judged),
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_scp),
 		cmocka_unit_test(test_enctypes),
