@@ -477,16 +477,65 @@ static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
 	list_of(b, v, n, " and ");
 }
 
+static int is_asa(const char *account, const char *const *asas, size_t nasas)
+{
+	size_t i;
+
+	for (i = 0; account && i < nasas; i++)
+		if (asas[i] && strcasecmp(asas[i], account) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * How the accounts get new keys (AES among them): the alternate service
+ * account's password is rolled on an Exchange server, which gives every
+ * member the new keys (reset, the members keep the old ones and Kerberos
+ * fails on all of them); any other account's is reset.
+ */
+static void new_keys_text(struct ew_buf *b, const char *const *accounts, size_t n,
+			  const char *const *asas, size_t nasas)
+{
+	const char *roll[8], *reset[8];
+	size_t i, nroll = 0, nreset = 0;
+
+	for (i = 0; i < n; i++) {
+		if (is_asa(accounts[i], asas, nasas)) {
+			if (nroll < 8)
+				roll[nroll++] = accounts[i];
+		} else if (nreset < 8) {
+			reset[nreset++] = accounts[i];
+		}
+	}
+	if (nroll) {
+		ew_buf_adds(b, "roll the password of ");
+		list_of(b, roll, nroll, " and ");
+		ew_buf_adds(b, " with RollAlternateServiceAccountPassword.ps1 on an Exchange "
+			    "server (Exchange Management Shell), so that every member gets its "
+			    "AES keys");
+	}
+	if (nreset || nroll == 0) {
+		ew_buf_adds(b, nroll ? "; reset the password of " : "reset the password of ");
+		if (nreset)
+			list_of(b, reset, nreset, " and ");
+		else
+			ew_buf_adds(b, "the account that holds it");
+		ew_buf_adds(b, " so that it has AES keys");
+	}
+}
+
 void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
-			    const char *const *accounts, size_t n, const char *client)
+			    const char *const *accounts, size_t n, const char *client,
+			    const char *const *asas, size_t nasas)
 {
 	unsigned val = ew_enctypes_to_write(client);
-	struct ew_buf acc = {0};
+	struct ew_buf acc = {0}, keys = {0};
 	char title[600];
 	size_t i, k;
 
 	snprintf(title, sizeof(title), "No session ticket for %s", spn);
 	accounts_text(&acc, accounts, n);
+	new_keys_text(&keys, accounts, n, asas, nasas);
 	for (i = 0; n && i < res->nfindings; i++) {
 		struct ew_finding *f = res->findings[i];
 
@@ -503,8 +552,8 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 			ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to "
 					  "msDS-SupportedEncryptionTypes of %s (`Set-ADComputer "
 					  "NAME -KerberosEncryptionType AES128,AES256`, or "
-					  "Set-ADUser for a user account), then reset its password "
-					  "so that it has AES keys.", acc.data);
+					  "Set-ADUser for a user account), then %s.", acc.data,
+					  keys.data);
 		else
 			ew_finding_remedy(f, "This host asks for RC4 only: add aes256-cts and "
 					  "aes128-cts to default_tgs_enctypes in krb5.conf; until "
@@ -512,13 +561,15 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 					  "msDS-SupportedEncryptionTypes of %s.", acc.data);
 	}
 	ew_buf_reset(&acc);
+	ew_buf_reset(&keys);
 }
 
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
-		      const char *const *accounts, size_t n)
+		      const char *const *accounts, size_t n, const char *const *asas,
+		      size_t nasas)
 {
 	struct ew_finding *f;
-	struct ew_buf acc = {0};
+	struct ew_buf acc = {0}, keys = {0};
 	size_t k;
 
 	f = ew_finding_new(EW_CK_KRB_SVC, EW_WARN, "The service ticket for %s is RC4 "
@@ -526,6 +577,7 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 	if (f == NULL)
 		return;
 	accounts_text(&acc, accounts, n);
+	new_keys_text(&keys, accounts, n, asas, nasas);
 	ew_finding_detail(f, "The account that holds the name has no AES keys, or its "
 			  "msDS-SupportedEncryptionTypes leaves AES out. It works, but RC4 is "
 			  "being retired from Kerberos: once the domain controllers refuse it, "
@@ -534,9 +586,9 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 		ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
 	ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to msDS-SupportedEncryptionTypes "
 			  "of %s (`Set-ADComputer NAME -KerberosEncryptionType AES128,AES256`), "
-			  "then reset its password so that it has AES keys%s.",
-			  n ? acc.data : "the account that holds it",
+			  "then %s%s.", n ? acc.data : "the account that holds it", keys.data,
 			  n ? "" : " (`setspn -Q` names it)");
 	ew_step_result_add(res, f);
 	ew_buf_reset(&acc);
+	ew_buf_reset(&keys);
 }

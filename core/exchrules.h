@@ -167,7 +167,8 @@ unsigned ew_enctypes_to_write(const char *client);
  * that hold spn and the value to write on them. accounts: sAMAccountNames.
  */
 void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
-			    const char *const *accounts, size_t n, const char *client);
+			    const char *const *accounts, size_t n, const char *client,
+			    const char *const *asas, size_t nasas);
 
 /*
  * KRB-SVC: an RC4 service ticket for a name of Exchange 2010 or later (whose
@@ -176,6 +177,7 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
  * release: "Exchange 2019".
  */
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
-		      const char *const *accounts, size_t n);
+		      const char *const *accounts, size_t n, const char *const *asas,
+		      size_t nasas);
 
 #endif

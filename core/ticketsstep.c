@@ -503,6 +503,8 @@ struct exch_view {
 	struct ew_exch_host *host[EW_TARGET_MAX_LIST];	/* of each -x name */
 	struct ew_dir_result *http;	/* computer accounts holding HTTP/ names */
 	int http_read;			/* that search was made and came back */
+	const char *asas[16];		/* the alternate service accounts found (in http) */
+	size_t nasas;
 };
 
 /* The SPNs a client asks for name, by its plan (NULL: every class, both forms). */
@@ -746,12 +748,13 @@ static size_t accounts_of(const struct ew_tickets_data *d, const char *spn, cons
 
 /* KDC_ERR_ETYPE_NOSUPP: the accounts to change and the value to write. */
 static void enctype_accounts(struct ew_step_result *res, const struct ew_tickets_data *d,
-			     const char *spn, const char *client)
+			     const char *spn, const char *client, const struct exch_view *xv)
 {
 	const char *acc[8];
 	size_t n = accounts_of(d, spn, acc);
 
-	ew_exch_enctype_nosupp(res, spn, acc, n, client);
+	ew_exch_enctype_nosupp(res, spn, acc, n, client, xv ? xv->asas : NULL,
+			       xv ? xv->nasas : 0);
 }
 
 /* KRB-SVC: RC4 tickets for names of Exchange 2010 and later warn. */
@@ -775,7 +778,7 @@ static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, si
 			    ew_krb_enctype_weakness(svc[j].enctype) != 2)
 				continue;
 			ew_exch_rule_rc4(res, svc[j].spn, ew_exch_release_name(&v, vbuf, sizeof(vbuf)),
-					 acc, accounts_of(d, svc[j].spn, acc));
+					 acc, accounts_of(d, svc[j].spn, acc), xv->asas, xv->nasas);
 		}
 	}
 }
@@ -846,6 +849,12 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 			a->nasas = ew_exch_asas(xv->http, x, a->addrs, a->naddrs, a->members,
 						a->nmembers, asa[nan], 8);
 		a->asas_read = xv->http_read;
+		for (j = 0; j < a->nasas && xv->nasas < 16; j++) {
+			for (k = 0; k < xv->nasas && strcasecmp(xv->asas[k], a->asas[j]); k++)
+				;
+			if (k == xv->nasas)
+				xv->asas[xv->nasas++] = a->asas[j];
+		}
 		nan++;
 	}
 	if (x->read || t->nexchange)
@@ -1113,9 +1122,6 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 			for (i = 0; i < data.nspn_holders; i++)
 				ew_krb_svc_holders(res, data.spn_holders[i].spn,
 						   data.spn_holders[i].nholders);
-			for (i = 0; i < nsvc; i++)
-				if (svc[i].code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
-					enctype_accounts(res, &data, svc[i].spn, conf.tgs_enctypes);
 		} else {
 			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
@@ -1128,6 +1134,10 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		exch_rules(run, svc, nsvc, xv, res, &data);
 		exch_rc4(t, svc, nsvc, xv, res, &data);
 	}
+	/* after the Exchange rules: they find the alternate service accounts */
+	for (i = 0; data.spns_read && i < nsvc; i++)
+		if (svc[i].code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
+			enctype_accounts(res, &data, svc[i].spn, conf.tgs_enctypes, xv);
 
 out:
 	data.gathered = 1;

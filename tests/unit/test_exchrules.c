@@ -452,7 +452,7 @@ static void test_enctypes(void **state)
 	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/owa.exwiz.test");
 	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
 	ew_step_result_add(res, f);
-	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", acc, 1, "rc4-hmac");
+	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", acc, 1, "rc4-hmac", NULL, 0);
 	tu_assert_findings_clean(res);
 	f = res->findings[0];
 	assert_int_equal(f->nevidence, 2);
@@ -460,13 +460,13 @@ static void test_enctypes(void **state)
 	assert_non_null(strstr(f->remedy, "write 28 (0x1C: RC4, AES128, AES256)"));
 	assert_non_null(strstr(f->remedy, "of EX19A$"));
 	assert_int_equal(res->findings[1]->nevidence, 0);	/* another SPN: untouched */
-	ew_exch_enctype_nosupp(res, "HTTP/owa.exwiz.test", acc, 1, NULL);
+	ew_exch_enctype_nosupp(res, "HTTP/owa.exwiz.test", acc, 1, NULL, NULL, 0);
 	assert_non_null(strstr(res->findings[1]->remedy, "Write 24 (0x18: AES128, AES256)"));
 	ew_step_result_free(&res);
 
 	/* an RC4 ticket for a 2019 name warns, naming the account */
 	res = new_res();
-	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
 	tu_assert_findings_clean(res);
 	assert_int_equal(res->nfindings, 1);
 	f = res->findings[0];
@@ -476,6 +476,22 @@ static void test_enctypes(void **state)
 			    "(rc4-hmac), though Exchange 2019 runs where AES is available");
 	assert_non_null(strstr(f->remedy, "Write 24 (0x18: AES128, AES256) to "
 			       "msDS-SupportedEncryptionTypes of EX19A$"));
+	assert_non_null(strstr(f->remedy, "then reset the password of EX19A$ so that it has AES keys"));
+	ew_step_result_free(&res);
+
+	/* the holder is the alternate service account: rolled on Exchange, not reset */
+	res = new_res();
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", asas, 1, asas, 1);
+	f = res->findings[0];
+	assert_null(strstr(f->remedy, "reset"));
+	assert_non_null(strstr(f->remedy, "RollAlternateServiceAccountPassword.ps1"));
+	assert_non_null(strstr(f->remedy, "EXCHASA$"));
+	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/mail.exwiz.test");
+	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+	ew_step_result_add(res, f);
+	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", asas, 1, NULL, asas, 1);
+	assert_null(strstr(f->remedy, "reset"));
+	assert_non_null(strstr(f->remedy, "RollAlternateServiceAccountPassword.ps1"));
 	ew_step_result_free(&res);
 }
 
