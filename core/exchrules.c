@@ -464,12 +464,49 @@ void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const str
 		ew_finding_free(&pass);
 }
 
+/*
+ * Which of AES256 and AES128 (the SHA-1 types, the ones AD has keys for) a
+ * krb5.conf name or number stands for: bit 1 AES256, bit 2 AES128.
+ */
+static unsigned aes_bits(const char *tok, size_t len)
+{
+	static const struct { const char *name; unsigned bits; } t[] = {
+		{ "DEFAULT", 3 }, { "aes", 3 },
+		{ "aes256-cts", 1 }, { "aes256-cts-hmac-sha1-96", 1 }, { "18", 1 },
+		{ "aes128-cts", 2 }, { "aes128-cts-hmac-sha1-96", 2 }, { "17", 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].name) == len && strncasecmp(t[i].name, tok, len) == 0)
+			return t[i].bits;
+	return 0;
+}
+
 unsigned ew_enctypes_to_write(const char *client)
 {
-	if (client == NULL || client[0] == '\0' || strcasestr(client, "aes") ||
-	    strcasestr(client, "DEFAULT"))
+	const char *p = client;
+	unsigned aes = 0;
+
+	if (client == NULL || client[0] == '\0')
 		return 24;
-	return 28;
+	/* the list in order: a name adds its types, a leading '-' removes them */
+	while (*p) {
+		size_t n;
+		int minus;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			break;
+		minus = *p == '-';
+		if (minus || *p == '+')
+			aes = minus ? aes & ~aes_bits(p + 1, n - 1) : aes | aes_bits(p + 1, n - 1);
+		else
+			aes |= aes_bits(p, n);
+		p += n;
+	}
+	return aes ? 24 : 28;
 }
 
 static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
@@ -564,6 +601,39 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 	ew_buf_reset(&keys);
 }
 
+/*
+ * One finding per SPN: spn leaves the INFO "Some service tickets are RC4"
+ * (krbrules.c) that the warn replaces, and the INFO goes with its last one.
+ */
+static void drop_rc4_info(struct ew_step_result *res, const char *spn)
+{
+	size_t i, k;
+
+	for (i = 0; i < res->nfindings; i++) {
+		struct ew_finding *f = res->findings[i];
+
+		if (strcmp(f->check, EW_CK_KRB_SVC) != 0 || f->severity != EW_INFO ||
+		    strncmp(f->title, "Some service tickets are RC4", 28) != 0)
+			continue;
+		for (k = 0; k < f->nevidence; k++) {
+			if (strcasecmp(f->evidence[k], spn) != 0)
+				continue;
+			free(f->evidence[k]);
+			memmove(&f->evidence[k], &f->evidence[k + 1],
+				(f->nevidence - k - 1) * sizeof(*f->evidence));
+			f->nevidence--;
+			break;
+		}
+		if (f->nevidence == 0) {
+			ew_finding_free(&res->findings[i]);
+			memmove(&res->findings[i], &res->findings[i + 1],
+				(res->nfindings - i - 1) * sizeof(*res->findings));
+			res->nfindings--;
+		}
+		return;
+	}
+}
+
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
 		      const char *const *accounts, size_t n, const char *const *asas,
 		      size_t nasas)
@@ -572,6 +642,7 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 	struct ew_buf acc = {0}, keys = {0};
 	size_t k;
 
+	drop_rc4_info(res, spn);
 	f = ew_finding_new(EW_CK_KRB_SVC, EW_WARN, "The service ticket for %s is RC4 "
 			   "(rc4-hmac), though %s runs where AES is available", spn, release);
 	if (f == NULL)

@@ -157,14 +157,18 @@ void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const str
  * a client whose default_tgs_enctypes is client (NULL or empty: the library
  * default, AES and RC4): 24 (0x18, AES128 and AES256) when the client asks
  * for AES, else 28 (0x1C, RC4 as well) so that this client is served while
- * it is moved to AES.
+ * it is moved to AES. The list is read in order, as the library does:
+ * DEFAULT, "aes", aes256-cts[-hmac-sha1-96], aes128-cts[-hmac-sha1-96], 17
+ * and 18 add AES; a leading '-' removes; the SHA-2 types (no keys in AD) do
+ * not count.
  */
 unsigned ew_enctypes_to_write(const char *client);
 
 /*
  * KRB-SVC, KDC_ERR_ETYPE_NOSUPP for spn: the fail finding the step made for
  * it ("No session ticket for SPN", cause enctype-mismatch) gets the accounts
- * that hold spn and the value to write on them. accounts: sAMAccountNames.
+ * that hold spn and the value to write on them. accounts: sAMAccountNames;
+ * asas: the alternate service accounts (their password is rolled, not reset).
  */
 void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 			    const char *const *accounts, size_t n, const char *client,
@@ -173,7 +177,10 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 /*
  * KRB-SVC: an RC4 service ticket for a name of Exchange 2010 or later (whose
  * servers run a Windows that has AES keys; Exchange 2003 has none) warns,
- * naming the accounts that hold spn and the value to write (24).
+ * naming the accounts that hold spn and the value to write (24), and how
+ * they get AES keys (asas: the alternate service accounts, rolled with
+ * RollAlternateServiceAccountPassword.ps1, never reset). spn leaves the
+ * INFO "Some service tickets are RC4" (one finding per SPN).
  * release: "Exchange 2019".
  */
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,

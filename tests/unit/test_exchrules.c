@@ -444,6 +444,15 @@ static void test_enctypes(void **state)
 	assert_int_equal(ew_enctypes_to_write("DEFAULT -des"), 24);
 	assert_int_equal(ew_enctypes_to_write("rc4-hmac"), 28);
 	assert_int_equal(ew_enctypes_to_write("arcfour-hmac-md5"), 28);
+	/* a list, parsed: a leading '-' removes; the sha2 types AD has no keys for do not count */
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes256-cts -aes128-cts"), 28);
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes"), 28);
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes256-cts"), 24);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac,aes128-cts-hmac-sha1-96"), 24);
+	assert_int_equal(ew_enctypes_to_write("aes256-sha2 rc4-hmac"), 28);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac -rc4-hmac aes256-cts-hmac-sha1-96"), 24);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac not-aes"), 28);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac 18"), 24);
 
 	/* KDC_ERR_ETYPE_NOSUPP: the step's fail gets the account and the value */
 	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/mail.exwiz.test");
@@ -477,6 +486,28 @@ static void test_enctypes(void **state)
 	assert_non_null(strstr(f->remedy, "Write 24 (0x18: AES128, AES256) to "
 			       "msDS-SupportedEncryptionTypes of EX19A$"));
 	assert_non_null(strstr(f->remedy, "then reset the password of EX19A$ so that it has AES keys"));
+	ew_step_result_free(&res);
+
+	/* one finding per SPN: the warned SPN leaves the INFO "Some service tickets are RC4" */
+	res = new_res();
+	f = ew_finding_new("KRB-SVC", EW_INFO, "Some service tickets are RC4 (rc4-hmac)");
+	ew_finding_evidence(f, "HTTP/mail.exwiz.test");
+	ew_finding_evidence(f, "exchangeRFR/EXCH1");
+	ew_step_result_add(res, f);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->nevidence, 1);
+	assert_string_equal(res->findings[0]->evidence[0], "exchangeRFR/EXCH1");
+	assert_int_equal(res->findings[1]->severity, EW_WARN);
+	ew_step_result_free(&res);
+	/* and the INFO goes when it held that SPN only */
+	res = new_res();
+	f = ew_finding_new("KRB-SVC", EW_INFO, "Some service tickets are RC4 (rc4-hmac)");
+	ew_finding_evidence(f, "HTTP/mail.exwiz.test");
+	ew_step_result_add(res, f);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_WARN);
 	ew_step_result_free(&res);
 
 	/* the holder is the alternate service account: rolled on Exchange, not reset */
