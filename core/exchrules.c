@@ -115,11 +115,19 @@ static void plan_for(struct ew_exch_plan *p, int release, int server)
 	}
 }
 
+const char *ew_exch_plan_release_name(const struct ew_exch_plan *p, char *buf, size_t len)
+{
+	struct ew_exch_version v = { -1, -1, -1, p->release, 0 };
+
+	v.from_msexchversion = p->or_later;
+	return ew_exch_release_name(&v, buf, len);
+}
+
 void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
 		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p)
 {
 	size_t i;
-	int oldest = 0, unknown = 0;
+	int oldest = 0, unknown = 0, or_later = 0;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; name && i < n; i++) {
@@ -129,6 +137,7 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 			p->member[0] = i;
 			p->nmembers = 1;
 			plan_for(p, s[i].v.release, 1);
+			p->or_later = s[i].v.from_msexchversion;
 			return;
 		}
 	}
@@ -136,10 +145,14 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 		if (!shares_address(addrs, naddrs, s[i].addrs, s[i].naddrs))
 			continue;
 		p->member[p->nmembers++] = i;
-		if (s[i].v.release == 0)
+		if (s[i].v.release == 0) {
 			unknown = 1;
-		else if (oldest == 0 || s[i].v.release < oldest)
+		} else if (oldest == 0 || s[i].v.release < oldest) {
 			oldest = s[i].v.release;
+			or_later = s[i].v.from_msexchversion;
+		} else if (s[i].v.release == oldest) {
+			or_later &= s[i].v.from_msexchversion;	/* one says exactly */
+		}
 	}
 	if (p->nmembers == 0) {
 		p->kind = EW_EXNAME_UNKNOWN;
@@ -150,10 +163,12 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 		/* another name of one server (an alias): nothing shared */
 		p->kind = EW_EXNAME_SERVER;
 		plan_for(p, s[p->member[0]].v.release, 0);
+		p->or_later = s[p->member[0]].v.from_msexchversion;
 		return;
 	}
 	p->kind = EW_EXNAME_SHARED;
 	plan_for(p, unknown ? 0 : oldest, 0);
+	p->or_later = unknown ? 0 : or_later;
 }
 
 /* The server of v whose own computer account (cn$) account is, or NULL. */

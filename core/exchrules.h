@@ -74,6 +74,7 @@ struct ew_exch_plan {
 	unsigned services;	/* EW_EXCH_RPC | EW_EXCH_HTTP */
 	int short_name;		/* also the short form (NetBIOS RPC clients use it) */
 	int release;		/* the oldest release behind the name; 0 not known */
+	int or_later;		/* that release from msExchVersion only (2013: or later) */
 	size_t member[EW_EXCH_MAX_MEMBERS];	/* indexes into the servers */
 	size_t nmembers;
 };
@@ -91,6 +92,9 @@ struct ew_exch_plan {
  */
 void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
 		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p);
+
+/* The release behind a planned name: "Exchange 2019", "Exchange 2013 or later". */
+const char *ew_exch_plan_release_name(const struct ew_exch_plan *p, char *buf, size_t len);
 
 /* SPN-ASA input for one shared name (strings borrowed). */
 struct ew_asa_name {

@@ -767,7 +767,6 @@ static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, si
 
 	for (i = 0; xv->cfg->read && i < t->nexchange; i++) {
 		const struct ew_exch_plan *p = &xv->plan[i];
-		struct ew_exch_version v = { -1, -1, -1, p->release, 0 };
 
 		if (p->kind == EW_EXNAME_UNKNOWN || p->release < EW_EXCH_2010)
 			continue;
@@ -777,8 +776,9 @@ static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, si
 			if (!svc[j].ok || slash == NULL || strcasecmp(slash + 1, t->exchange[i]) != 0 ||
 			    ew_krb_enctype_weakness(svc[j].enctype) != 2)
 				continue;
-			ew_exch_rule_rc4(res, svc[j].spn, ew_exch_release_name(&v, vbuf, sizeof(vbuf)),
-					 acc, accounts_of(d, svc[j].spn, acc), xv->asas, xv->nasas);
+			ew_exch_plan_release_name(p, vbuf, sizeof(vbuf));
+			ew_exch_rule_rc4(res, svc[j].spn, vbuf, acc, accounts_of(d, svc[j].spn, acc),
+					 xv->asas, xv->nasas);
 		}
 	}
 }
@@ -915,11 +915,11 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		const struct ew_exch_plan *p = x->read ? &xv->plan[i] : NULL;
 		char *spns[8];
 		size_t n = plan_spns(t->exchange[i], p, spns, 8), m;
-		struct ew_exch_version ov = { -1, -1, -1, p ? p->release : 0, 0 };
 
 		d->name = ew_field_dup(t->exchange[i]);
 		d->kind = ew_field_dup(kind_text(p ? p->kind : EW_EXNAME_UNKNOWN));
-		d->version = ew_field_dup(ew_exch_release_name(&ov, vbuf, sizeof(vbuf)));
+		d->version = ew_field_dup(p ? ew_exch_plan_release_name(p, vbuf, sizeof(vbuf)) :
+					  "Exchange (version not known)");
 		if (p && xv->host[i])
 			d->addresses = strs_dup((const char *const *)xv->host[i]->addrs,
 						xv->host[i]->naddrs, &d->naddresses);

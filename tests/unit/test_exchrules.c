@@ -162,6 +162,33 @@ static void test_plan(void **state)
 	assert_int_equal(p.kind, EW_EXNAME_UNKNOWN);
 }
 
+/* The release behind a name, as shown: msExchVersion alone says "2013 or later". */
+static void test_plan_release(void **state)
+{
+	struct ew_exch_server s[4];
+	struct ew_exch_plan p;
+	char buf[64];
+
+	(void)state;
+	servers(s);
+	ew_exch_plan_name("ex19a.exwiz.test", a_19a, 1, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)), "Exchange 2019");
+	ew_exch_version_parse(NULL, "88218628259840", &s[1].v);
+	ew_exch_plan_name("ex19a.exwiz.test", a_19a, 1, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange 2013 or later");
+	/* shared: the oldest member's, "or later" when only msExchVersion said it */
+	ew_exch_plan_name("mail.exwiz.test", a_mail, 2, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange 2013 or later");
+	ew_exch_version_parse("Version 15.0 (Build 1497.2)", NULL, &s[2].v);
+	ew_exch_plan_name("mail.exwiz.test", a_mail, 2, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)), "Exchange 2013");
+	ew_exch_plan_name("nowhere.exwiz.test", NULL, 0, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange (version not known)");
+}
+
 static const char *const members[] = { "EX19A", "EX19B" };
 static const char *const asas[] = { "EXCHASA$" };
 static const struct ew_spn_holder on_member[] = {
@@ -531,6 +558,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_release),
 		cmocka_unit_test(test_asa),
 		cmocka_unit_test(test_asa_not_judged),
 		cmocka_unit_test(test_url_host),
