@@ -349,6 +349,17 @@ const char *ew_url_host(const char *url, char *buf, size_t len)
 	if (p == NULL || len == 0)
 		return NULL;
 	p += 3;
+	if (*p == '[') {
+		/* an IPv6 literal, [v6]:port: the address, then a port or the path */
+		const char *end = strchr(p, ']');
+
+		if (end == NULL || end == p + 1 || !strchr(":/?#", end[1]) ||
+		    (size_t)(end - p - 1) >= len || memchr(p, '/', (size_t)(end - p)))
+			return NULL;
+		memcpy(buf, p + 1, (size_t)(end - p - 1));
+		buf[end - p - 1] = '\0';
+		return buf;
+	}
 	n = strcspn(p, ":/?#");
 	if (n == 0 || n >= len || memchr(p, '@', n))
 		return NULL;

@@ -140,7 +140,10 @@ struct ew_scp {
 	int ticket;		/* HTTP/ of the host: 1 a ticket, 0 refused, -1 not asked */
 };
 
-/* The host of a URL ("https://HOST[:port]/..."), copied into buf; NULL if none. */
+/*
+ * The host of a URL ("https://HOST[:port]/...", "https://[V6]:port/...": the
+ * address without its brackets), copied into buf; NULL if none.
+ */
 const char *ew_url_host(const char *url, char *buf, size_t len);
 
 /*

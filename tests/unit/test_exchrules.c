@@ -354,6 +354,13 @@ static void test_url_host(void **state)
 	assert_null(ew_url_host("https://user@host/x", b, sizeof(b)));
 	assert_null(ew_url_host(NULL, b, sizeof(b)));
 	assert_null(ew_url_host("https://a-very-long-name.example/x", b, 8));
+	/* an IPv6 literal: the address inside the brackets */
+	assert_string_equal(ew_url_host("https://[2001:db8::5]:443/Autodiscover/x", b, sizeof(b)),
+			    "2001:db8::5");
+	assert_string_equal(ew_url_host("https://[2001:db8::5]/x", b, sizeof(b)), "2001:db8::5");
+	assert_null(ew_url_host("https://[2001:db8::5/x", b, sizeof(b)));
+	assert_null(ew_url_host("https://[]/x", b, sizeof(b)));
+	assert_null(ew_url_host("https://[2001:db8::5]x/x", b, sizeof(b)));
 }
 
 #define GOOD "https://mail.exwiz.test/Autodiscover/Autodiscover.xml"
