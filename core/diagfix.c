@@ -886,6 +886,20 @@ static void fix_spn_wrong_account(struct fx *f)
 	fx_klist_confirm(f, v, n, " from every member", store, ns);
 }
 
+/* Whether account is an alternate service account the tickets step found. */
+static int fx_is_asa(const struct fx *f, const char *account)
+{
+	size_t i, k;
+
+	for (i = 0; f->has_tk && account && i < f->tk.nexchange_names; i++)
+		for (k = 0; k < f->tk.exchange_names[i].nalternate_service_accounts; k++)
+			if (f->tk.exchange_names[i].alternate_service_accounts[k] &&
+			    strcasecmp(f->tk.exchange_names[i].alternate_service_accounts[k],
+				       account) == 0)
+				return 1;
+	return 0;
+}
+
 static void fix_enctype(struct fx *f)
 {
 	const char *acc[FX_MAX_NAMES], *spn = NULL;
@@ -922,14 +936,23 @@ static void fix_enctype(struct fx *f)
 		       "%s)", computer ? "Computer" : "User", (int)(computer ? l - 1 : l), acc[i],
 		       rc4_client ? "RC4,AES128,AES256" : "AES128,AES256",
 		       rc4_client ? "28, until this host asks for AES" : "24");
-		fx_win(f, computer ? "Reset-ComputerMachinePassword   (on %.*s: new keys, AES "
-		       "among them)" : "Set-ADAccountPassword %.*s -Reset   (new keys, AES among "
-		       "them; then update the service's password)", (int)(computer ? l - 1 : l),
-		       acc[i]);
+		/* the alternate service account's keys are the members': rolled, never reset */
+		if (fx_is_asa(f, acc[i]))
+			fx_win(f, ".\\RollAlternateServiceAccountPassword.ps1 -ToEntireForest "
+			       "-GenerateNewPasswordFor 'DOMAIN\\%s'   (on an Exchange server, "
+			       "Exchange Management Shell: new keys, AES among them, on every "
+			       "member)", acc[i]);
+		else
+			fx_win(f, computer ? "Reset-ComputerMachinePassword   (on %.*s: new keys, "
+			       "AES among them)" : "Set-ADAccountPassword %.*s -Reset   (new keys, "
+			       "AES among them; then update the service's password)",
+			       (int)(computer ? l - 1 : l), acc[i]);
 	}
 	if (na == 0)
 		fx_win(f, "setspn -Q %s   (the account; then Set-ADUser or Set-ADComputer it "
-		       "-KerberosEncryptionType AES128,AES256 and reset its password)",
+		       "-KerberosEncryptionType AES128,AES256 and give it new keys: reset its "
+		       "password, or for the alternate service account run "
+		       "RollAlternateServiceAccountPassword.ps1 on an Exchange server)",
 		       spn ? spn : "exchangeRFR/SERVER");
 	fx_lin(f, "klist -e   (the enctypes of this host's tickets; permitted_enctypes in "
 	       "[libdefaults] of /etc/krb5.conf must include one the account has keys for)");

@@ -115,11 +115,19 @@ static void plan_for(struct ew_exch_plan *p, int release, int server)
 	}
 }
 
+const char *ew_exch_plan_release_name(const struct ew_exch_plan *p, char *buf, size_t len)
+{
+	struct ew_exch_version v = { -1, -1, -1, p->release, 0 };
+
+	v.from_msexchversion = p->or_later;
+	return ew_exch_release_name(&v, buf, len);
+}
+
 void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
 		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p)
 {
 	size_t i;
-	int oldest = 0, unknown = 0;
+	int oldest = 0, unknown = 0, or_later = 0;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; name && i < n; i++) {
@@ -129,6 +137,7 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 			p->member[0] = i;
 			p->nmembers = 1;
 			plan_for(p, s[i].v.release, 1);
+			p->or_later = s[i].v.from_msexchversion;
 			return;
 		}
 	}
@@ -136,31 +145,42 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 		if (!shares_address(addrs, naddrs, s[i].addrs, s[i].naddrs))
 			continue;
 		p->member[p->nmembers++] = i;
-		if (s[i].v.release == 0)
+		if (s[i].v.release == 0) {
 			unknown = 1;
-		else if (oldest == 0 || s[i].v.release < oldest)
+		} else if (oldest == 0 || s[i].v.release < oldest) {
 			oldest = s[i].v.release;
+			or_later = s[i].v.from_msexchversion;
+		} else if (s[i].v.release == oldest) {
+			or_later &= s[i].v.from_msexchversion;	/* one says exactly */
+		}
 	}
 	if (p->nmembers == 0) {
 		p->kind = EW_EXNAME_UNKNOWN;
 		plan_for(p, 0, 1);
 		return;
 	}
+	if (p->nmembers == 1) {
+		/* another name of one server (an alias): nothing shared */
+		p->kind = EW_EXNAME_SERVER;
+		plan_for(p, s[p->member[0]].v.release, 0);
+		p->or_later = s[p->member[0]].v.from_msexchversion;
+		return;
+	}
 	p->kind = EW_EXNAME_SHARED;
 	plan_for(p, unknown ? 0 : oldest, 0);
+	p->or_later = unknown ? 0 : or_later;
 }
 
-/* The holder is the member's own computer account: cn$. */
-static const char *member_of(const struct ew_asa_name *a, const char *account)
+/* The server of v whose own computer account (cn$) account is, or NULL. */
+static const char *own_account_of(const char *const *v, size_t n, const char *account)
 {
 	size_t i, l = account ? strlen(account) : 0;
 
 	if (l < 2 || account[l - 1] != '$')
 		return NULL;
-	for (i = 0; i < a->nmembers; i++)
-		if (a->members[i] && strlen(a->members[i]) == l - 1 &&
-		    strncasecmp(a->members[i], account, l - 1) == 0)
-			return a->members[i];
+	for (i = 0; v && i < n; i++)
+		if (v[i] && strlen(v[i]) == l - 1 && strncasecmp(v[i], account, l - 1) == 0)
+			return v[i];
 	return NULL;
 }
 
@@ -175,8 +195,8 @@ static void list_of(struct ew_buf *b, const char *const *v, size_t n, const char
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res)
 {
-	struct ew_finding *f, *pass = NULL;
-	size_t i, j;
+	struct ew_finding *f, *pass = NULL, *own = NULL;
+	size_t i, j, nown = 0;
 
 	if (!config_read) {
 		f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "The Exchange configuration could not "
@@ -187,26 +207,58 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 		ew_step_result_add(res, f);
 		return;
 	}
-	if (n == 0) {
-		ew_step_result_add(res, ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "No load-balanced "
-						       "name among the Exchange names given: each "
-						       "is one server's own"));
-		return;
-	}
+	for (i = 0; i < n; i++)
+		nown += !v[i].unknown && v[i].nmembers < 2;
 	for (i = 0; i < n; i++) {
 		const struct ew_asa_name *a = &v[i];
 		struct ew_buf mem = {0}, asa = {0};
 		const char *member;
 
+		if (a->unknown) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "%s: whether several Exchange "
+					   "servers share it is not known", a->name);
+			if (f) {
+				ew_finding_evidence(f, "no Exchange server object readable here "
+						    "has this name or one of its addresses (a "
+						    "load balancer's virtual IP, or a server of "
+						    "another forest)");
+				for (j = 0; j < a->naddrs; j++)
+					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+				ew_finding_remedy(f, "If it is load-balanced, HTTP/%s belongs on "
+						  "the alternate service account the servers behind "
+						  "it share (`setspn -Q HTTP/%s` names its holder).",
+						  a->name, a->name);
+			}
+			ew_step_result_add(res, f);
+			continue;
+		}
+		if (a->nmembers < 2) {
+			/* one server's own name, or another name of its address */
+			if (own == NULL)
+				own = ew_finding_new(EW_CK_SPN_ASA, EW_PASS, nown == n ? "No "
+						     "load-balanced name among the Exchange names "
+						     "given: each is one server's own" : "Names that "
+						     "are one server's own need no alternate service "
+						     "account");
+			if (own)
+				ew_finding_evidence(own, "%s: %s", a->name, a->nmembers ?
+						    a->members[0] : "?");
+			continue;
+		}
 		list_of(&mem, a->members, a->nmembers, " and ");
 		list_of(&asa, a->asas, a->nasas, " or ");
 		if (!a->holders_read) {
 			f = ew_finding_new(EW_CK_SPN_ASA, EW_SKIP, "HTTP/%s: its holder was not "
-					   "learned (the global catalog was not read)", a->name);
+					   "learned", a->name);
+			if (f)
+				ew_finding_evidence(f, "%s", a->holders_why ? a->holders_why :
+						    "the global catalog was not read");
 			ew_step_result_add(res, f);
 		} else if (a->nholders != 1) {
 			/* none or several: SPN-UNIQUE says so */
-		} else if ((member = member_of(a, a->holders[0].account)) != NULL) {
+		} else if (a->nmembers >= 2 &&
+			   (member = own_account_of(a->members, a->nmembers,
+						   a->holders[0].account)) != NULL) {
 			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the member "
 					   "%s's own account, not on the alternate service account%s%s",
 					   a->name, a->holders[0].account, member,
@@ -241,6 +293,35 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 						  a->nasas == 1 ? a->asas[0] : "ASA$");
 			}
 			ew_step_result_add(res, f);
+		} else if ((member = own_account_of(a->servers, a->nservers,
+						    a->holders[0].account)) != NULL) {
+			f = ew_finding_new(EW_CK_SPN_ASA, EW_FAIL, "HTTP/%s is on %s, the Exchange "
+					   "server %s's own account, which is not behind the name",
+					   a->name, a->holders[0].account, member);
+			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_SPN_WRONG_ACCOUNT);
+				ew_finding_detail(f, "%s is load-balanced over %s. The KDC encrypts "
+						  "every ticket for HTTP/%s with %s's key, which none "
+						  "of them has: Negotiate fails on every member and "
+						  "Outlook falls back to NTLM or asks for the password "
+						  "again.", a->name, mem.data ? mem.data : "several "
+						  "servers", a->name, a->holders[0].account);
+				for (j = 0; j < a->naddrs; j++)
+					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+				ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name,
+						    a->holders[0].account, a->holders[0].dn);
+				for (j = 0; j < a->nasas; j++)
+					ew_finding_evidence(f, "alternate service account: %s",
+							    a->asas[j]);
+				ew_finding_remedy(f, "Move the SPN to the alternate service account "
+						  "every member shares: `setspn -D HTTP/%s %s`, then "
+						  "`setspn -S HTTP/%s %s`; deploy its password to every "
+						  "member with RollAlternateServiceAccountPassword.ps1 "
+						  "(Exchange Management Shell).", a->name,
+						  a->holders[0].account, a->name,
+						  a->nasas == 1 ? a->asas[0] : "ASA$");
+			}
+			ew_step_result_add(res, f);
 		} else {
 			if (pass == NULL)
 				pass = ew_finding_new(EW_CK_SPN_ASA, EW_PASS, "Load-balanced names "
@@ -256,6 +337,8 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 	}
 	if (pass)
 		ew_step_result_add(res, pass);
+	if (own)
+		ew_step_result_add(res, own);
 }
 
 const char *ew_url_host(const char *url, char *buf, size_t len)
@@ -266,6 +349,17 @@ const char *ew_url_host(const char *url, char *buf, size_t len)
 	if (p == NULL || len == 0)
 		return NULL;
 	p += 3;
+	if (*p == '[') {
+		/* an IPv6 literal, [v6]:port: the address, then a port or the path */
+		const char *end = strchr(p, ']');
+
+		if (end == NULL || end == p + 1 || !strchr(":/?#", end[1]) ||
+		    (size_t)(end - p - 1) >= len || memchr(p, '/', (size_t)(end - p)))
+			return NULL;
+		memcpy(buf, p + 1, (size_t)(end - p - 1));
+		buf[end - p - 1] = '\0';
+		return buf;
+	}
 	n = strcspn(p, ":/?#");
 	if (n == 0 || n >= len || memchr(p, '@', n))
 		return NULL;
@@ -274,12 +368,24 @@ const char *ew_url_host(const char *url, char *buf, size_t len)
 	return buf;
 }
 
-void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res)
+void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const struct ew_scp *s,
+		      size_t n, struct ew_step_result *res)
 {
 	struct ew_finding *f, *pass = NULL;
 	size_t i, j, bad = 0;
 	char host[256];
 
+	if (!config_read || nscope == 0) {
+		f = ew_finding_new(EW_CK_EXCH_SCP, EW_SKIP, !config_read ? "The Exchange "
+				   "configuration could not be read: the Autodiscover SCPs were "
+				   "not looked at" : "No Exchange server of the configuration is "
+				   "behind the names given: whose Autodiscover SCPs to look at is "
+				   "not known");
+		if (f && why)
+			ew_finding_evidence(f, "%s", why);
+		ew_step_result_add(res, f);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const char *h = ew_url_host(s[i].url, host, sizeof(host));
 
@@ -315,7 +421,19 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 			}
 			ew_step_result_add(res, f);
 			bad++;
-		} else if (s[i].resolves == 1 && s[i].ticket == 0) {
+		} else if (s[i].resolves < 0 || s[i].ticket < 0) {
+			/* not looked at: neither a fault nor part of the pass */
+			f = ew_finding_new(EW_CK_EXCH_SCP, EW_SKIP, "%s's Autodiscover SCP names "
+					   "%s: %s", s[i].server, h, s[i].resolves < 0 ?
+					   "whether it resolves was not learned" :
+					   "no HTTP/ ticket was asked for it");
+			if (f) {
+				ew_finding_evidence(f, "serviceBindingInformation: %s", s[i].url);
+				if (s[i].resolves < 0 && s[i].why)
+					ew_finding_evidence(f, "%s", s[i].why);
+			}
+			ew_step_result_add(res, f);
+		} else if (s[i].ticket == 0) {
 			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "%s's Autodiscover SCP names "
 					   "%s, for which no HTTP/ ticket is issued", s[i].server, h);
 			if (f) {
@@ -331,9 +449,7 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 				pass = ew_finding_new(EW_CK_EXCH_SCP, EW_PASS, "The Autodiscover "
 						      "SCPs name hosts that resolve");
 			if (pass)
-				ew_finding_evidence(pass, "%s: %s%s", s[i].server, s[i].url,
-						    s[i].resolves < 0 ? " (whether it resolves was "
-						    "not learned)" : "");
+				ew_finding_evidence(pass, "%s: %s", s[i].server, s[i].url);
 		}
 	}
 	/* One site, one URL: the servers of a site hand out the same. */
@@ -347,6 +463,7 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 			continue;
 		for (j = i + 1; j < n; j++) {
 			if (s[j].site == NULL || strcasecmp(s[j].site, s[i].site) != 0 ||
+			    (!s[i].url && !s[j].url) ||
 			    (s[i].url && s[j].url && strcasecmp(s[i].url, s[j].url) == 0))
 				continue;
 			f = ew_finding_new(EW_CK_EXCH_SCP, EW_WARN, "The Autodiscover SCPs of site "
@@ -373,12 +490,49 @@ void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *r
 		ew_finding_free(&pass);
 }
 
+/*
+ * Which of AES256 and AES128 (the SHA-1 types, the ones AD has keys for) a
+ * krb5.conf name or number stands for: bit 1 AES256, bit 2 AES128.
+ */
+static unsigned aes_bits(const char *tok, size_t len)
+{
+	static const struct { const char *name; unsigned bits; } t[] = {
+		{ "DEFAULT", 3 }, { "aes", 3 },
+		{ "aes256-cts", 1 }, { "aes256-cts-hmac-sha1-96", 1 }, { "18", 1 },
+		{ "aes128-cts", 2 }, { "aes128-cts-hmac-sha1-96", 2 }, { "17", 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].name) == len && strncasecmp(t[i].name, tok, len) == 0)
+			return t[i].bits;
+	return 0;
+}
+
 unsigned ew_enctypes_to_write(const char *client)
 {
-	if (client == NULL || client[0] == '\0' || strcasestr(client, "aes") ||
-	    strcasestr(client, "DEFAULT"))
+	const char *p = client;
+	unsigned aes = 0;
+
+	if (client == NULL || client[0] == '\0')
 		return 24;
-	return 28;
+	/* the list in order: a name adds its types, a leading '-' removes them */
+	while (*p) {
+		size_t n;
+		int minus;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			break;
+		minus = *p == '-';
+		if (minus || *p == '+')
+			aes = minus ? aes & ~aes_bits(p + 1, n - 1) : aes | aes_bits(p + 1, n - 1);
+		else
+			aes |= aes_bits(p, n);
+		p += n;
+	}
+	return aes ? 24 : 28;
 }
 
 static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
@@ -386,16 +540,65 @@ static void accounts_text(struct ew_buf *b, const char *const *v, size_t n)
 	list_of(b, v, n, " and ");
 }
 
+static int is_asa(const char *account, const char *const *asas, size_t nasas)
+{
+	size_t i;
+
+	for (i = 0; account && i < nasas; i++)
+		if (asas[i] && strcasecmp(asas[i], account) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * How the accounts get new keys (AES among them): the alternate service
+ * account's password is rolled on an Exchange server, which gives every
+ * member the new keys (reset, the members keep the old ones and Kerberos
+ * fails on all of them); any other account's is reset.
+ */
+static void new_keys_text(struct ew_buf *b, const char *const *accounts, size_t n,
+			  const char *const *asas, size_t nasas)
+{
+	const char *roll[8], *reset[8];
+	size_t i, nroll = 0, nreset = 0;
+
+	for (i = 0; i < n; i++) {
+		if (is_asa(accounts[i], asas, nasas)) {
+			if (nroll < 8)
+				roll[nroll++] = accounts[i];
+		} else if (nreset < 8) {
+			reset[nreset++] = accounts[i];
+		}
+	}
+	if (nroll) {
+		ew_buf_adds(b, "roll the password of ");
+		list_of(b, roll, nroll, " and ");
+		ew_buf_adds(b, " with RollAlternateServiceAccountPassword.ps1 on an Exchange "
+			    "server (Exchange Management Shell), so that every member gets its "
+			    "AES keys");
+	}
+	if (nreset || nroll == 0) {
+		ew_buf_adds(b, nroll ? "; reset the password of " : "reset the password of ");
+		if (nreset)
+			list_of(b, reset, nreset, " and ");
+		else
+			ew_buf_adds(b, "the account that holds it");
+		ew_buf_adds(b, " so that it has AES keys");
+	}
+}
+
 void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
-			    const char *const *accounts, size_t n, const char *client)
+			    const char *const *accounts, size_t n, const char *client,
+			    const char *const *asas, size_t nasas)
 {
 	unsigned val = ew_enctypes_to_write(client);
-	struct ew_buf acc = {0};
+	struct ew_buf acc = {0}, keys = {0};
 	char title[600];
 	size_t i, k;
 
 	snprintf(title, sizeof(title), "No session ticket for %s", spn);
 	accounts_text(&acc, accounts, n);
+	new_keys_text(&keys, accounts, n, asas, nasas);
 	for (i = 0; n && i < res->nfindings; i++) {
 		struct ew_finding *f = res->findings[i];
 
@@ -412,8 +615,8 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 			ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to "
 					  "msDS-SupportedEncryptionTypes of %s (`Set-ADComputer "
 					  "NAME -KerberosEncryptionType AES128,AES256`, or "
-					  "Set-ADUser for a user account), then reset its password "
-					  "so that it has AES keys.", acc.data);
+					  "Set-ADUser for a user account), then %s.", acc.data,
+					  keys.data);
 		else
 			ew_finding_remedy(f, "This host asks for RC4 only: add aes256-cts and "
 					  "aes128-cts to default_tgs_enctypes in krb5.conf; until "
@@ -421,20 +624,57 @@ void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
 					  "msDS-SupportedEncryptionTypes of %s.", acc.data);
 	}
 	ew_buf_reset(&acc);
+	ew_buf_reset(&keys);
+}
+
+/*
+ * One finding per SPN: spn leaves the INFO "Some service tickets are RC4"
+ * (krbrules.c) that the warn replaces, and the INFO goes with its last one.
+ */
+static void drop_rc4_info(struct ew_step_result *res, const char *spn)
+{
+	size_t i, k;
+
+	for (i = 0; i < res->nfindings; i++) {
+		struct ew_finding *f = res->findings[i];
+
+		if (strcmp(f->check, EW_CK_KRB_SVC) != 0 || f->severity != EW_INFO ||
+		    strncmp(f->title, "Some service tickets are RC4", 28) != 0)
+			continue;
+		for (k = 0; k < f->nevidence; k++) {
+			if (strcasecmp(f->evidence[k], spn) != 0)
+				continue;
+			free(f->evidence[k]);
+			memmove(&f->evidence[k], &f->evidence[k + 1],
+				(f->nevidence - k - 1) * sizeof(*f->evidence));
+			f->nevidence--;
+			break;
+		}
+		if (f->nevidence == 0) {
+			ew_finding_free(&res->findings[i]);
+			memmove(&res->findings[i], &res->findings[i + 1],
+				(res->nfindings - i - 1) * sizeof(*res->findings));
+			res->nfindings--;
+		}
+		return;
+	}
 }
 
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
-		      const char *const *accounts, size_t n)
+		      const char *const *accounts, size_t n, const char *const *asas,
+		      size_t nasas)
 {
 	struct ew_finding *f;
-	struct ew_buf acc = {0};
+	struct ew_buf acc = {0}, keys = {0};
 	size_t k;
 
+	drop_rc4_info(res, spn);
 	f = ew_finding_new(EW_CK_KRB_SVC, EW_WARN, "The service ticket for %s is RC4 "
 			   "(rc4-hmac), though %s runs where AES is available", spn, release);
 	if (f == NULL)
 		return;
 	accounts_text(&acc, accounts, n);
+	new_keys_text(&keys, accounts, n, asas, nasas);
 	ew_finding_detail(f, "The account that holds the name has no AES keys, or its "
 			  "msDS-SupportedEncryptionTypes leaves AES out. It works, but RC4 is "
 			  "being retired from Kerberos: once the domain controllers refuse it, "
@@ -443,9 +683,9 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 		ew_finding_evidence(f, "%s is held by %s", spn, accounts[k]);
 	ew_finding_remedy(f, "Write 24 (0x18: AES128, AES256) to msDS-SupportedEncryptionTypes "
 			  "of %s (`Set-ADComputer NAME -KerberosEncryptionType AES128,AES256`), "
-			  "then reset its password so that it has AES keys%s.",
-			  n ? acc.data : "the account that holds it",
+			  "then %s%s.", n ? acc.data : "the account that holds it", keys.data,
 			  n ? "" : " (`setspn -Q` names it)");
 	ew_step_result_add(res, f);
 	ew_buf_reset(&acc);
+	ew_buf_reset(&keys);
 }

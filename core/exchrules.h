@@ -65,7 +65,7 @@ const char *ew_exch_network_fqdn(const char *value);
 
 enum ew_exch_name_kind {
 	EW_EXNAME_UNKNOWN,	/* the configuration does not tell: every class, both forms */
-	EW_EXNAME_SERVER,	/* one server's own name */
+	EW_EXNAME_SERVER,	/* one server's own name, or another name of its address */
 	EW_EXNAME_SHARED,	/* its addresses are several servers' (load balancer, CAS array) */
 };
 
@@ -74,6 +74,7 @@ struct ew_exch_plan {
 	unsigned services;	/* EW_EXCH_RPC | EW_EXCH_HTTP */
 	int short_name;		/* also the short form (NetBIOS RPC clients use it) */
 	int release;		/* the oldest release behind the name; 0 not known */
+	int or_later;		/* that release from msExchVersion only (2013: or later) */
 	size_t member[EW_EXCH_MAX_MEMBERS];	/* indexes into the servers */
 	size_t nmembers;
 };
@@ -81,8 +82,9 @@ struct ew_exch_plan {
 /*
  * Which SPNs a client asks for name (addrs: its addresses): one server's
  * name (its FQDN, or its cn for a short name) follows that server's version;
- * a name whose addresses are those of servers (more than one address, or no
- * server's own) is shared by them and follows the oldest: up to 2010 the RPC
+ * a name whose addresses are those of two or more servers is shared by them
+ * (one server's address only: another name of that server, no short form)
+ * and follows the oldest: up to 2010 the RPC
  * classes and HTTP/ on the name (2010: the CAS array), from 2013 HTTP/ only.
  * Short names only for a server of 2010 or older (RPC over NetBIOS names).
  * A name the configuration does not explain (not read, no such server):
@@ -90,6 +92,9 @@ struct ew_exch_plan {
  */
 void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs,
 		       const struct ew_exch_server *s, size_t n, struct ew_exch_plan *p);
+
+/* The release behind a planned name: "Exchange 2019", "Exchange 2013 or later". */
+const char *ew_exch_plan_release_name(const struct ew_exch_plan *p, char *buf, size_t len);
 
 /* SPN-ASA input for one shared name (strings borrowed). */
 struct ew_asa_name {
@@ -104,15 +109,23 @@ struct ew_asa_name {
 	const char *const *asas;	/* other accounts holding HTTP/ of names of these members */
 	size_t nasas;
 	int asas_read;			/* those accounts were searched for */
+	const char *holders_why;	/* !holders_read: why */
+	const char *const *servers;	/* every Exchange server of the configuration (cn) */
+	size_t nservers;
+	int unknown;			/* no server's name nor address: shared or not, not known */
 };
 
 /*
- * SPN-ASA. config_read: the Exchange configuration was read (else a skip
- * that says why: why). No shared name: a pass. Per shared name: its HTTP/
- * SPN held by one member's own computer account (sAMAccountName cn$) is a
- * fail (cause spn-wrong-account) naming the member and the alternate service
- * accounts found (asas); held by another single account: a pass; none or
- * several: left to SPN-UNIQUE; not read: a skip.
+ * SPN-ASA, for every -x name. config_read: the Exchange configuration was
+ * read (else a skip that says why: why). A name of unknown kind: a skip
+ * (not known whether it is shared). One server's name (fewer than two
+ * members): a pass, no alternate service account needed. Per shared name:
+ * its HTTP/ SPN held by one member's own computer account (sAMAccountName
+ * cn$) is a fail (cause spn-wrong-account) naming the member and the
+ * alternate service accounts found (asas); held by another Exchange
+ * server's own account (servers), not a member's: a fail too; held by
+ * another single account: a pass; none or several: left to SPN-UNIQUE;
+ * holder not learned: a skip (holders_why). n == 0 adds nothing.
  */
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res);
@@ -127,42 +140,58 @@ struct ew_scp {
 	int ticket;		/* HTTP/ of the host: 1 a ticket, 0 refused, -1 not asked */
 };
 
-/* The host of a URL ("https://HOST[:port]/..."), copied into buf; NULL if none. */
+/*
+ * The host of a URL ("https://HOST[:port]/...", "https://[V6]:port/...": the
+ * address without its brackets), copied into buf; NULL if none.
+ */
 const char *ew_url_host(const char *url, char *buf, size_t len);
 
 /*
  * EXCH-SCP for the SCPs of the servers behind the names given: a URL whose
  * host has no address warns (Outlook tries it first, waits and falls back);
  * a host whose HTTP/ ticket was refused warns; SCPs of one site naming
- * different URLs warn; all good is a pass. n == 0 adds nothing (servers
- * before 2007 write none).
+ * different URLs warn; a host whose resolution is not known or whose ticket
+ * was not asked for is a skip for that SCP; the SCPs looked at and good are
+ * a pass. config_read 0 (why: what the directory said), or no server behind
+ * the names (nscope 0, why: which names): a skip that says so. n == 0 with
+ * servers in scope adds nothing (servers before 2007 write none).
  */
-void ew_exch_rule_scp(const struct ew_scp *s, size_t n, struct ew_step_result *res);
+void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const struct ew_scp *s,
+		      size_t n, struct ew_step_result *res);
 
 /*
  * The msDS-SupportedEncryptionTypes value to write on a service account for
  * a client whose default_tgs_enctypes is client (NULL or empty: the library
  * default, AES and RC4): 24 (0x18, AES128 and AES256) when the client asks
  * for AES, else 28 (0x1C, RC4 as well) so that this client is served while
- * it is moved to AES.
+ * it is moved to AES. The list is read in order, as the library does:
+ * DEFAULT, "aes", aes256-cts[-hmac-sha1-96], aes128-cts[-hmac-sha1-96], 17
+ * and 18 add AES; a leading '-' removes; the SHA-2 types (no keys in AD) do
+ * not count.
  */
 unsigned ew_enctypes_to_write(const char *client);
 
 /*
  * KRB-SVC, KDC_ERR_ETYPE_NOSUPP for spn: the fail finding the step made for
  * it ("No session ticket for SPN", cause enctype-mismatch) gets the accounts
- * that hold spn and the value to write on them. accounts: sAMAccountNames.
+ * that hold spn and the value to write on them. accounts: sAMAccountNames;
+ * asas: the alternate service accounts (their password is rolled, not reset).
  */
 void ew_exch_enctype_nosupp(struct ew_step_result *res, const char *spn,
-			    const char *const *accounts, size_t n, const char *client);
+			    const char *const *accounts, size_t n, const char *client,
+			    const char *const *asas, size_t nasas);
 
 /*
  * KRB-SVC: an RC4 service ticket for a name of Exchange 2010 or later (whose
  * servers run a Windows that has AES keys; Exchange 2003 has none) warns,
- * naming the accounts that hold spn and the value to write (24).
+ * naming the accounts that hold spn and the value to write (24), and how
+ * they get AES keys (asas: the alternate service accounts, rolled with
+ * RollAlternateServiceAccountPassword.ps1, never reset). spn leaves the
+ * INFO "Some service tickets are RC4" (one finding per SPN).
  * release: "Exchange 2019".
  */
 void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *release,
-		      const char *const *accounts, size_t n);
+		      const char *const *accounts, size_t n, const char *const *asas,
+		      size_t nasas);
 
 #endif

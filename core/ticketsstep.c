@@ -15,8 +15,6 @@
 #include "datafields.h"
 #include "directory.h"
 #include "dirsession.h"
-#include "exchrules.h"
-#include "exchstep.h"
 #include "finding.h"
 #include "kdcprobe.h"
 #include "krb.h"
@@ -27,6 +25,7 @@
 #include "stepdata.h"
 #include "target.h"
 #include "text.h"
+#include "ticketsexch.h"
 
 #define MAX_SPNS 80
 #define MAX_PROBES 48
@@ -494,430 +493,6 @@ static void caches_fill(const struct ew_krb_caches *c, struct ew_tickets_data *d
 	}
 }
 
-/* What the tickets step learned of the Exchange organization. */
-struct exch_view {
-	struct ew_exch_cfg *cfg;	/* NULL: no -x name, or out of memory */
-	struct ew_exch_server servers[EW_EXCH_MAX_SERVERS];
-	size_t nservers;
-	struct ew_exch_plan plan[EW_TARGET_MAX_LIST];
-	struct ew_exch_host *host[EW_TARGET_MAX_LIST];	/* of each -x name */
-	struct ew_dir_result *http;	/* computer accounts holding HTTP/ names */
-	int http_read;			/* that search was made and came back */
-};
-
-/* The SPNs a client asks for name, by its plan (NULL: every class, both forms). */
-static size_t plan_spns(const char *name, const struct ew_exch_plan *p, char **out, size_t max)
-{
-	static const char *const rpc[] = { "exchangeMDB", "exchangeRFR", "exchangeAB" };
-	unsigned svc = p ? p->services : EW_EXCH_RPC | EW_EXCH_HTTP;
-	int with_short = p ? p->short_name : 1;
-	char shortname[64];
-	size_t k, n = 0, form;
-
-	snprintf(shortname, sizeof(shortname), "%.*s", (int)strcspn(name, "."), name);
-	for (k = 0; shortname[k]; k++)
-		shortname[k] = (char)toupper((unsigned char)shortname[k]);
-	for (form = 0; form < 2; form++) {
-		const char *h = form ? shortname : name;
-
-		if (form && (!with_short || !strchr(name, '.')))
-			break;
-		for (k = 0; k < 3 && (svc & EW_EXCH_RPC) && n < max; k++)
-			out[n++] = ew_strprintf("%s/%s", rpc[k], h);
-		if ((svc & EW_EXCH_HTTP) && n < max)
-			out[n++] = ew_strprintf("HTTP/%s", h);
-	}
-	return n;
-}
-
-static const char *kind_text(enum ew_exch_name_kind k)
-{
-	return k == EW_EXNAME_SERVER ? "server" : k == EW_EXNAME_SHARED ? "shared" : "not known";
-}
-
-/* The configuration, the addresses, and a plan for each -x name. */
-/* How long the Exchange configuration waits for a first KDC answer, in ms. */
-static int quick_ms(const struct ew_run *run)
-{
-	return run->timeout_ms / 2 < 500 ? run->timeout_ms / 2 : 500;
-}
-
-/*
- * Whether a KDC answers at once: one try over UDP/88 to each KDC, bounded by
- * quick_ms (a KDC that answers at all answers in a round trip). The full
- * probes (KRB-KDC) run beside it and judge reachability; this only decides
- * whether the directory is worth a Kerberos bind before the tickets.
- */
-static int kdc_quick(struct ew_run *run, const struct ew_kdc_probe *all, size_t n)
-{
-	struct ew_kdc_probe q[MAX_PROBES];
-	size_t i, nq = 0;
-	int ok = 0;
-
-	for (i = 0; i < n && nq < MAX_PROBES; i++) {
-		if (all[i].proto != EW_KDC_UDP || all[i].addr == NULL)
-			continue;
-		memset(&q[nq], 0, sizeof(q[nq]));
-		q[nq].host = all[i].host;
-		q[nq].addr = all[i].addr;
-		q[nq].port = all[i].port;
-		q[nq].proto = EW_KDC_UDP;
-		q[nq].krb_error = -1;
-		nq++;
-	}
-	if (nq)
-		ew_kdc_probe_all(q, nq, run->target->realm, quick_ms(run), 1, run->cancel);
-	for (i = 0; i < nq; i++) {
-		ok |= q[i].ok;
-		ew_kdc_probe_clear(&q[i]);
-	}
-	return ok;
-}
-
-static void exch_look(struct ew_run *run, int kdc_ok, struct exch_view *xv)
-{
-	struct ew_target *t = run->target;
-	struct ew_exch_cfg *x = xv->cfg;
-	size_t i;
-	char host[256];
-
-	if (kdc_ok || run->bind_dn)
-		ew_exch_cfg_read(run, x);
-	else
-		snprintf(x->why, sizeof(x->why), "No KDC answered within %d ms, so the "
-			 "directory was not read with Kerberos", quick_ms(run));
-	if (!x->read)
-		return;
-	for (i = 0; i < t->nexchange; i++)
-		xv->host[i] = ew_exch_cfg_host(x, t->exchange[i]);
-	for (i = 0; i < x->n; i++)
-		x->s[i].host = x->s[i].fqdn ? ew_exch_cfg_host(x, x->s[i].fqdn) : NULL;
-	for (i = 0; i < x->nscp; i++)
-		x->scp[i].host = ew_exch_cfg_host(x, ew_url_host(x->scp[i].url, host,
-								 sizeof(host)));
-	ew_exch_cfg_resolve(run, x);
-	xv->nservers = ew_exch_cfg_servers(x, xv->servers);
-	for (i = 0; i < t->nexchange; i++)
-		ew_exch_plan_name(t->exchange[i], xv->host[i] ?
-				  (const char *const *)xv->host[i]->addrs : NULL,
-				  xv->host[i] ? xv->host[i]->naddrs : 0, xv->servers, xv->nservers,
-				  &xv->plan[i]);
-}
-
-/* Whether server s is behind one of the -x names. */
-static int in_scope(const struct ew_target *t, const struct exch_view *xv, size_t s)
-{
-	size_t i, m;
-
-	for (i = 0; i < t->nexchange; i++)
-		for (m = 0; xv->plan[i].kind != EW_EXNAME_UNKNOWN && m < xv->plan[i].nmembers; m++)
-			if (xv->plan[i].member[m] == s)
-				return 1;
-	return 0;
-}
-
-static long server_index(const struct exch_view *xv, const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && i < xv->nservers; i++)
-		if (strcasecmp(xv->servers[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-/*
- * The search for the alternate service accounts of the shared names: the
- * computer accounts holding HTTP/ for a name in a shared name's DNS domain
- * (not every HTTP/ name of the forest). NULL when no name is shared.
- */
-static char *http_filter(const struct ew_target *t, const struct exch_view *xv)
-{
-	struct ew_buf b = {0};
-	size_t i, n = 0;
-	char *f;
-
-	for (i = 0; xv->cfg && xv->cfg->read && i < t->nexchange; i++) {
-		const char *dot = strchr(t->exchange[i], '.');
-		char *esc;
-
-		if (xv->plan[i].kind != EW_EXNAME_SHARED || dot == NULL || !dot[1])
-			continue;
-		esc = ew_dir_filter_escape(dot + 1, strlen(dot + 1));
-		if (esc == NULL)
-			continue;
-		ew_buf_printf(&b, "(servicePrincipalName=HTTP/*.%s)", esc);
-		free(esc);
-		n++;
-	}
-	f = n ? ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "", b.data,
-			     n > 1 ? ")" : "") : NULL;
-	ew_buf_reset(&b);
-	return f;
-}
-
-/* KRB-SVC: which SPNs were asked for each name, and why. */
-static void exch_info(const struct ew_target *t, const struct exch_view *xv,
-		      struct ew_step_result *res)
-{
-	struct ew_finding *f;
-	size_t i, m, k;
-	char vbuf[64];
-
-	if (!xv->cfg->read) {
-		f = ew_finding_new(EW_CK_KRB_SVC, EW_INFO, "The Exchange versions are not known: "
-				   "every Exchange SPN was asked for, full and short name");
-		if (f)
-			ew_finding_evidence(f, "%s", xv->cfg->why);
-		ew_step_result_add(res, f);
-		return;
-	}
-	f = ew_finding_new(EW_CK_KRB_SVC, EW_INFO, "The SPNs asked for follow the Exchange "
-			   "version behind each name");
-	for (i = 0; f && i < t->nexchange; i++) {
-		const struct ew_exch_plan *p = &xv->plan[i];
-		struct ew_buf b = {0};
-		char *spns[8];
-		size_t n = plan_spns(t->exchange[i], p, spns, 8);
-
-		if (p->kind == EW_EXNAME_UNKNOWN)
-			ew_buf_adds(&b, "no Exchange server object readable here has this name "
-				    "or its addresses");
-		else
-			ew_buf_adds(&b, p->kind == EW_EXNAME_SHARED ? "shared by " : "");
-		for (m = 0; p->kind != EW_EXNAME_UNKNOWN && m < p->nmembers; m++) {
-			const struct ew_exch_server *s = &xv->servers[p->member[m]];
-
-			ew_buf_printf(&b, "%s%s (%s)", m ? ", " : "", s->name,
-				      ew_exch_release_name(&s->v, vbuf, sizeof(vbuf)));
-		}
-		ew_buf_adds(&b, ": ");
-		for (k = 0; k < n; k++) {
-			ew_buf_printf(&b, "%s%s", k ? " " : "", spns[k] ? spns[k] : "?");
-			free(spns[k]);
-		}
-		ew_finding_evidence(f, "%s: %s", t->exchange[i], b.data ? b.data : "");
-		ew_buf_reset(&b);
-	}
-	for (i = 0; f && i < xv->nservers; i++)
-		ew_finding_evidence(f, "server %s%s%s: %s%s%s%s", xv->servers[i].name,
-				    xv->servers[i].fqdn ? " " : "",
-				    xv->servers[i].fqdn ? xv->servers[i].fqdn : "",
-				    ew_exch_release_name(&xv->servers[i].v, vbuf, sizeof(vbuf)),
-				    xv->cfg->s[i].serial ? " (" : "",
-				    xv->cfg->s[i].serial ? xv->cfg->s[i].serial : "",
-				    xv->cfg->s[i].serial ? ")" : "");
-	ew_step_result_add(res, f);
-}
-
-static const struct ew_spn_holders_data *holders_for(const struct ew_tickets_data *d,
-						     const char *spn)
-{
-	size_t i;
-
-	for (i = 0; i < d->nspn_holders; i++)
-		if (d->spn_holders[i].spn && strcasecmp(d->spn_holders[i].spn, spn) == 0)
-			return &d->spn_holders[i];
-	return NULL;
-}
-
-static char **strs_dup(const char *const *v, size_t n, size_t *out_n)
-{
-	char **o = n ? calloc(n, sizeof(*o)) : NULL;
-	size_t i;
-
-	*out_n = 0;
-	for (i = 0; o && i < n; i++)
-		o[(*out_n)++] = ew_field_dup(v[i]);
-	return o;
-}
-
-/* The accounts holding spn (at most 8, borrowed from d); their number. */
-static size_t accounts_of(const struct ew_tickets_data *d, const char *spn, const char **out)
-{
-	const struct ew_spn_holders_data *h = holders_for(d, spn);
-	size_t k, n = 0;
-
-	for (k = 0; h && k < h->nholders && n < 8; k++)
-		if (h->holders[k].account)
-			out[n++] = h->holders[k].account;
-	return n;
-}
-
-/* KDC_ERR_ETYPE_NOSUPP: the accounts to change and the value to write. */
-static void enctype_accounts(struct ew_step_result *res, const struct ew_tickets_data *d,
-			     const char *spn, const char *client)
-{
-	const char *acc[8];
-	size_t n = accounts_of(d, spn, acc);
-
-	ew_exch_enctype_nosupp(res, spn, acc, n, client);
-}
-
-/* KRB-SVC: RC4 tickets for names of Exchange 2010 and later warn. */
-static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, size_t nsvc,
-		     const struct exch_view *xv, struct ew_step_result *res,
-		     const struct ew_tickets_data *d)
-{
-	size_t i, j;
-	char vbuf[64];
-
-	for (i = 0; xv->cfg->read && i < t->nexchange; i++) {
-		const struct ew_exch_plan *p = &xv->plan[i];
-		struct ew_exch_version v = { -1, -1, -1, p->release, 0 };
-
-		if (p->kind == EW_EXNAME_UNKNOWN || p->release < EW_EXCH_2010)
-			continue;
-		for (j = 0; j < nsvc; j++) {
-			const char *slash = strchr(svc[j].spn, '/'), *acc[8];
-
-			if (!svc[j].ok || slash == NULL || strcasecmp(slash + 1, t->exchange[i]) != 0 ||
-			    ew_krb_enctype_weakness(svc[j].enctype) != 2)
-				continue;
-			ew_exch_rule_rc4(res, svc[j].spn, ew_exch_release_name(&v, vbuf, sizeof(vbuf)),
-					 acc, accounts_of(d, svc[j].spn, acc));
-		}
-	}
-}
-
-/* SPN-ASA and EXCH-SCP, and the Exchange part of the step data. */
-static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t nsvc,
-		       struct exch_view *xv, struct ew_step_result *res,
-		       struct ew_tickets_data *data)
-{
-	struct ew_target *t = run->target;
-	struct ew_exch_cfg *x = xv->cfg;
-	struct ew_asa_name an[EW_TARGET_MAX_LIST];
-	struct ew_spn_holder hold[EW_TARGET_MAX_LIST][16];
-	const char *mem[EW_TARGET_MAX_LIST][EW_EXCH_MAX_MEMBERS];
-	const char *asa[EW_TARGET_MAX_LIST][8];
-	struct ew_scp scps[EW_EXCH_MAX_SCPS];
-	size_t i, j, k, nan = 0, nscp = 0;
-	char host[256], vbuf[64];
-
-	data->exchange_looked = 1;
-	data->exchange_read = x->read;
-	data->exchange_error = x->read ? NULL : ew_field_dup(x->why);
-	exch_info(t, xv, res);
-	if (x->read && xv->http) {
-		ew_exch_asa_hosts(xv->http, x);
-		ew_exch_cfg_resolve(run, x);
-	}
-	for (i = 0; x->read && i < t->nexchange; i++) {
-		const struct ew_exch_plan *p = &xv->plan[i];
-		const struct ew_exch_host *h = xv->host[i];
-		const struct ew_spn_holders_data *hd;
-		struct ew_asa_name *a;
-		char spn[300];
-
-		if (p->kind != EW_EXNAME_SHARED)
-			continue;
-		a = &an[nan];
-		memset(a, 0, sizeof(*a));
-		a->name = t->exchange[i];
-		a->addrs = h ? (const char *const *)h->addrs : NULL;
-		a->naddrs = h ? h->naddrs : 0;
-		for (j = 0; j < p->nmembers; j++)
-			mem[nan][j] = xv->servers[p->member[j]].name;
-		a->members = mem[nan];
-		a->nmembers = p->nmembers;
-		snprintf(spn, sizeof(spn), "HTTP/%s", a->name);
-		a->holders_read = data->spns_read;
-		hd = holders_for(data, spn);
-		for (j = 0; hd && j < hd->nholders && j < 16; j++) {
-			hold[nan][j].dn = hd->holders[j].dn;
-			hold[nan][j].account = hd->holders[j].account;
-		}
-		a->holders = hold[nan];
-		a->nholders = hd ? (hd->nholders < 16 ? hd->nholders : 16) : 0;
-		if (a->naddrs)
-			a->nasas = ew_exch_asas(xv->http, x, a->addrs, a->naddrs, a->members,
-						a->nmembers, asa[nan], 8);
-		a->asas = asa[nan];
-		a->asas_read = xv->http_read;
-		nan++;
-	}
-	if (x->read || t->nexchange)
-		ew_exch_rule_asa(x->read, x->why, an, nan, res);
-
-	/* The SCPs of the servers behind the names. */
-	for (i = 0; x->read && i < x->nscp && nscp < EW_EXCH_MAX_SCPS; i++) {
-		long s = server_index(xv, x->scp[i].server);
-		const char *h = ew_url_host(x->scp[i].url, host, sizeof(host));
-
-		if (s < 0 || !in_scope(t, xv, (size_t)s))
-			continue;
-		memset(&scps[nscp], 0, sizeof(scps[nscp]));
-		scps[nscp].server = x->scp[i].server;
-		scps[nscp].url = x->scp[i].url;
-		scps[nscp].site = x->scp[i].site;
-		scps[nscp].resolves = x->scp[i].host ? x->scp[i].host->resolves : -1;
-		scps[nscp].why = x->scp[i].host ? x->scp[i].host->why : NULL;
-		scps[nscp].ticket = -1;
-		for (j = 0; h && j < nsvc; j++)
-			if (strncasecmp(svc[j].spn, "HTTP/", 5) == 0 &&
-			    strcasecmp(svc[j].spn + 5, h) == 0 && !svc[j].cancelled)
-				scps[nscp].ticket = svc[j].ok ? 1 : 0;
-		nscp++;
-	}
-	ew_exch_rule_scp(scps, nscp, res);
-
-	/* the data */
-	data->exchange_servers = x->n ? calloc(x->n, sizeof(*data->exchange_servers)) : NULL;
-	for (i = 0; data->exchange_servers && i < x->n; i++, data->nexchange_servers++) {
-		struct ew_exch_server_data *d = &data->exchange_servers[i];
-
-		d->name = ew_field_dup(x->s[i].name);
-		d->fqdn = ew_field_dup(x->s[i].fqdn);
-		d->version = ew_field_dup(ew_exch_release_name(&x->s[i].v, vbuf, sizeof(vbuf)));
-		d->serial_number = ew_field_dup(x->s[i].serial);
-		if (x->s[i].host)
-			d->addresses = strs_dup((const char *const *)x->s[i].host->addrs,
-						x->s[i].host->naddrs, &d->naddresses);
-	}
-	data->exchange_names = t->nexchange ? calloc(t->nexchange,
-						     sizeof(*data->exchange_names)) : NULL;
-	for (i = 0, k = 0; data->exchange_names && i < t->nexchange; i++) {
-		struct ew_exch_name_data *d = &data->exchange_names[data->nexchange_names++];
-		const struct ew_exch_plan *p = x->read ? &xv->plan[i] : NULL;
-		char *spns[8];
-		size_t n = plan_spns(t->exchange[i], p, spns, 8), m;
-		struct ew_exch_version ov = { -1, -1, -1, p ? p->release : 0, 0 };
-
-		d->name = ew_field_dup(t->exchange[i]);
-		d->kind = ew_field_dup(kind_text(p ? p->kind : EW_EXNAME_UNKNOWN));
-		d->version = ew_field_dup(ew_exch_release_name(&ov, vbuf, sizeof(vbuf)));
-		if (p && xv->host[i])
-			d->addresses = strs_dup((const char *const *)xv->host[i]->addrs,
-						xv->host[i]->naddrs, &d->naddresses);
-		d->members = p && p->nmembers ? calloc(p->nmembers, sizeof(char *)) : NULL;
-		for (m = 0; d->members && m < p->nmembers; m++)
-			d->members[d->nmembers++] = ew_field_dup(xv->servers[p->member[m]].name);
-		d->spns = n ? calloc(n, sizeof(char *)) : NULL;
-		for (m = 0; m < n; m++) {
-			if (d->spns && spns[m])
-				d->spns[d->nspns++] = ew_field_dup(spns[m]);
-			free(spns[m]);
-		}
-		if (p && p->kind == EW_EXNAME_SHARED && k < nan) {
-			d->alternate_service_accounts = strs_dup(an[k].asas, an[k].nasas,
-								 &d->nalternate_service_accounts);
-			k++;
-		}
-	}
-	data->autodiscover_scps = nscp ? calloc(nscp, sizeof(*data->autodiscover_scps)) : NULL;
-	for (i = 0; data->autodiscover_scps && i < nscp; i++, data->nautodiscover_scps++) {
-		struct ew_scp_data *d = &data->autodiscover_scps[i];
-
-		d->server = ew_field_dup(scps[i].server);
-		d->url = ew_field_dup(scps[i].url);
-		d->host = ew_field_dup(ew_url_host(scps[i].url, host, sizeof(host)));
-		d->site = ew_field_dup(scps[i].site);
-		d->resolves = ew_field_dup(scps[i].resolves == 1 ? "yes" : scps[i].resolves == 0 ?
-					   "no" : "not known");
-	}
-}
-
 int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 {
 	struct ew_target *t = run->target;
@@ -935,7 +510,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	size_t npin = 0;
 	struct ew_tickets_data data = {0};
 	char dc_host[256] = "";
-	struct exch_view *xv = NULL;
+	struct ew_ticketsexch *xv = NULL;
 
 	if (t->realm == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_KRB_CONF, EW_SKIP, "No realm: give -r "
@@ -975,15 +550,12 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	 * KDC answers at once (kdc_quick) or a simple bind is given; else the
 	 * versions are not known and the ticket requests are not held up.
 	 */
-	if (t->nexchange && (xv = calloc(1, sizeof(*xv))) != NULL &&
-	    (xv->cfg = calloc(1, sizeof(*xv->cfg))) != NULL && !ew_run_cancelled(run))
-		exch_look(run, kdc_quick(run, probes, nprobes), xv);
-	for (i = 0; i < t->nexchange; i++) {
-		char *spns[8];
-		size_t k, n = plan_spns(t->exchange[i], xv && xv->cfg && xv->cfg->read ?
-					&xv->plan[i] : NULL, spns, 8);
+	xv = ew_ticketsexch_open(run, probes, nprobes);
+	{
+		size_t k, n;
+		char **spns = ew_ticketsexch_spns(t, xv, &n);
 
-		for (k = 0; k < n; k++) {
+		for (k = 0; spns && k < n; k++) {
 			char *slash = spns[k] ? strchr(spns[k], '/') : NULL;
 
 			if (slash) {
@@ -992,14 +564,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 			}
 			free(spns[k]);
 		}
-	}
-	/* and HTTP/ on the host of each Autodiscover SCP of those servers */
-	for (i = 0; xv && xv->cfg && xv->cfg->read && i < xv->cfg->nscp; i++) {
-		const struct ew_exch_host *h = xv->cfg->scp[i].host;
-		long s = server_index(xv, xv->cfg->scp[i].server);
-
-		if (h && h->resolves == 1 && s >= 0 && in_scope(t, xv, (size_t)s))
-			add_spn(svc, &nsvc, "HTTP", h->name);
+		free(spns);
 	}
 	if (dc_host[0])
 		add_spn(svc, &nsvc, "ldap", dc_host);
@@ -1082,7 +647,7 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 		for (i = 0; i < nprobes; i++)
 			kdc_answers |= probes[i].proto != EW_KDC_KPASSWD_TCP && probes[i].ok;
 		if (kdc_answers || run->bind_dn) {
-			char *hf = xv ? http_filter(t, xv) : NULL;
+			char *hf = xv ? ew_ticketsexch_http_filter(t, xv) : NULL;
 
 			spn_unique(run, svc, nsvc, res, &data, hf, xv ? &xv->http : NULL);
 			if (xv)
@@ -1091,9 +656,6 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 			for (i = 0; i < data.nspn_holders; i++)
 				ew_krb_svc_holders(res, data.spn_holders[i].spn,
 						   data.spn_holders[i].nholders);
-			for (i = 0; i < nsvc; i++)
-				if (svc[i].code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
-					enctype_accounts(res, &data, svc[i].spn, conf.tgs_enctypes);
 		} else {
 			ew_step_result_add(res, ew_finding_new(EW_CK_SPN_UNIQUE, EW_SKIP,
 							       "No KDC answers, so the global "
@@ -1103,9 +665,12 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	}
 
 	if (xv && xv->cfg && !ew_run_cancelled(run)) {
-		exch_rules(run, svc, nsvc, xv, res, &data);
-		exch_rc4(t, svc, nsvc, xv, res, &data);
+		ew_ticketsexch_rules(run, svc, nsvc, xv, res, &data);
 	}
+	/* after the Exchange rules: they find the alternate service accounts */
+	for (i = 0; data.spns_read && i < nsvc; i++)
+		if (svc[i].code == EW_KRB5_KDC_ERR_ETYPE_NOSUPP)
+			ew_ticketsexch_enctypes(res, &data, svc[i].spn, conf.tgs_enctypes, xv);
 
 out:
 	data.gathered = 1;
@@ -1159,12 +724,6 @@ out:
 	}
 	ew_krb_caches_clear(&caches);
 	ew_krb_conf_clear(&conf);
-	if (xv) {
-		if (xv->cfg)
-			ew_exch_cfg_clear(xv->cfg);
-		free(xv->cfg);
-		ew_dir_result_free(&xv->http);
-		free(xv);
-	}
+	ew_ticketsexch_free(&xv);
 	return 0;
 }

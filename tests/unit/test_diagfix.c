@@ -590,6 +590,30 @@ static void test_enctype(void **state)
 	WIN(x, "Set-ADAccountPassword websvc -Reset");
 }
 
+/* The account is the alternate service account: rolled on Exchange, never reset. */
+static void test_enctype_asa(void **state)
+{
+	struct fx_case *x = *state;
+	json_t *s;
+	size_t i;
+
+	json_object_set_new(data(x, TICKETS), "exchange_names",
+			    json_pack("[{s:s, s:s, s:s, s:[s], s:[s], s:[s], s:[s]}]",
+				      "name", "exch1.exwiz.test", "kind", "server",
+				      "version", "Exchange 2019", "addresses", "127.0.0.21",
+				      "members", "EXCH1", "spns", "HTTP/exch1.exwiz.test",
+				      "alternate_service_accounts", "EXCH1$"));
+	json_array_foreach(json_object_get(data(x, TICKETS), "services"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "spn")), "HTTP/exch1.exwiz.test") == 0)
+			json_object_set_new(s, "error", json_string("KDC has no support for "
+								    "encryption type"));
+	run(x, EW_CAUSE_ENCTYPE_MISMATCH);
+	WIN(x, "Set-ADComputer EXCH1 -KerberosEncryptionType AES128,AES256");
+	WIN(x, "-GenerateNewPasswordFor 'DOMAIN\\EXCH1$'");
+	NOWIN(x, "Reset-ComputerMachinePassword   (on EXCH1");
+	WIN(x, "Set-ADAccountPassword websvc -Reset");
+}
+
 /* A client that asks for RC4 only: its krb5.conf first, then 28 on the accounts. */
 static void test_enctype_rc4_client(void **state)
 {
@@ -869,6 +893,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enctype_rc4_client, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large_shared, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_enctype, setup_bob, teardown),
+		cmocka_unit_test_setup_teardown(test_enctype_asa, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_token_too_large, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_limit, setup_bob, teardown),
 		cmocka_unit_test_setup_teardown(test_mailbox_half_moved, setup_carol, teardown),

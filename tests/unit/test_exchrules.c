@@ -132,10 +132,13 @@ static void test_plan(void **state)
 	assert_int_equal(p.services, EW_EXCH_HTTP);
 	assert_int_equal(p.short_name, 0);
 	assert_int_equal(p.release, 2019);
-	/* one address of one server, but not its name: shared all the same */
+	/* one address of one server, but not its name: another name of that server */
 	ew_exch_plan_name("owa.exwiz.test", a_19a, 1, s, 4, &p);
-	assert_int_equal(p.kind, EW_EXNAME_SHARED);
+	assert_int_equal(p.kind, EW_EXNAME_SERVER);
 	assert_int_equal(p.nmembers, 1);
+	assert_int_equal(p.member[0], 1);
+	assert_int_equal(p.services, EW_EXCH_HTTP);
+	assert_int_equal(p.short_name, 0);
 	/* a name no server explains: every class on both forms, as before */
 	ew_exch_plan_name("fe1.region1.exwiz.test", NULL, 0, s, 4, &p);
 	assert_int_equal(p.kind, EW_EXNAME_UNKNOWN);
@@ -159,6 +162,33 @@ static void test_plan(void **state)
 	assert_int_equal(p.kind, EW_EXNAME_UNKNOWN);
 }
 
+/* The release behind a name, as shown: msExchVersion alone says "2013 or later". */
+static void test_plan_release(void **state)
+{
+	struct ew_exch_server s[4];
+	struct ew_exch_plan p;
+	char buf[64];
+
+	(void)state;
+	servers(s);
+	ew_exch_plan_name("ex19a.exwiz.test", a_19a, 1, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)), "Exchange 2019");
+	ew_exch_version_parse(NULL, "88218628259840", &s[1].v);
+	ew_exch_plan_name("ex19a.exwiz.test", a_19a, 1, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange 2013 or later");
+	/* shared: the oldest member's, "or later" when only msExchVersion said it */
+	ew_exch_plan_name("mail.exwiz.test", a_mail, 2, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange 2013 or later");
+	ew_exch_version_parse("Version 15.0 (Build 1497.2)", NULL, &s[2].v);
+	ew_exch_plan_name("mail.exwiz.test", a_mail, 2, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)), "Exchange 2013");
+	ew_exch_plan_name("nowhere.exwiz.test", NULL, 0, s, 4, &p);
+	assert_string_equal(ew_exch_plan_release_name(&p, buf, sizeof(buf)),
+			    "Exchange (version not known)");
+}
+
 static const char *const members[] = { "EX19A", "EX19B" };
 static const char *const asas[] = { "EXCHASA$" };
 static const struct ew_spn_holder on_member[] = {
@@ -170,7 +200,8 @@ static const struct ew_spn_holder on_asa[] = {
 
 static struct ew_asa_name shared(const struct ew_spn_holder *h, size_t nh)
 {
-	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1, 1 };
+	struct ew_asa_name a = { "mail.exwiz.test", a_mail, 2, members, 2, 1, h, nh, asas, 1, 1,
+				 NULL, NULL, 0, 0 };
 
 	return a;
 }
@@ -231,14 +262,81 @@ static void test_asa(void **state)
 	assert_int_equal(res->findings[0]->severity, EW_SKIP);
 	ew_step_result_free(&res);
 
-	/* no shared name: a pass; configuration not read: a skip with why */
+	/* one member only (a second name of one server): its own account may hold it */
+	res = new_res();
+	a = shared(on_member, 1);
+	a.name = "owa.exwiz.test";
+	a.naddrs = 1;
+	a.nmembers = 1;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_PASS);
+	ew_step_result_free(&res);
+
+	/* no name: nothing judged, no pass; configuration not read: a skip with why */
 	res = new_res();
 	ew_exch_rule_asa(1, NULL, NULL, 0, res);
 	ew_exch_rule_asa(0, "dc1.exwiz.test: no such object", NULL, 0, res);
-	assert_int_equal(res->nfindings, 2);
-	assert_int_equal(res->findings[0]->severity, EW_PASS);
-	assert_int_equal(res->findings[1]->severity, EW_SKIP);
-	assert_string_equal(res->findings[1]->evidence[0], "dc1.exwiz.test: no such object");
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->evidence[0], "dc1.exwiz.test: no such object");
+	ew_step_result_free(&res);
+}
+
+static void test_asa_not_judged(void **state)
+{
+	static const char *const all[] = { "EXCH1", "EX19A", "EX19B" };
+	static const struct ew_spn_holder on_other[] = {
+		{ "CN=EXCH1,CN=Computers,DC=exwiz,DC=test", "EXCH1$" },
+	};
+	static const char *const vip[] = { "10.0.0.99" };
+	struct ew_step_result *res = new_res();
+	struct ew_asa_name a = shared(on_asa, 1);
+
+	(void)state;
+	/* a balancer's virtual IP: no server's name or address, so not known; no pass */
+	a.name = "lb.exwiz.test";
+	a.addrs = vip;
+	a.naddrs = 1;
+	a.members = NULL;
+	a.nmembers = 0;
+	a.unknown = 1;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_string_equal(res->findings[0]->check, "SPN-ASA");
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "lb.exwiz.test: whether several Exchange "
+			    "servers share it is not known");
+	ew_step_result_free(&res);
+
+	/* the holder search failed: a skip for that name, saying why */
+	res = new_res();
+	a = shared(on_asa, 0);
+	a.holders_read = 0;
+	a.holders_why = "the global catalog search for it failed";
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "HTTP/mail.exwiz.test: its holder was "
+			    "not learned");
+	assert_string_equal(res->findings[0]->evidence[0], "the global catalog search for it "
+			    "failed");
+	ew_step_result_free(&res);
+
+	/* held by another Exchange server's own account, no member's: no pass */
+	res = new_res();
+	a = shared(on_other, 1);
+	a.servers = all;
+	a.nservers = 3;
+	ew_exch_rule_asa(1, NULL, &a, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_FAIL);
+	assert_string_equal(res->findings[0]->cause, EW_CAUSE_SPN_WRONG_ACCOUNT);
+	assert_string_equal(res->findings[0]->title, "HTTP/mail.exwiz.test is on EXCH1$, the "
+			    "Exchange server EXCH1's own account, which is not behind the name");
 	ew_step_result_free(&res);
 }
 
@@ -256,6 +354,13 @@ static void test_url_host(void **state)
 	assert_null(ew_url_host("https://user@host/x", b, sizeof(b)));
 	assert_null(ew_url_host(NULL, b, sizeof(b)));
 	assert_null(ew_url_host("https://a-very-long-name.example/x", b, 8));
+	/* an IPv6 literal: the address inside the brackets */
+	assert_string_equal(ew_url_host("https://[2001:db8::5]:443/Autodiscover/x", b, sizeof(b)),
+			    "2001:db8::5");
+	assert_string_equal(ew_url_host("https://[2001:db8::5]/x", b, sizeof(b)), "2001:db8::5");
+	assert_null(ew_url_host("https://[2001:db8::5/x", b, sizeof(b)));
+	assert_null(ew_url_host("https://[]/x", b, sizeof(b)));
+	assert_null(ew_url_host("https://[2001:db8::5]x/x", b, sizeof(b)));
 }
 
 #define GOOD "https://mail.exwiz.test/Autodiscover/Autodiscover.xml"
@@ -272,7 +377,7 @@ static void test_scp(void **state)
 
 	(void)state;
 	/* the stale one, and the site's two URLs */
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	tu_assert_findings_clean(res);
 	assert_int_equal(res->nfindings, 2);
 	assert_string_equal(res->findings[0]->check, "EXCH-SCP");
@@ -289,7 +394,7 @@ static void test_scp(void **state)
 	s[1].url = GOOD;
 	s[1].resolves = 1;
 	s[1].ticket = 1;
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	assert_int_equal(res->nfindings, 1);
 	assert_int_equal(res->findings[0]->severity, EW_PASS);
 	assert_int_equal(res->findings[0]->nevidence, 2);
@@ -298,23 +403,65 @@ static void test_scp(void **state)
 	/* a host whose HTTP/ ticket is refused; not known whether it resolves: no warn */
 	res = new_res();
 	s[1].ticket = 0;
-	ew_exch_rule_scp(s, 2, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
 	assert_int_equal(res->nfindings, 1);
 	assert_int_equal(res->findings[0]->severity, EW_WARN);
 	assert_non_null(strstr(res->findings[0]->title, "no HTTP/ ticket"));
 	ew_step_result_free(&res);
+	/* not known whether it resolves: a skip for it, the pass names the other only */
 	res = new_res();
 	s[1].ticket = -1;
 	s[1].resolves = -1;
-	ew_exch_rule_scp(s, 2, res);
-	assert_int_equal(res->nfindings, 1);
-	assert_int_equal(res->findings[0]->severity, EW_PASS);
+	s[1].why = "mail.exwiz.test A @127.0.0.2: timed out";
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->title, "EX19B's Autodiscover SCP names "
+			    "mail.exwiz.test: whether it resolves was not learned");
+	assert_string_equal(res->findings[0]->evidence[1], "mail.exwiz.test A @127.0.0.2: "
+			    "timed out");
+	assert_int_equal(res->findings[1]->severity, EW_PASS);
+	assert_int_equal(res->findings[1]->nevidence, 1);
+	ew_step_result_free(&res);
+	/* it resolves but its ticket was never asked: a skip, no pass for it */
+	res = new_res();
+	s[0].ticket = -1;
+	s[1].resolves = 1;
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_int_equal(res->findings[1]->severity, EW_SKIP);
+	assert_non_null(strstr(res->findings[0]->title, "no HTTP/ ticket was asked for it"));
+	ew_step_result_free(&res);
+
+	/* two SCPs of a site that both lack a URL do not name different URLs */
+	res = new_res();
+	s[0].url = s[1].url = NULL;
+	ew_exch_rule_scp(1, NULL, 2, s, 2, res);
+	assert_int_equal(res->nfindings, 2);
+	assert_null(strstr(res->findings[0]->title, "different URLs"));
+	assert_null(strstr(res->findings[1]->title, "different URLs"));
 	ew_step_result_free(&res);
 
 	/* none: nothing (servers before 2007 write none) */
 	res = new_res();
-	ew_exch_rule_scp(s, 0, res);
+	ew_exch_rule_scp(1, NULL, 2, s, 0, res);
 	assert_int_equal(res->nfindings, 0);
+	ew_step_result_free(&res);
+
+	/* the configuration not read, or no server behind the names: a skip that says why */
+	res = new_res();
+	ew_exch_rule_scp(0, "dc1.exwiz.test: no such object", 0, NULL, 0, res);
+	ew_exch_rule_scp(1, "lb.exwiz.test: no server has this name or one of its addresses",
+			 0, NULL, 0, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_SKIP);
+	assert_string_equal(res->findings[0]->evidence[0], "dc1.exwiz.test: no such object");
+	assert_int_equal(res->findings[1]->severity, EW_SKIP);
+	assert_string_equal(res->findings[1]->evidence[0], "lb.exwiz.test: no server has this "
+			    "name or one of its addresses");
 	ew_step_result_free(&res);
 }
 
@@ -331,6 +478,15 @@ static void test_enctypes(void **state)
 	assert_int_equal(ew_enctypes_to_write("DEFAULT -des"), 24);
 	assert_int_equal(ew_enctypes_to_write("rc4-hmac"), 28);
 	assert_int_equal(ew_enctypes_to_write("arcfour-hmac-md5"), 28);
+	/* a list, parsed: a leading '-' removes; the sha2 types AD has no keys for do not count */
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes256-cts -aes128-cts"), 28);
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes"), 28);
+	assert_int_equal(ew_enctypes_to_write("DEFAULT -aes256-cts"), 24);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac,aes128-cts-hmac-sha1-96"), 24);
+	assert_int_equal(ew_enctypes_to_write("aes256-sha2 rc4-hmac"), 28);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac -rc4-hmac aes256-cts-hmac-sha1-96"), 24);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac not-aes"), 28);
+	assert_int_equal(ew_enctypes_to_write("rc4-hmac 18"), 24);
 
 	/* KDC_ERR_ETYPE_NOSUPP: the step's fail gets the account and the value */
 	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/mail.exwiz.test");
@@ -339,7 +495,7 @@ static void test_enctypes(void **state)
 	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/owa.exwiz.test");
 	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
 	ew_step_result_add(res, f);
-	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", acc, 1, "rc4-hmac");
+	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", acc, 1, "rc4-hmac", NULL, 0);
 	tu_assert_findings_clean(res);
 	f = res->findings[0];
 	assert_int_equal(f->nevidence, 2);
@@ -347,13 +503,13 @@ static void test_enctypes(void **state)
 	assert_non_null(strstr(f->remedy, "write 28 (0x1C: RC4, AES128, AES256)"));
 	assert_non_null(strstr(f->remedy, "of EX19A$"));
 	assert_int_equal(res->findings[1]->nevidence, 0);	/* another SPN: untouched */
-	ew_exch_enctype_nosupp(res, "HTTP/owa.exwiz.test", acc, 1, NULL);
+	ew_exch_enctype_nosupp(res, "HTTP/owa.exwiz.test", acc, 1, NULL, NULL, 0);
 	assert_non_null(strstr(res->findings[1]->remedy, "Write 24 (0x18: AES128, AES256)"));
 	ew_step_result_free(&res);
 
 	/* an RC4 ticket for a 2019 name warns, naming the account */
 	res = new_res();
-	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
 	tu_assert_findings_clean(res);
 	assert_int_equal(res->nfindings, 1);
 	f = res->findings[0];
@@ -363,6 +519,44 @@ static void test_enctypes(void **state)
 			    "(rc4-hmac), though Exchange 2019 runs where AES is available");
 	assert_non_null(strstr(f->remedy, "Write 24 (0x18: AES128, AES256) to "
 			       "msDS-SupportedEncryptionTypes of EX19A$"));
+	assert_non_null(strstr(f->remedy, "then reset the password of EX19A$ so that it has AES keys"));
+	ew_step_result_free(&res);
+
+	/* one finding per SPN: the warned SPN leaves the INFO "Some service tickets are RC4" */
+	res = new_res();
+	f = ew_finding_new("KRB-SVC", EW_INFO, "Some service tickets are RC4 (rc4-hmac)");
+	ew_finding_evidence(f, "HTTP/mail.exwiz.test");
+	ew_finding_evidence(f, "exchangeRFR/EXCH1");
+	ew_step_result_add(res, f);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->nevidence, 1);
+	assert_string_equal(res->findings[0]->evidence[0], "exchangeRFR/EXCH1");
+	assert_int_equal(res->findings[1]->severity, EW_WARN);
+	ew_step_result_free(&res);
+	/* and the INFO goes when it held that SPN only */
+	res = new_res();
+	f = ew_finding_new("KRB-SVC", EW_INFO, "Some service tickets are RC4 (rc4-hmac)");
+	ew_finding_evidence(f, "HTTP/mail.exwiz.test");
+	ew_step_result_add(res, f);
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", acc, 1, NULL, 0);
+	assert_int_equal(res->nfindings, 1);
+	assert_int_equal(res->findings[0]->severity, EW_WARN);
+	ew_step_result_free(&res);
+
+	/* the holder is the alternate service account: rolled on Exchange, not reset */
+	res = new_res();
+	ew_exch_rule_rc4(res, "HTTP/mail.exwiz.test", "Exchange 2019", asas, 1, asas, 1);
+	f = res->findings[0];
+	assert_null(strstr(f->remedy, "reset"));
+	assert_non_null(strstr(f->remedy, "RollAlternateServiceAccountPassword.ps1"));
+	assert_non_null(strstr(f->remedy, "EXCHASA$"));
+	f = ew_finding_new("KRB-SVC", EW_FAIL, "No session ticket for HTTP/mail.exwiz.test");
+	ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+	ew_step_result_add(res, f);
+	ew_exch_enctype_nosupp(res, "HTTP/mail.exwiz.test", asas, 1, NULL, asas, 1);
+	assert_null(strstr(f->remedy, "reset"));
+	assert_non_null(strstr(f->remedy, "RollAlternateServiceAccountPassword.ps1"));
 	ew_step_result_free(&res);
 }
 
@@ -371,7 +565,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_release),
 		cmocka_unit_test(test_asa),
+		cmocka_unit_test(test_asa_not_judged),
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_scp),
 		cmocka_unit_test(test_enctypes),
