@@ -254,7 +254,9 @@ int ew_cp_ipconfig_line(struct ew_cp_state *st, char *raw, char *line)
 		return new_adapter(st, line) ? EW_CP_READ : EW_CP_SKIP;
 	}
 	if (ew_cp_sep(line, 1) == NULL) {
-		if (raw[0] != ' ' || st->ip_key == IP_NONE)
+		/* a paste through a chat may have lost the indent: a single word
+		 * still continues a list */
+		if (st->ip_key == IP_NONE || (raw[0] != ' ' && strchr(line, ' ')))
 			return EW_CP_UNREAD;
 		/* a continuation line of the key above */
 		if (st->ip_key == IP_SEARCH)

@@ -248,6 +248,41 @@ static int group_row(struct ew_cp_state *st, char *line)
 	return EW_CP_READ;
 }
 
+/* whoami /groups /fo list: "Group Name: ...", "Type: ...", "SID: ...". */
+static int group_list_line(struct ew_cp_state *st, char *line)
+{
+	struct ew_client_paste *p = st->p;
+	struct ew_client_group *g;
+	char *key, *val;
+
+	if (ew_cp_split(line, 0, &key, &val) != 0)
+		return EW_CP_UNREAD;
+	if (strcmp(key, "Group Name") == 0) {
+		g = ew_cp_grow(st, (void **)&p->groups, &p->ngroups, sizeof(*g),
+			       EW_CLIENT_GROUPS_MAX, EW_CP_CUT_GROUPS, "groups");
+		if (g == NULL)
+			return EW_CP_SKIP;
+		g->line = st->lineno;
+		ew_cp_set(st, &g->name, val);
+		return EW_CP_READ;
+	}
+	if (p->ngroups == 0 || p->groups[p->ngroups - 1].line == 0)
+		return EW_CP_UNREAD;
+	g = &p->groups[p->ngroups - 1];
+	if (strcmp(key, "Type") == 0) {
+		ew_cp_set(st, &g->type, val);
+	} else if (strcmp(key, "SID") == 0) {
+		ew_cp_set(st, &g->sid, val);
+	} else if (strcmp(key, "Attributes") == 0) {
+		ew_cp_set(st, &g->attributes, val);
+		g->enabled = strstr(val, "Enabled group") != NULL;
+		g->deny_only = strstr(val, "Group used for deny only") != NULL;
+	} else {
+		return EW_CP_UNREAD;
+	}
+	return EW_CP_READ;
+}
+
 int ew_cp_whoami_line(struct ew_cp_state *st, char *raw, char *line)
 {
 	(void)raw;
@@ -275,6 +310,10 @@ int ew_cp_whoami_line(struct ew_cp_state *st, char *raw, char *line)
 		return EW_CP_READ;	/* the table's column names */
 	if (st->wh_section == WH_NONE)
 		return EW_CP_UNREAD;
+	if (st->wh_section == WH_GROUP &&
+	    (strncmp(line, "Group Name:", 11) == 0 || strncmp(line, "Type:", 5) == 0 ||
+	     strncmp(line, "SID:", 4) == 0 || strncmp(line, "Attributes:", 11) == 0))
+		return group_list_line(st, line);
 	return group_row(st, line);
 }
 
@@ -355,7 +394,7 @@ int ew_cp_setspn_line(struct ew_cp_state *st, char *raw, char *line)
 		set_owned(&st->spn_account, line, len, st);
 		return EW_CP_READ;
 	}
-	if (raw[0] == ' ' && st->spn_account && strchr(line, '/'))
+	if (st->spn_account && strchr(line, '/') && !strchr(line, ' '))
 		return add_spn(st, EW_CLIENT_SPN_LISTED, st->spn_account, line);
 	return EW_CP_UNREAD;
 }

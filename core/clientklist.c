@@ -202,12 +202,15 @@ int ew_cp_klist_line(struct ew_cp_state *st, char *raw, char *line)
 			return EW_CP_SKIP;
 		st->hexdump = 0;
 	}
-	if (strncmp(line, "Current LogonId is ", 19) == 0) {
-		st->ticket = -1;
-		st->klist = -1;
+	if (strncmp(line, "Current LogonId is ", 19) == 0 ||
+	    strncmp(line, "Targeted LogonId is ", 20) == 0) {
+		if (line[0] == 'C') {
+			st->ticket = -1;
+			st->klist = -1;
+		}
 		k = cur_klist(st);
-		if (k)
-			ew_cp_set(st, &k->logon_id, line + 19);
+		if (k)	/* the session listed: the targeted one when both are shown */
+			ew_cp_set(st, &k->logon_id, strstr(line, " is ") + 4);
 		return EW_CP_READ;
 	}
 	if (strncmp(line, "Cached Tickets: (", 17) == 0) {

@@ -422,6 +422,10 @@ static enum ew_client_kind mark_of(const struct ew_cp_state *st, const char *t, 
 		*fresh = 1;
 		return EW_CLIENT_KLIST;
 	}
+	if (strncmp(t, "Targeted LogonId is ", 20) == 0) {	/* klist -li: after the line above */
+		*fresh = st->kind != EW_CLIENT_KLIST || st->ticket >= 0;
+		return EW_CLIENT_KLIST;
+	}
 	if (strncmp(t, "Cached Tickets: (", 17) == 0) {
 		*fresh = st->kind != EW_CLIENT_KLIST || st->klist < 0 ||
 			 st->p->klists[st->klist].stated >= 0 || st->ticket >= 0;
@@ -565,6 +569,12 @@ static void one_line(struct ew_cp_state *st, char *raw)
 
 	while (*t == ' ')
 		t++;
+	if (ew_cp_trim(t)[0] == '\0') {	/* a blank line: never a block's start, never unread */
+		if (st->block >= 0)
+			st->p->blocks[st->block].nlines++;
+		read_line(st, raw, t);
+		return;
+	}
 	tcopy = t;
 	k = mark_of(st, ew_cp_trim(tcopy), t == raw, &fresh, &f);
 	if (k == EW_CLIENT_KLIST_TGT && st->kind == EW_CLIENT_KLIST && st->block >= 0 &&

@@ -842,6 +842,67 @@ static void test_bounds(void **state)
 	ew_client_free(&p);
 }
 
+/* No tickets, a failed klist, an administrator's klist -li 0x3e7. */
+static void test_klist_none(void **state)
+{
+	struct ew_client_paste *p = parse_str(
+		"\r\nCurrent LogonId is 0:0x3e4a1\r\n\r\nCached Tickets: (0)\r\n"
+		"\r\nCurrent LogonId is 0:0x3e4a1\r\n"
+		"klist failed with 0xc000005f/-1073741729: A specified logon session does not exist. "
+		"It may already have been terminated.\r\n"
+		"\r\nCurrent LogonId is 0:0x3e4a1\r\nTargeted LogonId is 0:0x3e7\r\n"
+		"\r\nCached Tickets: (1)\r\n\r\n#0>\tClient: PC1$ @ EXWIZ.TEST\r\n");
+
+	(void)state;
+	assert_int_equal(p->unread, 0);
+	assert_int_equal(p->nblocks, 3);
+	assert_int_equal(p->nklists, 3);
+	assert_int_equal(p->klists[0].stated, 0);
+	assert_null(p->klists[0].error);
+	assert_int_equal(p->klists[1].stated, -1);
+	assert_non_null(strstr(p->klists[1].error, "0xc000005f"));
+	assert_string_equal(p->klists[2].logon_id, "0:0x3e7");
+	assert_int_equal(p->ntickets, 1);
+	assert_int_equal(p->tickets[0].klist, 2);
+	assert_string_equal(p->tickets[0].client, "PC1$");
+	ew_client_free(&p);
+}
+
+/* whoami /groups /fo list, and outputs pasted through a chat that lost the
+ * indent of their continuation lines. */
+static void test_other_layouts(void **state)
+{
+	struct ew_client_paste *p = parse_str(
+		"\nGROUP INFORMATION\n-----------------\n\nGroup Name: Everyone\n"
+		"Type:       Well-known group\nSID:        S-1-1-0\n"
+		"Attributes: Mandatory group, Enabled by default, Enabled group\n\n"
+		"Group Name: EXWIZ\\Exchange Users\nType:       Group\n"
+		"SID:        S-1-5-21-1004336348-1177238915-682003330-1120\n"
+		"Attributes: Group used for deny only\n");
+
+	(void)state;
+	assert_int_equal(p->unread, 0);
+	assert_int_equal(p->ngroups, 2);
+	assert_string_equal(p->groups[1].name, "EXWIZ\\Exchange Users");
+	assert_string_equal(p->groups[1].type, "Group");
+	assert_string_equal(p->groups[1].sid, "S-1-5-21-1004336348-1177238915-682003330-1120");
+	assert_true(p->groups[1].deny_only);
+	assert_true(p->groups[0].enabled);
+	ew_client_free(&p);
+
+	p = parse_str("Windows IP Configuration\nHost Name . . . : PC1\n"
+		"Ethernet adapter Ethernet0:\nDNS Servers . . . . : 10.0.0.10\n10.0.0.11\n"
+		"Checking domain DC=exwiz,DC=test\nCN=EXCH1,CN=Computers,DC=exwiz,DC=test\n"
+		"HTTP/exch1.exwiz.test\nExisting SPN found!\n");
+	assert_int_equal(p->unread, 0);
+	assert_int_equal(p->ipconfig.nadapters, 1);
+	assert_int_equal(p->ipconfig.adapters[0]->ndns, 2);
+	assert_string_equal(p->ipconfig.adapters[0]->dns_servers[1], "10.0.0.11");
+	assert_int_equal(p->nspns, 1);
+	assert_string_equal(p->spns[0].spn, "HTTP/exch1.exwiz.test");
+	ew_client_free(&p);
+}
+
 /* A paste without its first line, read as the kind the caller says. */
 static void test_parse_as(void **state)
 {
@@ -893,6 +954,8 @@ int main(void)
 		cmocka_unit_test(test_other_languages),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_klist_none),
+		cmocka_unit_test(test_other_layouts),
 		cmocka_unit_test(test_parse_as),
 		cmocka_unit_test(test_names),
 	};
