@@ -238,7 +238,7 @@ int ew_cp_ipconfig_line(struct ew_cp_state *st, char *raw, char *line)
 	if (st->ip_undecided) {
 		st->ip_undecided = 0;
 		if (all_dashes(line) || ew_cp_prefix(line, "Record Name") ||
-		    (ew_cp_sep(line, 1) == NULL && raw[0] == ' ')) {
+		    (ew_cp_sep(line, 1) == NULL && (raw[0] == ' ' || !strchr(line, ' ')))) {
 			/* a cache entry: this is ipconfig /displaydns */
 			st->kind = EW_CLIENT_DISPLAYDNS;
 			st->p->blocks[st->block].kind = EW_CLIENT_DISPLAYDNS;

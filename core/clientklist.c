@@ -202,33 +202,24 @@ int ew_cp_klist_line(struct ew_cp_state *st, char *raw, char *line)
 			return EW_CP_SKIP;
 		st->hexdump = 0;
 	}
+	k = cur_klist(st);	/* the block's; a new block, a new one */
+	if (k == NULL)
+		return EW_CP_SKIP;	/* beyond the bound, said in a note */
 	if (strncmp(line, "Current LogonId is ", 19) == 0 ||
 	    strncmp(line, "Targeted LogonId is ", 20) == 0) {
-		if (line[0] == 'C') {
-			st->ticket = -1;
-			st->klist = -1;
-		}
-		k = cur_klist(st);
-		if (k)	/* the session listed: the targeted one when both are shown */
-			ew_cp_set(st, &k->logon_id, strstr(line, " is ") + 4);
+		/* the session listed: the targeted one when both are shown */
+		ew_cp_set(st, &k->logon_id, strstr(line, " is ") + 4);
 		return EW_CP_READ;
 	}
 	if (strncmp(line, "Cached Tickets: (", 17) == 0) {
-		k = cur_klist(st);
-		if (k == NULL || ew_cp_long(line + 17, 10, &n) != 0)
+		if (ew_cp_long(line + 17, 10, &n) != 0)
 			return EW_CP_UNREAD;
 		k->stated = (int)n;
 		return EW_CP_READ;
 	}
-	if (strcmp(line, "Cached TGT:") == 0) {
-		if (cur_klist(st) == NULL)
-			return EW_CP_UNREAD;
+	if (strcmp(line, "Cached TGT:") == 0)
 		return new_ticket(st, -1) ? EW_CP_READ : EW_CP_SKIP;
-	}
 	if (ew_cp_prefix(line, "klist failed") || ew_cp_prefix(line, "Error calling API")) {
-		k = cur_klist(st);
-		if (k == NULL)
-			return EW_CP_UNREAD;
 		ew_cp_set(st, &k->error, line);
 		return EW_CP_READ;
 	}

@@ -427,8 +427,10 @@ static enum ew_client_kind mark_of(const struct ew_cp_state *st, const char *t, 
 		return EW_CLIENT_KLIST;
 	}
 	if (strncmp(t, "Cached Tickets: (", 17) == 0) {
-		*fresh = st->kind != EW_CLIENT_KLIST || st->klist < 0 ||
-			 st->p->klists[st->klist].stated >= 0 || st->ticket >= 0;
+		/* a second list in the same block is a new block */
+		*fresh = st->kind != EW_CLIENT_KLIST || st->ticket >= 0 ||
+			 (st->klist >= 0 && st->p->klists[st->klist].block == (unsigned)st->block &&
+			  st->p->klists[st->klist].stated >= 0);
 		return EW_CLIENT_KLIST;
 	}
 	if (strcmp(t, "Cached TGT:") == 0)
@@ -591,7 +593,7 @@ static void one_line(struct ew_cp_state *st, char *raw)
 		;	/* more of the same other-language output */
 	} else if (k != EW_CLIENT_UNKNOWN && (fresh || k != st->kind)) {
 		if (start_block(st, k, f) != 0) {
-			st->kind = EW_CLIENT_FOREIGN;	/* read no more */
+			st->kind = EW_CLIENT_UNKNOWN;	/* read no more: each line counted unread */
 			st->block = -1;
 		}
 	}

@@ -828,6 +828,22 @@ static void test_bounds(void **state)
 	assert_non_null(strstr(p->notes[0], "more than 1024 tickets"));
 	ew_client_free(&p);
 
+	/* more blocks than kept: the lines of the rest counted as not read */
+	for (i = 0; i < EW_CLIENT_BLOCKS_MAX + 2; i++)
+		ew_buf_printf(&b, "Current LogonId is 0:0x%zx\nCached Tickets: (0)\n\n", i);
+	s = ew_buf_take(&b);
+	assert_non_null(s);
+	p = parse_str(s);
+	free(s);
+	assert_int_equal(p->nblocks, EW_CLIENT_BLOCKS_MAX);
+	assert_int_equal(p->nklists, EW_CLIENT_SMALL_MAX);
+	assert_int_equal(p->unread, 4);
+	assert_string_equal(p->unread_lines[0].text, "Current LogonId is 0:0x100");
+	assert_int_equal(p->nnotes, 2);
+	assert_non_null(strstr(p->notes[0], "more than 64 klist outputs"));
+	assert_non_null(strstr(p->notes[1], "more than 256 blocks"));
+	ew_client_free(&p);
+
 	/* beyond 4 MiB: cut, and said */
 	big = malloc(EW_CLIENT_INPUT_MAX + 100);
 	assert_non_null(big);
@@ -900,6 +916,15 @@ static void test_other_layouts(void **state)
 	assert_string_equal(p->ipconfig.adapters[0]->dns_servers[1], "10.0.0.11");
 	assert_int_equal(p->nspns, 1);
 	assert_string_equal(p->spns[0].spn, "HTTP/exch1.exwiz.test");
+	ew_client_free(&p);
+
+	p = parse_str("Windows IP Configuration\n_kerberos._udp.exwiz.test\n"
+		"----------------------------------------\nName does not exist.\n");
+	assert_int_equal(p->unread, 0);
+	assert_int_equal(p->blocks[0].kind, EW_CLIENT_DISPLAYDNS);
+	assert_int_equal(p->ndns, 1);
+	assert_int_equal(p->dns[0].status, EW_CLIENT_DNS_NXDOMAIN);
+	assert_string_equal(p->dns[0].name, "_kerberos._udp.exwiz.test");
 	ew_client_free(&p);
 }
 
