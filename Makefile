@@ -163,7 +163,7 @@ $(BUILD)/tests/unit/test_options: private UNIT_EXTRA_OBJ := $(BUILD)/tui/options
 # jansson and cmocka: no krb5, LDAP or c-ares. A rule that reaches for the
 # network, the directory or Kerberos fails to link here. (test_krbrules sees
 # <krb5.h> for the library's constants, and links without the library.)
-RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap exchrules session diagnosis diagfix comparison
+RULES_TESTS := groupsrules dnsrules mailboxrules krbrules spnmap exchrules session diagnosis diagfix comparison clientparse
 RULES_OBJ_groupsrules := groupsrules sid finding result text
 RULES_OBJ_dnsrules := dnsrules dnsresult target causes finding result text
 RULES_OBJ_mailboxrules := mailboxrules secdesc sid finding result text
@@ -179,6 +179,8 @@ RULES_OBJ_session := plan text
 RULES_OBJ_diagnosis := diagnosis diagfix exchrules causes catalogue stepdata datafields finding result text
 # the fix of each cause: the step data and the cause catalogue
 RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields finding result text
+# what a Windows client showed: pasted text in, records out
+RULES_OBJ_clientparse := clientparse clientread clientklist clientdns clientevent text
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
