@@ -43,42 +43,6 @@ static void put_utf8(struct ew_buf *b, uint32_t c)
 	}
 }
 
-/* One UTF-8 sequence at s: its length and code point, 0 when invalid. */
-static size_t utf8_one(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* UTF-16 without a mark: text of ASCII characters has every other byte 0. */
 static int looks_utf16(const unsigned char *s, size_t n, int *big)
 {
@@ -152,7 +116,7 @@ char *ew_client_decode(const void *data, size_t len, const char **encoding,
 		size_t ascii = 1;
 
 		while (i < len) {
-			n = utf8_one(s + i, len - i, &c);
+			n = ew_utf8_decode(s + i, len - i, &c);
 			if (n == 0 || c == 0) {
 				if (s[i] != 0)
 					ascii = 0;

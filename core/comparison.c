@@ -25,7 +25,6 @@ struct side {
 	struct ew_groups_data grd;
 	struct ew_mailbox_data mbd;
 	int has_tk, has_gr, has_mb;
-	int foreign_tk;		/* its tickets step showed another account's cache */
 	char *why_tk, *why_gr, *why_mb;	/* "not checked: ..." */
 };
 
@@ -89,7 +88,6 @@ static void side_read(struct side *s, const char *name, const struct ew_step_res
 	as = s->tkd.credentials.as ? ew_text_cleanz(s->tkd.credentials.as) : NULL;
 	if (s->has_tk && !ew_same_account(name, as, NULL)) {
 		s->has_tk = 0;
-		s->foreign_tk = 1;
 		s->why_tk = s->tkd.credentials.as ?
 			    ew_strprintf("%s: the tickets shown are %s's, not %s's",
 					 EW_COMPARISON_NOT_CHECKED, as, name) :

@@ -167,25 +167,29 @@ static json_t *summary_json(const struct ew_report *r)
 	return j;
 }
 
-struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
+/* The diagnosis of r's steps, the user's own causes of c (may be NULL) first. */
+static struct ew_diagnosis *diagnose(const struct ew_report *r, const struct ew_comparison *c)
 {
 	const json_t *given = json_object_get(r->target, "symptoms");
 	const char *sym[EW_CAUSE_MAX_LIST];
-	size_t i, nsym = 0;
+	const char *const *own = NULL;
+	size_t i, nsym = 0, nown = 0;
 	json_t *v;
 
 	json_array_foreach(given, i, v)
 		if (json_is_string(v) && nsym < EW_CAUSE_MAX_LIST)
 			sym[nsym++] = json_string_value(v);
-	struct ew_comparison *c = ew_report_comparison(r);
-	const char *const *own = NULL;
-	size_t nown = 0;
-	struct ew_diagnosis *d;
-
 	if (c)
 		ew_comparison_user_only_causes(c, &own, &nown);
-	d = ew_diagnose_compared((const struct ew_step_result *const *)r->steps, r->nsteps,
-				 r->target, sym, nsym, c ? c->other : NULL, own, nown);
+	return ew_diagnose_compared((const struct ew_step_result *const *)r->steps, r->nsteps,
+				    r->target, sym, nsym, c ? c->other : NULL, own, nown);
+}
+
+struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
+{
+	struct ew_comparison *c = ew_report_comparison(r);
+	struct ew_diagnosis *d = diagnose(r, c);
+
 	ew_comparison_free(&c);
 	return d;
 }
@@ -230,8 +234,8 @@ static json_t *steps_json(struct ew_step_result *const *v, size_t n)
 
 json_t *ew_report_to_json(const struct ew_report *r)
 {
-	struct ew_diagnosis *d = ew_report_diagnose(r);
 	struct ew_comparison *c = ew_report_comparison(r);
+	struct ew_diagnosis *d = diagnose(r, c);
 	json_t *steps, *notes, *o;
 	size_t i;
 
@@ -531,9 +535,12 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		add_target_line(&b, target_keys[i][1],
 				json_object_get(r->target, target_keys[i][0]), width);
 	{
-		/* The answer before the evidence. */
-		struct ew_diagnosis *d = ew_report_diagnose(r);
+		/* The answer before the evidence; then what differs between the
+		 * user and the identity beside it. */
+		struct ew_comparison *cmp = ew_report_comparison(r);
+		struct ew_diagnosis *d = diagnose(r, cmp);
 		char *dt = d ? ew_diagnosis_to_text(d, width) : NULL;
+		char *ct = cmp ? ew_comparison_to_text(cmp, width) : NULL;
 
 		if (dt) {
 			ew_buf_addc(&b, '\n');
@@ -541,21 +548,15 @@ char *ew_report_to_text(const struct ew_report *r, int width)
 		} else {
 			b.oom = 1;
 		}
-		free(dt);
-		ew_diagnosis_free(&d);
-	}
-	{
-		/* What differs between the user and the identity beside it. */
-		struct ew_comparison *cmp = ew_report_comparison(r);
-		char *ct = cmp ? ew_comparison_to_text(cmp, width) : NULL;
-
 		if (ct) {
 			ew_buf_addc(&b, '\n');
 			ew_buf_adds(&b, ct);
 		} else if (ew_report_compared_user(r)) {
 			b.oom = 1;
 		}
+		free(dt);
 		free(ct);
+		ew_diagnosis_free(&d);
 		ew_comparison_free(&cmp);
 	}
 	for (i = 0; i < r->nsteps; i++) {

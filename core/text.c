@@ -132,12 +132,7 @@ char *ew_strprintf(const char *fmt, ...)
 	return s;
 }
 
-/*
- * Decode one UTF-8 sequence at s (n bytes available). Returns its length and
- * the code point, or 0 for an invalid sequence (overlong forms, surrogates and
- * values above U+10FFFF included).
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t ew_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c;
 	size_t len, i;
@@ -204,7 +199,7 @@ static void clean_into(struct ew_buf *b, const char *str, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &c);
+		n = ew_utf8_decode(s + i, len - i, &c);
 		if (n > 0 && !cp_unsafe(c)) {
 			i += n;
 			continue;
@@ -271,7 +266,7 @@ int ew_text_is_clean(const char *str, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &c);
+		n = ew_utf8_decode(s + i, len - i, &c);
 		if (n == 0 || cp_unsafe(c))
 			return 0;
 		i += n;

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A clean copy of the first len bytes of s; NULL only when out of memory. */
 char *ew_text_clean(const char *s, size_t len);
@@ -73,5 +74,12 @@ char *ew_strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ew_vstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* ew_vstrprintf cleaned (see ew_text_cleanz); NULL when out of memory. */
 char *ew_vstrprintf_clean(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes available, n > 0). Returns its
+ * length and the code point, or 0 for an invalid sequence (overlong forms,
+ * surrogates and values above U+10FFFF included).
+ */
+size_t ew_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 #endif
