@@ -192,6 +192,33 @@ static void list_of(struct ew_buf *b, const char *const *v, size_t n, const char
 		ew_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", v[i]);
 }
 
+/*
+ * A shared name's HTTP/ SPN on the wrong account: the name's addresses, the
+ * holder, the alternate service accounts (with none_said, what none means),
+ * and the move to make.
+ */
+static void wrong_account_evidence(struct ew_finding *f, const struct ew_asa_name *a,
+				   int none_said)
+{
+	size_t j;
+
+	for (j = 0; j < a->naddrs; j++)
+		ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
+	ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name, a->holders[0].account,
+			    a->holders[0].dn);
+	for (j = 0; j < a->nasas; j++)
+		ew_finding_evidence(f, "alternate service account: %s", a->asas[j]);
+	if (none_said && a->nasas == 0)
+		ew_finding_evidence(f, a->asas_read ? "no other computer account holds an "
+				    "HTTP/ name of these servers" : "the alternate service accounts "
+				    "could not be searched for");
+	ew_finding_remedy(f, "Move the SPN to the alternate service account every member "
+			  "shares: `setspn -D HTTP/%s %s`, then `setspn -S HTTP/%s %s`; deploy "
+			  "its password to every member with RollAlternateServiceAccountPassword.ps1 "
+			  "(Exchange Management Shell).", a->name, a->holders[0].account, a->name,
+			  a->nasas == 1 ? a->asas[0] : "ASA$");
+}
+
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res)
 {
@@ -272,25 +299,7 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 						  "back to NTLM or asks for the password again.",
 						  a->name, mem.data ? mem.data : "several servers",
 						  a->name, a->holders[0].account, member);
-				for (j = 0; j < a->naddrs; j++)
-					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
-				ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name,
-						    a->holders[0].account, a->holders[0].dn);
-				for (j = 0; j < a->nasas; j++)
-					ew_finding_evidence(f, "alternate service account: %s",
-							    a->asas[j]);
-				if (a->nasas == 0)
-					ew_finding_evidence(f, a->asas_read ? "no other computer "
-							    "account holds an HTTP/ name of these "
-							    "servers" : "the alternate service "
-							    "accounts could not be searched for");
-				ew_finding_remedy(f, "Move the SPN to the alternate service account "
-						  "every member shares: `setspn -D HTTP/%s %s`, then "
-						  "`setspn -S HTTP/%s %s`; deploy its password to every "
-						  "member with RollAlternateServiceAccountPassword.ps1 "
-						  "(Exchange Management Shell).", a->name,
-						  a->holders[0].account, a->name,
-						  a->nasas == 1 ? a->asas[0] : "ASA$");
+				wrong_account_evidence(f, a, 1);
 			}
 			ew_step_result_add(res, f);
 		} else if ((member = own_account_of(a->servers, a->nservers,
@@ -306,20 +315,7 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 						  "Outlook falls back to NTLM or asks for the password "
 						  "again.", a->name, mem.data ? mem.data : "several "
 						  "servers", a->name, a->holders[0].account);
-				for (j = 0; j < a->naddrs; j++)
-					ew_finding_evidence(f, "%s A %s", a->name, a->addrs[j]);
-				ew_finding_evidence(f, "HTTP/%s: %s (%s)", a->name,
-						    a->holders[0].account, a->holders[0].dn);
-				for (j = 0; j < a->nasas; j++)
-					ew_finding_evidence(f, "alternate service account: %s",
-							    a->asas[j]);
-				ew_finding_remedy(f, "Move the SPN to the alternate service account "
-						  "every member shares: `setspn -D HTTP/%s %s`, then "
-						  "`setspn -S HTTP/%s %s`; deploy its password to every "
-						  "member with RollAlternateServiceAccountPassword.ps1 "
-						  "(Exchange Management Shell).", a->name,
-						  a->holders[0].account, a->name,
-						  a->nasas == 1 ? a->asas[0] : "ASA$");
+				wrong_account_evidence(f, a, 0);
 			}
 			ew_step_result_add(res, f);
 		} else {
