@@ -182,7 +182,7 @@ RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields find
 # what a Windows client showed: pasted text in, records out
 RULES_OBJ_clientparse := clientparse clientread clientklist clientdns clientevent text
 # two identities side by side: their step results and data in, rows out
-RULES_OBJ_comparison := comparison mailboxrules secdesc sid causes stepdata datafields finding result text target
+RULES_OBJ_comparison := comparison comparisontext mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
 JANSSON_LIBS = $(call pc_libs,jansson,-ljansson)
 

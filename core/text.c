@@ -132,6 +132,15 @@ char *ew_strprintf(const char *fmt, ...)
 	return s;
 }
 
+size_t ew_text_columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 size_t ew_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c;

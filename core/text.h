@@ -75,6 +75,9 @@ char *ew_vstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1
 /* ew_vstrprintf cleaned (see ew_text_cleanz); NULL when out of memory. */
 char *ew_vstrprintf_clean(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* The columns UTF-8 text s takes: one per code point. */
+size_t ew_text_columns(const char *s);
+
 /*
  * Decode one UTF-8 sequence at s (n bytes available, n > 0). Returns its
  * length and the code point, or 0 for an invalid sequence (overlong forms,

@@ -242,16 +242,6 @@ int ew_wiz_identities_offered(const struct ui *u)
 	return 0;
 }
 
-/* Columns s takes (one per code point). */
-static size_t columns(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /*
  * A line of the view: lead, then text wrapped in width columns under itself
  * (nothing cut), and mark in the column after width on the first line.
@@ -265,7 +255,7 @@ static void view_line(struct ui *u, const char *lead, size_t lead_cols, const ch
 	ew_lines_wrap(&part, &np, text, 0, width);
 	for (i = 0; i < np || i == 0; i++) {
 		const char *p = i < np ? part[i] : "";
-		int pad = mark && i == 0 ? width - (int)columns(p) + 1 : 0;
+		int pad = mark && i == 0 ? width - (int)ew_text_columns(p) + 1 : 0;
 
 		ew_lines_addf(&u->ov_lines, &u->ov_n, "%s%*s%s%*s%s", i ? "" : lead,
 			      i ? (int)lead_cols : 0, "", p, pad > 0 ? pad : 1, "",
@@ -279,7 +269,7 @@ static void identity_value(struct ui *u, const char *who, size_t wname, const ch
 			   int width)
 {
 	char lead[128];
-	size_t k = columns(who);
+	size_t k = ew_text_columns(who);
 
 	snprintf(lead, sizeof(lead), "  %s%*s ", who, k < wname ? (int)(wname - k) : 0, "");
 	view_line(u, lead, wname + 3, value, width - (int)wname - 3, NULL);
@@ -299,7 +289,9 @@ void ew_wiz_open_identities(struct ui *u, int all)
 		return;
 	}
 	nd = ew_comparison_ndifferences(c);
-	wname = columns(c->user) > columns(c->other) ? columns(c->user) : columns(c->other);
+	wname = ew_text_columns(c->user);
+	if (ew_text_columns(c->other) > wname)
+		wname = ew_text_columns(c->other);
 	if (wname > 20)
 		wname = 20;
 	/* The aspect, and in the column on the right whether the two differ. */
