@@ -100,7 +100,8 @@ static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
 	ew_diagnosis_free(&d);
 }
 
-/* The summary: a comparison after c, the diagnosis, then every finding above info, with its remedy. */
+/* The summary: a comparison after c, the user beside the compared one, the
+ * diagnosis, then every finding above info, with its remedy. */
 void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 {
 	unsigned c[EW_NSEVERITY];

@@ -10,8 +10,7 @@ eval "$("$labctl" -n "$ns" env)"
 work=$(mktemp -d)
 . "$top/tests/lib/addresses.sh"
 . "$top/tests/lib/listener.sh"
-n=0
-fails=0
+. "$top/tests/lib/tap.sh"
 at_exit() { :; }
 # heal_lab, break_lab: labctl heal or break. A lab a test leaves healed (it
 # failed, or was killed) is broken again on exit: the other suites expect
@@ -25,16 +24,6 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
 
-# ok STATUS DESCRIPTION: one TAP line.
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-# The plan line and the exit status; the last command of a test.
-finish() {
-	echo "1..$n"
-	[ "$fails" -eq 0 ]
-}
 inlab() { "$labctl" -n "$ns" exec "$@"; }
 py() { /usr/bin/python3 -c "$@"; }
 msecs() { date +%s%3N; }

@@ -13,12 +13,7 @@ set -u
 top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
 table=tests/lib/addresses.sh
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$top/tests/lib/tap.sh"
 # The lab's scripts: everything that runs in or drives the lab namespace.
 files=$(ls tests/lab/labctl tests/lab/reportset tests/lab/*.sh tests/lab/*.py tests/integration/*.sh \
 	tests/integration/*.py tests/tui/*.sh tests/faults/*.sh tests/bench/*.sh \
@@ -85,5 +80,4 @@ cat "$out"
 [ ! -s "$out" ]
 ok $? "no background job through inlab (its pid would be a subshell's)"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

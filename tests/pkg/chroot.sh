@@ -19,12 +19,7 @@ top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
 version=$(awk -F'[()]' 'NR == 1 { print $2 }' debian/changelog)
 deb=${1:-build/deb/exwizard_${version}_$(dpkg --print-architecture).deb}
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$top/tests/lib/tap.sh"
 if [ "$(id -u)" != 0 ] || [ ! -f "$deb" ]; then
 	echo "not ok 1 - run as root with a package ($deb; make deb builds it)"
 	exit 1
@@ -132,5 +127,4 @@ sed 's/^/# /' "$root/tmp/diff" | head -20
 [ "$rc" -eq 0 ] && [ -z "$left" ] && [ ! -s "$root/tmp/diff" ]
 ok $? "apt remove --purge: $(echo "$left" | grep -c .) files of exwizard left, $(grep -c '^[<>]' "$root/tmp/diff") changed of $(wc -l <"$root/tmp/before") once its dependencies are gone"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

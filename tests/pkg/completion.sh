@@ -18,6 +18,7 @@ build=${1:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 ew=${EXWIZARD:-$top/exwizard}
 file=${COMPLETION:-$build/exwizard.bash}
+# Its own TAP lines (not tests/lib/tap.sh): chroot.sh copies this file alone.
 n=0
 fails=0
 ok() {

@@ -13,12 +13,7 @@
 set -u
 top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$top/tests/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -82,5 +77,4 @@ rc=$?
 [ $rc -eq 0 ] || diff "$tmp/deps" "$tmp/control" | sed 's/^/# /'
 ok $rc "debian/control's Build-Depends are deps.sh's build packages ($(wc -l <"$tmp/deps"))"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish

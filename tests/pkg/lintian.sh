@@ -13,12 +13,7 @@ set -u
 top=${EXWIZ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
 deb_dir=${DEB_DIR:-build/deb}
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$top/tests/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -78,5 +73,4 @@ nchk=$(readelf -W --dyn-syms "$bin" | grep -c '__[a-z_]*_chk@')
 [ "$nchk" -gt 0 ] || { echo "# no fortified call"; bad=1; }
 ok $bad "hardened: PIE, RELRO, bind now, stack protector, $nchk fortified functions"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+finish
