@@ -201,10 +201,13 @@ static void take_job(struct ui *u)
 	size_t i, ran;
 	int finished;
 
-	if (j == NULL)
-		return;
+	/* Drained first, job or not: the worker's last byte can come after the
+	 * job was taken (it ends after saying finished), and a byte left in the
+	 * pipe would wake the loop without end. */
 	while (read(u->wake[0], buf, sizeof(buf)) > 0)
 		;
+	if (j == NULL)
+		return;
 	pthread_mutex_lock(&j->mu);
 	for (i = 0; i < ew_nsteps; i++) {
 		if (j->cgot[i]) {

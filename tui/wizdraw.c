@@ -327,6 +327,10 @@ static void draw_overlay(struct ui *u)
 	update_panels();
 	del_panel(pan);
 	delwin(win);
+	/* Taking the window away marked stdscr changed: left so, the next
+	 * getch() would refresh stdscr over the overlay. The screen to come
+	 * is the one update_panels() made. */
+	untouchwin(stdscr);
 }
 
 void ew_wiz_draw(struct ui *u)
