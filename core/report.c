@@ -185,6 +185,12 @@ static struct ew_diagnosis *diagnose(const struct ew_report *r, const struct ew_
 				    r->target, sym, nsym, c ? c->other : NULL, own, nown);
 }
 
+struct ew_diagnosis *ew_report_diagnose_with(const struct ew_report *r,
+					     const struct ew_comparison *c)
+{
+	return diagnose(r, c);
+}
+
 struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r)
 {
 	struct ew_comparison *c = ew_report_comparison(r);

@@ -81,6 +81,9 @@ char *ew_step_credentials_text(const struct ew_step_result *s);
 struct ew_diagnosis *ew_report_diagnose(const struct ew_report *r);
 
 struct ew_comparison;
+/* The same with the comparison c of r already made (NULL: none). */
+struct ew_diagnosis *ew_report_diagnose_with(const struct ew_report *r,
+					     const struct ew_comparison *c);
 /* The user beside the compared identity (comparison.h), from the steps of
  * both; NULL when the target compares nothing (or out of memory). */
 struct ew_comparison *ew_report_comparison(const struct ew_report *r);

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "comparison.h"
+#include "diagnosis.h"
 #include "finding.h"
 #include "krb.h"
 #include "text.h"
@@ -191,6 +193,7 @@ static void join_job(struct ui *u, struct job *j)
 	tmp = *u->w->run->target;
 	*u->w->run->target = *j->target;
 	*j->target = tmp;
+	ew_wiz_results_changed(u);
 }
 
 /* The results handed over so far; at the end of the job, the job. */
@@ -212,6 +215,7 @@ static void take_job(struct ui *u)
 	for (i = 0; i < ew_nsteps; i++) {
 		if (j->cgot[i]) {
 			j->cgot[i] = 0;
+			ew_wiz_results_changed(u);
 			ew_step_result_free(&u->cres[i]);
 			u->cres[i] = j->cres[i];
 			j->cres[i] = NULL;
@@ -225,6 +229,7 @@ static void take_job(struct ui *u)
 		ew_step_result_free(&u->res[i]);
 		u->res[i] = j->res[i];
 		j->res[i] = NULL;
+		ew_wiz_results_changed(u);
 		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[i].title,
 			 atomic_load(&j->cancel) ? "cancelled" : "done");
 		if (i == u->cur) {
@@ -261,13 +266,47 @@ static void take_job(struct ui *u)
 
 /* ---- the report (for save and the summary) ---- */
 
+void ew_wiz_results_changed(struct ui *u)
+{
+	u->report_made = u->comparison_made = 0;
+	ew_comparison_free(&u->comparison);
+	ew_diagnosis_free(&u->diagnosis);
+}
+
+const struct ew_report *ew_wiz_report(struct ui *u)
+{
+	ew_wiz_rebuild_report(u);
+	return u->w->view ? u->w->view : u->w->report;
+}
+
+const struct ew_comparison *ew_wiz_comparison(struct ui *u)
+{
+	const struct ew_report *r = ew_wiz_report(u);
+
+	if (!u->comparison_made) {
+		u->comparison = ew_report_comparison(r);
+		u->comparison_made = 1;
+	}
+	return u->comparison;
+}
+
+const struct ew_diagnosis *ew_wiz_diagnosis(struct ui *u)
+{
+	const struct ew_comparison *c = ew_wiz_comparison(u);
+
+	if (u->diagnosis == NULL)
+		u->diagnosis = ew_report_diagnose_with(ew_wiz_report(u), c);
+	return u->diagnosis;
+}
+
 void ew_wiz_rebuild_report(struct ui *u)
 {
 	struct ew_report *r = u->w->report;
 	size_t i;
 
-	if (u->w->view)
-		return;	/* the saved report is what is shown */
+	if (u->w->view || u->report_made)
+		return;	/* the saved report is what is shown; or made since the last change */
+	u->report_made = 1;
 	for (i = 0; i < r->nsteps; i++)
 		ew_step_result_free(&r->steps[i]);
 	r->nsteps = 0;
@@ -463,6 +502,8 @@ int ew_wizard_run(struct ew_wizard *w)
 	restore_stderr(&u);
 	ew_wiz_compare_drop(&u);
 	ew_wiz_rebuild_report(&u);
+	ew_comparison_free(&u.comparison);
+	ew_diagnosis_free(&u.diagnosis);
 	for (i = 0; i < ew_nsteps; i++) {
 		ew_step_result_free(&u.res[i]);
 		ew_step_result_free(&u.cres[i]);

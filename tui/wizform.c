@@ -371,6 +371,7 @@ static void form_commit(struct ui *u, struct ew_target *nt, struct login *lg)
 	}
 	for (k = 0; k < ew_nsteps && (changed || compare_changed); k++)
 		ew_step_result_free(&u->cres[k]);
+	ew_wiz_results_changed(u);
 	ew_session_input(u->w->session,
 			 json_pack("{s:s, s:b, s:O, s:O}", "source", "form", "changed",
 				   changed, "target", after, "before", before));

@@ -101,6 +101,12 @@ struct ui {
 	size_t ncauses;
 	size_t cause_line;
 	int follow_cause;
+	/* The report made from the results, its comparison and diagnosis:
+	 * made once after each change of the results or the target (a redraw
+	 * makes none of them again). */
+	int report_made, comparison_made;
+	struct ew_comparison *comparison;
+	struct ew_diagnosis *diagnosis;
 	FORM *form;
 	FIELD *fields[NFIELDS + 1];
 	char *bind_dn;			/* a simple bind chosen in the form */
@@ -122,7 +128,16 @@ int ew_wiz_job_runs(const struct ui *u, size_t i);
  * once it is back (also when the wizard ends). 0, or -1 (a job runs, or no thread). */
 int ew_wiz_start_task(struct ui *u, void (*task)(void *, atomic_int *),
 		      void (*done)(struct ui *, void *, int), void *arg);
+/* The report from the results, when they or the target changed since. */
 void ew_wiz_rebuild_report(struct ui *u);
+/* The results or the target changed: the report, its comparison and its
+ * diagnosis are made again when next asked for. */
+void ew_wiz_results_changed(struct ui *u);
+/* The report shown (a saved transcript's, or made from the results), its
+ * comparison (NULL: none) and its diagnosis (NULL: out of memory); owned by u. */
+const struct ew_report *ew_wiz_report(struct ui *u);
+const struct ew_comparison *ew_wiz_comparison(struct ui *u);
+const struct ew_diagnosis *ew_wiz_diagnosis(struct ui *u);
 void ew_wiz_save_report(struct ui *u);
 
 /* wizdraw.c */

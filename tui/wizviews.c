@@ -54,7 +54,7 @@ static void evidence_checks(const struct ew_diag_cause *c, struct ew_buf *b)
  */
 static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
 {
-	struct ew_diagnosis *d = ew_report_diagnose(u->w->view ? u->w->view : u->w->report);
+	const struct ew_diagnosis *d = ew_wiz_diagnosis(u);
 	struct ew_buf b = {0};
 	size_t i;
 
@@ -97,7 +97,6 @@ static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
 		ew_lines_wrap(v, n, "Enter shows the selected cause: evidence, fix, how to "
 			      "confirm.", 0, width);
 	ew_lines_add(v, n, "");
-	ew_diagnosis_free(&d);
 }
 
 /* The summary: a comparison after c, the user beside the compared one, the
@@ -112,8 +111,8 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 	ew_wiz_compare_lines(u, v, n, width);
 	{
 		/* The user beside the compared identity: how much differs. */
-		struct ew_comparison *cmp = ew_wiz_identities_offered(u) ?
-			ew_report_comparison(u->w->view ? u->w->view : u->w->report) : NULL;
+		const struct ew_comparison *cmp = ew_wiz_identities_offered(u) ?
+			ew_wiz_comparison(u) : NULL;
 
 		if (cmp) {
 			size_t nc = ew_comparison_nnot_compared(cmp);
@@ -128,7 +127,6 @@ void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width)
 			ew_buf_reset(&b);
 			ew_lines_add(v, n, "");
 		}
-		ew_comparison_free(&cmp);
 	}
 	diagnosis_lines(u, v, n, width);
 	ew_report_summary(u->w->view ? u->w->view : u->w->report, c);
@@ -223,13 +221,6 @@ void ew_wiz_open_help(struct ui *u)
 	u->ov_help = 1;
 }
 
-/* The report the summary and the comparison are made from. */
-static const struct ew_report *shown_report(struct ui *u)
-{
-	ew_wiz_rebuild_report(u);
-	return u->w->view ? u->w->view : u->w->report;
-}
-
 int ew_wiz_identities_offered(const struct ui *u)
 {
 	const struct ew_report *r = u->w->view ? u->w->view : u->w->report;
@@ -278,7 +269,7 @@ static void identity_value(struct ui *u, const char *who, size_t wname, const ch
 
 void ew_wiz_open_identities(struct ui *u, int all)
 {
-	struct ew_comparison *c = ew_report_comparison(shown_report(u));
+	const struct ew_comparison *c = ew_wiz_comparison(u);
 	int w = COLS - 10;
 	size_t i, wname, shown = 0, nd;
 	char title[100];
@@ -322,7 +313,6 @@ void ew_wiz_open_identities(struct ui *u, int all)
 		      "w shows every aspect, the same ones too.", 0, w);
 	snprintf(title, sizeof(title), "%s beside %s: %zu of %zu differ", c->user, c->other, nd,
 		 c->nrows);
-	ew_comparison_free(&c);
 	open_text(u, title);
 	u->ov_identities = all ? 2 : 1;
 }
@@ -379,18 +369,15 @@ static void add_list(struct ui *u, const char *heading, char *const *v, size_t n
 
 void ew_wiz_open_cause(struct ui *u)
 {
-	struct ew_diagnosis *d;
+	const struct ew_diagnosis *d = ew_wiz_diagnosis(u);
 	const struct ew_diag_cause *c;
 	struct ew_buf b = {0};
 	size_t i;
 	int w = COLS - 10;
 
-	ew_wiz_rebuild_report(u);
-	d = ew_report_diagnose(u->w->view ? u->w->view : u->w->report);
 	if (d == NULL || u->sel >= d->ncauses) {
 		snprintf(u->message, sizeof(u->message), d ? "No cause found: nothing to open" :
 			 "Out of memory");
-		ew_diagnosis_free(&d);
 		return;
 	}
 	c = &d->causes[u->sel];
@@ -436,5 +423,4 @@ void ew_wiz_open_cause(struct ui *u)
 		snprintf(title, sizeof(title), "Cause %d: %s", c->rank, c->def->id);
 		open_text(u, title);
 	}
-	ew_diagnosis_free(&d);
 }
