@@ -181,6 +181,10 @@ RULES_OBJ_diagnosis := diagnosis diagfix exchrules causes catalogue stepdata dat
 RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields finding result text
 # what a Windows client showed: pasted text in, records out
 RULES_OBJ_clientparse := clientparse clientread clientklist clientdns clientevent text
+# the lab's client files (tests/lab/client), read from the source tree
+RULES_TESTS += clientlab
+RULES_OBJ_clientlab := $(RULES_OBJ_clientparse)
+RULES_CFLAGS_clientlab = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison comparisontext mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)
