@@ -185,6 +185,11 @@ RULES_OBJ_clientparse := clientparse clientread clientklist clientdns clienteven
 RULES_TESTS += clientlab
 RULES_OBJ_clientlab := $(RULES_OBJ_clientparse)
 RULES_CFLAGS_clientlab = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
+# the client step's rules, and the diagnosis they feed (tests/lab/client)
+RULES_TESTS += clientrules
+RULES_OBJ_clientrules := clientrules $(RULES_OBJ_clientparse) target diagnosis diagfix exchrules \
+	causes catalogue stepdata datafields finding result
+RULES_CFLAGS_clientrules = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison comparisontext mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)

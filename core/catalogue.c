@@ -7,6 +7,18 @@
  * equal), so that `exwizard help` and `exwizard help ID` say the same.
  */
 const struct ew_check ew_checks[] = {
+	{ EW_CK_CLIENT_DNS, "client",
+	  "negative answers in the client's DNS cache", EW_CK_CLIENT_DNS },
+	{ EW_CK_CLIENT_EVENT, "client",
+	  "the Kerberos events of the client (40960, 40961)", EW_CK_CLIENT_EVENT },
+	{ EW_CK_CLIENT_READ, "client",
+	  "what was read of the client's output", EW_CK_CLIENT_READ },
+	{ EW_CK_CLIENT_RESOLVERS, "client",
+	  "the DNS servers the client asks", EW_CK_CLIENT_RESOLVERS },
+	{ EW_CK_CLIENT_TICKETS, "client",
+	  "the tickets the client holds (its klist)", EW_CK_CLIENT_TICKETS },
+	{ EW_CK_CLIENT_TOKEN, "client",
+	  "the groups in the client's token (whoami /groups)", EW_CK_CLIENT_TOKEN },
 	{ EW_CK_DNS_AUTODISCOVER, "dns",
 	  "how Outlook finds Exchange", EW_CK_DNS_AUTODISCOVER },
 	{ EW_CK_DNS_CACHE, "dns",

@@ -260,6 +260,10 @@ static size_t fx_evidence_spns(const struct fx *f, char **store, const char **v)
 	for (i = 0; i < f->c->nevidence && n < FX_MAX_NAMES; i++) {
 		const char *t = f->c->evidence[i].title, *p, *s;
 
+		/* What the client showed backs the domain's findings; its file
+		 * names are no SPNs. */
+		if (strcmp(f->c->evidence[i].step, "client") == 0)
+			continue;
 		for (p = t; p && (p = strchr(p, '/')) != NULL; p++) {
 			size_t len;
 
@@ -479,7 +483,21 @@ static void fx_flush(struct fx *f, const struct ew_dns_cache_data *k)
 
 static void fix_dns_cache_stale(struct fx *f)
 {
-	size_t i, j, found = 0, by_address = 0;
+	size_t i, j, found = 0, by_address = 0, host = 0;
+
+	/* Only the client's cache (ipconfig /displaydns): the flush is the
+	 * client's. */
+	for (j = 0; j < f->c->nevidence; j++)
+		host += strcmp(f->c->evidence[j].step, "client") != 0;
+	if (host == 0 && f->c->nevidence) {
+		fx_title(f, "The Windows client's DNS cache holds a negative answer for a name "
+			 "Kerberos or DC location needs");
+		fx_win(f, "ipconfig /flushdns   (on the client, then start Outlook again)");
+		fx_confirm(f, "client", "with the client's new ipconfig /displaydns and klist "
+			   "(--client-file), CLIENT-DNS finds no negative answer and klist lists "
+			   "the Exchange session tickets");
+		return;
+	}
 
 	for (i = 0; f->has_dns && i < f->dns.ncaches; i++)
 		for (j = 0; j < f->c->nevidence; j++)

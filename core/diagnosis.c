@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalogue.h"
 #include "text.h"
@@ -344,6 +345,87 @@ static int rule_on(struct ew_diagnosis *d, const struct ew_cause *def,
 	return add_ruling(&d->ruled_out, &d->nruled_out, def->id, ew_buf_take(&passed));
 }
 
+/* ---- what the user's Windows client showed (the client step's data) ---- */
+
+static const json_t *client_data(const struct ew_step_result *const *steps, size_t n,
+				 const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (usable(steps[i]) && strcmp(steps[i]->id, "client") == 0 && steps[i]->data)
+			return json_object_get(steps[i]->data, key);
+	return NULL;
+}
+
+/* Whether text names spn whole ("... for exchangeRFR/x.y" but not
+ * "exchangeRFR/x.y.z"). */
+static int names_spn(const char *text, const char *spn)
+{
+	size_t l = strcspn(spn, "@");
+	const char *p;
+
+	for (p = text; l && (p = strcasestr(p, spn)) != NULL; p++) {
+		char c = p[l];
+
+		if ((p == text || p[-1] == ' ' || p[-1] == '(') &&
+		    (c == '\0' || c == ' ' || c == ',' || c == ':' || c == ';' || c == '@' ||
+		     c == ')' || (c == '.' && (p[l + 1] == '\0' || p[l + 1] == ' '))))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An SPN an event names that the client holds no ticket for: evidence of the
+ * cause the jump host's KRB-SVC finding for that SPN proves (it could not get
+ * a ticket either). Alone it proves nothing: the client may not have asked
+ * again since.
+ */
+static int client_ticket_evidence(struct ew_diag_cause *all,
+				  const struct ew_step_result *const *steps, size_t n)
+{
+	const json_t *missing = client_data(steps, n, "missing"), *m;
+	size_t i, k, j;
+	int oom = 0;
+
+	json_array_foreach(missing, i, m) {
+		const char *spn = json_string_value(json_object_get(m, "spn"));
+		const char *title = json_string_value(json_object_get(m, "title"));
+
+		for (k = 0; spn && title && k < n; k++) {
+			for (j = 0; usable(steps[k]) && j < steps[k]->nfindings; j++) {
+				const struct ew_finding *f = steps[k]->findings[j];
+				const struct ew_cause *def = ew_cause_find(f->cause);
+
+				if (def == NULL || all[def - ew_causes].def == NULL ||
+				    strcmp(f->check, EW_CK_KRB_SVC) != 0 ||
+				    (f->severity != EW_WARN && f->severity != EW_FAIL) ||
+				    !names_spn(f->title, spn))
+					continue;
+				oom |= add_evidence(&all[def - ew_causes], "client",
+						    EW_CK_CLIENT_TICKETS, title, EW_WARN);
+			}
+		}
+	}
+	return oom;
+}
+
+/* The SPN the client's event of symptom id names, or NULL. */
+static const char *client_symptom_spn(const struct ew_step_result *const *steps, size_t n,
+				      const char *id)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(client_data(steps, n, "symptoms"), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "id")) ?
+			   json_string_value(json_object_get(v, "id")) : "", id) == 0 &&
+		    json_string_value(json_object_get(v, "spn")))
+			return json_string_value(json_object_get(v, "spn"));
+	return NULL;
+}
+
 /* How the verdict names a symptom. */
 static const char *symptom_words(const char *id)
 {
@@ -385,7 +467,10 @@ static char *verdict(const struct ew_diagnosis *d, const struct ew_step_result *
 		ew_buf_addc(&b, '.');
 		return ew_buf_take(&b);
 	}
-	if (top->nexplains)
+	if (top->nexplains && client_symptom_spn(steps, n, top->explains[0]))
+		ew_buf_printf(&b, "%s for %s is explained by: ", symptom_words(top->explains[0]),
+			      client_symptom_spn(steps, n, top->explains[0]));
+	else if (top->nexplains)
 		ew_buf_printf(&b, "%s is explained by: ", symptom_words(top->explains[0]));
 	else if (d->nsymptoms)
 		ew_buf_printf(&b, "No cause found explains %s; found: ",
@@ -424,6 +509,17 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 		oom |= push(&d->symptoms, &d->nsymptoms, symptoms[i]);
 		admin_works |= strcmp(symptoms[i], EW_SYM_ADMIN_WORKS) == 0;
 	}
+	/* The client's events are symptoms too, as if given. */
+	{
+		const json_t *v;
+
+		json_array_foreach(client_data(steps, n, "symptoms"), i, v) {
+			const char *id = json_string_value(json_object_get(v, "id"));
+
+			if (id && !has(d->symptoms, d->nsymptoms, id))
+				oom |= push(&d->symptoms, &d->nsymptoms, id);
+		}
+	}
 	/* The proving findings, by cause. */
 	for (i = 0; i < n; i++) {
 		for (j = 0; usable(steps[i]) && j < steps[i]->nfindings; j++) {
@@ -437,6 +533,7 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 			oom |= add_evidence(&all[k], steps[i]->id, f->check, f->title, f->severity);
 		}
 	}
+	oom |= client_ticket_evidence(all, steps, n);
 	for (k = 0; k < ew_ncauses; k++)
 		d->ncauses += all[k].def != NULL;
 	d->causes = calloc(d->ncauses + 1, sizeof(*d->causes));

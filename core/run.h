@@ -70,6 +70,9 @@ struct ew_step {
 #define EW_STEP_CACHE 0x20	/* shows a credential cache's tickets: for the
 				 * compared identity it runs with that identity's
 				 * own cache, and not at all without one */
+#define EW_STEP_CLIENT 0x40	/* reads what the user's Windows client showed (the
+				 * target's client texts): planned only when there
+				 * are some, or when named */
 
 /*
  * Run one step: start event, the step, its findings and end event in the

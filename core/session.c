@@ -14,6 +14,7 @@
 #include "report.h"
 #include "step.h"
 #include "target.h"
+#include "clientparse.h"
 #include "transcript.h"
 
 #define EW_SESSION_MAX 64
@@ -81,10 +82,38 @@ int ew_session_plan(struct ew_session *s, const char *const *ids, size_t nids,
 	int n = ew_plan_steps(ew_steps, ew_nsteps, ids, nids, s->todo, EW_SESSION_MAX,
 			      err, errlen);
 
+	size_t i, k;
+
 	if (n < 0)
 		return -1;
 	s->ntodo = (size_t)n;
+	/* Without the client's output the client step has nothing to read:
+	 * planned only when named. */
+	if (nids == 0 && (s->run.target == NULL || s->run.target->nclient == 0)) {
+		for (i = k = 0; i < s->ntodo; i++)
+			if (!(s->todo[i]->flags & EW_STEP_CLIENT))
+				s->todo[k++] = s->todo[i];
+		s->ntodo = k;
+	}
 	return 0;
+}
+
+void ew_session_client_text(struct ew_session *s, const struct ew_client_text *c)
+{
+	const char *enc = NULL;
+	size_t len = 0;
+	unsigned invalid = 0;
+	char *text;
+
+	if (s == NULL || s->transcript == NULL)
+		return;
+	/* As given, decoded to UTF-8 (the transcript's encoding): evidence for
+	 * the ticket. */
+	text = ew_client_decode(c->data, c->len, &enc, &len, &invalid);
+	ew_session_input(s, json_pack("{s:s, s:s, s:I, s:s?, s:s%}", "source", "client",
+				      "name", c->source, "bytes", (json_int_t)c->len,
+				      "encoding", enc, "text", text ? text : "", text ? len : 0));
+	free(text);
 }
 
 /* The transcript chosen; 1 with err and a note when the default could not be made. */
@@ -135,6 +164,8 @@ int ew_session_open(struct ew_session *s, char *err, size_t errlen)
 			    json_pack("{s:s, s:s, s:s, s:o, s:o}", "version", s->version,
 				      "host", s->host, "command", s->command, "steps", steps,
 				      "target", ew_target_to_json(s->run.target)));
+	for (i = 0; s->run.target && i < s->run.target->nclient; i++)
+		ew_session_client_text(s, &s->run.target->client[i]);
 	ew_transcript_sync(s->transcript);
 	return rc;
 }

@@ -82,6 +82,10 @@ int ew_session_run_plan(struct ew_session *s);
 /* Events of what the user gave and did (fields taken over; nothing happens
  * without a transcript or with s NULL): "input", "action" {what, text}, "note" {source, text}. */
 void ew_session_input(struct ew_session *s, json_t *fields);
+struct ew_client_text;
+/* A text the user's client showed, as given (decoded to UTF-8), in an input
+ * event of the transcript ("source": "client"). */
+void ew_session_client_text(struct ew_session *s, const struct ew_client_text *c);
 void ew_session_action(struct ew_session *s, const char *what, const char *text);
 void ew_session_note(struct ew_session *s, const char *source, const char *text);
 

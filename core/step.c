@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "clientrules.h"
 #include "dnsstep.h"
 #include "groupsstep.h"
 #include "mailboxstep.h"
@@ -12,6 +13,9 @@ const struct ew_step ew_steps[] = {
 	{ "target", "Target and defaults", "target",
 	  "Who and what is diagnosed: realm, domain, user, Exchange servers.",
 	  ew_target_step, EW_STEP_SETUP | EW_STEP_FIRST, EW_DATA_JSON },
+	{ "client", "What the Windows client sees", "client",
+	  "The client's klist, DNS cache, DNS servers, token and Kerberos events, as pasted.",
+	  ew_client_step, EW_STEP_CLIENT, EW_DATA_JSON },
 	{ "dns", "DNS: flush and inspect", "dns",
 	  "The SRV records Kerberos needs, every resolver, caches, disjoint names.",
 	  ew_dns_step, EW_STEP_ALONE_WHEN_FLUSHING, EW_DATA_DNS },

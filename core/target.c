@@ -22,6 +22,51 @@ static int dup_str(char **dst, const char *src)
 	return src == NULL || *dst != NULL;
 }
 
+static void client_clear(struct ew_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nclient; i++) {
+		free(t->client[i].source);
+		free(t->client[i].data);
+	}
+	t->nclient = 0;
+}
+
+int ew_target_add_client(struct ew_target *t, const char *source, const void *data,
+			 size_t len, char *err, size_t errlen)
+{
+	struct ew_client_text *c;
+
+	if (t->nclient >= EW_TARGET_MAX_LIST) {
+		if (err)
+			snprintf(err, errlen, "at most %d client files", EW_TARGET_MAX_LIST);
+		return -1;
+	}
+	if (len > EW_TARGET_CLIENT_MAX) {
+		if (err)
+			snprintf(err, errlen, "%.200s: longer than %u MiB, more than any client "
+				 "output", source, EW_TARGET_CLIENT_MAX >> 20);
+		return -1;
+	}
+	c = &t->client[t->nclient];
+	c->source = strdup(source);
+	c->data = malloc(len + 1);
+	if (c->source == NULL || c->data == NULL) {
+		free(c->source);
+		free(c->data);
+		if (err)
+			snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (len)
+		memcpy(c->data, data, len);
+	c->data[len] = '\0';
+	c->len = len;
+	t->nclient++;
+	return 0;
+}
+
 struct ew_target *ew_target_dup(const struct ew_target *t)
 {
 	struct ew_target *d = ew_target_new();
@@ -43,6 +88,9 @@ struct ew_target *ew_target_dup(const struct ew_target *t)
 		ok &= dup_str(&d->dns_servers[i], t->dns_servers[i]);
 	for (i = 0; i < t->nsymptoms; i++, d->nsymptoms++)
 		ok &= dup_str(&d->symptoms[i], t->symptoms[i]);
+	for (i = 0; ok && i < t->nclient; i++)
+		ok &= ew_target_add_client(d, t->client[i].source, t->client[i].data,
+					   t->client[i].len, NULL, 0) == 0;
 	d->realm_source = t->realm_source;
 	d->domain_source = t->domain_source;
 	d->user_source = t->user_source;
@@ -76,6 +124,7 @@ void ew_target_free(struct ew_target **tp)
 		free(t->dns_servers[i]);
 	for (i = 0; i < t->nsymptoms; i++)
 		free(t->symptoms[i]);
+	client_clear(t);
 	free(t);
 	*tp = NULL;
 }
@@ -492,6 +541,18 @@ json_t *ew_target_to_json(const struct ew_target *t)
 
 	if (j && t->nsymptoms)
 		json_object_set_new(j, "symptoms", str_list(t->symptoms, t->nsymptoms));
+	if (j && t->nclient) {
+		/* Where each came from and its size; the text is in the transcript's
+		 * "client" input event, once. */
+		json_t *a = json_array();
+		size_t i;
+
+		for (i = 0; a && i < t->nclient; i++)
+			json_array_append_new(a, json_pack("{s:s, s:I}", "source",
+							   t->client[i].source, "bytes",
+							   (json_int_t)t->client[i].len));
+		json_object_set_new(j, "client", a);
+	}
 	if (j && t->compare)
 		json_object_set_new(j, "compare", json_pack("{s:s, s:s?, s:s?}", "user", t->compare,
 							    "mover", t->compare_mover,
@@ -527,6 +588,7 @@ struct ew_target *ew_target_compared(const struct ew_target *t, int view)
 	for (i = 0; i < o->nsymptoms; i++)
 		free(o->symptoms[i]);
 	o->nsymptoms = 0;
+	client_clear(o);	/* the user's client, not the compared user's */
 	replace(&o->compare, NULL);
 	replace(&o->compare_mover, NULL);
 	replace(&o->compare_ccache, NULL);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define EW_TARGET_MAX_LIST 16
+#define EW_TARGET_CLIENT_MAX (4u << 20)	/* bytes of one client text */
 
 struct ew_target {
 	char *realm;
@@ -38,6 +39,18 @@ struct ew_target {
 	char *compare;
 	char *compare_mover;
 	char *compare_ccache;
+	/*
+	 * What the user's Windows client showed (--client-file, the wizard's
+	 * client pane): each text as given, with where it came from ("klist.txt",
+	 * "standard input", "pasted"). Bytes, not decoded: clientparse.h reads
+	 * them. At most EW_TARGET_CLIENT_MAX bytes each.
+	 */
+	struct ew_client_text {
+		char *source;
+		char *data;
+		size_t len;
+	} client[EW_TARGET_MAX_LIST];
+	size_t nclient;
 	/* where the value came from: "option", "krb5.conf", "ccache", "realm" */
 	const char *realm_source;
 	const char *domain_source;
@@ -68,6 +81,10 @@ int ew_target_add_exchange(struct ew_target *t, const char *v, char *err, size_t
 int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size_t errlen);
 /* A symptom id of causes.h (exact); an unknown one is refused with the list
  * of the valid ids in err. */
+/* A text the client showed (copied); refused when the list is full or it
+ * is longer than EW_TARGET_CLIENT_MAX bytes. */
+int ew_target_add_client(struct ew_target *t, const char *source, const void *data,
+			 size_t len, char *err, size_t errlen);
 int ew_target_add_symptom(struct ew_target *t, const char *v, char *err, size_t errlen);
 /* Every symptom of the space-separated ids in v, or none (the list is then
  * unchanged): the wizard's form. An empty v clears the list. */

@@ -4,6 +4,7 @@
  * steps, the report, the transcript) and prints the result.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -338,6 +339,74 @@ static int read_bind_password(struct ew_opts *o)
 	return -1;
 }
 
+/*
+ * The client's output (--client-file) into the target, each file whole (at
+ * most EW_TARGET_CLIENT_MAX bytes); - is standard input, which the wizard
+ * needs for the keyboard. -1 to go on, or EW_EXIT_USAGE after a message.
+ */
+static int read_client_files(struct ew_opts *o, int wizard)
+{
+	int i;
+
+	for (i = 0; i < o->nclient_files; i++) {
+		const char *path = o->client_files[i];
+		int std = strcmp(path, "-") == 0;
+		int fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		char *buf = NULL, *clean = ew_text_cleanz(path), err[300];
+		size_t len = 0, cap = 0;
+		ssize_t got = 1;
+
+		if (std && wizard) {
+			free(clean);
+			return ew_usage_error("--client-file -: the wizard reads the keyboard from "
+					      "standard input; give a file");
+		}
+		if (fd < 0) {
+			fprintf(stderr, "exwizard: --client-file %s: %s\n", clean ? clean : "?",
+				strerror(errno));
+			free(clean);
+			return EW_EXIT_USAGE;
+		}
+		while (got > 0 && len <= EW_TARGET_CLIENT_MAX) {
+			if (len == cap) {
+				char *nb = realloc(buf, cap ? cap * 2 : 65536);
+
+				if (nb == NULL) {
+					got = -1;
+					errno = ENOMEM;
+					break;
+				}
+				buf = nb;
+				cap = cap ? cap * 2 : 65536;
+			}
+			got = read(fd, buf + len, cap - len);
+			if (got < 0 && errno == EINTR)
+				got = 1;
+			else if (got > 0)
+				len += (size_t)got;
+		}
+		if (!std)
+			close(fd);
+		if (got < 0) {
+			fprintf(stderr, "exwizard: --client-file %s: %s\n",
+				clean ? clean : "?", strerror(errno));
+			free(buf);
+			free(clean);
+			return EW_EXIT_USAGE;
+		}
+		if (ew_target_add_client(o->target, std ? "standard input" : path, buf, len, err,
+					 sizeof(err)) != 0) {
+			fprintf(stderr, "exwizard: --client-file %s\n", err);
+			free(buf);
+			free(clean);
+			return EW_EXIT_USAGE;
+		}
+		free(buf);
+		free(clean);
+	}
+	return -1;
+}
+
 static int run_steps(const struct ew_opts *o, int wizard)
 {
 	struct ew_session_opts so = {0};
@@ -447,6 +516,8 @@ int main(int argc, char **argv)
 		return EW_EXIT_USAGE;
 	}
 	rc = ew_options_parse(argc, argv, &o);
+	if (rc < 0 && o.nclient_files && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
+		rc = read_client_files(&o, o.cmd == EW_CMD_WIZARD && isatty(0) && isatty(1));
 	if (rc < 0 && o.simple_bind && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = read_bind_password(&o);
 	if (rc < 0 && o.kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))

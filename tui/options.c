@@ -69,6 +69,8 @@ const struct ew_option ew_options[EW_NOPT] = {
 				   "password for --kinit/--simple-bind (mode 0600)" },
 	[EW_OPT_SYMPTOM] = { "symptom", 0, "ID", FOR_RUN, 0, EW_GROUP_TARGET,
 			     "what the user saw, repeatable; see 'help symptoms'" },
+	[EW_OPT_CLIENT_FILE] = { "client-file", 0, "FILE", FOR_RUN, 0, EW_GROUP_TARGET,
+				 "the client's klist, ipconfig...; see 'help client'" },
 	[EW_OPT_COMPARE] = { "compare", 0, "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
 			     "another user beside this one (\"works for the admin\")" },
 	[EW_OPT_COMPARE_MOVER] = { "compare-mover", 0, "NAME", FOR_RUN, 1u << EW_OPT_COMPARE,
@@ -318,6 +320,28 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		case EW_OPT_DNS_SERVER: rc = ew_target_add_dns_server(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_CCACHE: rc = ew_target_set_ccache(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_SYMPTOM: rc = ew_target_add_symptom(o->target, optarg, err, sizeof(err)); break;
+		case EW_OPT_CLIENT_FILE: {
+			int k;
+
+			if (o->nclient_files >= EW_TARGET_MAX_LIST) {
+				snprintf(err, sizeof(err), "at most %d client files", EW_TARGET_MAX_LIST);
+				rc = -1;
+			} else if (*optarg == '\0') {
+				snprintf(err, sizeof(err), "an empty file name");
+				rc = -1;
+			} else {
+				for (k = 0; k < o->nclient_files; k++)
+					if (strcmp(optarg, "-") == 0 && strcmp(o->client_files[k], "-") == 0)
+						break;
+				if (k < o->nclient_files) {
+					snprintf(err, sizeof(err), "standard input (-) given twice");
+					rc = -1;
+				} else {
+					o->client_files[o->nclient_files++] = optarg;
+				}
+			}
+			break;
+		}
 		case EW_OPT_COMPARE: rc = ew_target_set_compare(o->target, optarg, err, sizeof(err)); break;
 		case EW_OPT_COMPARE_MOVER:
 			rc = ew_target_set_compare_mover(o->target, optarg, err, sizeof(err));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "secret.h"
+#include "target.h"
 
 struct ew_target;
 
@@ -36,6 +37,7 @@ enum ew_opt {
 	EW_OPT_CA_FILE,
 	EW_OPT_PASSWORD_FILE,
 	EW_OPT_SYMPTOM,
+	EW_OPT_CLIENT_FILE,
 	EW_OPT_COMPARE,
 	EW_OPT_COMPARE_MOVER,
 	EW_OPT_COMPARE_CCACHE,
@@ -95,6 +97,8 @@ struct ew_opts {
 	const char *password_file;
 	const char *compare_kinit;	/* --compare-kinit PRINCIPAL */
 	const char *compare_password_file;
+	const char *client_files[EW_TARGET_MAX_LIST];	/* --client-file, "-": stdin */
+	int nclient_files;
 	char **args;		/* after the subcommand */
 	int nargs;
 	enum ew_opt seen[EW_NOPT];	/* options seen, to check against the command */

@@ -151,6 +151,14 @@ void ew_wiz_start_steps(struct ui *u, const size_t *places, size_t n, unsigned e
 	snprintf(u->message, sizeof(u->message), "Running %s... (Esc cancels)", names);
 }
 
+int ew_wiz_step_shown(const struct ui *u, size_t i)
+{
+	const struct ew_target *t = u->w->run ? u->w->run->target : NULL;
+
+	return i >= ew_nsteps || !(ew_steps[i].flags & EW_STEP_CLIENT) || u->res[i] != NULL ||
+	       (t && t->nclient > 0);
+}
+
 void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags)
 {
 	size_t places[MAX_STEPS], n = 0, i;

@@ -56,7 +56,8 @@ static int every_step_ran(const struct ui *u)
 	size_t i;
 
 	for (i = 0; i < ew_nsteps; i++)
-		if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i]))
+		if (ew_wiz_step_shown(u, i) &&
+		    (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])))
 			return 0;
 	return 1;
 }
@@ -91,10 +92,11 @@ void ew_wiz_compare_start(struct ui *u)
 		goto oom;
 	u->cmp = c;
 	for (i = 0; i < ew_nsteps; i++) {
+		if (!ew_wiz_step_shown(u, i))
+			continue;	/* not run: nothing of it to compare */
 		if ((c->before[c->nbefore] = ew_step_result_dup(u->res[i])) == NULL)
 			goto oom;
-		c->nbefore++;
-		places[i] = i;
+		places[c->nbefore++] = i;
 	}
 	ew_wiz_rebuild_report(u);
 	if ((c->old = ew_report_diagnose(u->w->report)) == NULL)
@@ -105,7 +107,7 @@ void ew_wiz_compare_start(struct ui *u)
 	u->sel = u->top = 0;
 	u->run_all = 1;
 	u->comparing = 1;
-	ew_wiz_start_steps(u, places, ew_nsteps, 0);
+	ew_wiz_start_steps(u, places, c->nbefore, 0);
 	if (u->job == NULL) {
 		/* The worker did not start: its message stays. */
 		ew_wiz_compare_drop(u);

@@ -138,17 +138,19 @@ static void draw_steps(const struct ui *u, int lw)
 	int y = 2;
 
 	mvaddnstr(1, 1, "Steps", lw - 1);
-	for (i = 0; i <= ew_nsteps && y < LINES - 2; i++, y++) {
+	for (i = 0; i <= ew_nsteps && y < LINES - 2; i++) {
 		const char *name = i < ew_nsteps ? ew_steps[i].id : "summary";
 		const char *tag = i < ew_nsteps ? status_tag(u, i) : "";
 		char buf[64];
 
+		if (!ew_wiz_step_shown(u, i))
+			continue;
 		snprintf(buf, sizeof(buf), "%c %-9s %s", i == u->cur ? '>' : ' ', name, tag);
 		if (i == u->cur)
 			attron(u->pane == PANE_STEPS ? A_REVERSE : A_BOLD);
 		if (i < ew_nsteps && u->res[i] && !(ew_wiz_job_runs(u, i)))
 			attron(COLOR_PAIR(sev_color(u->res[i]->status)));
-		ew_wiz_put(stdscr, y, 0, lw - 1, buf);
+		ew_wiz_put(stdscr, y++, 0, lw - 1, buf);
 		attroff(A_REVERSE | A_BOLD | A_COLOR);
 	}
 	mvvline(1, lw, glyphs_of(u).vline, LINES - 2);

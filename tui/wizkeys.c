@@ -138,10 +138,15 @@ static int offer_more_help(const struct ui *u)
 
 static void move_step(struct ui *u, int delta)
 {
-	if (delta < 0 && u->cur > 0)
-		u->cur--;
-	else if (delta > 0 && u->cur < ew_nsteps)
-		u->cur++;
+	size_t to = u->cur;
+
+	/* To the next (previous) step the list shows. */
+	while (delta < 0 && to > 0 && !ew_wiz_step_shown(u, --to))
+		;
+	while (delta > 0 && to < ew_nsteps && !ew_wiz_step_shown(u, ++to))
+		;
+	if (ew_wiz_step_shown(u, to))
+		u->cur = to;
 	u->sel = u->top = 0;
 	u->data_view = 0;
 	u->left = 0;
@@ -319,7 +324,8 @@ static int act_all(struct ui *u, int ch)
 		return 0;
 	}
 	for (i = 0; i < ew_nsteps && n < MAX_STEPS; i++)
-		if (u->res[i] == NULL || ew_step_result_is_stale(u->res[i]))
+		if (ew_wiz_step_shown(u, i) &&
+		    (u->res[i] == NULL || ew_step_result_is_stale(u->res[i])))
 			places[n++] = i;
 	if (n == 0) {
 		snprintf(u->message, sizeof(u->message), "Every step has run: nothing "

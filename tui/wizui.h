@@ -122,6 +122,9 @@ struct ui {
 void ew_wiz_start_job(struct ui *u, size_t step, unsigned extra_flags);
 /* Steps (places in the table) side by side, ordered by the session. */
 void ew_wiz_start_steps(struct ui *u, const size_t *places, size_t n, unsigned extra_flags);
+/* Whether the step list shows step i: the client step only once the target
+ * has some of the client's output (or it has a result). */
+int ew_wiz_step_shown(const struct ui *u, size_t i);
 /* Whether step i is in the running job and has no result yet. */
 int ew_wiz_job_runs(const struct ui *u, size_t i);
 /* task(arg, cancel) on the worker; done(u, arg, cancelled) on the UI thread

@@ -23,19 +23,10 @@
 /* A file of tests/lab/client read; its bytes are checked to be CRLF text. */
 static struct ew_client_paste *read_lab(const char *name)
 {
-	const char *top = getenv("EXWIZ_TOP");
 	struct ew_client_paste *p;
-	char path[4096], *buf;
 	size_t len = 0, i, lf = 0, crlf = 0;
+	char *buf = tu_clientlab_slurp(EW_CLIENTLAB_DIR, name, &len);
 
-	if (top && top[0])
-		snprintf(path, sizeof(path), "%s/tests/lab/client/%s", top, name);
-	else
-		snprintf(path, sizeof(path), "%s/%s", EW_CLIENTLAB_DIR, name);
-	buf = tu_slurp(path, &len);
-	if (buf == NULL)
-		fail_msg("cannot read %s (set EXWIZ_TOP to the source tree): %s", path,
-			 strerror(errno));
 	/* as Windows writes it: every line ends in CRLF */
 	for (i = 0; i < len; i++) {
 		if (buf[i] == '\n') {

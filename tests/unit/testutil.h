@@ -12,6 +12,7 @@
 #include "result.h"
 #include "text.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,27 @@ static inline void tu_assert_cause(const struct ew_finding *f, const char *cause
 	}
 	assert_non_null(f->cause);
 	assert_string_equal(f->cause, cause);
+}
+
+/*
+ * A file of the lab's client files (tests/lab/client): under
+ * $EXWIZ_TOP/tests/lab/client, else under dir (the source tree's, from the
+ * Makefile); its bytes (length in *len), or a failed test that says where.
+ */
+static inline char *tu_clientlab_slurp(const char *dir, const char *name, size_t *len)
+{
+	const char *top = getenv("EXWIZ_TOP");
+	char path[4096], *buf;
+
+	if (top && top[0])
+		snprintf(path, sizeof(path), "%s/tests/lab/client/%s", top, name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	buf = tu_slurp(path, len);
+	if (buf == NULL)
+		fail_msg("cannot read %s (set EXWIZ_TOP to the source tree): %s", path,
+			 strerror(errno));
+	return buf;
 }
 
 #endif
