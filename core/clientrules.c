@@ -180,7 +180,8 @@ static const char *event_symptom(long id, const char *source)
 }
 
 static void event_findings(const struct ew_client_paste *p, const char *src,
-			   struct ew_step_result *res, json_t *symptoms, int *oom)
+			   const struct ew_client_context *cx, struct ew_step_result *res,
+			   json_t *symptoms, int *oom)
 {
 	size_t i;
 
@@ -189,6 +190,17 @@ static void event_findings(const struct ew_client_paste *p, const char *src,
 		const char *sym = event_symptom(e->id, e->source);
 		struct ew_finding *f;
 
+		/* Another account's event is that account's, never the user's
+		 * symptom ("N/A": no account named). */
+		if (sym && e->user && strcasecmp(e->user, "N/A") != 0 &&
+		    !ew_same_account(cx->user, e->user, NULL)) {
+			f = ew_finding_new(EW_CK_CLIENT_EVENT, EW_INFO, "%s: event %ld on %s is "
+					   "%s's, not %s's: not taken as %s's symptom", src, e->id,
+					   e->computer ? e->computer : "the client", e->user,
+					   cx->user, cx->user);
+			add(res, f, oom);
+			continue;
+		}
 		if (sym == NULL) {
 			f = ew_finding_new(EW_CK_CLIENT_EVENT, EW_INFO, "%s: event %ld (%s): not one "
 					   "that points at Kerberos for Exchange", src, e->id,
@@ -509,7 +521,7 @@ int ew_client_rules(const struct ew_client_paste *const *p, const char *const *s
 			oom = 1;
 			break;
 		}
-		event_findings(p[i], src, res, symptoms, &oom);
+		event_findings(p[i], src, cx, res, symptoms, &oom);
 		free(src);
 	}
 	for (i = 0; !oom && i < n; i++) {

@@ -156,6 +156,10 @@ static void test_other_account(void **state)
 		if (strcmp(r->findings[i]->check, EW_CK_CLIENT_TICKETS) == 0)
 			assert_int_equal(r->findings[i]->severity, EW_INFO);
 	assert_int_equal(json_array_size(json_object_get(r->data, "missing")), 0);
+	/* alice's event is no symptom of bob's */
+	assert_non_null(find(r, EW_CK_CLIENT_EVENT, EW_INFO, "is EXWIZ\\alice's, not bob's"));
+	assert_null(find(r, EW_CK_CLIENT_EVENT, EW_WARN, NULL));
+	assert_int_equal(json_array_size(json_object_get(r->data, "symptoms")), 0);
 	ew_step_result_free(&r);
 }
 
