@@ -467,7 +467,7 @@ static void resolver_findings(const struct ew_client_paste *p, const char *src,
 			ew_finding_evidence(f, "DNS suffix search list: %s", p->ipconfig.search[i]);
 		ew_finding_detail(f, "Every one of them must serve the AD zone: a resolver "
 				  "without it (an ISP's) answers NXDOMAIN for the SRV records "
-				  "(the DNS step asks the servers this host uses).");
+				  "(the DNS step asks them too: DNS-SERVERS).");
 	}
 	ew_buf_reset(&b);
 	add(res, f, oom);

@@ -411,6 +411,56 @@ static int client_ticket_evidence(struct ew_diag_cause *all,
 	return oom;
 }
 
+/* Whether text has word (followed by a space, a comma or the end). */
+static int names_word(const char *text, const char *word)
+{
+	size_t l = strlen(word);
+	const char *p;
+
+	for (p = text; l && (p = strstr(p, word)) != NULL; p++)
+		if ((p == text || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' ' || p[l] == ','))
+			return 1;
+	return 0;
+}
+
+/*
+ * A DNS server the Windows client asks (its ipconfig /all) that a
+ * DNS-SERVERS finding names as not serving the AD zone: the client is one of
+ * that resolver's clients, evidence of dns-resolver-split.
+ */
+static int client_resolver_evidence(struct ew_diag_cause *all,
+				    const struct ew_step_result *const *steps, size_t n)
+{
+	const struct ew_cause *def = ew_cause_find(EW_CAUSE_DNS_RESOLVER_SPLIT);
+	const json_t *v;
+	size_t i, k, j;
+	int oom = 0;
+
+	if (def == NULL || all[def - ew_causes].def == NULL)
+		return 0;
+	json_array_foreach(client_data(steps, n, "dns_servers"), i, v) {
+		const char *addr = json_string_value(v);
+
+		for (k = 0; addr && k < n; k++)
+			for (j = 0; usable(steps[k]) && j < steps[k]->nfindings; j++) {
+				const struct ew_finding *f = steps[k]->findings[j];
+				char title[160];
+
+				if (f->cause == NULL || strcmp(f->cause, def->id) != 0 ||
+				    strcmp(f->check, EW_CK_DNS_SERVERS) != 0 ||
+				    strncmp(f->title, "Resolver ", 9) != 0 ||
+				    !names_word(f->title + 9, addr) ||
+				    strncmp(f->title + 9, addr, strlen(addr)) != 0)
+					continue;
+				snprintf(title, sizeof(title), "The Windows client asks %s too "
+					 "(ipconfig /all)", addr);
+				oom |= add_evidence(&all[def - ew_causes], "client",
+						    EW_CK_CLIENT_RESOLVERS, title, EW_WARN);
+			}
+	}
+	return oom;
+}
+
 /* The SPN the client's event of symptom id names, or NULL. */
 static const char *client_symptom_spn(const struct ew_step_result *const *steps, size_t n,
 				      const char *id)
@@ -534,6 +584,7 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 		}
 	}
 	oom |= client_ticket_evidence(all, steps, n);
+	oom |= client_resolver_evidence(all, steps, n);
 	for (k = 0; k < ew_ncauses; k++)
 		d->ncauses += all[k].def != NULL;
 	d->causes = calloc(d->ncauses + 1, sizeof(*d->causes));

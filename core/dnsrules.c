@@ -235,12 +235,16 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 		if (f) {
 			if (denied > 12)
 				ew_finding_evidence(f, "... and %zu more", denied - 12);
-			ew_finding_detail(f, "%s is a resolver of this machine (%s) and does not "
-					  "know the AD zone: %zu of the names asked. A client that "
-					  "asks it (it may at any time: resolvers are tried in turn "
-					  "and on timeouts) gets a negative answer, caches it, and "
-					  "Kerberos fails; this is the \"ISP DNS as secondary\" fault.",
-					  srv, v->servers[s].source, denied);
+			ew_finding_detail(f, "%s is %s and does not know the AD zone: %zu of the "
+					  "names asked. A client that asks it (it may at any time: "
+					  "resolvers are tried in turn and on timeouts) gets a negative "
+					  "answer, caches it, and Kerberos fails; this is the \"ISP DNS "
+					  "as secondary\" fault.", srv,
+					  strcmp(v->servers[s].source, EW_DNS_SOURCE_WINDOWS) == 0 ?
+					  "a DNS server of the Windows client (its ipconfig /all)" :
+					  strcmp(v->servers[s].source, "option") == 0 ?
+					  "a DNS server given with --dns-server" :
+					  "a resolver of this machine (resolv.conf)", denied);
 			ew_finding_remedy(f, "Give domain members only resolvers that serve the AD "
 					  "zone (the DCs, or caches forwarding to them); remove %s "
 					  "from resolv.conf / the DHCP options / the NIC settings, and "
@@ -272,13 +276,18 @@ void ew_dns_rule_servers(const struct ew_dns_view *v, struct ew_step_result *res
 		}
 	}
 	if (bad == 0) {
-		size_t clients = 0;
+		size_t clients = 0, windows = 0;
 
-		for (s = 0; s < v->nservers; s++)
-			clients += strcmp(v->servers[s].source, "dc") != 0;
+		for (s = 0; s < v->nservers; s++) {
+			windows += strcmp(v->servers[s].source, EW_DNS_SOURCE_WINDOWS) == 0;
+			clients += strcmp(v->servers[s].source, "dc") != 0 &&
+				   strcmp(v->servers[s].source, EW_DNS_SOURCE_WINDOWS) != 0;
+		}
 		ew_step_result_add(res, ew_finding_new(EW_CK_DNS_SERVERS, EW_PASS,
-						       "The %zu resolver(s) of this machine agree "
-						       "and answer", clients));
+						       "The %zu resolver(s) of this machine%s agree "
+						       "and answer", clients, windows ?
+						       " and the Windows client's other DNS "
+						       "servers" : ""));
 	}
 }
 

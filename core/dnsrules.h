@@ -11,6 +11,10 @@
 
 #include "dns.h"
 
+/* The source of a DNS server the Windows client asks (its ipconfig /all,
+ * given with --client-file) and this machine does not. */
+#define EW_DNS_SOURCE_WINDOWS "windows-client"
+
 struct ew_step_result;
 struct ew_cache;
 
@@ -25,7 +29,7 @@ extern const size_t ew_nsrv_names;
 
 struct ew_dns_server_info {
 	const char *addr;	/* as in results' server */
-	const char *source;	/* "resolv.conf", "option" or "dc" */
+	const char *source;	/* "resolv.conf", "option", "dc" or EW_DNS_SOURCE_WINDOWS */
 };
 
 struct ew_dns_view {

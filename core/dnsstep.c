@@ -13,6 +13,7 @@
 #include "datafields.h"
 #include "dns.h"
 #include "dnscache.h"
+#include "clientparse.h"
 #include "dnsrules.h"
 #include "finding.h"
 #include "run.h"
@@ -50,8 +51,12 @@ static int add_server(struct plan *p, const char *addr, const char *source)
 	size_t i;
 
 	for (i = 0; i < p->nservers; i++)
-		if (strcmp(p->servers[i].addr, addr) == 0)
+		if (strcmp(p->servers[i].addr, addr) == 0) {
+			/* The client's DNS server that is a DC is a DC. */
+			if (strcmp(source, "dc") == 0)
+				p->servers[i].source = source;
 			return 0;
+		}
 	if (p->nservers >= MAX_SERVERS)
 		return -1;
 	p->owned[p->nservers] = strdup(addr);
@@ -61,6 +66,34 @@ static int add_server(struct plan *p, const char *addr, const char *source)
 	p->servers[p->nservers].source = source;
 	p->nservers++;
 	return 0;
+}
+
+/*
+ * The Windows client's DNS servers (ipconfig /all given with --client-file)
+ * asked too: every DNS server a domain member asks must serve the AD zone.
+ * A link-local or malformed one is left out (this host cannot ask it).
+ */
+static void add_client_servers(struct plan *p, const struct ew_target *t)
+{
+	size_t i, a, k;
+
+	for (i = 0; i < t->nclient; i++) {
+		struct ew_client_paste *cp = ew_client_parse(t->client[i].data, t->client[i].len);
+
+		for (a = 0; cp && a < cp->ipconfig.nadapters; a++) {
+			const struct ew_client_adapter *ad = cp->ipconfig.adapters[a];
+
+			for (k = 0; k < ad->ndns; k++) {
+				char host[64];
+				unsigned port;
+				const char *why;
+
+				if (ew_parse_server(ad->dns_servers[k], host, sizeof(host), &port, &why))
+					add_server(p, ad->dns_servers[k], EW_DNS_SOURCE_WINDOWS);
+			}
+		}
+		ew_client_free(&cp);
+	}
 }
 
 /* Queue (name, type) to server unless it is queued already. */
@@ -345,6 +378,7 @@ int ew_dns_step(struct ew_run *run, struct ew_step_result *res)
 		add_server(&p, rc.servers[i], "resolv.conf");
 	for (i = 0; i < t->ndns_servers; i++)
 		add_server(&p, t->dns_servers[i], "option");
+	add_client_servers(&p, t);
 
 	/* Phase 1: everything that needs nothing else, from every resolver. */
 	for (i = 0; i < ew_nsrv_names; i++) {

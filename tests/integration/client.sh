@@ -47,6 +47,12 @@ assert any("ipconfig /flushdns" in f for f in c["fix"]["windows"]), c["fix"]
 assert not c["fix"].get("linux"), c["fix"]
 print(c["fix"]["windows"][0])' "$work/broken.json" "$EXWIZ_LAB_DOMAIN")
 ok $? "the negative _kerberos._udp answer in the client's cache: dns-cache-stale with the client's flush ($got)"
+py 'import json,sys
+r=json.load(open(sys.argv[1])); c=[x for x in r["diagnosis"]["causes"] if x["id"] == "dns-resolver-split"][0]
+ev=[e["title"] for e in c["evidence"] if e["check"] == "CLIENT-RESOLVERS"]
+assert ev == ["The Windows client asks %s too (ipconfig /all)" % sys.argv[2]], ev' \
+	"$work/broken.json" "$EXWIZ_LAB_NXDOMAIN_DNS"
+ok $? "dns-resolver-split: the client's ipconfig /all lists $EXWIZ_LAB_NXDOMAIN_DNS, the resolver without the AD zone"
 
 py 'import json,sys
 r=json.load(open(sys.argv[1])); s=[x for x in r["steps"] if x["id"] == "client"][0]

@@ -265,12 +265,12 @@ static const struct ew_diag_cause *cause(const struct ew_diagnosis *d, const cha
 
 static void test_diagnosis_with_client(void **state)
 {
-	struct ew_client_paste *p[3] = { lab("broken-event.txt"), lab("broken-klist.txt"),
-					 lab("broken-displaydns.txt") };
+	struct ew_client_paste *p[4] = { lab("broken-event.txt"), lab("broken-klist.txt"),
+					 lab("broken-displaydns.txt"), lab("broken-ipconfig.txt") };
 	/* file names with a slash, as --client-file gives them */
-	const char *src[3] = { "in/event.txt", "in/klist.txt", "in/dns.txt" };
+	const char *src[4] = { "in/event.txt", "in/klist.txt", "in/dns.txt", "in/ipconfig.txt" };
 	struct ew_step_result *s[3] = { dns_step(), tickets_step(),
-					rules(p, src, 3, "alice", exch55, 1) };
+					rules(p, src, 4, "alice", exch55, 1) };
 	json_t *target = json_pack("{s:s, s:s, s:[s]}", "realm", "EXWIZ.TEST", "user", "alice",
 				   "exchange", "ex55.exwiz.test");
 	struct ew_diagnosis *d = ew_diagnose((const struct ew_step_result *const *)s, 3, target,
@@ -301,6 +301,13 @@ static void test_diagnosis_with_client(void **state)
 	assert_int_equal(c->nfix_windows, 1);
 	assert_non_null(strstr(c->fix_windows[0], "ipconfig /flushdns"));
 	assert_int_equal(c->nfix_linux, 0);
+	/* the client asks the resolver that does not serve the AD zone */
+	c = cause(d, EW_CAUSE_DNS_RESOLVER_SPLIT);
+	assert_non_null(c);
+	for (i = 0, client = 0; i < c->nevidence; i++)
+		client += strcmp(c->evidence[i].check, EW_CK_CLIENT_RESOLVERS) == 0 &&
+			  strstr(c->evidence[i].title, "The Windows client asks 127.0.0.3 too");
+	assert_int_equal(client, 1);
 	ew_diagnosis_free(&d);
 	for (i = 0; i < 3; i++)
 		ew_step_result_free(&s[i]);

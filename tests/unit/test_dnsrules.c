@@ -563,6 +563,37 @@ static void test_servers_all_agree(void **state)
 	fx_free(f);
 }
 
+/* A DNS server only the Windows client asks (its ipconfig /all): blamed as the
+ * client's, and counted apart when all agree. */
+static void test_servers_windows_client(void **state)
+{
+	struct fx *f = fx_new();
+	struct ew_finding *x;
+
+	(void)state;
+	f->servers[f->nservers++] = (struct ew_dns_server_info){ "10.0.0.7",
+								 EW_DNS_SOURCE_WINDOWS };
+	add_names(f, C1, EW_DNS_OK);
+	add_names(f, C2, EW_DNS_OK);
+	add_names(f, "10.0.0.7", EW_DNS_NXDOMAIN);
+	ew_dns_rule_servers(fx_view(f), f->res);
+	x = must_find(f->res, "DNS-SERVERS", EW_FAIL, "Resolver 10.0.0.7 says No Record");
+	tu_assert_cause(x, EW_CAUSE_DNS_RESOLVER_SPLIT);
+	assert_non_null(strstr(x->detail, "a DNS server of the Windows client (its ipconfig /all)"));
+	fx_free(f);
+
+	f = fx_new();
+	f->servers[f->nservers++] = (struct ew_dns_server_info){ "10.0.0.7",
+								 EW_DNS_SOURCE_WINDOWS };
+	add_names(f, C1, EW_DNS_OK);
+	add_names(f, C2, EW_DNS_OK);
+	add_names(f, "10.0.0.7", EW_DNS_OK);
+	ew_dns_rule_servers(fx_view(f), f->res);
+	must_find(f->res, "DNS-SERVERS", EW_PASS, "The 2 resolver(s) of this machine and the "
+		  "Windows client's other DNS servers agree");
+	fx_free(f);
+}
+
 static void test_servers_dc_not_blamed(void **state)
 {
 	struct fx *f = fx_new();
@@ -1328,6 +1359,7 @@ int main(void)
 		cmocka_unit_test(test_servers_timeout),
 		cmocka_unit_test(test_servers_servfail_refused),
 		cmocka_unit_test(test_servers_all_agree),
+		cmocka_unit_test(test_servers_windows_client),
 		cmocka_unit_test(test_servers_dc_not_blamed),
 		cmocka_unit_test(test_targets_no_address),
 		cmocka_unit_test(test_targets_not_asked),
