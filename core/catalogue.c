@@ -69,6 +69,8 @@ const struct ew_check ew_checks[] = {
 	  "which Kerberos realm is diagnosed", EW_CK_TARGET_REALM },
 	{ EW_CK_TARGET_USER, "target",
 	  "the user under diagnosis", EW_CK_TARGET_USER },
+	{ EW_CK_TOK_CLIENT, "groups",
+	  "the client's token beside the directory's groups", EW_CK_TOK_CLIENT },
 	{ EW_CK_TOK_COUNT, "groups",
 	  "the groups in the token", EW_CK_TOK_COUNT },
 	{ EW_CK_TOK_LSA, "groups",

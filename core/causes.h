@@ -30,6 +30,7 @@
 #define EW_CAUSE_MAILBOX_HALF_MOVED	"mailbox-half-moved"
 #define EW_CAUSE_MAILBOX_DESCRIPTOR	"mailbox-descriptor"
 #define EW_CAUSE_MOVER_RIGHTS		"mover-rights"
+#define EW_CAUSE_STALE_LOGON		"stale-logon"
 
 #define EW_SYM_40960		"40960"
 #define EW_SYM_40961		"40961"
@@ -61,6 +62,10 @@ struct ew_cause {
 	/* It stops Kerberos for this user and these servers (ranks first
 	 * without a symptom). */
 	int stops_kerberos;
+	/* Only the Windows client's output (--client-file) can show it: without
+	 * it the cause is neither ruled out nor "not checked", just not looked
+	 * at. */
+	int needs_client;
 };
 
 /* In the order DIAGNOSIS.md lists them (the order of ties in a ranking). */

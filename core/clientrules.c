@@ -12,6 +12,7 @@
 #include "catalogue.h"
 #include "causes.h"
 #include "finding.h"
+#include "stepdata.h"
 #include "target.h"
 #include "text.h"
 
@@ -562,4 +563,110 @@ int ew_client_rules(const struct ew_client_paste *const *p, const char *const *s
 	json_decref(missing);
 	json_decref(servers);
 	return oom ? -1 : 0;
+}
+
+/* ---- TOK-CLIENT (the groups step) ---- */
+
+/* Whether sid is of the domain prefix ("S-1-5-21-a-b-c" + "-RID"). */
+static int of_domain(const char *sid, const char *prefix, size_t lp)
+{
+	return sid && strncasecmp(sid, prefix, lp) == 0 && sid[lp] == '-' && sid[lp + 1] != '\0' &&
+	       strchr(sid + lp + 1, '-') == NULL;
+}
+
+static void token_compare(const struct ew_client_paste *p, const char *src, const char *user,
+			  const char *user_sid, const struct ew_group_data *groups,
+			  size_t ngroups, struct ew_step_result *res, int *oom)
+{
+	size_t lp = strrchr(user_sid, '-') ? (size_t)(strrchr(user_sid, '-') - user_sid) : 0;
+	size_t i, k, mine = 0, ndir = 0, nmissing = 0, nextra = 0;
+	int sure = p->user_sid && strcasecmp(p->user_sid, user_sid) == 0;
+	struct ew_finding *f;
+
+	for (i = 0; i < p->ngroups; i++)
+		mine += of_domain(p->groups[i].sid, user_sid, lp);
+	for (k = 0; k < ngroups; k++)
+		ndir += groups[k].security && of_domain(groups[k].sid, user_sid, lp);
+	if (mine == 0) {
+		f = ew_finding_new(EW_CK_TOK_CLIENT, EW_INFO, "%s: no group of %s's domain in the "
+				   "client's token: not compared", src, user);
+		if (f)
+			ew_finding_detail(f, "The token is of a local account or of another domain "
+					  "than the user's (%.*s).", (int)lp, user_sid);
+		add(res, f, oom);
+		return;
+	}
+	f = ew_finding_new(EW_CK_TOK_CLIENT, EW_PASS, "%s: %s's token on the client has the %zu "
+			   "group%s of the domain the directory gives now", src, user, ndir,
+			   ndir == 1 ? "" : "s");
+	if (f == NULL) {
+		*oom = 1;
+		return;
+	}
+	for (k = 0; k < ngroups; k++) {
+		if (!groups[k].security || !of_domain(groups[k].sid, user_sid, lp))
+			continue;
+		for (i = 0; i < p->ngroups; i++)
+			if (p->groups[i].sid && strcasecmp(p->groups[i].sid, groups[k].sid) == 0)
+				break;
+		if (i == p->ngroups && nmissing++ < 16)
+			ew_finding_evidence(f, "not in the client's token (added since the logon): "
+					    "%s %s", groups[k].name ? groups[k].name : "", groups[k].sid);
+	}
+	for (i = 0; i < p->ngroups; i++) {
+		if (!of_domain(p->groups[i].sid, user_sid, lp))
+			continue;
+		for (k = 0; k < ngroups; k++)
+			if (groups[k].sid && strcasecmp(p->groups[i].sid, groups[k].sid) == 0)
+				break;
+		if (k == ngroups && nextra++ < 16)
+			ew_finding_evidence(f, "in the client's token, no longer the user's in the "
+					    "directory: %s %s", p->groups[i].name ? p->groups[i].name :
+					    "", p->groups[i].sid);
+	}
+	if (nmissing + nextra) {
+		char *t = ew_strprintf("%s: %s's token on the client differs from the directory: "
+				       "%zu group%s missing, %zu too many%s", src, user, nmissing,
+				       nmissing == 1 ? "" : "s", nextra,
+				       sure ? "" : " (if the token is the user's)");
+
+		if (t) {
+			free(f->title);
+			f->title = t;
+		}
+		f->severity = sure ? EW_WARN : EW_INFO;
+		ew_finding_detail(f, "The token was made at logon; a group added or removed since "
+				  "is not in it until the next logon. %s", sure ? "" :
+				  "whoami /groups does not say whose token it is: whoami /all "
+				  "does (USER INFORMATION).");
+		ew_finding_remedy(f, "On the client: log off and on again (locking and unlocking "
+				  "renews the Kerberos tickets, not the token), then klist purge "
+				  "and start Outlook.");
+		if (sure)
+			ew_finding_set_cause(f, EW_CAUSE_STALE_LOGON);
+	}
+	add(res, f, oom);
+}
+
+void ew_client_rule_token(const struct ew_target *t, const char *user_sid,
+			  const struct ew_group_data *groups, size_t ngroups,
+			  struct ew_step_result *res)
+{
+	size_t i;
+	int oom = 0;
+
+	if (user_sid == NULL || strrchr(user_sid, '-') == NULL)
+		return;
+	for (i = 0; i < t->nclient; i++) {
+		struct ew_client_paste *p = ew_client_parse(t->client[i].data, t->client[i].len);
+		char *src = ew_text_cleanz(t->client[i].source);
+
+		/* Another account's token is never compared with the user's. */
+		if (p && src && p->whoami_seen && p->ngroups &&
+		    !(p->user_sid && strcasecmp(p->user_sid, user_sid) != 0) &&
+		    !(p->user_name && !ew_same_account(t->user, p->user_name, NULL)))
+			token_compare(p, src, t->user, user_sid, groups, ngroups, res, &oom);
+		ew_client_free(&p);
+		free(src);
+	}
 }

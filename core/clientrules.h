@@ -41,6 +41,21 @@ struct ew_client_context {
 int ew_client_rules(const struct ew_client_paste *const *p, const char *const *source,
 		    size_t n, const struct ew_client_context *cx, struct ew_step_result *res);
 
+/*
+ * TOK-CLIENT, a check of the groups step: the groups of the user's token on
+ * the client (whoami /all or /groups among the target's client texts) beside
+ * the groups the directory gives the user now (tokenGroups: groups of the
+ * user's domain, user_sid's). A difference is a logon older than the change
+ * (stale-logon) when whoami /all shows the user's SID; with whoami /groups,
+ * which does not say whose token it is, it is only said. Nothing without a
+ * whoami of the user.
+ */
+struct ew_target;
+struct ew_group_data;
+void ew_client_rule_token(const struct ew_target *t, const char *user_sid,
+			  const struct ew_group_data *groups, size_t ngroups,
+			  struct ew_step_result *res);
+
 /* The step: the target's client texts read, then ew_client_rules (run.h). */
 struct ew_run;
 int ew_client_step(struct ew_run *run, struct ew_step_result *res);

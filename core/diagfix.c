@@ -493,6 +493,8 @@ static void fix_dns_cache_stale(struct fx *f)
 		fx_title(f, "The Windows client's DNS cache holds a negative answer for a name "
 			 "Kerberos or DC location needs");
 		fx_win(f, "ipconfig /flushdns   (on the client, then start Outlook again)");
+		fx_lin(f, "nothing on this host: the negative answer is in the Windows client's "
+		       "cache");
 		fx_confirm(f, "client", "with the client's new ipconfig /displaydns and klist "
 			   "(--client-file), CLIENT-DNS finds no negative answer and klist lists "
 			   "the Exchange session tickets");
@@ -1228,6 +1230,21 @@ static void fix_mover_rights(struct fx *f)
 	ew_buf_reset(&b);
 }
 
+static void fix_stale_logon(struct fx *f)
+{
+	const char *u = f->account ? f->account : f->user ? f->user : "the user";
+
+	fx_title(f, "%s's logon on the client is older than a change of their groups: the "
+		 "token has other groups than the directory gives now", u);
+	fx_win(f, "log off and on again on the client as %s (locking and unlocking renews the "
+	       "Kerberos tickets, not the token)", u);
+	fx_win(f, "klist purge   (then start Outlook: new tickets carry the new groups)");
+	fx_lin(f, "kdestroy; kinit %s   (this host's tickets, when they were got before the "
+	       "change)", u);
+	fx_confirm(f, "groups", "with the client's new whoami /all (--client-file), TOK-CLIENT "
+		   "finds the directory's groups in the token");
+}
+
 static const struct {
 	const char *id;
 	void (*fix)(struct fx *f);
@@ -1250,6 +1267,7 @@ static const struct {
 	{ EW_CAUSE_MAILBOX_HALF_MOVED, fix_mailbox_half_moved },
 	{ EW_CAUSE_MAILBOX_DESCRIPTOR, fix_mailbox_descriptor },
 	{ EW_CAUSE_MOVER_RIGHTS, fix_mover_rights },
+	{ EW_CAUSE_STALE_LOGON, fix_stale_logon },
 };
 
 /* The step result whose data is of that kind, or NULL. */

@@ -316,6 +316,20 @@ static int add_ruling(struct ew_diag_ruling **v, size_t *n, const char *id, char
 	return 0;
 }
 
+/* Whether a finding of one of def's checks is there (any severity). */
+static int has_finding_of(const struct ew_step_result *const *steps, size_t n,
+			  const struct ew_cause *def)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; usable(steps[i]) && j < steps[i]->nfindings; j++)
+			for (k = 0; k < 4 && def->checks[k]; k++)
+				if (strcmp(steps[i]->findings[j]->check, def->checks[k]) == 0)
+					return 1;
+	return 0;
+}
+
 /* Ruled out when every check of def passed; not checked when one could not look. */
 static int rule_on(struct ew_diagnosis *d, const struct ew_cause *def,
 		   const struct ew_step_result *const *steps, size_t n)
@@ -325,6 +339,8 @@ static int rule_on(struct ew_diagnosis *d, const struct ew_cause *def,
 	size_t i, nchecks = 0;
 	int other = 0;
 
+	if (def->needs_client && !has_finding_of(steps, n, def))
+		return 0;	/* no client output: not looked at */
 	for (i = 0; i < 4 && def->checks[i]; i++, nchecks++) {
 		enum look l = look_at(steps, n, def->checks[i], &why);
 

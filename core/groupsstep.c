@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "clientrules.h"
 #include "datafields.h"
 #include "dirsession.h"
 #include "directory.h"
@@ -529,6 +530,8 @@ int ew_groups_step(struct ew_run *run, struct ew_step_result *res)
 	data.ldap_requests = ew_dir_round_trips(c.dir) - rt0;
 	data.dc = ew_field_dup(c.host);
 	data.bind = ew_field_dup(c.method);
+	if (t->nclient && data.user_sid)
+		ew_client_rule_token(t, data.user_sid, data.groups, data.ngroups, res);
 out:
 	ew_step_data_put(res->data, ew_groups_data_to_json(&data));
 	ew_groups_data_free(&data);

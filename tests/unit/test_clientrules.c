@@ -16,7 +16,9 @@
 #include "causes.h"
 #include "clientrules.h"
 #include "diagnosis.h"
+#include "stepdata.h"
 #include "target.h"
+#include "text.h"
 
 #ifndef EW_CLIENTLAB_DIR
 #define EW_CLIENTLAB_DIR "tests/lab/client"
@@ -300,7 +302,8 @@ static void test_diagnosis_with_client(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->nfix_windows, 1);
 	assert_non_null(strstr(c->fix_windows[0], "ipconfig /flushdns"));
-	assert_int_equal(c->nfix_linux, 0);
+	assert_int_equal(c->nfix_linux, 1);
+	assert_non_null(strstr(c->fix_linux[0], "nothing on this host"));
 	/* the client asks the resolver that does not serve the AD zone */
 	c = cause(d, EW_CAUSE_DNS_RESOLVER_SPLIT);
 	assert_non_null(c);
@@ -345,6 +348,94 @@ static void test_diagnosis_healthy_client_adds_nothing(void **state)
 	json_decref(target);
 }
 
+/* whoami /all as Windows prints it (CRLF, columns as wide as the = lines):
+ * user and SID, then the groups (name, SID), n of them. */
+static char *whoami_all(const char *user, const char *sid, const char *const (*g)[2],
+			size_t n)
+{
+	struct ew_buf b = {0};
+	size_t i;
+
+	ew_buf_adds(&b, "\r\nUSER INFORMATION\r\n----------------\r\n\r\n");
+	ew_buf_printf(&b, "%-24s %s\r\n%s %s\r\n%-24s %s\r\n\r\n\r\n", "User Name", "SID",
+		      "========================", "==============================", user, sid);
+	ew_buf_adds(&b, "GROUP INFORMATION\r\n-----------------\r\n\r\n");
+	ew_buf_printf(&b, "%-24s %-16s %-30s %s\r\n", "Group Name", "Type", "SID", "Attributes");
+	ew_buf_printf(&b, "%s %s %s %s\r\n", "========================", "================",
+		      "==============================",
+		      "==================================================");
+	ew_buf_printf(&b, "%-24s %-16s %-30s %s\r\n", "Everyone", "Well-known group", "S-1-1-0",
+		      "Mandatory group, Enabled by default, Enabled group");
+	for (i = 0; i < n; i++)
+		ew_buf_printf(&b, "%-24s %-16s %-30s %s\r\n", g[i][0], "Group", g[i][1],
+			      "Mandatory group, Enabled by default, Enabled group");
+	return ew_buf_take(&b);
+}
+
+#define DOM "S-1-5-21-1004336348-1177238915-682003330"
+
+/* TOK-CLIENT: the client's token beside the directory's groups. */
+static void test_token_compare(void **state)
+{
+	static const char *const client[][2] = {
+		{ "EXWIZ\\Domain Users", DOM "-513" }, { "EXWIZ\\Staff", DOM "-1113" },
+		{ "EXWIZ\\Old Team", DOM "-1200" },
+	};
+	struct ew_group_data dir[3] = {
+		{ DOM "-513", "Domain Users", "global", 1, 0, NULL },
+		{ DOM "-1113", "Staff", "global", 1, 0, NULL },
+		{ DOM "-1300", "Exchange Users", "universal", 1, 0, NULL },
+	};
+	struct ew_target *t = ew_target_new();
+	struct ew_step_result *r = ew_step_result_new("groups", "groups");
+	const struct ew_finding *f;
+	char err[128], *w;
+
+	(void)state;
+	assert_int_equal(ew_target_set_user(t, "alice", err, sizeof(err)), 0);
+	w = whoami_all("exwiz\\alice", DOM "-1105", client, 3);
+	assert_int_equal(ew_target_add_client(t, "whoami.txt", w, strlen(w), err, sizeof(err)), 0);
+	free(w);
+	ew_client_rule_token(t, DOM "-1105", dir, 3, r);
+	f = find(r, EW_CK_TOK_CLIENT, EW_WARN, "1 group missing, 1 too many");
+	assert_non_null(f);
+	assert_string_equal(f->cause, EW_CAUSE_STALE_LOGON);
+	assert_int_equal(f->nevidence, 2);
+	assert_non_null(strstr(f->evidence[0], "Exchange Users " DOM "-1300"));
+	assert_non_null(strstr(f->evidence[1], "Old Team " DOM "-1200"));
+	ew_step_result_free(&r);
+
+	/* the same groups: pass */
+	dir[2].sid = DOM "-1200";
+	r = ew_step_result_new("groups", "groups");
+	ew_client_rule_token(t, DOM "-1105", dir, 3, r);
+	assert_non_null(find(r, EW_CK_TOK_CLIENT, EW_PASS, "has the 3 groups"));
+	ew_step_result_free(&r);
+
+	/* bob's token is never compared with alice's */
+	r = ew_step_result_new("groups", "groups");
+	ew_client_rule_token(t, DOM "-1106", dir, 3, r);
+	assert_int_equal(r->nfindings, 0);
+	ew_step_result_free(&r);
+	ew_target_free(&t);
+
+	/* whoami /groups says not whose token: said, not a cause */
+	t = ew_target_new();
+	assert_int_equal(ew_target_set_user(t, "alice", err, sizeof(err)), 0);
+	w = whoami_all("exwiz\\alice", DOM "-1105", client, 2);
+	assert_int_equal(ew_target_add_client(t, "groups.txt", strstr(w, "GROUP INFORMATION"),
+					       strlen(strstr(w, "GROUP INFORMATION")), err,
+					       sizeof(err)), 0);
+	free(w);
+	r = ew_step_result_new("groups", "groups");
+	ew_client_rule_token(t, DOM "-1105", dir, 3, r);
+	f = find(r, EW_CK_TOK_CLIENT, EW_INFO, "(if the token is the user's)");
+	assert_non_null(f);
+	assert_null(f->cause);
+	ew_step_result_free(&r);
+	ew_target_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_target_client),
 		cmocka_unit_test(test_diagnosis_with_client),
 		cmocka_unit_test(test_diagnosis_healthy_client_adds_nothing),
+		cmocka_unit_test(test_token_compare),
 	};
 
 	return cmocka_run_group_tests_name("clientrules", tests, NULL, NULL);
