@@ -324,9 +324,15 @@ static void ticket_findings(const struct ew_client_paste *p, const char *src,
 		}
 		f = ew_finding_new(EW_CK_CLIENT_TICKETS, EW_WARN, "%s: %s's client holds no ticket "
 				   "for %s, the SPN event %s names", src, cx->user, spn, id);
-		if (f)
+		if (f) {
 			ew_finding_detail(f, "Outlook asked for it and got none: the diagnosis puts "
-					  "this beside what the domain answers for that SPN.");
+					  "this beside what the domain answers for that SPN. When "
+					  "the domain serves it (this host gets the ticket), look "
+					  "at the client's side: the name it asked for, its DNS "
+					  "servers, a negative answer in its DNS cache.");
+			ew_finding_remedy(f, "On the client: ipconfig /flushdns, start Outlook "
+					  "again, then klist: the ticket for %s should be there.", spn);
+		}
 		add(res, f, oom);
 		if (f)
 			json_array_append_new(missing, json_pack("{s:s, s:s}", "spn", spn,

@@ -392,6 +392,28 @@ static int names_spn(const char *text, const char *spn)
 	return 0;
 }
 
+/* Whether this host's tickets step got a ticket for spn. */
+static int jump_host_got(const struct ew_step_result *const *steps, size_t n, const char *spn)
+{
+	const json_t *v;
+	size_t k, j;
+
+	for (k = 0; k < n; k++) {
+		if (!usable(steps[k]) || strcmp(steps[k]->id, "tickets") || !steps[k]->data)
+			continue;
+		json_array_foreach(json_object_get(steps[k]->data, "services"), j, v) {
+			const char *s = json_string_value(json_object_get(v, "spn"));
+			const char *st = json_string_value(json_object_get(v, "status"));
+			size_t l = strcspn(spn, "@");
+
+			if (s && st && strcmp(st, "ok") == 0 && strcspn(s, "@") == l &&
+			    strncasecmp(s, spn, l) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * An SPN an event names that the client holds no ticket for: evidence of the
  * cause the jump host's KRB-SVC finding for that SPN proves (it could not get
@@ -409,6 +431,8 @@ static int client_ticket_evidence(struct ew_diag_cause *all,
 		const char *spn = json_string_value(json_object_get(m, "spn"));
 		const char *title = json_string_value(json_object_get(m, "title"));
 
+		size_t found = 0;
+
 		for (k = 0; spn && title && k < n; k++) {
 			for (j = 0; usable(steps[k]) && j < steps[k]->nfindings; j++) {
 				const struct ew_finding *f = steps[k]->findings[j];
@@ -419,9 +443,22 @@ static int client_ticket_evidence(struct ew_diag_cause *all,
 				    (f->severity != EW_WARN && f->severity != EW_FAIL) ||
 				    !names_spn(f->title, spn))
 					continue;
+				found++;
 				oom |= add_evidence(&all[def - ew_causes], "client",
 						    EW_CK_CLIENT_TICKETS, title, EW_WARN);
 			}
+		}
+		/* This host got the ticket: the domain serves the SPN, the client's
+		 * failure is on its side, its DNS (a negative answer it cached, a
+		 * resolver without the AD zone) when that was found. */
+		if (found == 0 && spn && title && jump_host_got(steps, n, spn)) {
+			const struct ew_cause *c = ew_cause_find(EW_CAUSE_DNS_CACHE_STALE);
+
+			if (c == NULL || all[c - ew_causes].def == NULL)
+				c = ew_cause_find(EW_CAUSE_DNS_RESOLVER_SPLIT);
+			if (c && all[c - ew_causes].def)
+				oom |= add_evidence(&all[c - ew_causes], "client",
+						    EW_CK_CLIENT_TICKETS, title, EW_WARN);
 		}
 	}
 	return oom;

@@ -348,6 +348,38 @@ static void test_diagnosis_healthy_client_adds_nothing(void **state)
 	json_decref(target);
 }
 
+/* The client has no ticket for the SPN its event names, and this host got
+ * one: the client's side, here the negative answer in its DNS cache. */
+static void test_diagnosis_client_side(void **state)
+{
+	struct ew_client_paste *p[3] = { lab("broken-event.txt"), lab("broken-klist.txt"),
+					 lab("broken-displaydns.txt") };
+	const char *src[3] = { "event.txt", "klist.txt", "dns.txt" };
+	struct ew_step_result *tk = ew_step_result_new("tickets", "Kerberos tickets");
+	struct ew_step_result *s[2] = { tk, rules(p, src, 3, "alice", exch55, 1) };
+	json_t *target = json_pack("{s:s, s:s}", "realm", "EXWIZ.TEST", "user", "alice");
+	struct ew_diagnosis *d;
+	const struct ew_diag_cause *c;
+	size_t i, client = 0;
+
+	(void)state;
+	tk->data = json_pack("{s:[{s:s, s:s}]}", "services", "spn",
+			     "exchangeRFR/ex55.exwiz.test@EXWIZ.TEST", "status", "ok");
+	tk->status = EW_ST_PASS;
+	d = ew_diagnose((const struct ew_step_result *const *)s, 2, target, NULL, 0);
+	assert_non_null(d);
+	assert_null(cause(d, EW_CAUSE_SPN_MISSING));
+	c = cause(d, EW_CAUSE_DNS_CACHE_STALE);
+	assert_non_null(c);
+	for (i = 0; i < c->nevidence; i++)
+		client += strcmp(c->evidence[i].check, EW_CK_CLIENT_TICKETS) == 0;
+	assert_int_equal(client, 1);
+	ew_diagnosis_free(&d);
+	ew_step_result_free(&s[0]);
+	ew_step_result_free(&s[1]);
+	json_decref(target);
+}
+
 /* whoami /all as Windows prints it (CRLF, columns as wide as the = lines):
  * user and SID, then the groups (name, SID), n of them. */
 static char *whoami_all(const char *user, const char *sid, const char *const (*g)[2],
@@ -447,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_diagnosis_with_client),
 		cmocka_unit_test(test_diagnosis_healthy_client_adds_nothing),
 		cmocka_unit_test(test_token_compare),
+		cmocka_unit_test(test_diagnosis_client_side),
 	};
 
 	return cmocka_run_group_tests_name("clientrules", tests, NULL, NULL);
