@@ -2,7 +2,7 @@
 # exwizard under valgrind (memcheck) against the lab: every step for bob with
 # an Exchange server and a mover, the hostile user mallory with --kinit and
 # --simple-bind, carol beside dave (--compare, --compare-kinit) and `show` of
-# its transcript, `show` of the transcript, and the tickets step on the 2019
+# its transcript, the Windows client's output (--client-file), `show` of the transcript, and the tickets step on the 2019
 # part (a load-balanced name, a 2019 server). No memory error and no
 # definite or indirect leak may be reported; tests/valgrind/exwizard.supp
 # names the library leaks that are not exwizard's. valgrind does not mix with
@@ -77,6 +77,21 @@ rc=$?
 clean "$rc" "$work/vg6.log" && grep -q "^Compared with $EXWIZ_LAB_STORY_ADMIN:" "$work/cmpshow.txt"
 ok $? "show of that transcript, the comparison read back (exit $rc): $(verdict "$work/vg6.log")"
 show_errors "$work/vg6.log"
+
+# What the Windows client showed: every kind of the lab's client files read,
+# the client's DNS servers asked, the token beside the directory, the
+# client's evidence in the diagnosis; all in one paste from standard input
+# too.
+cf=$top/tests/lab/client
+cat "$cf"/broken-*.txt "$cf/healthy-whoami.txt" >"$work/all-client.txt"
+vg "$work/vg7.log" "$cc" "$vgbin" check -x "$EXWIZ_LAB_OLD_EXCHANGE" --timeout 10 \
+	--no-transcript --client-file "$cf/broken-event.txt" --client-file "$cf/broken-klist.txt" \
+	--client-file "$cf/broken-displaydns.txt" --client-file "$cf/broken-ipconfig.txt" \
+	--client-file - <"$work/all-client.txt" >"$work/client.txt" 2>"$work/client.err"
+rc=$?
+clean "$rc" "$work/vg7.log" && grep -q "CLIENT-TICKETS" "$work/client.txt"
+ok $? "check with the client's output (five texts, one from standard input; exit $rc): $(verdict "$work/vg7.log")"
+show_errors "$work/vg7.log"
 
 # The 2019 part: the configuration read, a load-balanced name, its SCPs and
 # alternate service account, a 2019 server by name.
