@@ -164,12 +164,17 @@ for name, path in (("pasted 1", sys.argv[2]), ("pasted 2", sys.argv[3]), ("paste
     assert got[name]["text"].encode() == want and got[name]["bytes"] == len(want), name
 assert len(got) == 3, sorted(got)' "$work/t1.jsonl" "$files/broken-event.txt" "$files/broken-klist.txt" "$work/q.txt"
 ok $? "the transcript keeps each pasted text as given, byte for byte, in input events with source client ($(texts "$work/t1.jsonl"))"
-# The pane closed, the terminal no longer brackets pastes: a pasted q is
-# the q key of the main screen.
-printf 'q' >"$work/quit.txt"
-paste "$work/quit.txt"
+tm send-keys -t "$sess" q
 wait_for "EXITED" 50
-ok $? "once the pane is closed the terminal no longer brackets pastes: a q pasted on the main screen quits"
+# brackets_off: after the wizard, a paste into the pane's shell (a sleep,
+# whose terminal echoes what comes) arrives without ESC [ 2 0 0 ~.
+brackets_off() {
+	printf 'after-%s' "$1" >"$work/after.txt"
+	paste "$work/after.txt"
+	wait_for "after-$1" 30 && ! screen | grep -q "200~"
+}
+brackets_off pane
+ok $? "the pane closed, the terminal no longer brackets pastes: one after the wizard came as it is ($(screen | grep -o '.*after-pane.*'))"
 
 # Without bracketed paste: lines typed (as a terminal without it pastes),
 # then Ctrl-D. Esc closes the pane and keeps what was given before.
@@ -223,5 +228,27 @@ tm send-keys -t "$sess" q
 wait_for "EXITED 0" 50
 [ -z "$(texts "$work/t3.jsonl")" ]
 ok $? "the transcript holds no client text"
+
+# The wizard ended (SIGTERM) while the pane is open: the terminal stops
+# bracketing pastes all the same.
+start "$exw" -u alice -x "$old" -o "$work/t4.jsonl"
+wait_for "> target    " 50
+tm send-keys -t "$sess" v
+wait_for "Client output" 30
+# wizard_pid: the wizard's process, under the pane's shell (our own child).
+wizard_pid() {
+	_pids=$(tm display-message -p -t "$sess" '#{pane_pid}')
+	_depth=0
+	while [ -n "$_pids" ] && [ "$_depth" -lt 6 ]; do
+		for _p in $_pids; do
+			[ "$(cat "/proc/$_p/comm" 2>/dev/null)" = exwizard ] && { echo "$_p"; return 0; }
+		done
+		_pids=$(for _p in $_pids; do cat "/proc/$_p/task/$_p/children" 2>/dev/null; done)
+		_depth=$((_depth + 1))
+	done
+	return 1
+}
+wpid=$(wizard_pid) && kill -TERM "$wpid" && wait_for "EXITED" 50 && brackets_off term
+ok $? "SIGTERM with the pane open: the wizard ends and the terminal no longer brackets pastes"
 
 finish
