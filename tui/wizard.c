@@ -494,7 +494,9 @@ int ew_wizard_run(struct ew_wizard *w)
 			changed = 1;
 			if (ch == KEY_RESIZE)
 				continue;
-			if (u.too_small && ch != 'q')
+			/* Inside a paste every byte is the pane's, also on a screen
+			 * too small to show it: its end must not be lost. */
+			if (u.too_small && ch != 'q' && !u.paste.pasting)
 				continue;
 			if (ew_wiz_key(&u, ch)) {
 				quit = 1;
