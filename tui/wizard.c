@@ -209,6 +209,7 @@ static void take_job(struct ui *u)
 {
 	struct job *j = u->job;
 	char buf[16];
+	const char *taken;
 	size_t i, ran;
 	int finished;
 
@@ -238,8 +239,15 @@ static void take_job(struct ui *u)
 		u->res[i] = j->res[i];
 		j->res[i] = NULL;
 		ew_wiz_results_changed(u);
-		snprintf(u->message, sizeof(u->message), "%s: %s", ew_steps[i].title,
+		taken = u->paste.taken;
+		/* After a paste, what it gave stays said. */
+		if (!(ew_steps[i].flags & EW_STEP_CLIENT))
+			taken = "";
+		snprintf(u->message, sizeof(u->message), "%s%s%s: %s", taken,
+			 taken[0] ? ". " : "", ew_steps[i].title,
 			 atomic_load(&j->cancel) ? "cancelled" : "done");
+		if (taken[0])
+			u->paste.taken[0] = '\0';
 		if (i == u->cur) {
 			u->sel = 0;
 			u->top = 0;
@@ -439,6 +447,9 @@ int ew_wizard_run(struct ew_wizard *w)
 	define_key("\033[4~", KEY_END);
 	define_key("\033[7~", KEY_HOME);
 	define_key("\033[8~", KEY_END);
+	/* The client pane's bracketed pastes: each marker one key, not six bytes. */
+	define_key("\033[200~", EW_KEY_PASTE_START);
+	define_key("\033[201~", EW_KEY_PASTE_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -483,7 +494,9 @@ int ew_wizard_run(struct ew_wizard *w)
 			changed = 1;
 			if (ch == KEY_RESIZE)
 				continue;
-			if (u.too_small && ch != 'q')
+			/* Inside a paste every byte is the pane's, also on a screen
+			 * too small to show it: its end must not be lost. */
+			if (u.too_small && ch != 'q' && !u.paste.pasting)
 				continue;
 			if (ew_wiz_key(&u, ch)) {
 				quit = 1;
@@ -505,6 +518,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	}
 	if (u.ov == OV_FORM)
 		ew_wiz_form_close(&u);
+	ew_wiz_client_close(&u);	/* the terminal stops bracketing pastes */
 	ew_wiz_overlay_close(&u);
 	endwin();
 	restore_stderr(&u);

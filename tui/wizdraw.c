@@ -321,6 +321,8 @@ static void draw_overlay(struct ui *u)
 	} else if (u->ov == OV_CONFIRM_FLUSH) {
 		ew_wiz_put(win, 1, 2, w - 4, "Flush the local DNS caches (dnsmasq, systemd-resolved, ...)");
 		ew_wiz_put(win, 2, 2, w - 4, "and look again? This changes the system; it is recorded. (y/n)");
+	} else if (u->ov == OV_CLIENT) {
+		ew_wiz_client_draw(u, win, h, w);
 	} else {
 		rows = h - 2;
 		for (i = 0, k = u->ov_top; k < u->ov_n && i < rows; i++, k++)

@@ -304,6 +304,13 @@ static int act_flush(struct ui *u, int ch)
 	return 0;
 }
 
+static int act_client(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_client_open(u);
+	return 0;
+}
+
 static int act_save(struct ui *u, int ch)
 {
 	(void)ch;
@@ -404,6 +411,7 @@ static const struct action main_acts[] = {
 	{ { 'i' }, "i beside the other user", "i:beside", 2, ew_wiz_identities_offered,
 	  act_identities },
 	{ { 's' }, "s save", "s:save", 3, NULL, act_save },
+	{ { 'v' }, "v client output", "v:client", 4, can_run, act_client },
 	{ { ESC }, "Esc cancel", "Esc:cancel", 0, offer_cancel, act_cancel },
 	{ { 'q' }, "q quit", "q:quit", 0, NULL, act_quit },
 	{ { 'j', 'k', KEY_DOWN, KEY_UP }, NULL, NULL, 0, NULL, act_line },
@@ -505,6 +513,26 @@ static const struct action form_acts[] = {
 	{ { ESC }, "Esc cancel", "Esc:cancel", 0, NULL, form_key },
 };
 
+/* ---- the client pane: every other key is text; inside a paste, every key ---- */
+
+static int client_key(struct ui *u, int ch)
+{
+	ew_wiz_client_key(u, ch);
+	return 0;
+}
+
+static int client_end(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_client_end(u);
+	return 0;
+}
+
+static const struct action client_acts[] = {
+	{ { 4 }, "Ctrl-D take the text", "^D:take", 0, NULL, client_end },
+	{ { ESC }, "Esc close", "Esc:close", 0, NULL, client_key },
+};
+
 #define SCREEN(a, other) { (a), sizeof(a) / sizeof((a)[0]), (other) }
 
 static struct screen screen_of(const struct ui *u)
@@ -513,10 +541,14 @@ static struct screen screen_of(const struct ui *u)
 	static const struct screen text_s = SCREEN(text_acts, NULL);
 	static const struct screen confirm_s = SCREEN(confirm_acts, confirm_no);
 	static const struct screen form_s = SCREEN(form_acts, form_key);
+	static const struct screen client_s = SCREEN(client_acts, client_key);
+	static const struct screen paste_s = { NULL, 0, client_key };
 
 	switch (u->ov) {
 	case OV_FORM:
 		return form_s;
+	case OV_CLIENT:
+		return u->paste.pasting ? paste_s : client_s;
 	case OV_CONFIRM_QUIT:
 	case OV_CONFIRM_FLUSH:
 		return confirm_s;

@@ -30,8 +30,29 @@
 #define NFIELDS 9		/* the target form */
 
 enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
-enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM };
+enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM, OV_CLIENT };
 enum pane { PANE_STEPS, PANE_FINDINGS };
+/* The terminal's bracketed-paste markers (ESC [ 2 0 0 ~, ESC [ 2 0 1 ~) as
+ * one key each (define_key): codes no terminal key has. */
+#define EW_KEY_PASTE_START (KEY_MAX + 1)
+#define EW_KEY_PASTE_END (KEY_MAX + 2)
+
+/*
+ * The client pane (v): what the user's PC showed, pasted (bracketed or not)
+ * or typed, until the paste ends or Ctrl-D on an empty line. Bytes as they
+ * come, at most EW_TARGET_CLIENT_MAX; inside a bracketed paste no byte is a
+ * key (keypad is off, so ncurses hands over every byte as it is).
+ */
+struct wiz_paste {
+	char *buf;
+	size_t len, cap;
+	int pasting;			/* inside ESC [ 200 ~ ... ESC [ 201 ~ */
+	size_t end_match;		/* bytes of ESC [ 201 ~ seen so far */
+	int over;			/* more came than one text may hold */
+	unsigned npasted;		/* texts taken from the pane: "pasted N" */
+	char note[256];			/* the pane's own message line */
+	char taken[160];		/* what the last paste gave, until its step ends */
+};
 
 /*
  * Steps on the worker, run by the session in its batches (the first step
@@ -114,6 +135,7 @@ struct ui {
 	char kinit_cache[256];		/* a TGT got in the form; destroyed at the end */
 	WINDOW *form_win, *form_sub;
 	PANEL *form_panel;
+	struct wiz_paste paste;
 };
 
 
@@ -190,5 +212,18 @@ void ew_wiz_form_close(struct ui *u);
 void ew_wiz_form_key(struct ui *u, int ch);
 /* The form's window onto the screen, with a ticket request's progress. */
 void ew_wiz_form_draw(struct ui *u);
+
+/* wizclient.c */
+/* v: the client pane (or why not: a saved transcript, a step running, no
+ * room for another text). */
+void ew_wiz_client_open(struct ui *u);
+/* Closed (Esc, the end of the wizard): what it holds is dropped; the texts
+ * given before stay. The terminal stops bracketing pastes. */
+void ew_wiz_client_close(struct ui *u);
+/* A key or, inside a paste, a byte for the pane. */
+void ew_wiz_client_key(struct ui *u, int ch);
+/* Ctrl-D: the text typed so far is taken (on an empty line). */
+void ew_wiz_client_end(struct ui *u);
+void ew_wiz_client_draw(struct ui *u, WINDOW *win, int h, int w);
 
 #endif
