@@ -356,7 +356,7 @@ void ew_wiz_client_draw(struct ui *u, WINDOW *win, int h, int w)
 	ew_lines_wrap(&lines, &n, "Paste what the user's PC showed, as it is. Ask the user to "
 		      "start Outlook once, then run in a Command Prompt:", 0, width);
 	ew_lines_wrap(&lines, &n, "klist, ipconfig /displaydns, ipconfig /all, "
-		      "whoami /groups,", 2, width);
+		      "whoami /all,", 2, width);
 	ew_lines_wrap(&lines, &n, "wevtutil qe System /f:text (events 40960, 40961)", 2, width);
 	ew_lines_wrap(&lines, &n, "exwizard help client has the whole command lines.", 0, width);
 	ew_lines_add(&lines, &n, "");
