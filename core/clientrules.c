@@ -442,6 +442,19 @@ static void dns_findings(const struct ew_client_paste *p, const char *src,
 
 /* ---- CLIENT-RESOLVERS, CLIENT-TOKEN ---- */
 
+/* Whether adapter i's DNS server k was named before in this ipconfig. */
+static int named_before(const struct ew_client_paste *p, size_t i, size_t k)
+{
+	const char *s = p->ipconfig.adapters[i]->dns_servers[k];
+	size_t m, j;
+
+	for (m = 0; m <= i; m++)
+		for (j = 0; j < (m < i ? p->ipconfig.adapters[m]->ndns : k); j++)
+			if (strcmp(p->ipconfig.adapters[m]->dns_servers[j], s) == 0)
+				return 1;
+	return 0;
+}
+
 static void resolver_findings(const struct ew_client_paste *p, const char *src,
 			      struct ew_step_result *res, json_t *servers, int *oom)
 {
@@ -455,14 +468,15 @@ static void resolver_findings(const struct ew_client_paste *p, const char *src,
 		const struct ew_client_adapter *a = p->ipconfig.adapters[i];
 
 		for (k = 0; k < a->ndns; k++) {
+			/* Each text says its own servers; the step's list has each once. */
+			if (!named_before(p, i, k))
+				ew_buf_printf(&b, "%s%s", b.len ? ", " : "", a->dns_servers[k]);
 			for (j = 0; j < json_array_size(servers); j++)
 				if (strcmp(json_string_value(json_array_get(servers, j)),
 					   a->dns_servers[k]) == 0)
 					break;
-			if (j < json_array_size(servers))
-				continue;
-			json_array_append_new(servers, json_string(a->dns_servers[k]));
-			ew_buf_printf(&b, "%s%s", b.len ? ", " : "", a->dns_servers[k]);
+			if (j == json_array_size(servers))
+				json_array_append_new(servers, json_string(a->dns_servers[k]));
 		}
 	}
 	f = ew_finding_new(EW_CK_CLIENT_RESOLVERS, EW_INFO, "%s: the client asks %s", src,

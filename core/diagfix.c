@@ -525,7 +525,8 @@ static void fix_dns_cache_stale(struct fx *f)
 	if (found == 0)
 		fx_lin(f, "resolvectl flush-caches; nscd -i hosts   (or exwizard check dns --flush, "
 		       "which finds the caches and flushes them)");
-	fx_win(f, "ipconfig /flushdns");
+	fx_win(f, host < f->c->nevidence ? "ipconfig /flushdns   (on the Windows client too: "
+	       "its cache holds a negative answer)" : "ipconfig /flushdns");
 	fx_win(f, "Clear-DnsServerCache -ComputerName %s -Force   (on the DNS server the "
 	       "client asks)", fx_dc_host(f) ? fx_dc_host(f) : "the DNS server");
 	fx_confirm(f, "dns", "DNS-CACHE finds the cached answers equal to the DC's; on the "

@@ -392,6 +392,17 @@ static int names_spn(const char *text, const char *spn)
 	return 0;
 }
 
+/* Whether a piece of c's evidence comes from the client's output. */
+static int from_client(const struct ew_diag_cause *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nevidence; i++)
+		if (strcmp(c->evidence[i].step, "client") == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether this host's tickets step got a ticket for spn. */
 static int jump_host_got(const struct ew_step_result *const *steps, size_t n, const char *spn)
 {
@@ -452,13 +463,20 @@ static int client_ticket_evidence(struct ew_diag_cause *all,
 		 * failure is on its side, its DNS (a negative answer it cached, a
 		 * resolver without the AD zone) when that was found. */
 		if (found == 0 && spn && title && jump_host_got(steps, n, spn)) {
-			const struct ew_cause *c = ew_cause_find(EW_CAUSE_DNS_CACHE_STALE);
+			static const char *const dns[] = { EW_CAUSE_DNS_CACHE_STALE,
+							   EW_CAUSE_DNS_RESOLVER_SPLIT };
 
-			if (c == NULL || all[c - ew_causes].def == NULL)
-				c = ew_cause_find(EW_CAUSE_DNS_RESOLVER_SPLIT);
-			if (c && all[c - ew_causes].def)
-				oom |= add_evidence(&all[c - ew_causes], "client",
-						    EW_CK_CLIENT_TICKETS, title, EW_WARN);
+			/* Only a cause the client's own output proves (its cache,
+			 * a resolver it asks): this host's DNS is not the PC's. */
+			for (k = 0; k < 2; k++) {
+				const struct ew_cause *c = ew_cause_find(dns[k]);
+
+				if (c && all[c - ew_causes].def && from_client(&all[c - ew_causes])) {
+					oom |= add_evidence(&all[c - ew_causes], "client",
+							    EW_CK_CLIENT_TICKETS, title, EW_WARN);
+					break;
+				}
+			}
 		}
 	}
 	return oom;
@@ -636,8 +654,9 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 			oom |= add_evidence(&all[k], steps[i]->id, f->check, f->title, f->severity);
 		}
 	}
-	oom |= client_ticket_evidence(all, steps, n);
+	/* The resolvers first: the client's missing ticket may go with them. */
 	oom |= client_resolver_evidence(all, steps, n);
+	oom |= client_ticket_evidence(all, steps, n);
 	for (k = 0; k < ew_ncauses; k++)
 		d->ncauses += all[k].def != NULL;
 	d->causes = calloc(d->ncauses + 1, sizeof(*d->causes));

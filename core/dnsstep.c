@@ -52,8 +52,10 @@ static int add_server(struct plan *p, const char *addr, const char *source)
 
 	for (i = 0; i < p->nservers; i++)
 		if (strcmp(p->servers[i].addr, addr) == 0) {
-			/* The client's DNS server that is a DC is a DC. */
-			if (strcmp(source, "dc") == 0)
+			/* A DNS server only the Windows client named that is a
+			 * DC is a DC; one of this machine's stays a resolver. */
+			if (strcmp(source, "dc") == 0 &&
+			    strcmp(p->servers[i].source, EW_DNS_SOURCE_WINDOWS) == 0)
 				p->servers[i].source = source;
 			return 0;
 		}

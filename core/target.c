@@ -50,7 +50,8 @@ int ew_target_add_client(struct ew_target *t, const char *source, const void *da
 		return -1;
 	}
 	c = &t->client[t->nclient];
-	c->source = strdup(source);
+	/* A file name as the user typed it: cleaned, the JSON needs UTF-8. */
+	c->source = ew_text_cleanz(source);
 	c->data = malloc(len + 1);
 	if (c->source == NULL || c->data == NULL) {
 		free(c->source);
@@ -65,6 +66,16 @@ int ew_target_add_client(struct ew_target *t, const char *source, const void *da
 	c->len = len;
 	t->nclient++;
 	return 0;
+}
+
+void ew_target_remove_client(struct ew_target *t, size_t i)
+{
+	if (i >= t->nclient)
+		return;
+	free(t->client[i].source);
+	free(t->client[i].data);
+	memmove(&t->client[i], &t->client[i + 1], (t->nclient - i - 1) * sizeof(t->client[0]));
+	t->nclient--;
 }
 
 struct ew_target *ew_target_dup(const struct ew_target *t)

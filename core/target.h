@@ -85,6 +85,8 @@ int ew_target_add_dns_server(struct ew_target *t, const char *v, char *err, size
  * is longer than EW_TARGET_CLIENT_MAX bytes. */
 int ew_target_add_client(struct ew_target *t, const char *source, const void *data,
 			 size_t len, char *err, size_t errlen);
+/* Text i of the client's taken away (the others keep their order). */
+void ew_target_remove_client(struct ew_target *t, size_t i);
 int ew_target_add_symptom(struct ew_target *t, const char *v, char *err, size_t errlen);
 /* Every symptom of the space-separated ids in v, or none (the list is then
  * unchanged): the wizard's form. An empty v clears the list. */

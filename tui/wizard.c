@@ -494,9 +494,10 @@ int ew_wizard_run(struct ew_wizard *w)
 			changed = 1;
 			if (ch == KEY_RESIZE)
 				continue;
-			/* Inside a paste every byte is the pane's, also on a screen
-			 * too small to show it: its end must not be lost. */
-			if (u.too_small && ch != 'q' && !u.paste.pasting)
+			/* While the client pane is open every key is its own (a
+			 * paste may start at any time), also on a screen too small
+			 * to show it: no byte of a paste may be lost. */
+			if (u.too_small && ch != 'q' && u.ov != OV_CLIENT)
 				continue;
 			if (ew_wiz_key(&u, ch)) {
 				quit = 1;

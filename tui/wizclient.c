@@ -138,13 +138,55 @@ static void describe(const char *data, size_t len, char *out, size_t outlen)
 	ew_client_free(&cp);
 }
 
+/* The kinds of output a text holds, as a bit set (1 << kind). */
+static unsigned kinds_of(const char *data, size_t len)
+{
+	struct ew_client_paste *cp = ew_client_parse(data, len);
+	unsigned k = 0;
+	size_t i;
+
+	for (i = 0; cp && i < cp->nblocks; i++)
+		if (cp->blocks[i].kind != EW_CLIENT_UNKNOWN &&
+		    cp->blocks[i].kind != EW_CLIENT_FOREIGN)
+			k |= 1u << cp->blocks[i].kind;
+	ew_client_free(&cp);
+	return k;
+}
+
+/*
+ * Earlier texts that the new one shows again (every kind of output they
+ * hold is in it: a klist after the fix in place of the klist before) are
+ * taken away, so that what the PC shows now is what is diagnosed; their
+ * names in replaced. The transcript keeps them and says so.
+ */
+static void replace_older(struct ui *u, unsigned kinds, char *replaced, size_t len)
+{
+	struct ew_target *t = u->w->run->target;
+	size_t i = 0;
+
+	replaced[0] = '\0';
+	while (kinds && i < t->nclient) {
+		unsigned old = kinds_of(t->client[i].data, t->client[i].len);
+
+		if (old == 0 || (old & ~kinds) != 0) {
+			i++;
+			continue;
+		}
+		snprintf(replaced + strlen(replaced), len - strlen(replaced), "%s%s",
+			 replaced[0] ? ", " : "", t->client[i].source);
+		ew_session_action(u->w->session, "client text replaced", t->client[i].source);
+		ew_target_remove_client(t, i);
+	}
+}
+
 /* The pane's text into the target and the transcript; the client step runs. */
 static void take(struct ui *u)
 {
 	struct wiz_paste *p = &u->paste;
 	struct ew_target *t = u->w->run->target;
-	char source[32], err[200], what[128];
+	char source[32], err[200], what[128], replaced[300];
 	size_t step = client_step();
+	unsigned kinds = kinds_of(p->buf ? p->buf : "", p->len);
 
 	snprintf(source, sizeof(source), "pasted %u", p->npasted + 1);
 	if (ew_target_add_client(t, source, p->buf ? p->buf : "", p->len, err,
@@ -155,7 +197,18 @@ static void take(struct ui *u)
 	}
 	p->npasted++;
 	ew_session_client_text(u->w->session, &t->client[t->nclient - 1]);
+	/* the new text is the last: only older ones before it are looked at */
+	{
+		struct ew_client_text last = t->client[t->nclient - 1];
+
+		t->nclient--;
+		replace_older(u, kinds, replaced, sizeof(replaced));
+		t->client[t->nclient++] = last;
+	}
 	describe(p->buf ? p->buf : "", p->len, what, sizeof(what));
+	if (replaced[0])
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), ", in place of %s",
+			 replaced);
 	ew_wiz_results_changed(u);
 	ew_wiz_client_close(u);
 	if (step >= ew_nsteps) {

@@ -164,6 +164,19 @@ for name, path in (("pasted 1", sys.argv[2]), ("pasted 2", sys.argv[3]), ("paste
     assert got[name]["text"].encode() == want and got[name]["bytes"] == len(want), name
 assert len(got) == 3, sorted(got)' "$work/t1.jsonl" "$files/broken-event.txt" "$files/broken-klist.txt" "$work/q.txt"
 ok $? "the transcript keeps each pasted text as given, byte for byte, in input events with source client ($(texts "$work/t1.jsonl"))"
+# The klist again, after a fix on the PC: it takes the place of the first
+# one (what the PC shows now is what is diagnosed); the transcript keeps both.
+tm send-keys -t "$sess" v
+wait_for "Client output" 30 && paste "$files/healthy-klist.txt"
+wait_for "lines (klist), in place of pasted 2" 100
+ok $? "a second klist takes the place of the first ($(screen | tail -2 | head -1 | sed 's/ *$//'))"
+py 'import json,sys
+ev=list(map(json.loads, open(sys.argv[1])))
+rep=[e for e in ev if e.get("event") == "action" and e.get("what") == "client text replaced"]
+assert [e["text"] for e in rep] == ["pasted 2"], rep
+names=[e["name"] for e in ev if e.get("event") == "input" and e.get("source") == "client"]
+assert names == ["pasted 1", "pasted 2", "pasted 3", "pasted 4"], names' "$work/t1.jsonl"
+ok $? "the transcript keeps the klist replaced and says it was replaced"
 tm send-keys -t "$sess" q
 wait_for "EXITED" 50
 # brackets_off: after the wizard, a paste into the pane's shell (a sleep,

@@ -125,6 +125,22 @@ static void test_broken_scenario(void **state)
 	ew_step_result_free(&r);
 }
 
+/* Two ipconfig /all texts with the same servers: each says them. */
+static void test_two_ipconfigs(void **state)
+{
+	struct ew_client_paste *p[2] = { lab("broken-ipconfig.txt"), lab("broken-ipconfig.txt") };
+	const char *src[2] = { "a.txt", "b.txt" };
+	struct ew_step_result *r = rules(p, src, 2, "alice", exch1, 1);
+
+	(void)state;
+	assert_non_null(find(r, EW_CK_CLIENT_RESOLVERS, EW_INFO, "a.txt: the client asks "
+			     "127.0.0.2, 127.0.0.3"));
+	assert_non_null(find(r, EW_CK_CLIENT_RESOLVERS, EW_INFO, "b.txt: the client asks "
+			     "127.0.0.2, 127.0.0.3"));
+	assert_int_equal(json_array_size(json_object_get(r->data, "dns_servers")), 2);
+	ew_step_result_free(&r);
+}
+
 static void test_healthy_has_no_warning(void **state)
 {
 	struct ew_client_paste *p[3] = { lab("healthy-klist.txt"), lab("healthy-displaydns.txt"),
@@ -214,6 +230,14 @@ static void test_target_client(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j,
 		"client"), 0), "bytes")), 3);
 	json_decref(j);
+	/* a file name that is not UTF-8: kept, cleaned, in the JSON */
+	assert_int_equal(ew_target_add_client(d, "klist-M\xfcller.txt", "x", 1, err,
+					       sizeof(err)), 0);
+	j = ew_target_to_json(d);
+	assert_int_equal(json_array_size(json_object_get(j, "client")), 2);
+	assert_non_null(json_string_value(json_object_get(json_array_get(json_object_get(j,
+		"client"), 1), "source")));
+	json_decref(j);
 	/* the compared user's target carries none of the user's client */
 	assert_int_equal(ew_target_set_compare(t, "dave", err, sizeof(err)), 0);
 	c = ew_target_compared(t, 0);
@@ -237,7 +261,6 @@ static struct ew_step_result *tickets_step(void)
 	f = ew_finding_new(EW_CK_KRB_SVC, EW_FAIL, "No session ticket for exchangeAB/ex55.exwiz.test");
 	ew_finding_set_cause(f, EW_CAUSE_SPN_MISSING);
 	ew_step_result_add(r, f);
-	r->data = json_object();
 	r->status = EW_ST_FAIL;
 	return r;
 }
@@ -250,7 +273,6 @@ static struct ew_step_result *dns_step(void)
 
 	ew_finding_set_cause(f, EW_CAUSE_DNS_RESOLVER_SPLIT);
 	ew_step_result_add(r, f);
-	r->data = json_object();
 	r->status = EW_ST_FAIL;
 	return r;
 }
@@ -363,8 +385,8 @@ static void test_diagnosis_client_side(void **state)
 	size_t i, client = 0;
 
 	(void)state;
-	tk->data = json_pack("{s:[{s:s, s:s}]}", "services", "spn",
-			     "exchangeRFR/ex55.exwiz.test@EXWIZ.TEST", "status", "ok");
+	json_object_set_new(tk->data, "services", json_pack("[{s:s, s:s}]", "spn",
+			    "exchangeRFR/ex55.exwiz.test@EXWIZ.TEST", "status", "ok"));
 	tk->status = EW_ST_PASS;
 	d = ew_diagnose((const struct ew_step_result *const *)s, 2, target, NULL, 0);
 	assert_non_null(d);
@@ -375,6 +397,33 @@ static void test_diagnosis_client_side(void **state)
 		client += strcmp(c->evidence[i].check, EW_CK_CLIENT_TICKETS) == 0;
 	assert_int_equal(client, 1);
 	ew_diagnosis_free(&d);
+	ew_step_result_free(&s[1]);
+
+	/* A stale cache on this host only: not the PC's; the client's missing
+	 * ticket is not pinned on it. */
+	{
+		struct ew_client_paste *q[2] = { lab("broken-event.txt"), lab("broken-klist.txt") };
+		struct ew_step_result *dn = ew_step_result_new("dns", "DNS");
+		struct ew_finding *f = ew_finding_new(EW_CK_DNS_CACHE, EW_WARN, "The cache "
+						      "dnsmasq at 127.0.0.2 answers otherwise");
+		const struct ew_step_result *v[3];
+
+		ew_finding_set_cause(f, EW_CAUSE_DNS_CACHE_STALE);
+		ew_step_result_add(dn, f);
+		dn->status = EW_ST_WARN;
+		s[1] = rules(q, src, 2, "alice", exch55, 1);
+		v[0] = s[0];
+		v[1] = s[1];
+		v[2] = dn;
+		d = ew_diagnose(v, 3, target, NULL, 0);
+		assert_non_null(d);
+		c = cause(d, EW_CAUSE_DNS_CACHE_STALE);
+		assert_non_null(c);
+		for (i = 0; i < c->nevidence; i++)
+			assert_string_not_equal(c->evidence[i].step, "client");
+		ew_diagnosis_free(&d);
+		ew_step_result_free(&dn);
+	}
 	ew_step_result_free(&s[0]);
 	ew_step_result_free(&s[1]);
 	json_decref(target);
@@ -472,6 +521,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken_scenario),
+		cmocka_unit_test(test_two_ipconfigs),
 		cmocka_unit_test(test_healthy_has_no_warning),
 		cmocka_unit_test(test_other_account),
 		cmocka_unit_test(test_read_findings),
