@@ -23,6 +23,8 @@ const struct ew_check ew_checks[] = {
 	  "how Outlook finds Exchange", EW_CK_DNS_AUTODISCOVER },
 	{ EW_CK_DNS_CACHE, "dns",
 	  "caches between this host and the DCs", EW_CK_DNS_CACHE },
+	{ EW_CK_DNS_NAMESPACE, "tickets",
+	  "names behind CNAMEs (Exchange namespaces)", EW_CK_DNS_NAMESPACE },
 	{ EW_CK_DNS_REALM, "dns",
 	  "which realm an Exchange name maps to (disjoint namespace)", EW_CK_DNS_REALM },
 	{ EW_CK_DNS_SERVERS, "dns",

@@ -337,6 +337,83 @@ void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name
 		ew_step_result_add(res, own);
 }
 
+/* "A$, B$" from the holders; "" when none. */
+static void holders_text(struct ew_buf *b, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ew_buf_printf(b, "%s%s", i ? ", " : "", v[i] ? v[i] : "?");
+}
+
+void ew_exch_rule_namespace(const struct ew_ns_alias *v, size_t n, struct ew_step_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct ew_ns_alias *a = &v[i];
+		struct ew_buf held = {0}, canon = {0};
+		struct ew_finding *f;
+		/* a ticket given: someone holds it (perhaps as HOST/, through sPNMappings) */
+		int unheld = a->canon_ticket != 1 &&
+			     (a->canon_read ? a->ncanon_holders == 0 : a->canon_ticket == 0);
+		int alias_held = a->alias_read && a->nalias_holders > 0;
+
+		if (a->name == NULL || a->canonical == NULL)
+			continue;
+		holders_text(&held, a->alias_holders, a->nalias_holders);
+		holders_text(&canon, a->canon_holders, a->ncanon_holders);
+		if (unheld && alias_held) {
+			f = ew_finding_new(EW_CK_DNS_NAMESPACE, EW_WARN, "%s is an alias (CNAME) "
+					   "of %s: clients ask for HTTP/%s, which no account "
+					   "holds; HTTP/%s is on %s", a->name, a->canonical,
+					   a->canonical, a->name, held.data);
+			if (f) {
+				ew_finding_set_cause(f, EW_CAUSE_NAME_CANON);
+				ew_finding_evidence(f, "%s CNAME %s", a->name, a->canonical);
+				ew_finding_evidence(f, "HTTP/%s: %s", a->canonical, a->canon_read ?
+						    "no holder in the global catalog" :
+						    "the session ticket was refused");
+				ew_finding_evidence(f, "HTTP/%s: %s", a->name, held.data);
+				ew_finding_detail(f, "Windows builds the service principal name "
+						  "from the name the CNAME leads to, not from the "
+						  "name Outlook was given: it asks for HTTP/%s, the "
+						  "KDC finds no account for it, and Negotiate falls "
+						  "back to NTLM. HTTP/%s was registered for a name "
+						  "no client asks for.", a->canonical, a->name);
+				ew_finding_remedy(f, "Replace the CNAME %s with A records (one per "
+						  "member for a load-balanced name: Microsoft "
+						  "recommends A records for Exchange namespaces), or "
+						  "register the name the clients ask for on the "
+						  "account that holds the alias's: setspn -S HTTP/%s "
+						  "%s", a->name, a->canonical,
+						  a->alias_holders[0] ? a->alias_holders[0] :
+						  "ACCOUNT");
+			}
+		} else {
+			f = ew_finding_new(EW_CK_DNS_NAMESPACE, EW_INFO, "%s is an alias (CNAME) "
+					   "of %s: Outlook asks for HTTP/%s; the session tickets "
+					   "were asked for that name", a->name, a->canonical,
+					   a->canonical);
+			if (f) {
+				ew_finding_evidence(f, "%s CNAME %s", a->name, a->canonical);
+				if (a->canon_read)
+					ew_finding_evidence(f, "HTTP/%s: %s", a->canonical,
+							    canon.data ? canon.data : "no holder");
+				if (alias_held)
+					ew_finding_evidence(f, "HTTP/%s: %s (no client asks for "
+							    "it)", a->name, held.data);
+				ew_finding_detail(f, "Windows builds the service principal name "
+						  "from the name the CNAME leads to. Microsoft "
+						  "recommends A records for Exchange namespaces.");
+			}
+		}
+		ew_step_result_add(res, f);
+		ew_buf_reset(&held);
+		ew_buf_reset(&canon);
+	}
+}
+
 const char *ew_url_host(const char *url, char *buf, size_t len)
 {
 	const char *p = url ? strstr(url, "://") : NULL;

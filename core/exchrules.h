@@ -6,8 +6,10 @@
  * only from 2013), whether a name is one server's or shared by several
  * (a load-balanced namespace), and the verdicts SPN-ASA (a shared name's
  * HTTP/ SPN on a member's own account instead of the alternate service
- * account) and EXCH-SCP (Autodiscover service connection points whose URL
- * names a host that does not resolve, or that disagree within a site).
+ * account), EXCH-SCP (Autodiscover service connection points whose URL
+ * names a host that does not resolve, or that disagree within a site) and
+ * DNS-NAMESPACE (a name that is an alias: the client asks for the SPN of the
+ * name its CNAME leads to).
  * No directory, no DNS, no Kerberos here.
  */
 #ifndef EW_EXCHRULES_H
@@ -129,6 +131,31 @@ struct ew_asa_name {
  */
 void ew_exch_rule_asa(int config_read, const char *why, const struct ew_asa_name *v, size_t n,
 		      struct ew_step_result *res);
+
+/* DNS-NAMESPACE input for one -x name that is an alias (strings borrowed). */
+struct ew_ns_alias {
+	const char *name;		/* the name given: mail.example.com */
+	const char *canonical;		/* where its CNAME chain leads: lb1.example.com */
+	int canon_ticket;		/* HTTP/canonical: 1 a ticket, 0 refused, -1 not asked */
+	int canon_read;			/* the global catalog answered for HTTP/canonical */
+	const char *const *canon_holders;	/* its holders (sAMAccountName) */
+	size_t ncanon_holders;
+	int alias_read;			/* the global catalog answered for HTTP/name */
+	const char *const *alias_holders;	/* the holders of HTTP/name */
+	size_t nalias_holders;
+};
+
+/*
+ * DNS-NAMESPACE, one finding per alias (names without a CNAME are not
+ * given: no finding for them). A Kerberos client builds the SPN from the
+ * name the CNAME leads to, so the tickets were asked for HTTP/canonical: an
+ * INFO that says so; a warn (cause name-canonicalisation) when nobody holds
+ * HTTP/canonical (its ticket not given, and the global catalog found no
+ * holder; not read: the ticket was refused) while HTTP/name has a holder (registered for a name no client
+ * asks for), naming both SPNs and the holder, with the remedies: A records
+ * instead of the CNAME, or setspn -S HTTP/canonical on that holder.
+ */
+void ew_exch_rule_namespace(const struct ew_ns_alias *v, size_t n, struct ew_step_result *res);
 
 /* One Autodiscover service connection point (strings borrowed). */
 struct ew_scp {

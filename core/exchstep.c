@@ -173,6 +173,9 @@ void ew_exch_cfg_resolve(struct ew_run *run, struct ew_exch_cfg *x)
 				h->naddrs++;
 		if (h->naddrs) {
 			h->resolves = 1;
+			h->canonical = t->canonical &&
+				       strcasecmp(t->canonical, h->name) != 0 ?
+				       strdup(t->canonical) : NULL;
 		} else {
 			const char *w = t->why ? t->why : "no address";
 
@@ -223,6 +226,7 @@ void ew_exch_cfg_clear(struct ew_exch_cfg *x)
 			free(x->hosts[i].addrs[j]);
 		free(x->hosts[i].addrs);
 		free(x->hosts[i].why);
+		free(x->hosts[i].canonical);
 	}
 	memset(x, 0, sizeof(*x));
 }

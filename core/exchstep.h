@@ -28,6 +28,7 @@ struct ew_exch_host {
 	size_t naddrs;
 	int resolves;		/* 1 an address, 0 NXDOMAIN/NODATA, -1 not known */
 	char *why;		/* resolves != 1: what the resolver said */
+	char *canonical;	/* an alias: the name its CNAME chain leads to; NULL: none */
 };
 
 struct ew_exch_cfg {

@@ -17,6 +17,7 @@ static void target_clear(struct ew_locate_target *t)
 		free(t->addrs[i]);
 	free(t->addrs);
 	free(t->why);
+	free(t->canonical);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -170,6 +171,9 @@ static int take_addrs(struct ew_locate_target *t, const struct ew_dns_result *r)
 		t->addrs = NULL;
 		return -1;
 	}
+	free(t->canonical);
+	t->canonical = r->ncnames && r->cnames[r->ncnames - 1] ?
+		       strdup(r->cnames[r->ncnames - 1]) : NULL;
 	return 0;
 }
 

@@ -14,7 +14,10 @@
  * gives no target.
  *
  * Addresses are IPv4 (A records), all those of the first resolver that knows
- * the name; a target that is an address already is taken as it is.
+ * the name; a target that is an address already is taken as it is. When that
+ * answer came through a CNAME chain, the target keeps the name the chain
+ * leads to (its canonical name: the one a Kerberos client builds the SPN
+ * from).
  *
  * Merging answers into targets and addresses is pure (ew_locate_add,
  * ew_locate_merge_srv, ew_locate_merge_addrs; unit-tested without a network);
@@ -37,6 +40,8 @@ struct ew_locate_target {
 	char **addrs;			/* its addresses, as answered */
 	size_t naddrs;
 	char *why;			/* no address: why ("HOST A @SERVER: timeout") */
+	char *canonical;		/* the last name of the CNAME chain its addresses
+					   came through; NULL: no CNAME */
 };
 
 /* Owned by the caller: ew_locate_clear frees it. Zeroed is empty. */
@@ -77,7 +82,8 @@ size_t ew_locate_merge_srv(struct ew_locate *l, struct ew_dns_result *const *rs,
 			   const struct ew_locate_opts *o);
 
 /* A results into the addresses of targets that have none (by name, first
- * resolver that answers); a target left without one gets its why. */
+ * resolver that answers), with the canonical name when that answer followed
+ * a CNAME chain; a target left without one gets its why. */
 void ew_locate_merge_addrs(struct ew_locate *l, struct ew_dns_result *const *rs, size_t n);
 
 /* Targets that are an IPv4 or IPv6 address: that address, asked of no one. */

@@ -52,6 +52,17 @@ static const char *kind_text(enum ew_exch_name_kind k)
 	return k == EW_EXNAME_SERVER ? "server" : k == EW_EXNAME_SHARED ? "shared" : "not known";
 }
 
+/*
+ * The name a client builds the SPNs of -x name i from: where its CNAME
+ * chain leads when it is an alias, else the name itself.
+ */
+static const char *spn_name(const struct ew_target *t, const struct ew_ticketsexch *xv,
+			    size_t i)
+{
+	return xv && xv->host[i] && xv->host[i]->canonical ? xv->host[i]->canonical :
+	       t->exchange[i];
+}
+
 /* How long the Exchange configuration waits for a first KDC answer, in ms. */
 static int quick_ms(const struct ew_run *run)
 {
@@ -114,8 +125,9 @@ static void exch_look(struct ew_run *run, int kdc_ok, struct ew_ticketsexch *xv)
 								 sizeof(host)));
 	ew_exch_cfg_resolve(run, x);
 	xv->nservers = ew_exch_cfg_servers(x, xv->servers);
+	/* an alias is planned as the name its CNAME leads to (DNS-NAMESPACE) */
 	for (i = 0; i < t->nexchange; i++)
-		ew_exch_plan_name(t->exchange[i], xv->host[i] ?
+		ew_exch_plan_name(spn_name(t, xv, i), xv->host[i] ?
 				  (const char *const *)xv->host[i]->addrs : NULL,
 				  xv->host[i] ? xv->host[i]->naddrs : 0, xv->servers, xv->nservers,
 				  &xv->plan[i]);
@@ -150,12 +162,12 @@ static long server_index(const struct ew_ticketsexch *xv, const char *name)
  */
 char *ew_ticketsexch_http_filter(const struct ew_target *t, const struct ew_ticketsexch *xv)
 {
-	struct ew_buf b = {0};
-	size_t i, n = 0;
-	char *f;
+	struct ew_buf b = {0}, al = {0};
+	size_t i, n = 0, na = 0;
+	char *f, *comp = NULL;
 
 	for (i = 0; xv->cfg && xv->cfg->read && i < t->nexchange; i++) {
-		const char *dot = strchr(t->exchange[i], '.');
+		const char *dot = strchr(spn_name(t, xv, i), '.');
 		char *esc;
 
 		if (xv->plan[i].kind != EW_EXNAME_SHARED || dot == NULL || !dot[1])
@@ -167,9 +179,29 @@ char *ew_ticketsexch_http_filter(const struct ew_target *t, const struct ew_tick
 		free(esc);
 		n++;
 	}
-	f = n ? ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "", b.data,
-			     n > 1 ? ")" : "") : NULL;
+	/* and whoever holds HTTP/ of an alias (DNS-NAMESPACE) */
+	for (i = 0; xv->cfg && xv->cfg->read && i < t->nexchange; i++) {
+		char *esc;
+
+		if (xv->host[i] == NULL || xv->host[i]->canonical == NULL)
+			continue;
+		esc = ew_dir_filter_escape(t->exchange[i], strlen(t->exchange[i]));
+		if (esc == NULL)
+			continue;
+		ew_buf_printf(&al, "(servicePrincipalName=HTTP/%s)", esc);
+		free(esc);
+		na++;
+	}
+	comp = n ? ew_strprintf("(&(objectCategory=computer)%s%s%s)", n > 1 ? "(|" : "",
+				b.data, n > 1 ? ")" : "") : NULL;
+	if (na == 0)
+		f = comp;
+	else
+		f = ew_strprintf("(|%s%s)", comp ? comp : "", al.data);
+	if (f != comp)
+		free(comp);
 	ew_buf_reset(&b);
+	ew_buf_reset(&al);
 	return f;
 }
 
@@ -195,8 +227,10 @@ static void exch_info(const struct ew_target *t, const struct ew_ticketsexch *xv
 		const struct ew_exch_plan *p = &xv->plan[i];
 		struct ew_buf b = {0};
 		char *spns[8];
-		size_t n = plan_spns(t->exchange[i], p, spns, 8);
+		size_t n = plan_spns(spn_name(t, xv, i), p, spns, 8);
 
+		if (xv->host[i] && xv->host[i]->canonical)
+			ew_buf_printf(&b, "an alias of %s, ", xv->host[i]->canonical);
 		if (p->kind == EW_EXNAME_UNKNOWN)
 			ew_buf_adds(&b, "no Exchange server object readable here has this name "
 				    "or its addresses");
@@ -287,7 +321,7 @@ static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, si
 		for (j = 0; j < nsvc; j++) {
 			const char *slash = strchr(svc[j].spn, '/'), *acc[8];
 
-			if (!svc[j].ok || slash == NULL || strcasecmp(slash + 1, t->exchange[i]) != 0 ||
+			if (!svc[j].ok || slash == NULL || strcasecmp(slash + 1, spn_name(t, xv, i)) != 0 ||
 			    ew_krb_enctype_weakness(svc[j].enctype) != 2)
 				continue;
 			ew_exch_plan_release_name(p, vbuf, sizeof(vbuf));
@@ -295,6 +329,67 @@ static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, si
 					 xv->asas, xv->nasas);
 		}
 	}
+}
+
+/* The accounts of r (the HTTP/ search) that hold spn (at most max, borrowed). */
+static size_t http_holders(const struct ew_dir_result *r, const char *spn, const char **out,
+			   size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; r && i < r->nentries && n < max; i++) {
+		const struct ew_dir_entry *e = &r->entries[i];
+		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "servicePrincipalName");
+		const struct ew_dir_attr *acc = ew_dir_entry_attr(e, "sAMAccountName");
+
+		for (j = 0; a && j < a->nvalues; j++)
+			if (strcasecmp(ew_dir_text(&a->values[j]), spn) == 0) {
+				out[n++] = acc && acc->nvalues ? ew_dir_text(&acc->values[0]) :
+					   e->dn;
+				break;
+			}
+	}
+	return n;
+}
+
+/*
+ * DNS-NAMESPACE: for each -x name that is an alias, who holds HTTP/ of the
+ * name its CNAME leads to (SPN-UNIQUE's search) and of the alias itself
+ * (the HTTP/ search), and whether the ticket for the first was given.
+ */
+static void exch_namespace(const struct ew_target *t, const struct ew_krb_svc *svc, size_t nsvc,
+			   const struct ew_ticketsexch *xv, const struct ew_tickets_data *data,
+			   struct ew_step_result *res)
+{
+	struct ew_ns_alias v[EW_TARGET_MAX_LIST];
+	const char *canon[EW_TARGET_MAX_LIST][8], *alias[EW_TARGET_MAX_LIST][8];
+	size_t i, j, n = 0;
+	char spn[300];
+
+	for (i = 0; i < t->nexchange && i < EW_TARGET_MAX_LIST; i++) {
+		const struct ew_exch_host *h = xv->host[i];
+		struct ew_ns_alias *a = &v[n];
+
+		if (h == NULL || h->canonical == NULL)
+			continue;
+		memset(a, 0, sizeof(*a));
+		a->name = t->exchange[i];
+		a->canonical = h->canonical;
+		snprintf(spn, sizeof(spn), "HTTP/%s", h->canonical);
+		a->canon_ticket = -1;
+		for (j = 0; j < nsvc; j++)
+			if (strcasecmp(svc[j].spn, spn) == 0 && !svc[j].cancelled)
+				a->canon_ticket = svc[j].ok ? 1 : 0;
+		a->canon_read = data->spns_read && holders_for(data, spn) != NULL;
+		a->ncanon_holders = accounts_of(data, spn, canon[n]);
+		a->canon_holders = canon[n];
+		snprintf(spn, sizeof(spn), "HTTP/%s", t->exchange[i]);
+		a->alias_read = xv->http_read;
+		a->nalias_holders = http_holders(xv->http, spn, alias[n], 8);
+		a->alias_holders = alias[n];
+		n++;
+	}
+	ew_exch_rule_namespace(v, n, res);
 }
 
 /* SPN-ASA and EXCH-SCP, and the Exchange part of the step data. */
@@ -331,7 +426,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 
 		a = &an[nan];
 		memset(a, 0, sizeof(*a));
-		a->name = t->exchange[i];
+		a->name = spn_name(t, xv, i);	/* an alias: the name asked for */
 		a->addrs = h ? (const char *const *)h->addrs : NULL;
 		a->naddrs = h ? h->naddrs : 0;
 		a->unknown = p->kind == EW_EXNAME_UNKNOWN;
@@ -373,6 +468,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 	}
 	if (x->read || t->nexchange)
 		ew_exch_rule_asa(x->read, x->why, an, nan, res);
+	exch_namespace(t, svc, nsvc, xv, data, res);
 
 	/* The SCPs of the servers behind the names. */
 	for (i = 0; x->read && i < x->nscp && nscp < EW_EXCH_MAX_SCPS; i++) {
@@ -428,7 +524,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		struct ew_exch_name_data *d = &data->exchange_names[data->nexchange_names++];
 		const struct ew_exch_plan *p = x->read ? &xv->plan[i] : NULL;
 		char *spns[8];
-		size_t n = plan_spns(t->exchange[i], p, spns, 8), m;
+		size_t n = plan_spns(spn_name(t, xv, i), p, spns, 8), m;
 
 		d->name = ew_field_dup(t->exchange[i]);
 		d->kind = ew_field_dup(kind_text(p ? p->kind : EW_EXNAME_UNKNOWN));
@@ -491,8 +587,9 @@ char **ew_ticketsexch_spns(const struct ew_target *t, const struct ew_ticketsexc
 
 	*n = 0;
 	for (i = 0; out && i < t->nexchange; i++)
-		*n += plan_spns(t->exchange[i], xv && xv->cfg && xv->cfg->read ? &xv->plan[i] :
-				NULL, out + *n, 8);
+		*n += xv && xv->cfg && xv->cfg->read ?
+		      plan_spns(spn_name(t, xv, i), &xv->plan[i], out + *n, 8) :
+		      plan_spns(t->exchange[i], NULL, out + *n, 8);
 	/* and HTTP/ on the host of each Autodiscover SCP of those servers */
 	for (i = 0; out && xv && xv->cfg && xv->cfg->read && i < xv->cfg->nscp; i++) {
 		const struct ew_exch_host *h = xv->cfg->scp[i].host;

@@ -5,7 +5,10 @@
 # leaves it): HTTP/mail.exwiz.test on the member EX19A$ and EX19B's SCP
 # naming a host with no A record; healed: both fixed. The SPNs asked for
 # follow the version: HTTP/ only for a 2013+ name, the RPC classes still for
-# the 2003 server. The lab is broken again at the end, also on failure.
+# the 2003 server. A name behind a CNAME is asked for as the name the CNAME
+# leads to (DNS-NAMESPACE): outlook -> mail, and, broken, webmail -> ex19-vip,
+# whose SPN nobody holds while HTTP/webmail is on the ASA. The lab is broken
+# again at the end, also on failure.
 # Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +19,9 @@ M1=$(echo "$EXWIZ_LAB_EX2019_MEMBERS" | cut -d, -f1)
 M2=$(echo "$EXWIZ_LAB_EX2019_MEMBERS" | cut -d, -f2)
 M1CN=$(echo "$M1" | cut -d. -f1 | tr a-z A-Z)
 M1ACC="$M1CN\$"
+AL=$EXWIZ_LAB_EX2019_ALIAS
+BAL=$EXWIZ_LAB_EX2019_BAD_ALIAS
+BT=$EXWIZ_LAB_EX2019_BAD_ALIAS_TARGET
 
 # run NAME USER ARGS...: exwizard check with USER's own TGT, JSON in $work/NAME.json
 run() {
@@ -66,6 +72,27 @@ echo "$a" | grep -qi 'exchange\(RFR\|AB\|MDB\)/'
 [ $? -ne 0 ] && [ "$(echo "$a" | wc -w)" -eq 2 ]
 ok $? "no exchangeRFR/, exchangeAB/ or exchangeMDB/ ticket asked for a 2013+ name; 2 requests (HTTP/ and ldap/)"
 
+q "$work/b-lb.json" 'not any(c=="DNS-NAMESPACE" for c,s,ti,x in f)'
+ok $? "$LB has A records: no DNS-NAMESPACE finding"
+
+# --- broken: names behind CNAMEs
+run b-badalias alice tickets -x "$BAL"
+q "$work/b-badalias.json" 'any(c=="DNS-NAMESPACE" and s=="warn" and x=="name-canonicalisation" and "HTTP/'"$BT"'" in ti and "HTTP/'"$BAL"'" in ti and "'"$ASA"'" in ti for c,s,ti,x in f)'
+ok $? "DNS-NAMESPACE warns (name-canonicalisation): HTTP/$BT unheld, HTTP/$BAL on $ASA"
+q "$work/b-badalias.json" 'd["causes"][0]["id"]=="name-canonicalisation" and any(c["id"]=="spn-missing" for c in d["causes"])'
+ok $? "the diagnosis names name-canonicalisation first, spn-missing after it"
+a=$(asked "$work/b-badalias.json")
+echo "# asked for $BAL: $a"
+q "$work/b-badalias.json" '[s["spn"].lower() for s in t["services"] if s["spn"].lower() in ("http/'"$BAL"'", "http/'"$BT"'")]==["http/'"$BT"'"]'
+ok $? "no session ticket asked for HTTP/$BAL; HTTP/$BT instead"
+run b-alias alice tickets -x "$AL"
+q "$work/b-alias.json" '[(s,ti) for c,s,ti,x in f if c=="DNS-NAMESPACE"]==[("info","'"$AL"' is an alias (CNAME) of '"$LB"': Outlook asks for HTTP/'"$LB"'; the session tickets were asked for that name")]'
+ok $? "$AL (CNAME of $LB): one DNS-NAMESPACE info, no warn"
+a=$(asked "$work/b-alias.json")
+echo "# asked for $AL: $a"
+q "$work/b-alias.json" '"http/'"$AL"'" not in [s["spn"].lower() for s in t["services"]] and "http/'"$LB"'" in [s["spn"].lower() for s in t["services"]]'
+ok $? "no session ticket asked for HTTP/$AL; HTTP/$LB instead"
+
 # --- broken: the members by name, one request each (the old set was 8)
 run b-members alice tickets -x "$M1" -x "$M2"
 a=$(asked "$work/b-members.json")
@@ -109,6 +136,13 @@ bad=$(q "$work/h-all.json" '"; ".join("%s %s: %s" % (c,s,ti) for c,s,ti,x in f i
 ok $? "healed: alice, every step, -x $LB: no warn or fail (exit $rc) $bad"
 q "$work/h-all.json" 'any(c=="SPN-ASA" and s=="pass" for c,s,ti,x in f) and any(c=="EXCH-SCP" and s=="pass" for c,s,ti,x in f)'
 ok $? "healed: SPN-ASA and EXCH-SCP pass"
+run h-alias alice -x "$AL" -x "$BAL"
+rc=$?
+bad=$(q "$work/h-alias.json" '"; ".join("%s %s: %s" % (c,s,ti) for c,s,ti,x in f if s in ("warn","fail"))')
+[ "$rc" -eq 0 ] && [ -z "$bad" ]
+ok $? "healed: alice, every step, -x $AL -x $BAL: no warn or fail (exit $rc) $bad"
+q "$work/h-alias.json" '[(s,ti.split(" ")[0]) for c,s,ti,x in f if c=="DNS-NAMESPACE"]==[("info","'"$AL"'")]'
+ok $? "healed: DNS-NAMESPACE: $AL an info, $BAL (A records now) nothing"
 
 # --- broken again: the faults return
 break_lab >"$work/break" 2>&1
@@ -116,4 +150,7 @@ ok $? "the lab is broken again"
 run b2-lb alice tickets -x "$LB"
 q "$work/b2-lb.json" 'any(c=="SPN-ASA" and s=="fail" for c,s,ti,x in f) and any(c=="EXCH-SCP" and s=="warn" for c,s,ti,x in f)'
 ok $? "broken again: SPN-ASA fails and EXCH-SCP warns"
+run b2-badalias alice tickets -x "$BAL"
+q "$work/b2-badalias.json" 'any(c=="DNS-NAMESPACE" and s=="warn" for c,s,ti,x in f)'
+ok $? "broken again: DNS-NAMESPACE warns for $BAL"
 finish

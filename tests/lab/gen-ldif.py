@@ -29,7 +29,9 @@
       bob's, erin's and frank's many groups, and in the 2019 part the shared
       HTTP/mail.exwiz.test on the member EX19A$ instead of the alternate
       service account EXCHASA$ and EX19B's stale Autodiscover SCP (its URL
-      names mail-old.exwiz.test, which has no A record). Each change is made only where
+      names mail-old.exwiz.test, which has no A record), and webmail.exwiz.test
+      a CNAME of ex19-vip.exwiz.test (healed: the members' A records) while
+      HTTP/webmail.exwiz.test is on EXCHASA$. Each change is made only where
       the directory differs from the mode asked for, so running it twice is
       running it once; it prints one line per change made.
 
@@ -80,6 +82,15 @@ EX19_ASA = "EXCHASA"                      # the ASA's CN; sAMAccountName EXCHASA
 EX19_SHARED_SPN = "HTTP/mail.exwiz.test"  # on a member (broken) or the ASA (healed)
 EX19_SERIAL = "Version 15.2 (Build 1258.12)"
 EX19_MSEXCHVERSION = 88218628259840       # ExchangeObjectVersion 0.20 (15.0.0.0)
+# Names behind CNAMEs (DNS-NAMESPACE): a client asks for the SPN of the
+# CNAME's target. outlook -> mail in both modes (HTTP/mail is the ASA's once
+# healed); webmail -> ex19-vip (A records of the members, no SPN) when
+# broken, while HTTP/webmail is registered on the ASA: the SPN of a name no
+# client asks for. Healed: webmail has the members' A records itself.
+EX19_ALIAS = ("outlook", "mail." + DOMAIN)
+EX19_BAD_ALIAS = ("webmail", "ex19-vip." + DOMAIN)
+EX19_VIP = "ex19-vip"
+EX19_BAD_ALIAS_SPN = "HTTP/webmail." + DOMAIN   # on the ASA, both modes
 EX19_SCP_GOOD = "https://mail.exwiz.test/Autodiscover/Autodiscover.xml"
 EX19_SCP_STALE = "https://mail-old.exwiz.test/Autodiscover/Autodiscover.xml"  # no A record
 EX19_SCP_STALE_ON = "EX19B"
@@ -300,16 +311,25 @@ def dns_record(wtype, data, ttl=900):
     return ndr_pack(r)
 
 
+def ex19_a_records():
+    """One A record per 2019 member: a load-balanced name."""
+    return [dns_record(dnsp.DNS_TYPE_A, ip) for _, _, ip in EX19]
+
+
 def write_dns(out):
     zone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (DOMAIN, BASE)
     for name, ip in HOSTS + [(n.split(".")[0], ip) for _, n, ip in EX19]:
         out.entry("DC=%s,%s" % (name, zone), [
             ("objectClass", "top"), ("objectClass", "dnsNode"),
             ("dnsRecord", dns_record(dnsp.DNS_TYPE_A, ip))])
-    for name in EX19_NAMES:
+    for name in EX19_NAMES + [EX19_VIP]:
         out.entry("DC=%s,%s" % (name, zone), [
             ("objectClass", "top"), ("objectClass", "dnsNode")] +
-            [("dnsRecord", dns_record(dnsp.DNS_TYPE_A, ip)) for _, _, ip in EX19])
+            [("dnsRecord", r) for r in ex19_a_records()])
+    for name, target in (EX19_ALIAS, EX19_BAD_ALIAS):   # as up leaves it: broken
+        out.entry("DC=%s,%s" % (name, zone), [
+            ("objectClass", "top"), ("objectClass", "dnsNode"),
+            ("dnsRecord", dns_record(dnsp.DNS_TYPE_CNAME, target))])
 
     rzone = "DC=%s,CN=MicrosoftDNS,DC=DomainDnsZones,%s" % (REVZONE, BASE)
     props = []
@@ -658,7 +678,8 @@ def write_objects(outdir, password):
                  ([EX19_SHARED_SPN] if i == 0 else []),
                  "Windows Server 2019 Standard", None,
                  [("msDS-SupportedEncryptionTypes", AES_ONLY)])
-    computer(ex19, EX19_ASA, None, ["HTTP/owa.exwiz.test"], "Windows Server 2019 Standard",
+    computer(ex19, EX19_ASA, None, ["HTTP/owa.exwiz.test", EX19_BAD_ALIAS_SPN],
+             "Windows Server 2019 Standard",
              None, [("msDS-SupportedEncryptionTypes", AES_ONLY),
                     ("description", "Exchange alternate service account (load-balanced "
                      "namespace)")])
@@ -790,12 +811,15 @@ class Lab:
             self.say("%s: %s" % (label, ", ".join(sorted(set(msg.keys()) - {"dn"}))))
 
     def node(self, name, zone, record, present, label):
+        """record: one dnsRecord value, or a list of them."""
         dn = "DC=%s,%s" % (name, zone)
+        records = record if isinstance(record, list) else [record]
         e = self.entry(dn, ["dnsRecord"])
-        if present and (e is None or [bytes(v) for v in e.get("dnsRecord", [])] != [record]):
+        if present and (e is None or sorted(bytes(v) for v in e.get("dnsRecord", [])) !=
+                        sorted(records)):
             if e is not None:
                 self.samdb.delete(dn)
-            self.samdb.add({"dn": dn, "objectClass": ["top", "dnsNode"], "dnsRecord": [record]})
+            self.samdb.add({"dn": dn, "objectClass": ["top", "dnsNode"], "dnsRecord": records})
             self.say("DNS %s: added" % label)
         elif not present and e is not None:
             self.samdb.delete(dn)
@@ -887,6 +911,13 @@ def cmd_mode(mode, smb_conf):
         lose, win = (first, asa) if healed else (asa, first)
         lab.spn(lose, EX19_SHARED_SPN, False)
         lab.spn(win, EX19_SHARED_SPN, True)
+        # webmail: a CNAME to ex19-vip, whose SPN nobody holds (broken), or the
+        # members' A records, as Microsoft recommends (healed)
+        bad, target = EX19_BAD_ALIAS
+        lab.node(bad, ZONE, ex19_a_records() if healed else
+                 dns_record(dnsp.DNS_TYPE_CNAME, target), True,
+                 ("A %s.%s (per member)" if healed else "CNAME %s.%s -> " + target)
+                 % (bad, DOMAIN))
         lab.set_attrs(scp_dn(EX19_SCP_STALE_ON), {"serviceBindingInformation": [
             scp_url(EX19_SCP_STALE_ON, healed)]}, EX19_SCP_STALE_ON + "'s Autodiscover SCP")
         # carol's mailbox: moved all the way, or half-moved

@@ -340,6 +340,91 @@ static void test_asa_not_judged(void **state)
 	ew_step_result_free(&res);
 }
 
+/* DNS-NAMESPACE: an alias's tickets are for the name its CNAME leads to */
+static void test_namespace(void **state)
+{
+	static const char *const asa[] = { "EXCHASA$" };
+	struct ew_ns_alias bad = { "webmail.exwiz.test", "ex19-vip.exwiz.test", 0, 1, NULL, 0, 1,
+				   asa, 1 };
+	struct ew_ns_alias good = { "outlook.exwiz.test", "mail.exwiz.test", 1, 1, asa, 1, 1,
+				    NULL, 0 };
+	struct ew_step_result *res = new_res();
+	const struct ew_finding *f;
+
+	(void)state;
+	/* the canonical name's SPN has no holder, the alias's has one: a warn */
+	ew_exch_rule_namespace(&bad, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_string_equal(f->check, "DNS-NAMESPACE");
+	assert_int_equal(f->severity, EW_WARN);
+	assert_string_equal(f->cause, EW_CAUSE_NAME_CANON);
+	assert_string_equal(f->title, "webmail.exwiz.test is an alias (CNAME) of "
+			    "ex19-vip.exwiz.test: clients ask for HTTP/ex19-vip.exwiz.test, which "
+			    "no account holds; HTTP/webmail.exwiz.test is on EXCHASA$");
+	assert_non_null(strstr(f->remedy, "A records"));
+	assert_non_null(strstr(f->remedy, "setspn -S HTTP/ex19-vip.exwiz.test EXCHASA$"));
+	assert_string_equal(f->evidence[1], "HTTP/ex19-vip.exwiz.test: no holder in the "
+			    "global catalog");
+	ew_step_result_free(&res);
+
+	/* the canonical name's SPN held: an info that the tickets followed it */
+	res = new_res();
+	ew_exch_rule_namespace(&good, 1, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_INFO);
+	assert_null(f->cause);
+	assert_string_equal(f->title, "outlook.exwiz.test is an alias (CNAME) of "
+			    "mail.exwiz.test: Outlook asks for HTTP/mail.exwiz.test; the session "
+			    "tickets were asked for that name");
+	assert_string_equal(f->evidence[1], "HTTP/mail.exwiz.test: EXCHASA$");
+	ew_step_result_free(&res);
+
+	/* neither held: SPN-UNIQUE's and KRB-SVC's to say; alias holders not
+	 * read: no warn made up; catalog not read: the refused ticket says */
+	res = new_res();
+	bad.nalias_holders = 0;
+	ew_exch_rule_namespace(&bad, 1, res);
+	bad.nalias_holders = 1;
+	bad.alias_read = 0;
+	ew_exch_rule_namespace(&bad, 1, res);
+	bad.alias_read = 1;
+	bad.canon_read = 0;
+	ew_exch_rule_namespace(&bad, 1, res);
+	assert_int_equal(res->nfindings, 3);
+	assert_int_equal(res->findings[0]->severity, EW_INFO);
+	assert_int_equal(res->findings[1]->severity, EW_INFO);
+	assert_int_equal(res->findings[2]->severity, EW_WARN);
+	assert_string_equal(res->findings[2]->evidence[1], "HTTP/ex19-vip.exwiz.test: the "
+			    "session ticket was refused");
+	ew_step_result_free(&res);
+
+	/* the ticket was given (served through HOST/, say): no warn; not
+	 * asked and not read: not known, no warn */
+	res = new_res();
+	bad.canon_read = 1;
+	bad.canon_ticket = 1;
+	ew_exch_rule_namespace(&bad, 1, res);
+	bad.canon_read = 0;
+	bad.canon_ticket = -1;
+	ew_exch_rule_namespace(&bad, 1, res);
+	assert_int_equal(res->nfindings, 2);
+	assert_int_equal(res->findings[0]->severity, EW_INFO);
+	assert_int_equal(res->findings[1]->severity, EW_INFO);
+	ew_step_result_free(&res);
+
+	/* no alias: no finding at all */
+	res = new_res();
+	ew_exch_rule_namespace(NULL, 0, res);
+	good.canonical = NULL;
+	ew_exch_rule_namespace(&good, 1, res);
+	assert_int_equal(res->nfindings, 0);
+	ew_step_result_free(&res);
+}
+
 static void test_url_host(void **state)
 {
 	char b[64];
@@ -568,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_plan_release),
 		cmocka_unit_test(test_asa),
 		cmocka_unit_test(test_asa_not_judged),
+		cmocka_unit_test(test_namespace),
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_scp),
 		cmocka_unit_test(test_enctypes),

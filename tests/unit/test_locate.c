@@ -352,6 +352,48 @@ static void test_addresses(void **state)
 	assert_string_equal(addrs(&f->l.t[0]), "10.0.0.11 10.0.0.12");
 }
 
+/* cnames(f, N, names...): the CNAME chain of the last result made. */
+static void cnames(struct fx *f, size_t n, ...)
+{
+	struct ew_dns_result *r = f->rs[f->n - 1];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, n);
+	r->cnames = calloc(n, sizeof(*r->cnames));
+	assert_non_null(r->cnames);
+	for (i = 0; i < n; i++)
+		assert_non_null(r->cnames[r->ncnames++] = strdup(va_arg(ap, const char *)));
+	va_end(ap);
+}
+
+/* An answer through a CNAME chain: the target keeps where the chain leads. */
+static void test_canonical(void **state)
+{
+	struct fx *f = *state;
+
+	fx_hosts(f, "outlook.exwiz.test", "mail.exwiz.test", "webmail.exwiz.test",
+		 "old.exwiz.test", NULL);
+	addr(f, "outlook.exwiz.test", R1, EW_DNS_OK, 2, "127.0.0.31", "127.0.0.32");
+	cnames(f, 2, "lb.exwiz.test", "mail.exwiz.test");
+	addr(f, "mail.exwiz.test", R1, EW_DNS_OK, 2, "127.0.0.31", "127.0.0.32");
+	/* the first resolver times out; the second's answer follows a CNAME */
+	addr(f, "webmail.exwiz.test", R1, EW_DNS_TIMEOUT, 0);
+	addr(f, "webmail.exwiz.test", R2, EW_DNS_OK, 1, "127.0.0.40");
+	cnames(f, 1, "ex19-vip.exwiz.test");
+	/* an alias whose target has no address: no address, no canonical name */
+	addr(f, "old.exwiz.test", R1, EW_DNS_NODATA, 0);
+	cnames(f, 1, "gone.exwiz.test");
+	ew_locate_merge_addrs(&f->l, f->rs, f->n);
+	assert_string_equal(addrs(&f->l.t[0]), "127.0.0.31 127.0.0.32");
+	assert_string_equal(f->l.t[0].canonical, "mail.exwiz.test");	/* the last name */
+	assert_null(f->l.t[1].canonical);				/* A records */
+	assert_string_equal(f->l.t[2].canonical, "ex19-vip.exwiz.test");
+	assert_string_equal(addrs(&f->l.t[3]), "-");
+	assert_null(f->l.t[3].canonical);
+	/* ew_locate_clear (the teardown) frees them: valgrind and ASan see it */
+}
+
 static void test_literals(void **state)
 {
 	struct fx *f = *state;
@@ -374,7 +416,7 @@ int main(void)
 		T(test_resolvers_merged), T(test_first_resolver), T(test_no_service_records),
 		T(test_max_keeps_the_best), T(test_udp_and_tcp), T(test_add),
 		T(test_error_when_none), T(test_other_answers_ignored), T(test_addresses),
-		T(test_literals),
+		T(test_literals), T(test_canonical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
