@@ -258,11 +258,15 @@ int ew_cp_ipconfig_line(struct ew_cp_state *st, char *raw, char *line)
 		 * still continues a list */
 		if (st->ip_key == IP_NONE || (raw[0] != ' ' && strchr(line, ' ')))
 			return EW_CP_UNREAD;
-		/* a continuation line of the key above */
+		/* a continuation line of the key above: one value, a DNS server
+		 * an address ("NetBIOS ov", a line cut short, is none) */
+		if ((st->ip_key == IP_SEARCH || st->ip_key == IP_DNS) && strchr(line, ' '))
+			return EW_CP_UNREAD;
 		if (st->ip_key == IP_SEARCH)
 			return add_string(st, ip->search, &ip->nsearch, line);
 		if (st->ip_key == IP_DNS)
-			return add_server(st, line);
+			return line[strspn(line, "0123456789abcdefABCDEF:.%")] == '\0' ?
+			       add_server(st, line) : EW_CP_UNREAD;
 		return EW_CP_READ;
 	}
 	if (ew_cp_split(line, 1, &key, &val) != 0)

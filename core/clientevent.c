@@ -105,6 +105,17 @@ void ew_cp_event_end(struct ew_cp_state *st)
 	}
 	ew_buf_reset(&st->desc);
 	st->ev_desc = st->ev_xml = 0;
+	/* "Event[0]:" and nothing read after it (another display language
+	 * followed, or the paste ended): no event, not one with no fields. */
+	if (st->event >= 0 && (size_t)st->event + 1 == st->p->nevents) {
+		e = &st->p->events[st->event];
+		if (e->id < 0 && !e->log && !e->source && !e->date && !e->task && !e->level &&
+		    !e->user && !e->computer && !e->description) {
+			memset(e, 0, sizeof(*e));
+			st->p->nevents--;
+			st->event = -1;
+		}
+	}
 }
 
 static struct ew_client_event *new_event(struct ew_cp_state *st, int index)

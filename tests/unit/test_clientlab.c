@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "clientparse.h"
+#include "text.h"
 
 #ifndef EW_CLIENTLAB_DIR
 #define EW_CLIENTLAB_DIR "tests/lab/client"
@@ -407,6 +408,161 @@ static void test_broken_together(void **state)
 	ew_client_free(&p);
 }
 
+/* What a paste holds, counted: records of every kind. */
+struct counts {
+	size_t tickets, dns, groups, events, adapters, servers;
+	unsigned unread;
+};
+
+static struct counts count(const struct ew_client_paste *p)
+{
+	struct counts c = { p->ntickets, p->ndns, p->ngroups, p->nevents,
+			    p->ipconfig.nadapters, 0, p->unread };
+	size_t i;
+
+	for (i = 0; i < p->ipconfig.nadapters; i++)
+		c.servers += p->ipconfig.adapters[i]->ndns;
+	return c;
+}
+
+static void same_counts(const struct counts *a, const struct counts *b, const char *what)
+{
+	if (a->tickets != b->tickets || a->dns != b->dns || a->groups != b->groups ||
+	    a->events != b->events || a->adapters != b->adapters || a->servers != b->servers ||
+	    a->unread != b->unread)
+		fail_msg("%s: %zu/%zu tickets, %zu/%zu DNS entries, %zu/%zu groups, %zu/%zu events, "
+			 "%zu/%zu adapters, %zu/%zu servers, %u/%u unread", what, a->tickets,
+			 b->tickets, a->dns, b->dns, a->groups, b->groups, a->events, b->events,
+			 a->adapters, b->adapters, a->servers, b->servers, a->unread, b->unread);
+}
+
+/* buf with its CRLF line ends made LF (lf) or CR alone (otherwise). */
+static char *line_ends(const char *buf, size_t len, int lf, size_t *out)
+{
+	char *s = malloc(len + 1);
+	size_t i, o = 0;
+
+	assert_non_null(s);
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') {
+			s[o++] = lf ? '\n' : '\r';
+			i++;
+			continue;
+		}
+		s[o++] = buf[i];
+	}
+	*out = o;
+	return s;
+}
+
+/*
+ * Every reader (klist, ipconfig /displaydns, ipconfig /all, whoami, event
+ * text) on the lab's real-format files: LF and CR-only line ends read as
+ * CRLF does; cut anywhere, no record appears that the whole file does not
+ * have and nothing fails; the files pasted one after the other, each with
+ * other line ends, read as each one alone.
+ */
+static void test_every_reader_variants(void **state)
+{
+	static const char *const files[] = {
+		"broken-klist.txt", "broken-displaydns.txt", "broken-ipconfig.txt",
+		"healthy-whoami.txt", "broken-event.txt",
+	};
+	struct counts sum = {0};
+	struct ew_buf mixed = {0};
+	size_t f, cut, i;
+
+	(void)state;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		size_t len = 0, vlen;
+		char *buf = tu_clientlab_slurp(EW_CLIENTLAB_DIR, files[f], &len), *v;
+		struct ew_client_paste *p = ew_client_parse(buf, len), *q;
+		struct counts whole = count(p), c;
+		char what[128];
+
+		assert_true(whole.tickets + whole.dns + whole.groups + whole.events +
+			    whole.adapters > 0);
+		for (i = 0; i < 2; i++) {
+			v = line_ends(buf, len, i == 0, &vlen);
+			q = ew_client_parse(v, vlen);
+			assert_non_null(q);
+			c = count(q);
+			snprintf(what, sizeof(what), "%s with %s line ends", files[f],
+				 i == 0 ? "LF" : "CR-only");
+			same_counts(&c, &whole, what);
+			ew_client_free(&q);
+			if (f % 3 == i)	/* the paste: line ends of every kind */
+				ew_buf_add(&mixed, v, vlen);
+			free(v);
+		}
+		if (f % 3 == 2)
+			ew_buf_add(&mixed, buf, len);
+		for (cut = 1; cut < len; cut += 37) {
+			q = ew_client_parse(buf, cut);
+			assert_non_null(q);
+			assert_false(q->oom);
+			c = count(q);
+			if (c.tickets > whole.tickets || c.dns > whole.dns ||
+			    c.groups > whole.groups || c.events > whole.events ||
+			    c.adapters > whole.adapters || c.servers > whole.servers)
+				fail_msg("%s cut at %zu bytes: more records than whole", files[f], cut);
+			ew_client_free(&q);
+		}
+		sum.tickets += whole.tickets;
+		sum.dns += whole.dns;
+		sum.groups += whole.groups;
+		sum.events += whole.events;
+		sum.adapters += whole.adapters;
+		sum.servers += whole.servers;
+		ew_client_free(&p);
+		free(buf);
+	}
+	{
+		struct ew_client_paste *p = ew_client_parse(mixed.data, mixed.len);
+		struct counts c = count(p);
+
+		assert_int_equal(p->nblocks, 5);
+		same_counts(&c, &sum, "the five files in one paste, mixed line ends");
+		ew_client_free(&p);
+	}
+	ew_buf_reset(&mixed);
+}
+
+/* Each reader's command in another display language: named, not misread. */
+static void test_every_reader_foreign(void **state)
+{
+	static const struct { const char *text; const char *lang; enum ew_client_kind kind; } v[] = {
+		{ "\r\nAktuelle Anmelde-ID ist 0:0x3e7\r\n\r\nZwischengespeicherte Tickets: (0)"
+		  "\r\n", "German", EW_CLIENT_KLIST },
+		{ "\r\nWindows-IP-Konfiguration\r\n\r\n    dc1.exwiz.test\r\n"
+		  "    ----------------------------------------\r\n    Eintragsname . . . . . : "
+		  "dc1.exwiz.test\r\n", "German", EW_CLIENT_IPCONFIG },
+		{ "\r\nGRUPPENINFORMATIONEN\r\n--------------------\r\n\r\nGruppenname Typ SID "
+		  "Attribute\r\n", "German", EW_CLIENT_WHOAMI },
+		{ "Event[0]:\r\n  Protokollname: System\r\n  Quelle: LsaSrv\r\n  Ereignis-ID: "
+		  "40960\r\n", "German", EW_CLIENT_EVENT },
+		{ "\r\nINFORMATIONS DE GROUPE\r\n----------------------\r\n", "French",
+		  EW_CLIENT_WHOAMI },
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct ew_client_paste *p = ew_client_parse(v[i].text, strlen(v[i].text));
+		int named = 0;
+
+		assert_non_null(p);
+		for (k = 0; k < p->nblocks; k++)
+			named |= p->blocks[k].kind == EW_CLIENT_FOREIGN && p->blocks[k].language &&
+				 strcmp(p->blocks[k].language, v[i].lang) == 0 &&
+				 p->blocks[k].foreign_kind == v[i].kind;
+		if (!named || p->ntickets || p->ndns || p->ngroups || p->nevents)
+			fail_msg("case %zu (%s %s): not named, or misread", i, v[i].lang,
+				 ew_client_kind_name(v[i].kind));
+		ew_client_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +574,8 @@ int main(void)
 		cmocka_unit_test(test_broken_ipconfig),
 		cmocka_unit_test(test_healthy_whoami),
 		cmocka_unit_test(test_broken_together),
+		cmocka_unit_test(test_every_reader_variants),
+		cmocka_unit_test(test_every_reader_foreign),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
