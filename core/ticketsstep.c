@@ -245,6 +245,7 @@ static void holders_put(struct ew_tickets_data *data, size_t cap, const char *sp
 		sh->holders[k].dn = ew_field_dup(h[k].dn);
 		sh->holders[k].account = ew_field_dup(h[k].account);
 		sh->holders[k].supported_enctypes = -1;	/* read later, from a DC */
+		sh->holders[k].etypes_looked = 1;
 	}
 }
 
