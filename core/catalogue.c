@@ -41,6 +41,8 @@ const struct ew_check ew_checks[] = {
 	  "the tickets the user has (klist, KerbTray)", EW_CK_KRB_CACHE },
 	{ EW_CK_KRB_CONF, "tickets",
 	  "the effective Kerberos settings", EW_CK_KRB_CONF },
+	{ EW_CK_KRB_ETYPES, "tickets",
+	  "the encryption types of the service accounts", EW_CK_KRB_ETYPES },
 	{ EW_CK_KRB_KDC, "tickets",
 	  "can this host reach the KDCs?", EW_CK_KRB_KDC },
 	{ EW_CK_KRB_SKEW, "tickets",

@@ -33,6 +33,7 @@
 #define EW_CK_EXCH_SCP		"EXCH-SCP"
 #define EW_CK_KRB_CACHE		"KRB-CACHE"
 #define EW_CK_KRB_CONF		"KRB-CONF"
+#define EW_CK_KRB_ETYPES	"KRB-ETYPES"
 #define EW_CK_KRB_KDC		"KRB-KDC"
 #define EW_CK_KRB_SKEW		"KRB-SKEW"
 #define EW_CK_KRB_SVC		"KRB-SVC"

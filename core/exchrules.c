@@ -762,3 +762,207 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 	ew_buf_reset(&acc);
 	ew_buf_reset(&keys);
 }
+
+/*
+ * Which msDS-SupportedEncryptionTypes bits a krb5.conf enctype name, family
+ * or number stands for (the SHA-2 AES types have no keys in AD: none).
+ */
+static unsigned etype_bits(const char *tok, size_t len)
+{
+	static const struct { const char *name; unsigned bits; } t[] = {
+		{ "DEFAULT", 0x1C }, { "aes", 0x18 }, { "rc4", 0x4 }, { "des", 0x3 },
+		{ "aes256-cts", 0x10 }, { "aes256-cts-hmac-sha1-96", 0x10 }, { "18", 0x10 },
+		{ "aes128-cts", 0x8 }, { "aes128-cts-hmac-sha1-96", 0x8 }, { "17", 0x8 },
+		{ "rc4-hmac", 0x4 }, { "arcfour-hmac", 0x4 }, { "arcfour-hmac-md5", 0x4 },
+		{ "23", 0x4 }, { "des-cbc-crc", 0x1 }, { "1", 0x1 }, { "des-cbc-md5", 0x2 },
+		{ "3", 0x2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].name) == len && strncasecmp(t[i].name, tok, len) == 0)
+			return t[i].bits;
+	return 0;
+}
+
+unsigned ew_enctypes_client(const char *client)
+{
+	const char *p = client;
+	unsigned m = 0;
+
+	if (client == NULL || client[0] == '\0')
+		return 0x1C;
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			break;
+		if (*p == '-')
+			m &= ~etype_bits(p + 1, n - 1);
+		else if (*p == '+')
+			m |= etype_bits(p + 1, n - 1);
+		else
+			m |= etype_bits(p, n);
+		p += n;
+	}
+	return m;
+}
+
+const char *ew_enctypes_text(long long value, char *buf, size_t len)
+{
+	static const char *const names[] = { "DES-CBC-CRC", "DES-CBC-MD5", "RC4-HMAC",
+					     "AES128", "AES256" };
+	size_t i, o;
+	int first = 1;
+
+	if (value == 0) {
+		snprintf(buf, len, "0 (not set: the KDC's default for the account, RC4 for "
+			 "most accounts)");
+		return buf;
+	}
+	snprintf(buf, len, "%lld (0x%llX:", value, (unsigned long long)value);
+	for (i = 0; i < 5; i++) {
+		o = strlen(buf);
+		if ((value & (1LL << i)) && o < len)
+			snprintf(buf + o, len - o, "%s %s", first ? "" : ",", names[i]), first = 0;
+	}
+	o = strlen(buf);
+	if (o < len)
+		snprintf(buf + o, len - o, "%s)", first ? " none of DES, RC4, AES" : "");
+	return buf;
+}
+
+/* The msDS-SupportedEncryptionTypes bit of a Kerberos enctype number; 0: none. */
+static unsigned enctype_bit(int e)
+{
+	return e == 1 ? 0x1 : e == 3 ? 0x2 : e == 23 ? 0x4 : e == 17 ? 0x8 : e == 18 ? 0x10 : 0;
+}
+
+static const char *enctype_label(int e, char *buf, size_t len)
+{
+	const char *n = e == 1 ? "des-cbc-crc" : e == 3 ? "des-cbc-md5" : e == 23 ? "rc4-hmac" :
+			e == 17 ? "aes128-cts-hmac-sha1-96" : e == 18 ? "aes256-cts-hmac-sha1-96" :
+			NULL;
+
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "enctype %d", e);
+	return buf;
+}
+
+/* How an account whose password predates AES gets its AES keys. */
+static void aes_keys_remedy(struct ew_finding *f, const struct ew_etype_svc *s)
+{
+	size_t n = strlen(s->account);
+
+	if (s->asa)
+		ew_finding_remedy(f, "Roll the password of the alternate service account %s "
+				  "in the Exchange Management Shell: "
+				  "RollAlternateServiceAccountPassword.ps1 -ToEachServer (or "
+				  "-ToArrayMembers for a CAS array). Never reset it by hand: the "
+				  "members would keep the old keys and Kerberos would fail on all "
+				  "of them.", s->account);
+	else if (n > 1 && s->account[n - 1] == '$')
+		ew_finding_remedy(f, "Reset the password of the computer account %s on that "
+				  "server: `Reset-ComputerMachinePassword` in PowerShell there "
+				  "(or `netdom resetpwd`); the new password gets AES keys.",
+				  s->account);
+	else
+		ew_finding_remedy(f, "Reset the password of %s (`Set-ADAccountPassword`), then "
+				  "give the new password to the services that run as it; the new "
+				  "password gets AES keys.", s->account);
+}
+
+void ew_exch_rule_etypes(const struct ew_etype_svc *v, size_t n, const char *client,
+			 struct ew_step_result *res)
+{
+	struct ew_finding *pass = NULL, *f;
+	unsigned cm = ew_enctypes_client(client);
+	char vb[160], tb[64], wb[160];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct ew_etype_svc *s = &v[i];
+		unsigned tbit = enctype_bit(s->ticket_enctype);
+		unsigned allowed = s->value & 0x1F ? (unsigned)(s->value & 0x1F) : 0x4 | tbit;
+
+		if (!s->read) {
+			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_SKIP, "%s: the encryption types "
+					   "of %s could not be read", s->spn, s->account);
+			if (f)
+				ew_finding_evidence(f, "%s", s->why ? s->why : "not read");
+			ew_step_result_add(res, f);
+			continue;
+		}
+		ew_enctypes_text(s->value, vb, sizeof(vb));
+		enctype_label(s->ticket_enctype, tb, sizeof(tb));
+		if ((allowed & cm) == 0) {
+			unsigned w = ew_enctypes_to_write(client);
+
+			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_WARN, "%s allows no encryption "
+					   "type this host permits (%s)", s->account, s->spn);
+			if (f == NULL)
+				continue;
+			ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+			ew_finding_detail(f, "The KDC encrypts the session key with a type both "
+					  "the client and the service account allow; with none in "
+					  "common, the ticket is refused (KDC_ERR_ETYPE_NOSUPP) and "
+					  "the client falls back to NTLM.");
+			ew_finding_evidence(f, "%s is held by %s, whose "
+					    "msDS-SupportedEncryptionTypes is %s", s->spn,
+					    s->account, vb);
+			ew_finding_evidence(f, "this host permits %s (default_tgs_enctypes)",
+					    client && client[0] ? client : "the library default");
+			ew_finding_remedy(f, "Write %s to msDS-SupportedEncryptionTypes of %s "
+					  "(`Set-ADComputer NAME -KerberosEncryptionType %s`, or "
+					  "Set-ADUser for a user account).",
+					  ew_enctypes_text(w, wb, sizeof(wb)), s->account,
+					  w == 24 ? "AES128,AES256" : "RC4,AES128,AES256");
+			ew_step_result_add(res, f);
+			continue;
+		}
+		if ((s->value & 0x18) && s->ticket_enctype == 23) {
+			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_WARN, "The ticket for %s is RC4 "
+					   "though %s allows AES: %s has no AES keys", s->spn,
+					   s->account, s->account);
+			if (f == NULL)
+				continue;
+			ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
+			ew_finding_detail(f, "The KDC encrypts a ticket with the best type the "
+					  "account has a key for. An account whose password was "
+					  "last set before AES was enabled (or an alternate service "
+					  "account that was never rolled) has RC4 keys only, "
+					  "whatever msDS-SupportedEncryptionTypes says. Once RC4 "
+					  "is refused, the ticket fails and the client falls back "
+					  "to NTLM.");
+			ew_finding_evidence(f, "%s is held by %s, whose "
+					    "msDS-SupportedEncryptionTypes is %s", s->spn,
+					    s->account, vb);
+			ew_finding_evidence(f, "the ticket came as %s", tb);
+			aes_keys_remedy(f, s);
+			ew_step_result_add(res, f);
+			continue;
+		}
+		if ((tbit & allowed) == 0) {
+			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_INFO, "The ticket for %s is %s, a "
+					   "type msDS-SupportedEncryptionTypes of %s leaves out",
+					   s->spn, tb, s->account);
+			if (f)
+				ew_finding_evidence(f, "%s: %s", s->account, vb);
+			ew_step_result_add(res, f);
+			continue;
+		}
+		if (pass == NULL)
+			pass = ew_finding_new(EW_CK_KRB_ETYPES, EW_PASS, "The service tickets "
+					      "come in types their accounts allow and this host "
+					      "permits");
+		if (pass)
+			ew_finding_evidence(pass, "%s: %s; %s allows %s", s->spn, tb, s->account,
+					    vb);
+	}
+	if (pass)
+		ew_step_result_add(res, pass);
+}

@@ -221,4 +221,47 @@ void ew_exch_rule_rc4(struct ew_step_result *res, const char *spn, const char *r
 		      const char *const *accounts, size_t n, const char *const *asas,
 		      size_t nasas);
 
+/*
+ * The encryption types a client whose default_tgs_enctypes is client permits,
+ * as msDS-SupportedEncryptionTypes bits (0x1 DES-CBC-CRC, 0x2 DES-CBC-MD5,
+ * 0x4 RC4-HMAC, 0x8 AES128, 0x10 AES256): NULL or empty is the library
+ * default, AES and RC4 (0x1C); the list is read as ew_enctypes_to_write
+ * reads it ("des", "rc4", "aes" families, names and numbers).
+ */
+unsigned ew_enctypes_client(const char *client);
+
+/*
+ * An msDS-SupportedEncryptionTypes value decoded into buf: "24 (0x18:
+ * AES128, AES256)"; 0: "0 (not set: the KDC's default for the account, RC4
+ * for most accounts)".
+ */
+const char *ew_enctypes_text(long long value, char *buf, size_t len);
+
+/* KRB-ETYPES input for one Exchange SPN whose ticket was given (strings borrowed). */
+struct ew_etype_svc {
+	const char *spn;
+	const char *account;	/* its one holder, sAMAccountName */
+	int read;		/* its msDS-SupportedEncryptionTypes was read */
+	const char *why;	/* !read: why not */
+	long long value;	/* the value read; 0 also when absent */
+	int ticket_enctype;	/* the ticket's Kerberos enctype number (17, 18, 23) */
+	int asa;		/* the account is an alternate service account */
+};
+
+/*
+ * KRB-ETYPES, for the SPNs of v (client: this host's default_tgs_enctypes,
+ * NULL the library default). Per SPN: not read, a skip that says why; a
+ * value that allows no type the client permits, a warn (cause
+ * enctype-mismatch) with the value to write (ew_enctypes_to_write); a value
+ * that allows AES with an RC4 ticket, a warn (enctype-mismatch): the account
+ * has no AES keys, its password is reset (a computer account:
+ * Reset-ComputerMachinePassword on that server; an alternate service
+ * account: rolled with RollAlternateServiceAccountPassword.ps1, never reset
+ * by hand); a ticket of a type the value leaves out, an info; else one pass
+ * with a line per SPN. A value of 0 allows what the KDC defaults to: RC4 and
+ * the type it gave. n == 0 adds nothing.
+ */
+void ew_exch_rule_etypes(const struct ew_etype_svc *v, size_t n, const char *client,
+			 struct ew_step_result *res);
+
 #endif

@@ -77,7 +77,9 @@ FIELDS(kdc_d, "KDC", T, kdc_f);
 #undef T
 
 #define T struct ew_spn_holder_data
-static const struct ew_field holder_f[] = { { STR(dn), ALWAYS }, { STR(account), ALWAYS } };
+static const struct ew_field holder_f[] = {
+	{ STR(dn), ALWAYS }, { STR(account), ALWAYS }, { INT(supported_enctypes), ON(etypes_looked, 1) },
+};
 FIELDS(holder_d, "SPN holder", T, holder_f);
 #undef T
 

@@ -62,6 +62,8 @@ struct ew_kdc_data {
 
 struct ew_spn_holder_data {
 	char *dn, *account;
+	long long supported_enctypes;	/* msDS-SupportedEncryptionTypes (absent: 0); -1 not read */
+	int etypes_looked;		/* supported_enctypes set (reports before it have none) */
 };
 
 struct ew_spn_holders_data {

@@ -9,6 +9,7 @@
 #include "catalogue.h"
 #include "datafields.h"
 #include "directory.h"
+#include "dirsession.h"
 #include "exchrules.h"
 #include "finding.h"
 #include "kdcprobe.h"
@@ -305,6 +306,129 @@ void ew_ticketsexch_enctypes(struct ew_step_result *res, const struct ew_tickets
 			       xv ? xv->nasas : 0);
 }
 
+/* Whether svc is one of the Exchange SPNs (not the DC's ldap/). */
+static int exch_spn(const struct ew_krb_svc *svc)
+{
+	return strncasecmp(svc->spn, "ldap/", 5) != 0;
+}
+
+/* The one holder of an Exchange SPN whose ticket was given, or NULL. */
+static struct ew_spn_holder_data *judged_holder(const struct ew_tickets_data *d,
+						 const struct ew_krb_svc *svc)
+{
+	const struct ew_spn_holders_data *h;
+
+	if (!svc->ok || !exch_spn(svc) || (h = holders_for(d, svc->spn)) == NULL ||
+	    h->nholders != 1 || h->holders[0].dn == NULL)
+		return NULL;
+	return &h->holders[0];
+}
+
+#define MAX_ETYPE_DNS 64
+
+void ew_ticketsexch_read_enctypes(struct ew_run *run, const struct ew_krb_svc *svc, size_t nsvc,
+				  struct ew_ticketsexch *xv, struct ew_tickets_data *data)
+{
+	static const char *const attrs[] = { "msDS-SupportedEncryptionTypes", NULL };
+	const char *dns[MAX_ETYPE_DNS];
+	struct ew_dirsession c;
+	struct ew_finding *why = NULL;
+	struct ew_dir_result *r = NULL;
+	struct ew_buf f = {0};
+	const char *base;
+	size_t i, j, k, n = 0;
+	char err[512];
+
+	for (i = 0; i < nsvc && n < MAX_ETYPE_DNS; i++) {
+		const struct ew_spn_holder_data *h = judged_holder(data, &svc[i]);
+
+		for (k = 0; h && k < n && strcasecmp(dns[k], h->dn) != 0; k++)
+			;
+		if (h && k == n)
+			dns[n++] = h->dn;
+	}
+	if (n == 0)
+		return;
+	xv->etypes_asked = 1;
+	if (ew_dirsession_open(run, 0, EW_CK_KRB_ETYPES, &c, &why) != 0) {
+		snprintf(xv->etypes_why, sizeof(xv->etypes_why), "%s%s%s",
+			 why && why->title ? why->title : "no connection to a domain controller",
+			 why && why->nevidence ? ": " : "", why && why->nevidence ?
+			 why->evidence[0] : "");
+		ew_finding_free(&why);
+		return;
+	}
+	base = ew_dir_rootdse(c.dir, "defaultNamingContext");
+	for (k = 0; k < n; k++) {
+		char *esc = ew_dir_filter_escape(dns[k], strlen(dns[k]));
+
+		if (esc)
+			ew_buf_printf(&f, "(distinguishedName=%s)", esc);
+		free(esc);
+	}
+	if (base == NULL || f.data == NULL) {
+		snprintf(xv->etypes_why, sizeof(xv->etypes_why), "%s: the rootDSE names no "
+			 "domain partition", c.host ? c.host : "the DC");
+	} else {
+		char *filter = ew_strprintf("(|%s)", f.data);
+
+		if (filter == NULL || ew_dir_search(c.dir, base, LDAP_SCOPE_SUBTREE, filter, attrs,
+						    NULL, &r, err, sizeof(err)) != 0)
+			snprintf(xv->etypes_why, sizeof(xv->etypes_why), "%.100s: %.400s",
+				 c.host ? c.host : "the DC", filter ? err : "out of memory");
+		else
+			snprintf(xv->etypes_why, sizeof(xv->etypes_why), "not in the domain "
+				 "partition %.200s on %.200s (an account of another domain)",
+				 base, c.host ? c.host : "the DC");
+		free(filter);
+	}
+	/* the value on every holder entry of the accounts found */
+	for (i = 0; r && i < r->nentries; i++) {
+		const struct ew_dir_entry *e = &r->entries[i];
+		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "msDS-SupportedEncryptionTypes");
+		long long v = a && a->nvalues ? strtoll(ew_dir_text(&a->values[0]), NULL, 10) : 0;
+
+		for (j = 0; e->dn && j < data->nspn_holders; j++)
+			for (k = 0; k < data->spn_holders[j].nholders; k++)
+				if (data->spn_holders[j].holders[k].dn &&
+				    strcasecmp(data->spn_holders[j].holders[k].dn, e->dn) == 0)
+					data->spn_holders[j].holders[k].supported_enctypes = v;
+	}
+	ew_dir_result_free(&r);
+	ew_buf_reset(&f);
+	ew_dirsession_close(&c);
+}
+
+/* KRB-ETYPES: each Exchange ticket's type against its account's value and this host's. */
+static void exch_etypes(const struct ew_krb_svc *svc, size_t nsvc,
+			const struct ew_ticketsexch *xv, const struct ew_tickets_data *d,
+			struct ew_step_result *res)
+{
+	struct ew_etype_svc v[MAX_PROBES];
+	size_t i, k, n = 0;
+
+	if (!xv->etypes_asked)
+		return;
+	for (i = 0; i < nsvc && n < MAX_PROBES; i++) {
+		const struct ew_spn_holder_data *h = judged_holder(d, &svc[i]);
+		struct ew_etype_svc *e = &v[n];
+
+		if (h == NULL)
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->spn = svc[i].spn;
+		e->account = h->account ? h->account : h->dn;
+		e->read = h->supported_enctypes >= 0;
+		e->why = xv->etypes_why;
+		e->value = h->supported_enctypes;
+		e->ticket_enctype = svc[i].enctype;
+		for (k = 0; k < xv->nasas; k++)
+			e->asa |= h->account && strcasecmp(xv->asas[k], h->account) == 0;
+		n++;
+	}
+	ew_exch_rule_etypes(v, n, xv->client_enctypes, res);
+}
+
 /* KRB-SVC: RC4 tickets for names of Exchange 2010 and later warn. */
 static void exch_rc4(const struct ew_target *t, const struct ew_krb_svc *svc, size_t nsvc,
 		     const struct ew_ticketsexch *xv, struct ew_step_result *res,
@@ -565,6 +689,7 @@ void ew_ticketsexch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size
 {
 	exch_rules(run, svc, nsvc, xv, res, data);
 	exch_rc4(run->target, svc, nsvc, xv, res, data);
+	exch_etypes(svc, nsvc, xv, data, res);
 }
 
 struct ew_ticketsexch *ew_ticketsexch_open(struct ew_run *run, const struct ew_kdc_probe *probes,

@@ -35,6 +35,9 @@ struct ew_ticketsexch {
 	int http_read;			/* that search was made and came back */
 	const char *asas[16];		/* the alternate service accounts found (in http) */
 	size_t nasas;
+	int etypes_asked;		/* the holders' encryption types were searched for */
+	char etypes_why[512];		/* that search failed (or was not made): why */
+	const char *client_enctypes;	/* this host's default_tgs_enctypes (NULL: default) */
 };
 
 /*
@@ -72,6 +75,16 @@ void ew_ticketsexch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size
  */
 void ew_ticketsexch_enctypes(struct ew_step_result *res, const struct ew_tickets_data *d,
 			     const char *spn, const char *client, const struct ew_ticketsexch *xv);
+
+/*
+ * msDS-SupportedEncryptionTypes (not in the global catalog) of the accounts
+ * holding the Exchange SPNs of svc (the holders in data), in one search of
+ * the domain partition on a DC; set on each holder of data (absent: 0),
+ * -1 left on those not read, and xv->etypes_why says why when the search
+ * failed.
+ */
+void ew_ticketsexch_read_enctypes(struct ew_run *run, const struct ew_krb_svc *svc, size_t nsvc,
+				  struct ew_ticketsexch *xv, struct ew_tickets_data *data);
 
 void ew_ticketsexch_free(struct ew_ticketsexch **xv);
 

@@ -244,6 +244,8 @@ static void holders_put(struct ew_tickets_data *data, size_t cap, const char *sp
 	for (k = 0; sh->holders && k < nh; k++, sh->nholders++) {
 		sh->holders[k].dn = ew_field_dup(h[k].dn);
 		sh->holders[k].account = ew_field_dup(h[k].account);
+		sh->holders[k].supported_enctypes = -1;	/* read later, from a DC */
+		sh->holders[k].etypes_looked = 1;
 	}
 }
 
@@ -665,6 +667,9 @@ int ew_tickets_step(struct ew_run *run, struct ew_step_result *res)
 	}
 
 	if (xv && xv->cfg && !ew_run_cancelled(run)) {
+		if (data.spns_read)
+			ew_ticketsexch_read_enctypes(run, svc, nsvc, xv, &data);
+		xv->client_enctypes = conf.tgs_enctypes;
 		ew_ticketsexch_rules(run, svc, nsvc, xv, res, &data);
 	}
 	/* after the Exchange rules: they find the alternate service accounts */

@@ -126,6 +126,37 @@ inlab env KRB5CCNAME="FILE:$work/cc-admin" "$exw" check --json --no-transcript t
 q "$work/b-2003a.json" '[n for n in t["exchange_names"] if n["kind"]=="server" and n["version"]=="Exchange 2003" and len(n["spns"])==8] != []'
 ok $? "read as an Exchange administrator: EXCH1 is Exchange 2003, and the same eight SPNs"
 
+
+# --- KRB-ETYPES: the value read for each holder is what ldapsearch says
+# (absent: 0), and the AES tickets of the AES-only members pass
+inlab env KRB5CCNAME="FILE:$work/cc-oracle" kinit "alice@$EXWIZ_LAB_REALM" \
+	<"$EXWIZ_LAB_PASSWORD_FILE" >/dev/null 2>&1
+# etypes_of ACCOUNT: msDS-SupportedEncryptionTypes by ldapsearch (0 when absent)
+etypes_of() {
+	v=$(inlab env KRB5CCNAME="FILE:$work/cc-oracle" ldapsearch -Q -LLL -o ldif-wrap=no \
+		-Y GSSAPI -H "ldap://$EXWIZ_LAB_DC" -b "$EXWIZ_LAB_BASE_DN" \
+		"(sAMAccountName=$1)" msDS-SupportedEncryptionTypes 2>/dev/null |
+		sed -n 's/^msDS-SupportedEncryptionTypes: //p')
+	echo "${v:-0}"
+}
+for j in b-lb b-2003; do
+	pairs=$(q "$work/$j.json" '" ".join("%s=%d" % (h["account"], h["supported_enctypes"]) for s in t["spn_holders"] if not s["spn"].lower().startswith("ldap/") for h in s["holders"] if h["supported_enctypes"] != -1)')
+	good=0
+	[ -n "$pairs" ] || good=1
+	for p in $pairs; do
+		want=$(etypes_of "${p%%=*}")
+		echo "# $j: ${p%%=*}: exwizard ${p#*=}, ldapsearch $want"
+		[ "${p#*=}" = "$want" ] || good=1
+	done
+	ok $good "KRB-ETYPES ($j): the msDS-SupportedEncryptionTypes read for each holder equals ldapsearch's ($pairs)"
+done
+q "$work/b-lb.json" '[x for c,s,x,y in f if c=="KRB-ETYPES"]==["The service tickets come in types their accounts allow and this host permits"]'
+ok $? "KRB-ETYPES passes for $LB: AES ticket, $M1ACC allows 24"
+q "$work/b-lb.json" '[e for x in r["steps"][1]["findings"] if x["check"]=="KRB-ETYPES" for e in x["evidence"]]==["HTTP/'"$LB"': aes256-cts-hmac-sha1-96; '"$M1ACC"' allows 24 (0x18: AES128, AES256)"]'
+ok $? "KRB-ETYPES shows the value decoded beside the ticket's type"
+q "$work/b-2003.json" 'not any(c=="KRB-ETYPES" and "HTTP/" in ti for c,s,ti,x in f)'
+ok $? "HTTP/ of the 2003 server has two holders (SPN-UNIQUE): no KRB-ETYPES finding for it"
+
 # --- healed
 heal_lab >"$work/heal" 2>&1
 ok $? "the lab is healed"
@@ -136,6 +167,8 @@ bad=$(q "$work/h-all.json" '"; ".join("%s %s: %s" % (c,s,ti) for c,s,ti,x in f i
 ok $? "healed: alice, every step, -x $LB: no warn or fail (exit $rc) $bad"
 q "$work/h-all.json" 'any(c=="SPN-ASA" and s=="pass" for c,s,ti,x in f) and any(c=="EXCH-SCP" and s=="pass" for c,s,ti,x in f)'
 ok $? "healed: SPN-ASA and EXCH-SCP pass"
+q "$work/h-all.json" '[(s,e) for x in r["steps"] if x["id"]=="tickets" for y in x["findings"] if y["check"]=="KRB-ETYPES" for s,e in [(y["severity"],y["evidence"])]]==[("pass",["HTTP/'"$LB"': aes256-cts-hmac-sha1-96; '"$ASA"' allows 24 (0x18: AES128, AES256)"])]'
+ok $? "healed: KRB-ETYPES passes for HTTP/$LB on $ASA (24), no warn"
 run h-alias alice -x "$AL" -x "$BAL"
 rc=$?
 bad=$(q "$work/h-alias.json" '"; ".join("%s %s: %s" % (c,s,ti) for c,s,ti,x in f if s in ("warn","fail"))')

@@ -645,6 +645,134 @@ static void test_enctypes(void **state)
 	ew_step_result_free(&res);
 }
 
+/* KRB-ETYPES: the account's value against the ticket's type and this host's types. */
+static void test_etypes(void **state)
+{
+	struct ew_etype_svc v[1];
+	struct ew_step_result *res;
+	struct ew_finding *f;
+	char b[160];
+
+	(void)state;
+	assert_int_equal(ew_enctypes_client(NULL), 0x1C);
+	assert_int_equal(ew_enctypes_client("aes256-cts"), 0x10);
+	assert_int_equal(ew_enctypes_client("rc4-hmac"), 0x4);
+	assert_int_equal(ew_enctypes_client("DEFAULT -rc4"), 0x18);
+	assert_int_equal(ew_enctypes_client("aes128-cts-hmac-sha1-96,23"), 0xC);
+	assert_int_equal(ew_enctypes_client("aes256-sha2"), 0);
+	assert_string_equal(ew_enctypes_text(24, b, sizeof(b)), "24 (0x18: AES128, AES256)");
+	assert_string_equal(ew_enctypes_text(28, b, sizeof(b)),
+			    "28 (0x1C: RC4-HMAC, AES128, AES256)");
+	assert_string_equal(ew_enctypes_text(0x3, b, sizeof(b)),
+			    "3 (0x3: DES-CBC-CRC, DES-CBC-MD5)");
+	assert_non_null(strstr(ew_enctypes_text(0, b, sizeof(b)), "not set"));
+
+	/* AES allowed, AES ticket: a pass that shows the value decoded */
+	memset(v, 0, sizeof(v));
+	v[0] = (struct ew_etype_svc){ "HTTP/mail.exwiz.test", "EXCHASA$", 1, NULL, 24, 18, 1 };
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_string_equal(f->check, "KRB-ETYPES");
+	assert_int_equal(f->severity, EW_PASS);
+	assert_string_equal(f->evidence[0], "HTTP/mail.exwiz.test: aes256-cts-hmac-sha1-96; "
+			    "EXCHASA$ allows 24 (0x18: AES128, AES256)");
+	ew_step_result_free(&res);
+
+	/* AES allowed, RC4 ticket: no AES keys; an ASA is rolled, never reset by hand */
+	v[0].ticket_enctype = 23;
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_WARN);
+	assert_string_equal(f->cause, EW_CAUSE_ENCTYPE_MISMATCH);
+	assert_string_equal(f->title, "The ticket for HTTP/mail.exwiz.test is RC4 though "
+			    "EXCHASA$ allows AES: EXCHASA$ has no AES keys");
+	assert_non_null(strstr(f->remedy, "RollAlternateServiceAccountPassword.ps1 -ToEachServer"));
+	assert_non_null(strstr(f->remedy, "-ToArrayMembers"));
+	assert_null(strstr(f->remedy, "Reset-ComputerMachinePassword"));
+	ew_step_result_free(&res);
+	/* the same on a member's own computer account: reset on that server */
+	v[0].account = "EX19A$";
+	v[0].asa = 0;
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_WARN);
+	assert_non_null(strstr(f->remedy, "Reset-ComputerMachinePassword"));
+	assert_non_null(strstr(f->remedy, "EX19A$"));
+	assert_null(strstr(f->remedy, "RollAlternateServiceAccountPassword"));
+	ew_step_result_free(&res);
+	/* a user account: its password reset */
+	v[0].account = "websvc";
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	assert_non_null(strstr(res->findings[0]->remedy, "Set-ADAccountPassword"));
+	ew_step_result_free(&res);
+
+	/* a value that allows nothing this host permits: the value to write */
+	v[0] = (struct ew_etype_svc){ "HTTP/mail.exwiz.test", "EX19A$", 1, NULL, 24, 18, 0 };
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, "rc4-hmac", res);
+	tu_assert_findings_clean(res);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_WARN);
+	assert_string_equal(f->cause, EW_CAUSE_ENCTYPE_MISMATCH);
+	assert_string_equal(f->title, "EX19A$ allows no encryption type this host permits "
+			    "(HTTP/mail.exwiz.test)");
+	assert_non_null(strstr(f->remedy, "Write 28 (0x1C: RC4-HMAC, AES128, AES256) to "
+			       "msDS-SupportedEncryptionTypes of EX19A$"));
+	ew_step_result_free(&res);
+	/* not set (the KDC's default, RC4) for an AES-only host that got an RC4 ticket */
+	v[0] = (struct ew_etype_svc){ "exchangeMDB/EXCH1", "EXCH1$", 1, NULL, 0, 23, 0 };
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, "aes256-cts aes128-cts", res);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_WARN);
+	assert_non_null(strstr(f->remedy, "Write 24 (0x18: AES128, AES256)"));
+	ew_step_result_free(&res);
+	/* ... and a pass for a host that permits RC4 */
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	assert_int_equal(res->findings[0]->severity, EW_PASS);
+	assert_non_null(strstr(res->findings[0]->evidence[0], "allows 0 (not set"));
+	ew_step_result_free(&res);
+	/* not set, and the KDC gave AES: its default includes it, a pass */
+	v[0].ticket_enctype = 18;
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, "aes256-cts", res);
+	assert_int_equal(res->findings[0]->severity, EW_PASS);
+	ew_step_result_free(&res);
+	/* a ticket of a type the value leaves out: an info */
+	v[0].value = 4;
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	assert_int_equal(res->findings[0]->severity, EW_INFO);
+	ew_step_result_free(&res);
+
+	/* not read is not "not set": a skip that says why, nothing judged */
+	v[0] = (struct ew_etype_svc){ "HTTP/mail.exwiz.test", "EX19A$", 0,
+				      "dc1.exwiz.test: Insufficient access", -1, 23, 0 };
+	res = new_res();
+	ew_exch_rule_etypes(v, 1, NULL, res);
+	tu_assert_findings_clean(res);
+	assert_int_equal(res->nfindings, 1);
+	f = res->findings[0];
+	assert_int_equal(f->severity, EW_SKIP);
+	assert_string_equal(f->evidence[0], "dc1.exwiz.test: Insufficient access");
+	ew_step_result_free(&res);
+
+	/* nothing given, nothing said */
+	res = new_res();
+	ew_exch_rule_etypes(v, 0, NULL, res);
+	assert_int_equal(res->nfindings, 0);
+	ew_step_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_scp),
 		cmocka_unit_test(test_enctypes),
+		cmocka_unit_test(test_etypes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
