@@ -356,7 +356,7 @@ void ew_exch_rule_namespace(const struct ew_ns_alias *v, size_t n, struct ew_ste
 		struct ew_finding *f;
 		/* a ticket given: someone holds it (perhaps as HOST/, through sPNMappings) */
 		int unheld = a->canon_ticket != 1 &&
-			     (a->canon_read ? a->ncanon_holders == 0 : a->canon_ticket == 0);
+			     (a->canon_read ? a->ncanon_served == 0 : a->canon_ticket == 0);
 		int alias_held = a->alias_read && a->nalias_holders > 0;
 
 		if (a->name == NULL || a->canonical == NULL)
@@ -572,7 +572,9 @@ static unsigned aes_bits(const char *tok, size_t len)
 	static const struct { const char *name; unsigned bits; } t[] = {
 		{ "DEFAULT", 3 }, { "aes", 3 },
 		{ "aes256-cts", 1 }, { "aes256-cts-hmac-sha1-96", 1 }, { "18", 1 },
+		{ "aes256-sha1", 1 },
 		{ "aes128-cts", 2 }, { "aes128-cts-hmac-sha1-96", 2 }, { "17", 2 },
+		{ "aes128-sha1", 2 },
 	};
 	size_t i;
 
@@ -772,7 +774,9 @@ static unsigned etype_bits(const char *tok, size_t len)
 	static const struct { const char *name; unsigned bits; } t[] = {
 		{ "DEFAULT", 0x1C }, { "aes", 0x18 }, { "rc4", 0x4 }, { "des", 0x3 },
 		{ "aes256-cts", 0x10 }, { "aes256-cts-hmac-sha1-96", 0x10 }, { "18", 0x10 },
+		{ "aes256-sha1", 0x10 },
 		{ "aes128-cts", 0x8 }, { "aes128-cts-hmac-sha1-96", 0x8 }, { "17", 0x8 },
+		{ "aes128-sha1", 0x8 },
 		{ "rc4-hmac", 0x4 }, { "arcfour-hmac", 0x4 }, { "arcfour-hmac-md5", 0x4 },
 		{ "23", 0x4 }, { "des-cbc-crc", 0x1 }, { "1", 0x1 }, { "des-cbc-md5", 0x2 },
 		{ "3", 0x2 },
@@ -818,8 +822,8 @@ const char *ew_enctypes_text(long long value, char *buf, size_t len)
 	int first = 1;
 
 	if (value == 0) {
-		snprintf(buf, len, "0 (not set: the KDC's default for the account, RC4 for "
-			 "most accounts)");
+		snprintf(buf, len, "0 (not set, or not readable by this account: the KDC's "
+			 "default for the account, RC4 for most accounts)");
 		return buf;
 	}
 	snprintf(buf, len, "%lld (0x%llX:", value, (unsigned long long)value);
@@ -880,10 +884,10 @@ void ew_exch_rule_etypes(const struct ew_etype_svc *v, size_t n, const char *cli
 			 struct ew_step_result *res)
 {
 	struct ew_finding *pass = NULL, *f;
-	unsigned cm = ew_enctypes_client(client);
-	char vb[160], tb[64], wb[160];
+	char vb[160], tb[64];
 	size_t i;
 
+	(void)client;
 	for (i = 0; i < n; i++) {
 		const struct ew_etype_svc *s = &v[i];
 		unsigned tbit = enctype_bit(s->ticket_enctype);
@@ -899,31 +903,10 @@ void ew_exch_rule_etypes(const struct ew_etype_svc *v, size_t n, const char *cli
 		}
 		ew_enctypes_text(s->value, vb, sizeof(vb));
 		enctype_label(s->ticket_enctype, tb, sizeof(tb));
-		if ((allowed & cm) == 0) {
-			unsigned w = ew_enctypes_to_write(client);
-
-			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_WARN, "%s allows no encryption "
-					   "type this host permits (%s)", s->account, s->spn);
-			if (f == NULL)
-				continue;
-			ew_finding_set_cause(f, EW_CAUSE_ENCTYPE_MISMATCH);
-			ew_finding_detail(f, "The KDC encrypts the session key with a type both "
-					  "the client and the service account allow; with none in "
-					  "common, the ticket is refused (KDC_ERR_ETYPE_NOSUPP) and "
-					  "the client falls back to NTLM.");
-			ew_finding_evidence(f, "%s is held by %s, whose "
-					    "msDS-SupportedEncryptionTypes is %s", s->spn,
-					    s->account, vb);
-			ew_finding_evidence(f, "this host permits %s (default_tgs_enctypes)",
-					    client && client[0] ? client : "the library default");
-			ew_finding_remedy(f, "Write %s to msDS-SupportedEncryptionTypes of %s "
-					  "(`Set-ADComputer NAME -KerberosEncryptionType %s`, or "
-					  "Set-ADUser for a user account).",
-					  ew_enctypes_text(w, wb, sizeof(wb)), s->account,
-					  w == 24 ? "AES128,AES256" : "RC4,AES128,AES256");
-			ew_step_result_add(res, f);
-			continue;
-		}
+		/* An issued ticket: the KDC and this host agreed on the session
+		 * key's type, and the ticket's is the account's to decrypt, not
+		 * this host's; a type in common is no question here (a refused
+		 * ticket is: KDC_ERR_ETYPE_NOSUPP, ew_exch_enctype_nosupp). */
 		if ((s->value & 0x18) && s->ticket_enctype == 23) {
 			f = ew_finding_new(EW_CK_KRB_ETYPES, EW_WARN, "The ticket for %s is RC4 "
 					   "though %s allows AES: %s has no AES keys", s->spn,
@@ -957,8 +940,7 @@ void ew_exch_rule_etypes(const struct ew_etype_svc *v, size_t n, const char *cli
 		}
 		if (pass == NULL)
 			pass = ew_finding_new(EW_CK_KRB_ETYPES, EW_PASS, "The service tickets "
-					      "come in types their accounts allow and this host "
-					      "permits");
+					      "come in types their accounts allow");
 		if (pass)
 			ew_finding_evidence(pass, "%s: %s; %s allows %s", s->spn, tb, s->account,
 					    vb);

@@ -140,6 +140,9 @@ struct ew_ns_alias {
 	int canon_read;			/* the global catalog answered for HTTP/canonical */
 	const char *const *canon_holders;	/* its holders (sAMAccountName) */
 	size_t ncanon_holders;
+	/* Accounts that serve HTTP/canonical, named or not: its holders and
+	 * those of HOST/canonical (sPNMappings maps http to host). */
+	size_t ncanon_served;
 	int alias_read;			/* the global catalog answered for HTTP/name */
 	const char *const *alias_holders;	/* the holders of HTTP/name */
 	size_t nalias_holders;
@@ -232,8 +235,9 @@ unsigned ew_enctypes_client(const char *client);
 
 /*
  * An msDS-SupportedEncryptionTypes value decoded into buf: "24 (0x18:
- * AES128, AES256)"; 0: "0 (not set: the KDC's default for the account, RC4
- * for most accounts)".
+ * AES128, AES256)"; 0: "0 (not set, or not readable by this account: the
+ * KDC's default for the account, RC4 for most accounts)" (AD leaves out an
+ * attribute the reader may not read: 0 proves nothing).
  */
 const char *ew_enctypes_text(long long value, char *buf, size_t len);
 
@@ -249,10 +253,11 @@ struct ew_etype_svc {
 };
 
 /*
- * KRB-ETYPES, for the SPNs of v (client: this host's default_tgs_enctypes,
- * NULL the library default). Per SPN: not read, a skip that says why; a
- * value that allows no type the client permits, a warn (cause
- * enctype-mismatch) with the value to write (ew_enctypes_to_write); a value
+ * KRB-ETYPES, for the SPNs of v, whose tickets were issued (client: this
+ * host's default_tgs_enctypes, kept for the callers; an issued ticket's
+ * session key is of a type the client asked for, and its own type is the
+ * account's to decrypt: no type in common is a refused ticket's question,
+ * ew_exch_enctype_nosupp's). Per SPN: not read, a skip that says why; a value
  * that allows AES with an RC4 ticket, a warn (enctype-mismatch): the account
  * has no AES keys, its password is reset (a computer account:
  * Reset-ComputerMachinePassword on that server; an alternate service

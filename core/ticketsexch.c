@@ -386,7 +386,10 @@ void ew_ticketsexch_read_enctypes(struct ew_run *run, const struct ew_krb_svc *s
 	for (i = 0; r && i < r->nentries; i++) {
 		const struct ew_dir_entry *e = &r->entries[i];
 		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "msDS-SupportedEncryptionTypes");
-		long long v = a && a->nvalues ? strtoll(ew_dir_text(&a->values[0]), NULL, 10) : 0;
+		/* a signed 32-bit value in AD: its bits, never negative (-1 is "not read") */
+		long long v = a && a->nvalues ?
+			(long long)((unsigned long long)strtoll(ew_dir_text(&a->values[0]), NULL,
+								10) & 0xffffffffULL) : 0;
 
 		for (j = 0; e->dn && j < data->nspn_holders; j++)
 			for (k = 0; k < data->spn_holders[j].nholders; k++)
@@ -501,11 +504,23 @@ static void exch_namespace(const struct ew_target *t, const struct ew_krb_svc *s
 		a->canonical = h->canonical;
 		snprintf(spn, sizeof(spn), "HTTP/%s", h->canonical);
 		a->canon_ticket = -1;
+		/* refused is "no such principal"; a timeout or skew says nothing */
 		for (j = 0; j < nsvc; j++)
 			if (strcasecmp(svc[j].spn, spn) == 0 && !svc[j].cancelled)
-				a->canon_ticket = svc[j].ok ? 1 : 0;
+				a->canon_ticket = svc[j].ok ? 1 : !svc[j].timed_out &&
+						  svc[j].code == EW_KRB5_KDC_ERR_S_PRINCIPAL_UNKNOWN ?
+						  0 : -1;
 		a->canon_read = data->spns_read && holders_for(data, spn) != NULL;
 		a->ncanon_holders = accounts_of(data, spn, canon[n]);
+		{
+			const struct ew_spn_holders_data *hh = holders_for(data, spn);
+			const struct ew_spn_holders_data *hs;
+			char host[300];
+
+			snprintf(host, sizeof(host), "HOST/%s", h->canonical);
+			hs = holders_for(data, host);
+			a->ncanon_served = (hh ? hh->nholders : 0) + (hs ? hs->nholders : 0);
+		}
 		a->canon_holders = canon[n];
 		snprintf(spn, sizeof(spn), "HTTP/%s", t->exchange[i]);
 		a->alias_read = xv->http_read;
