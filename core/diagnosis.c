@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "catalogue.h"
+#include "diagclient.h"
 #include "text.h"
 
 static int usable(const struct ew_step_result *s)
@@ -361,192 +362,6 @@ static int rule_on(struct ew_diagnosis *d, const struct ew_cause *def,
 	return add_ruling(&d->ruled_out, &d->nruled_out, def->id, ew_buf_take(&passed));
 }
 
-/* ---- what the user's Windows client showed (the client step's data) ---- */
-
-static const json_t *client_data(const struct ew_step_result *const *steps, size_t n,
-				 const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (usable(steps[i]) && strcmp(steps[i]->id, "client") == 0 && steps[i]->data)
-			return json_object_get(steps[i]->data, key);
-	return NULL;
-}
-
-/* Whether text names spn whole ("... for exchangeRFR/x.y" but not
- * "exchangeRFR/x.y.z"). */
-static int names_spn(const char *text, const char *spn)
-{
-	size_t l = strcspn(spn, "@");
-	const char *p;
-
-	for (p = text; l && (p = strcasestr(p, spn)) != NULL; p++) {
-		char c = p[l];
-
-		if ((p == text || p[-1] == ' ' || p[-1] == '(') &&
-		    (c == '\0' || c == ' ' || c == ',' || c == ':' || c == ';' || c == '@' ||
-		     c == ')' || (c == '.' && (p[l + 1] == '\0' || p[l + 1] == ' '))))
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether a piece of c's evidence comes from the client's output. */
-static int from_client(const struct ew_diag_cause *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nevidence; i++)
-		if (strcmp(c->evidence[i].step, "client") == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether this host's tickets step got a ticket for spn. */
-static int jump_host_got(const struct ew_step_result *const *steps, size_t n, const char *spn)
-{
-	const json_t *v;
-	size_t k, j;
-
-	for (k = 0; k < n; k++) {
-		if (!usable(steps[k]) || strcmp(steps[k]->id, "tickets") || !steps[k]->data)
-			continue;
-		json_array_foreach(json_object_get(steps[k]->data, "services"), j, v) {
-			const char *s = json_string_value(json_object_get(v, "spn"));
-			const char *st = json_string_value(json_object_get(v, "status"));
-			size_t l = strcspn(spn, "@");
-
-			if (s && st && strcmp(st, "ok") == 0 && strcspn(s, "@") == l &&
-			    strncasecmp(s, spn, l) == 0)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * An SPN an event names that the client holds no ticket for: evidence of the
- * cause the jump host's KRB-SVC finding for that SPN proves (it could not get
- * a ticket either). Alone it proves nothing: the client may not have asked
- * again since.
- */
-static int client_ticket_evidence(struct ew_diag_cause *all,
-				  const struct ew_step_result *const *steps, size_t n)
-{
-	const json_t *missing = client_data(steps, n, "missing"), *m;
-	size_t i, k, j;
-	int oom = 0;
-
-	json_array_foreach(missing, i, m) {
-		const char *spn = json_string_value(json_object_get(m, "spn"));
-		const char *title = json_string_value(json_object_get(m, "title"));
-
-		size_t found = 0;
-
-		for (k = 0; spn && title && k < n; k++) {
-			for (j = 0; usable(steps[k]) && j < steps[k]->nfindings; j++) {
-				const struct ew_finding *f = steps[k]->findings[j];
-				const struct ew_cause *def = ew_cause_find(f->cause);
-
-				if (def == NULL || all[def - ew_causes].def == NULL ||
-				    strcmp(f->check, EW_CK_KRB_SVC) != 0 ||
-				    (f->severity != EW_WARN && f->severity != EW_FAIL) ||
-				    !names_spn(f->title, spn))
-					continue;
-				found++;
-				oom |= add_evidence(&all[def - ew_causes], "client",
-						    EW_CK_CLIENT_TICKETS, title, EW_WARN);
-			}
-		}
-		/* This host got the ticket: the domain serves the SPN, the client's
-		 * failure is on its side, its DNS (a negative answer it cached, a
-		 * resolver without the AD zone) when that was found. */
-		if (found == 0 && spn && title && jump_host_got(steps, n, spn)) {
-			static const char *const dns[] = { EW_CAUSE_DNS_CACHE_STALE,
-							   EW_CAUSE_DNS_RESOLVER_SPLIT };
-
-			/* Only a cause the client's own output proves (its cache,
-			 * a resolver it asks): this host's DNS is not the PC's. */
-			for (k = 0; k < 2; k++) {
-				const struct ew_cause *c = ew_cause_find(dns[k]);
-
-				if (c && all[c - ew_causes].def && from_client(&all[c - ew_causes])) {
-					oom |= add_evidence(&all[c - ew_causes], "client",
-							    EW_CK_CLIENT_TICKETS, title, EW_WARN);
-					break;
-				}
-			}
-		}
-	}
-	return oom;
-}
-
-/* Whether text has word (followed by a space, a comma or the end). */
-static int names_word(const char *text, const char *word)
-{
-	size_t l = strlen(word);
-	const char *p;
-
-	for (p = text; l && (p = strstr(p, word)) != NULL; p++)
-		if ((p == text || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' ' || p[l] == ','))
-			return 1;
-	return 0;
-}
-
-/*
- * A DNS server the Windows client asks (its ipconfig /all) that a
- * DNS-SERVERS finding names as not serving the AD zone: the client is one of
- * that resolver's clients, evidence of dns-resolver-split.
- */
-static int client_resolver_evidence(struct ew_diag_cause *all,
-				    const struct ew_step_result *const *steps, size_t n)
-{
-	const struct ew_cause *def = ew_cause_find(EW_CAUSE_DNS_RESOLVER_SPLIT);
-	const json_t *v;
-	size_t i, k, j;
-	int oom = 0;
-
-	if (def == NULL || all[def - ew_causes].def == NULL)
-		return 0;
-	json_array_foreach(client_data(steps, n, "dns_servers"), i, v) {
-		const char *addr = json_string_value(v);
-
-		for (k = 0; addr && k < n; k++)
-			for (j = 0; usable(steps[k]) && j < steps[k]->nfindings; j++) {
-				const struct ew_finding *f = steps[k]->findings[j];
-				char title[160];
-
-				if (f->cause == NULL || strcmp(f->cause, def->id) != 0 ||
-				    strcmp(f->check, EW_CK_DNS_SERVERS) != 0 ||
-				    strncmp(f->title, "Resolver ", 9) != 0 ||
-				    !names_word(f->title + 9, addr) ||
-				    strncmp(f->title + 9, addr, strlen(addr)) != 0)
-					continue;
-				snprintf(title, sizeof(title), "The Windows client asks %s too "
-					 "(ipconfig /all)", addr);
-				oom |= add_evidence(&all[def - ew_causes], "client",
-						    EW_CK_CLIENT_RESOLVERS, title, EW_WARN);
-			}
-	}
-	return oom;
-}
-
-/* The SPN the client's event of symptom id names, or NULL. */
-static const char *client_symptom_spn(const struct ew_step_result *const *steps, size_t n,
-				      const char *id)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(client_data(steps, n, "symptoms"), i, v)
-		if (strcmp(json_string_value(json_object_get(v, "id")) ?
-			   json_string_value(json_object_get(v, "id")) : "", id) == 0 &&
-		    json_string_value(json_object_get(v, "spn")))
-			return json_string_value(json_object_get(v, "spn"));
-	return NULL;
-}
-
 /* How the verdict names a symptom. */
 static const char *symptom_words(const char *id)
 {
@@ -588,9 +403,9 @@ static char *verdict(const struct ew_diagnosis *d, const struct ew_step_result *
 		ew_buf_addc(&b, '.');
 		return ew_buf_take(&b);
 	}
-	if (top->nexplains && client_symptom_spn(steps, n, top->explains[0]))
+	if (top->nexplains && ew_diag_client_symptom_spn(steps, n, top->explains[0]))
 		ew_buf_printf(&b, "%s for %s is explained by: ", symptom_words(top->explains[0]),
-			      client_symptom_spn(steps, n, top->explains[0]));
+			      ew_diag_client_symptom_spn(steps, n, top->explains[0]));
 	else if (top->nexplains)
 		ew_buf_printf(&b, "%s is explained by: ", symptom_words(top->explains[0]));
 	else if (d->nsymptoms)
@@ -634,7 +449,7 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 	{
 		const json_t *v;
 
-		json_array_foreach(client_data(steps, n, "symptoms"), i, v) {
+		json_array_foreach(ew_diag_client_data(steps, n, "symptoms"), i, v) {
 			const char *id = json_string_value(json_object_get(v, "id"));
 
 			if (id && !has(d->symptoms, d->nsymptoms, id))
@@ -654,9 +469,22 @@ struct ew_diagnosis *ew_diagnose_compared(const struct ew_step_result *const *st
 			oom |= add_evidence(&all[k], steps[i]->id, f->check, f->title, f->severity);
 		}
 	}
-	/* The resolvers first: the client's missing ticket may go with them. */
-	oom |= client_resolver_evidence(all, steps, n);
-	oom |= client_ticket_evidence(all, steps, n);
+	{
+		/* What the client showed, beside the causes the findings prove. */
+		unsigned char *found = calloc(ew_ncauses, 1);
+		struct ew_diag_link links[32];
+		size_t nl = 0;
+
+		for (k = 0; found && k < ew_ncauses; k++)
+			found[k] = all[k].def != NULL;
+		if (found)
+			nl = ew_diag_client_links(steps, n, found, links, 32);
+		oom |= found == NULL;
+		for (i = 0; i < nl; i++)
+			oom |= add_evidence(&all[links[i].cause - ew_causes], "client",
+					    links[i].check, links[i].title, EW_WARN);
+		free(found);
+	}
 	for (k = 0; k < ew_ncauses; k++)
 		d->ncauses += all[k].def != NULL;
 	d->causes = calloc(d->ncauses + 1, sizeof(*d->causes));
