@@ -171,14 +171,14 @@ RULES_OBJ_krbrules := krbrules krbdata finding result text
 RULES_CFLAGS_krbrules = $(call pc_cflags,krb5)
 RULES_OBJ_spnmap := spnmap krbrules krbdata finding result text
 RULES_CFLAGS_spnmap = $(call pc_cflags,krb5)
-RULES_OBJ_exchrules := exchrules krbrules krbdata finding result text
+RULES_OBJ_exchrules := exchrules exchetypes krbrules krbdata finding result text
 RULES_CFLAGS_exchrules = $(call pc_cflags,krb5)
 # the session's plan: the step table's flags, no step run
 RULES_OBJ_session := plan text
 # the diagnosis: findings and step data in, causes out
-RULES_OBJ_diagnosis := diagnosis diagclient diagfix exchrules causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagnosis := diagnosis diagclient diagfix exchrules exchetypes causes catalogue stepdata datafields finding result text
 # the fix of each cause: the step data and the cause catalogue
-RULES_OBJ_diagfix := diagfix exchrules causes catalogue stepdata datafields finding result text
+RULES_OBJ_diagfix := diagfix exchrules exchetypes causes catalogue stepdata datafields finding result text
 # what a Windows client showed: pasted text in, records out
 RULES_OBJ_clientparse := clientparse clientread clientklist clientdns clientevent text
 # the lab's client files (tests/lab/client), read from the source tree
@@ -187,7 +187,7 @@ RULES_OBJ_clientlab := $(RULES_OBJ_clientparse)
 RULES_CFLAGS_clientlab = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
 # the client step's rules, and the diagnosis they feed (tests/lab/client)
 RULES_TESTS += clientrules
-RULES_OBJ_clientrules := clientrules $(RULES_OBJ_clientparse) target diagnosis diagclient diagfix exchrules \
+RULES_OBJ_clientrules := clientrules $(RULES_OBJ_clientparse) target diagnosis diagclient diagfix exchrules exchetypes \
 	causes catalogue stepdata datafields finding result
 RULES_CFLAGS_clientrules = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
 # two identities side by side: their step results and data in, rows out

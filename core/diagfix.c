@@ -174,14 +174,6 @@ static const char *fx_num(long long v, char buf[32])
 }
 
 /* Names joined as "a", "a and b", "a, b and c" into b. */
-static void fx_join(struct ew_buf *b, const char *const *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		ew_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", v[i]);
-}
-
 static int fx_has(const char *const *v, size_t n, const char *s)
 {
 	size_t i;
@@ -358,7 +350,7 @@ static int fx_negative(const char *status)
 
 static void fix_dns_srv_missing(struct fx *f)
 {
-	const char *names[FX_MAX_NAMES], *dc = fx_dc_host(f), *d = f->domain;
+	const char *names[FX_MAX_NAMES] = { 0 }, *dc = fx_dc_host(f), *d = f->domain;
 	struct ew_buf b = { 0 };
 	size_t i, n = 0;
 
@@ -369,7 +361,7 @@ static void fix_dns_srv_missing(struct fx *f)
 		    !fx_record_ok(f, r->name))
 			fx_add_name(names, &n, r->name);
 	}
-	fx_join(&b, names, n);
+	ew_buf_list(&b, names, n, " and ");
 	if (n)
 		fx_title(f, "No Record Available: %s (SRV)", b.data);
 	ew_buf_reset(&b);
@@ -428,8 +420,8 @@ static void fix_dns_resolver_split(struct fx *f)
 	for (i = 0; i < ng; i++)	/* a server that is also wrong is no good one */
 		if (fx_has(bad, nb, good[i]))
 			good[i--] = good[--ng];
-	fx_join(&b, bad, nb);
-	fx_join(&g, good, ng);
+	ew_buf_list(&b, bad, nb, " and ");
+	ew_buf_list(&g, good, ng, " and ");
 	for (i = 0; i < ng; i++)
 		ew_buf_printf(&comma, "%s%s", i ? "," : "", good[i]);
 	if (nb)
@@ -773,7 +765,7 @@ static void fix_spn_missing(struct fx *f)
 	struct ew_buf b = { 0 };
 	size_t i, ns, n = fx_spns(f, store, v, &ns, 0);
 
-	fx_join(&b, v, n);
+	ew_buf_list(&b, v, n, " and ");
 	if (n)
 		fx_title(f, "No account holds %s", b.data);
 	ew_buf_reset(&b);
@@ -819,7 +811,7 @@ static void fix_spn_duplicate(struct fx *f)
 
 		for (j = 0; h && j < h->nholders; j++)
 			fx_add_name(acc, &na, h->holders[j].account);
-		fx_join(&b, acc, na);
+		ew_buf_list(&b, acc, na, " and ");
 		if (i == 0)
 			fx_title(f, "%s is held by %s%s", v[i], na ? b.data : "more than one account",
 				 n > 1 ? " (and more SPNs)" : "");
@@ -1130,7 +1122,7 @@ static void fix_mailbox_half_moved(struct fx *f)
 	if (b.len && who) {
 		struct ew_buf t = { 0 };
 
-		fx_join(&t, what, nw);
+		ew_buf_list(&t, what, nw, " and ");
 		fx_title(f, "%s's mailbox is half-moved: homeMDB is on %s, %s still name%s the "
 			 "old server", f->account ? f->account : "the user", srv, t.data,
 			 nw > 1 ? "" : "s");
@@ -1206,7 +1198,7 @@ static void fix_mover_rights(struct fx *f)
 			       up, r->object);
 		}
 	}
-	fx_join(&b, attrs, na);
+	ew_buf_list(&b, attrs, na, " and ");
 	if (mover)
 		fx_title(f, "%s could not move the mailbox: %s%s%s", mover, na ? "cannot write " : "",
 			 na ? b.data : "", nobj ? (na ? "; no Full Control on the Exchange "

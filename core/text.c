@@ -394,3 +394,11 @@ void ew_buf_add_wrapped(struct ew_buf *b, const char *text, int col, int indent,
 	ew_buf_addc(b, '\n');
 	free(clean);
 }
+
+void ew_buf_list(struct ew_buf *b, const char *const *v, size_t n, const char *last)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ew_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", v[i]);
+}

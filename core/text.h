@@ -50,6 +50,9 @@ void ew_buf_add_clean_max(struct ew_buf *b, const char *s, size_t max);
 /* The text, owned by the caller (an empty string if nothing was added);
  * NULL if an allocation failed. The buffer is reset. */
 char *ew_buf_take(struct ew_buf *b);
+/* The n strings of v as a list: "a, b" then last ("and ", "or ") before the
+ * last one: "a, b and c". */
+void ew_buf_list(struct ew_buf *b, const char *const *v, size_t n, const char *last);
 /*
  * text cleaned and word-wrapped, then a newline: the first line goes on at
  * column col, later lines start with indent spaces; a word too long for a
