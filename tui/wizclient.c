@@ -112,17 +112,20 @@ static void add_byte(struct wiz_paste *p, int c)
 	p->buf[p->len++] = (char)c;
 }
 
-/* "34 lines (klist, event)": what the parser recognised in the text. */
-static void describe(const char *data, size_t len, char *out, size_t outlen)
+/* "34 lines (klist, event)": what the parser recognised in the text; the
+ * kinds of output it holds as a bit set (1 << kind, another language's
+ * left out). */
+static unsigned describe(const char *data, size_t len, char *out, size_t outlen)
 {
 	struct ew_client_paste *cp = ew_client_parse(data, len);
 	int seen[EW_CLIENT_KINDS] = {0};
 	char kinds[128] = "";
+	unsigned mask = 0;
 	size_t i;
 
 	if (cp == NULL) {
 		snprintf(out, outlen, "%zu bytes", len);
-		return;
+		return 0;
 	}
 	for (i = 0; i < cp->nblocks; i++) {
 		enum ew_client_kind k = cp->blocks[i].kind;
@@ -130,27 +133,23 @@ static void describe(const char *data, size_t len, char *out, size_t outlen)
 		if (k == EW_CLIENT_UNKNOWN || (unsigned)k >= EW_CLIENT_KINDS || seen[k])
 			continue;
 		seen[k] = 1;
+		if (k != EW_CLIENT_FOREIGN)
+			mask |= 1u << k;
 		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
 			 kinds[0] ? ", " : "", ew_client_kind_name(k));
 	}
 	snprintf(out, outlen, "%u line%s (%s)", cp->lines, cp->lines == 1 ? "" : "s",
 		 kinds[0] ? kinds : "nothing recognised");
 	ew_client_free(&cp);
+	return mask;
 }
 
-/* The kinds of output a text holds, as a bit set (1 << kind). */
+/* The kinds of output a text holds, as a bit set (describe's). */
 static unsigned kinds_of(const char *data, size_t len)
 {
-	struct ew_client_paste *cp = ew_client_parse(data, len);
-	unsigned k = 0;
-	size_t i;
+	char said[128];
 
-	for (i = 0; cp && i < cp->nblocks; i++)
-		if (cp->blocks[i].kind != EW_CLIENT_UNKNOWN &&
-		    cp->blocks[i].kind != EW_CLIENT_FOREIGN)
-			k |= 1u << cp->blocks[i].kind;
-	ew_client_free(&cp);
-	return k;
+	return describe(data, len, said, sizeof(said));
 }
 
 /*
@@ -159,13 +158,14 @@ static unsigned kinds_of(const char *data, size_t len)
  * taken away, so that what the PC shows now is what is diagnosed; their
  * names in replaced. The transcript keeps them and says so.
  */
-static void replace_older(struct ui *u, unsigned kinds, char *replaced, size_t len)
+static void replace_older(struct ui *u, unsigned kinds, size_t older, char *replaced,
+			  size_t len)
 {
 	struct ew_target *t = u->w->run->target;
 	size_t i = 0;
 
 	replaced[0] = '\0';
-	while (kinds && i < t->nclient) {
+	while (kinds && i < older) {
 		unsigned old = kinds_of(t->client[i].data, t->client[i].len);
 
 		if (old == 0 || (old & ~kinds) != 0) {
@@ -176,6 +176,7 @@ static void replace_older(struct ui *u, unsigned kinds, char *replaced, size_t l
 			 replaced[0] ? ", " : "", t->client[i].source);
 		ew_session_action(u->w->session, "client text replaced", t->client[i].source);
 		ew_target_remove_client(t, i);
+		older--;
 	}
 }
 
@@ -185,8 +186,8 @@ static void take(struct ui *u)
 	struct wiz_paste *p = &u->paste;
 	struct ew_target *t = u->w->run->target;
 	char source[32], err[200], what[128], replaced[300];
-	size_t step = client_step();
-	unsigned kinds = kinds_of(p->buf ? p->buf : "", p->len);
+	size_t step = client_step(), older = t->nclient;
+	unsigned kinds = describe(p->buf ? p->buf : "", p->len, what, sizeof(what));
 
 	snprintf(source, sizeof(source), "pasted %u", p->npasted + 1);
 	if (ew_target_add_client(t, source, p->buf ? p->buf : "", p->len, err,
@@ -197,15 +198,7 @@ static void take(struct ui *u)
 	}
 	p->npasted++;
 	ew_session_client_text(u->w->session, &t->client[t->nclient - 1]);
-	/* the new text is the last: only older ones before it are looked at */
-	{
-		struct ew_client_text last = t->client[t->nclient - 1];
-
-		t->nclient--;
-		replace_older(u, kinds, replaced, sizeof(replaced));
-		t->client[t->nclient++] = last;
-	}
-	describe(p->buf ? p->buf : "", p->len, what, sizeof(what));
+	replace_older(u, kinds, older, replaced, sizeof(replaced));
 	if (replaced[0])
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), ", in place of %s",
 			 replaced);
