@@ -13,60 +13,13 @@ export TERM="${TERM:-xterm}"	# tmux itself; the wizard gets xterm-256color
 sess="exwiz-client"
 files=$top/tests/lab/client
 old=$EXWIZ_LAB_OLD_EXCHANGE
-# Each scene runs on a tmux server of its own (a socket per scene).
-scene=0
-sock="exwiz-client-$$-0"
-tm() { tmux -L "$sock" "$@"; }
-new_scene() {
-	tm kill-server 2>/dev/null
-	scene=$((scene + 1))
-	sock="exwiz-client-$$-$scene"
-	tm new-session -d -x 80 -y 24 -s "$sess" "$@"
-}
-at_exit() {
-	i=0
-	while [ "$i" -le "$scene" ]; do
-		tmux -L "exwiz-client-$$-$i" kill-server 2>/dev/null
-		i=$((i + 1))
-	done
-}
-screen() { tm capture-pane -p -t "$sess"; }
+scene_prefix=exwiz-client
+. "$(dirname "$0")/../lib/tmux.sh"
+at_exit() { kill_scenes; }
 # sel_line: the lines shown in reverse but the header (the selection, the key bar).
 sel_line() { tm capture-pane -e -p -t "$sess" | grep -a "$(printf '\033')\[7m" | grep -av "exwizard |"; }
-# wait_until TENTHS CMD...: until CMD succeeds (at most TENTHS tenths of a second).
-wait_until() {
-	_wu=$1
-	shift
-	_wi=0
-	while [ "$_wi" -lt "$_wu" ]; do
-		"$@" && return 0
-		sleep 0.1
-		_wi=$((_wi + 1))
-	done
-	"$@"
-}
 # selected PATTERN: the line shown in reverse (the selection) matches PATTERN.
 selected() { tm capture-pane -e -p -t "$sess" | grep -a "$(printf '\033')\[7m" | grep -aq -- "$1"; }
-# wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# wait_gone TEXT [TENTHS]: until the screen no longer shows TEXT (default 10 s).
-wait_gone() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # overlay: the text inside an overlay's box as one line (rows joined, the
 # box's borders and runs of spaces gone): a title wrapped over rows reads whole.
 overlay() { screen | sed -n '3,22p' | cut -c6-76 | tr -s ' \n' '  '; }

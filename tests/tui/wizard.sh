@@ -6,30 +6,15 @@ set -u
 . "$(dirname "$0")/../integration/lib.sh"
 export TERM="${TERM:-xterm}"	# tmux itself; the wizard gets xterm-256color
 sess="exwiz-tui"
-# Each scene runs on a tmux server of its own (a socket per scene): killing a
-# scene's session ends its server, and the next scene never meets a server
-# that is still going down.
-scene=0
-sock="exwiz-tui-$$-0"
+scene_prefix=exwiz-tui
+. "$(dirname "$0")/../lib/tmux.sh"
 silent_pid=
 dropped=
-tm() { tmux -L "$sock" "$@"; }
-new_scene() {
-	tm kill-server 2>/dev/null
-	scene=$((scene + 1))
-	sock="exwiz-tui-$$-$scene"
-	tm new-session -d -x 80 -y 24 -s "$sess" "$@"
-}
 at_exit() {
-	i=0
-	while [ "$i" -le "$scene" ]; do
-		tmux -L "exwiz-tui-$$-$i" kill-server 2>/dev/null
-		i=$((i + 1))
-	done
+	kill_scenes
 	stop_listener "$silent_pid"
 	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
 }
-screen() { tm capture-pane -p -t "$sess"; }
 # bar: the key bar, once it reads the same twice a tenth of a second apart
 # (a redraw writes the bar last: never read it half done); 3 s at most.
 bar() {
@@ -65,38 +50,6 @@ page_on() {
 	tm send-keys -t "$sess" ' '
 	wait_until 10 sh -c '[ "$(tmux -L "$1" capture-pane -p -t "$2")" != "$3" ]' - "$sock" "$sess" "$_before" &&
 		settled
-}
-# wait_for TEXT [TENTHS]: until the screen shows TEXT (default 10 s).
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# wait_until TENTHS CMD...: until CMD succeeds (at most TENTHS tenths of a second).
-wait_until() {
-	_wu=$1
-	shift
-	i=0
-	while [ "$i" -lt "$_wu" ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	"$@"
-}
-# wait_gone TEXT [TENTHS]: until the screen no longer shows TEXT (default 10 s).
-wait_gone() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 start() {
 	new_scene "$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
