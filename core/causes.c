@@ -74,6 +74,9 @@ const struct ew_cause ew_causes[] = {
 	{ EW_CAUSE_MAILBOX_DESCRIPTOR, "The mailbox security descriptor gives the user no "
 	  "full mailbox access", "this user", { EW_CK_MBX_CONSISTENT },
 	  { EW_SYM_ADMIN_WORKS, KUNAV }, { NULL }, 0, 0 },
+	{ EW_CAUSE_MAILBOX_PROTECTED, "The mailbox user is a protected account: Exchange's "
+	  "inherited permissions do not reach it", "this user", { EW_CK_MBX_PROTECTED },
+	  { NULL }, { NULL }, 0, 0 },
 	{ EW_CAUSE_MOVER_RIGHTS, "The account that moved the mailbox could not write "
 	  "everything a move writes", "the mover's moves", { EW_CK_MBX_MOVER },
 	  { EW_SYM_ADMIN_WORKS }, { NULL }, 0, 0 },

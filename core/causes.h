@@ -29,6 +29,7 @@
 #define EW_CAUSE_SID_LIMIT		"sid-limit"
 #define EW_CAUSE_MAILBOX_HALF_MOVED	"mailbox-half-moved"
 #define EW_CAUSE_MAILBOX_DESCRIPTOR	"mailbox-descriptor"
+#define EW_CAUSE_MAILBOX_PROTECTED	"mailbox-protected"
 #define EW_CAUSE_MOVER_RIGHTS		"mover-rights"
 #define EW_CAUSE_STALE_LOGON		"stale-logon"
 

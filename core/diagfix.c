@@ -1174,6 +1174,29 @@ static void fix_mailbox_descriptor(struct fx *f)
 		   "Outlook opens the mailbox", u);
 }
 
+static void fix_mailbox_protected(struct fx *f)
+{
+	const char *u = f->account ? f->account : "the user";
+	const char *dn = f->has_mb ? f->mb.attributes.dn : NULL;
+
+	fx_title(f, "%s is a protected account with a mailbox: AdminSDHolder resets its "
+		 "permissions, and Exchange's inherited permissions do not reach it", u);
+	fx_win(f, "Get-ADUser -Identity %s -Properties memberOf,adminCount   (is it still in a "
+	       "protected group such as Domain Admins or Account Operators? Then use another "
+	       "account for mail)", u);
+	if (dn && fx_cmd_ok(dn)) {
+		fx_win(f, "dsacls \"%s\" /P:N   (inheritance on again, once it is in no "
+		       "protected group)", dn);
+		fx_win(f, "Set-ADUser -Identity '%s' -Clear adminCount", fx_q(f, dn));
+	} else {
+		fx_win(f, "dsacls \"(the user's DN)\" /P:N   (inheritance on again, once it is "
+		       "in no protected group)");
+		fx_win(f, "Set-ADUser -Identity %s -Clear adminCount", u);
+	}
+	fx_lin(f, "nothing on this host: the permissions live in the directory");
+	fx_confirm(f, "mailbox", "MBX-PROTECTED passes for %s", u);
+}
+
 static void fix_mover_rights(struct fx *f)
 {
 	const char *mover = f->mover, *attrs[FX_MAX_NAMES];
@@ -1259,6 +1282,7 @@ static const struct {
 	{ EW_CAUSE_SID_LIMIT, fix_sid_limit },
 	{ EW_CAUSE_MAILBOX_HALF_MOVED, fix_mailbox_half_moved },
 	{ EW_CAUSE_MAILBOX_DESCRIPTOR, fix_mailbox_descriptor },
+	{ EW_CAUSE_MAILBOX_PROTECTED, fix_mailbox_protected },
 	{ EW_CAUSE_MOVER_RIGHTS, fix_mover_rights },
 	{ EW_CAUSE_STALE_LOGON, fix_stale_logon },
 };

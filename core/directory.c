@@ -618,6 +618,149 @@ cleanup:
 	return ret;
 }
 
+/* ---- a search streamed page by page ---- */
+
+/* Send one page request of a paged search (cookie: the last page's, or
+ * empty for the first). 0 with *msgid, or -1 with a message. */
+static int send_page(struct ew_dir *d, const char *base, int scope, const char *filter,
+		     const char *const *attrs, LDAPControl **extra_ctrls, int page_size,
+		     struct berval *cookie, int *msgid, char *err, size_t errlen, const char *what)
+{
+	LDAPControl *page = NULL, **ctrls;
+	int rc;
+
+	rc = ldap_create_page_control(d->ld, page_size, cookie, 0, &page);
+	if (rc != LDAP_SUCCESS) {
+		ld_err(d->ld, rc, NULL, err, errlen, what);
+		return -1;
+	}
+	ctrls = ctrl_list(extra_ctrls, page);
+	if (ctrls == NULL) {
+		ldap_control_free(page);
+		set_err(err, errlen, "%s: out of memory", what);
+		return -1;
+	}
+	clear_diag(d->ld);
+	rc = ldap_search_ext(d->ld, base, scope, filter, (char **)attrs, 0, ctrls, NULL, NULL,
+			     LDAP_NO_LIMIT, msgid);
+	free(ctrls);
+	ldap_control_free(page);
+	if (rc != LDAP_SUCCESS) {
+		ld_err(d->ld, rc, NULL, err, errlen, what);
+		return -1;
+	}
+	d->round_trips++;
+	return 0;
+}
+
+int ew_dir_search_stream(struct ew_dir *d, const char *base, int scope, const char *filter,
+			 const char *const *attrs, LDAPControl **extra_ctrls, int page_size,
+			 int page_timeout_ms, ew_dir_page_fn page, void *arg, char *err,
+			 size_t errlen)
+{
+	struct ew_dir_result *r = NULL;
+	struct berval cookie = { 0, NULL };
+	LDAPMessage *m = NULL;
+	int msgid = -1, ret = -1, open = 0;
+	long long deadline;
+	char what[512];
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (d == NULL || d->ld == NULL || base == NULL || page == NULL ||
+	    scope == LDAP_SCOPE_BASE) {
+		set_err(err, errlen, "search: no connection, no base or no page function");
+		return -1;
+	}
+	if (filter == NULL)
+		filter = "(objectClass=*)";
+	if (page_size <= 0)
+		page_size = EW_DIR_PAGE_SIZE;
+	if (page_timeout_ms <= 0)
+		page_timeout_ms = d->timeout_ms;
+	search_what(what, sizeof(what), base, filter);
+	if (is_cancelled(d->cancel)) {
+		set_err(err, errlen, "%s: cancelled", what);
+		return -1;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		set_err(err, errlen, "%s: out of memory", what);
+		return -1;
+	}
+	if (send_page(d, base, scope, filter, attrs, extra_ctrls, page_size, &cookie, &msgid,
+		      err, errlen, what) != 0)
+		goto cleanup;
+	open = 1;
+	deadline = now_ms() + page_timeout_ms;
+	while (open) {
+		enum wait_status w = wait_msg(d, msgid, deadline, &m);
+		int last;
+
+		if (w != WAIT_OK) {
+			if (w == WAIT_TIMEOUT) {
+				ldap_abandon_ext(d->ld, msgid, NULL, NULL);
+				set_err(err, errlen, "%s: no page of results within %d s", what,
+					page_timeout_ms / 1000);
+			} else {
+				wait_failed(d, w, msgid, err, errlen, what);
+			}
+			open = 0;
+			goto cleanup;
+		}
+		switch (ldap_msgtype(m)) {
+		case LDAP_RES_SEARCH_ENTRY:
+			if (add_entry(d->ld, m, r) != 0) {
+				set_err(err, errlen, "%s: out of memory", what);
+				goto cleanup;
+			}
+			break;
+		case LDAP_RES_SEARCH_RESULT:
+			open = 0;
+			ber_memfree(cookie.bv_val);
+			cookie.bv_val = NULL;
+			cookie.bv_len = 0;
+			if (search_done(d, m, &cookie, err, errlen, what) != 0)
+				goto cleanup;
+			last = cookie.bv_val == NULL || cookie.bv_len == 0;
+			/* The next page is asked for before this one is handed over:
+			 * the server reads it while the caller works on this one. */
+			if (!last && !is_cancelled(d->cancel)) {
+				if (send_page(d, base, scope, filter, attrs, extra_ctrls, page_size,
+					      &cookie, &msgid, err, errlen, what) != 0)
+					goto cleanup;
+				open = 1;
+				deadline = now_ms() + page_timeout_ms;
+			}
+			if (page(arg, r) != 0) {
+				set_err(err, errlen, "%s: stopped", what);
+				goto cleanup;
+			}
+			ew_dir_result_free(&r);
+			if (open && (r = calloc(1, sizeof(*r))) == NULL) {
+				set_err(err, errlen, "%s: out of memory", what);
+				goto cleanup;
+			}
+			if (!last && !open) {
+				set_err(err, errlen, "%s: cancelled", what);
+				goto cleanup;
+			}
+			break;
+		default:	/* search references: not followed */
+			break;
+		}
+		ldap_msgfree(m);
+		m = NULL;
+	}
+	ret = 0;
+cleanup:
+	if (open)
+		ldap_abandon_ext(d->ld, msgid, NULL, NULL);
+	ldap_msgfree(m);
+	ber_memfree(cookie.bv_val);
+	ew_dir_result_free(&r);
+	return ret;
+}
+
 /* ---- several searches at once ---- */
 
 struct pending {

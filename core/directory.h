@@ -143,6 +143,23 @@ int ew_dir_search(struct ew_dir *d, const char *base, int scope, const char *fil
 		  struct ew_dir_result **out, char *err, size_t errlen);
 
 /*
+ * A search too large to hold: the pages of a paged search (page_size
+ * entries; AD's MaxPageSize is 1,000) handed to page() one at a time, each
+ * freed when page() returns (it may take entries over by moving them out and
+ * zeroing the result). The next page is asked for before page() is called,
+ * so that the server reads it meanwhile. Each page is awaited at most
+ * page_timeout_ms (0: the connection's timeout; a DC may work out the whole
+ * search before it sends the first page); the cancel flag is watched. page()
+ * returning non-zero stops the search. 0 when every page came, or -1 with a
+ * message.
+ */
+typedef int (*ew_dir_page_fn)(void *arg, struct ew_dir_result *page);
+int ew_dir_search_stream(struct ew_dir *d, const char *base, int scope, const char *filter,
+			 const char *const *attrs, LDAPControl **extra_ctrls, int page_size,
+			 int page_timeout_ms, ew_dir_page_fn page, void *arg, char *err,
+			 size_t errlen);
+
+/*
  * Several searches in flight at once on the one connection: all are sent,
  * then the replies are taken as they come, each bounded by timeout_ms from
  * its sending. No paging (for batch lookups that fit in one page).

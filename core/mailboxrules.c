@@ -714,6 +714,9 @@ void ew_mbx_rule_protected(const struct ew_mbx_user *u, struct ew_step_result *r
 					  "moves and mailbox access by Exchange servers can fail.");
 			ew_finding_remedy(f, "Do not use a privileged account as a mail user, or "
 					  "grant Exchange its rights on AdminSDHolder.");
+			/* Only a mailbox makes it a cause of the mailbox's trouble. */
+			if (ew_mbx_has_mailbox(u))
+				ew_finding_set_cause(f, EW_CAUSE_MAILBOX_PROTECTED);
 		}
 	} else if (u->admin_count == NULL && u->nt_sd == NULL) {
 		f = ew_finding_new(EW_CK_MBX_PROTECTED, EW_SKIP, "Whether %s is a protected account "

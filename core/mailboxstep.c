@@ -20,6 +20,7 @@
 #include "finding.h"
 #include "krb.h"
 #include "mailboxrules.h"
+#include "mbxread.h"
 #include "secdesc.h"
 #include "sid.h"
 #include "run.h"
@@ -34,28 +35,6 @@ static const char *first(const struct ew_dir_entry *e, const char *attr)
 	const struct ew_dir_attr *a = ew_dir_entry_attr(e, attr);
 
 	return a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
-}
-
-static enum ew_mbx_kind kind_of(const struct ew_dir_entry *e)
-{
-	const struct ew_dir_attr *oc = ew_dir_entry_attr(e, "objectClass");
-	size_t i;
-
-	for (i = 0; oc && i < oc->nvalues; i++) {
-		const char *v = oc->values[i].val;
-
-		if (strcasecmp(v, "msExchOrganizationContainer") == 0)
-			return EW_MBX_ORG;
-		if (strcasecmp(v, "msExchAdminGroup") == 0)
-			return EW_MBX_ADMIN_GROUP;
-		if (strcasecmp(v, "msExchExchangeServer") == 0)
-			return EW_MBX_SERVER;
-		if (strcasecmp(v, "msExchPrivateMDB") == 0)
-			return EW_MBX_DATABASE;
-		if (strcasecmp(v, "mTA") == 0)
-			return EW_MBX_MTA;
-	}
-	return EW_MBX_OTHER;
 }
 
 /* Searches sent together, on the one connection (one round trip). */
@@ -111,102 +90,6 @@ static void batch_free(struct batch *b)
 	b->n = 0;
 }
 
-/*
- * The Exchange configuration as the reader got it, one object per DN, from
- * several searches: what came back without its attributes is there but not
- * readable; a container whose one-level (objectClass=*) search came back is
- * listed in full. The strings point into the searches' results.
- */
-struct cfg_build {
-	struct ew_mbx_object *objs;
-	size_t n, cap;
-	struct cfg_version {		/* a server's, beside its object */
-		const char *serial, *msexchversion;
-	} *ver;
-};
-
-static struct ew_mbx_object *cfg_object(struct cfg_build *b, const char *dn, int *is_new)
-{
-	size_t i;
-
-	*is_new = 0;
-	for (i = 0; i < b->n; i++)
-		if (strcasecmp(b->objs[i].dn, dn) == 0)
-			return &b->objs[i];
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct ew_mbx_object *o = realloc(b->objs, cap * sizeof(*o));
-		struct cfg_version *v;
-
-		if (o == NULL)
-			return NULL;
-		b->objs = o;
-		if ((v = realloc(b->ver, cap * sizeof(*v))) == NULL)
-			return NULL;
-		b->ver = v;
-		b->cap = cap;
-	}
-	memset(&b->objs[b->n], 0, sizeof(b->objs[0]));
-	memset(&b->ver[b->n], 0, sizeof(b->ver[0]));
-	b->objs[b->n].dn = dn;
-	b->objs[b->n].kind = EW_MBX_OTHER;
-	*is_new = 1;
-	return &b->objs[b->n++];
-}
-
-static void cfg_add_entries(struct cfg_build *b, const struct ew_dir_result *r)
-{
-	size_t i;
-	int is_new;
-
-	for (i = 0; r && i < r->nentries; i++) {
-		const struct ew_dir_entry *e = &r->entries[i];
-		struct ew_mbx_object *o = cfg_object(b, e->dn, &is_new);
-
-		if (o == NULL)
-			return;
-		if (ew_dir_entry_attr(e, "objectClass") == NULL) {
-			if (is_new)
-				o->unreadable = 1;
-			continue;
-		}
-		o->unreadable = 0;
-		o->kind = kind_of(e);
-		if (o->legacy_dn == NULL)
-			o->legacy_dn = first(e, "legacyExchangeDN");
-		if (o->name == NULL)
-			o->name = first(e, "cn");
-		if (b->ver[o - b->objs].serial == NULL)
-			b->ver[o - b->objs].serial = first(e, "serialNumber");
-		if (b->ver[o - b->objs].msexchversion == NULL)
-			b->ver[o - b->objs].msexchversion = first(e, "msExchVersion");
-	}
-}
-
-/* The children of base, from a one-level search that came back (r). An
- * empty answer proves the container empty only when it is readable (as a
- * rule, whoever may read a container may list it). */
-static void cfg_add_listing(struct cfg_build *b, const char *base, const struct ew_dir_result *r)
-{
-	struct ew_mbx_object *o;
-	size_t i;
-	int is_new;
-
-	if (r == NULL || base == NULL)
-		return;
-	cfg_add_entries(b, r);
-	if (r->nentries == 0) {
-		for (i = 0; i < b->n; i++)
-			if (strcasecmp(b->objs[i].dn, base) == 0 && !b->objs[i].unreadable)
-				b->objs[i].listed = 1;
-		return;
-	}
-	if ((o = cfg_object(b, base, &is_new)) != NULL) {
-		o->listed = 1;
-		o->unreadable = 0;
-	}
-}
-
 /* Who reads the directory on this connection: the bind DN, or the principal
  * of the credential cache whose ticket the GSSAPI bind used (a copy of it).
  * NULL when not known. */
@@ -215,107 +98,6 @@ static char *reader_name(const struct ew_run *run)
 	const char *who = ew_target_reader(run->target, run->bind_dn);
 
 	return who ? strdup(who) : NULL;
-}
-
-/*
- * Listings of every container from the nearest one that came back down to
- * the parent of dn, when dn itself was not read: so that the rule can tell
- * a missing object from one the reader may not see. Nothing when the
- * nearest container above it is itself not readable (listing below it shows
- * nothing).
- */
-static void list_path(const struct ew_mbx_config *cfg, const char *dn, const char **out,
-		      size_t *n, size_t max)
-{
-	const struct ew_mbx_object *at = NULL;
-	const char *path[16], *p;
-	size_t np = 0, i, k;
-
-	if (dn == NULL || cfg->root == NULL || ew_mbx_lookup(cfg, dn, &at) != EW_MBX_NOT_READABLE ||
-	    (at && at->unreadable))
-		return;
-	for (p = ew_mbx_parent(dn); p && np < 16; p = ew_mbx_parent(p)) {
-		const struct ew_mbx_object *o = ew_mbx_find(cfg, p);
-
-		if (o && o->listed)
-			break;
-		path[np++] = p;
-		if (o || strcasecmp(p, cfg->root) == 0)
-			break;
-	}
-	for (i = 0; i < np && *n < max; i++) {
-		for (k = 0; k < *n; k++)
-			if (strcasecmp(out[k], path[i]) == 0)
-				break;
-		if (k == *n)
-			out[(*n)++] = path[i];
-	}
-}
-
-/* The schema entry of an attribute, from the one search for all of them. */
-static const struct ew_dir_entry *schema_entry(const struct ew_dir_result *sr, const char *name)
-{
-	size_t i;
-
-	for (i = 0; sr && i < sr->nentries; i++) {
-		const char *n = first(&sr->entries[i], "lDAPDisplayName");
-
-		if (n && strcasecmp(n, name) == 0)
-			return &sr->entries[i];
-	}
-	return NULL;
-}
-
-/*
- * Whether the reader may read each of the user's attributes that did not come
- * back: READ_PROPERTY on the attribute (or its property set) in the user's
- * DACL, for the reader's SIDs (the rootDSE's tokenGroups: its own SID and its
- * groups; and Everyone, Authenticated Users, and SELF when the reader is the
- * user). Unknown when the DACL, the SIDs or the schema entry did not come back.
- */
-static void user_readable(struct ew_mbx_user *u, const struct ew_dir_entry *ue,
-			  const struct ew_dir_result *tg, const struct ew_dir_result *sch)
-{
-	const struct ew_dir_attr *a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
-	struct ew_sd *sd = NULL;
-	struct ew_sid *sids = NULL;
-	size_t i, n = 0, self = 0;
-	char err[256];
-
-	if (a == NULL || a->nvalues == 0 ||
-	    ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len, &sd, err,
-			sizeof(err)) != 0)
-		goto out;
-	a = tg && tg->nentries ? ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
-	if (a == NULL || a->nvalues == 0 || (sids = calloc(a->nvalues + 3, sizeof(*sids))) == NULL)
-		goto out;
-	for (i = 0; i < a->nvalues; i++)
-		if (ew_sid_parse_exact((const unsigned char *)a->values[i].val, a->values[i].len,
-				       &sids[n]) == 0) {
-			self |= u->sid.revision && ew_sid_equal(&sids[n], &u->sid);
-			n++;
-		}
-	ew_sid_from_string("S-1-1-0", &sids[n++]);
-	ew_sid_from_string("S-1-5-11", &sids[n++]);
-	if (self)
-		ew_sid_from_string("S-1-5-10", &sids[n++]);
-	for (i = 0; i < EW_MBX_A_N; i++) {
-		const struct ew_dir_entry *se = schema_entry(sch, ew_mbx_attr_names[i]);
-		const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
-		const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") :
-					       NULL;
-
-		if (g == NULL || g->nvalues == 0 || g->values[0].len != 16)
-			continue;
-		u->readable[i] = ew_sd_access(sd, sids, n, (const unsigned char *)g->values[0].val,
-					      ps && ps->nvalues && ps->values[0].len == 16 ?
-					      (const unsigned char *)ps->values[0].val : NULL,
-					      EW_DS_READ_PROP, NULL) & EW_DS_READ_PROP ?
-				 EW_MBX_YES : EW_MBX_NO;
-	}
-out:
-	free(sids);
-	ew_sd_free(&sd);
 }
 
 static const char *const moved[] = { "homeMDB", "homeMTA", "msExchHomeServerName",
@@ -547,7 +329,7 @@ static void mover_judge(struct mover *m, const struct batch *b, struct ew_step_r
 		/* The attribute's own grant, by its schema GUIDs: an attribute the
 		 * schema search did not return has none. */
 		if (ar->general == EW_MBX_NO && m->schema) {
-			const struct ew_dir_entry *se = schema_entry(m->schema, moved[k]);
+			const struct ew_dir_entry *se = ew_mbx_schema_entry(m->schema, moved[k]);
 			const struct ew_dir_attr *g1 = se ? ew_dir_entry_attr(se, "schemaIDGUID") :
 						       NULL;
 			const struct ew_dir_attr *g2 = se ? ew_dir_entry_attr(
@@ -668,7 +450,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	struct gc_lookup gcl = {0};
 	struct batch *b1 = NULL, *b2 = NULL;
 	struct mover *mv = NULL;
-	struct cfg_build cb = { NULL, 0, 0, NULL };
+	struct ew_mbx_cfg_build cb = { NULL, 0, 0, NULL };
 	long rt0 = 0;
 	struct ew_buf gfb = {0}, sfb = {0};
 	const struct ew_mbx_object *srv = NULL;
@@ -778,46 +560,11 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		goto out;
 	}
 	ue = &ur->entries[0];
-	memset(&u, 0, sizeof(u));
-	u.name = t->user;
-	u.dn = ue->dn;
-	u.home_mdb = first(ue, "homeMDB");
-	u.home_mta = first(ue, "homeMTA");
-	u.home_server = first(ue, "msExchHomeServerName");
-	u.legacy_dn = first(ue, "legacyExchangeDN");
-	u.nickname = first(ue, "mailNickname");
-	u.target_address = first(ue, "targetAddress");
-	u.has_guid = first(ue, "msExchMailboxGuid") != NULL;
-	u.has_uac = first(ue, "msExchUserAccountControl") != NULL;
-	a = ew_dir_entry_attr(ue, "msExchMailboxSecurityDescriptor");
-	if (a && a->nvalues) {
-		u.sd = (const unsigned char *)a->values[0].val;
-		u.sdlen = a->values[0].len;
-	}
-	a = ew_dir_entry_attr(ue, "showInAddressBook");
-	u.show_in_ab = a ? a->nvalues : 0;
-	a = ew_dir_entry_attr(ue, "proxyAddresses");
-	if (a && a->nvalues) {
-		proxies = calloc(a->nvalues, sizeof(*proxies));
-		for (i = 0; proxies && i < a->nvalues; i++)
-			proxies[i] = ew_dir_text(&a->values[i]);
-		u.proxies = proxies;
-		u.nproxies = proxies ? a->nvalues : 0;
-	}
-	a = ew_dir_entry_attr(ue, "objectSid");
-	if (a && a->nvalues)
-		ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
-				   &u.sid);
-	u.admin_count = first(ue, "adminCount");
-	a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
-	if (a && a->nvalues) {
-		u.nt_sd = (const unsigned char *)a->values[0].val;
-		u.nt_sdlen = a->values[0].len;
-	}
+	proxies = ew_mbx_user_from_entry(&u, ue, t->user);
 	data.read = 1;
 	data.read_as = ew_field_dup(reader);
 	u.reader = reader;
-	user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
+	ew_mbx_user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
 
 	if (!ew_mbx_has_mailbox(&u)) {
 		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_INFO, "%s has no Exchange mailbox (no homeMDB)",
@@ -830,9 +577,9 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	}
 	/* The Exchange configuration: organization, groups, servers, databases,
 	 * MTAs, and what of it could not be read. */
-	cfg_add_entries(&cb, batch_result(b1, creq));
-	cfg_add_listing(&cb, services, batch_result(b1, sreq));
-	cfg_add_listing(&cb, exch, batch_result(b1, ereq));
+	ew_mbx_cfg_add_entries(&cb, batch_result(b1, creq));
+	ew_mbx_cfg_add_listing(&cb, services, batch_result(b1, sreq));
+	ew_mbx_cfg_add_listing(&cb, exch, batch_result(b1, ereq));
 	cfg.objects = cb.objs;
 	cfg.n = cb.n;
 	cfg.reader = reader;
@@ -864,8 +611,8 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 		mover_prepare(mv, t, &cfg, &u, b2, sdctl ? ctrls : NULL);
 	}
 	spreq = batch_add(b2, base, LDAP_SCOPE_SUBTREE, spnflt, spnattrs, NULL);
-	list_path(&cfg, u.home_mdb, lists, &nlists, 16);
-	list_path(&cfg, u.home_mta, lists, &nlists, 16);
+	ew_mbx_list_path(&cfg, u.home_mdb, lists, &nlists, 16);
+	ew_mbx_list_path(&cfg, u.home_mta, lists, &nlists, 16);
 	for (i = 0; i < nlists; i++)
 		lreq[i] = batch_add(b2, lists[i], LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs,
 				    NULL);
@@ -874,7 +621,7 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	/* Twice: a container's own readability comes from its parent's listing,
 	 * which may come later in the list. */
 	for (i = 0; i < 2 * nlists; i++)
-		cfg_add_listing(&cb, lists[i % nlists], batch_result(b2, lreq[i % nlists]));
+		ew_mbx_cfg_add_listing(&cb, lists[i % nlists], batch_result(b2, lreq[i % nlists]));
 	cfg.objects = cb.objs;
 	cfg.n = cb.n;
 	srv = ew_mbx_ancestor(&cfg, u.home_mdb ? u.home_mdb : "", EW_MBX_SERVER);
@@ -923,7 +670,7 @@ data:
 	/* The connection map: as Outlook's connection status window shows it. */
 	{
 		const struct ew_mbx_object *db = ew_mbx_find(&cfg, u.home_mdb);
-		const struct cfg_version *sv = srv ? &cb.ver[srv - cb.objs] : NULL;
+		const struct ew_mbx_cfg_version *sv = srv ? &cb.ver[srv - cb.objs] : NULL;
 		struct ew_exch_version ver;
 		char vbuf[64];
 		char (*gc)[256] = gcl.gc;

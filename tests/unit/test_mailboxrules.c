@@ -1835,6 +1835,22 @@ static void test_protected(void **state)
 	assert_non_null(strstr(f->evidence[0], "adminCount = 1"));
 	assert_non_null(strstr(f->evidence[1], "protected from inheritance"));
 	ew_step_result_free(&res);
+	/* with a mailbox it is a cause; without one, only a warning */
+	assert_non_null(u.home_mdb);
+	res = protected_of(&u);
+	tu_assert_cause(need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account"),
+			EW_CAUSE_MAILBOX_PROTECTED);
+	ew_step_result_free(&res);
+	{
+		struct ew_mbx_user nomb = u;
+
+		nomb.home_mdb = NULL;
+		nomb.home_server = NULL;
+		res = protected_of(&nomb);
+		f = need(res, "MBX-PROTECTED", EW_WARN, "alice is a protected account");
+		assert_null(f->cause);
+		ew_step_result_free(&res);
+	}
 
 	/* neither came back: not readable is not "not protected" */
 	read_back(&u, NULL, NULL, 0);
