@@ -190,6 +190,9 @@ RULES_TESTS += clientrules
 RULES_OBJ_clientrules := clientrules $(RULES_OBJ_clientparse) target diagnosis diagclient diagfix exchrules exchetypes \
 	causes catalogue stepdata datafields finding result
 RULES_CFLAGS_clientrules = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
+# the domain-wide sweep's pure parts: group graph, SPNs, reports
+RULES_TESTS += sweeprules
+RULES_OBJ_sweeprules := sweeprules groupsrules sid causes finding result text
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison comparisontext mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)

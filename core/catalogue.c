@@ -63,6 +63,8 @@ const struct ew_check ew_checks[] = {
 	  "load-balanced names and the alternate service account", EW_CK_SPN_ASA },
 	{ EW_CK_SPN_UNIQUE, "tickets",
 	  "one holder per service principal name", EW_CK_SPN_UNIQUE },
+	{ EW_CK_SWEEP_DOMAIN, "sweep",
+	  "who else is affected, domain-wide", EW_CK_SWEEP_DOMAIN },
 	{ EW_CK_TARGET_DC, "target",
 	  "the domain controller given with --dc", EW_CK_TARGET_DC },
 	{ EW_CK_TARGET_DOMAIN, "target",

@@ -554,3 +554,28 @@ void ew_exch_rule_scp(int config_read, const char *why, size_t nscope, const str
 	else
 		ew_finding_free(&pass);
 }
+
+/* The SPNs a client asks for name, by its plan (NULL: every class, both forms). */
+size_t ew_exch_plan_spns(const char *name, const struct ew_exch_plan *p, char **out, size_t max)
+{
+	static const char *const rpc[] = { "exchangeMDB", "exchangeRFR", "exchangeAB" };
+	unsigned svc = p ? p->services : EW_EXCH_RPC | EW_EXCH_HTTP;
+	int with_short = p ? p->short_name : 1;
+	char shortname[64];
+	size_t k, n = 0, form;
+
+	snprintf(shortname, sizeof(shortname), "%.*s", (int)strcspn(name, "."), name);
+	for (k = 0; shortname[k]; k++)
+		shortname[k] = (char)toupper((unsigned char)shortname[k]);
+	for (form = 0; form < 2; form++) {
+		const char *h = form ? shortname : name;
+
+		if (form && (!with_short || !strchr(name, '.')))
+			break;
+		for (k = 0; k < 3 && (svc & EW_EXCH_RPC) && n < max; k++)
+			out[n++] = ew_strprintf("%s/%s", rpc[k], h);
+		if ((svc & EW_EXCH_HTTP) && n < max)
+			out[n++] = ew_strprintf("HTTP/%s", h);
+	}
+	return n;
+}

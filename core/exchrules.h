@@ -97,6 +97,13 @@ void ew_exch_plan_name(const char *name, const char *const *addrs, size_t naddrs
 
 /* The release behind a planned name: "Exchange 2019", "Exchange 2013 or later". */
 const char *ew_exch_plan_release_name(const struct ew_exch_plan *p, char *buf, size_t len);
+/*
+ * The SPNs a client asks for name by its plan (NULL: every class, both
+ * forms): exchangeMDB/, exchangeRFR/, exchangeAB/ up to 2010, HTTP/; the short
+ * form too where the plan says so. Up to max new strings into out (caller
+ * frees); their number.
+ */
+size_t ew_exch_plan_spns(const char *name, const struct ew_exch_plan *p, char **out, size_t max);
 
 /* SPN-ASA input for one shared name (strings borrowed). */
 struct ew_asa_name {

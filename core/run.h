@@ -17,6 +17,7 @@
 
 struct ew_target;
 struct ew_transcript;
+struct ew_sweep_opts;
 
 /* ew_run.flags */
 #define EW_RUN_FLUSH 0x1	/* allowed to flush local DNS caches */
@@ -37,6 +38,8 @@ struct ew_run {
 	 * it: its results are marked compared and its transcript events carry
 	 * "identity". NULL: the target user. */
 	const char *identity;
+	/* The sweep's options (sweep.h); NULL for every other step. */
+	const struct ew_sweep_opts *sweep;
 };
 
 /* Whether the user asked to stop. */

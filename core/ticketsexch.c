@@ -23,31 +23,6 @@
 
 #define MAX_PROBES 48	/* as many KDC probes as the tickets step makes */
 
-/* The SPNs a client asks for name, by its plan (NULL: every class, both forms). */
-static size_t plan_spns(const char *name, const struct ew_exch_plan *p, char **out, size_t max)
-{
-	static const char *const rpc[] = { "exchangeMDB", "exchangeRFR", "exchangeAB" };
-	unsigned svc = p ? p->services : EW_EXCH_RPC | EW_EXCH_HTTP;
-	int with_short = p ? p->short_name : 1;
-	char shortname[64];
-	size_t k, n = 0, form;
-
-	snprintf(shortname, sizeof(shortname), "%.*s", (int)strcspn(name, "."), name);
-	for (k = 0; shortname[k]; k++)
-		shortname[k] = (char)toupper((unsigned char)shortname[k]);
-	for (form = 0; form < 2; form++) {
-		const char *h = form ? shortname : name;
-
-		if (form && (!with_short || !strchr(name, '.')))
-			break;
-		for (k = 0; k < 3 && (svc & EW_EXCH_RPC) && n < max; k++)
-			out[n++] = ew_strprintf("%s/%s", rpc[k], h);
-		if ((svc & EW_EXCH_HTTP) && n < max)
-			out[n++] = ew_strprintf("HTTP/%s", h);
-	}
-	return n;
-}
-
 static const char *kind_text(enum ew_exch_name_kind k)
 {
 	return k == EW_EXNAME_SERVER ? "server" : k == EW_EXNAME_SHARED ? "shared" : "not known";
@@ -228,7 +203,7 @@ static void exch_info(const struct ew_target *t, const struct ew_ticketsexch *xv
 		const struct ew_exch_plan *p = &xv->plan[i];
 		struct ew_buf b = {0};
 		char *spns[8];
-		size_t n = plan_spns(spn_name(t, xv, i), p, spns, 8);
+		size_t n = ew_exch_plan_spns(spn_name(t, xv, i), p, spns, 8);
 
 		if (xv->host[i] && xv->host[i]->canonical)
 			ew_buf_printf(&b, "an alias of %s, ", xv->host[i]->canonical);
@@ -663,7 +638,7 @@ static void exch_rules(struct ew_run *run, const struct ew_krb_svc *svc, size_t 
 		struct ew_exch_name_data *d = &data->exchange_names[data->nexchange_names++];
 		const struct ew_exch_plan *p = x->read ? &xv->plan[i] : NULL;
 		char *spns[8];
-		size_t n = plan_spns(spn_name(t, xv, i), p, spns, 8), m;
+		size_t n = ew_exch_plan_spns(spn_name(t, xv, i), p, spns, 8), m;
 
 		d->name = ew_field_dup(t->exchange[i]);
 		d->kind = ew_field_dup(kind_text(p ? p->kind : EW_EXNAME_UNKNOWN));
@@ -728,8 +703,8 @@ char **ew_ticketsexch_spns(const struct ew_target *t, const struct ew_ticketsexc
 	*n = 0;
 	for (i = 0; out && i < t->nexchange; i++)
 		*n += xv && xv->cfg && xv->cfg->read ?
-		      plan_spns(spn_name(t, xv, i), &xv->plan[i], out + *n, 8) :
-		      plan_spns(t->exchange[i], NULL, out + *n, 8);
+		      ew_exch_plan_spns(spn_name(t, xv, i), &xv->plan[i], out + *n, 8) :
+		      ew_exch_plan_spns(t->exchange[i], NULL, out + *n, 8);
 	/* and HTTP/ on the host of each Autodiscover SCP of those servers */
 	for (i = 0; out && xv && xv->cfg && xv->cfg->read && i < xv->cfg->nscp; i++) {
 		const struct ew_exch_host *h = xv->cfg->scp[i].host;

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "login.h"
 #include "secret.h"
+#include "sweepcmd.h"
 #include "session.h"
 #include "target.h"
 #include "text.h"
@@ -263,6 +264,21 @@ static void on_signal(int sig)
 	atomic_store(&cancel_flag, 1);
 }
 
+/* SIGINT, SIGTERM and SIGHUP stop what runs cleanly; a second one ends the
+ * program. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /*
  * A TGT for name (the realm added when it has none) into a private in-memory
  * cache: the password from pwfile or the terminal, wiped as soon as the KDC
@@ -412,7 +428,6 @@ static int run_steps(const struct ew_opts *o, int wizard)
 	struct ew_session_opts so = {0};
 	struct ew_session *s;
 	struct ew_report *r;
-	struct sigaction sa;
 	char err[512];
 	int rc, lost, write_failed;
 
@@ -456,13 +471,7 @@ static int run_steps(const struct ew_opts *o, int wizard)
 	}
 	r = ew_session_report(s);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;	/* a second signal ends the program */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_signals();
 
 	if (wizard) {
 		struct ew_wizard w = { s, ew_session_run(s), r, r->transcript, o->ascii,
@@ -518,9 +527,11 @@ int main(int argc, char **argv)
 	rc = ew_options_parse(argc, argv, &o);
 	if (rc < 0 && o.nclient_files && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = read_client_files(&o, o.cmd == EW_CMD_WIZARD && isatty(0) && isatty(1));
-	if (rc < 0 && o.simple_bind && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
+	if (rc < 0 && o.simple_bind && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD ||
+					 o.cmd == EW_CMD_SWEEP))
 		rc = read_bind_password(&o);
-	if (rc < 0 && o.kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
+	if (rc < 0 && o.kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD ||
+				   o.cmd == EW_CMD_SWEEP))
 		rc = do_kinit(&o, kinit_cache, sizeof(kinit_cache));
 	if (rc < 0 && o.compare_kinit && (o.cmd == EW_CMD_CHECK || o.cmd == EW_CMD_WIZARD))
 		rc = do_compare_kinit(&o, compare_cache, sizeof(compare_cache));
@@ -553,6 +564,10 @@ int main(int argc, char **argv)
 			break;
 		case EW_CMD_CHECK:
 			rc = run_steps(&o, 0);
+			break;
+		case EW_CMD_SWEEP:
+			catch_signals();
+			rc = ew_sweep_cmd(&o, &cancel_flag);
 			break;
 		}
 	}

@@ -18,6 +18,7 @@
 
 #include "report.h"
 #include "step.h"
+#include "sweeprules.h"
 #include "target.h"
 #include "text.h"
 #include "version.h"
@@ -28,8 +29,11 @@
 #define FOR_SHOW (1u << EW_CMD_SHOW)
 #define FOR_HELP (1u << EW_CMD_HELP)
 #define FOR_DIFF (1u << EW_CMD_DIFF)
+#define FOR_SWEEP (1u << EW_CMD_SWEEP)
 #define FOR_RUN (FOR_WIZARD | FOR_CHECK)
-#define FOR_ALL (FOR_RUN | FOR_SHOW | FOR_HELP | FOR_DIFF)
+/* What reads the directory: the wizard, check and sweep. */
+#define FOR_DIR (FOR_RUN | FOR_SWEEP)
+#define FOR_ALL (FOR_DIR | FOR_SHOW | FOR_HELP | FOR_DIFF)
 
 /* getopt_long's code for a long option: its index in the table, above any
  * byte a short option can be. */
@@ -41,9 +45,9 @@
  * compares the table with the manual page).
  */
 const struct ew_option ew_options[EW_NOPT] = {
-	[EW_OPT_REALM] = { "realm", 'r', "REALM", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_REALM] = { "realm", 'r', "REALM", FOR_DIR, 0, EW_GROUP_TARGET,
 			   "default: default_realm of krb5.conf" },
-	[EW_OPT_DOMAIN] = { "domain", 'd', "DOMAIN", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_DOMAIN] = { "domain", 'd', "DOMAIN", FOR_DIR, 0, EW_GROUP_TARGET,
 			    "AD DNS domain; default: the realm in lower case" },
 	[EW_OPT_USER] = { "user", 'u', "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
 			  "sAMAccountName or UPN; default: the cache's principal" },
@@ -51,20 +55,20 @@ const struct ew_option ew_options[EW_NOPT] = {
 			      "Exchange server, repeatable (front and back end)" },
 	[EW_OPT_MOVER] = { "mover", 'm', "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
 			   "account that moved (or will move) the mailbox" },
-	[EW_OPT_DC] = { "dc", 0, "HOST", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_DC] = { "dc", 0, "HOST", FOR_DIR, 0, EW_GROUP_TARGET,
 			"domain controller; default: located through DNS" },
 	[EW_OPT_DNS_SERVER] = { "dns-server", 0, "IP[:PORT]", FOR_RUN, 0, EW_GROUP_TARGET,
 				"also query this DNS server, repeatable" },
-	[EW_OPT_CCACHE] = { "ccache", 0, "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_CCACHE] = { "ccache", 0, "NAME", FOR_DIR, 0, EW_GROUP_TARGET,
 			    "credential cache; default: KRB5CCNAME or the default" },
-	[EW_OPT_KINIT] = { "kinit", 0, "PRINCIPAL", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_KINIT] = { "kinit", 0, "PRINCIPAL", FOR_DIR, 0, EW_GROUP_TARGET,
 			   "get a TGT into a private in-memory cache first" },
-	[EW_OPT_SIMPLE_BIND] = { "simple-bind", 0, "DN", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_SIMPLE_BIND] = { "simple-bind", 0, "DN", FOR_DIR, 0, EW_GROUP_TARGET,
 				 "LDAP simple bind over StartTLS instead of Kerberos" },
-	[EW_OPT_CA_FILE] = { "ca-file", 0, "FILE", FOR_RUN, 0, EW_GROUP_TARGET,
+	[EW_OPT_CA_FILE] = { "ca-file", 0, "FILE", FOR_DIR, 0, EW_GROUP_TARGET,
 			     "CA certificates for StartTLS (default: ldap.conf)" },
-	[EW_OPT_PASSWORD_FILE] = { "password-file", 0, "F", FOR_RUN,
-				   (1u << EW_OPT_KINIT) | (1u << EW_OPT_SIMPLE_BIND),
+	[EW_OPT_PASSWORD_FILE] = { "password-file", 0, "F", FOR_DIR,
+				   (1ull << EW_OPT_KINIT) | (1ull << EW_OPT_SIMPLE_BIND),
 				   EW_GROUP_TARGET,
 				   "password for --kinit/--simple-bind (mode 0600)" },
 	[EW_OPT_SYMPTOM] = { "symptom", 0, "ID", FOR_RUN, 0, EW_GROUP_TARGET,
@@ -73,28 +77,36 @@ const struct ew_option ew_options[EW_NOPT] = {
 				 "the client's klist, ipconfig...; see 'help client'" },
 	[EW_OPT_COMPARE] = { "compare", 0, "NAME", FOR_RUN, 0, EW_GROUP_TARGET,
 			     "another user beside this one (\"works for the admin\")" },
-	[EW_OPT_COMPARE_MOVER] = { "compare-mover", 0, "NAME", FOR_RUN, 1u << EW_OPT_COMPARE,
+	[EW_OPT_COMPARE_MOVER] = { "compare-mover", 0, "NAME", FOR_RUN, 1ull << EW_OPT_COMPARE,
 				   EW_GROUP_TARGET, "account that moved that user's mailbox" },
-	[EW_OPT_COMPARE_CCACHE] = { "compare-ccache", 0, "NAME", FOR_RUN, 1u << EW_OPT_COMPARE,
+	[EW_OPT_COMPARE_CCACHE] = { "compare-ccache", 0, "NAME", FOR_RUN, 1ull << EW_OPT_COMPARE,
 				    EW_GROUP_TARGET, "credential cache with that user's tickets" },
 	[EW_OPT_COMPARE_KINIT] = { "compare-kinit", 0, "PRINCIPAL", FOR_RUN,
-				   1u << EW_OPT_COMPARE, EW_GROUP_TARGET,
+				   1ull << EW_OPT_COMPARE, EW_GROUP_TARGET,
 				   "get that user's TGT into a private cache first" },
 	[EW_OPT_COMPARE_PASSWORD_FILE] = { "compare-password-file", 0, "F", FOR_RUN,
-					   1u << EW_OPT_COMPARE_KINIT, EW_GROUP_TARGET,
+					   1ull << EW_OPT_COMPARE_KINIT, EW_GROUP_TARGET,
 					   "password for --compare-kinit (mode 0600)" },
-	[EW_OPT_TIMEOUT] = { "timeout", 0, "SECONDS", FOR_RUN, 0, EW_GROUP_NETWORK,
+	[EW_OPT_TIMEOUT] = { "timeout", 0, "SECONDS", FOR_DIR, 0, EW_GROUP_NETWORK,
 			     "wait per try for a server (default 2)" },
-	[EW_OPT_TRIES] = { "tries", 0, "N", FOR_RUN, 0, EW_GROUP_NETWORK,
+	[EW_OPT_TRIES] = { "tries", 0, "N", FOR_DIR, 0, EW_GROUP_NETWORK,
 			   "tries per question (default 2)" },
 	[EW_OPT_FLUSH] = { "flush", 0, NULL, FOR_CHECK, 0, EW_GROUP_NETWORK,
 			   "allowed to flush local DNS caches" },
-	[EW_OPT_TRANSCRIPT] = { "transcript", 'o', "FILE", FOR_RUN, 0, EW_GROUP_OUTPUT,
+	[EW_OPT_BASE] = { "base", 0, "DN", FOR_SWEEP, 0, EW_GROUP_TARGET,
+			  "only the users under this DN" },
+	[EW_OPT_CAUSE] = { "cause", 0, "ID", FOR_SWEEP, 0, EW_GROUP_TARGET,
+			   "only this cause, repeatable" },
+	[EW_OPT_TRANSCRIPT] = { "transcript", 'o', "FILE", FOR_DIR, 0, EW_GROUP_OUTPUT,
 				"default: $XDG_STATE_HOME/exwizard/exwizard-HOST-TIME" },
-	[EW_OPT_NO_TRANSCRIPT] = { "no-transcript", 0, NULL, FOR_RUN, 0, EW_GROUP_OUTPUT,
+	[EW_OPT_NO_TRANSCRIPT] = { "no-transcript", 0, NULL, FOR_DIR, 0, EW_GROUP_OUTPUT,
 				   "keep no transcript" },
-	[EW_OPT_JSON] = { "json", 0, NULL, FOR_CHECK | FOR_SHOW, 0, EW_GROUP_OUTPUT,
+	[EW_OPT_JSON] = { "json", 0, NULL, FOR_CHECK | FOR_SHOW | FOR_SWEEP, 0, EW_GROUP_OUTPUT,
 			  "JSON instead of text" },
+	[EW_OPT_CSV] = { "csv", 0, NULL, FOR_SWEEP, 0, EW_GROUP_OUTPUT,
+			 "CSV instead of text" },
+	[EW_OPT_OUTPUT] = { "output", 0, "FILE", FOR_SWEEP, 0, EW_GROUP_OUTPUT,
+			    "the report into FILE (-o FILE too)" },
 	[EW_OPT_TEXT] = { "text", 0, NULL, FOR_SHOW, 0, EW_GROUP_OUTPUT,
 			  "text, also on a terminal" },
 	[EW_OPT_BRIEF] = { "brief", 0, NULL, FOR_SHOW, 0, EW_GROUP_OUTPUT,
@@ -107,7 +119,7 @@ const struct ew_option ew_options[EW_NOPT] = {
 	[EW_OPT_VERSION] = { "version", 'V', NULL, FOR_ALL, 0, EW_GROUP_NONE, NULL },
 };
 
-_Static_assert(EW_NOPT <= 32, "ew_option.with is a mask of 32 options");
+_Static_assert(EW_NOPT <= 64, "ew_option.with is a mask of 64 options");
 
 static const char *const group_title[] = {
 	[EW_GROUP_TARGET] = "Target:",
@@ -121,6 +133,7 @@ const char *const ew_cmd_names[] = {
 	[EW_CMD_SHOW] = "show",
 	[EW_CMD_HELP] = "help",
 	[EW_CMD_DIFF] = "diff",
+	[EW_CMD_SWEEP] = "sweep",
 };
 const size_t ew_ncmds = sizeof(ew_cmd_names) / sizeof(ew_cmd_names[0]);
 
@@ -139,7 +152,7 @@ static void usage_option(FILE *fp, const struct ew_option *op)
 		n += fprintf(fp, " %s", op->arg);
 	fprintf(fp, "%*s", n < USAGE_COLUMN - 1 ? USAGE_COLUMN - n : 2, "");
 	/* The commands it applies to, when not the wizard and check alike. */
-	if (op->applies != FOR_RUN) {
+	if (op->applies != FOR_RUN && op->applies != FOR_DIR) {
 		const char *sep = "(";
 
 		for (size_t c = 0; c < ew_ncmds; c++)
@@ -161,6 +174,8 @@ void ew_usage(FILE *fp)
 	      "       exwizard show --brief FILE          the verdict and causes, for a ticket\n"
 	      "       exwizard diff OLD NEW               causes fixed, left, new between two\n"
 	      "                                           transcripts or JSON reports\n"
+	      "       exwizard sweep [--base DN] [--cause ID]... [--json|--csv] [-o FILE]\n"
+	      "                                           every user of the domain, by cause\n"
 	      "       exwizard help [TOPIC]               a help topic; without TOPIC, the list\n"
 	      "       exwizard --version | --help\n"
 	      "\n", fp);
@@ -170,11 +185,34 @@ void ew_usage(FILE *fp)
 			if (ew_options[i].group == g)
 				usage_option(fp, &ew_options[i]);
 	}
+	/* The options without a note that the sweep takes too. */
+	{
+		int col = fprintf(fp, "\nThe sweep command also takes");
+		const char *sep = ":";
+
+		for (size_t i = 0; i < EW_NOPT; i++) {
+			int w;
+
+			if (ew_options[i].applies != FOR_DIR)
+				continue;
+			w = (int)strlen(ew_options[i].name) + 4;
+			if (col + w > 78) {
+				fprintf(fp, "%s\n ", sep);
+				col = 1;
+				sep = "";
+			}
+			col += fprintf(fp, "%s --%s", sep, ew_options[i].name);
+			sep = ",";
+		}
+		fputs(".\n", fp);
+	}
 	fputs("\nSteps: ", fp);
 	for (size_t i = 0; i < ew_nsteps; i++)
 		fprintf(fp, "%s%s", i ? ", " : "", ew_steps[i].id);
 	fputs("\nExit status of check: 0 nothing above info, 1 a warning, 2 a failure,\n"
 	      "3 usage or configuration error, 4 nothing could run.\n"
+	      "Exit status of sweep: 0 nothing found, 1 nothing found but not all checked,\n"
+	      "2 problems found, 3 usage error, 4 nothing could be read.\n"
 	      "Exit status of diff: 0 no cause remains, 1 a cause remains, 3 usage error\n"
 	      "or different targets.\n"
 	      "See exwizard(1) and 'exwizard help'.\n", fp);
@@ -295,6 +333,7 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 {
 	struct option long_options[EW_NOPT + 1];
 	char shorts[2 + 2 * EW_NOPT], err[256], name[32];
+	const char *dash_o = NULL;
 	int c, id, rc;
 
 	getopt_tables(long_options, shorts);
@@ -364,8 +403,42 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 			break;
 		case EW_OPT_TRANSCRIPT:
 			if (*optarg == '\0')
-				return ew_usage_error("--transcript: empty file name");
-			o->transcript = optarg;
+				return ew_usage_error("%s: empty file name", c == 'o' ? "-o" :
+						      "--transcript");
+			/* -o: the sweep's report, else the transcript (the
+			 * command is known only at the end) */
+			if (c == 'o')
+				dash_o = optarg;
+			else
+				o->transcript = optarg;
+			break;
+		case EW_OPT_OUTPUT:
+			if (*optarg == '\0')
+				return ew_usage_error("--output: empty file name");
+			o->output = optarg;
+			break;
+		case EW_OPT_CSV: o->csv = 1; break;
+		case EW_OPT_BASE:
+			if (*optarg == '\0' || strlen(optarg) > 1024 ||
+			    !ew_text_is_clean(optarg, strlen(optarg)) || !strchr(optarg, '='))
+				return ew_usage_error("--base: give a DN, such as "
+						      "OU=Sales,DC=example,DC=com");
+			o->base = optarg;
+			break;
+		case EW_OPT_CAUSE:
+			if (!ew_sweep_cause_known(optarg)) {
+				char *clean = ew_text_cleanz(optarg);
+				struct ew_buf b = { 0 };
+
+				ew_buf_list(&b, ew_sweep_causes, ew_sweep_ncauses, " or ");
+				rc = ew_usage_error("--cause %s: a sweep decides %s", clean ? clean :
+						    "?", b.data ? b.data : "");
+				ew_buf_reset(&b);
+				free(clean);
+				return rc;
+			}
+			if (o->ncauses < (int)(sizeof(o->causes) / sizeof(o->causes[0])))
+				o->causes[o->ncauses++] = optarg;
 			break;
 		case EW_OPT_NO_TRANSCRIPT: o->no_transcript = 1; break;
 		case EW_OPT_JSON: o->json = 1; break;
@@ -441,10 +514,12 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 			o->cmd = EW_CMD_HELP;
 		else if (strcmp(sub, "diff") == 0)
 			o->cmd = EW_CMD_DIFF;
+		else if (strcmp(sub, "sweep") == 0)
+			o->cmd = EW_CMD_SWEEP;
 		else
 		{
 			char *clean = ew_text_cleanz(sub);
-			int rc2 = ew_usage_error("unknown command '%s' (commands: check, show, diff, help)",
+			int rc2 = ew_usage_error("unknown command '%s' (commands: check, show, diff, sweep, help)",
 						 clean ? clean : "?");
 
 			free(clean);
@@ -454,6 +529,17 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
+	/* -o names the sweep's report, the others' transcript */
+	if (dash_o && o->cmd == EW_CMD_SWEEP) {
+		if (o->output)
+			return ew_usage_error("-o and --output: give one of them");
+		o->output = dash_o;
+		for (c = 0; c < o->nseen; c++)
+			if (o->seen[c] == EW_OPT_TRANSCRIPT && o->transcript == NULL)
+				o->seen[c] = EW_OPT_OUTPUT;
+	} else if (dash_o) {
+		o->transcript = dash_o;
+	}
 	for (c = 0; c < o->nseen; c++)
 		if (!(ew_options[o->seen[c]].applies & (1u << o->cmd)))
 			return ew_usage_error("option --%s does not apply to %s",
@@ -469,7 +555,7 @@ int ew_options_parse(int argc, char **argv, struct ew_opts *o)
 		if (op->with == 0)
 			continue;
 		for (id = 0; id < EW_NOPT; id++) {
-			if (!(op->with & (1u << id)))
+			if (!(op->with & (1ull << id)))
 				continue;
 			found |= seen(o, (enum ew_opt)id);
 			if (used < sizeof(list))

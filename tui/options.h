@@ -15,7 +15,8 @@
 
 struct ew_target;
 
-enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP, EW_CMD_DIFF };
+enum ew_cmd { EW_CMD_WIZARD, EW_CMD_CHECK, EW_CMD_SHOW, EW_CMD_HELP, EW_CMD_DIFF,
+	      EW_CMD_SWEEP };
 
 /* The commands' names by enum ew_cmd ("wizard": none is typed), for the
  * usage text and the bash completion (completion/lists.c). */
@@ -46,9 +47,13 @@ enum ew_opt {
 	EW_OPT_TIMEOUT,
 	EW_OPT_TRIES,
 	EW_OPT_FLUSH,
+	EW_OPT_BASE,
+	EW_OPT_CAUSE,
 	EW_OPT_TRANSCRIPT,
 	EW_OPT_NO_TRANSCRIPT,
 	EW_OPT_JSON,
+	EW_OPT_CSV,
+	EW_OPT_OUTPUT,
 	EW_OPT_TEXT,
 	EW_OPT_BRIEF,
 	EW_OPT_ASCII,
@@ -70,7 +75,7 @@ struct ew_option {
 	char letter;		/* short option, or 0 */
 	const char *arg;	/* the value's name in the usage text, or NULL */
 	unsigned applies;	/* 1u << enum ew_cmd, for each command it applies to */
-	unsigned with;		/* 1u << enum ew_opt: one of them must be given too */
+	unsigned long long with;	/* 1ull << enum ew_opt: one of them must be given too */
 	enum ew_opt_group group;	/* EW_GROUP_NONE: in the usage lines at the top */
 	const char *usage;	/* the usage text's line, or NULL (see group) */
 };
@@ -81,6 +86,11 @@ struct ew_opts {
 	enum ew_cmd cmd;
 	struct ew_target *target;	/* the caller's; the parser fills it in */
 	const char *transcript;
+	const char *output;		/* sweep: --output, or -o */
+	const char *base;		/* sweep: --base DN */
+	const char *causes[16];		/* sweep: --cause ID */
+	int ncauses;
+	int csv;
 	int no_transcript;
 	int json;
 	int text;

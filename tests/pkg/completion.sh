@@ -4,7 +4,8 @@
 # one the binary itself prints or accepts. TAP.
 #   1. the commands: those of the usage lines of --help;
 #   2. the options of each command: the options --help lists for it (no
-#      "(command)" note: the wizard and check; --help and --version: all);
+#      "(command)" note: the wizard and check, and sweep when --help's "The
+#      sweep command also takes" names it; --help and --version: all);
 #   3. after check: the steps of --help's "Steps:" line;
 #   4. after help: the topics `exwizard help` lists, guides and check ids,
 #      each one a topic `exwizard help TOPIC` shows; none after a topic;
@@ -62,6 +63,15 @@ ok $? "commands: $(tr '\n' ' ' <"$tmp/got")"
 # 2. --help's option lines: "  -r, --realm REALM  [(cmd, cmd)] text".
 options_for() {
 	awk -v cmd="$1" '
+	# "The sweep command also takes: --realm, ..." (up to the full stop)
+	/^The sweep command also takes/ { also = 1 }
+	also {
+		line = $0; sub(/^The sweep command also takes:/, "", line)
+		n = split(line, w, /[ ,.]+/)
+		for (i = 1; i <= n; i++) if (w[i] ~ /^--/) sweep_also[w[i]] = 1
+		if ($0 ~ /\.$/) also = 0
+		next
+	}
 	/^  +(-[A-Za-z], )?--[a-z]/ {
 		line = $0; sub(/^ +/, "", line)
 		short = ""
@@ -71,8 +81,13 @@ options_for() {
 		if (match($0, /^ +(-[A-Za-z], )?--[a-z-]+( [^ ]+)? +\([a-z]+(, [a-z]+)*\) /)) {
 			cmds = substr($0, 1, RLENGTH - 2); sub(/.*\(/, "", cmds)
 		} else cmds = "wizard, check"
+		short_of[long] = short
 		n = split(cmds, c, ", ")
 		for (i = 1; i <= n; i++) if (c[i] == cmd) { if (short != "") print short; print long }
+	}
+	END {
+		if (cmd != "sweep") exit
+		for (o in sweep_also) { if (short_of[o] != "") print short_of[o]; print o }
 	}' "$tmp/help"
 	printf '%s\n' -h --help -V --version
 }

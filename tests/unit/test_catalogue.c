@@ -20,6 +20,7 @@
 #include "finding.h"
 #include "help.h"
 #include "step.h"
+#include "sweep.h"
 
 #define SELF "tests/unit/test_catalogue.c"
 
@@ -310,7 +311,8 @@ static void test_entries(void **state)
 				bad++;
 			}
 		}
-		if (ew_step_find(c->step) == NULL) {
+		/* the sweep is a step of its own command, not of the step table */
+		if (ew_step_find(c->step) == NULL && strcmp(c->step, ew_sweep_step_def.id) != 0) {
 			print_error("check %s: unknown step \"%s\"\n", c->id, c->step);
 			bad++;
 		}

@@ -1,0 +1,1222 @@
+/*
+ * The sweep reads on three connections side by side: the users (after the
+ * groups) on one, their count on another, the forest's SPNs on the global
+ * catalog. Each page of users is judged by the groups and mailbox steps'
+ * own rules while the next page is on its way.
+ */
+#include "sweep.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "catalogue.h"
+#include "causes.h"
+#include "directory.h"
+#include "dirsession.h"
+#include "exchrules.h"
+#include "exchstep.h"
+#include "finding.h"
+#include "groupsrules.h"
+#include "mailboxrules.h"
+#include "mbxread.h"
+#include "result.h"
+#include "secdesc.h"
+#include "sid.h"
+#include "spnmap.h"
+#include "sweeprules.h"
+#include "target.h"
+#include "text.h"
+
+#define UAC_DISABLED 0x2u
+#define UAC_TRUSTED_FOR_DELEGATION 0x80000u
+#define USER_FILTER "(&(objectCategory=person)(objectClass=user))"
+#define MAX_LISTS 64
+#define MAX_SPN_EVIDENCE 8
+
+static const char *const cfilter = "(|(objectClass=msExchOrganizationContainer)"
+	"(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
+	"(objectClass=msExchPrivateMDB)(objectClass=mTA))";
+static const char *const cattrs[] = { "objectClass", "cn", "legacyExchangeDN", "serialNumber",
+				      "msExchVersion", NULL };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *first(const struct ew_dir_entry *e, const char *attr)
+{
+	const struct ew_dir_attr *a = ew_dir_entry_attr(e, attr);
+
+	return a && a->nvalues ? ew_dir_text(&a->values[0]) : NULL;
+}
+
+/* The values of a multi-valued attribute, its ranges followed when the
+ * server split it ("memberOf;range=0-1499"): into out (moved out of the
+ * entry or read again). *complete 0 when a range could not be completed. */
+static void all_values(struct ew_dir *d, const struct ew_dir_entry *e, const char *attr,
+		       struct ew_dir_attr *out, int *complete)
+{
+	const struct ew_dir_attr *a = ew_dir_entry_attr(e, attr);
+	char err[256];
+
+	memset(out, 0, sizeof(*out));
+	*complete = 1;
+	if (a == NULL)
+		return;
+	if (strcasecmp(a->name, attr) == 0) {
+		*out = *a;
+		/* borrowed: the caller must not clear it */
+		out->name = NULL;
+		return;
+	}
+	if (ew_dir_read_all_values(d, e->dn, attr, out, complete, err, sizeof(err)) != 0)
+		*complete = 0;
+}
+
+static void values_done(struct ew_dir_attr *v)
+{
+	if (v->name)	/* read again: owned */
+		ew_dir_attr_clear(v);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- what the sweep keeps ---- */
+
+struct largest {
+	char *account;
+	long sids, legacy, e2012;
+	int delegation;
+};
+
+struct sweep {
+	struct ew_run *run;
+	const struct ew_sweep_opts *o;
+	struct ew_sweep_progress *pr;
+	struct ew_sweep_progress own;
+	unsigned want;			/* bit i: ew_sweep_causes[i] */
+	struct ew_dirsession c;
+	const char *domain_nc, *base, *reader;
+	struct ew_sid domain_sid;
+	struct ew_dir_result *tg, *sch, *cfg_r[3];
+	struct ew_dir_result **lists;	/* listings of containers, kept for cfg's strings */
+	size_t nlists, caplists;
+	struct ew_mbx_cfg_build cb;
+	struct ew_mbx_config cfg;
+	const char *exch, *services;
+	struct ew_sweep_graph *graph;
+	json_t *problems;
+	long users, mailboxes, disabled, groups;
+	/* not checked, by what could not be read */
+	long unread[EW_MBX_A_N], unread_memberof, unread_mailbox, groups_unreadable,
+	     ranges_cut;
+	/* what the rules could not judge, by check */
+	struct skipped {
+		const char *check;
+		long users;
+		char *example;		/* "carol: homeMDB cannot be compared ..." */
+	} skipped[8];
+	size_t nskipped;
+	long exch_unreadable;		/* objects of the Exchange configuration not readable */
+	struct largest top[EW_SWEEP_LARGEST];
+	size_t ntop;
+	int users_done_all;		/* every page of users came */
+	char users_why[512];		/* why not */
+	int oom;
+};
+
+static int wants(const struct sweep *s, const char *cause)
+{
+	size_t i;
+
+	for (i = 0; i < ew_sweep_ncauses; i++)
+		if (strcmp(ew_sweep_causes[i], cause) == 0)
+			return (s->want >> i) & 1;
+	return 0;
+}
+
+static int wants_token(const struct sweep *s)
+{
+	return wants(s, EW_CAUSE_TOKEN_TOO_LARGE) || wants(s, EW_CAUSE_SID_LIMIT);
+}
+
+static int wants_mailbox(const struct sweep *s)
+{
+	return wants(s, EW_CAUSE_MAILBOX_HALF_MOVED) || wants(s, EW_CAUSE_MAILBOX_DESCRIPTOR) ||
+	       wants(s, EW_CAUSE_MAILBOX_PROTECTED);
+}
+
+static int wants_spn(const struct sweep *s)
+{
+	return wants(s, EW_CAUSE_SPN_DUPLICATE) || wants(s, EW_CAUSE_SPN_MISSING);
+}
+
+/* The rules' skips for one account, counted by check (the first kept as an
+ * example). Those of the token are counted by why (groups not readable). */
+static void count_skips(struct sweep *s, const struct ew_step_result *res, const char *account)
+{
+	size_t i, k;
+
+	for (i = 0; i < res->nfindings; i++) {
+		const struct ew_finding *f = res->findings[i];
+
+		if (f->severity != EW_SKIP || strncmp(f->check, "MBX-", 4) != 0)
+			continue;
+		for (k = 0; k < s->nskipped && strcmp(s->skipped[k].check, f->check) != 0; k++)
+			;
+		if (k == s->nskipped) {
+			if (k == sizeof(s->skipped) / sizeof(s->skipped[0]))
+				continue;
+			s->skipped[k].check = f->check == NULL ? "" :
+					      ew_check_find(f->check) ? ew_check_find(f->check)->id :
+					      "MBX";
+			s->skipped[k].example = ew_strprintf("%s: %s", account, f->title);
+			s->nskipped++;
+		}
+		s->skipped[k].users++;
+	}
+}
+
+/* The findings of the rules run for one account that prove a wanted cause,
+ * as problem lines. */
+static void take_problems(struct sweep *s, json_t *into, const struct ew_step_result *res,
+			  const char *account, const char *dn)
+{
+	size_t i;
+
+	for (i = 0; i < res->nfindings; i++) {
+		const struct ew_finding *f = res->findings[i];
+		json_t *p;
+
+		if ((f->severity != EW_WARN && f->severity != EW_FAIL) || f->cause == NULL ||
+		    !wants(s, f->cause))
+			continue;
+		p = ew_sweep_problem(account, dn, f->cause, f->title,
+				     (const char *const *)f->evidence, f->nevidence);
+		if (p == NULL || json_array_append_new(into, p) != 0) {
+			s->oom = 1;
+			continue;
+		}
+		json_object_set_new(p, "check", json_string(f->check));
+		json_object_set_new(p, "severity", json_string(ew_severity_name(f->severity)));
+		atomic_fetch_add(&s->pr->problems, 1);
+	}
+}
+
+static void keep_largest(struct sweep *s, const char *account, const struct ew_token_counts *c,
+			 int delegation)
+{
+	long legacy = ew_token_estimate_legacy(c, delegation);
+	size_t i, at;
+
+	if (s->ntop == EW_SWEEP_LARGEST && legacy <= s->top[s->ntop - 1].legacy)
+		return;
+	if (s->ntop == EW_SWEEP_LARGEST) {
+		free(s->top[--s->ntop].account);
+		s->top[s->ntop].account = NULL;
+	}
+	for (at = s->ntop; at > 0 && s->top[at - 1].legacy < legacy; at--)
+		;
+	for (i = s->ntop; i > at; i--)
+		s->top[i] = s->top[i - 1];
+	s->top[at].account = strdup(account);
+	s->top[at].sids = ew_token_lsa_sids(c) - EW_LSA_WELL_KNOWN;
+	s->top[at].legacy = legacy;
+	s->top[at].e2012 = ew_token_estimate_2012(c, delegation);
+	s->top[at].delegation = delegation;
+	s->ntop++;
+}
+
+/* ---- reading rights ---- */
+
+/* The reader's SIDs (its tokenGroups, Everyone, Authenticated Users). */
+struct reader_sids {
+	struct ew_sid *v;
+	size_t n;
+	const unsigned char *guid, *set;	/* memberOf's schemaIDGUID and property set */
+};
+
+static void reader_sids(struct reader_sids *r, const struct ew_dir_result *tg,
+			const struct ew_dir_result *sch)
+{
+	const struct ew_dir_attr *a = tg && tg->nentries ?
+				      ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
+	const struct ew_dir_entry *se = ew_mbx_schema_entry(sch, "memberOf");
+	const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
+	const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") : NULL;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (g && g->nvalues && g->values[0].len == 16)
+		r->guid = (const unsigned char *)g->values[0].val;
+	if (ps && ps->nvalues && ps->values[0].len == 16)
+		r->set = (const unsigned char *)ps->values[0].val;
+	if (a == NULL || a->nvalues == 0 || (r->v = calloc(a->nvalues + 2, sizeof(*r->v))) == NULL)
+		return;
+	for (i = 0; i < a->nvalues; i++)
+		if (ew_sid_parse_exact((const unsigned char *)a->values[i].val, a->values[i].len,
+				       &r->v[r->n]) == 0)
+			r->n++;
+	ew_sid_from_string("S-1-1-0", &r->v[r->n++]);
+	ew_sid_from_string("S-1-5-11", &r->v[r->n++]);
+}
+
+/* May the reader read the user's memberOf (absent from its entry)? */
+static enum ew_mbx_right memberof_readable(const struct reader_sids *r, const struct ew_mbx_user *u)
+{
+	struct ew_sd *sd = NULL;
+	enum ew_mbx_right right = EW_MBX_UNKNOWN;
+	char err[128];
+
+	if (r->v == NULL || r->guid == NULL || u->nt_sd == NULL ||
+	    ew_sd_parse(u->nt_sd, u->nt_sdlen, &sd, err, sizeof(err)) != 0)
+		return EW_MBX_UNKNOWN;
+	right = ew_sd_access(sd, r->v, r->n, r->guid, r->set, EW_DS_READ_PROP, NULL) &
+		EW_DS_READ_PROP ? EW_MBX_YES : EW_MBX_NO;
+	ew_sd_free(&sd);
+	return right;
+}
+
+/* ---- the users ---- */
+
+struct page_ctx {
+	struct sweep *s;
+	struct reader_sids rs;
+};
+
+/* Listings of the containers above the homeMDB and homeMTA of a page's
+ * users that were not read, so that missing is told from hidden. */
+static void list_for_page(struct sweep *s, const struct ew_dir_result *page)
+{
+	const char *need[MAX_LISTS];
+	size_t n = 0, i;
+	struct ew_dir_req reqs[MAX_LISTS];
+	struct ew_dir_result *rs[MAX_LISTS] = { NULL };
+	char *errs[MAX_LISTS] = { NULL }, err[256];
+
+	for (i = 0; i < page->nentries; i++) {
+		ew_mbx_list_path(&s->cfg, first(&page->entries[i], "homeMDB"), need, &n, MAX_LISTS);
+		ew_mbx_list_path(&s->cfg, first(&page->entries[i], "homeMTA"), need, &n, MAX_LISTS);
+	}
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		reqs[i].base = need[i];
+		reqs[i].scope = LDAP_SCOPE_ONELEVEL;
+		reqs[i].filter = "(objectClass=*)";
+		reqs[i].attrs = cattrs;
+		reqs[i].ctrls = NULL;
+	}
+	ew_dir_search_many(s->c.dir, reqs, n, rs, errs, err, sizeof(err));
+	for (i = 0; i < 2 * n; i++)	/* twice: a parent's listing may come later */
+		ew_mbx_cfg_add_listing(&s->cb, need[i % n], rs[i % n]);
+	for (i = 0; i < n; i++) {
+		free(errs[i]);
+		if (rs[i] == NULL)
+			continue;
+		if (s->nlists == s->caplists) {
+			size_t cap = s->caplists ? s->caplists * 2 : 16;
+			struct ew_dir_result **l = realloc(s->lists, cap * sizeof(*l));
+
+			if (l == NULL) {
+				/* the configuration points into it: keep it anyway */
+				s->oom = 1;
+				continue;
+			}
+			s->lists = l;
+			s->caplists = cap;
+		}
+		s->lists[s->nlists++] = rs[i];
+	}
+	s->cfg.objects = s->cb.objs;
+	s->cfg.n = s->cb.n;
+}
+
+static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
+{
+	struct sweep *s = pc->s;
+	const char *sam = first(e, "sAMAccountName");
+	const char *uacs = first(e, "userAccountControl");
+	unsigned long uac = uacs ? strtoul(uacs, NULL, 10) : 0;
+	struct ew_step_result *res = ew_step_result_new("sweep", "");
+	struct ew_mbx_user u;
+	const char **proxies;
+	int has_mbx, i;
+
+	if (res == NULL) {
+		s->oom = 1;
+		return;
+	}
+	if (sam == NULL)
+		sam = e->dn;
+	s->users++;
+	if (uac & UAC_DISABLED)
+		s->disabled++;
+	proxies = ew_mbx_user_from_entry(&u, e, sam);
+	u.reader = s->reader;
+	ew_mbx_user_readable(&u, e, s->tg, s->sch);
+	has_mbx = ew_mbx_has_mailbox(&u);
+	s->mailboxes += has_mbx;
+	if (!has_mbx && u.readable[EW_MBX_A_HOME_MDB] != EW_MBX_YES &&
+	    u.readable[EW_MBX_A_HOME_SERVER] != EW_MBX_YES)
+		s->unread_mailbox++;
+
+	/* The token: only an account that can log on has one. */
+	if (!(uac & UAC_DISABLED) && wants_token(s)) {
+		struct ew_dir_attr mo;
+		const struct ew_dir_attr *a;
+		const char **dns = NULL;
+		struct ew_sid primary = { 0 };
+		struct ew_token_counts counts;
+		const char *pg = first(e, "primaryGroupID");
+		unsigned sid_history;
+		int complete, delegation = (uac & UAC_TRUSTED_FOR_DELEGATION) != 0;
+		size_t k;
+
+		all_values(s->c.dir, e, "memberOf", &mo, &complete);
+		if (!complete)
+			s->ranges_cut++;
+		if (mo.nvalues == 0 && memberof_readable(&pc->rs, &u) != EW_MBX_YES) {
+			/* no groups to be seen, and no telling whether there are none */
+			s->unread_memberof++;
+			values_done(&mo);
+			goto mailbox;
+		}
+		if (mo.nvalues && (dns = calloc(mo.nvalues, sizeof(*dns))) == NULL) {
+			s->oom = 1;
+			values_done(&mo);
+			goto mailbox;
+		}
+		for (k = 0; k < mo.nvalues; k++)
+			dns[k] = ew_dir_text(&mo.values[k]);
+		if (pg && s->domain_sid.revision && s->domain_sid.nsub < EW_SID_MAX_SUB) {
+			primary = s->domain_sid;
+			primary.sub[primary.nsub++] = (uint32_t)strtoul(pg, NULL, 10);
+		}
+		a = ew_dir_entry_attr(e, "sIDHistory");
+		sid_history = a ? (unsigned)a->nvalues : 0;
+		ew_sweep_graph_token(s->graph, dns, mo.nvalues, &primary,
+				     s->domain_sid.revision ? &s->domain_sid : NULL, sid_history,
+				     &counts);
+		free(dns);
+		values_done(&mo);
+		if (counts.not_looked_up)
+			s->groups_unreadable++;
+		ew_token_rule_size(&counts, delegation, sam, res);
+		ew_token_rule_lsa(&counts, sam, res);
+		if (counts.not_looked_up == 0)
+			keep_largest(s, sam, &counts, delegation);
+	}
+mailbox:
+	if (has_mbx && wants_mailbox(s)) {
+		ew_mbx_rule_consistent(&u, &s->cfg, res);
+		ew_mbx_rule_protected(&u, res);
+		for (i = 0; i < EW_MBX_A_N; i++) {
+			const char *name = ew_mbx_attr_names[i];
+
+			if (u.readable[i] != EW_MBX_YES && ew_dir_entry_attr(e, name) == NULL)
+				s->unread[i]++;
+		}
+	}
+	take_problems(s, s->problems, res, sam, e->dn);
+	count_skips(s, res, sam);
+	free(proxies);
+	ew_step_result_free(&res);
+	atomic_fetch_add(&s->pr->users_done, 1);
+}
+
+static int on_users(void *arg, struct ew_dir_result *page)
+{
+	struct page_ctx *pc = arg;
+	size_t i;
+
+	if (wants_mailbox(pc->s))
+		list_for_page(pc->s, page);
+	for (i = 0; i < page->nentries; i++)
+		judge_user(pc, &page->entries[i]);
+	if (pc->s->o->on_page)
+		pc->s->o->on_page(pc->s->o->on_page_arg);
+	return 0;
+}
+
+/* ---- the groups ---- */
+
+static int on_groups(void *arg, struct ew_dir_result *page)
+{
+	struct sweep *s = arg;
+	size_t i, k;
+
+	for (i = 0; i < page->nentries; i++) {
+		const struct ew_dir_entry *e = &page->entries[i];
+		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "objectSid");
+		const char *gt = first(e, "groupType");
+		struct ew_dir_attr mo;
+		struct ew_sid sid = { 0 };
+		const char **dns = NULL;
+		int complete;
+
+		if (a && a->nvalues)
+			ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
+					   &sid);
+		all_values(s->c.dir, e, "memberOf", &mo, &complete);
+		if (!complete)
+			s->ranges_cut++;
+		if (mo.nvalues && (dns = calloc(mo.nvalues, sizeof(*dns))) == NULL) {
+			values_done(&mo);
+			return -1;
+		}
+		for (k = 0; k < mo.nvalues; k++)
+			dns[k] = ew_dir_text(&mo.values[k]);
+		/* groupType is a signed 32-bit value in the directory */
+		if (ew_sweep_graph_add(s->graph, e->dn, &sid,
+				       gt ? (unsigned)strtol(gt, NULL, 10) : 0, dns,
+				       mo.nvalues) != 0) {
+			free(dns);
+			values_done(&mo);
+			return -1;
+		}
+		free(dns);
+		values_done(&mo);
+		s->groups++;
+		atomic_fetch_add(&s->pr->groups, 1);
+	}
+	return 0;
+}
+
+/* ---- the user count, on a connection of its own ---- */
+
+struct count_job {
+	struct ew_run run;
+	struct ew_target *target;
+	const char *base;
+	struct ew_sweep_progress *pr;
+	long n;
+	pthread_t th;
+	int started;
+};
+
+static int on_count(void *arg, struct ew_dir_result *page)
+{
+	struct count_job *j = arg;
+
+	j->n += (long)page->nentries;
+	return 0;
+}
+
+static void *count_thread(void *arg)
+{
+	static const char *const none[] = { "1.1", NULL };
+	struct count_job *j = arg;
+	struct ew_dirsession c;
+	struct ew_finding *why = NULL;
+	char err[256];
+
+	if (ew_dirsession_open(&j->run, 0, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
+		ew_finding_free(&why);
+		return NULL;
+	}
+	if (ew_dir_search_stream(c.dir, j->base, LDAP_SCOPE_SUBTREE, USER_FILTER, none, NULL,
+				 EW_SWEEP_PAGE, EW_SWEEP_PAGE_TIMEOUT_MS, on_count, j, err,
+				 sizeof(err)) == 0)
+		atomic_store(&j->pr->users_total, j->n);
+	ew_dirsession_close(&c);
+	return NULL;
+}
+
+/* ---- the forest's SPNs, from the global catalog ---- */
+
+struct spn_job {
+	struct ew_run run;
+	struct ew_target *target;
+	struct ew_sweep_progress *pr;
+	const struct sweep *s;		/* only its wants (read only) */
+	struct ew_sweep_spns *spns;
+	json_t *problems;
+	int read;			/* every page came */
+	char why[512];			/* !read: why */
+	char scope[64];			/* "the forest (global catalog HOST)" */
+	char *gc;
+	int exch_read;
+	char exch_why[512];
+	size_t nservers;
+	pthread_t th;
+	int started;
+};
+
+static int on_spns(void *arg, struct ew_dir_result *page)
+{
+	struct spn_job *j = arg;
+	size_t i, k;
+
+	for (i = 0; i < page->nentries; i++) {
+		const struct ew_dir_entry *e = &page->entries[i];
+		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "servicePrincipalName");
+		const char **v;
+
+		if (a == NULL || a->nvalues == 0)
+			continue;
+		if ((v = calloc(a->nvalues, sizeof(*v))) == NULL)
+			return -1;
+		for (k = 0; k < a->nvalues; k++)
+			v[k] = ew_dir_text(&a->values[k]);
+		if (ew_sweep_spns_add(j->spns, first(e, "sAMAccountName"), e->dn, v,
+				      a->nvalues) != 0) {
+			free(v);
+			return -1;
+		}
+		free(v);
+		atomic_fetch_add(&j->pr->spns, (long)a->nvalues);
+	}
+	return 0;
+}
+
+static void on_duplicate(void *arg, const char *spn, const char *const *accounts,
+			 const char *const *dns, size_t n)
+{
+	struct spn_job *j = arg;
+	struct ew_buf b = { 0 };
+	char *title, *ev[16];
+	size_t i, k;
+
+	ew_buf_list(&b, accounts, n, " and ");
+	title = ew_strprintf("%s is held by %zu accounts: %s", spn, n, b.data ? b.data : "");
+	ew_buf_reset(&b);
+	for (i = 0; i < n; i++)
+		ev[i] = ew_strprintf("servicePrincipalName %s on %s (%s)", spn, accounts[i], dns[i]);
+	for (i = 0; i < n; i++) {
+		json_t *p = ew_sweep_problem(accounts[i], dns[i], EW_CAUSE_SPN_DUPLICATE, title,
+					     (const char *const *)ev, n);
+
+		if (p) {
+			json_object_set_new(p, "check", json_string(EW_CK_SPN_UNIQUE));
+			json_object_set_new(p, "severity", json_string("fail"));
+			json_object_set_new(p, "spn", ew_json_string_clean(spn));
+			json_array_append_new(j->problems, p);
+			atomic_fetch_add(&j->pr->problems, 1);
+		}
+	}
+	for (k = 0; k < n; k++)
+		free(ev[k]);
+	free(title);
+}
+
+/* The Exchange servers' SPNs no account holds, by the forest's sPNMappings. */
+static void missing_spns(struct spn_job *j, struct ew_dir *d)
+{
+	static const char *const mattrs[] = { "sPNMappings", NULL };
+	struct ew_exch_cfg *x = calloc(1, sizeof(*x));
+	struct ew_exch_server sv[EW_EXCH_MAX_SERVERS];
+	struct ew_spn_map map = { 0 };
+	struct ew_dir_result *mr = NULL;
+	const char *config = ew_dir_rootdse(d, "configurationNamingContext");
+	char *mdn = config ? ew_strprintf("CN=Directory Service,CN=Windows NT,CN=Services,%s",
+					  config) : NULL;
+	char err[256];
+	size_t i, k, n;
+
+	if (x == NULL)
+		goto out;
+	if (mdn && ew_dir_search(d, mdn, LDAP_SCOPE_BASE, "(objectClass=*)", mattrs, NULL, &mr,
+				 err, sizeof(err)) == 0 && mr->nentries) {
+		const struct ew_dir_attr *a = ew_dir_entry_attr(&mr->entries[0], "sPNMappings");
+
+		for (i = 0; a && i < a->nvalues; i++)
+			ew_spn_map_add(&map, ew_dir_text(&a->values[i]));
+	}
+	ew_exch_cfg_read(&j->run, x);
+	j->exch_read = x->read;
+	snprintf(j->exch_why, sizeof(j->exch_why), "%s", x->why);
+	n = ew_exch_cfg_servers(x, sv);
+	j->nservers = n;
+	for (i = 0; i < x->n; i++) {
+		struct ew_exch_plan plan;
+		char *spns[16], *missing[16];
+		const char *acc[1], *dn[1];
+		size_t ns, nm = 0;
+		const char *fqdn = x->s[i].fqdn;
+
+		if (fqdn == NULL || *fqdn == '\0')
+			continue;
+		ew_exch_plan_name(fqdn, NULL, 0, sv, n, &plan);
+		ns = ew_exch_plan_spns(fqdn, &plan, spns, 16);
+		for (k = 0; k < ns; k++) {
+			char *alias;
+			int held;
+
+			if (spns[k] == NULL)
+				continue;
+			held = ew_sweep_spns_holders(j->spns, spns[k], NULL, NULL, 0) > 0;
+			if (!held && (alias = ew_spn_map_target(&map, spns[k])) != NULL) {
+				held = ew_sweep_spns_holders(j->spns, alias, NULL, NULL, 0) > 0;
+				free(alias);
+			}
+			if (!held)
+				missing[nm++] = spns[k];
+			else
+				free(spns[k]);
+		}
+		if (nm) {
+			char *host = ew_strprintf("HOST/%s", fqdn), *title, *account;
+			char rel[64];
+			json_t *p;
+			size_t h = host ? ew_sweep_spns_holders(j->spns, host, acc, dn, 1) : 0;
+
+			account = h ? strdup(acc[0]) : ew_strprintf("%s$", x->s[i].name ?
+								    x->s[i].name : fqdn);
+			title = ew_strprintf("No account holds %s%s%s of Exchange server %s (%s)",
+					     missing[0], nm > 1 ? " and " : "",
+					     nm > 1 ? "the other SPNs below" : "",
+					     x->s[i].name ? x->s[i].name : fqdn,
+					     ew_exch_plan_release_name(&plan, rel, sizeof(rel)));
+			p = ew_sweep_problem(account, h ? dn[0] : (x->s[i].dn ? x->s[i].dn : ""),
+					     EW_CAUSE_SPN_MISSING, title,
+					     (const char *const *)missing, nm);
+			if (p) {
+				json_object_set_new(p, "check", json_string(EW_CK_SPN_UNIQUE));
+				json_object_set_new(p, "severity", json_string("fail"));
+				json_array_append_new(j->problems, p);
+				atomic_fetch_add(&j->pr->problems, 1);
+			}
+			free(title);
+			free(account);
+			free(host);
+		}
+		for (k = 0; k < nm; k++)
+			free(missing[k]);
+	}
+out:
+	ew_dir_result_free(&mr);
+	ew_spn_map_clear(&map);
+	free(mdn);
+	if (x) {
+		ew_exch_cfg_clear(x);
+		free(x);
+	}
+}
+
+static void *spn_thread(void *arg)
+{
+	static const char *const attrs[] = { "servicePrincipalName", "sAMAccountName", NULL };
+	struct spn_job *j = arg;
+	struct ew_dirsession c;
+	struct ew_finding *why = NULL;
+	const char *root;
+	char err[512];
+	int gc = 1;
+
+	if (ew_dirsession_open(&j->run, 1, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
+		ew_finding_free(&why);
+		gc = 0;
+		if (ew_dirsession_open(&j->run, 0, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
+			snprintf(j->why, sizeof(j->why), "%s", why && why->title ? why->title :
+				 "no domain controller could be reached");
+			ew_finding_free(&why);
+			return NULL;
+		}
+	}
+	j->gc = c.host ? strdup(c.host) : NULL;
+	snprintf(j->scope, sizeof(j->scope), "%s", gc ? "forest" : "domain");
+	root = gc ? "" : ew_dir_rootdse(c.dir, "defaultNamingContext");
+	if (ew_dir_search_stream(c.dir, root ? root : "", LDAP_SCOPE_SUBTREE,
+				 "(servicePrincipalName=*)", attrs, NULL, EW_SWEEP_PAGE,
+				 EW_SWEEP_PAGE_TIMEOUT_MS, on_spns, j, err, sizeof(err)) != 0) {
+		snprintf(j->why, sizeof(j->why), "%s", err);
+		ew_dirsession_close(&c);
+		return NULL;
+	}
+	j->read = 1;
+	if (wants(j->s, EW_CAUSE_SPN_DUPLICATE))
+		ew_sweep_spns_duplicates(j->spns, on_duplicate, j);
+	if (wants(j->s, EW_CAUSE_SPN_MISSING))
+		missing_spns(j, c.dir);
+	ew_dirsession_close(&c);
+	return NULL;
+}
+
+/* ---- the report ---- */
+
+static void not_checked(json_t *arr, const char *what, long users, const char *const *causes,
+			size_t ncauses, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void not_checked(json_t *arr, const char *what, long users, const char *const *causes,
+			size_t ncauses, const char *fmt, ...)
+{
+	json_t *o, *c = json_array();
+	va_list ap;
+	char *text;
+	size_t i;
+
+	if (users <= 0 || c == NULL) {
+		json_decref(c);
+		return;
+	}
+	va_start(ap, fmt);
+	text = ew_vstrprintf_clean(fmt, ap);
+	va_end(ap);
+	for (i = 0; i < ncauses; i++)
+		json_array_append_new(c, json_string(causes[i]));
+	o = json_pack("{s:s, s:I, s:o, s:s}", "what", what, "users", (json_int_t)users, "causes",
+		      c, "text", text ? text : "");
+	free(text);
+	if (o)
+		json_array_append_new(arr, o);
+}
+
+static void add_not_checked(struct sweep *s, json_t *arr)
+{
+	static const char *const tok[] = { EW_CAUSE_TOKEN_TOO_LARGE, EW_CAUSE_SID_LIMIT };
+	static const char *const mbx[] = { EW_CAUSE_MAILBOX_HALF_MOVED,
+					   EW_CAUSE_MAILBOX_DESCRIPTOR,
+					   EW_CAUSE_MAILBOX_PROTECTED };
+	const char *as = s->reader ? s->reader : "the account exwizard binds as";
+	size_t i;
+
+	not_checked(arr, "memberOf", s->unread_memberof, tok, 2, "memberOf is not readable as %s "
+		    "for %ld user%s: their token was not worked out", as, s->unread_memberof,
+		    s->unread_memberof == 1 ? "" : "s");
+	not_checked(arr, "groups", s->groups_unreadable, tok, 2, "%ld user%s in groups %s may "
+		    "not read: their token size is known only as a range", s->groups_unreadable,
+		    s->groups_unreadable == 1 ? " is" : "s are", as);
+	not_checked(arr, "ranges", s->ranges_cut, tok, 2, "%ld group list%s could not be read "
+		    "to the end (ranged retrieval stopped early)", s->ranges_cut,
+		    s->ranges_cut == 1 ? "" : "s");
+	not_checked(arr, "homeMDB", s->unread_mailbox, mbx, 3, "Whether %ld user%s a mailbox "
+		    "could not be told: homeMDB and msExchHomeServerName are not readable as %s",
+		    s->unread_mailbox, s->unread_mailbox == 1 ? " has" : "s have", as);
+	for (i = 0; i < s->nskipped; i++) {
+		const char *cs[2] = { EW_CAUSE_MAILBOX_HALF_MOVED, EW_CAUSE_MAILBOX_DESCRIPTOR };
+		int prot = strcmp(s->skipped[i].check, EW_CK_MBX_PROTECTED) == 0;
+
+		if (prot)
+			cs[0] = EW_CAUSE_MAILBOX_PROTECTED;
+		not_checked(arr, s->skipped[i].check, s->skipped[i].users, cs, prot ? 1 : 2,
+			    "%s could not judge %ld mailbox user%s, for example %s",
+			    s->skipped[i].check, s->skipped[i].users,
+			    s->skipped[i].users == 1 ? "" : "s", s->skipped[i].example ?
+			    s->skipped[i].example : "");
+	}
+	not_checked(arr, "Exchange configuration", s->exch_unreadable, NULL, 0, "%ld object%s of "
+		    "the Exchange configuration %s not readable as %s: Exchange servers among "
+		    "them are not judged for spn-missing, and mailboxes on them only in part",
+		    s->exch_unreadable, s->exch_unreadable == 1 ? "" : "s",
+		    s->exch_unreadable == 1 ? "is" : "are", as);
+	for (i = 0; i < EW_MBX_A_N; i++) {
+		const char *c1[1] = { i == EW_MBX_A_SD ? EW_CAUSE_MAILBOX_DESCRIPTOR :
+				      EW_CAUSE_MAILBOX_HALF_MOVED };
+
+		if (i == EW_MBX_A_NICKNAME || i == EW_MBX_A_GUID || i == EW_MBX_A_PROXIES)
+			continue;	/* no cause of the sweep rests on them */
+		not_checked(arr, ew_mbx_attr_names[i], s->unread[i], c1, 1, "%s is not readable "
+			    "as %s for %ld mailbox user%s: %s not checked for %s",
+			    ew_mbx_attr_names[i], as, s->unread[i], s->unread[i] == 1 ? "" : "s",
+			    c1[0], s->unread[i] == 1 ? "it" : "them");
+	}
+}
+
+/* One finding per cause found (the accounts as evidence), a skip per thing
+ * not checked, a skip when stopped. */
+static void add_findings(struct ew_step_result *res, const json_t *problems, const json_t *nc,
+			 const json_t *sw)
+{
+	const json_t *p;
+	size_t i, k;
+
+	for (k = 0; k < ew_sweep_ncauses; k++) {
+		const struct ew_cause *def = ew_cause_find(ew_sweep_causes[k]);
+		struct ew_finding *f = NULL;
+		enum ew_severity sev = EW_WARN;
+		size_t n = 0;
+
+		json_array_foreach(problems, i, p)
+			if (strcmp(json_string_value(json_object_get(p, "cause")),
+				   ew_sweep_causes[k]) == 0) {
+				n++;
+				if (strcmp(json_string_value(json_object_get(p, "severity")) ?
+					   json_string_value(json_object_get(p, "severity")) : "",
+					   "fail") == 0)
+					sev = EW_FAIL;
+			}
+		if (n == 0)
+			continue;
+		f = ew_finding_new(EW_CK_SWEEP_DOMAIN, sev, "%zu account%s: %s", n, n == 1 ? "" : "s",
+				   def ? def->title : ew_sweep_causes[k]);
+		if (f == NULL)
+			continue;
+		ew_finding_set_cause(f, ew_sweep_causes[k]);
+		n = 0;
+		json_array_foreach(problems, i, p) {
+			if (strcmp(json_string_value(json_object_get(p, "cause")),
+				   ew_sweep_causes[k]) != 0)
+				continue;
+			if (n++ < 50)
+				ew_finding_evidence(f, "%s: %s",
+						    json_string_value(json_object_get(p, "account")),
+						    json_string_value(json_object_get(p, "title")));
+		}
+		if (n > 50)
+			ew_finding_evidence(f, "and %zu more", n - 50);
+		ew_step_result_add(res, f);
+	}
+	json_array_foreach(nc, i, p)
+		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "%s",
+						       json_string_value(json_object_get(p, "text"))));
+	if (json_is_true(json_object_get(sw, "partial")))
+		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "Partial: %s",
+						       json_string_value(json_object_get(sw,
+									 "covered"))));
+}
+
+static int start_job(struct ew_run *run, struct ew_run *copy, struct ew_target **t)
+{
+	*copy = *run;
+	copy->transcript = NULL;
+	if ((*t = ew_target_dup(run->target)) == NULL)
+		return -1;
+	copy->target = *t;
+	return 0;
+}
+
+int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
+{
+	static const char *const uattrs[] = {
+		"sAMAccountName", "objectSid", "userAccountControl", "memberOf", "primaryGroupID",
+		"sIDHistory", "homeMDB", "homeMTA", "msExchHomeServerName", "legacyExchangeDN",
+		"mailNickname", "msExchMailboxGuid", "msExchMailboxSecurityDescriptor",
+		"proxyAddresses", "showInAddressBook", "msExchUserAccountControl", "targetAddress",
+		"adminCount", "nTSecurityDescriptor", NULL };
+	static const char *const gattrs[] = { "objectSid", "groupType", "memberOf", NULL };
+	static const char *const tgattrs[] = { "tokenGroups", NULL };
+	static const char *const sattrs[] = { "lDAPDisplayName", "schemaIDGUID",
+					      "attributeSecurityGUID", NULL };
+	static const char *const dattrs[] = { "objectSid", NULL };
+	const struct ew_sweep_opts *o = run->sweep;
+	struct sweep *s = calloc(1, sizeof(*s));
+	struct count_job *cj = calloc(1, sizeof(*cj));
+	struct spn_job *sj = calloc(1, sizeof(*sj));
+	struct page_ctx pc = { 0 };
+	struct ew_finding *why = NULL;
+	struct ew_dir_req reqs[7];
+	struct ew_dir_result *rs[7] = { NULL };
+	char *errs[7] = { NULL }, err[512], *reader = NULL;
+	struct ew_buf sf = { 0 };
+	LDAPControl *sdctl = NULL, *ctrls[2] = { NULL, NULL };
+	const char *config, *schema;
+	json_t *data = NULL, *sw, *nc, *lt, *notes;
+	long long t0 = now_ms();
+	size_t i;
+	int groups_ok = 0, opened = 0;
+
+	if (s == NULL || cj == NULL || sj == NULL || o == NULL) {
+		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, o ? "Out of memory" :
+						       "No sweep was asked for"));
+		goto out;
+	}
+	s->run = run;
+	s->o = o;
+	s->pr = o->progress ? o->progress : &s->own;
+	atomic_store(&s->pr->users_total, -1);
+	atomic_store(&s->pr->phase, EW_SWEEP_STARTING);
+	for (i = 0; i < ew_sweep_ncauses; i++) {
+		size_t k;
+		int on = o->ncauses == 0;
+
+		for (k = 0; k < o->ncauses; k++)
+			on |= strcmp(o->causes[k], ew_sweep_causes[i]) == 0;
+		s->want |= (unsigned)on << i;
+	}
+	s->problems = json_array();
+	s->graph = ew_sweep_graph_new();
+	sj->problems = json_array();
+	sj->spns = ew_sweep_spns_new();
+	if (s->problems == NULL || s->graph == NULL || sj->problems == NULL || sj->spns == NULL) {
+		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "Out of memory"));
+		goto out;
+	}
+	if (ew_dirsession_open(run, 0, EW_CK_SWEEP_DOMAIN, &s->c, &why) != 0) {
+		ew_step_result_add(res, why);
+		goto out;
+	}
+	opened = 1;
+	reader = ew_target_reader(run->target, run->bind_dn) ?
+		 strdup(ew_target_reader(run->target, run->bind_dn)) : NULL;
+	s->reader = reader;
+	s->domain_nc = ew_dir_rootdse(s->c.dir, "defaultNamingContext");
+	config = ew_dir_rootdse(s->c.dir, "configurationNamingContext");
+	schema = ew_dir_rootdse(s->c.dir, "schemaNamingContext");
+	s->base = o->base ? o->base : s->domain_nc;
+	if (s->domain_nc == NULL || s->base == NULL) {
+		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "The domain "
+						       "controller %s gave no defaultNamingContext",
+						       s->c.host ? s->c.host : ""));
+		goto out;
+	}
+	/* The counting and the SPNs start at once, each on its own connection. */
+	cj->pr = s->pr;
+	cj->base = s->base;
+	if (start_job(run, &cj->run, &cj->target) == 0)
+		cj->started = pthread_create(&cj->th, NULL, count_thread, cj) == 0;
+	sj->pr = s->pr;
+	sj->s = s;
+	if (wants_spn(s) && start_job(run, &sj->run, &sj->target) == 0)
+		sj->started = pthread_create(&sj->th, NULL, spn_thread, sj) == 0;
+
+	/* Everything else the judging needs, in one round trip. */
+	s->exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
+	s->services = config ? ew_strprintf("CN=Services,%s", config) : NULL;
+	ew_buf_adds(&sf, "(|(lDAPDisplayName=memberOf)");
+	for (i = 0; i < EW_MBX_A_N; i++)
+		ew_buf_printf(&sf, "(lDAPDisplayName=%s)", ew_mbx_attr_names[i]);
+	ew_buf_adds(&sf, ")");
+	{
+		const char *bases[7] = { s->exch, s->services, s->exch, "", schema, s->domain_nc,
+					 s->base };
+		const int scopes[7] = { LDAP_SCOPE_SUBTREE, LDAP_SCOPE_ONELEVEL,
+					LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL,
+					LDAP_SCOPE_BASE, LDAP_SCOPE_BASE };
+		const char *filters[7] = { cfilter, "(objectClass=*)", "(objectClass=*)",
+					   "(objectClass=*)", sf.data, "(objectClass=*)",
+					   "(objectClass=*)" };
+		const char *const *attrs[7] = { cattrs, cattrs, cattrs, tgattrs, sattrs, dattrs,
+						dattrs };
+		size_t n = 0, idx[7];
+
+		for (i = 0; i < 7; i++) {
+			idx[i] = (size_t)-1;
+			if (bases[i] == NULL || filters[i] == NULL)
+				continue;
+			reqs[n].base = bases[i];
+			reqs[n].scope = scopes[i];
+			reqs[n].filter = filters[i];
+			reqs[n].attrs = attrs[i];
+			reqs[n].ctrls = NULL;
+			idx[i] = n++;
+		}
+		ew_dir_search_many(s->c.dir, reqs, n, rs, errs, err, sizeof(err));
+		/* The base must be there: a DN mistyped is not "nobody affected". */
+		if (idx[6] == (size_t)-1 || rs[idx[6]] == NULL || rs[idx[6]]->nentries == 0) {
+			struct ew_finding *f = ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "%s is not in "
+							      "the directory as read by %s",
+							      s->base, reader ? reader :
+							      "this account");
+
+			if (f && idx[6] != (size_t)-1 && errs[idx[6]])
+				ew_finding_evidence(f, "%s", errs[idx[6]]);
+			ew_step_result_add(res, f);
+			for (i = 0; i < n; i++) {
+				ew_dir_result_free(&rs[i]);
+				free(errs[i]);
+			}
+			goto out;
+		}
+		for (i = 0; i < 3; i++)
+			if (idx[i] != (size_t)-1)
+				s->cfg_r[i] = rs[idx[i]], rs[idx[i]] = NULL;
+		if (idx[3] != (size_t)-1)
+			s->tg = rs[idx[3]], rs[idx[3]] = NULL;
+		if (idx[4] != (size_t)-1)
+			s->sch = rs[idx[4]], rs[idx[4]] = NULL;
+		if (idx[5] != (size_t)-1 && rs[idx[5]] && rs[idx[5]]->nentries) {
+			const struct ew_dir_attr *a = ew_dir_entry_attr(&rs[idx[5]]->entries[0],
+									"objectSid");
+
+			if (a && a->nvalues)
+				ew_sid_parse_exact((const unsigned char *)a->values[0].val,
+						   a->values[0].len, &s->domain_sid);
+		}
+		if (idx[0] == (size_t)-1 || s->cfg_r[0] == NULL)
+			snprintf(s->users_why, sizeof(s->users_why), "%s",
+				 idx[0] != (size_t)-1 && errs[idx[0]] ? errs[idx[0]] :
+				 "no configurationNamingContext");
+		for (i = 0; i < n; i++) {
+			ew_dir_result_free(&rs[i]);
+			free(errs[i]);
+		}
+	}
+	ew_mbx_cfg_add_entries(&s->cb, s->cfg_r[0]);
+	ew_mbx_cfg_add_listing(&s->cb, s->services, s->cfg_r[1]);
+	ew_mbx_cfg_add_listing(&s->cb, s->exch, s->cfg_r[2]);
+	s->cfg.objects = s->cb.objs;
+	s->cfg.n = s->cb.n;
+	s->cfg.reader = reader;
+	s->cfg.root = s->exch;
+	s->cfg.error = s->cfg_r[0] ? NULL : s->users_why;
+	for (i = 0; i < s->cb.n; i++)
+		s->exch_unreadable += s->cb.objs[i].unreadable;
+
+	/* The group graph, once: every group of the domain and its memberOf. */
+	atomic_store(&s->pr->phase, EW_SWEEP_GROUPS);
+	if (wants_token(s)) {
+		if (ew_dir_search_stream(s->c.dir, s->domain_nc, LDAP_SCOPE_SUBTREE,
+					 "(objectClass=group)", gattrs, NULL, EW_SWEEP_PAGE,
+					 EW_SWEEP_PAGE_TIMEOUT_MS, on_groups, s, err,
+					 sizeof(err)) == 0 && ew_sweep_graph_link(s->graph) == 0)
+			groups_ok = 1;
+		else
+			snprintf(s->users_why, sizeof(s->users_why), "the groups could not be "
+				 "read: %.400s", err);
+	}
+	/* The users, page by page. */
+	atomic_store(&s->pr->phase, EW_SWEEP_USERS);
+	if (groups_ok || !wants_token(s)) {
+		sdctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP | EW_DIR_SD_DACL);
+		ctrls[0] = sdctl;
+		pc.s = s;
+		reader_sids(&pc.rs, s->tg, s->sch);
+		if (ew_dir_search_stream(s->c.dir, s->base, LDAP_SCOPE_SUBTREE, USER_FILTER, uattrs,
+					 sdctl ? ctrls : NULL, EW_SWEEP_PAGE,
+					 EW_SWEEP_PAGE_TIMEOUT_MS, on_users, &pc, err,
+					 sizeof(err)) == 0)
+			s->users_done_all = 1;
+		else
+			snprintf(s->users_why, sizeof(s->users_why), "%s", err);
+		free(pc.rs.v);
+	}
+	atomic_store(&s->pr->phase, EW_SWEEP_FINISHING);
+
+out:
+	if (cj && cj->started)
+		pthread_join(cj->th, NULL);
+	if (sj && sj->started)
+		pthread_join(sj->th, NULL);
+	if (s && s->problems && opened) {
+		int partial = !s->users_done_all || (wants_spn(s) && !sj->read) || s->oom;
+		struct ew_buf cov = { 0 };
+		long total = atomic_load(&s->pr->users_total);
+		size_t k;
+
+		json_array_extend(s->problems, sj->problems);
+		if (!s->users_done_all) {
+			if (total >= 0)
+				ew_buf_printf(&cov, "%ld of %ld users", s->users, total);
+			else
+				ew_buf_printf(&cov, "%ld users (of a number not known)", s->users);
+			ew_buf_printf(&cov, " judged (%s)", s->users_why[0] ? s->users_why :
+				      "stopped");
+		} else {
+			ew_buf_printf(&cov, "all %ld users", s->users);
+		}
+		if (wants_spn(s))
+			ew_buf_printf(&cov, "; SPNs: %s", sj->read ? "all read" : sj->why[0] ?
+				      sj->why : "stopped before they were read");
+		if (s->oom)
+			ew_buf_adds(&cov, "; out of memory: some problems may be missing");
+		notes = json_array();
+		if (wants_spn(s) && sj->read && strcmp(sj->scope, "domain") == 0)
+			json_array_append_new(notes, json_string("The global catalog could not be "
+								 "reached: SPNs of this domain only"));
+		if (wants(s, EW_CAUSE_SPN_MISSING) && sj->read && !sj->exch_read)
+			json_array_append_new(notes, ew_json_string_clean(sj->exch_why[0] ?
+									  sj->exch_why :
+									  "The Exchange servers could not be read"));
+		if (s->cfg.error && wants_mailbox(s))
+			json_array_append_new(notes, ew_json_string_clean("The Exchange "
+									  "configuration could not be read: half-moved mailboxes are not told apart"));
+		sw = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:s?, s:o, s:o, s:o, s:o}",
+			       "base", ew_json_string_clean(s->base),
+			       "users", (json_int_t)s->users,
+			       "mailboxes", (json_int_t)s->mailboxes,
+			       "disabled", (json_int_t)s->disabled,
+			       "groups", (json_int_t)s->groups,
+			       "duration_ms", (json_int_t)(now_ms() - t0),
+			       "partial", partial,
+			       "covered", cov.data,
+			       "read_as", ew_json_string_clean(reader ? reader : ""),
+			       "dc", ew_json_string_clean(s->c.host ? s->c.host : ""),
+			       "gc", ew_json_string_clean(sj->gc ? sj->gc : ""),
+			       "notes", notes);
+		if (sw && wants_spn(s) && sj->read) {
+			json_object_set_new(sw, "spns", json_integer((json_int_t)
+								     ew_sweep_spns_count(sj->spns)));
+			json_object_set_new(sw, "spn_scope", json_string(sj->scope));
+		}
+		if (sw && wants_spn(s))
+			json_object_set_new(sw, "exchange_servers",
+					    json_integer((json_int_t)sj->nservers));
+		if (sw && total >= 0)
+			json_object_set_new(sw, "users_total", json_integer(total));
+		ew_buf_reset(&cov);
+		nc = json_array();
+		add_not_checked(s, nc);
+		lt = json_array();
+		for (k = 0; k < s->ntop; k++)
+			json_array_append_new(lt, json_pack("{s:o, s:I, s:I, s:I, s:b}", "account",
+							    ew_json_string_clean(s->top[k].account),
+							    "sids", (json_int_t)s->top[k].sids,
+							    "estimate_legacy",
+							    (json_int_t)s->top[k].legacy,
+							    "estimate_2012",
+							    (json_int_t)s->top[k].e2012,
+							    "delegation", s->top[k].delegation));
+		data = json_pack("{s:o, s:O, s:o, s:o, s:o}", "sweep", sw, "problems", s->problems,
+				 "counts", ew_sweep_counts(s->problems), "not_checked", nc,
+				 "largest_tokens", lt);
+		if (data) {
+			add_findings(res, s->problems, nc, sw);
+			if (res->nfindings == 0)
+				ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_PASS, "No "
+								       "problem found among %ld "
+								       "users", s->users));
+			ew_step_data_put(res->data, data);
+			data = NULL;
+		} else {
+			ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP,
+							       "Out of memory"));
+		}
+	}
+	if (s)
+		atomic_store(&s->pr->phase, EW_SWEEP_DONE);
+	if (sdctl)
+		ldap_control_free(sdctl);
+	ew_buf_reset(&sf);
+	if (s) {
+		for (i = 0; i < s->ntop; i++)
+			free(s->top[i].account);
+		for (i = 0; i < s->nskipped; i++)
+			free(s->skipped[i].example);
+		for (i = 0; i < s->nlists; i++)
+			ew_dir_result_free(&s->lists[i]);
+		free(s->lists);
+		for (i = 0; i < 3; i++)
+			ew_dir_result_free(&s->cfg_r[i]);
+		ew_dir_result_free(&s->tg);
+		ew_dir_result_free(&s->sch);
+		free(s->cb.objs);
+		free(s->cb.ver);
+		free((char *)s->exch);
+		free((char *)s->services);
+		json_decref(s->problems);
+		ew_sweep_graph_free(&s->graph);
+		if (opened)
+			ew_dirsession_close(&s->c);
+	}
+	if (cj) {
+		ew_target_free(&cj->target);
+		free(cj);
+	}
+	if (sj) {
+		ew_target_free(&sj->target);
+		ew_sweep_spns_free(&sj->spns);
+		json_decref(sj->problems);
+		free(sj->gc);
+		free(sj);
+	}
+	json_decref(data);
+	free(reader);
+	free(s);
+	return 0;
+}
+
+const struct ew_step ew_sweep_step_def = {
+	"sweep", "Who else is affected (domain-wide sweep)", "sweep",
+	"every user of the domain by the causes the directory shows", ew_sweep_step,
+	EW_STEP_DIRECTORY, EW_DATA_JSON,
+};
