@@ -186,28 +186,55 @@ static void count_skips(struct sweep *s, const struct ew_step_result *res, const
 	}
 }
 
-/* The findings of the rules run for one account that prove a wanted cause,
- * as problem lines. */
+/*
+ * The findings of the rules run for one account that prove a wanted cause,
+ * as problem lines: one per cause (its first finding's title; the others'
+ * titles and every finding's evidence as evidence), the worst severity.
+ */
 static void take_problems(struct sweep *s, json_t *into, const struct ew_step_result *res,
 			  const char *account, const char *dn)
 {
-	size_t i;
+	size_t i, k, j;
 
-	for (i = 0; i < res->nfindings; i++) {
-		const struct ew_finding *f = res->findings[i];
-		json_t *p;
+	for (k = 0; k < ew_sweep_ncauses; k++) {
+		const struct ew_finding *head = NULL;
+		enum ew_severity worst = EW_WARN;
+		json_t *p, *ev;
 
-		if ((f->severity != EW_WARN && f->severity != EW_FAIL) || f->cause == NULL ||
-		    !wants(s, f->cause))
+		if (!((s->want >> k) & 1))
 			continue;
-		p = ew_sweep_problem(account, dn, f->cause, f->title,
-				     (const char *const *)f->evidence, f->nevidence);
+		for (i = 0; i < res->nfindings; i++) {
+			const struct ew_finding *f = res->findings[i];
+
+			if ((f->severity != EW_WARN && f->severity != EW_FAIL) || f->cause == NULL ||
+			    strcmp(f->cause, ew_sweep_causes[k]) != 0)
+				continue;
+			if (head == NULL)
+				head = f;
+			if (f->severity == EW_FAIL)
+				worst = EW_FAIL;
+		}
+		if (head == NULL)
+			continue;
+		p = ew_sweep_problem(account, dn, head->cause, head->title,
+				     (const char *const *)head->evidence, head->nevidence);
 		if (p == NULL || json_array_append_new(into, p) != 0) {
 			s->oom = 1;
 			continue;
 		}
-		json_object_set_new(p, "check", json_string(f->check));
-		json_object_set_new(p, "severity", json_string(ew_severity_name(f->severity)));
+		ev = json_object_get(p, "evidence");
+		for (i = 0; i < res->nfindings; i++) {
+			const struct ew_finding *f = res->findings[i];
+
+			if (f == head || (f->severity != EW_WARN && f->severity != EW_FAIL) ||
+			    f->cause == NULL || strcmp(f->cause, head->cause) != 0)
+				continue;
+			json_array_append_new(ev, ew_json_string_clean(f->title));
+			for (j = 0; j < f->nevidence; j++)
+				json_array_append_new(ev, ew_json_string_clean(f->evidence[j]));
+		}
+		json_object_set_new(p, "check", json_string(head->check));
+		json_object_set_new(p, "severity", json_string(ew_severity_name(worst)));
 		atomic_fetch_add(&s->pr->problems, 1);
 	}
 }

@@ -593,21 +593,38 @@ static size_t causes_by_count(const json_t *counts, const char **out)
 	return n;
 }
 
-/* What to run for one account of a cause, to see its diagnosis and fix. */
-static void next_step(struct ew_buf *b, const char *cause, const char *account)
+/* The host of an SPN ("exchangeRFR/ex55.exwiz.test" -> "ex55.exwiz.test"),
+ * into buf; "" when it has none. */
+static const char *spn_host(const char *spn, char *buf, size_t len)
 {
-	if (strcmp(cause, EW_CAUSE_SPN_DUPLICATE) == 0 || strcmp(cause, EW_CAUSE_SPN_MISSING) == 0)
-		ew_buf_add_wrapped(b, "    For the fix: exwizard check -x SERVER tickets; on Windows, "
-				   "setspn -X lists the duplicates and setspn -D removes one", 0, 6,
-				   79);
-	else if (account && *account) {
-		char *line = ew_strprintf("    For one of them, with the fix: exwizard check -u %s %s",
-					  account, strncmp(cause, "mailbox", 7) == 0 ? "mailbox" :
-					  "groups");
+	const char *h = spn ? strchr(spn, '/') : NULL;
 
-		ew_buf_add_wrapped(b, line ? line : "", 0, 6, 79);
-		free(line);
-	}
+	snprintf(buf, len, "%.*s", h ? (int)strcspn(h + 1, ":/") : 0, h ? h + 1 : "");
+	return buf;
+}
+
+/* What to run for the first account of a cause, to see its diagnosis and
+ * fix (spn: the SPN of its problem, for the SPN causes). */
+static void next_step(struct ew_buf *b, const char *cause, const char *account, const char *spn)
+{
+	char host[256], *line = NULL;
+
+	if (strcmp(cause, EW_CAUSE_SPN_DUPLICATE) == 0)
+		line = ew_strprintf("For the fix: setspn -X (on Windows) lists the duplicates; "
+				    "setspn -D %s ACCOUNT removes it from the account it does "
+				    "not belong to", spn && *spn ? spn : "SPN");
+	else if (strcmp(cause, EW_CAUSE_SPN_MISSING) == 0)
+		line = ew_strprintf("For the fix: exwizard check -x %s tickets", *spn_host(spn, host,
+				    sizeof(host)) ? host : "SERVER");
+	else if (account && *account)
+		line = ew_strprintf("For one of them, with the fix: exwizard check -u %s %s",
+				    account, strncmp(cause, "mailbox", 7) == 0 ? "mailbox" :
+				    "groups");
+	if (line == NULL)
+		return;
+	ew_buf_adds(b, "    ");
+	ew_buf_add_wrapped(b, line, 4, 6, 79);
+	free(line);
 }
 
 char *ew_sweep_text(const json_t *report)
@@ -654,7 +671,7 @@ char *ew_sweep_text(const json_t *report)
 			      json_array_size(problems));
 	for (k = 0; k < nc; k++) {
 		const struct ew_cause *def = ew_cause_find(order[k]);
-		const char *first_account = NULL;
+		const char *first_account = NULL, *first_spn = NULL;
 
 		{
 			/* any SPN of the forest, not only Exchange's */
@@ -672,8 +689,12 @@ char *ew_sweep_text(const json_t *report)
 		json_array_foreach(problems, i, p) {
 			if (strcmp(jstr(p, "cause"), order[k]) != 0)
 				continue;
-			if (first_account == NULL)
+			if (first_account == NULL) {
 				first_account = jstr(p, "account");
+				first_spn = *jstr(p, "spn") ? jstr(p, "spn") :
+					    json_string_value(json_array_get(json_object_get(p,
+							      "evidence"), 0));
+			}
 			ew_buf_printf(&b, "  %-16s ", jstr(p, "account"));
 			ew_buf_add_wrapped(&b, jstr(p, "title"), 19 > 3 + (int)strlen(jstr(p,
 					   "account")) ? 19 : 3 + (int)strlen(jstr(p, "account")), 19, 79);
@@ -687,7 +708,7 @@ char *ew_sweep_text(const json_t *report)
 						   json_string_value(v) : "", 21, 23, 79);
 			}
 		}
-		next_step(&b, order[k], first_account);
+		next_step(&b, order[k], first_account, first_spn);
 	}
 	if (json_array_size(json_object_get(report, "not_checked"))) {
 		ew_buf_adds(&b, "\nNot checked (not readable is not absent):\n");
