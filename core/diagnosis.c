@@ -9,9 +9,11 @@
 #include "diagclient.h"
 #include "text.h"
 
+/* The sweep's findings are about other accounts (sweep.h): never the
+ * user's causes. */
 static int usable(const struct ew_step_result *s)
 {
-	return s && !ew_step_result_is_stale(s);
+	return s && !ew_step_result_is_stale(s) && strcmp(s->id, "sweep") != 0;
 }
 
 /* Appends a copy of s; -1 when out of memory. */

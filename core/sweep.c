@@ -874,11 +874,13 @@ static void add_findings(struct ew_step_result *res, const json_t *problems, con
 			}
 		if (n == 0)
 			continue;
-		f = ew_finding_new(EW_CK_SWEEP_DOMAIN, sev, "%zu account%s: %s", n, n == 1 ? "" : "s",
-				   def ? def->title : ew_sweep_causes[k]);
+		/* The cause by its id in the title, not as the finding's cause: the
+		 * accounts are others than the user under diagnosis. */
+		f = ew_finding_new(EW_CK_SWEEP_DOMAIN, sev, "%zu account%s: %s (%s)", n,
+				   n == 1 ? "" : "s", def ? def->title : ew_sweep_causes[k],
+				   ew_sweep_causes[k]);
 		if (f == NULL)
 			continue;
-		ew_finding_set_cause(f, ew_sweep_causes[k]);
 		n = 0;
 		json_array_foreach(problems, i, p) {
 			if (strcmp(json_string_value(json_object_get(p, "cause")),
@@ -1147,12 +1149,11 @@ out:
 		if (s->cfg.error && wants_mailbox(s))
 			json_array_append_new(notes, ew_json_string_clean("The Exchange "
 									  "configuration could not be read: half-moved mailboxes are not told apart"));
-		sw = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:s?, s:o, s:o, s:o, s:o}",
+		sw = json_pack("{s:o, s:I, s:I, s:I, s:I, s:b, s:s?, s:o, s:o, s:o, s:o}",
 			       "base", ew_json_string_clean(s->base),
 			       "users", (json_int_t)s->users,
 			       "mailboxes", (json_int_t)s->mailboxes,
 			       "disabled", (json_int_t)s->disabled,
-			       "groups", (json_int_t)s->groups,
 			       "duration_ms", (json_int_t)(now_ms() - t0),
 			       "partial", partial,
 			       "covered", cov.data,
@@ -1160,6 +1161,8 @@ out:
 			       "dc", ew_json_string_clean(s->c.host ? s->c.host : ""),
 			       "gc", ew_json_string_clean(sj->gc ? sj->gc : ""),
 			       "notes", notes);
+		if (sw && groups_ok)
+			json_object_set_new(sw, "groups", json_integer((json_int_t)s->groups));
 		if (sw && wants_spn(s) && sj->read) {
 			json_object_set_new(sw, "spns", json_integer((json_int_t)
 								     ew_sweep_spns_count(sj->spns)));

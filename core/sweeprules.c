@@ -640,10 +640,12 @@ char *ew_sweep_text(const json_t *report)
 	{
 		struct ew_buf h = { 0 };
 
-		ew_buf_printf(&h, "Sweep of %s: %s users (%s with a mailbox), %s groups",
+		ew_buf_printf(&h, "Sweep of %s: %s users (%s with a mailbox)",
 			      jstr(sw, "base"), thousands(jint(sw, "users"), n1, sizeof(n1)),
-			      thousands(jint(sw, "mailboxes"), n2, sizeof(n2)),
-			      thousands(jint(sw, "groups"), n3, sizeof(n3)));
+			      thousands(jint(sw, "mailboxes"), n2, sizeof(n2)));
+		if (json_object_get(sw, "groups"))
+			ew_buf_printf(&h, ", %s groups", thousands(jint(sw, "groups"), n3,
+								  sizeof(n3)));
 		if (json_object_get(sw, "spns"))
 			ew_buf_printf(&h, ", %s SPNs", thousands(jint(sw, "spns"), n1, sizeof(n1)));
 		ew_buf_printf(&h, "; %.1f s.", (double)jint(sw, "duration_ms") / 1000.0);

@@ -25,6 +25,7 @@
 #include "login.h"
 #include "secret.h"
 #include "sweepcmd.h"
+#include "sweeprules.h"
 #include "session.h"
 #include "target.h"
 #include "text.h"
@@ -133,6 +134,22 @@ static int cmd_show(const struct ew_opts *o)
 		fprintf(stderr, "exwizard: %s\n", clean ? clean : "cannot read the transcript");
 		free(clean);
 		return EW_EXIT_USAGE;
+	}
+	/* A sweep's transcript: its report, about the accounts it found (the
+	 * diagnosis is about one user, and a sweep has none). */
+	for (size_t i = 0; !o->json && i < r->nsteps; i++) {
+		char *text;
+
+		if (strcmp(r->steps[i]->id, "sweep") != 0 ||
+		    json_object_get(r->steps[i]->data, "sweep") == NULL)
+			continue;
+		text = ew_sweep_text(r->steps[i]->data);
+		printf("exwizard %s sweep from %s, started %s\n\n", r->version ? r->version : "",
+		       r->host ? r->host : "", r->started ? r->started : "");
+		rc = text && fputs(text, stdout) >= 0 && fflush(stdout) == 0 ? 0 : EW_EXIT_USAGE;
+		free(text);
+		ew_report_free(&r);
+		return rc;
 	}
 	if (o->brief) {
 		/* The lines for a ticket: plain text, 80 columns, wherever it goes. */

@@ -344,6 +344,24 @@ static void test_merge(void **state)
 	steps_free(&st);
 }
 
+/* The sweep's findings are other accounts': never the user's cause, even
+ * one that names a cause. */
+static void test_sweep_not_the_users(void **state)
+{
+	struct steps st;
+	struct ew_diagnosis *d;
+
+	(void)state;
+	healthy(&st, NULL);
+	add(&st, EW_CK_SWEEP_DOMAIN, EW_WARN, "3 accounts: token too large",
+	    EW_CAUSE_TOKEN_TOO_LARGE);
+	d = diagnose(&st, NULL, 0);
+	assert_int_equal(d->ncauses, 0);
+	assert_non_null(ruling(d->ruled_out, d->nruled_out, EW_CAUSE_TOKEN_TOO_LARGE));
+	ew_diagnosis_free(&d);
+	steps_free(&st);
+}
+
 /* A check that could not look never rules out and never proves. */
 static void test_ruled_out_not_checked(void **state)
 {
@@ -645,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_rank_because),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_ruled_out_not_checked),
+		cmocka_unit_test(test_sweep_not_the_users),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
