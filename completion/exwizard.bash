@@ -1,6 +1,7 @@
 # bash completion for exwizard(1): the commands, the options of the command
 # typed (the wizard's before any), the steps after check, the help topics
-# (the check ids among them) after help, the symptom ids after --symptom and
+# (the check ids among them) after help, the symptom ids after --symptom, the
+# causes after --cause and
 # file names where a file is asked for. The word lists below this function
 # are made at build time from the binary's own tables (completion/lists.c).
 
@@ -46,6 +47,8 @@ _exwizard()
 			_exwizard_files "$cur"
 		elif _exwizard_in "$prev" $_exwizard_symptom_options; then
 			_exwizard_words "$_exwizard_symptoms" "$cur"
+		elif _exwizard_in "$prev" $_exwizard_cause_options; then
+			_exwizard_words "$_exwizard_causes" "$cur"
 		fi
 		return 0
 	fi

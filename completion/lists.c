@@ -3,7 +3,7 @@
  * its bash completion (completion/exwizard.bash): the commands, the options
  * each command takes, the options that take a value and which of them take
  * a file or a symptom, the steps, the help topics (the checks' among them,
- * by their ids) and the symptoms. Built and run at build time from the
+ * by their ids), the symptoms and the causes a sweep decides. Built and run at build time from the
  * tables the binary parses with, so that the completion cannot drift from
  * the binary.
  */
@@ -16,6 +16,7 @@
 #include "help.h"
 #include "options.h"
 #include "step.h"
+#include "sweeprules.h"
 
 /* An option's spellings, short first: "-r --realm". */
 static void option_words(const struct ew_option *op, const char **sep)
@@ -59,6 +60,7 @@ int main(void)
 {
 	static const char *const files[] = { "FILE", "F", NULL };
 	static const char *const symptoms[] = { "ID", NULL };
+	static const char *const causes[] = { "CAUSE", NULL };
 	const char *sep;
 
 	puts("# The words of exwizard's command line (completion/lists.c).");
@@ -82,6 +84,7 @@ int main(void)
 	value_options("_exwizard_value_options", NULL);
 	value_options("_exwizard_file_options", files);
 	value_options("_exwizard_symptom_options", symptoms);
+	value_options("_exwizard_cause_options", causes);
 	sep = "";
 	fputs("_exwizard_steps='", stdout);
 	for (size_t i = 0; i < ew_nsteps; i++, sep = " ")
@@ -103,6 +106,11 @@ int main(void)
 	fputs("_exwizard_symptoms='", stdout);
 	for (size_t i = 0; i < ew_nsymptoms; i++, sep = " ")
 		printf("%s%s", sep, ew_symptoms[i].id);
+	puts("'");
+	sep = "";
+	fputs("_exwizard_causes='", stdout);
+	for (size_t i = 0; i < ew_sweep_ncauses; i++, sep = " ")
+		printf("%s%s", sep, ew_sweep_causes[i]);
 	puts("'");
 	return ferror(stdout) || fflush(stdout) != 0;
 }

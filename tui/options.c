@@ -95,7 +95,7 @@ const struct ew_option ew_options[EW_NOPT] = {
 			   "allowed to flush local DNS caches" },
 	[EW_OPT_BASE] = { "base", 0, "DN", FOR_SWEEP, 0, EW_GROUP_TARGET,
 			  "only the users under this DN" },
-	[EW_OPT_CAUSE] = { "cause", 0, "ID", FOR_SWEEP, 0, EW_GROUP_TARGET,
+	[EW_OPT_CAUSE] = { "cause", 0, "CAUSE", FOR_SWEEP, 0, EW_GROUP_TARGET,
 			   "only this cause, repeatable" },
 	[EW_OPT_TRANSCRIPT] = { "transcript", 'o', "FILE", FOR_DIR, 0, EW_GROUP_OUTPUT,
 				"default: $XDG_STATE_HOME/exwizard/exwizard-HOST-TIME" },

@@ -10,7 +10,8 @@
 #   4. after help: the topics `exwizard help` lists, guides and check ids,
 #      each one a topic `exwizard help TOPIC` shows; none after a topic;
 #   5. after --symptom (and --symptom=): the symptoms the binary accepts,
-#      which its own message lists, and a made-up id is refused;
+#      which its own message lists, and a made-up id is refused; after
+#      sweep --cause, the causes its message lists;
 #   6. file names after -o, show and diff; nothing after an unknown command.
 # Usage: completion.sh [BUILD]
 set -u
@@ -140,6 +141,14 @@ complete_words exwizard --symptom = 4096 >"$tmp/got2"
 [ "$(tr '\n' ' ' <"$tmp/got2")" = "40960 40961 " ] ||
 	{ echo "# --symptom=4096: $(cat "$tmp/got2")"; bad=1; }
 ok $bad "after --symptom: the $(wc -l <"$tmp/got") symptoms the binary accepts"
+
+# 5b. After sweep --cause: the causes the binary's own message lists.
+"$ew" sweep --cause no-such-cause 2>"$tmp/err" >/dev/null
+sed -n 's/.*a sweep decides \(.*\)$/\1/p' "$tmp/err" | sed 's/ or /, /' | tr ',' '\n' |
+	tr -d ' ' | sort >"$tmp/want"
+complete_words exwizard sweep --cause "" >"$tmp/got"
+same "$tmp/want" "$tmp/got"
+ok $? "after sweep --cause: the $(wc -l <"$tmp/got") causes the binary accepts"
 
 # 6.
 mkdir "$tmp/d" && : >"$tmp/d/report.json"
