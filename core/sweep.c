@@ -108,8 +108,12 @@ struct sweep {
 	const char *domain_nc, *base, *reader;
 	struct ew_sid domain_sid;
 	struct ew_dir_result *tg, *sch, *cfg_r[3];
-	struct ew_dir_result **lists;	/* listings of containers, kept for cfg's strings */
-	size_t nlists, caplists;
+	/* containers listed (the configuration's strings point into them) */
+	struct {
+		char *base;
+		struct ew_dir_result *r;	/* NULL: not answered */
+	} listed[MAX_LISTS];
+	size_t nlisted;
 	struct ew_mbx_cfg_build cb;
 	struct ew_mbx_config cfg;
 	const char *exch, *services;
@@ -320,50 +324,38 @@ struct page_ctx {
 	struct reader_sids rs;
 };
 
-/* Listings of the containers above the homeMDB and homeMTA of a page's
- * users that were not read, so that missing is told from hidden. */
+/*
+ * Listings of the containers above the homeMDB and homeMTA of a page's
+ * users that were not read, so that missing is told from hidden. One search
+ * at a time, each waiting for its own reply only: the next page of users is
+ * on its way on the same connection (ew_dir_search_many would take its
+ * replies for strays). A container is listed once per sweep.
+ */
 static void list_for_page(struct sweep *s, const struct ew_dir_result *page)
 {
 	const char *need[MAX_LISTS];
-	size_t n = 0, i;
-	struct ew_dir_req reqs[MAX_LISTS];
-	struct ew_dir_result *rs[MAX_LISTS] = { NULL };
-	char *errs[MAX_LISTS] = { NULL }, err[256];
+	size_t n = 0, i, k, added = 0;
+	char err[256];
 
 	for (i = 0; i < page->nentries; i++) {
 		ew_mbx_list_path(&s->cfg, first(&page->entries[i], "homeMDB"), need, &n, MAX_LISTS);
 		ew_mbx_list_path(&s->cfg, first(&page->entries[i], "homeMTA"), need, &n, MAX_LISTS);
 	}
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		reqs[i].base = need[i];
-		reqs[i].scope = LDAP_SCOPE_ONELEVEL;
-		reqs[i].filter = "(objectClass=*)";
-		reqs[i].attrs = cattrs;
-		reqs[i].ctrls = NULL;
-	}
-	ew_dir_search_many(s->c.dir, reqs, n, rs, errs, err, sizeof(err));
-	for (i = 0; i < 2 * n; i++)	/* twice: a parent's listing may come later */
-		ew_mbx_cfg_add_listing(&s->cb, need[i % n], rs[i % n]);
-	for (i = 0; i < n; i++) {
-		free(errs[i]);
-		if (rs[i] == NULL)
+	for (i = 0; i < n && s->nlisted < MAX_LISTS; i++) {
+		/* a container asked for once is not asked again, answered or not */
+		for (k = 0; k < s->nlisted && strcasecmp(s->listed[k].base, need[i]) != 0; k++)
+			;
+		if (k < s->nlisted || (s->listed[k].base = strdup(need[i])) == NULL)
 			continue;
-		if (s->nlists == s->caplists) {
-			size_t cap = s->caplists ? s->caplists * 2 : 16;
-			struct ew_dir_result **l = realloc(s->lists, cap * sizeof(*l));
-
-			if (l == NULL) {
-				/* the configuration points into it: keep it anyway */
-				s->oom = 1;
-				continue;
-			}
-			s->lists = l;
-			s->caplists = cap;
-		}
-		s->lists[s->nlists++] = rs[i];
+		s->nlisted++;
+		if (ew_dir_search(s->c.dir, need[i], LDAP_SCOPE_ONELEVEL, "(objectClass=*)", cattrs,
+				  NULL, &s->listed[k].r, err, sizeof(err)) == 0)
+			added++;
 	}
+	/* twice: a parent's listing may come later in the list */
+	for (i = 0; added && i < 2 * s->nlisted; i++)
+		ew_mbx_cfg_add_listing(&s->cb, s->listed[i % s->nlisted].base,
+				       s->listed[i % s->nlisted].r);
 	s->cfg.objects = s->cb.objs;
 	s->cfg.n = s->cb.n;
 }
@@ -771,11 +763,14 @@ static void *spn_thread(void *arg)
 
 /* ---- the report ---- */
 
-static void not_checked(json_t *arr, const char *what, long users, const char *const *causes,
-			size_t ncauses, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* One thing not checked: what could not be read, for how many users (or,
+ * unit "objects", how many objects of it), the causes not judged for them. */
+static void not_checked(json_t *arr, const char *what, const char *unit, long users,
+			const char *const *causes, size_t ncauses, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
 
-static void not_checked(json_t *arr, const char *what, long users, const char *const *causes,
-			size_t ncauses, const char *fmt, ...)
+static void not_checked(json_t *arr, const char *what, const char *unit, long users,
+			const char *const *causes, size_t ncauses, const char *fmt, ...)
 {
 	json_t *o, *c = json_array();
 	va_list ap;
@@ -791,7 +786,7 @@ static void not_checked(json_t *arr, const char *what, long users, const char *c
 	va_end(ap);
 	for (i = 0; i < ncauses; i++)
 		json_array_append_new(c, json_string(causes[i]));
-	o = json_pack("{s:s, s:I, s:o, s:s}", "what", what, "users", (json_int_t)users, "causes",
+	o = json_pack("{s:s, s:I, s:o, s:s}", "what", what, unit, (json_int_t)users, "causes",
 		      c, "text", text ? text : "");
 	free(text);
 	if (o)
@@ -807,16 +802,16 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 	const char *as = s->reader ? s->reader : "the account exwizard binds as";
 	size_t i;
 
-	not_checked(arr, "memberOf", s->unread_memberof, tok, 2, "memberOf is not readable as %s "
+	not_checked(arr, "memberOf", "users", s->unread_memberof, tok, 2, "memberOf is not readable as %s "
 		    "for %ld user%s: their token was not worked out", as, s->unread_memberof,
 		    s->unread_memberof == 1 ? "" : "s");
-	not_checked(arr, "groups", s->groups_unreadable, tok, 2, "%ld user%s in groups %s may "
+	not_checked(arr, "groups", "users", s->groups_unreadable, tok, 2, "%ld user%s in groups %s may "
 		    "not read: their token size is known only as a range", s->groups_unreadable,
 		    s->groups_unreadable == 1 ? " is" : "s are", as);
-	not_checked(arr, "ranges", s->ranges_cut, tok, 2, "%ld group list%s could not be read "
+	not_checked(arr, "ranges", "lists", s->ranges_cut, tok, 2, "%ld group list%s could not be read "
 		    "to the end (ranged retrieval stopped early)", s->ranges_cut,
 		    s->ranges_cut == 1 ? "" : "s");
-	not_checked(arr, "homeMDB", s->unread_mailbox, mbx, 3, "Whether %ld user%s a mailbox "
+	not_checked(arr, "homeMDB", "users", s->unread_mailbox, mbx, 3, "Whether %ld user%s a mailbox "
 		    "could not be told: homeMDB and msExchHomeServerName are not readable as %s",
 		    s->unread_mailbox, s->unread_mailbox == 1 ? " has" : "s have", as);
 	for (i = 0; i < s->nskipped; i++) {
@@ -825,13 +820,14 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 
 		if (prot)
 			cs[0] = EW_CAUSE_MAILBOX_PROTECTED;
-		not_checked(arr, s->skipped[i].check, s->skipped[i].users, cs, prot ? 1 : 2,
+		not_checked(arr, s->skipped[i].check, "users", s->skipped[i].users, cs, prot ? 1 : 2,
 			    "%s could not judge %ld mailbox user%s, for example %s",
 			    s->skipped[i].check, s->skipped[i].users,
 			    s->skipped[i].users == 1 ? "" : "s", s->skipped[i].example ?
 			    s->skipped[i].example : "");
 	}
-	not_checked(arr, "Exchange configuration", s->exch_unreadable, NULL, 0, "%ld object%s of "
+	not_checked(arr, "Exchange configuration", "objects", s->exch_unreadable, NULL, 0,
+		    "%ld object%s of "
 		    "the Exchange configuration %s not readable as %s: Exchange servers among "
 		    "them are not judged for spn-missing, and mailboxes on them only in part",
 		    s->exch_unreadable, s->exch_unreadable == 1 ? "" : "s",
@@ -842,7 +838,7 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 
 		if (i == EW_MBX_A_NICKNAME || i == EW_MBX_A_GUID || i == EW_MBX_A_PROXIES)
 			continue;	/* no cause of the sweep rests on them */
-		not_checked(arr, ew_mbx_attr_names[i], s->unread[i], c1, 1, "%s is not readable "
+		not_checked(arr, ew_mbx_attr_names[i], "users", s->unread[i], c1, 1, "%s is not readable "
 			    "as %s for %ld mailbox user%s: %s not checked for %s",
 			    ew_mbx_attr_names[i], as, s->unread[i], s->unread[i] == 1 ? "" : "s",
 			    c1[0], s->unread[i] == 1 ? "it" : "them");
@@ -1212,9 +1208,10 @@ out:
 			free(s->top[i].account);
 		for (i = 0; i < s->nskipped; i++)
 			free(s->skipped[i].example);
-		for (i = 0; i < s->nlists; i++)
-			ew_dir_result_free(&s->lists[i]);
-		free(s->lists);
+		for (i = 0; i < s->nlisted; i++) {
+			ew_dir_result_free(&s->listed[i].r);
+			free(s->listed[i].base);
+		}
 		for (i = 0; i < 3; i++)
 			ew_dir_result_free(&s->cfg_r[i]);
 		ew_dir_result_free(&s->tg);
