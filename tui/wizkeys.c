@@ -434,9 +434,10 @@ static const struct action main_acts[] = {
 	{ { '\t' }, "Tab pane", "Tab", 4, offer_pane, act_pane },
 	{ { 'd' }, "d data", "d:data", 3, offer_data, act_data },
 	{ { 'h', 'l' }, "h/l sideways", "h/l:side", 3, offer_sideways, act_sideways },
+	/* Before e: on the summary, of the two, e goes first when the bar is full. */
+	{ { 'f' }, "f find others with it", "f:others", 3, offer_find_others, act_f },
 	{ { 'e' }, "e edit", "e:edit", 3, can_run, act_edit },
 	{ { 'a' }, "a run all", "a:all", 2, can_run, act_all },
-	{ { 'f' }, "f find others with it", "f:others", 2, offer_find_others, act_f },
 	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush_here, act_f },
 	{ { 'W' }, "W sweep the domain", "W:sweep", 3, can_run, act_sweep },
 	{ { 'c' }, "c check again, compare", "c:compare", 2, ew_wiz_compare_offered, act_compare },

@@ -139,8 +139,8 @@ ok $? "Esc once it ended closes the sweep screen"
 # f on the summary: the selected cause, when a sweep can find it.
 tm send-keys -t "$sess" a
 wait_for "> summary" 600 && wait_for "Diagnosis:" 50 && tm send-keys -t "$sess" Tab
-wait_for "Who else: f sweeps the domain for the selected cause" 30
-ok $? "the summary says f and W find who else"
+wait_for "Who else: f sweeps the domain for the selected cause" 30 && bar | grep -q "f:others"
+ok $? "the summary says f and W find who else; its key bar offers f ($(bar | sed 's/ *$//'))"
 # Select the cause whose id is given (j from the first), then f.
 select_cause() {
 	tm send-keys -t "$sess" g
