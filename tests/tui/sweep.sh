@@ -191,9 +191,8 @@ fast
 got=$(sweeps "$work/t1.jsonl")
 printf '%s' "$got" | grep -Eq '^(fail|warn):whole cancelled:partial (fail|warn):whole cancelled:partial $'
 ok $? "the transcript records each sweep as a step ($got)"
-"$exw" show "$work/t1.jsonl" >"$work/show.txt" 2>&1
-! sed -n '/^[0-9]*\. \[/p' "$work/show.txt" | grep -q "mailbox-protected\|mailbox-descriptor" &&
-	grep -q "(token-too-large)" "$work/show.txt"
-ok $? "show of that transcript: frank's diagnosis takes none of the sweep's findings as his ($(sed -n '/^[0-9]*\. \[/p' "$work/show.txt" | tr -s ' ' | cut -c1-60 | tr '\n' ';'))"
+"$exw" show --brief "$work/t1.jsonl" >"$work/brief.txt" 2>&1
+grep -q "TOK-SIZE" "$work/brief.txt" && ! grep -q "SWEEP-DOMAIN\|mailbox-protected\|mailbox-descriptor" "$work/brief.txt"
+ok $? "show --brief of that transcript: frank's causes from his own checks (TOK-SIZE), none from the sweep's findings ($(grep -c '^ *[0-9]*\. \[' "$work/brief.txt") causes)"
 
 finish
