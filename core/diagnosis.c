@@ -9,11 +9,20 @@
 #include "diagclient.h"
 #include "text.h"
 
-/* The sweep's findings are about other accounts (sweep.h): never the
+/* A sweep's result (the step of SWEEP-DOMAIN): its findings are other
+ * accounts' (the wizard records it beside the user's steps), never the
  * user's causes. */
+static int of_other_accounts(const struct ew_step_result *s)
+{
+	const struct ew_check *ck = ew_check_find(EW_CK_SWEEP_DOMAIN);
+
+	return ck && strcmp(s->id, ck->step) == 0;
+}
+
+/* A result the user's diagnosis reads: not stale, not a sweep's. */
 static int usable(const struct ew_step_result *s)
 {
-	return s && !ew_step_result_is_stale(s) && strcmp(s->id, "sweep") != 0;
+	return s && !ew_step_result_is_stale(s) && !of_other_accounts(s);
 }
 
 /* Appends a copy of s; -1 when out of memory. */

@@ -359,6 +359,15 @@ void ew_wiz_save_report(struct ui *u)
 
 	ew_wiz_rebuild_report(u);
 	text = ew_report_to_text(u->w->view ? u->w->view : u->w->report, 80);
+	if (text && ew_wiz_sweep_text(u)) {
+		/* The last sweep after the user's report, under a heading of its
+		 * own: other accounts, never the user's findings. */
+		char *both = ew_strprintf("%s\nWho else is affected (domain-wide sweep)\n%s",
+					  text, ew_wiz_sweep_text(u));
+
+		free(text);
+		text = both;
+	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
 	if (u->w->transcript_path)
@@ -527,6 +536,7 @@ int ew_wizard_run(struct ew_wizard *w)
 	ew_wiz_rebuild_report(&u);
 	ew_comparison_free(&u.comparison);
 	ew_diagnosis_free(&u.diagnosis);
+	ew_wiz_sweep_free(&u);
 	for (i = 0; i < ew_nsteps; i++) {
 		ew_step_result_free(&u.res[i]);
 		ew_step_result_free(&u.cres[i]);

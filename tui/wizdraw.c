@@ -301,7 +301,7 @@ static void draw_overlay(struct ui *u)
 	WINDOW *win;
 	PANEL *pan;
 
-	if (u->ov == OV_NONE || u->ov == OV_FORM)
+	if (u->ov == OV_NONE || u->ov == OV_FORM || u->ov == OV_SWEEP)
 		return;
 	if (u->ov == OV_CONFIRM_QUIT || u->ov == OV_CONFIRM_FLUSH) {
 		h = 5;
@@ -317,7 +317,9 @@ static void draw_overlay(struct ui *u)
 	ew_wiz_put(win, 0, 2, w - 4, u->ov_title);
 	wattroff(win, A_BOLD);
 	if (u->ov == OV_CONFIRM_QUIT) {
-		ew_wiz_put(win, 2, 2, w - 4, "A step is running. Stop it and quit? (y/n)");
+		ew_wiz_put(win, 2, 2, w - 4, ew_wiz_sweep_runs(u) ?
+			   "A sweep is running. Stop it and quit? (y/n)" :
+			   "A step is running. Stop it and quit? (y/n)");
 	} else if (u->ov == OV_CONFIRM_FLUSH) {
 		ew_wiz_put(win, 1, 2, w - 4, "Flush the local DNS caches (dnsmasq, systemd-resolved, ...)");
 		ew_wiz_put(win, 2, 2, w - 4, "and look again? This changes the system; it is recorded. (y/n)");
@@ -382,8 +384,13 @@ void ew_wiz_draw(struct ui *u)
 	u->too_small = 0;
 	lw = COLS >= 100 ? 24 : 18;
 	draw_header(u);
-	draw_steps(u, lw);
-	draw_pane(u, lw + 2, COLS - lw - 3);
+	if (u->sweep.shown) {
+		/* The sweep screen: the whole width, under help or a question. */
+		ew_wiz_sweep_draw(u);
+	} else {
+		draw_steps(u, lw);
+		draw_pane(u, lw + 2, COLS - lw - 3);
+	}
 	ew_wiz_draw_keys(u);
 	wnoutrefresh(stdscr);
 	draw_overlay(u);

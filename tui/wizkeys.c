@@ -129,6 +129,18 @@ static int offer_cancel(const struct ui *u)
 	return u->job != NULL;
 }
 
+/* f on a cause of the summary: find the others with it. */
+static int offer_find_others(const struct ui *u)
+{
+	return on_summary(u) && u->ncauses > 0 && !u->w->view;
+}
+
+/* f elsewhere: the DNS flush, when there is a cache to flush. */
+static int offer_flush_here(const struct ui *u)
+{
+	return offer_flush(u) && !offer_find_others(u);
+}
+
 static int offer_more_help(const struct ui *u)
 {
 	return !u->ov_help;
@@ -304,6 +316,24 @@ static int act_flush(struct ui *u, int ch)
 	return 0;
 }
 
+/* f: on a cause of the summary, find the others with it; else the flush. */
+static int act_f(struct ui *u, int ch)
+{
+	if (on_summary(u) && u->ncauses > 0) {
+		ew_wiz_sweep_find_others(u);
+		return 0;
+	}
+	return act_flush(u, ch);
+}
+
+/* W: who else is affected, every cause a sweep finds. */
+static int act_sweep(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_sweep_start(u, NULL);
+	return 0;
+}
+
 static int act_client(struct ui *u, int ch)
 {
 	(void)ch;
@@ -404,9 +434,12 @@ static const struct action main_acts[] = {
 	{ { '\t' }, "Tab pane", "Tab", 4, offer_pane, act_pane },
 	{ { 'd' }, "d data", "d:data", 3, offer_data, act_data },
 	{ { 'h', 'l' }, "h/l sideways", "h/l:side", 3, offer_sideways, act_sideways },
+	/* Before e: on the summary, of the two, e goes first when the bar is full. */
+	{ { 'f' }, "f find others with it", "f:others", 3, offer_find_others, act_f },
 	{ { 'e' }, "e edit", "e:edit", 3, can_run, act_edit },
 	{ { 'a' }, "a run all", "a:all", 2, can_run, act_all },
-	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush, act_flush },
+	{ { 'f' }, "f flush DNS", "f:flush", 2, offer_flush_here, act_f },
+	{ { 'W' }, "W sweep the domain", "W:sweep", 3, can_run, act_sweep },
 	{ { 'c' }, "c check again, compare", "c:compare", 2, ew_wiz_compare_offered, act_compare },
 	{ { 'i' }, "i beside the other user", "i:beside", 2, ew_wiz_identities_offered,
 	  act_identities },
@@ -462,6 +495,72 @@ static const struct action text_acts[] = {
 	{ { KEY_F(1), '?' }, "F1/? help", "?:help", 1, offer_more_help, act_help },
 };
 
+/* ---- the sweep screen (wizsweep.c) ---- */
+
+static int offer_sweep_running(const struct ui *u)
+{
+	return ew_wiz_sweep_runs(u);
+}
+
+static int offer_sweep_ended(const struct ui *u)
+{
+	return !ew_wiz_sweep_runs(u);
+}
+
+static int offer_sweep_again(const struct ui *u)
+{
+	return !ew_wiz_sweep_runs(u) && can_run(u);
+}
+
+/* Esc: stops the sweep (what it covered is kept); once ended, closes. */
+static int sweep_esc(struct ui *u, int ch)
+{
+	(void)ch;
+	if (ew_wiz_sweep_runs(u)) {
+		if (u->job)
+			atomic_store(&u->job->cancel, 1);
+		snprintf(u->message, sizeof(u->message), "Stopping the sweep...");
+		return 0;
+	}
+	ew_wiz_sweep_close(u);
+	u->message[0] = '\0';
+	return 0;
+}
+
+static int sweep_scroll(struct ui *u, int ch)
+{
+	ew_wiz_sweep_scroll(u, ch);
+	return 0;
+}
+
+static int sweep_again(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_sweep_start(u, u->sweep.cause[0] ? u->sweep.cause : NULL);
+	return 0;
+}
+
+static int sweep_help(struct ui *u, int ch)
+{
+	(void)ch;
+	ew_wiz_open_help_topic(u, "sweep");
+	return 0;
+}
+
+static const struct action sweep_acts[] = {
+	{ { ESC }, "Esc stop", "Esc:stop", 0, offer_sweep_running, sweep_esc },
+	{ { ESC }, "Esc close", "Esc:close", 0, offer_sweep_ended, sweep_esc },
+	{ { 'j', 'k', KEY_DOWN, KEY_UP }, "j/k scroll", "j/k:scroll", 1, offer_sweep_ended,
+	  sweep_scroll },
+	{ { KEY_PPAGE, KEY_NPAGE, ' ' }, "PgUp/PgDn page", "PgUp/PgDn", 2, offer_sweep_ended,
+	  sweep_scroll },
+	{ { KEY_HOME, 'g', KEY_END, 'G' }, NULL, NULL, 0, NULL, sweep_scroll },
+	{ { 'W' }, "W sweep again", "W:again", 2, offer_sweep_again, sweep_again },
+	{ { 's' }, "s save", "s:save", 3, offer_sweep_ended, act_save },
+	{ { KEY_F(1), '?' }, "F1/? help", "?:help", 1, NULL, sweep_help },
+	{ { 'q' }, "q quit", "q:quit", 0, NULL, act_quit },
+};
+
 /* ---- a question (y/n): any other key is no ---- */
 
 static int confirm_no(struct ui *u, int ch)
@@ -469,7 +568,7 @@ static int confirm_no(struct ui *u, int ch)
 	(void)ch;
 	if (u->ov == OV_CONFIRM_FLUSH)
 		snprintf(u->message, sizeof(u->message), "Nothing flushed");
-	u->ov = OV_NONE;
+	u->ov = u->sweep.shown ? OV_SWEEP : OV_NONE;
 	return 0;
 }
 
@@ -543,6 +642,7 @@ static struct screen screen_of(const struct ui *u)
 	static const struct screen form_s = SCREEN(form_acts, form_key);
 	static const struct screen client_s = SCREEN(client_acts, client_key);
 	static const struct screen paste_s = { NULL, 0, client_key };
+	static const struct screen sweep_s = SCREEN(sweep_acts, NULL);
 
 	switch (u->ov) {
 	case OV_FORM:
@@ -554,6 +654,8 @@ static struct screen screen_of(const struct ui *u)
 		return confirm_s;
 	case OV_TEXT:
 		return text_s;
+	case OV_SWEEP:
+		return sweep_s;
 	case OV_NONE:
 		break;
 	}

@@ -20,6 +20,7 @@
 #include "run.h"
 #include "session.h"
 #include "step.h"
+#include "sweep.h"
 #include "target.h"
 #include "wizard.h"
 #include "wizlines.h"
@@ -30,7 +31,8 @@
 #define NFIELDS 9		/* the target form */
 
 enum { C_PASS = 1, C_INFO, C_WARN, C_FAIL, C_SKIP, C_HEAD, C_SEL };
-enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM, OV_CLIENT };
+enum overlay { OV_NONE, OV_TEXT, OV_CONFIRM_QUIT, OV_CONFIRM_FLUSH, OV_FORM, OV_CLIENT,
+	       OV_SWEEP };
 enum pane { PANE_STEPS, PANE_FINDINGS };
 /* The terminal's bracketed-paste markers (ESC [ 2 0 0 ~, ESC [ 2 0 1 ~) as
  * one key each (define_key): codes no terminal key has. */
@@ -61,6 +63,29 @@ struct wiz_paste {
  * while the UI draws from the wizard's own; the copy becomes the wizard's
  * target when the job ends. Each batch's results are handed over as it ends.
  */
+/*
+ * The sweep screen (wizsweep.c): a sweep on the worker as a task, with a
+ * copy of the wizard's run and options of its own. The worker writes
+ * progress (atomics, read by the UI whenever it draws) and res; the UI
+ * takes res once the worker is joined. last is the UI's: kept apart from
+ * the steps' results, so that it is never diagnosed as the user's.
+ */
+struct wiz_sweep {
+	struct ew_sweep_progress progress;
+	struct ew_sweep_opts opts;
+	char cause[64];			/* "": every cause a sweep finds */
+	const char *cause_v[1];
+	struct ew_run run;
+	struct ew_target *target;
+	struct ew_step_result *res;	/* the worker's until the task is done */
+	int running;
+	int shown;			/* the screen is open (under help, a question) */
+	long long t0, users_t0, duration_ms;
+	struct ew_step_result *last;	/* the last sweep's result */
+	char *text;			/* its report (ew_sweep_text) */
+	size_t top;
+};
+
 struct ui;
 struct job {
 	pthread_t th;
@@ -136,6 +161,7 @@ struct ui {
 	WINDOW *form_win, *form_sub;
 	PANEL *form_panel;
 	struct wiz_paste paste;
+	struct wiz_sweep sweep;
 };
 
 
@@ -180,6 +206,8 @@ void ew_wiz_data_lines(const struct ui *u, size_t i, char ***v, size_t *n, int w
 void ew_wiz_summary_lines(struct ui *u, char ***v, size_t *n, int width);
 void ew_wiz_overlay_close(struct ui *u);
 void ew_wiz_open_help(struct ui *u);
+/* A help topic by name (the sweep screen's). */
+void ew_wiz_open_help_topic(struct ui *u, const char *name);
 void ew_wiz_open_details(struct ui *u);
 /* The summary's selected cause: its evidence, fix and how to confirm. */
 void ew_wiz_open_cause(struct ui *u);
@@ -225,5 +253,19 @@ void ew_wiz_client_key(struct ui *u, int ch);
 /* Ctrl-D: the text typed so far is taken (on an empty line). */
 void ew_wiz_client_end(struct ui *u);
 void ew_wiz_client_draw(struct ui *u, WINDOW *win, int h, int w);
+
+/* wizsweep.c */
+/* A sweep for cause (NULL: every cause a sweep finds), on the sweep screen. */
+void ew_wiz_sweep_start(struct ui *u, const char *cause);
+/* f on the summary: the selected cause, or which causes a sweep can find. */
+void ew_wiz_sweep_find_others(struct ui *u);
+int ew_wiz_sweep_runs(const struct ui *u);
+/* The screen closed (not while the sweep runs). */
+void ew_wiz_sweep_close(struct ui *u);
+void ew_wiz_sweep_scroll(struct ui *u, int ch);
+void ew_wiz_sweep_draw(struct ui *u);
+/* The last sweep's report as text, for the saved report (NULL: none). */
+const char *ew_wiz_sweep_text(const struct ui *u);
+void ew_wiz_sweep_free(struct ui *u);
 
 #endif

@@ -96,6 +96,11 @@ static void diagnosis_lines(struct ui *u, char ***v, size_t *n, int width)
 	if (d->ncauses)
 		ew_lines_wrap(v, n, "Enter shows the selected cause: evidence, fix, how to "
 			      "confirm.", 0, width);
+	if (!u->w->view)
+		ew_lines_wrap(v, n, d->ncauses ? "Who else: f sweeps the domain for the "
+			      "selected cause, W for every cause a sweep finds." :
+			      "Who else: W sweeps the domain for every cause a sweep finds.",
+			      0, width);
 	ew_lines_add(v, n, "");
 }
 
@@ -194,7 +199,8 @@ void ew_wiz_overlay_close(struct ui *u)
 	u->ov_n = u->ov_top = 0;
 	u->ov_help = 0;
 	u->ov_identities = 0;
-	u->ov = OV_NONE;
+	/* Help or a question over the sweep screen: back to it. */
+	u->ov = u->sweep.shown ? OV_SWEEP : OV_NONE;
 }
 
 static void open_text(struct ui *u, const char *title)
@@ -214,6 +220,18 @@ void ew_wiz_open_help(struct ui *u)
 		t = ew_help_find(r->findings[u->sel]->help);
 	if (t == NULL)
 		t = ew_help_find(u->cur < ew_nsteps ? ew_steps[u->cur].help : "overview");
+	if (t == NULL)
+		return;
+	ew_lines_layout(&u->ov_lines, &u->ov_n, t->text, COLS - 10);
+	open_text(u, t->name);
+	u->ov_help = 1;
+}
+
+void ew_wiz_open_help_topic(struct ui *u, const char *name)
+{
+	const struct ew_help_topic *t = ew_help_find(name);
+
+	ew_wiz_overlay_close(u);
 	if (t == NULL)
 		return;
 	ew_lines_layout(&u->ov_lines, &u->ov_n, t->text, COLS - 10);

@@ -344,24 +344,6 @@ static void test_merge(void **state)
 	steps_free(&st);
 }
 
-/* The sweep's findings are other accounts': never the user's cause, even
- * one that names a cause. */
-static void test_sweep_not_the_users(void **state)
-{
-	struct steps st;
-	struct ew_diagnosis *d;
-
-	(void)state;
-	healthy(&st, NULL);
-	add(&st, EW_CK_SWEEP_DOMAIN, EW_WARN, "3 accounts: token too large",
-	    EW_CAUSE_TOKEN_TOO_LARGE);
-	d = diagnose(&st, NULL, 0);
-	assert_int_equal(d->ncauses, 0);
-	assert_non_null(ruling(d->ruled_out, d->nruled_out, EW_CAUSE_TOKEN_TOO_LARGE));
-	ew_diagnosis_free(&d);
-	steps_free(&st);
-}
-
 /* A check that could not look never rules out and never proves. */
 static void test_ruled_out_not_checked(void **state)
 {
@@ -460,6 +442,32 @@ static void test_stale(void **state)
 	assert_non_null(r);
 	assert_string_equal(r->why, "the groups step did not run");
 	assert_null(ruling(d->ruled_out, d->nruled_out, EW_CAUSE_SID_LIMIT));
+	ew_diagnosis_free(&d);
+	steps_free(&st);
+}
+
+/* A sweep's findings (recorded beside the user's steps by the wizard) are
+ * other accounts': never evidence of the user's causes. */
+static void test_sweep_not_the_users(void **state)
+{
+	struct steps st;
+	struct ew_diagnosis *d;
+
+	(void)state;
+	healthy(&st, NULL);
+	add(&st, EW_CK_SWEEP_DOMAIN, EW_FAIL, "1 account: dave is a protected account",
+	    EW_CAUSE_MAILBOX_PROTECTED);
+	add(&st, EW_CK_SWEEP_DOMAIN, EW_FAIL, "3 accounts: token too large",
+	    EW_CAUSE_TOKEN_TOO_LARGE);
+	d = diagnose(&st, NULL, 0);
+	assert_int_equal(d->ncauses, 0);
+	ew_diagnosis_free(&d);
+	/* The user's own finding is: its evidence alone. */
+	add(&st, EW_CK_TOK_SIZE, EW_FAIL, "Token estimate 70000 bytes", EW_CAUSE_TOKEN_TOO_LARGE);
+	d = diagnose(&st, NULL, 0);
+	assert_order(d, "token-too-large");
+	assert_int_equal(d->causes[0].nevidence, 1);
+	assert_string_equal(d->causes[0].evidence[0].check, EW_CK_TOK_SIZE);
 	ew_diagnosis_free(&d);
 	steps_free(&st);
 }
@@ -663,8 +671,8 @@ int main(void)
 		cmocka_unit_test(test_rank_because),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_ruled_out_not_checked),
-		cmocka_unit_test(test_sweep_not_the_users),
 		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_sweep_not_the_users),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_long_word),
