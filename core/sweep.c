@@ -1085,6 +1085,9 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 					 EW_SWEEP_PAGE_TIMEOUT_MS, on_groups, s, err,
 					 sizeof(err)) == 0 && ew_sweep_graph_link(s->graph) == 0)
 			groups_ok = 1;
+		else if (ew_run_cancelled(run))
+			snprintf(s->users_why, sizeof(s->users_why), "stopped while the groups "
+				 "were read, %ld of them", s->groups);
 		else
 			snprintf(s->users_why, sizeof(s->users_why), "the groups could not be "
 				 "read: %.400s", err);
@@ -1102,7 +1105,8 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 					 sizeof(err)) == 0)
 			s->users_done_all = 1;
 		else
-			snprintf(s->users_why, sizeof(s->users_why), "%s", err);
+			snprintf(s->users_why, sizeof(s->users_why), "%s", ew_run_cancelled(run) ?
+				 "stopped" : err);
 		free(pc.rs.v);
 	}
 	atomic_store(&s->pr->phase, EW_SWEEP_FINISHING);
@@ -1130,8 +1134,9 @@ out:
 			ew_buf_printf(&cov, "all %ld users", s->users);
 		}
 		if (wants_spn(s))
-			ew_buf_printf(&cov, "; SPNs: %s", sj->read ? "all read" : sj->why[0] ?
-				      sj->why : "stopped before they were read");
+			ew_buf_printf(&cov, "; SPNs: %s", sj->read ? "all read" :
+				      ew_run_cancelled(run) ? "stopped before they were all read" :
+				      sj->why[0] ? sj->why : "not read");
 		if (s->oom)
 			ew_buf_adds(&cov, "; out of memory: some problems may be missing");
 		notes = json_array();
