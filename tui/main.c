@@ -135,12 +135,19 @@ static int cmd_show(const struct ew_opts *o)
 		free(clean);
 		return EW_EXIT_USAGE;
 	}
-	/* A sweep's transcript: its report, about the accounts it found (the
-	 * diagnosis is about one user, and a sweep has none). */
+	/* The transcript of exwizard sweep (its target step and the sweep, no
+	 * step of a user): the sweep's report, about the accounts it found. A
+	 * wizard's transcript with a sweep beside the user's steps is shown as
+	 * any other: the user's diagnosis leaves the sweep out. */
 	for (size_t i = 0; !o->json && i < r->nsteps; i++) {
 		char *text;
+		size_t k;
 
-		if (strcmp(r->steps[i]->id, "sweep") != 0 ||
+		for (k = 0; k < r->nsteps; k++)
+			if (strcmp(r->steps[k]->id, "target") != 0 &&
+			    strcmp(r->steps[k]->id, "sweep") != 0)
+				break;
+		if (k < r->nsteps || strcmp(r->steps[i]->id, "sweep") != 0 ||
 		    json_object_get(r->steps[i]->data, "sweep") == NULL)
 			continue;
 		text = ew_sweep_text(r->steps[i]->data);
