@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generates the data of the exwizard lab domain (EXWIZ.TEST).
 
-  gen-ldif.py ldif OUTDIR PASSWORD_FILE
+  gen-ldif.py ldif OUTDIR PASSWORD_FILE [BULK_USERS]
       writes the LDIF files labctl loads with ldbadd/ldbmodify into a freshly
       provisioned sam.ldb, in this order:
         10-schema-attrs.ldif    Exchange attributes (attributeSchema)
@@ -10,16 +10,30 @@
                                 addressBookContainer, mayContain on user
         20-objects.ldif         OUs, Exchange configuration, DNS records,
                                 computers, users, contacts, groups
+        21-scale.ldif           frank and his 4998 groups (--scale)
+        22-sweep.ldif           the domain a sweep walks (--scale): OUs and
+                                the planted problems under OU=Bulk
+        23-bulk-NNN.ldif        BULK_USERS (default $EXWIZ_LAB_USERS or 3000)
+                                ordinary users, 2500 a file
+        24-bulk-groups.ldif     their departments and All Staff
         27-exchange2019.ldif    the 2019 part's computer accounts (loaded after
                                 the others, which keep their RIDs)
         30-dup-spn.ldif         the duplicate SPN, written straight into the
                                 domain partition file (Samba refuses it)
+        31-sweep-dup-spn.ldif   the planted duplicate SPNs, the same way
+                                (--scale)
   gen-ldif.py acl SMB_CONF
       gives operator and "Exchange Organization Administrators" Full Control
       on the Exchange organization object (needs the SIDs, so it runs after
       the load; the same operation as samba-tool dsacl set), and
       authenticated users read access to the 2019 part's administrative
-      group (its servers and Autodiscover SCPs).
+      group (its servers and Autodiscover SCPs); and denies alice reading
+      the planted unreadable attributes (--scale).
+  gen-ldif.py sweep-expected
+      prints what a sweep must find among the planted users: one line
+      "sAMAccountName<TAB>cause" each (spn-duplicate: the SPN as a third
+      column), and "unreadable<TAB>sAMAccountName<TAB>attribute" for what
+      alice may not read. Control users are not listed.
   gen-ldif.py heal|break SMB_CONF
       repairs every fault the lab holds on purpose (heal), or puts them back
       (break), in the directory and the AD DNS zone, while the DC runs: the
@@ -33,7 +47,8 @@
       a CNAME of ex19-vip.exwiz.test (healed: the members' A records) while
       HTTP/webmail.exwiz.test is on EXCHASA$. Each change is made only where
       the directory differs from the mode asked for, so running it twice is
-      running it once; it prints one line per change made.
+      running it once; it prints one line per change made. The sweep's
+      planted problems are not faults of the story: neither touches them.
 
 Must run with /usr/bin/python3: it imports the samba module.
 The numbers below are what the lab promises (see smoke.sh).
@@ -693,7 +708,8 @@ def write_objects(outdir, password):
 
 def write_scale(outdir, password):
     """frank and his 4998 groups, in a file of their own: loading them takes
-    about 50 s, so only a lab made with --scale has them."""
+    about 5 s (in batch mode; 16-50 s without), so only a lab made with
+    --scale has them."""
     out = Ldif(os.path.join(outdir, "21-scale.ldif"))
     for ou in (OU_FRANK,) + tuple("OU=Part %d,%s" % (i, OU_FRANK) for i in range(FRANK_PARTS)):
         out.entry(ou, [("objectClass", "top"), ("objectClass", "organizationalUnit")])
@@ -703,13 +719,239 @@ def write_scale(outdir, password):
     out.close()
 
 
-def cmd_ldif(outdir, password_file):
+# ---------------------------------------------------------------- the sweep
+# The domain a sweep walks (only with --scale): ordinary users in OU=Bulk and,
+# in OU=Planted under it, a few users with one problem each that the directory
+# alone shows. PLANTED is both what 22-sweep.ldif holds and what
+# `gen-ldif.py sweep-expected` prints.
+OU_BULK = "OU=Bulk," + BASE
+OU_DEPTS = "OU=Departments," + OU_BULK
+OU_PLANTED = "OU=Planted," + OU_BULK
+OU_PLANTED_GROUPS = "OU=Planted Groups," + OU_BULK
+BULK_USERS = 3000          # the default; labctl up --users N, EXWIZ_LAB_USERS
+BULK_PER_OU = 250          # users per OU=Part N,OU=Bulk
+BULK_PER_FILE = 2500       # users per file (each its own ldbadd, transaction)
+BULK_DEPTS = 30            # global department groups, 1-3 per user
+BULK_MAILBOX_EVERY = 10    # every 10th user has a (healthy) mailbox
+ALL_STAFF = "All Staff"    # universal, nests the departments
+SWEEP_GLOBALS = 1050       # global groups shared by the planted token users
+SWEEP_DELEG_GLOBALS = 700  # the first 700 of them: the delegation users
+SWEEP_LOCALS = 290         # domain local groups: the legacy-estimate users
+SWEEP_GROUP_PARTS = 6
+UF_NORMAL = 0x200
+UF_PASSWD_NOTREQD = 0x20
+UF_TRUSTED_FOR_DELEGATION = 0x80000
+BULK_UAC = UF_NORMAL | UF_PASSWD_NOTREQD   # 544: enabled, no password (fast to load)
+SPN_WEB = "HTTP/intranet." + DOMAIN
+SPN_SQL = "MSSQLSvc/sql1.%s:1433" % DOMAIN
+# SELF may only read the descriptor; full mailbox access only for Administrators
+SD_SELF_READ_ONLY = "O:PSG:PSD:(A;CI;RC;;;PS)"
+SD_OTHER_ONLY = "O:PSG:PSD:(A;CI;CCRC;;;BA)"
+
+
+class Plant:
+    """One planted user. cause: the DIAGNOSIS.md id a sweep must report for
+    it (None: a control user, which it must not report). groups: 'locals'
+    (the 290 domain locals), 'deleg' (the first 700 globals), 'globals' (all
+    1050). mbx: None, 'healthy', 'half-moved' or an SDDL for the mailbox
+    descriptor. spn: an SPN the account holds; dup_spn: written into the
+    partition file (the second holder: Samba refuses a duplicate).
+    unreadable: an attribute alice is denied reading (the acl phase)."""
+
+    def __init__(self, sam, cause, groups=None, uac=UF_NORMAL, mbx=None, admin=False,
+                 spn=None, dup_spn=False, unreadable=None):
+        self.sam, self.cause, self.groups, self.uac = sam, cause, groups, uac
+        self.mbx, self.admin, self.spn, self.dup_spn = mbx, admin, spn, dup_spn
+        self.unreadable = unreadable
+
+    def dn(self):
+        return "CN=%s,%s" % (self.sam, OU_PLANTED)
+
+
+# Token estimates (KB327825; tokenGroups adds Domain Users and BUILTIN\Users):
+#   locals:  1200 + 40 x 291 + 8 x 1 = 12,848 > 12,000 (2008 R2), 3,536 by 2012; 293 SIDs
+#   deleg:   (1200 + 40 + 8 x 701) x 2 = 13,696 > 12,000; without delegation
+#            (pl-near1) 6,848 and 703 SIDs: no problem
+#   globals: 1200 + 40 + 8 x 1051 = 9,648, but 1053 SIDs + the logon's: over 1,010
+PLANTED = [
+    Plant("pl-toklegacy1", "token-too-large", groups="locals"),
+    Plant("pl-toklegacy2", "token-too-large", groups="locals"),
+    Plant("pl-tokdeleg1", "token-too-large", groups="deleg",
+          uac=UF_NORMAL | UF_TRUSTED_FOR_DELEGATION),
+    Plant("pl-tokdeleg2", "token-too-large", groups="deleg",
+          uac=UF_NORMAL | UF_TRUSTED_FOR_DELEGATION),
+    Plant("pl-near1", None, groups="deleg"),
+    Plant("pl-sidlimit1", "sid-limit", groups="globals"),
+    Plant("pl-sidlimit2", "sid-limit", groups="globals"),
+    Plant("pl-halfmoved1", "mailbox-half-moved", mbx="half-moved"),
+    Plant("pl-halfmoved2", "mailbox-half-moved", mbx="half-moved"),
+    Plant("pl-mbxsd1", "mailbox-descriptor", mbx=SD_SELF_READ_ONLY),
+    Plant("pl-mbxsd2", "mailbox-descriptor", mbx=SD_OTHER_ONLY),
+    Plant("pl-protmbx1", "mailbox-protected", mbx="healthy", admin=True),
+    Plant("pl-protmbx2", "mailbox-protected", mbx="healthy", admin=True),
+    Plant("pl-protnombx1", None, admin=True),
+    Plant("pl-spnweb1", "spn-duplicate", spn=SPN_WEB),
+    Plant("pl-spnweb2", "spn-duplicate", spn=SPN_WEB, dup_spn=True),
+    Plant("pl-spnsql1", "spn-duplicate", spn=SPN_SQL),
+    Plant("pl-spnsql2", "spn-duplicate", spn=SPN_SQL, dup_spn=True),
+    Plant("pl-unread1", None, mbx="healthy", unreadable="msExchMailboxSecurityDescriptor"),
+    Plant("pl-unread2", None, mbx="healthy", unreadable="msExchMailboxSecurityDescriptor"),
+]
+UNREADABLE_BY = "alice"
+
+
+def mailbox_sd(sddl):
+    return ndr_pack(security.descriptor.from_sddl(sddl, security.dom_sid("S-1-5-21-1-2-3")))
+
+
+def plant_mailbox(p):
+    if p.mbx is None:
+        return []
+    if p.mbx == "healthy":
+        return healthy_mailbox(p.sam)
+    if p.mbx == "half-moved":
+        # as junior left carol, but with the descriptor written
+        return mailbox(p.sam, EXCH1_DB, EX55_MTA, LEG_EX55,
+                       LEG_AG_OLD + "/cn=Recipients/cn=" + p.sam)
+    return [a for a in healthy_mailbox(p.sam) if a[0] != "msExchMailboxSecurityDescriptor"] + \
+        [("msExchMailboxSecurityDescriptor", mailbox_sd(p.mbx))]
+
+
+BULK_GIVEN = ["Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gail", "Hugo", "Ines", "Jon",
+              "Kim", "Leo", "Mia", "Ned", "Olga", "Paul", "Rita", "Sam", "Tess", "Uma"]
+BULK_SN = ["Adams", "Brooks", "Clark", "Doyle", "Ellis", "Fox", "Grant", "Hale", "Irwin",
+           "James", "Kent", "Lane", "Moss", "Nash", "Owen", "Price", "Quinn", "Reed",
+           "Stone", "Todd", "Vance", "Webb", "Young"]
+
+
+def bulk_count(arg=None):
+    n = arg if arg is not None else os.environ.get("EXWIZ_LAB_USERS", str(BULK_USERS))
+    if not n.isdigit() or not 1 <= int(n) <= 100000:
+        raise SystemExit("gen-ldif.py: the number of bulk users: 1 to 100000, not %r" % n)
+    return int(n)
+
+
+def bulk_depts(i):
+    """The 1-3 departments (indexes) of bulk user i."""
+    return sorted({(i * k + k) % BULK_DEPTS for k in (1, 7, 13)[:1 + i % 3]})
+
+
+def write_sweep(outdir, password, nusers):
+    """22-sweep.ldif: the OUs, the planted users and the groups they share;
+    23-bulk-NNN.ldif: the bulk users, BULK_PER_FILE a file (in one ldbadd
+    transaction a load slows down as it grows: 30,000 users would take many
+    minutes); 24-bulk-groups.ldif: their departments; 31-sweep-dup-spn.ldif:
+    the duplicated SPNs."""
+    out = Ldif(os.path.join(outdir, "22-sweep.ldif"))
+    parts = (nusers + BULK_PER_OU - 1) // BULK_PER_OU
+    ous = [OU_BULK, OU_DEPTS, OU_PLANTED, OU_PLANTED_GROUPS]
+    ous += ["OU=Part %d,%s" % (i, OU_BULK) for i in range(1, parts + 1)]
+    ous += ["OU=Part %d,%s" % (i, OU_PLANTED_GROUPS) for i in range(1, SWEEP_GROUP_PARTS + 1)]
+    for ou in ous:
+        out.entry(ou, [("objectClass", "top"), ("objectClass", "organizationalUnit")])
+
+    members = {"locals": [], "deleg": [], "globals": []}
+    for p in PLANTED:
+        extra = plant_mailbox(p)
+        if p.admin:
+            extra.append(("adminCount", 1))
+        if p.spn and not p.dup_spn:
+            extra.append(("servicePrincipalName", p.spn))
+        if p.spn:
+            extra.append(("description", "service account"))
+        out.entry(p.dn(), [
+            ("objectClass", "top"), ("objectClass", "person"),
+            ("objectClass", "organizationalPerson"), ("objectClass", "user"),
+            ("sAMAccountName", p.sam), ("userPrincipalName", "%s@%s" % (p.sam, DOMAIN)),
+            ("displayName", p.sam), ("userAccountControl", p.uac),
+            ("unicodePwd", unicode_pwd(password)),
+        ] + extra)
+        if p.groups:
+            members[p.groups].append(p.dn())
+
+    def where(i, n):
+        return "OU=Part %d,%s" % (i * SWEEP_GROUP_PARTS // n + 1, OU_PLANTED_GROUPS)
+
+    for i in range(SWEEP_GLOBALS):
+        group(out, "GS-Sweep-Role-%04d" % (i + 1), where(i, SWEEP_GLOBALS), GT_GLOBAL,
+              members["globals"] + (members["deleg"] if i < SWEEP_DELEG_GLOBALS else []))
+    for i in range(SWEEP_LOCALS):
+        group(out, "DL-Sweep-Share-%03d" % (i + 1), where(i, SWEEP_LOCALS), GT_DOMAIN_LOCAL,
+              members["locals"])
+    out.close()
+
+    depts = [[] for _ in range(BULK_DEPTS)]
+    out = None
+    for i in range(1, nusers + 1):
+        if (i - 1) % BULK_PER_FILE == 0:
+            if out:
+                out.close()
+            out = Ldif(os.path.join(outdir, "23-bulk-%03d.ldif" % ((i - 1) // BULK_PER_FILE + 1)))
+        sam = "u%05d" % i
+        given = BULK_GIVEN[i % len(BULK_GIVEN)]
+        sn = BULK_SN[(i // len(BULK_GIVEN)) % len(BULK_SN)]
+        dn = "CN=%s %s %05d,OU=Part %d,%s" % (given, sn, i, (i - 1) // BULK_PER_OU + 1, OU_BULK)
+        out.entry(dn, [
+            ("objectClass", "top"), ("objectClass", "person"),
+            ("objectClass", "organizationalPerson"), ("objectClass", "user"),
+            ("sAMAccountName", sam), ("userPrincipalName", "%s@%s" % (sam, DOMAIN)),
+            ("givenName", given), ("sn", sn), ("displayName", "%s %s" % (given, sn)),
+            ("userAccountControl", BULK_UAC),
+        ] + (healthy_mailbox(sam) if i % BULK_MAILBOX_EVERY == 0 else []))
+        for d in bulk_depts(i):
+            depts[d].append(dn)
+    out.close()
+
+    out = Ldif(os.path.join(outdir, "24-bulk-groups.ldif"))
+    dept_dns = [group(out, "GS-Dept-%02d" % (d + 1), OU_DEPTS, GT_GLOBAL, depts[d])
+                for d in range(BULK_DEPTS)]
+    group(out, ALL_STAFF, OU_DEPTS, GT_UNIVERSAL, dept_dns, "every department")
+    out.close()
+
+    dup = Ldif(os.path.join(outdir, "31-sweep-dup-spn.ldif"))
+    for p in PLANTED:
+        if p.dup_spn:
+            dup.raw("dn: %s\nchangetype: modify\nadd: servicePrincipalName\n"
+                    "servicePrincipalName: %s\n-" % (p.dn(), p.spn))
+    dup.close()
+
+
+def cmd_sweep_expected():
+    for p in PLANTED:
+        if p.cause:
+            print("\t".join([p.sam, p.cause] + ([p.spn] if p.cause == "spn-duplicate" else [])))
+    for p in PLANTED:
+        if p.unreadable:
+            print("unreadable\t%s\t%s" % (p.sam, p.unreadable))
+
+
+def acl_unreadable(samdb, sdu):
+    """alice may not read the planted attributes (a deny ACE on the
+    attribute's schemaIDGUID); in a lab without --scale there are none."""
+    import ldb
+
+    def sid_of(sam):
+        res = samdb.search(BASE, scope=ldb.SCOPE_SUBTREE, attrs=["objectSid"],
+                           expression="(sAMAccountName=%s)" % ldb.binary_encode(sam))
+        return str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0])) if len(res) else None
+
+    who = sid_of(UNREADABLE_BY)
+    for p in PLANTED:
+        if not p.unreadable or sid_of(p.sam) is None:
+            continue
+        guid = stable_guid("attr." + p.unreadable)
+        sdu.dacl_add_ace(p.dn(), "(OD;;RP;%s;;%s)" % (guid, who))
+
+
+def cmd_ldif(outdir, password_file, nusers=None):
+    nusers = bulk_count(nusers)
     with open(password_file, encoding="utf-8") as f:
         password = f.read().strip()
     os.makedirs(outdir, exist_ok=True)
     write_schema(outdir)
     write_objects(outdir, password)
     write_scale(outdir, password)
+    write_sweep(outdir, password, nusers)
 
 
 def cmd_acl(smb_conf):
@@ -732,6 +974,7 @@ def cmd_acl(smb_conf):
     # the 2019 part, as in AD, authenticated users may (the 2003 part keeps
     # the lab's default, readable by the Exchange administrators only).
     sdu.dacl_add_ace(AG_2019, "(A;CI;RPLCLORC;;;AU)")
+    acl_unreadable(samdb, sdu)
 
 
 # ---------------------------------------------------------------- heal / break
@@ -949,8 +1192,10 @@ def cmd_mode(mode, smb_conf):
 
 
 def main(argv):
-    if len(argv) == 4 and argv[1] == "ldif":
-        cmd_ldif(argv[2], argv[3])
+    if len(argv) in (4, 5) and argv[1] == "ldif":
+        cmd_ldif(argv[2], argv[3], argv[4] if len(argv) == 5 else None)
+    elif len(argv) == 2 and argv[1] == "sweep-expected":
+        cmd_sweep_expected()
     elif len(argv) == 3 and argv[1] == "acl":
         cmd_acl(argv[2])
     elif len(argv) == 3 and argv[1] in ("heal", "break"):

@@ -321,6 +321,82 @@ opsd=$(KRB5CCNAME=FILE:$TMP/cc-operator ldapsearch -LLL -o ldif-wrap=no -Q -Y GS
 	-b "$ORG" -s base '(objectClass=*)' nTSecurityDescriptor 2>/dev/null | grep -c '^nTSecurityDescriptor::')
 is "operator reads the organization's security descriptor with SD_FLAGS" "$opsd" 1
 
+# ------------------------------------------------------------------ the sweep's domain (--scale)
+# What gen-ldif.py sweep-expected lists is planted as it says, and the bulk
+# users have none of those problems.
+BULK=${EXWIZ_LAB_BULK_USERS:-0}
+if [ "$BULK" -gt 0 ]; then
+	OU_BULK=$EXWIZ_LAB_BULK_BASE
+	bulk_count() { lds -E pr=1000/noprompt -b "$OU_BULK" "$1" dn | grep -c '^dn: '; }
+	is "OU=Bulk: $BULK bulk users" "$(bulk_count '(&(objectClass=user)(sAMAccountName=u*))')" "$BULK"
+	is "OU=Bulk: every 10th bulk user has a mailbox" \
+		"$(bulk_count '(&(objectClass=user)(sAMAccountName=u*)(homeMDB=*))')" $((BULK / 10))
+	is "OU=Bulk: no user disabled" \
+		"$(bulk_count '(&(objectClass=user)(userAccountControl:1.2.840.113556.1.4.803:=2))')" 0
+	is "bulk users: none protected (adminCount), none holds an SPN" \
+		"$(bulk_count '(&(objectClass=user)(sAMAccountName=u*)(|(adminCount=*)(servicePrincipalName=*)))')" 0
+	is "bulk users' mailboxes: all on EXCH1, descriptor O:PSG:PSD:(A;CI;CCRC;;;PS)" \
+		"$(lds -E pr=1000/noprompt -b "$OU_BULK" '(&(sAMAccountName=u*)(homeMDB=*))' homeMTA msExchHomeServerName msExchMailboxSecurityDescriptor |
+			sed -n -e 's/^homeMTA: //p' -e 's/^msExchHomeServerName: //p' -e 's/^msExchMailboxSecurityDescriptor:: //p' | sort | uniq -c |
+			awk '{ print $1 }' | sort -u | tr '\n' ' ')" "$((BULK / 10)) "
+	read -r total dl gl un _ <<<"$(token u00002)"
+	cmp_ "u00002: a few groups (department, All Staff)" "$total" -le 8
+
+	expected=$(/usr/bin/python3 "$HERE/gen-ldif.py" sweep-expected)
+	cmp_ "sweep-expected lists planted problems" "$(grep -c . <<<"$expected")" -ge 12
+	while IFS=$'\t' read -r a b c; do
+		if [ "$a" = unreadable ]; then
+			dn=$(user_dn "$b")
+			mine=$(KRB5CCNAME=FILE:$TMP/cc-alice ldapsearch -LLL -o ldif-wrap=no -Q -Y GSSAPI -b "$dn" -s base '(objectClass=*)' "$c" homeMDB 2>/dev/null)
+			is "$b: alice reads the mailbox but not $c" "$(grep -c "^homeMDB:" <<<"$mine") $(grep -c "^$c:" <<<"$mine")" "1 0"
+			is "$b: Administrator reads $c" "$(count_attr "$dn" "$c")" 1
+			continue
+		fi
+		dn=$(user_dn "$a")
+		case $dn in
+		*",OU=Planted,$OU_BULK") ;;
+		*) fail "$a: in OU=Planted" "dn '$dn'"; continue ;;
+		esac
+		uac=$(attr "$dn" userAccountControl)
+		read -r total dl gl un _ <<<"$(token "$a")"
+		legacy=$((1200 + 40 * dl + 8 * (gl + un)))
+		[ $((uac & 0x80000)) = 0 ] || legacy=$((legacy * 2))
+		case $b in
+		token-too-large)
+			cmp_ "$a: legacy token estimate (delegation doubled) > 12000" "$legacy" -gt 12000
+			cmp_ "$a: 2012 estimate far under 48000: SIDs under 900" "$total" -lt 900 ;;
+		sid-limit)
+			cmp_ "$a: tokenGroups > 1010 SIDs" "$total" -gt 1010
+			cmp_ "$a: legacy token estimate under 12000" "$legacy" -lt 12000 ;;
+		mailbox-half-moved)
+			is "$a: homeMDB on EXCH1, homeMTA and legacyExchangeDN of EX55" \
+				"$(attr "$dn" homeMDB) $(attr "$dn" homeMTA | cut -d, -f2) $(attr "$dn" legacyExchangeDN | cut -d/ -f3)" \
+				"$EXCH1_DB CN=EX55 ou=OLDSITE" ;;
+		mailbox-descriptor)
+			sd=$(attr "$dn" msExchMailboxSecurityDescriptor)
+			if [ -n "$sd" ] && [ "$sd" != "$MAILBOX_SD" ] && [ "$(attr "$dn" homeMDB)" = "$EXCH1_DB" ]; then
+				pass "$a: mailbox on EXCH1, descriptor other than SELF's full access"
+			else
+				fail "$a: mailbox on EXCH1, descriptor other than SELF's full access" "sd '$sd'"
+			fi ;;
+		mailbox-protected)
+			is "$a: adminCount 1 and a mailbox" "$(attr "$dn" adminCount) $(count_attr "$dn" homeMDB)" "1 1" ;;
+		spn-duplicate)
+			is "$a: $c held by 2 accounts" \
+				"$(lds -b "$BASE" "(servicePrincipalName=$c)" dn | grep -c '^dn: ') $(attr "$dn" servicePrincipalName | grep -cx "$c")" "2 1" ;;
+		*) fail "$a: a cause this smoke test knows" "$b" ;;
+		esac
+	done <<<"$expected"
+	# the controls: near the limits, or protected without a mailbox
+	read -r total dl gl un _ <<<"$(token pl-near1)"
+	cmp_ "pl-near1 (no delegation): legacy token estimate under 12000" $((1200 + 40 * dl + 8 * (gl + un))) -lt 12000
+	cmp_ "pl-near1: SIDs under 900" "$total" -lt 900
+	is "pl-protnombx1: adminCount 1, no mailbox" "$(attr "$(user_dn pl-protnombx1)" adminCount) $(count_attr "$(user_dn pl-protnombx1)" homeMDB)" "1 0"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no sweep domain (OU=Bulk): the lab was made without --scale"
+fi
+
 echo "1..$n"
 if [ "$failed" -gt 0 ]; then
 	echo "# $failed of $n failed"
