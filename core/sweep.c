@@ -168,12 +168,19 @@ static int wants_spn(const struct sweep *s)
  * example). Those of the token are counted by why (groups not readable). */
 static void count_skips(struct sweep *s, const struct ew_step_result *res, const char *account)
 {
-	size_t i, k;
+	size_t i, j, k;
 
 	for (i = 0; i < res->nfindings; i++) {
 		const struct ew_finding *f = res->findings[i];
 
 		if (f->severity != EW_SKIP || strncmp(f->check, "MBX-", 4) != 0)
+			continue;
+		/* each user once per check */
+		for (j = 0; j < i; j++)
+			if (res->findings[j]->severity == EW_SKIP &&
+			    strcmp(res->findings[j]->check, f->check) == 0)
+				break;
+		if (j < i)
 			continue;
 		for (k = 0; k < s->nskipped && strcmp(s->skipped[k].check, f->check) != 0; k++)
 			;
@@ -938,7 +945,7 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	json_t *data = NULL, *sw, *nc, *lt, *notes;
 	long long t0 = now_ms();
 	size_t i;
-	int groups_ok = 0, opened = 0;
+	int groups_ok = 0, opened = 0, fatal = 0;	/* fatal: nothing to report */
 
 	if (s == NULL || cj == NULL || sj == NULL || o == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, o ? "Out of memory" :
@@ -982,6 +989,7 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "The domain "
 						       "controller %s gave no defaultNamingContext",
 						       s->c.host ? s->c.host : ""));
+		fatal = 1;
 		goto out;
 	}
 	/* The counting and the SPNs start at once, each on its own connection. */
@@ -1040,6 +1048,7 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 				ew_dir_result_free(&rs[i]);
 				free(errs[i]);
 			}
+			fatal = 1;
 			goto out;
 		}
 		for (i = 0; i < 3; i++)
@@ -1116,7 +1125,7 @@ out:
 		pthread_join(cj->th, NULL);
 	if (sj && sj->started)
 		pthread_join(sj->th, NULL);
-	if (s && s->problems && opened) {
+	if (s && s->problems && opened && !fatal) {
 		int partial = !s->users_done_all || (wants_spn(s) && !sj->read) || s->oom;
 		struct ew_buf cov = { 0 };
 		long total = atomic_load(&s->pr->users_total);

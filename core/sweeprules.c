@@ -729,7 +729,7 @@ char *ew_sweep_text(const json_t *report)
 				      thousands(jint(p, "estimate_legacy"), e1, sizeof(e1)),
 				      thousands(jint(p, "estimate_2012"), e2, sizeof(e2)),
 				      json_is_true(json_object_get(p, "delegation")) ?
-				      "  (trusted for delegation: doubled)" : "");
+				      "  (delegation: doubled)" : "");
 		}
 	}
 	return ew_buf_take(&b);

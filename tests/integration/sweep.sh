@@ -186,7 +186,8 @@ assert "Exchange configuration" in nc and nc["Exchange configuration"]["objects"
 assert r["sweep"]["users"]==r["sweep"]["users_total"], r["sweep"]
 names=set(p["account"] for p in r["problems"])
 assert not names & set(unread), names & set(unread)
-print("# not checked as alice: "+"; ".join("%s %d"%(k,v["users"]) for k,v in nc.items()))' \
+print("# not checked as alice: "+"; ".join("%s %d"%(k,v.get("users",v.get("objects",0)))
+      for k,v in nc.items()))' \
 	"$work/alice.json" "$work/planted"
 ok $? "as alice: the descriptors alice may not read counted as not checked, not clean (exit $rc)"
 inlab env KRB5CCNAME="$alice" "$exw" sweep --no-transcript >"$work/alice.txt" 2>&1
