@@ -3,8 +3,10 @@
 # the integration tests (every step for bob, carol, alice and mallory with an
 # Exchange server and a mover; --kinit with --simple-bind; the mailbox step
 # with no ticket; a run stopped by SIGINT while its steps wait on a silent
-# DNS server; Kerberos requests abandoned to a silent KDC; `show`), then the
-# wizard's tmux scenes (tests/tui/wizard.sh) with the same binary. No
+# DNS server; Kerberos requests abandoned to a silent KDC; `show`; the
+# sweep, as Administrator with its progress line and as alice), then the
+# wizard's tmux scenes (tests/tui/wizard.sh, tests/tui/sweep.sh) with the
+# same binary. No
 # ThreadSanitizer report may appear: every process writes its log to a file
 # of its own (log_path), and a scenario passes only when its logs are there
 # and hold no report. tests/tsan/exwizard.supp names the races inside
@@ -62,13 +64,15 @@ ts() {
 	inlab env KRB5CCNAME="$ccache" TSAN_OPTIONS="$(topts "$name")" "$tsbin" "$@"
 }
 # verdict NAME RC OUTPUT DESCRIPTION [STATUS]: the scenario ran to its
-# summary, was not ended by ThreadSanitizer (exit 66) nor by a signal, left
-# no report, and STATUS (what else it asserts) is 0.
+# summary (the line $summary begins with: a check's report by default), was
+# not ended by ThreadSanitizer (exit 66) nor by a signal, left no report, and
+# STATUS (what else it asserts) is 0.
+summary="Summary:"
 verdict() {
 	r=$(reports "$1")
 	p=$(ran "$1")
 	[ "$2" -ne 66 ] && [ "$2" -lt 128 ] && [ "$r" -eq 0 ] && [ "$p" -gt 0 ] &&
-		grep -q "^Summary:" "$3" && [ "${5:-0}" -eq 0 ]
+		grep -q "^$summary" "$3" && [ "${5:-0}" -eq 0 ]
 	ok $? "$4 (exit $2): $r reports from $p processes under TSan"
 	show_reports "$1"
 }
@@ -166,6 +170,27 @@ ts show "FILE:$work/none" show "$work/bob.jsonl" >"$work/show.txt" 2>&1
 verdict show $? "$work/show.txt" "show of bob's transcript"
 echo "# check scenarios: $(( $(msecs) - t0 )) ms"
 
+# The sweep: the users, their count and the SPNs on three threads, the
+# progress line on a fourth (standard error a terminal, by script(1)).
+t0=$(msecs)
+summary="Sweep of"
+inlab env KRB5CCNAME="FILE:$work/cc-admin" kinit "Administrator@$EXWIZ_LAB_REALM" <"$apw" \
+	>/dev/null 2>&1
+inlab env KRB5CCNAME="FILE:$work/cc-admin" TSAN_OPTIONS="$(topts sweep)" \
+	script -qfec "$tsbin sweep -o $work/sweep.txt --transcript $work/sweep.jsonl" \
+	"$work/sweep.tty" >/dev/null 2>&1
+rc=$?
+grep -q "Sweep: users" "$work/sweep.tty"
+verdict sweep "$rc" "$work/sweep.txt" "sweep of the domain as Administrator, its progress line on a terminal" $?
+ts sweep-alice "FILE:$work/cc-alice" sweep --json --no-transcript >"$work/sweep-alice.json" \
+	2>"$work/sweep-alice.err"
+rc=$?
+inlab env KRB5CCNAME="FILE:$work/cc-alice" TSAN_OPTIONS="$(topts sweep-alice)" "$tsbin" sweep \
+	--no-transcript --cause mailbox-half-moved >"$work/sweep-alice.txt" 2>&1
+verdict sweep-alice "$rc" "$work/sweep-alice.txt" "sweep as alice (listings between pages)"
+summary="Summary:"
+echo "# sweep scenarios: $(( $(msecs) - t0 )) ms"
+
 # The wizard's tmux scenes with the TSan build; its reports in $logs/wizard.*.
 t0=$(msecs)
 EXWIZARD=$tsbin TSAN_OPTIONS=$(topts wizard) EXWIZ_IDLE_TICKS=10 sh "$top/tests/tui/wizard.sh" \
@@ -181,5 +206,21 @@ p=$(ran wizard)
 [ "$r" -eq 0 ] && [ "$p" -gt 0 ]
 ok $? "the wizard's tmux scenes: $r reports from $p processes under TSan"
 show_reports wizard
+
+# The wizard's sweep screen with the TSan build.
+t0=$(msecs)
+EXWIZARD=$tsbin TSAN_OPTIONS=$(topts wizsweep) EXWIZ_IDLE_TICKS=10 sh "$top/tests/tui/sweep.sh" \
+	>"$work/wizsweep.tap" 2>&1
+rc=$?
+passed=$(grep -c '^ok ' "$work/wizsweep.tap")
+failed=$(grep -c '^not ok ' "$work/wizsweep.tap")
+grep '^not ok ' "$work/wizsweep.tap" | sed 's/^/# wizard sweep: /'
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+ok $? "the wizard's sweep scenes pass with the TSan build ($passed passed, $failed failed, $(( $(msecs) - t0 )) ms)"
+r=$(reports wizsweep)
+p=$(ran wizsweep)
+[ "$r" -eq 0 ] && [ "$p" -gt 0 ]
+ok $? "the wizard's sweep scenes: $r reports from $p processes under TSan"
+show_reports wizsweep
 
 finish
