@@ -698,11 +698,18 @@ static void missing_spns(struct spn_job *j, struct ew_dir *d)
 
 			account = h ? strdup(acc[0]) : ew_strprintf("%s$", x->s[i].name ?
 								    x->s[i].name : fqdn);
-			title = ew_strprintf("No account holds %s%s%s of Exchange server %s (%s)",
-					     missing[0], nm > 1 ? " and " : "",
-					     nm > 1 ? "the other SPNs below" : "",
-					     x->s[i].name ? x->s[i].name : fqdn,
-					     ew_exch_plan_release_name(&plan, rel, sizeof(rel)));
+			if (nm == 1)
+				title = ew_strprintf("Exchange server %s (%s): no account holds %s",
+						     x->s[i].name ? x->s[i].name : fqdn,
+						     ew_exch_plan_release_name(&plan, rel,
+									       sizeof(rel)),
+						     missing[0]);
+			else
+				title = ew_strprintf("Exchange server %s (%s): no account holds %zu "
+						     "of its SPNs", x->s[i].name ? x->s[i].name :
+						     fqdn, ew_exch_plan_release_name(&plan, rel,
+										      sizeof(rel)),
+						     nm);
 			p = ew_sweep_problem(account, h ? dn[0] : (x->s[i].dn ? x->s[i].dn : ""),
 					     EW_CAUSE_SPN_MISSING, title,
 					     (const char *const *)missing, nm);

@@ -575,6 +575,17 @@ static const char *thousands(long long v, char *buf, size_t len)
 	return buf;
 }
 
+static int by_severity_account(const void *a, const void *b)
+{
+	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+	int fx = strcmp(jstr(x, "severity"), "fail") == 0;
+	int fy = strcmp(jstr(y, "severity"), "fail") == 0;
+
+	if (fx != fy)
+		return fy - fx;
+	return strcasecmp(jstr(x, "account"), jstr(y, "account"));
+}
+
 /* The causes in the order of the report: the most problems first. */
 static size_t causes_by_count(const json_t *counts, const char **out)
 {
@@ -688,9 +699,17 @@ char *ew_sweep_text(const json_t *report)
 			ew_buf_add_wrapped(&b, head ? head : order[k], 0, 4, 79);
 			free(head);
 		}
-		json_array_foreach(problems, i, p) {
-			if (strcmp(jstr(p, "cause"), order[k]) != 0)
-				continue;
+		size_t np = 0, q;
+		const json_t **of = calloc(json_array_size(problems) + 1, sizeof(*of));
+
+		json_array_foreach(problems, i, p)
+			if (of && strcmp(jstr(p, "cause"), order[k]) == 0)
+				of[np++] = p;
+		/* the failures first, then by account */
+		if (of)
+			qsort(of, np, sizeof(*of), by_severity_account);
+		for (q = 0; q < np; q++) {
+			p = of[q];
 			if (first_account == NULL) {
 				first_account = jstr(p, "account");
 				first_spn = *jstr(p, "spn") ? jstr(p, "spn") :
@@ -700,9 +719,9 @@ char *ew_sweep_text(const json_t *report)
 			ew_buf_printf(&b, "  %-16s ", jstr(p, "account"));
 			ew_buf_add_wrapped(&b, jstr(p, "title"), 19 > 3 + (int)strlen(jstr(p,
 					   "account")) ? 19 : 3 + (int)strlen(jstr(p, "account")), 19, 79);
-			/* the SPNs are the answer there; elsewhere the title says it
-			 * (the evidence is in the JSON and the CSV) */
-			if (strncmp(order[k], "spn-", 4) != 0)
+			/* the missing SPNs are the answer there; elsewhere the title
+			 * says it (the evidence is in the JSON and the CSV) */
+			if (strcmp(order[k], EW_CAUSE_SPN_MISSING) != 0)
 				continue;
 			json_array_foreach(json_object_get(p, "evidence"), j, v) {
 				ew_buf_adds(&b, "                     ");
@@ -711,6 +730,7 @@ char *ew_sweep_text(const json_t *report)
 			}
 		}
 		next_step(&b, order[k], first_account, first_spn);
+		free(of);
 	}
 	if (json_array_size(json_object_get(report, "not_checked"))) {
 		ew_buf_adds(&b, "\nNot checked (not readable is not absent):\n");
