@@ -735,6 +735,9 @@ int ew_dir_search_stream(struct ew_dir *d, const char *base, int scope, const ch
 				set_err(err, errlen, "%s: stopped", what);
 				goto cleanup;
 			}
+			/* the wait for the next page starts now: the time the
+			 * caller took is not the server's */
+			deadline = now_ms() + page_timeout_ms;
 			ew_dir_result_free(&r);
 			if (open && (r = calloc(1, sizeof(*r))) == NULL) {
 				set_err(err, errlen, "%s: out of memory", what);

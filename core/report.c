@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "comparison.h"
 #include "diagnosis.h"
 #include "result.h"
@@ -100,13 +101,24 @@ unsigned ew_report_cancelled_steps(const struct ew_report *r)
 	return n;
 }
 
+/* A sweep's result (the step of SWEEP-DOMAIN), kept in a wizard's
+ * transcript beside the user's steps: its findings are other accounts',
+ * never counted as the user's. */
+static int of_other_accounts(const struct ew_step_result *s)
+{
+	const struct ew_check *ck = ew_check_find(EW_CK_SWEEP_DOMAIN);
+
+	return ck && strcmp(s->id, ck->step) == 0;
+}
+
 void ew_report_summary(const struct ew_report *r, unsigned counts[EW_NSEVERITY])
 {
 	size_t i, j;
 
 	memset(counts, 0, EW_NSEVERITY * sizeof(counts[0]));
 	for (i = 0; i < r->nsteps; i++)
-		for (j = 0; j < r->steps[i]->nfindings && !ew_step_result_is_stale(r->steps[i]); j++)
+		for (j = 0; j < r->steps[i]->nfindings && !ew_step_result_is_stale(r->steps[i]) &&
+		     !of_other_accounts(r->steps[i]); j++)
 			counts[r->steps[i]->findings[j]->severity]++;
 }
 
@@ -131,7 +143,8 @@ int ew_report_exit_code(const struct ew_report *r)
 	 * nothing was checked.
 	 */
 	for (i = 0; i < r->nsteps; i++) {
-		if (r->steps[i]->setup || ew_step_result_is_stale(r->steps[i]))
+		if (r->steps[i]->setup || ew_step_result_is_stale(r->steps[i]) ||
+		    of_other_accounts(r->steps[i]))
 			continue;
 		diagnosing++;
 		for (j = 0; j < r->steps[i]->nfindings; j++)

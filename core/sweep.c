@@ -103,6 +103,9 @@ struct sweep {
 	const struct ew_sweep_opts *o;
 	struct ew_sweep_progress *pr;
 	struct ew_sweep_progress own;
+	/* the count's and the SPNs' threads stop on this: set when the user
+	 * stops the sweep, or when it cannot go on (a --base not there) */
+	atomic_int helpers_cancel;
 	unsigned want;			/* bit i: ew_sweep_causes[i] */
 	struct ew_dirsession c;
 	const char *domain_nc, *base, *reader;
@@ -122,7 +125,7 @@ struct sweep {
 	long users, mailboxes, disabled, groups;
 	/* not checked, by what could not be read */
 	long unread[EW_MBX_A_N], unread_memberof, unread_mailbox, groups_unreadable,
-	     ranges_cut;
+	     memberof_cut;
 	/* what the rules could not judge, by check */
 	struct skipped {
 		const char *check;
@@ -131,6 +134,7 @@ struct sweep {
 	} skipped[8];
 	size_t nskipped;
 	long exch_unreadable;		/* objects of the Exchange configuration not readable */
+	long ndomains;			/* domains of the forest (crossRefs); 0: not known */
 	struct largest top[EW_SWEEP_LARGEST];
 	size_t ntop;
 	int users_done_all;		/* every page of users came */
@@ -373,12 +377,27 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 	const char *sam = first(e, "sAMAccountName");
 	const char *uacs = first(e, "userAccountControl");
 	unsigned long uac = uacs ? strtoul(uacs, NULL, 10) : 0;
-	struct ew_step_result *res = ew_step_result_new("sweep", "");
+	int token = !(uac & UAC_DISABLED) && wants_token(s), complete = 1, has_mbx, i;
+	struct ew_step_result *res = NULL;
+	struct ew_dir_attr mo;
 	struct ew_mbx_user u;
-	const char **proxies;
-	int has_mbx, i;
+	const char **proxies = NULL;
 
-	if (res == NULL) {
+	memset(&mo, 0, sizeof(mo));
+	/* Stopped: a user not judged is not counted, and is never clean. */
+	if (ew_run_cancelled(s->run))
+		return;
+	/* Only an account that can log on has a token. Its memberOf first: a
+	 * range being read when the sweep is stopped leaves the user out. */
+	if (token) {
+		all_values(s->c.dir, e, "memberOf", &mo, &complete);
+		if (ew_run_cancelled(s->run)) {
+			values_done(&mo);
+			return;
+		}
+	}
+	if ((res = ew_step_result_new("sweep", "")) == NULL) {
+		values_done(&mo);
 		s->oom = 1;
 		return;
 	}
@@ -396,30 +415,24 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 	    u.readable[EW_MBX_A_HOME_SERVER] != EW_MBX_YES)
 		s->unread_mailbox++;
 
-	/* The token: only an account that can log on has one. */
-	if (!(uac & UAC_DISABLED) && wants_token(s)) {
-		struct ew_dir_attr mo;
+	if (token && !complete) {
+		/* groups not all read: no estimate made of a part */
+		s->memberof_cut++;
+	} else if (token && mo.nvalues == 0 && memberof_readable(&pc->rs, &u) != EW_MBX_YES) {
+		/* no groups to be seen, and no telling whether there are none */
+		s->unread_memberof++;
+	} else if (token) {
 		const struct ew_dir_attr *a;
 		const char **dns = NULL;
 		struct ew_sid primary = { 0 };
 		struct ew_token_counts counts;
 		const char *pg = first(e, "primaryGroupID");
 		unsigned sid_history;
-		int complete, delegation = (uac & UAC_TRUSTED_FOR_DELEGATION) != 0;
+		int delegation = (uac & UAC_TRUSTED_FOR_DELEGATION) != 0;
 		size_t k;
 
-		all_values(s->c.dir, e, "memberOf", &mo, &complete);
-		if (!complete)
-			s->ranges_cut++;
-		if (mo.nvalues == 0 && memberof_readable(&pc->rs, &u) != EW_MBX_YES) {
-			/* no groups to be seen, and no telling whether there are none */
-			s->unread_memberof++;
-			values_done(&mo);
-			goto mailbox;
-		}
 		if (mo.nvalues && (dns = calloc(mo.nvalues, sizeof(*dns))) == NULL) {
 			s->oom = 1;
-			values_done(&mo);
 			goto mailbox;
 		}
 		for (k = 0; k < mo.nvalues; k++)
@@ -434,7 +447,6 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 				     s->domain_sid.revision ? &s->domain_sid : NULL, sid_history,
 				     &counts);
 		free(dns);
-		values_done(&mo);
 		if (counts.not_looked_up)
 			s->groups_unreadable++;
 		ew_token_rule_size(&counts, delegation, sam, res);
@@ -443,6 +455,7 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 			keep_largest(s, sam, &counts, delegation);
 	}
 mailbox:
+	values_done(&mo);
 	if (has_mbx && wants_mailbox(s)) {
 		ew_mbx_rule_consistent(&u, &s->cfg, res);
 		ew_mbx_rule_protected(&u, res);
@@ -494,8 +507,6 @@ static int on_groups(void *arg, struct ew_dir_result *page)
 			ew_sid_parse_exact((const unsigned char *)a->values[0].val, a->values[0].len,
 					   &sid);
 		all_values(s->c.dir, e, "memberOf", &mo, &complete);
-		if (!complete)
-			s->ranges_cut++;
 		if (mo.nvalues && (dns = calloc(mo.nvalues, sizeof(*dns))) == NULL) {
 			values_done(&mo);
 			return -1;
@@ -505,7 +516,7 @@ static int on_groups(void *arg, struct ew_dir_result *page)
 		/* groupType is a signed 32-bit value in the directory */
 		if (ew_sweep_graph_add(s->graph, e->dn, &sid,
 				       gt ? (unsigned)strtol(gt, NULL, 10) : 0, dns,
-				       mo.nvalues) != 0) {
+				       mo.nvalues, complete) != 0) {
 			free(dns);
 			values_done(&mo);
 			return -1;
@@ -528,6 +539,7 @@ struct count_job {
 	long n;
 	pthread_t th;
 	int started;
+	atomic_int done;		/* the thread has ended its work */
 };
 
 static int on_count(void *arg, struct ew_dir_result *page)
@@ -538,24 +550,33 @@ static int on_count(void *arg, struct ew_dir_result *page)
 	return 0;
 }
 
+static void count_work(struct count_job *j);
+
 static void *count_thread(void *arg)
 {
-	static const char *const none[] = { "1.1", NULL };
 	struct count_job *j = arg;
+
+	count_work(j);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void count_work(struct count_job *j)
+{
+	static const char *const none[] = { "1.1", NULL };
 	struct ew_dirsession c;
 	struct ew_finding *why = NULL;
 	char err[256];
 
 	if (ew_dirsession_open(&j->run, 0, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
 		ew_finding_free(&why);
-		return NULL;
+		return;
 	}
 	if (ew_dir_search_stream(c.dir, j->base, LDAP_SCOPE_SUBTREE, USER_FILTER, none, NULL,
 				 EW_SWEEP_PAGE, EW_SWEEP_PAGE_TIMEOUT_MS, on_count, j, err,
 				 sizeof(err)) == 0)
 		atomic_store(&j->pr->users_total, j->n);
 	ew_dirsession_close(&c);
-	return NULL;
 }
 
 /* ---- the forest's SPNs, from the global catalog ---- */
@@ -576,6 +597,7 @@ struct spn_job {
 	size_t nservers;
 	pthread_t th;
 	int started;
+	atomic_int done;		/* the thread has ended its work */
 };
 
 static int on_spns(void *arg, struct ew_dir_result *page)
@@ -736,10 +758,20 @@ out:
 	}
 }
 
+static void spn_work(struct spn_job *j);
+
 static void *spn_thread(void *arg)
 {
-	static const char *const attrs[] = { "servicePrincipalName", "sAMAccountName", NULL };
 	struct spn_job *j = arg;
+
+	spn_work(j);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void spn_work(struct spn_job *j)
+{
+	static const char *const attrs[] = { "servicePrincipalName", "sAMAccountName", NULL };
 	struct ew_dirsession c;
 	struct ew_finding *why = NULL;
 	const char *root;
@@ -753,7 +785,7 @@ static void *spn_thread(void *arg)
 			snprintf(j->why, sizeof(j->why), "%s", why && why->title ? why->title :
 				 "no domain controller could be reached");
 			ew_finding_free(&why);
-			return NULL;
+			return;
 		}
 	}
 	j->gc = c.host ? strdup(c.host) : NULL;
@@ -764,7 +796,7 @@ static void *spn_thread(void *arg)
 				 EW_SWEEP_PAGE_TIMEOUT_MS, on_spns, j, err, sizeof(err)) != 0) {
 		snprintf(j->why, sizeof(j->why), "%s", err);
 		ew_dirsession_close(&c);
-		return NULL;
+		return;
 	}
 	j->read = 1;
 	if (wants(j->s, EW_CAUSE_SPN_DUPLICATE))
@@ -772,7 +804,6 @@ static void *spn_thread(void *arg)
 	if (wants(j->s, EW_CAUSE_SPN_MISSING))
 		missing_spns(j, c.dir);
 	ew_dirsession_close(&c);
-	return NULL;
 }
 
 /* ---- the report ---- */
@@ -816,17 +847,19 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 	const char *as = s->reader ? s->reader : "the account exwizard binds as";
 	size_t i;
 
-	not_checked(arr, "memberOf", "users", s->unread_memberof, tok, 2, "memberOf is not readable as %s "
-		    "for %ld user%s: their token was not worked out", as, s->unread_memberof,
-		    s->unread_memberof == 1 ? "" : "s");
-	not_checked(arr, "groups", "users", s->groups_unreadable, tok, 2, "%ld user%s in groups %s may "
-		    "not read: their token size is known only as a range", s->groups_unreadable,
-		    s->groups_unreadable == 1 ? " is" : "s are", as);
-	not_checked(arr, "ranges", "lists", s->ranges_cut, tok, 2, "%ld group list%s could not be read "
-		    "to the end (ranged retrieval stopped early)", s->ranges_cut,
-		    s->ranges_cut == 1 ? "" : "s");
-	not_checked(arr, "homeMDB", "users", s->unread_mailbox, mbx, 3, "Whether %ld user%s a mailbox "
-		    "could not be told: homeMDB and msExchHomeServerName are not readable as %s",
+	not_checked(arr, "memberOf", "users", s->unread_memberof, tok, 2,
+		    "memberOf is not readable as %s for %ld user%s: their token was not worked "
+		    "out", as, s->unread_memberof, s->unread_memberof == 1 ? "" : "s");
+	not_checked(arr, "memberOf ranges", "users", s->memberof_cut, tok, 2,
+		    "The memberOf of %ld user%s could not be read to the end (ranged retrieval "
+		    "stopped early): no token worked out from a part", s->memberof_cut,
+		    s->memberof_cut == 1 ? "" : "s");
+	not_checked(arr, "groups", "users", s->groups_unreadable, tok, 2,
+		    "%ld user%s in groups that could not be read (not readable as %s, of another "
+		    "domain, or their memberOf cut short): their token size is known only as a "
+		    "range", s->groups_unreadable, s->groups_unreadable == 1 ? " is" : "s are", as);
+	not_checked(arr, "homeMDB", "users", s->unread_mailbox, mbx, 3,
+		    "Whether %ld user%s a mailbox could not be told: homeMDB and msExchHomeServerName are not readable as %s",
 		    s->unread_mailbox, s->unread_mailbox == 1 ? " has" : "s have", as);
 	for (i = 0; i < s->nskipped; i++) {
 		const char *cs[2] = { EW_CAUSE_MAILBOX_HALF_MOVED, EW_CAUSE_MAILBOX_DESCRIPTOR };
@@ -914,10 +947,12 @@ static void add_findings(struct ew_step_result *res, const json_t *problems, con
 									 "covered"))));
 }
 
-static int start_job(struct ew_run *run, struct ew_run *copy, struct ew_target **t)
+static int start_job(struct ew_run *run, struct ew_run *copy, struct ew_target **t,
+		     atomic_int *cancel)
 {
 	*copy = *run;
 	copy->transcript = NULL;
+	copy->cancel = cancel;
 	if ((*t = ew_target_dup(run->target)) == NULL)
 		return -1;
 	copy->target = *t;
@@ -937,18 +972,20 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	static const char *const sattrs[] = { "lDAPDisplayName", "schemaIDGUID",
 					      "attributeSecurityGUID", NULL };
 	static const char *const dattrs[] = { "objectSid", NULL };
+	static const char *const xattrs[] = { "nCName", NULL };
 	const struct ew_sweep_opts *o = run->sweep;
 	struct sweep *s = calloc(1, sizeof(*s));
 	struct count_job *cj = calloc(1, sizeof(*cj));
 	struct spn_job *sj = calloc(1, sizeof(*sj));
 	struct page_ctx pc = { 0 };
 	struct ew_finding *why = NULL;
-	struct ew_dir_req reqs[7];
-	struct ew_dir_result *rs[7] = { NULL };
-	char *errs[7] = { NULL }, err[512], *reader = NULL;
+	struct ew_dir_req reqs[8];
+	struct ew_dir_result *rs[8] = { NULL };
+	char *errs[8] = { NULL }, err[512], *reader = NULL;
 	struct ew_buf sf = { 0 };
 	LDAPControl *sdctl = NULL, *ctrls[2] = { NULL, NULL };
 	const char *config, *schema;
+	char *partitions = NULL;
 	json_t *data = NULL, *sw, *nc, *lt, *notes;
 	long long t0 = now_ms();
 	size_t i;
@@ -957,6 +994,10 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	if (s == NULL || cj == NULL || sj == NULL || o == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, o ? "Out of memory" :
 						       "No sweep was asked for"));
+		if (o && o->progress)
+			atomic_store(&o->progress->phase, EW_SWEEP_DONE);
+		free(s);
+		s = NULL;
 		goto out;
 	}
 	s->run = run;
@@ -1002,34 +1043,38 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	/* The counting and the SPNs start at once, each on its own connection. */
 	cj->pr = s->pr;
 	cj->base = s->base;
-	if (start_job(run, &cj->run, &cj->target) == 0)
+	if (start_job(run, &cj->run, &cj->target, &s->helpers_cancel) == 0)
 		cj->started = pthread_create(&cj->th, NULL, count_thread, cj) == 0;
 	sj->pr = s->pr;
 	sj->s = s;
-	if (wants_spn(s) && start_job(run, &sj->run, &sj->target) == 0)
+	if (wants_spn(s) && start_job(run, &sj->run, &sj->target, &s->helpers_cancel) == 0)
 		sj->started = pthread_create(&sj->th, NULL, spn_thread, sj) == 0;
 
 	/* Everything else the judging needs, in one round trip. */
 	s->exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
 	s->services = config ? ew_strprintf("CN=Services,%s", config) : NULL;
+	partitions = config ? ew_strprintf("CN=Partitions,%s", config) : NULL;
 	ew_buf_adds(&sf, "(|(lDAPDisplayName=memberOf)");
 	for (i = 0; i < EW_MBX_A_N; i++)
 		ew_buf_printf(&sf, "(lDAPDisplayName=%s)", ew_mbx_attr_names[i]);
 	ew_buf_adds(&sf, ")");
 	{
-		const char *bases[7] = { s->exch, s->services, s->exch, "", schema, s->domain_nc,
-					 s->base };
-		const int scopes[7] = { LDAP_SCOPE_SUBTREE, LDAP_SCOPE_ONELEVEL,
+		/* the exchange configuration (three), the reader's SIDs, the schema
+		 * entries, the domain's SID, the base, the forest's domains */
+		const char *bases[8] = { s->exch, s->services, s->exch, "", schema, s->domain_nc,
+					 s->base, partitions };
+		const int scopes[8] = { LDAP_SCOPE_SUBTREE, LDAP_SCOPE_ONELEVEL,
 					LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL,
-					LDAP_SCOPE_BASE, LDAP_SCOPE_BASE };
-		const char *filters[7] = { cfilter, "(objectClass=*)", "(objectClass=*)",
+					LDAP_SCOPE_BASE, LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL };
+		const char *filters[8] = { cfilter, "(objectClass=*)", "(objectClass=*)",
 					   "(objectClass=*)", sf.data, "(objectClass=*)",
-					   "(objectClass=*)" };
-		const char *const *attrs[7] = { cattrs, cattrs, cattrs, tgattrs, sattrs, dattrs,
-						dattrs };
-		size_t n = 0, idx[7];
+					   "(objectClass=*)", "(&(objectClass=crossRef)"
+					   "(systemFlags:1.2.840.113556.1.4.803:=2))" };
+		const char *const *attrs[8] = { cattrs, cattrs, cattrs, tgattrs, sattrs, dattrs,
+						dattrs, xattrs };
+		size_t n = 0, idx[8];
 
-		for (i = 0; i < 7; i++) {
+		for (i = 0; i < 8; i++) {
 			idx[i] = (size_t)-1;
 			if (bases[i] == NULL || filters[i] == NULL)
 				continue;
@@ -1073,6 +1118,8 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 				ew_sid_parse_exact((const unsigned char *)a->values[0].val,
 						   a->values[0].len, &s->domain_sid);
 		}
+		if (idx[7] != (size_t)-1 && rs[idx[7]])
+			s->ndomains = (long)rs[idx[7]]->nentries;
 		if (idx[0] == (size_t)-1 || s->cfg_r[0] == NULL)
 			snprintf(s->users_why, sizeof(s->users_why), "%s",
 				 idx[0] != (size_t)-1 && errs[idx[0]] ? errs[idx[0]] :
@@ -1128,6 +1175,16 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	atomic_store(&s->pr->phase, EW_SWEEP_FINISHING);
 
 out:
+	/* The helpers end their pass, or stop with the user (whose flag they
+	 * do not watch themselves), or at once when nothing will be reported. */
+	while (s && ((cj && cj->started && !atomic_load(&cj->done)) ||
+		     (sj && sj->started && !atomic_load(&sj->done)))) {
+		struct timespec nap = { 0, 20 * 1000000L };
+
+		if (fatal || ew_run_cancelled(run))
+			atomic_store(&s->helpers_cancel, 1);
+		nanosleep(&nap, NULL);
+	}
 	if (cj && cj->started)
 		pthread_join(cj->th, NULL);
 	if (sj && sj->started)
@@ -1156,13 +1213,15 @@ out:
 		if (s->oom)
 			ew_buf_adds(&cov, "; out of memory: some problems may be missing");
 		notes = json_array();
-		if (wants_spn(s) && sj->read && strcmp(sj->scope, "domain") == 0)
-			json_array_append_new(notes, json_string("The global catalog could not be "
-								 "reached: SPNs of this domain only"));
-		if (wants(s, EW_CAUSE_SPN_MISSING) && sj->read && !sj->exch_read)
-			json_array_append_new(notes, ew_json_string_clean(sj->exch_why[0] ?
-									  sj->exch_why :
-									  "The Exchange servers could not be read"));
+		if (s->ndomains > 1 && wants_token(s)) {
+			char *t = ew_strprintf("The forest has %ld domains: universal groups of the "
+					       "others may be missing from this domain's memberOf, "
+					       "so a token is at least what is shown", s->ndomains);
+
+			if (t)
+				json_array_append_new(notes, json_string(t));
+			free(t);
+		}
 		if (s->cfg.error && wants_mailbox(s))
 			json_array_append_new(notes, ew_json_string_clean("The Exchange "
 									  "configuration could not be read: half-moved mailboxes are not told apart"));
@@ -1193,6 +1252,21 @@ out:
 		ew_buf_reset(&cov);
 		nc = json_array();
 		add_not_checked(s, nc);
+		{
+			static const char *const dup[] = { EW_CAUSE_SPN_DUPLICATE };
+			static const char *const mis[] = { EW_CAUSE_SPN_MISSING };
+
+			if (wants_spn(s) && sj->read && strcmp(sj->scope, "domain") == 0)
+				not_checked(nc, "global catalog", "sources", 1, dup, 1,
+					    "The global catalog could not be reached: the SPNs of "
+					    "this domain only were read, a duplicate with an account "
+					    "of another domain is not seen");
+			if (wants(s, EW_CAUSE_SPN_MISSING) && sj->read && !sj->exch_read)
+				not_checked(nc, "Exchange servers", "sources", 1, mis, 1,
+					    "The Exchange servers could not be read (%s): their SPNs "
+					    "were not judged", sj->exch_why[0] ? sj->exch_why :
+					    "no reason given");
+		}
 		lt = json_array();
 		for (k = 0; k < s->ntop; k++)
 			json_array_append_new(lt, json_pack("{s:o, s:I, s:I, s:I, s:b}", "account",
@@ -1258,6 +1332,7 @@ out:
 		free(sj);
 	}
 	json_decref(data);
+	free(partitions);
 	free(reader);
 	free(s);
 	return 0;

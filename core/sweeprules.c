@@ -99,12 +99,19 @@ static int map_get(const struct strmap *m, const char *key, size_t *val)
 	return 1;
 }
 
-/* Adds key (not there yet). 0, or -1 when out of memory. */
+/* Room for one more key: 0, or -1 when out of memory. */
+static int map_reserve(struct strmap *m)
+{
+	return (m->n + 1) * 2 > m->cap ? map_grow(m) : 0;
+}
+
+/* Adds key (not there yet). 0, or -1 when out of memory (never after a
+ * map_reserve). */
 static int map_put(struct strmap *m, const char *key, size_t val)
 {
 	size_t j;
 
-	if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0)
+	if (map_reserve(m) != 0)
 		return -1;
 	j = map_slot(m, key);
 	if (m->keys[j] == NULL)
@@ -133,12 +140,17 @@ struct gnode {
 	size_t *up;		/* the groups it is a member of */
 	size_t nup;
 	unsigned mark;
+	int complete;		/* its memberOf was read to the end */
+	int phantom;		/* not a group read: a parent the reader could not read
+				 * (or of another domain), or what a memberOf cut short
+				 * hides: in a token, a group not looked up */
 };
 
 struct ew_sweep_graph {
 	struct gnode *v;
 	size_t n, cap;
 	struct strmap by_dn, by_sid;
+	size_t nreal;		/* groups read (the others are phantoms) */
 	unsigned gen;
 	size_t *stack;
 	size_t stack_cap;
@@ -174,8 +186,9 @@ void ew_sweep_graph_free(struct ew_sweep_graph **gp)
 	*gp = NULL;
 }
 
-int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew_sid *sid,
-		       unsigned group_type, const char *const *member_of, size_t n)
+static int node_add(struct ew_sweep_graph *g, const char *dn, const struct ew_sid *sid,
+		    unsigned group_type, const char *const *member_of, size_t n, int complete,
+		    int phantom)
 {
 	struct gnode *v;
 	size_t i, old;
@@ -184,6 +197,9 @@ int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew
 		return -1;
 	if (map_get(&g->by_dn, dn, &old))
 		return 0;
+	/* room in both maps first: the puts below cannot fail half-way */
+	if (map_reserve(&g->by_dn) != 0 || map_reserve(&g->by_sid) != 0)
+		return -1;
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 256;
 		struct gnode *nv = realloc(g->v, cap * sizeof(*nv));
@@ -209,6 +225,8 @@ int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew
 		ew_sid_format(sid, v->sidtext, sizeof(v->sidtext));
 	}
 	v->group_type = group_type;
+	v->complete = complete;
+	v->phantom = phantom;
 	if (n && (v->up_dn = calloc(n, sizeof(*v->up_dn))) == NULL) {
 		free(v->dn);
 		return -1;
@@ -220,12 +238,11 @@ int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew
 			goto oom;
 		v->nup_dn++;
 	}
-	if (map_put(&g->by_dn, v->dn, g->n) != 0)
-		goto oom;
-	if (v->sidtext[0] && !map_get(&g->by_sid, v->sidtext, &old) &&
-	    map_put(&g->by_sid, v->sidtext, g->n) != 0)
-		goto oom;
+	if (v->sidtext[0] && !map_get(&g->by_sid, v->sidtext, &old))
+		map_put(&g->by_sid, v->sidtext, g->n);
+	map_put(&g->by_dn, v->dn, g->n);
 	g->n++;
+	g->nreal += !phantom;
 	return 0;
 oom:
 	for (i = 0; i < v->nup_dn; i++)
@@ -235,31 +252,62 @@ oom:
 	return -1;
 }
 
+int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew_sid *sid,
+		       unsigned group_type, const char *const *member_of, size_t n, int complete)
+{
+	return node_add(g, dn, sid, group_type, member_of, n, complete, 0);
+}
+
+/*
+ * A parent DN the graph does not have becomes a phantom: reached in a
+ * token, it is a group not looked up (counted once, however many groups
+ * lead to it). A memberOf cut short gets a phantom of its own for what it
+ * hides. The phantoms are added behind the groups (the records move: each
+ * is looked at by index).
+ */
 int ew_sweep_graph_link(struct ew_sweep_graph *g)
 {
-	size_t i, j, k;
+	size_t i, j, k, nup;
+	char *hidden;
 
 	for (i = 0; g && i < g->n; i++) {
-		struct gnode *v = &g->v[i];
-
-		if (v->nup_dn && v->up == NULL &&
-		    (v->up = calloc(v->nup_dn, sizeof(*v->up))) == NULL)
+		nup = g->v[i].nup_dn + !g->v[i].complete;
+		if (nup && g->v[i].up == NULL &&
+		    (g->v[i].up = calloc(nup, sizeof(*g->v[i].up))) == NULL)
 			return -1;
-		for (j = 0; j < v->nup_dn; j++) {
-			if (map_get(&g->by_dn, v->up_dn[j], &k))
-				v->up[v->nup++] = k;
-			free(v->up_dn[j]);
+		for (j = 0; j < g->v[i].nup_dn; j++) {
+			char *dn = g->v[i].up_dn[j];
+
+			if (!map_get(&g->by_dn, dn, &k)) {
+				if (node_add(g, dn, NULL, 0, NULL, 0, 1, 1) != 0)
+					return -1;
+				k = g->n - 1;
+			}
+			g->v[i].up[g->v[i].nup++] = k;
+			free(dn);
+			g->v[i].up_dn[j] = NULL;
 		}
-		free(v->up_dn);
-		v->up_dn = NULL;
-		v->nup_dn = 0;
+		free(g->v[i].up_dn);
+		g->v[i].up_dn = NULL;
+		g->v[i].nup_dn = 0;
+		if (!g->v[i].complete && !g->v[i].phantom) {
+			/* "\x01" begins no DN: a key of its own */
+			hidden = ew_strprintf("\x01(the rest of the memberOf of) %s", g->v[i].dn);
+			if (hidden == NULL || node_add(g, hidden, NULL, 0, NULL, 0, 1, 1) != 0) {
+				free(hidden);
+				return -1;
+			}
+			free(hidden);
+			g->v[i].up[g->v[i].nup++] = g->n - 1;
+			g->v[i].complete = 1;
+		}
 	}
 	return 0;
 }
 
 size_t ew_sweep_graph_size(const struct ew_sweep_graph *g)
 {
-	return g ? g->n : 0;
+	return g ? g->nreal : 0;
 }
 
 static int push(struct ew_sweep_graph *g, size_t *n, size_t idx)
@@ -331,6 +379,10 @@ void ew_sweep_graph_token(struct ew_sweep_graph *g, const char *const *member_of
 		v->mark = g->gen;
 		if ((t = tg_next(g, &nt)) == NULL)
 			break;
+		if (v->phantom) {
+			t->not_looked_up = 1;
+			continue;
+		}
 		t->sid = v->sid;
 		t->resolved = 1;
 		t->group_type = v->group_type;

@@ -31,13 +31,20 @@ struct ew_sweep_graph *ew_sweep_graph_new(void);
 void ew_sweep_graph_free(struct ew_sweep_graph **g);
 /*
  * One group: its DN, SID, groupType and the DNs of the groups it is a
- * member of (its memberOf). 0, or -1 when out of memory. A DN added twice
- * keeps the first.
+ * member of (its memberOf; complete 0: cut short, there are more). 0, or -1
+ * when out of memory. A DN added twice keeps the first.
  */
 int ew_sweep_graph_add(struct ew_sweep_graph *g, const char *dn, const struct ew_sid *sid,
-		       unsigned group_type, const char *const *member_of, size_t n);
-/* Link the groups (after the last add): 0, or -1 when out of memory. */
+		       unsigned group_type, const char *const *member_of, size_t n,
+		       int complete);
+/*
+ * Link the groups (after the last add): 0, or -1 when out of memory. A
+ * parent DN that is no group of the graph (one the reader may not read, or
+ * of another domain), and the rest of a memberOf cut short, are groups not
+ * looked up in the tokens that reach them, each counted once.
+ */
 int ew_sweep_graph_link(struct ew_sweep_graph *g);
+/* The groups added (not the phantoms). */
 size_t ew_sweep_graph_size(const struct ew_sweep_graph *g);
 
 /*

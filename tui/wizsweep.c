@@ -70,10 +70,12 @@ static void sweep_done(struct ui *u, void *arg, int cancelled)
 		snprintf(u->message, sizeof(u->message), "Sweep: %s", cancelled ?
 			 "stopped before anything was read" : "the directory could not be read");
 	else if (json_is_true(json_object_get(sw, "partial")))
-		snprintf(u->message, sizeof(u->message), "Sweep stopped: partial, %ld "
-			 "problem%s in what it covered", (long)json_array_size(json_object_get(
-			 s->last->data, "problems")), json_array_size(json_object_get(
-			 s->last->data, "problems")) == 1 ? "" : "s");
+		/* stopped by Esc, or cut short by what could not be read */
+		snprintf(u->message, sizeof(u->message), "Sweep %s: partial, %ld "
+			 "problem%s in what it covered", cancelled ? "stopped" : "cut short",
+			 (long)json_array_size(json_object_get(s->last->data, "problems")),
+			 json_array_size(json_object_get(s->last->data, "problems")) == 1 ?
+			 "" : "s");
 	else
 		snprintf(u->message, sizeof(u->message), "Sweep done: %ld problem%s; s saves "
 			 "them with the report", (long)json_array_size(json_object_get(
@@ -100,7 +102,9 @@ void ew_wiz_sweep_start(struct ui *u, const char *cause)
 			 "first step must run before a sweep (e edits the target)");
 		return;
 	}
-	snprintf(s->cause, sizeof(s->cause), "%s", cause ? cause : "");
+	/* W again passes the cause of the last sweep, this very buffer */
+	if (cause != s->cause)
+		snprintf(s->cause, sizeof(s->cause), "%s", cause ? cause : "");
 	s->cause_v[0] = s->cause;
 	memset(&s->opts, 0, sizeof(s->opts));
 	s->opts.causes = s->cause_v;

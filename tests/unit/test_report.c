@@ -301,6 +301,13 @@ static void test_summary_counts(void **state)
 	ew_report_summary(r, c);
 	assert_int_equal(c[EW_SKIP], 2);
 	assert_int_equal(c[EW_FAIL], 2);
+	/* a sweep's findings are other accounts': not counted, not the exit status */
+	s = ew_step_result_new("sweep", "Who else is affected");
+	ew_step_result_add(s, finding("SWEEP-DOMAIN", EW_FAIL, "3 accounts: token too large"));
+	ew_step_result_add(s, finding("SWEEP-DOMAIN", EW_FAIL, "1 account: SID limit"));
+	ew_report_add_step(r, s);
+	ew_report_summary(r, c);
+	assert_int_equal(c[EW_FAIL], 2);
 	ew_report_free(&r);
 
 	r = ew_report_new(NULL, NULL);

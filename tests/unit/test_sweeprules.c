@@ -36,7 +36,7 @@ static void add(struct ew_sweep_graph *g, const char *dn, const char *sid, unsig
 	const char *up[2] = { up1, up2 };
 	struct ew_sid s = sid_of(sid);
 
-	assert_int_equal(ew_sweep_graph_add(g, dn, &s, gt, up, up2 ? 2 : up1 ? 1 : 0), 0);
+	assert_int_equal(ew_sweep_graph_add(g, dn, &s, gt, up, up2 ? 2 : up1 ? 1 : 0, 1), 0);
 }
 
 /*
@@ -90,10 +90,13 @@ static void test_token(void **state)
 	assert_int_equal(ew_token_estimate_2012(&c, 0), 1200 + 8 * 5);
 	assert_int_equal(ew_token_estimate_2012(&c, 1), 2 * (1200 + 8 * 5));
 
-	/* a cycle ends; each group once */
+	/* a cycle ends; each group once; C2's parent the graph does not have
+	 * (not readable, or of another domain) is a group not looked up, never
+	 * left out */
 	ew_sweep_graph_token(g, cycle, 1, NULL, &dom, 0, &c);
 	assert_int_equal(c.global, 2);
-	assert_int_equal(c.token_sids, 3);
+	assert_int_equal(c.not_looked_up, 1);
+	assert_int_equal(c.token_sids, 4);
 
 	/* a DN the graph does not have is not looked up, never left out; a
 	 * primary group it does not have neither */
@@ -110,6 +113,36 @@ static void test_token(void **state)
 	assert_int_equal(c.universal_in, 1);
 	ew_sweep_graph_free(&g);
 	assert_null(g);
+}
+
+/*
+ * Parents the reader may not read: each counted once, however many groups
+ * lead to it; a memberOf cut short hides groups too.
+ */
+static void test_token_hidden(void **state)
+{
+	struct ew_sweep_graph *g = ew_sweep_graph_new();
+	struct ew_sid dom = sid_of(DOM), s1 = sid_of(DOM "-1201"), s2 = sid_of(DOM "-1202");
+	struct ew_sid s3 = sid_of(DOM "-1203");
+	const char *hid[] = { "CN=Hidden,DC=x" };
+	const char *both[] = { "CN=A,DC=x", "CN=B,DC=x" };
+	const char *cut[] = { "CN=Cut,DC=x" };
+	struct ew_token_counts c;
+
+	(void)state;
+	assert_int_equal(ew_sweep_graph_add(g, "CN=A,DC=x", &s1, SEC_GLOBAL, hid, 1, 1), 0);
+	assert_int_equal(ew_sweep_graph_add(g, "CN=B,DC=x", &s2, SEC_GLOBAL, hid, 1, 1), 0);
+	/* its memberOf read only in part (a range not completed) */
+	assert_int_equal(ew_sweep_graph_add(g, "CN=Cut,DC=x", &s3, SEC_GLOBAL, NULL, 0, 0), 0);
+	assert_int_equal(ew_sweep_graph_link(g), 0);
+	assert_int_equal(ew_sweep_graph_size(g), 3);
+	ew_sweep_graph_token(g, both, 2, NULL, &dom, 0, &c);
+	assert_int_equal(c.global, 2);
+	assert_int_equal(c.not_looked_up, 1);
+	ew_sweep_graph_token(g, cut, 1, NULL, &dom, 0, &c);
+	assert_int_equal(c.global, 1);
+	assert_int_equal(c.not_looked_up, 1);
+	ew_sweep_graph_free(&g);
 }
 
 /* Enough groups to make the tables grow several times: 3,000 globals in a
@@ -278,6 +311,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_token_hidden),
 		cmocka_unit_test(test_token_large),
 		cmocka_unit_test(test_spns),
 		cmocka_unit_test(test_problems_and_reports),
