@@ -164,7 +164,7 @@ int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 	struct ew_step_result *res = NULL;
 	const char *target_ids[] = { "target" };
 	pthread_t th;
-	int started = 0, rc = EW_EXIT_NOTHING, fd = 1, write_failed = 0;
+	int started = 0, rc = EW_EXIT_NOTHING, fd = 1, write_failed = 0, created = 0, wrote = 0;
 	char err[512], *text = NULL;
 	size_t i;
 
@@ -178,9 +178,14 @@ int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 	if (o->json && o->csv)
 		return ew_usage_error("--json and --csv: give one of them");
 	/* The output file first: a path that cannot be written fails now, not
-	 * after the sweep. */
+	 * after the sweep. An earlier report there is emptied only when the new
+	 * one is written; a file made here and left unwritten goes again. */
 	if (o->output) {
-		fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = open(o->output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			created = 1;
+		else if (errno == EEXIST)
+			fd = open(o->output, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			char *clean = ew_text_cleanz(o->output);
 
@@ -279,10 +284,12 @@ int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 		}
 	} else if ((text = render(res->data, o)) == NULL) {
 		fputs("exwizard: out of memory\n", stderr);
-	} else if (write_all(fd, text, strlen(text)) != 0) {
+	} else if ((fd > 1 && ftruncate(fd, 0) != 0) || write_all(fd, text, strlen(text)) != 0) {
 		fprintf(stderr, "exwizard: writing the report: %s\n", strerror(errno));
 		if (rc < EW_EXIT_FAIL)
 			rc = EW_EXIT_FAIL;
+	} else {
+		wrote = 1;
 	}
 	/* the report owns it from here, whatever it returns */
 	ew_report_add_step(ew_session_report(s), res);
@@ -301,5 +308,7 @@ out:
 		fprintf(stderr, "exwizard: writing the report: %s\n", strerror(errno));
 		rc = EW_EXIT_FAIL;
 	}
+	if (created && !wrote)
+		unlink(o->output);
 	return rc;
 }

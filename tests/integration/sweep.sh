@@ -238,6 +238,14 @@ sweep "$admin" "$work/bad" --base "OU=Nowhere,$EXWIZ_LAB_BASE_DN"
 rc=$?
 [ $rc -eq 4 ] && grep -q "OU=Nowhere" "$work/bad.err"
 ok $? "a --base the directory lacks: exit 4, named, not 'nobody affected' (exit $rc)"
+echo "the report of last week" >"$work/keep.txt"
+sweep "$admin" "$work/bad" --base "OU=Nowhere,$EXWIZ_LAB_BASE_DN" -o "$work/keep.txt"
+r1=$?
+sweep "$admin" "$work/bad" --base "OU=Nowhere,$EXWIZ_LAB_BASE_DN" -o "$work/new.txt"
+r2=$?
+[ $r1 -eq 4 ] && [ $r2 -eq 4 ] && [ "$(cat "$work/keep.txt")" = "the report of last week" ] &&
+	[ ! -e "$work/new.txt" ]
+ok $? "-o and a sweep that read nothing: an earlier report kept, no empty file left ($r1, $r2)"
 sweep "$admin" "$work/bad" -o /nonexistent/dir/x.txt
 rc=$?
 [ $rc -eq 3 ] && grep -q "/nonexistent/dir/x.txt" "$work/bad.err"

@@ -97,9 +97,16 @@ wait_for "Who else is affected: domain-wide sweep (running)" 50 &&
 	screen | grep -Eq '^\[[#-]{10,}\] users [0-9,]+ / ' &&
 	screen | grep -Eq "[0-9]+ problems? so far" && bar | grep -q "Esc:stop"
 ok $? "W: the sweep screen, its progress bar while the groups are read ($(screen | grep -E '^\[' | cut -c1-70))"
-wait_for "Phase: judging the users" 200 || wait_for "Phase: reading the SPNs" 200
+# counted: the bar of the users' phase gives the total once the count (on a
+# connection of its own, beside the groups) is in
+counted() {
+	screen | grep -q "Phase: judging the users" &&
+		screen | grep -Eq '^\[[#-]+\] users [0-9,]+ / [0-9,]+ \([0-9]+%\)'
+}
+wait_until 300 counted
+rc=$?
 users_bar=$(screen | grep -E '^\[' | sed 's/ *$//')
-printf '%s' "$users_bar" | grep -Eq '\] users [0-9,]+ / [0-9,]+ \([0-9]+%\)'
+[ $rc -eq 0 ]
 ok $? "the bar counts the users judged of the total ($users_bar)"
 wait_for "Done in " 600 && fast
 ok $? "the sweep ends: done ($(message))"
