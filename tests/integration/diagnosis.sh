@@ -12,9 +12,9 @@ set -u
 # Exchange server, front end of the mode and old server EX55 (which never
 # had exchangeRFR/ or exchangeAB/: not a fault heal repairs).
 # DNS-AUTODISCOVER's warn (no Autodiscover records) proves no cause of the
-# catalogue; TARGET-USER's warn (reading carol as Administrator) neither;
-# MBX-PROTECTED's (dave, the administrator of the story, has adminCount 1 in
-# both modes) neither.
+# catalogue; TARGET-USER's warn (reading carol as Administrator) neither.
+# MBX-PROTECTED's (dave, the administrator of the story, has adminCount 1 and
+# a mailbox in both modes) proves mailbox-protected, healed too.
 scenarios() {
 	cat <<'EOF'
 alice|alice|-x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate
@@ -23,7 +23,7 @@ frontend|alice|-x FE|dns-resolver-split realm-hint
 bob|bob|-x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate token-too-large
 erin|erin|-x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate token-too-large sid-limit
 carol-junior|Administrator|-u carol -m junior -x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate mailbox-half-moved mailbox-descriptor mover-rights
-dave-operator|dave|-m operator -x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate
+dave-operator|dave|-m operator -x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate mailbox-protected|mailbox-protected
 carol-operator|Administrator|-u carol -m operator -x EXCH -x FE|dns-resolver-split realm-hint spn-duplicate mailbox-half-moved mailbox-descriptor
 old-server|alice|-x OLD|dns-resolver-split spn-missing|spn-missing
 EOF
