@@ -153,26 +153,6 @@ static int fx_cmd_ok(const char *s)
 	return s && strchr(s, '"') == NULL;
 }
 
-/* 12345 as "12,345" in buf. */
-static const char *fx_num(long long v, char buf[32])
-{
-	char t[32];
-	size_t i, n, o = 0;
-	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	snprintf(t, sizeof(t), "%llu", m);
-	n = strlen(t);
-	if (v < 0)
-		buf[o++] = '-';
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Names joined as "a", "a and b", "a, b and c" into b. */
 static int fx_has(const char *const *v, size_t n, const char *s)
 {
@@ -674,7 +654,7 @@ static void fix_kdc_tcp_blocked(struct fx *f)
 
 	if (fx_kdc_failed(f, &b, "tcp") && size > FX_UDP_LIMIT)
 		fx_title(f, "%s's tickets are %s bytes, over the UDP limit %s, and TCP/88 is "
-			 "blocked: %s", u, fx_num(size, n1), fx_num(FX_UDP_LIMIT, n2), b.data);
+			 "blocked: %s", u, ew_thousands(size, n1), ew_thousands(FX_UDP_LIMIT, n2), b.data);
 	else if (b.len)
 		fx_title(f, "Kerberos over TCP is blocked: %s", b.data);
 	ew_buf_reset(&b);
@@ -1024,7 +1004,7 @@ static void fix_token_too_large(struct fx *f)
 	field = (t * 4 + 2) / 3;	/* base64: 4/3 x the token, rounded up */
 	if (t > 0)
 		fx_title(f, "%s's token is about %s bytes: over MaxTokenSize %s %s", u,
-			 fx_num(t, n1), fx_num(limit, n2), era);
+			 ew_thousands(t, n1), ew_thousands(limit, n2), era);
 	fx_win(f, "reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\Parameters /v "
 	       "MaxTokenSize /t REG_DWORD /d 48000 /f   (on the clients and the Exchange "
 	       "servers, before Windows 2012; then restart)");
@@ -1044,7 +1024,7 @@ static void fix_token_too_large(struct fx *f)
 			fx_win(f, "reg add \\\\%s\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP"
 			       "\\Parameters /v MaxRequestBytes /t REG_DWORD /d %lld /f   (4/3 x %s "
 			       "bytes, KB2020943; then net stop http /y and net start http on %s)",
-			       hosts[k], field > 16384 ? field : 16384, fx_num(t, n3), hosts[k]);
+			       hosts[k], field > 16384 ? field : 16384, ew_thousands(t, n3), hosts[k]);
 		}
 	}
 	if (t <= 0)
@@ -1067,7 +1047,7 @@ static void fix_sid_limit(struct fx *f)
 
 	if (f->has_gr && f->gr.lsa_sids > 0)
 		fx_title(f, "%s's token would carry %s SIDs: over the limit of 1,010 (KB328889)", u,
-			 fx_num(f->gr.lsa_sids, n1));
+			 ew_thousands(f->gr.lsa_sids, n1));
 	fx_win(f, "Get-ADPrincipalGroupMembership %s | Measure-Object   (then "
 	       "Remove-ADGroupMember -Identity GROUP -Members %s for the groups %s no longer "
 	       "needs, or nest them into fewer)", f->account ? f->account : "(the user)",

@@ -607,26 +607,6 @@ static long long jint(const json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
-/* 12345 -> "12,345" */
-static const char *thousands(long long v, char *buf, size_t len)
-{
-	char raw[32];
-	size_t n, i, o = 0;
-	int neg = v < 0;
-
-	snprintf(raw, sizeof(raw), "%lld", neg ? -v : v);
-	n = strlen(raw);
-	if (neg && o + 1 < len)
-		buf[o++] = '-';
-	for (i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = raw[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int by_severity_account(const void *a, const void *b)
 {
 	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
@@ -704,13 +684,12 @@ char *ew_sweep_text(const json_t *report)
 		struct ew_buf h = { 0 };
 
 		ew_buf_printf(&h, "Sweep of %s: %s users (%s with a mailbox)",
-			      jstr(sw, "base"), thousands(jint(sw, "users"), n1, sizeof(n1)),
-			      thousands(jint(sw, "mailboxes"), n2, sizeof(n2)));
+			      jstr(sw, "base"), ew_thousands(jint(sw, "users"), n1),
+			      ew_thousands(jint(sw, "mailboxes"), n2));
 		if (json_object_get(sw, "groups"))
-			ew_buf_printf(&h, ", %s groups", thousands(jint(sw, "groups"), n3,
-								  sizeof(n3)));
+			ew_buf_printf(&h, ", %s groups", ew_thousands(jint(sw, "groups"), n3));
 		if (json_object_get(sw, "spns"))
-			ew_buf_printf(&h, ", %s SPNs", thousands(jint(sw, "spns"), n1, sizeof(n1)));
+			ew_buf_printf(&h, ", %s SPNs", ew_thousands(jint(sw, "spns"), n1));
 		ew_buf_printf(&h, "; %.1f s.", (double)jint(sw, "duration_ms") / 1000.0);
 		ew_buf_add_wrapped(&b, h.data ? h.data : "", 0, 2, 79);
 		ew_buf_reset(&h);
@@ -797,9 +776,9 @@ char *ew_sweep_text(const json_t *report)
 			char e1[32], e2[32];
 
 			ew_buf_printf(&b, "  %-20s %6s SIDs  %9s / %s%s\n", jstr(p, "account"),
-				      thousands(jint(p, "sids"), n1, sizeof(n1)),
-				      thousands(jint(p, "estimate_legacy"), e1, sizeof(e1)),
-				      thousands(jint(p, "estimate_2012"), e2, sizeof(e2)),
+				      ew_thousands(jint(p, "sids"), n1),
+				      ew_thousands(jint(p, "estimate_legacy"), e1),
+				      ew_thousands(jint(p, "estimate_2012"), e2),
 				      json_is_true(json_object_get(p, "delegation")) ?
 				      "  (delegation: doubled)" : "");
 		}

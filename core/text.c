@@ -402,3 +402,22 @@ void ew_buf_list(struct ew_buf *b, const char *const *v, size_t n, const char *l
 	for (i = 0; i < n; i++)
 		ew_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", v[i]);
 }
+
+const char *ew_thousands(long long v, char buf[32])
+{
+	char t[32];
+	size_t i, n, o = 0;
+	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	snprintf(t, sizeof(t), "%llu", m);
+	n = strlen(t);
+	if (v < 0)
+		buf[o++] = '-';
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = t[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -53,6 +53,9 @@ char *ew_buf_take(struct ew_buf *b);
 /* The n strings of v as a list: "a, b" then last ("and ", "or ") before the
  * last one: "a, b and c". */
 void ew_buf_list(struct ew_buf *b, const char *const *v, size_t n, const char *last);
+/* v with thousands separated: 12345 -> "12,345" (26 characters at most), in
+ * buf; returns buf. */
+const char *ew_thousands(long long v, char buf[32]);
 /*
  * text cleaned and word-wrapped, then a newline: the first line goes on at
  * column col, later lines start with indent spaces; a word too long for a

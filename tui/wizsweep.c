@@ -189,23 +189,6 @@ void ew_wiz_sweep_scroll(struct ui *u, int ch)
 		s->top = (size_t)-1;	/* clamped when drawn */
 }
 
-/* "12,345" */
-static const char *thousands(long v, char *buf, size_t len)
-{
-	char raw[32];
-	size_t n, i, o = 0;
-
-	snprintf(raw, sizeof(raw), "%ld", v < 0 ? 0 : v);
-	n = strlen(raw);
-	for (i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = raw[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* The progress: the phase, a bar of the users judged, the rate, the problems. */
 static void progress_lines(struct ui *u, char ***v, size_t *n, int width)
 {
@@ -231,14 +214,14 @@ static void progress_lines(struct ui *u, char ***v, size_t *n, int width)
 		break;
 	case EW_SWEEP_GROUPS:
 		ew_lines_addf(v, n, "Phase: reading the groups (%s read)",
-			      thousands(atomic_load(&s->progress.groups), a, sizeof(a)));
+			      ew_thousands(atomic_load(&s->progress.groups), a));
 		break;
 	case EW_SWEEP_USERS:
 		ew_lines_add(v, n, "Phase: judging the users");
 		break;
 	default:
 		ew_lines_addf(v, n, "Phase: reading the SPNs (%s), finishing",
-			      thousands(atomic_load(&s->progress.spns), a, sizeof(a)));
+			      ew_thousands(atomic_load(&s->progress.spns), a));
 		break;
 	}
 	/* [#####-----] 1,500 / 3,012 users (49%) */
@@ -251,9 +234,9 @@ static void progress_lines(struct ui *u, char ***v, size_t *n, int width)
 	ew_buf_addc(&b, '[');
 	for (i = 0; i < barw; i++)
 		ew_buf_addc(&b, i < fill ? '#' : '-');
-	ew_buf_printf(&b, "] users %s", thousands(done, a, sizeof(a)));
+	ew_buf_printf(&b, "] users %s", ew_thousands(done, a));
 	if (total >= 0)
-		ew_buf_printf(&b, " / %s (%d%%)", thousands(total, b2, sizeof(b2)),
+		ew_buf_printf(&b, " / %s (%d%%)", ew_thousands(total, b2),
 			      total > 0 ? (int)(100.0 * (double)done / (double)total) : 100);
 	else
 		ew_buf_adds(&b, " / not counted yet");

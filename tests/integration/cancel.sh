@@ -20,15 +20,6 @@ at_exit() {
 		inlab "$ipt" -w -X "$chain" 2>/dev/null
 	fi
 }
-# poll SECONDS CMD...: run CMD every 50 ms until it succeeds; 1 if it never does.
-poll() {
-	end=$(( $(msecs) + $1 * 1000 ))
-	shift
-	while ! "$@"; do
-		[ "$(msecs)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 # jq_step ID REPORT: that step as one JSON line (null when absent).
 jq_step() {
 	py 'import json,sys

@@ -27,6 +27,15 @@ trap 'exit 129' HUP
 inlab() { "$labctl" -n "$ns" exec "$@"; }
 py() { /usr/bin/python3 -c "$@"; }
 msecs() { date +%s%3N; }
+# poll SECONDS CMD...: run CMD every 50 ms until it succeeds; 1 if it never does.
+poll() {
+	_pe=$(( $(msecs) + $1 * 1000 ))
+	shift
+	while ! "$@"; do
+		[ "$(msecs)" -ge "$_pe" ] && return 1
+		sleep 0.05
+	done
+}
 # findings CHECK SEVERITY REPORT: the titles (and evidence) of those findings.
 findings() {
 	py 'import json,sys

@@ -25,14 +25,6 @@ at_exit() {
 		inlab "$ipt" -w -X "$chain" 2>/dev/null
 	fi
 }
-poll() {
-	end=$(( $(msecs) + $1 * 1000 ))
-	shift
-	while ! "$@"; do
-		[ "$(msecs)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 admin="FILE:$work/cc-admin"
 alice="FILE:$work/cc-alice"
 inlab env KRB5CCNAME="$admin" kinit Administrator@EXWIZ.TEST <"$EXWIZ_LAB_ADMIN_PASSWORD_FILE" \

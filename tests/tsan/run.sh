@@ -191,36 +191,25 @@ verdict sweep-alice "$rc" "$work/sweep-alice.txt" "sweep as alice (listings betw
 summary="Summary:"
 echo "# sweep scenarios: $(( $(msecs) - t0 )) ms"
 
-# The wizard's tmux scenes with the TSan build; its reports in $logs/wizard.*.
-t0=$(msecs)
-EXWIZARD=$tsbin TSAN_OPTIONS=$(topts wizard) EXWIZ_IDLE_TICKS=10 sh "$top/tests/tui/wizard.sh" \
-	>"$work/wizard.tap" 2>&1
-rc=$?
-passed=$(grep -c '^ok ' "$work/wizard.tap")
-failed=$(grep -c '^not ok ' "$work/wizard.tap")
-grep '^not ok ' "$work/wizard.tap" | sed 's/^/# wizard: /'
-[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-ok $? "the wizard's tmux scenes pass with the TSan build ($passed passed, $failed failed, $(( $(msecs) - t0 )) ms)"
-r=$(reports wizard)
-p=$(ran wizard)
-[ "$r" -eq 0 ] && [ "$p" -gt 0 ]
-ok $? "the wizard's tmux scenes: $r reports from $p processes under TSan"
-show_reports wizard
-
-# The wizard's sweep screen with the TSan build.
-t0=$(msecs)
-EXWIZARD=$tsbin TSAN_OPTIONS=$(topts wizsweep) EXWIZ_IDLE_TICKS=10 sh "$top/tests/tui/sweep.sh" \
-	>"$work/wizsweep.tap" 2>&1
-rc=$?
-passed=$(grep -c '^ok ' "$work/wizsweep.tap")
-failed=$(grep -c '^not ok ' "$work/wizsweep.tap")
-grep '^not ok ' "$work/wizsweep.tap" | sed 's/^/# wizard sweep: /'
-[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-ok $? "the wizard's sweep scenes pass with the TSan build ($passed passed, $failed failed, $(( $(msecs) - t0 )) ms)"
-r=$(reports wizsweep)
-p=$(ran wizsweep)
-[ "$r" -eq 0 ] && [ "$p" -gt 0 ]
-ok $? "the wizard's sweep scenes: $r reports from $p processes under TSan"
-show_reports wizsweep
+# tui NAME SCRIPT WHAT: the tmux scenes of tests/tui/SCRIPT with the TSan
+# build; their reports in $logs/NAME.*.
+tui() {
+	t0=$(msecs)
+	EXWIZARD=$tsbin TSAN_OPTIONS=$(topts "$1") EXWIZ_IDLE_TICKS=10 sh "$top/tests/tui/$2" \
+		>"$work/$1.tap" 2>&1
+	rc=$?
+	passed=$(grep -c '^ok ' "$work/$1.tap")
+	failed=$(grep -c '^not ok ' "$work/$1.tap")
+	grep '^not ok ' "$work/$1.tap" | sed "s/^/# $3: /"
+	[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	ok $? "$3 pass with the TSan build ($passed passed, $failed failed, $(( $(msecs) - t0 )) ms)"
+	r=$(reports "$1")
+	p=$(ran "$1")
+	[ "$r" -eq 0 ] && [ "$p" -gt 0 ]
+	ok $? "$3: $r reports from $p processes under TSan"
+	show_reports "$1"
+}
+tui wizard wizard.sh "the wizard's tmux scenes"
+tui wizsweep sweep.sh "the wizard's sweep scenes"
 
 finish

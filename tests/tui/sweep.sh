@@ -28,30 +28,6 @@ at_exit() {
 start() {
 	new_scene "$labctl -n $ns exec env LANG=C.UTF-8 TERM=xterm-256color KRB5CCNAME=FILE:$work/cc $* ; echo EXITED \$?; sleep 30"
 }
-# bar: the key bar, once it reads the same twice a tenth of a second apart.
-bar() {
-	_bn=0
-	_ba=$(screen | tail -n 1)
-	while [ "$_bn" -lt 30 ]; do
-		sleep 0.1
-		_bb=$(screen | tail -n 1)
-		[ "$_ba" = "$_bb" ] && break
-		_ba=$_bb
-		_bn=$((_bn + 1))
-	done
-	printf '%s\n' "$_ba"
-}
-# idle PATTERN: whether the wizard whose command line matches PATTERN takes
-# no CPU over 3 s (a measuring window, not a wait); the ticks in $ticks (as
-# tests/tui/wizard.sh; EXWIZ_IDLE_TICKS for a sanitizer's build).
-idle() {
-	_ip=$(pgrep -n -f "$1")
-	_c1=$(awk '{print $14 + $15}' /proc/"$_ip"/stat 2>/dev/null)
-	sleep 3
-	_c2=$(awk '{print $14 + $15}' /proc/"$_ip"/stat 2>/dev/null)
-	ticks=$((${_c2:-0} - ${_c1:-0}))
-	[ -n "$_c1" ] && [ -n "$_c2" ] && [ "$ticks" -le "${EXWIZ_IDLE_TICKS:-1}" ]
-}
 # message: the line above the key bar.
 message() { screen | tail -n 2 | head -n 1 | sed 's/^ *//; s/ *$//'; }
 # slow / fast: every packet of the lab held $latency ms, or none.

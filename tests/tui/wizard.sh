@@ -15,20 +15,6 @@ at_exit() {
 	stop_listener "$silent_pid"
 	[ -n "$dropped" ] && "$labctl" -n "$ns" fault kdc-restore >/dev/null 2>&1
 }
-# bar: the key bar, once it reads the same twice a tenth of a second apart
-# (a redraw writes the bar last: never read it half done); 3 s at most.
-bar() {
-	_bn=0
-	_ba=$(screen | tail -n 1)
-	while [ "$_bn" -lt 30 ]; do
-		sleep 0.1
-		_bb=$(screen | tail -n 1)
-		[ "$_ba" = "$_bb" ] && break
-		_ba=$_bb
-		_bn=$((_bn + 1))
-	done
-	printf '%s\n' "$_ba"
-}
 # settled: the screen is the same in two captures a tenth of a second apart
 # (a redraw under way is not read half done); 3 s at most.
 settled() {
@@ -312,19 +298,6 @@ ok $? "40x10: the terminal-too-small screen"
 tm resize-window -t "$sess" -x 80 -y 24
 wait_until 30 wizard_again
 ok $? "back to 80x24: the wizard again"
-# idle PATTERN: whether the wizard whose command line matches PATTERN takes
-# no CPU over 3 s (a measuring window, not a wait); the ticks in $ticks. A
-# busy loop takes some 300; a build with a sanitizer (EXWIZ_IDLE_TICKS from
-# tests/tsan) takes a tick or two more over the last redraw.
-idle() {
-	_ip=$(pgrep -n -f "$1")
-	_c1=$(awk '{print $14 + $15}' /proc/"$_ip"/stat 2>/dev/null)
-	sleep 3
-	_c2=$(awk '{print $14 + $15}' /proc/"$_ip"/stat 2>/dev/null)
-	ticks=$((${_c2:-0} - ${_c1:-0}))
-	echo "# idle CPU over 3 s: $ticks clock ticks"
-	[ -n "$_c1" ] && [ -n "$_c2" ] && [ "$ticks" -le "${EXWIZ_IDLE_TICKS:-1}" ]
-}
 idle "exwizard $X --no-transcript"
 ok $? "idle: no busy loop (CPU ticks in 3 s idle: $ticks)"
 tm send-keys -t "$sess" q
