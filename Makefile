@@ -192,7 +192,7 @@ RULES_OBJ_clientrules := clientrules $(RULES_OBJ_clientparse) target diagnosis d
 RULES_CFLAGS_clientrules = -DEW_CLIENTLAB_DIR='"$(CURDIR)/tests/lab/client"'
 # the domain-wide sweep's pure parts: group graph, SPNs, reports
 RULES_TESTS += sweeprules
-RULES_OBJ_sweeprules := sweeprules groupsrules sid causes finding result text
+RULES_OBJ_sweeprules := sweeprules sweepreport groupsrules sid causes finding result text
 # two identities side by side: their step results and data in, rows out
 RULES_OBJ_comparison := comparison comparisontext mailboxrules secdesc sid causes stepdata datafields finding result text target
 JANSSON_CFLAGS = $(call pc_cflags,jansson)

@@ -564,7 +564,13 @@ int ew_mailbox_step(struct ew_run *run, struct ew_step_result *res)
 	data.read = 1;
 	data.read_as = ew_field_dup(reader);
 	u.reader = reader;
-	ew_mbx_user_readable(&u, ue, batch_result(b1, treq), batch_result(b1, rreq));
+	{
+		struct ew_mbx_reader rd;
+
+		ew_mbx_reader_init(&rd, batch_result(b1, treq), batch_result(b1, rreq));
+		ew_mbx_user_readable(&u, &rd);
+		ew_mbx_reader_clear(&rd);
+	}
 
 	if (!ew_mbx_has_mailbox(&u)) {
 		f = ew_finding_new(EW_CK_MBX_ATTRS, EW_INFO, "%s has no Exchange mailbox (no homeMDB)",

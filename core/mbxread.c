@@ -174,56 +174,96 @@ const struct ew_dir_entry *ew_mbx_schema_entry(const struct ew_dir_result *sr, c
 	return NULL;
 }
 
-/*
- * Whether the reader may read each of the user's attributes that did not come
- * back: READ_PROPERTY on the attribute (or its property set) in the user's
- * DACL, for the reader's SIDs (the rootDSE's tokenGroups: its own SID and its
- * groups; and Everyone, Authenticated Users, and SELF when the reader is the
- * user). Unknown when the DACL, the SIDs or the schema entry did not come back.
- */
-void ew_mbx_user_readable(struct ew_mbx_user *u, const struct ew_dir_entry *ue,
-			  const struct ew_dir_result *tg, const struct ew_dir_result *sch)
+int ew_mbx_reader_init(struct ew_mbx_reader *r, const struct ew_dir_result *tg,
+		       const struct ew_dir_result *sch)
 {
-	const struct ew_dir_attr *a = ew_dir_entry_attr(ue, "nTSecurityDescriptor");
-	struct ew_sd *sd = NULL;
-	struct ew_sid *sids = NULL;
-	size_t i, n = 0, self = 0;
-	char err[256];
+	const struct ew_dir_attr *a = tg && tg->nentries ?
+				      ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
+	size_t i;
 
-	if (a == NULL || a->nvalues == 0 ||
-	    ew_sd_parse((const unsigned char *)a->values[0].val, a->values[0].len, &sd, err,
-			sizeof(err)) != 0)
-		goto out;
-	a = tg && tg->nentries ? ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
-	if (a == NULL || a->nvalues == 0 || (sids = calloc(a->nvalues + 3, sizeof(*sids))) == NULL)
-		goto out;
+	memset(r, 0, sizeof(*r));
+	r->sch = sch;
+	if (a == NULL || a->nvalues == 0 || (r->sids = calloc(a->nvalues + 3, sizeof(*r->sids))) == NULL)
+		return -1;
 	for (i = 0; i < a->nvalues; i++)
 		if (ew_sid_parse_exact((const unsigned char *)a->values[i].val, a->values[i].len,
-				       &sids[n]) == 0) {
-			self |= u->sid.revision && ew_sid_equal(&sids[n], &u->sid);
-			n++;
-		}
-	ew_sid_from_string("S-1-1-0", &sids[n++]);
-	ew_sid_from_string("S-1-5-11", &sids[n++]);
-	if (self)
-		ew_sid_from_string("S-1-5-10", &sids[n++]);
-	for (i = 0; i < EW_MBX_A_N; i++) {
-		const struct ew_dir_entry *se = ew_mbx_schema_entry(sch, ew_mbx_attr_names[i]);
-		const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
-		const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") :
-					       NULL;
+				       &r->sids[r->n]) == 0)
+			r->n++;
+	r->own = r->n;
+	ew_sid_from_string("S-1-1-0", &r->sids[r->n++]);
+	ew_sid_from_string("S-1-5-11", &r->sids[r->n++]);
+	ew_sid_from_string("S-1-5-10", &r->sids[r->n]);	/* SELF, counted when it is */
+	return 0;
+}
 
-		if (g == NULL || g->nvalues == 0 || g->values[0].len != 16)
-			continue;
-		u->readable[i] = ew_sd_access(sd, sids, n, (const unsigned char *)g->values[0].val,
-					      ps && ps->nvalues && ps->values[0].len == 16 ?
-					      (const unsigned char *)ps->values[0].val : NULL,
-					      EW_DS_READ_PROP, NULL) & EW_DS_READ_PROP ?
-				 EW_MBX_YES : EW_MBX_NO;
-	}
-out:
-	free(sids);
+void ew_mbx_reader_clear(struct ew_mbx_reader *r)
+{
+	free(r->sids);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Whether the reader is the object whose SID is sid (then SELF is one of
+ * its SIDs). */
+static int reader_is(const struct ew_mbx_reader *r, const struct ew_sid *sid)
+{
+	size_t i;
+
+	for (i = 0; sid->revision && i < r->own; i++)
+		if (ew_sid_equal(&r->sids[i], sid))
+			return 1;
+	return 0;
+}
+
+/* READ_PROPERTY on attribute name (or its property set) in sd for the
+ * reader; unknown without the reader's SIDs or the schema entry. */
+static enum ew_mbx_right may_read(const struct ew_mbx_reader *r, const struct ew_sd *sd,
+				  int self, const char *name)
+{
+	const struct ew_dir_entry *se = ew_mbx_schema_entry(r->sch, name);
+	const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
+	const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") : NULL;
+
+	if (r->sids == NULL || g == NULL || g->nvalues == 0 || g->values[0].len != 16)
+		return EW_MBX_UNKNOWN;
+	return ew_sd_access(sd, r->sids, r->n + (self != 0),
+			    (const unsigned char *)g->values[0].val,
+			    ps && ps->nvalues && ps->values[0].len == 16 ?
+			    (const unsigned char *)ps->values[0].val : NULL,
+			    EW_DS_READ_PROP, NULL) & EW_DS_READ_PROP ? EW_MBX_YES : EW_MBX_NO;
+}
+
+/* The user's DACL (nTSecurityDescriptor), parsed; NULL when it did not
+ * come back or does not parse. */
+static struct ew_sd *user_sd(const struct ew_mbx_user *u)
+{
+	struct ew_sd *sd = NULL;
+	char err[256];
+
+	if (u->nt_sd == NULL || ew_sd_parse(u->nt_sd, u->nt_sdlen, &sd, err, sizeof(err)) != 0)
+		return NULL;
+	return sd;
+}
+
+void ew_mbx_user_readable(struct ew_mbx_user *u, const struct ew_mbx_reader *r)
+{
+	struct ew_sd *sd = user_sd(u);
+	int self = reader_is(r, &u->sid);
+	size_t i;
+
+	for (i = 0; sd && i < EW_MBX_A_N; i++)
+		u->readable[i] = may_read(r, sd, self, ew_mbx_attr_names[i]);
 	ew_sd_free(&sd);
+}
+
+enum ew_mbx_right ew_mbx_user_may_read(const struct ew_mbx_user *u,
+				       const struct ew_mbx_reader *r, const char *name)
+{
+	struct ew_sd *sd = user_sd(u);
+	enum ew_mbx_right right = sd ? may_read(r, sd, reader_is(r, &u->sid), name) :
+			       EW_MBX_UNKNOWN;
+
+	ew_sd_free(&sd);
+	return right;
 }
 
 const char **ew_mbx_user_from_entry(struct ew_mbx_user *u, const struct ew_dir_entry *ue,

@@ -50,12 +50,29 @@ void ew_mbx_list_path(const struct ew_mbx_config *cfg, const char *dn, const cha
 const struct ew_dir_entry *ew_mbx_schema_entry(const struct ew_dir_result *sr,
 					       const char *name);
 /*
- * u->readable[] from the user's nTSecurityDescriptor (ue), the reader's
- * tokenGroups (tg: the rootDSE's) and the schema entries (sch); left
- * EW_MBX_UNKNOWN where any of them did not come back.
+ * Who reads, worked out once: its SIDs (the rootDSE's tokenGroups: its own
+ * SID and its groups; Everyone, Authenticated Users; SELF where it reads
+ * itself), and the schema entries of the attributes (sch: lDAPDisplayName,
+ * schemaIDGUID, attributeSecurityGUID; borrowed). ew_mbx_reader_init: 0, or
+ * -1 when the SIDs did not come back (then nothing is known readable).
  */
-void ew_mbx_user_readable(struct ew_mbx_user *u, const struct ew_dir_entry *ue,
-			  const struct ew_dir_result *tg, const struct ew_dir_result *sch);
+struct ew_mbx_reader {
+	struct ew_sid *sids;		/* own SIDs, Everyone, Authenticated Users; SELF */
+	size_t n, own;			/* without SELF; the reader's own */
+	const struct ew_dir_result *sch;
+};
+int ew_mbx_reader_init(struct ew_mbx_reader *r, const struct ew_dir_result *tg,
+		       const struct ew_dir_result *sch);
+void ew_mbx_reader_clear(struct ew_mbx_reader *r);
+/*
+ * u->readable[] from the user's nTSecurityDescriptor (u->nt_sd): READ_PROPERTY
+ * on each attribute, or its property set, for the reader; left EW_MBX_UNKNOWN
+ * where the DACL, the reader's SIDs or the schema entry did not come back.
+ */
+void ew_mbx_user_readable(struct ew_mbx_user *u, const struct ew_mbx_reader *r);
+/* The same for one attribute of the user, by its lDAPDisplayName. */
+enum ew_mbx_right ew_mbx_user_may_read(const struct ew_mbx_user *u,
+				       const struct ew_mbx_reader *r, const char *name);
 
 /*
  * u filled from the user's entry ue (homeMDB, homeMTA, msExchHomeServerName,

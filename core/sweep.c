@@ -1,13 +1,13 @@
 /*
  * The sweep reads on three connections side by side: the users (after the
- * groups) on one, their count on another, the forest's SPNs on the global
- * catalog. Each page of users is judged by the groups and mailbox steps'
- * own rules while the next page is on its way.
+ * groups) here, their count and the forest's SPNs beside them
+ * (sweepside.c). Each page of users is judged by the groups and mailbox
+ * steps' own rules while the next page is on its way; the report is made
+ * from what was found (sweepreport.c).
  */
 #include "sweep.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,25 +19,21 @@
 #include "causes.h"
 #include "directory.h"
 #include "dirsession.h"
-#include "exchrules.h"
-#include "exchstep.h"
 #include "finding.h"
 #include "groupsrules.h"
 #include "mailboxrules.h"
 #include "mbxread.h"
 #include "result.h"
-#include "secdesc.h"
 #include "sid.h"
-#include "spnmap.h"
+#include "sweepreport.h"
 #include "sweeprules.h"
+#include "sweepside.h"
 #include "target.h"
 #include "text.h"
 
 #define UAC_DISABLED 0x2u
 #define UAC_TRUSTED_FOR_DELEGATION 0x80000u
-#define USER_FILTER "(&(objectCategory=person)(objectClass=user))"
 #define MAX_LISTS 64
-#define MAX_SPN_EVIDENCE 8
 
 static const char *const cfilter = "(|(objectClass=msExchOrganizationContainer)"
 	"(objectClass=msExchAdminGroup)(objectClass=msExchExchangeServer)"
@@ -103,9 +99,6 @@ struct sweep {
 	const struct ew_sweep_opts *o;
 	struct ew_sweep_progress *pr;
 	struct ew_sweep_progress own;
-	/* the count's and the SPNs' threads stop on this: set when the user
-	 * stops the sweep, or when it cannot go on (a --base not there) */
-	atomic_int helpers_cancel;
 	unsigned want;			/* bit i: ew_sweep_causes[i] */
 	struct ew_dirsession c;
 	const char *domain_nc, *base, *reader;
@@ -278,61 +271,11 @@ static void keep_largest(struct sweep *s, const char *account, const struct ew_t
 	s->ntop++;
 }
 
-/* ---- reading rights ---- */
-
-/* The reader's SIDs (its tokenGroups, Everyone, Authenticated Users). */
-struct reader_sids {
-	struct ew_sid *v;
-	size_t n;
-	const unsigned char *guid, *set;	/* memberOf's schemaIDGUID and property set */
-};
-
-static void reader_sids(struct reader_sids *r, const struct ew_dir_result *tg,
-			const struct ew_dir_result *sch)
-{
-	const struct ew_dir_attr *a = tg && tg->nentries ?
-				      ew_dir_entry_attr(&tg->entries[0], "tokenGroups") : NULL;
-	const struct ew_dir_entry *se = ew_mbx_schema_entry(sch, "memberOf");
-	const struct ew_dir_attr *g = se ? ew_dir_entry_attr(se, "schemaIDGUID") : NULL;
-	const struct ew_dir_attr *ps = se ? ew_dir_entry_attr(se, "attributeSecurityGUID") : NULL;
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	if (g && g->nvalues && g->values[0].len == 16)
-		r->guid = (const unsigned char *)g->values[0].val;
-	if (ps && ps->nvalues && ps->values[0].len == 16)
-		r->set = (const unsigned char *)ps->values[0].val;
-	if (a == NULL || a->nvalues == 0 || (r->v = calloc(a->nvalues + 2, sizeof(*r->v))) == NULL)
-		return;
-	for (i = 0; i < a->nvalues; i++)
-		if (ew_sid_parse_exact((const unsigned char *)a->values[i].val, a->values[i].len,
-				       &r->v[r->n]) == 0)
-			r->n++;
-	ew_sid_from_string("S-1-1-0", &r->v[r->n++]);
-	ew_sid_from_string("S-1-5-11", &r->v[r->n++]);
-}
-
-/* May the reader read the user's memberOf (absent from its entry)? */
-static enum ew_mbx_right memberof_readable(const struct reader_sids *r, const struct ew_mbx_user *u)
-{
-	struct ew_sd *sd = NULL;
-	enum ew_mbx_right right = EW_MBX_UNKNOWN;
-	char err[128];
-
-	if (r->v == NULL || r->guid == NULL || u->nt_sd == NULL ||
-	    ew_sd_parse(u->nt_sd, u->nt_sdlen, &sd, err, sizeof(err)) != 0)
-		return EW_MBX_UNKNOWN;
-	right = ew_sd_access(sd, r->v, r->n, r->guid, r->set, EW_DS_READ_PROP, NULL) &
-		EW_DS_READ_PROP ? EW_MBX_YES : EW_MBX_NO;
-	ew_sd_free(&sd);
-	return right;
-}
-
 /* ---- the users ---- */
 
 struct page_ctx {
 	struct sweep *s;
-	struct reader_sids rs;
+	struct ew_mbx_reader rd;
 };
 
 /*
@@ -408,7 +351,7 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 		s->disabled++;
 	proxies = ew_mbx_user_from_entry(&u, e, sam);
 	u.reader = s->reader;
-	ew_mbx_user_readable(&u, e, s->tg, s->sch);
+	ew_mbx_user_readable(&u, &pc->rd);
 	has_mbx = ew_mbx_has_mailbox(&u);
 	s->mailboxes += has_mbx;
 	if (!has_mbx && u.readable[EW_MBX_A_HOME_MDB] != EW_MBX_YES &&
@@ -418,7 +361,7 @@ static void judge_user(struct page_ctx *pc, const struct ew_dir_entry *e)
 	if (token && !complete) {
 		/* groups not all read: no estimate made of a part */
 		s->memberof_cut++;
-	} else if (token && mo.nvalues == 0 && memberof_readable(&pc->rs, &u) != EW_MBX_YES) {
+	} else if (token && mo.nvalues == 0 && ew_mbx_user_may_read(&u, &pc->rd, "memberOf") != EW_MBX_YES) {
 		/* no groups to be seen, and no telling whether there are none */
 		s->unread_memberof++;
 	} else if (token) {
@@ -529,314 +472,7 @@ static int on_groups(void *arg, struct ew_dir_result *page)
 	return 0;
 }
 
-/* ---- the user count, on a connection of its own ---- */
-
-struct count_job {
-	struct ew_run run;
-	struct ew_target *target;
-	const char *base;
-	struct ew_sweep_progress *pr;
-	long n;
-	pthread_t th;
-	int started;
-	atomic_int done;		/* the thread has ended its work */
-};
-
-static int on_count(void *arg, struct ew_dir_result *page)
-{
-	struct count_job *j = arg;
-
-	j->n += (long)page->nentries;
-	return 0;
-}
-
-static void count_work(struct count_job *j);
-
-static void *count_thread(void *arg)
-{
-	struct count_job *j = arg;
-
-	count_work(j);
-	atomic_store(&j->done, 1);
-	return NULL;
-}
-
-static void count_work(struct count_job *j)
-{
-	static const char *const none[] = { "1.1", NULL };
-	struct ew_dirsession c;
-	struct ew_finding *why = NULL;
-	char err[256];
-
-	if (ew_dirsession_open(&j->run, 0, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
-		ew_finding_free(&why);
-		return;
-	}
-	if (ew_dir_search_stream(c.dir, j->base, LDAP_SCOPE_SUBTREE, USER_FILTER, none, NULL,
-				 EW_SWEEP_PAGE, EW_SWEEP_PAGE_TIMEOUT_MS, on_count, j, err,
-				 sizeof(err)) == 0)
-		atomic_store(&j->pr->users_total, j->n);
-	ew_dirsession_close(&c);
-}
-
-/* ---- the forest's SPNs, from the global catalog ---- */
-
-struct spn_job {
-	struct ew_run run;
-	struct ew_target *target;
-	struct ew_sweep_progress *pr;
-	const struct sweep *s;		/* only its wants (read only) */
-	struct ew_sweep_spns *spns;
-	json_t *problems;
-	int read;			/* every page came */
-	char why[512];			/* !read: why */
-	char scope[64];			/* "the forest (global catalog HOST)" */
-	char *gc;
-	int exch_read;
-	char exch_why[512];
-	size_t nservers;
-	pthread_t th;
-	int started;
-	atomic_int done;		/* the thread has ended its work */
-};
-
-static int on_spns(void *arg, struct ew_dir_result *page)
-{
-	struct spn_job *j = arg;
-	size_t i, k;
-
-	for (i = 0; i < page->nentries; i++) {
-		const struct ew_dir_entry *e = &page->entries[i];
-		const struct ew_dir_attr *a = ew_dir_entry_attr(e, "servicePrincipalName");
-		const char **v;
-
-		if (a == NULL || a->nvalues == 0)
-			continue;
-		if ((v = calloc(a->nvalues, sizeof(*v))) == NULL)
-			return -1;
-		for (k = 0; k < a->nvalues; k++)
-			v[k] = ew_dir_text(&a->values[k]);
-		if (ew_sweep_spns_add(j->spns, first(e, "sAMAccountName"), e->dn, v,
-				      a->nvalues) != 0) {
-			free(v);
-			return -1;
-		}
-		free(v);
-		atomic_fetch_add(&j->pr->spns, (long)a->nvalues);
-	}
-	return 0;
-}
-
-static void on_duplicate(void *arg, const char *spn, const char *const *accounts,
-			 const char *const *dns, size_t n)
-{
-	struct spn_job *j = arg;
-	struct ew_buf b = { 0 };
-	char *title, *ev[16];
-	size_t i, k;
-
-	ew_buf_list(&b, accounts, n, " and ");
-	title = ew_strprintf("%s is held by %zu accounts: %s", spn, n, b.data ? b.data : "");
-	ew_buf_reset(&b);
-	for (i = 0; i < n; i++)
-		ev[i] = ew_strprintf("servicePrincipalName %s on %s (%s)", spn, accounts[i], dns[i]);
-	for (i = 0; i < n; i++) {
-		json_t *p = ew_sweep_problem(accounts[i], dns[i], EW_CAUSE_SPN_DUPLICATE, title,
-					     (const char *const *)ev, n);
-
-		if (p) {
-			json_object_set_new(p, "check", json_string(EW_CK_SPN_UNIQUE));
-			json_object_set_new(p, "severity", json_string("fail"));
-			json_object_set_new(p, "spn", ew_json_string_clean(spn));
-			json_array_append_new(j->problems, p);
-			atomic_fetch_add(&j->pr->problems, 1);
-		}
-	}
-	for (k = 0; k < n; k++)
-		free(ev[k]);
-	free(title);
-}
-
-/* The Exchange servers' SPNs no account holds, by the forest's sPNMappings. */
-static void missing_spns(struct spn_job *j, struct ew_dir *d)
-{
-	static const char *const mattrs[] = { "sPNMappings", NULL };
-	struct ew_exch_cfg *x = calloc(1, sizeof(*x));
-	struct ew_exch_server sv[EW_EXCH_MAX_SERVERS];
-	struct ew_spn_map map = { 0 };
-	struct ew_dir_result *mr = NULL;
-	const char *config = ew_dir_rootdse(d, "configurationNamingContext");
-	char *mdn = config ? ew_strprintf("CN=Directory Service,CN=Windows NT,CN=Services,%s",
-					  config) : NULL;
-	char err[256];
-	size_t i, k, n;
-
-	if (x == NULL)
-		goto out;
-	if (mdn && ew_dir_search(d, mdn, LDAP_SCOPE_BASE, "(objectClass=*)", mattrs, NULL, &mr,
-				 err, sizeof(err)) == 0 && mr->nentries) {
-		const struct ew_dir_attr *a = ew_dir_entry_attr(&mr->entries[0], "sPNMappings");
-
-		for (i = 0; a && i < a->nvalues; i++)
-			ew_spn_map_add(&map, ew_dir_text(&a->values[i]));
-	}
-	ew_exch_cfg_read(&j->run, x);
-	j->exch_read = x->read;
-	snprintf(j->exch_why, sizeof(j->exch_why), "%s", x->why);
-	n = ew_exch_cfg_servers(x, sv);
-	j->nservers = n;
-	for (i = 0; i < x->n; i++) {
-		struct ew_exch_plan plan;
-		char *spns[16], *missing[16];
-		const char *acc[1], *dn[1];
-		size_t ns, nm = 0;
-		const char *fqdn = x->s[i].fqdn;
-
-		if (fqdn == NULL || *fqdn == '\0')
-			continue;
-		ew_exch_plan_name(fqdn, NULL, 0, sv, n, &plan);
-		ns = ew_exch_plan_spns(fqdn, &plan, spns, 16);
-		for (k = 0; k < ns; k++) {
-			char *alias;
-			int held;
-
-			if (spns[k] == NULL)
-				continue;
-			held = ew_sweep_spns_holders(j->spns, spns[k], NULL, NULL, 0) > 0;
-			if (!held && (alias = ew_spn_map_target(&map, spns[k])) != NULL) {
-				held = ew_sweep_spns_holders(j->spns, alias, NULL, NULL, 0) > 0;
-				free(alias);
-			}
-			if (!held)
-				missing[nm++] = spns[k];
-			else
-				free(spns[k]);
-		}
-		if (nm) {
-			char *host = ew_strprintf("HOST/%s", fqdn), *title, *account;
-			char rel[64];
-			json_t *p;
-			size_t h = host ? ew_sweep_spns_holders(j->spns, host, acc, dn, 1) : 0;
-
-			account = h ? strdup(acc[0]) : ew_strprintf("%s$", x->s[i].name ?
-								    x->s[i].name : fqdn);
-			if (nm == 1)
-				title = ew_strprintf("Exchange server %s (%s): no account holds %s",
-						     x->s[i].name ? x->s[i].name : fqdn,
-						     ew_exch_plan_release_name(&plan, rel,
-									       sizeof(rel)),
-						     missing[0]);
-			else
-				title = ew_strprintf("Exchange server %s (%s): no account holds %zu "
-						     "of its SPNs", x->s[i].name ? x->s[i].name :
-						     fqdn, ew_exch_plan_release_name(&plan, rel,
-										      sizeof(rel)),
-						     nm);
-			p = ew_sweep_problem(account, h ? dn[0] : (x->s[i].dn ? x->s[i].dn : ""),
-					     EW_CAUSE_SPN_MISSING, title,
-					     (const char *const *)missing, nm);
-			if (p) {
-				json_object_set_new(p, "check", json_string(EW_CK_SPN_UNIQUE));
-				json_object_set_new(p, "severity", json_string("fail"));
-				json_array_append_new(j->problems, p);
-				atomic_fetch_add(&j->pr->problems, 1);
-			}
-			free(title);
-			free(account);
-			free(host);
-		}
-		for (k = 0; k < nm; k++)
-			free(missing[k]);
-	}
-out:
-	ew_dir_result_free(&mr);
-	ew_spn_map_clear(&map);
-	free(mdn);
-	if (x) {
-		ew_exch_cfg_clear(x);
-		free(x);
-	}
-}
-
-static void spn_work(struct spn_job *j);
-
-static void *spn_thread(void *arg)
-{
-	struct spn_job *j = arg;
-
-	spn_work(j);
-	atomic_store(&j->done, 1);
-	return NULL;
-}
-
-static void spn_work(struct spn_job *j)
-{
-	static const char *const attrs[] = { "servicePrincipalName", "sAMAccountName", NULL };
-	struct ew_dirsession c;
-	struct ew_finding *why = NULL;
-	const char *root;
-	char err[512];
-	int gc = 1;
-
-	if (ew_dirsession_open(&j->run, 1, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
-		ew_finding_free(&why);
-		gc = 0;
-		if (ew_dirsession_open(&j->run, 0, EW_CK_SWEEP_DOMAIN, &c, &why) != 0) {
-			snprintf(j->why, sizeof(j->why), "%s", why && why->title ? why->title :
-				 "no domain controller could be reached");
-			ew_finding_free(&why);
-			return;
-		}
-	}
-	j->gc = c.host ? strdup(c.host) : NULL;
-	snprintf(j->scope, sizeof(j->scope), "%s", gc ? "forest" : "domain");
-	root = gc ? "" : ew_dir_rootdse(c.dir, "defaultNamingContext");
-	if (ew_dir_search_stream(c.dir, root ? root : "", LDAP_SCOPE_SUBTREE,
-				 "(servicePrincipalName=*)", attrs, NULL, EW_SWEEP_PAGE,
-				 EW_SWEEP_PAGE_TIMEOUT_MS, on_spns, j, err, sizeof(err)) != 0) {
-		snprintf(j->why, sizeof(j->why), "%s", err);
-		ew_dirsession_close(&c);
-		return;
-	}
-	j->read = 1;
-	if (wants(j->s, EW_CAUSE_SPN_DUPLICATE))
-		ew_sweep_spns_duplicates(j->spns, on_duplicate, j);
-	if (wants(j->s, EW_CAUSE_SPN_MISSING))
-		missing_spns(j, c.dir);
-	ew_dirsession_close(&c);
-}
-
 /* ---- the report ---- */
-
-/* One thing not checked: what could not be read, for how many users (or,
- * unit "objects", how many objects of it), the causes not judged for them. */
-static void not_checked(json_t *arr, const char *what, const char *unit, long users,
-			const char *const *causes, size_t ncauses, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-static void not_checked(json_t *arr, const char *what, const char *unit, long users,
-			const char *const *causes, size_t ncauses, const char *fmt, ...)
-{
-	json_t *o, *c = json_array();
-	va_list ap;
-	char *text;
-	size_t i;
-
-	if (users <= 0 || c == NULL) {
-		json_decref(c);
-		return;
-	}
-	va_start(ap, fmt);
-	text = ew_vstrprintf_clean(fmt, ap);
-	va_end(ap);
-	for (i = 0; i < ncauses; i++)
-		json_array_append_new(c, json_string(causes[i]));
-	o = json_pack("{s:s, s:I, s:o, s:s}", "what", what, unit, (json_int_t)users, "causes",
-		      c, "text", text ? text : "");
-	free(text);
-	if (o)
-		json_array_append_new(arr, o);
-}
 
 static void add_not_checked(struct sweep *s, json_t *arr)
 {
@@ -847,18 +483,18 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 	const char *as = s->reader ? s->reader : "the account exwizard binds as";
 	size_t i;
 
-	not_checked(arr, "memberOf", "users", s->unread_memberof, tok, 2,
+	ew_sweep_not_checked(arr, "memberOf", "users", s->unread_memberof, tok, 2,
 		    "memberOf is not readable as %s for %ld user%s: their token was not worked "
 		    "out", as, s->unread_memberof, s->unread_memberof == 1 ? "" : "s");
-	not_checked(arr, "memberOf ranges", "users", s->memberof_cut, tok, 2,
+	ew_sweep_not_checked(arr, "memberOf ranges", "users", s->memberof_cut, tok, 2,
 		    "The memberOf of %ld user%s could not be read to the end (ranged retrieval "
 		    "stopped early): no token worked out from a part", s->memberof_cut,
 		    s->memberof_cut == 1 ? "" : "s");
-	not_checked(arr, "groups", "users", s->groups_unreadable, tok, 2,
+	ew_sweep_not_checked(arr, "groups", "users", s->groups_unreadable, tok, 2,
 		    "%ld user%s in groups that could not be read (not readable as %s, of another "
 		    "domain, or their memberOf cut short): their token size is known only as a "
 		    "range", s->groups_unreadable, s->groups_unreadable == 1 ? " is" : "s are", as);
-	not_checked(arr, "homeMDB", "users", s->unread_mailbox, mbx, 3,
+	ew_sweep_not_checked(arr, "homeMDB", "users", s->unread_mailbox, mbx, 3,
 		    "Whether %ld user%s a mailbox could not be told: homeMDB and msExchHomeServerName are not readable as %s",
 		    s->unread_mailbox, s->unread_mailbox == 1 ? " has" : "s have", as);
 	for (i = 0; i < s->nskipped; i++) {
@@ -867,13 +503,13 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 
 		if (prot)
 			cs[0] = EW_CAUSE_MAILBOX_PROTECTED;
-		not_checked(arr, s->skipped[i].check, "users", s->skipped[i].users, cs, prot ? 1 : 2,
+		ew_sweep_not_checked(arr, s->skipped[i].check, "users", s->skipped[i].users, cs, prot ? 1 : 2,
 			    "%s could not judge %ld mailbox user%s, for example %s",
 			    s->skipped[i].check, s->skipped[i].users,
 			    s->skipped[i].users == 1 ? "" : "s", s->skipped[i].example ?
 			    s->skipped[i].example : "");
 	}
-	not_checked(arr, "Exchange configuration", "objects", s->exch_unreadable, NULL, 0,
+	ew_sweep_not_checked(arr, "Exchange configuration", "objects", s->exch_unreadable, NULL, 0,
 		    "%ld object%s of "
 		    "the Exchange configuration %s not readable as %s: Exchange servers among "
 		    "them are not judged for spn-missing, and mailboxes on them only in part",
@@ -885,78 +521,11 @@ static void add_not_checked(struct sweep *s, json_t *arr)
 
 		if (i == EW_MBX_A_NICKNAME || i == EW_MBX_A_GUID || i == EW_MBX_A_PROXIES)
 			continue;	/* no cause of the sweep rests on them */
-		not_checked(arr, ew_mbx_attr_names[i], "users", s->unread[i], c1, 1, "%s is not readable "
+		ew_sweep_not_checked(arr, ew_mbx_attr_names[i], "users", s->unread[i], c1, 1, "%s is not readable "
 			    "as %s for %ld mailbox user%s: %s not checked for %s",
 			    ew_mbx_attr_names[i], as, s->unread[i], s->unread[i] == 1 ? "" : "s",
 			    c1[0], s->unread[i] == 1 ? "it" : "them");
 	}
-}
-
-/* One finding per cause found (the accounts as evidence), a skip per thing
- * not checked, a skip when stopped. */
-static void add_findings(struct ew_step_result *res, const json_t *problems, const json_t *nc,
-			 const json_t *sw)
-{
-	const json_t *p;
-	size_t i, k;
-
-	for (k = 0; k < ew_sweep_ncauses; k++) {
-		const struct ew_cause *def = ew_cause_find(ew_sweep_causes[k]);
-		struct ew_finding *f = NULL;
-		enum ew_severity sev = EW_WARN;
-		size_t n = 0;
-
-		json_array_foreach(problems, i, p)
-			if (strcmp(json_string_value(json_object_get(p, "cause")),
-				   ew_sweep_causes[k]) == 0) {
-				n++;
-				if (strcmp(json_string_value(json_object_get(p, "severity")) ?
-					   json_string_value(json_object_get(p, "severity")) : "",
-					   "fail") == 0)
-					sev = EW_FAIL;
-			}
-		if (n == 0)
-			continue;
-		/* The cause by its id in the title, not as the finding's cause: the
-		 * accounts are others than the user under diagnosis. */
-		f = ew_finding_new(EW_CK_SWEEP_DOMAIN, sev, "%zu account%s: %s (%s)", n,
-				   n == 1 ? "" : "s", def ? def->title : ew_sweep_causes[k],
-				   ew_sweep_causes[k]);
-		if (f == NULL)
-			continue;
-		n = 0;
-		json_array_foreach(problems, i, p) {
-			if (strcmp(json_string_value(json_object_get(p, "cause")),
-				   ew_sweep_causes[k]) != 0)
-				continue;
-			if (n++ < 50)
-				ew_finding_evidence(f, "%s: %s",
-						    json_string_value(json_object_get(p, "account")),
-						    json_string_value(json_object_get(p, "title")));
-		}
-		if (n > 50)
-			ew_finding_evidence(f, "and %zu more", n - 50);
-		ew_step_result_add(res, f);
-	}
-	json_array_foreach(nc, i, p)
-		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "%s",
-						       json_string_value(json_object_get(p, "text"))));
-	if (json_is_true(json_object_get(sw, "partial")))
-		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "Partial: %s",
-						       json_string_value(json_object_get(sw,
-									 "covered"))));
-}
-
-static int start_job(struct ew_run *run, struct ew_run *copy, struct ew_target **t,
-		     atomic_int *cancel)
-{
-	*copy = *run;
-	copy->transcript = NULL;
-	copy->cancel = cancel;
-	if ((*t = ew_target_dup(run->target)) == NULL)
-		return -1;
-	copy->target = *t;
-	return 0;
 }
 
 int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
@@ -975,8 +544,8 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	static const char *const xattrs[] = { "nCName", NULL };
 	const struct ew_sweep_opts *o = run->sweep;
 	struct sweep *s = calloc(1, sizeof(*s));
-	struct count_job *cj = calloc(1, sizeof(*cj));
-	struct spn_job *sj = calloc(1, sizeof(*sj));
+	struct ew_sweep_side *x = calloc(1, sizeof(*x));
+	struct ew_sweep_spn *sj = x ? &x->spn : NULL;
 	struct page_ctx pc = { 0 };
 	struct ew_finding *why = NULL;
 	struct ew_dir_req reqs[8];
@@ -991,7 +560,7 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	size_t i;
 	int groups_ok = 0, opened = 0, fatal = 0;	/* fatal: nothing to report */
 
-	if (s == NULL || cj == NULL || sj == NULL || o == NULL) {
+	if (s == NULL || x == NULL || o == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, o ? "Out of memory" :
 						       "No sweep was asked for"));
 		if (o && o->progress)
@@ -1015,9 +584,7 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 	}
 	s->problems = json_array();
 	s->graph = ew_sweep_graph_new();
-	sj->problems = json_array();
-	sj->spns = ew_sweep_spns_new();
-	if (s->problems == NULL || s->graph == NULL || sj->problems == NULL || sj->spns == NULL) {
+	if (s->problems == NULL || s->graph == NULL) {
 		ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_SKIP, "Out of memory"));
 		goto out;
 	}
@@ -1041,14 +608,14 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 		goto out;
 	}
 	/* The counting and the SPNs start at once, each on its own connection. */
-	cj->pr = s->pr;
-	cj->base = s->base;
-	if (start_job(run, &cj->run, &cj->target, &s->helpers_cancel) == 0)
-		cj->started = pthread_create(&cj->th, NULL, count_thread, cj) == 0;
-	sj->pr = s->pr;
-	sj->s = s;
-	if (wants_spn(s) && start_job(run, &sj->run, &sj->target, &s->helpers_cancel) == 0)
-		sj->started = pthread_create(&sj->th, NULL, spn_thread, sj) == 0;
+	/* (an SPN pass that could not start leaves them "not read": partial) */
+	{
+		struct ew_sweep_counters pr = { &s->pr->users_total, &s->pr->spns,
+						&s->pr->problems };
+
+		ew_sweep_side_start(x, run, s->base, &pr, wants(s, EW_CAUSE_SPN_DUPLICATE),
+				    wants(s, EW_CAUSE_SPN_MISSING));
+	}
 
 	/* Everything else the judging needs, in one round trip. */
 	s->exch = config ? ew_strprintf("CN=Microsoft Exchange,CN=Services,%s", config) : NULL;
@@ -1161,34 +728,23 @@ int ew_sweep_step(struct ew_run *run, struct ew_step_result *res)
 		sdctl = ew_dir_sd_flags_control(EW_DIR_SD_OWNER | EW_DIR_SD_GROUP | EW_DIR_SD_DACL);
 		ctrls[0] = sdctl;
 		pc.s = s;
-		reader_sids(&pc.rs, s->tg, s->sch);
-		if (ew_dir_search_stream(s->c.dir, s->base, LDAP_SCOPE_SUBTREE, USER_FILTER, uattrs,
-					 sdctl ? ctrls : NULL, EW_SWEEP_PAGE,
+		ew_mbx_reader_init(&pc.rd, s->tg, s->sch);
+		if (ew_dir_search_stream(s->c.dir, s->base, LDAP_SCOPE_SUBTREE,
+					 EW_SWEEP_USER_FILTER, uattrs, sdctl ? ctrls : NULL, EW_SWEEP_PAGE,
 					 EW_SWEEP_PAGE_TIMEOUT_MS, on_users, &pc, err,
 					 sizeof(err)) == 0)
 			s->users_done_all = 1;
 		else
 			snprintf(s->users_why, sizeof(s->users_why), "%s", ew_run_cancelled(run) ?
 				 "stopped" : err);
-		free(pc.rs.v);
+		ew_mbx_reader_clear(&pc.rd);
 	}
 	atomic_store(&s->pr->phase, EW_SWEEP_FINISHING);
 
 out:
-	/* The helpers end their pass, or stop with the user (whose flag they
-	 * do not watch themselves), or at once when nothing will be reported. */
-	while (s && ((cj && cj->started && !atomic_load(&cj->done)) ||
-		     (sj && sj->started && !atomic_load(&sj->done)))) {
-		struct timespec nap = { 0, 20 * 1000000L };
-
-		if (fatal || ew_run_cancelled(run))
-			atomic_store(&s->helpers_cancel, 1);
-		nanosleep(&nap, NULL);
-	}
-	if (cj && cj->started)
-		pthread_join(cj->th, NULL);
-	if (sj && sj->started)
-		pthread_join(sj->th, NULL);
+	/* the helpers: at once when nothing will be reported */
+	if (x)
+		ew_sweep_side_end(x, fatal, run->cancel);
 	if (s && s->problems && opened && !fatal) {
 		int partial = !s->users_done_all || (wants_spn(s) && !sj->read) || s->oom;
 		struct ew_buf cov = { 0 };
@@ -1257,12 +813,12 @@ out:
 			static const char *const mis[] = { EW_CAUSE_SPN_MISSING };
 
 			if (wants_spn(s) && sj->read && strcmp(sj->scope, "domain") == 0)
-				not_checked(nc, "global catalog", "sources", 1, dup, 1,
+				ew_sweep_not_checked(nc, "global catalog", "sources", 1, dup, 1,
 					    "The global catalog could not be reached: the SPNs of "
 					    "this domain only were read, a duplicate with an account "
 					    "of another domain is not seen");
 			if (wants(s, EW_CAUSE_SPN_MISSING) && sj->read && !sj->exch_read)
-				not_checked(nc, "Exchange servers", "sources", 1, mis, 1,
+				ew_sweep_not_checked(nc, "Exchange servers", "sources", 1, mis, 1,
 					    "The Exchange servers could not be read (%s): their SPNs "
 					    "were not judged", sj->exch_why[0] ? sj->exch_why :
 					    "no reason given");
@@ -1281,7 +837,7 @@ out:
 				 "counts", ew_sweep_counts(s->problems), "not_checked", nc,
 				 "largest_tokens", lt);
 		if (data) {
-			add_findings(res, s->problems, nc, sw);
+			ew_sweep_findings(res, s->problems, nc, sw);
 			if (res->nfindings == 0)
 				ew_step_result_add(res, ew_finding_new(EW_CK_SWEEP_DOMAIN, EW_PASS, "No "
 								       "problem found among %ld "
@@ -1320,16 +876,9 @@ out:
 		if (opened)
 			ew_dirsession_close(&s->c);
 	}
-	if (cj) {
-		ew_target_free(&cj->target);
-		free(cj);
-	}
-	if (sj) {
-		ew_target_free(&sj->target);
-		ew_sweep_spns_free(&sj->spns);
-		json_decref(sj->problems);
-		free(sj->gc);
-		free(sj);
+	if (x) {
+		ew_sweep_side_free(x);
+		free(x);
 	}
 	json_decref(data);
 	free(partitions);

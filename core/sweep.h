@@ -20,8 +20,6 @@
 
 #include "run.h"
 
-#define EW_SWEEP_PAGE 1000		/* AD's MaxPageSize */
-#define EW_SWEEP_PAGE_TIMEOUT_MS 60000	/* a DC may work out a whole search first */
 #define EW_SWEEP_LARGEST 10		/* the largest tokens listed */
 
 enum ew_sweep_phase { EW_SWEEP_STARTING, EW_SWEEP_GROUPS, EW_SWEEP_USERS, EW_SWEEP_FINISHING,

@@ -6,7 +6,8 @@
  * transitively from memberOf and the primary group) instead of one
  * tokenGroups read per user; the forest's SPNs, to find those two accounts
  * hold and the Exchange servers' SPNs no account holds; and the problems
- * found, one line per account, with their counts. No directory, no network.
+ * found, one line per account, with their counts (the report made of them
+ * is sweepreport.h's). No directory, no network.
  */
 #ifndef EW_SWEEPRULES_H
 #define EW_SWEEPRULES_H
@@ -98,19 +99,5 @@ json_t *ew_sweep_problem(const char *account, const char *dn, const char *cause,
 			 const char *title, const char *const *evidence, size_t nevidence);
 /* {cause: n} of a problems array, for the causes that have any. */
 json_t *ew_sweep_counts(const json_t *problems);
-
-/*
- * The text report of a sweep's JSON ({"sweep": {...}, "problems": [...],
- * "counts": {...}, ...}): what was covered, the problems grouped by cause,
- * the largest group first, each with its fix in a line, what could not be
- * read and for how many users, the largest tokens. A new string.
- */
-char *ew_sweep_text(const json_t *report);
-/*
- * The problems as CSV (RFC 4180: account,dn,cause,title,evidence; evidence
- * joined with "; "; fields quoted when they hold a comma, a quote or a line
- * break). A new string.
- */
-char *ew_sweep_csv(const json_t *report);
 
 #endif

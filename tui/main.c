@@ -25,6 +25,7 @@
 #include "login.h"
 #include "secret.h"
 #include "sweepcmd.h"
+#include "sweepreport.h"
 #include "sweeprules.h"
 #include "session.h"
 #include "target.h"

@@ -16,6 +16,7 @@
 #include "result.h"
 #include "session.h"
 #include "sweep.h"
+#include "sweepreport.h"
 #include "sweeprules.h"
 #include "text.h"
 #include "version.h"

@@ -21,6 +21,7 @@
 
 #include "diagnosis.h"
 #include "sweepcmd.h"
+#include "sweepreport.h"
 #include "sweeprules.h"
 #include "text.h"
 

@@ -14,6 +14,7 @@
 #include "causes.h"
 #include "groupsrules.h"
 #include "sid.h"
+#include "sweepreport.h"
 #include "sweeprules.h"
 
 #define DOM "S-1-5-21-1-2-3"
