@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "catalogue.h"
+#include "clisession.h"
 #include "diagdiff.h"
 #include "diagnosis.h"
 #include "help.h"
@@ -450,50 +451,15 @@ static int read_client_files(struct ew_opts *o, int wizard)
 
 static int run_steps(const struct ew_opts *o, int wizard)
 {
-	struct ew_session_opts so = {0};
 	struct ew_session *s;
 	struct ew_report *r;
-	char err[512];
 	int rc, lost, write_failed;
 
-	so.command = wizard ? "wizard" : "check";
-	so.version = EW_VERSION;
-	so.transcript = o->no_transcript ? EW_TRANSCRIPT_NONE :
-			o->transcript ? EW_TRANSCRIPT_PATH : EW_TRANSCRIPT_DEFAULT;
-	so.transcript_path = o->transcript;
 	/* The wizard may run any step: the directory is warmed up for all. */
-	so.warm_directory = wizard;
-	so.run.target = o->target;
-	so.run.cancel = &cancel_flag;
-	so.run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
-	so.run.tries = o->tries ? o->tries : 2;
-	so.run.flags = o->flush ? EW_RUN_FLUSH : 0;
-	so.run.bind_dn = o->simple_bind;
-	so.run.bind_password = o->simple_bind ? o->bind_pw.buf : NULL;
-	so.run.ca_file = o->ca_file;
-	s = ew_session_new(&so);
-	if (s == NULL) {
-		fputs("exwizard: out of memory\n", stderr);
-		return EW_EXIT_USAGE;
-	}
-	if (ew_session_plan(s, (const char *const *)o->args, (size_t)o->nargs,
-			    err, sizeof(err)) != 0) {
-		ew_usage_error("%s", err);
-		ew_session_free(&s);
-		return EW_EXIT_USAGE;
-	}
-	switch (ew_session_open(s, err, sizeof(err))) {
-	case 0:
-		break;
-	case 1:
-		fprintf(stderr, "exwizard: no transcript: %s\n", err);
-		break;
-	default:
-		fprintf(stderr, "exwizard: %s%s\n",
-			ew_session_report(s) ? "transcript: " : "", err);
-		ew_session_free(&s);
-		return EW_EXIT_USAGE;
-	}
+	s = ew_cli_session(o, wizard ? "wizard" : "check", wizard, &cancel_flag,
+			   (const char *const *)o->args, (size_t)o->nargs, &rc);
+	if (s == NULL)
+		return rc;
 	r = ew_session_report(s);
 
 	catch_signals();

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clisession.h"
 #include "finding.h"
 #include "options.h"
 #include "report.h"
@@ -158,7 +159,6 @@ static char *render(const json_t *data, const struct ew_opts *o)
 
 int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 {
-	struct ew_session_opts so = { 0 };
 	struct ew_session *s = NULL;
 	struct ew_sweep_opts sw = { 0 };
 	struct progress *pg = NULL;
@@ -166,7 +166,7 @@ int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 	const char *target_ids[] = { "target" };
 	pthread_t th;
 	int started = 0, rc = EW_EXIT_NOTHING, fd = 1, write_failed = 0, created = 0, wrote = 0;
-	char err[512], *text = NULL;
+	char *text = NULL;
 	size_t i;
 
 	if (o->nargs > 0) {
@@ -195,39 +195,14 @@ int ew_sweep_cmd(const struct ew_opts *o, atomic_int *cancel)
 			return EW_EXIT_USAGE;
 		}
 	}
-	so.command = "sweep";
-	so.version = EW_VERSION;
-	so.transcript = o->no_transcript ? EW_TRANSCRIPT_NONE :
-			o->transcript ? EW_TRANSCRIPT_PATH : EW_TRANSCRIPT_DEFAULT;
-	so.transcript_path = o->transcript;
-	so.warm_directory = 1;
-	so.run.target = o->target;
-	so.run.cancel = cancel;
-	so.run.timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
-	so.run.tries = o->tries ? o->tries : 2;
-	so.run.bind_dn = o->simple_bind;
-	so.run.bind_password = o->simple_bind ? o->bind_pw.buf : NULL;
-	so.run.ca_file = o->ca_file;
-	if ((s = ew_session_new(&so)) == NULL || (pg = calloc(1, sizeof(*pg))) == NULL) {
+	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
 		fputs("exwizard: out of memory\n", stderr);
 		rc = EW_EXIT_USAGE;
 		goto out;
 	}
-	if (ew_session_plan(s, target_ids, 1, err, sizeof(err)) != 0) {
-		rc = ew_usage_error("%s", err);
+	/* the target step settles the realm, the domain and the DC */
+	if ((s = ew_cli_session(o, "sweep", 1, cancel, target_ids, 1, &rc)) == NULL)
 		goto out;
-	}
-	switch (ew_session_open(s, err, sizeof(err))) {
-	case 0:
-		break;
-	case 1:
-		fprintf(stderr, "exwizard: no transcript: %s\n", err);
-		break;
-	default:
-		fprintf(stderr, "exwizard: %s%s\n", ew_session_report(s) ? "transcript: " : "", err);
-		rc = EW_EXIT_USAGE;
-		goto out;
-	}
 	ew_session_run_plan(s);
 	if (ew_session_config_error(s)) {
 		const struct ew_report *r = ew_session_report(s);
